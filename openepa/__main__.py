@@ -1,0 +1,5 @@
+import sys
+
+from openepa.cli import main
+
+sys.exit(main())

@@ -1,0 +1,183 @@
+"""The `openepa` command: grade a marking sheet, check gateway eligibility, list the data.
+
+Exit codes: 0 for a result (graded, incomplete, eligible or not), 2 for invalid input with
+a message naming the field and the rule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openepa.datafiles import DataFileError
+from openepa.domain.eligibility import Eligibility, Requirement, check_gateway
+from openepa.domain.grading import EpaResult, MethodResult, SheetError
+from openepa.domain.sheet import grade_epa
+from openepa.domain.standard import Level
+from openepa.policies.loader import all_policies
+from openepa.sheets import MarkingSheet, read_gateway_case, read_marking_sheet
+from openepa.standards.loader import all_standards
+
+EXIT_INVALID = 2
+
+
+class InputError(Exception):
+    pass
+
+
+def _read_json(path: str) -> Any:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from exc
+
+
+def _method_json(result: MethodResult) -> dict[str, Any]:
+    return {
+        "grade": result.grade.value if result.grade else None,
+        "attempt": result.attempt,
+        "kind": result.kind.value,
+        "pass_met": result.pass_met,
+        "pass_required": result.pass_required,
+        "distinction_met": result.distinction_met,
+        "distinction_required": result.distinction_required,
+        "reasons": list(result.reasons),
+    }
+
+
+def grade_json(sheet: MarkingSheet, result: EpaResult) -> dict[str, Any]:
+    methods: dict[str, Any] = {}
+    for method in sheet.standard.methods:
+        if method.code in result.methods:
+            methods[method.code.value] = _method_json(result.methods[method.code])
+        else:
+            methods[method.code.value] = {
+                "grade": None,
+                "attempt": None,
+                "kind": None,
+                "pass_met": 0,
+                "pass_required": len(
+                    sheet.standard.criteria_for(method.code, sheet.modes, Level.PASS)
+                ),
+                "distinction_met": 0,
+                "distinction_required": method.distinction_required,
+                "reasons": [f"no attempt of the {method.code.value} yet"],
+            }
+    return {
+        "standard": sheet.standard.reference,
+        "policy": sheet.policy.code,
+        "methods": methods,
+        "overall": result.overall.value,
+        "capped": result.capped,
+        "reasons": list(result.reasons),
+    }
+
+
+def _requirement_json(r: Requirement) -> dict[str, Any]:
+    return {"requirement": r.code, "reason": r.reason, "source": r.source}
+
+
+def eligibility_json(standard: str, policy: str, result: Eligibility) -> dict[str, Any]:
+    return {
+        "standard": standard,
+        "policy": policy,
+        "eligible": result.eligible,
+        "unmet": [_requirement_json(r) for r in result.unmet],
+        "met": [_requirement_json(r) for r in result.requirements if r.met],
+        "days_on_programme": result.days_on_programme,
+        "months_on_programme": result.months_on_programme,
+        "age_at_start": result.age_at_start,
+        "english_maths_required": result.english_maths_required,
+    }
+
+
+def cmd_grade(args: argparse.Namespace) -> dict[str, Any]:
+    sheet = read_marking_sheet(_read_json(args.sheet))
+    result = grade_epa(sheet.standard, sheet.policy, sheet.modes, sheet.attempts)
+    return grade_json(sheet, result)
+
+
+def cmd_check_gateway(args: argparse.Namespace) -> dict[str, Any]:
+    standard, policy, case = read_gateway_case(_read_json(args.file))
+    return eligibility_json(standard.reference, policy.code, check_gateway(standard, policy, case))
+
+
+def cmd_standards(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "standards": [
+            {
+                "reference": s.reference,
+                "version": s.version,
+                "title": s.title,
+                "level": s.level,
+                "methods": {
+                    m.code.value: {
+                        "pass": len(
+                            [c for c in s.criteria if c.method == m.code and c.level == Level.PASS]
+                        ),
+                        "distinction": len(
+                            [
+                                c
+                                for c in s.criteria
+                                if c.method == m.code and c.level == Level.DISTINCTION
+                            ]
+                        ),
+                        "distinction_required": m.distinction_required,
+                    }
+                    for m in s.methods
+                },
+            }
+            for s in all_standards().values()
+        ],
+        "policies": [{"code": p.code, "name": p.name} for p in all_policies().values()],
+    }
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="openepa", description="OpenEPA end-point assessment rules."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    grade = sub.add_parser(
+        "grade", help="grade a marking sheet (JSON) and print the result as JSON"
+    )
+    grade.add_argument("sheet", help="path to the marking sheet, or - for standard input")
+    grade.set_defaults(func=cmd_grade)
+    gateway = sub.add_parser("check-gateway", help="check gateway eligibility (JSON in, JSON out)")
+    gateway.add_argument("file", help="path to the gateway file, or - for standard input")
+    gateway.set_defaults(func=cmd_check_gateway)
+    standards = sub.add_parser("standards", help="list the loaded standards and EPAO policies")
+    standards.set_defaults(func=cmd_standards)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        output = args.func(args)
+    except InputError as exc:
+        print(f"openepa: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except SheetError as exc:
+        print(f"openepa: invalid input: {exc.where}: {exc.rule}", file=sys.stderr)
+        return EXIT_INVALID
+    except DataFileError as exc:
+        print(f"openepa: a data file is invalid:\n{exc}", file=sys.stderr)
+        return EXIT_INVALID
+    json.dump(output, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

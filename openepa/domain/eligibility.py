@@ -1,0 +1,221 @@
+"""Gateway eligibility: may this apprentice pass through gateway into the EPA?
+
+The result lists every unmet requirement with its reason and source, never just the first,
+so a provider can fix everything in one go (seed 000 §2.2: "Apprentices will not be
+accepted at EPA Gateway if the evidence required is not sufficiently met").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+
+from openepa.domain.dates import days_on_programme, full_months_on_programme
+from openepa.domain.policy import Policy
+from openepa.domain.standard import Standard
+
+
+class QualificationLevel(StrEnum):
+    """Highest English or maths level achieved, lowest first."""
+
+    NONE = "none"
+    ENTRY_3 = "entry_3"
+    LEVEL_1 = "level_1"
+    LEVEL_2 = "level_2"
+
+    @property
+    def rank(self) -> int:
+        return list(QualificationLevel).index(self)
+
+
+class ShowcaseFormat(StrEnum):
+    REPORT = "report"
+    PRESENTATION = "presentation"
+
+
+#: Evidence codes a gateway submission can carry, with the words the UI and reasons use.
+EVIDENCE = {
+    "gateway_meeting_record": "EPA gateway meeting record",
+    "employer_sign_off": "employer sign-off that the apprentice is ready for EPA",
+    "provider_sign_off": "training provider sign-off",
+    "showcase_format_choice": "choice of showcase format (report or presentation)",
+    "showcase_submission": "the apprentice showcase",
+    "adjustment_request_form": "reasonable adjustment request form",
+}
+
+
+@dataclass(frozen=True)
+class GatewayCase:
+    start_date: date
+    date_of_birth: date
+    gateway_date: date
+    english: QualificationLevel
+    maths: QualificationLevel
+    english_level_2_attempted: bool = False
+    maths_level_2_attempted: bool = False
+    #: Education, health and care plan or legacy statement (seed 000 §2.2, seed 004).
+    ehcp: bool = False
+    #: Holds a British Sign Language qualification, BSL being their primary language.
+    bsl_qualification: bool = False
+    adjustment_requested: bool = False
+    showcase_format: ShowcaseFormat | None = None
+    evidence: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Requirement:
+    code: str
+    met: bool
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    requirements: tuple[Requirement, ...]
+    days_on_programme: int
+    months_on_programme: int
+    age_at_start: int
+    english_maths_required: bool
+
+    @property
+    def unmet(self) -> tuple[Requirement, ...]:
+        return tuple(r for r in self.requirements if not r.met)
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Age in whole years on a day (a 29 February birthday ages on 28 February)."""
+    return relativedelta(day, date_of_birth).years
+
+
+def _time_on_programme(standard: Standard, case: GatewayCase) -> list[Requirement]:
+    """At least 12 months and at least 366 days on programme (seed 000 §2.1, seed 003 §2)."""
+    days = days_on_programme(case.start_date, case.gateway_date)
+    months = full_months_on_programme(case.start_date, case.gateway_date)
+    need_days = standard.gateway.min_days_on_programme
+    need_months = standard.gateway.min_months_on_programme
+    source = "seed 000 §2.1; seed 003 §2"
+    return [
+        Requirement(
+            "days_on_programme",
+            days >= need_days,
+            f"{days} days on programme by the gateway date; at least {need_days} are required",
+            source,
+        ),
+        Requirement(
+            "months_on_programme",
+            months >= need_months,
+            f"{months} full months on programme by the gateway date; at least {need_months} are required",
+            source,
+        ),
+    ]
+
+
+def english_maths_required(policy: Policy, age_at_start: int) -> bool:
+    """Mandatory for 16–18 at the start, optional for 19+ where the policy says so (seed 002)."""
+    rule = policy.gateway.english_maths
+    return (
+        rule.required_if_under_19_at_start
+        if age_at_start < 19
+        else rule.required_if_19_plus_at_start
+    )
+
+
+def _english_maths(policy: Policy, case: GatewayCase, age_at_start: int) -> list[Requirement]:
+    """Level 1 English and maths, and a Level 2 attempt where the policy asks (seed 000 §2.2,
+    002, 004); EHCP → Entry Level 3; BSL qualification instead of English (000 §2.2, 004)."""
+    rule = policy.gateway.english_maths
+    source = f"{policy.name} policy: {policy.sources.get('gateway.english_maths', 'gateway')}"
+    ehcp = case.ehcp and rule.ehcp_entry_level_3
+    minimum = QualificationLevel.ENTRY_3 if ehcp else QualificationLevel.LEVEL_1
+    minimum_words = "Entry Level 3 (education, health and care plan)" if ehcp else "Level 1"
+    bsl = case.bsl_qualification and rule.bsl_alternative
+    english_ok = case.english.rank >= minimum.rank or bsl
+    english_words = f"English at {minimum_words}" + (
+        " or a British Sign Language qualification" if rule.bsl_alternative else ""
+    )
+    out = [
+        Requirement(
+            "english",
+            english_ok,
+            f"{english_words} is required; recorded: "
+            + (
+                "British Sign Language qualification"
+                if bsl
+                else case.english.value.replace("_", " ")
+            ),
+            source,
+        ),
+        Requirement(
+            "maths",
+            case.maths.rank >= minimum.rank,
+            f"maths at {minimum_words} is required; recorded: {case.maths.value.replace('_', ' ')}",
+            source,
+        ),
+    ]
+    # With an EHCP the minimum is Entry Level 3 (000 §2.2), so a Level 2 attempt is not asked.
+    if rule.level_2_attempt_required and not ehcp:
+        english_l2 = (
+            case.english_level_2_attempted or case.english == QualificationLevel.LEVEL_2 or bsl
+        )
+        maths_l2 = case.maths_level_2_attempted or case.maths == QualificationLevel.LEVEL_2
+        out.append(
+            Requirement(
+                "english_level_2_attempt",
+                english_l2,
+                "a record of an attempt at Level 2 English is required",
+                source,
+            )
+        )
+        out.append(
+            Requirement(
+                "maths_level_2_attempt",
+                maths_l2,
+                "a record of an attempt at Level 2 maths is required",
+                source,
+            )
+        )
+    return out
+
+
+def _evidence(policy: Policy, case: GatewayCase) -> list[Requirement]:
+    source = f"{policy.name} policy: {policy.sources.get('gateway', 'gateway')}"
+    needed = list(policy.gateway.required_evidence)
+    if case.adjustment_requested:
+        needed.append("adjustment_request_form")  # "where relevant" (seed 000 §2.2)
+    out = [
+        Requirement(code, code in case.evidence, f"{EVIDENCE[code]} is required", source)
+        for code in needed
+    ]
+    if policy.gateway.showcase_format_chosen_at_gateway:
+        out.append(
+            Requirement(
+                "showcase_format",
+                case.showcase_format is not None,
+                "the showcase format (report or presentation) must be chosen at gateway",
+                source,
+            )
+        )
+    return out
+
+
+def check_gateway(standard: Standard, policy: Policy, case: GatewayCase) -> Eligibility:
+    """Every gateway requirement of the standard and the EPAO's policy, met or not, with why."""
+    age = age_on(case.date_of_birth, case.start_date)
+    required = english_maths_required(policy, age)
+    requirements = _time_on_programme(standard, case)
+    if required:
+        requirements += _english_maths(policy, case, age)
+    requirements += _evidence(policy, case)
+    return Eligibility(
+        eligible=all(r.met for r in requirements),
+        requirements=tuple(requirements),
+        days_on_programme=days_on_programme(case.start_date, case.gateway_date),
+        months_on_programme=full_months_on_programme(case.start_date, case.gateway_date),
+        age_at_start=age,
+        english_maths_required=required,
+    )

@@ -1,0 +1,112 @@
+"""One EPAO's rules (DESIGN.md §2 "Policy"), as loaded from openepa/policies/data/*.yaml.
+
+Every value that an EPAO's published documents do not state is ``None``: the policy says
+"the seed is silent" explicitly instead of inventing a number, and each rule that reads a
+``None`` decides what silence means (usually: no limit is enforced, and the UI says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from openepa.domain.standard import Grade
+
+
+class Anchor(StrEnum):
+    """The event a period is counted from."""
+
+    GATEWAY = "gateway"  # gateway accepted
+    FIRST_ACTIVITY = "first_activity"  # first EPA assessment activity
+    FAIL_NOTIFICATION = "fail_notification"  # the apprentice was told of the fail
+    FIRST_ATTEMPT = "first_attempt"  # the first attempt of the EPA (all methods)
+    LAST_COMPONENT = "last_component"  # the last assessment component was completed
+    ASSESSMENT = "assessment"  # the assessment a request concerns
+    RESULTS_ISSUED = "results_issued"  # the statement of results was issued
+
+
+@dataclass(frozen=True)
+class Period:
+    """A length of time counted from an anchor: calendar months or working days."""
+
+    anchor: Anchor
+    months: int | None = None
+    working_days: int | None = None
+    #: The EPAO suggests rather than requires this period (seed 002's 3-month window).
+    advisory: bool = False
+
+
+@dataclass(frozen=True)
+class Duration:
+    """Minutes allowed for an assessment activity; a bound left None is not stated."""
+
+    min_minutes: int | None = None
+    max_minutes: int | None = None
+    typical_minutes: int | None = None
+
+    def allows(self, minutes: int) -> bool:
+        if self.min_minutes is not None and minutes < self.min_minutes:
+            return False
+        return self.max_minutes is None or minutes <= self.max_minutes
+
+
+@dataclass(frozen=True)
+class EnglishMathsRule:
+    """Which apprentices must show English and maths at gateway, by age at the start."""
+
+    required_if_under_19_at_start: bool
+    required_if_19_plus_at_start: bool
+    level_2_attempt_required: bool
+    #: EHCP or legacy statement → Entry Level 3 suffices (000 §2.2, 004).
+    ehcp_entry_level_3: bool
+    #: British Sign Language qualification may replace English (000 §2.2, 004).
+    bsl_alternative: bool
+
+
+@dataclass(frozen=True)
+class GatewayPolicy:
+    english_maths: EnglishMathsRule
+    #: Evidence codes that must accompany a gateway submission (see EVIDENCE in eligibility).
+    required_evidence: tuple[str, ...]
+    showcase_format_chosen_at_gateway: bool
+    showcase_submitted_at_gateway: bool
+    notice_working_days: int | None
+
+
+@dataclass(frozen=True)
+class ResitPolicy:
+    #: Highest overall grade after any resit or retake; None = no cap.
+    grade_cap: Grade | None
+    window: Period | None
+    all_methods_window: Period | None
+    retake_checklist_required: bool
+    resit_with_discussion_follow_up_minutes: int | None
+
+
+@dataclass(frozen=True)
+class SpecialConsiderationPolicy:
+    before_working_days: int | None
+    after_working_days: int | None
+
+
+@dataclass(frozen=True)
+class Policy:
+    code: str
+    name: str
+    gateway: GatewayPolicy
+    epa_window: Period | None
+    results_deadline: Period | None
+    release_requires_iqa: bool
+    resits: ResitPolicy
+    durations: dict[str, Duration]
+    showcase_report_words_guide: int | None
+    portfolio_evidence_max: int | None
+    ai_declaration_required: bool
+    special_consideration: SpecialConsiderationPolicy
+    enquiry_window: Period | None
+    appeal_window: Period | None
+    sources: dict[str, str]
+
+    def duration(self, activity: str) -> Duration | None:
+        """Activities: observation, discussion, showcase_interview, showcase_presentation."""
+        return self.durations.get(activity)
