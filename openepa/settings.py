@@ -58,6 +58,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "openepa.reference",
     "openepa.organisations",
+    "openepa.accounts",
+    "openepa.enrolments",
+    "openepa.gateway",
+    "openepa.bookings",
+    "openepa.assessments",
+    "openepa.results",
     "openepa.web",
 ]
 
@@ -96,6 +102,10 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

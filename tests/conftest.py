@@ -34,3 +34,16 @@ def nqual() -> Policy:
 @pytest.fixture(scope="session")
 def gateway_qualifications() -> Policy:
     return _policy("gateway-qualifications")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Argon2 is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    from tests.personas import build_world
+
+    return build_world()

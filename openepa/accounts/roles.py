@@ -1,0 +1,50 @@
+"""What a signed-in user is: their roles and the organisations each role is held in.
+
+Computed once per request (cached on the user object) so access checks and scoped queries
+do not repeat the membership query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from openepa.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Roles:
+    by_role: dict[str, frozenset[int]] = field(default_factory=dict)
+    apprentice_id: int | None = None
+
+    def orgs(self, role: Role) -> frozenset[int]:
+        return self.by_role.get(role.value, frozenset())
+
+    def has(self, role: Role) -> bool:
+        return bool(self.orgs(role))
+
+    @property
+    def is_apprentice(self) -> bool:
+        return self.apprentice_id is not None
+
+    @property
+    def names(self) -> list[str]:
+        names = [Role(r).label for r in self.by_role]
+        return [*names, "Apprentice"] if self.is_apprentice else names
+
+
+def roles_of(user: Any) -> Roles:
+    """The roles of `user` (anonymous users have none)."""
+    if not getattr(user, "is_authenticated", False):
+        return Roles()
+    cached: Roles | None = getattr(user, "_openepa_roles", None)
+    if cached is not None:
+        return cached
+    by_role: dict[str, set[int]] = {}
+    for role, org_id in user.memberships.values_list("role", "organisation_id"):
+        by_role.setdefault(role, set()).add(org_id)
+    apprentice = getattr(user, "apprentice", None) if hasattr(user, "apprentice") else None
+    roles = Roles(
+        {r: frozenset(ids) for r, ids in by_role.items()}, apprentice.pk if apprentice else None
+    )
+    user._openepa_roles = roles
+    return roles

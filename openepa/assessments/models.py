@@ -1,0 +1,84 @@
+"""Attempt (a marking sheet) and Judgement (attempt × criterion), DESIGN.md §2.
+
+Grades are never stored on a sheet: they are computed by openepa.domain from the
+judgements whenever needed, and snapshotted only when results are released."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from openepa.bookings.models import KIND_CHOICES, METHOD_CHOICES, Booking
+from openepa.enrolments.models import Enrolment
+
+OUTCOME_CHOICES = [
+    ("met", "Met"),
+    ("not_met", "Not met"),
+    ("not_evidenced", "Not evidenced"),
+    ("carried_over", "Carried over to the discussion"),
+]
+
+
+class Attempt(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Being marked"
+        SUBMITTED = "submitted", "Submitted"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="attempts")
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="attempt")
+    method = models.CharField(max_length=20, choices=METHOD_CHOICES)
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    assessed_on = models.DateField()
+    actual_start = models.TimeField(null=True, blank=True)
+    actual_end = models.TimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    #: Optimistic lock: every save of the sheet bumps it; a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
+    feedback = models.TextField(
+        blank=True, help_text="Areas for development, shown with the result"
+    )
+
+    class Meta:
+        ordering = ["assessed_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "method", "number"], name="unique_attempt_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} attempt {self.number}"
+
+
+class Judgement(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="judgements")
+    criterion_code = models.CharField(max_length=10)
+    outcome = models.CharField(max_length=20, choices=OUTCOME_CHOICES, blank=True)
+    #: The situation arose and the apprentice tried: cannot be carried over (seed 002).
+    attempted = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "criterion_code"], name="one_judgement_per_criterion"
+            ),
+        ]
+
+
+class Amendment(models.Model):
+    """A change to a submitted sheet, only by an EPAO admin, always with a reason."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="amendments")
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    amended_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    #: {criterion_code: {"from": outcome, "to": outcome}}
+    changes = models.JSONField(default=dict)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class BookingsConfig(AppConfig):
+    """Planning meetings, bookings of assessment methods, assessor allocation, conflicts."""
+
+    name = "openepa.bookings"
+    default_auto_field = "django.db.models.BigAutoField"

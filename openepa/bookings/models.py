@@ -1,0 +1,130 @@
+"""PlanningMeeting, Booking, AssessorSlot and ConflictDeclaration.
+
+An assessor can never be double-booked: each active booking claims one AssessorSlot row per
+five minutes it occupies, and (assessor, starts_at) is unique. The database refuses an
+overlap on SQLite and PostgreSQL alike, even when two admins book at the same instant.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from openepa.enrolments.models import Enrolment
+from openepa.organisations.models import Organisation
+
+SLOT_MINUTES = 5
+
+METHOD_CHOICES = [
+    ("showcase", "Apprentice showcase"),
+    ("observation", "Practical observation"),
+    ("discussion", "Professional discussion"),
+]
+KIND_CHOICES = [("first", "First attempt"), ("resit", "Resit"), ("retake", "Retake")]
+
+
+class PlanningMeeting(models.Model):
+    """The planning meeting (seed 000 §2.3): schedule, each method's requirements, the
+    arrangements (access, facilities, resources), feedback, certification and appeals."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="planning_meetings"
+    )
+    held_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    arrangements = models.TextField(help_text="Access, facilities and resources agreed")
+    method_requirements_explained = models.BooleanField(default=False)
+    feedback_certification_appeals_explained = models.BooleanField(default=False)
+    remote_observation_checked = models.BooleanField(
+        default=False, help_text="Camera, microphone, screen sharing and a private room (seed 002)"
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Completed"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="bookings")
+    method = models.CharField(max_length=20, choices=METHOD_CHOICES)
+    attempt_number = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES, default="first")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    remote = models.BooleanField(default=False)
+    venue = models.CharField(max_length=200, blank=True)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessor_bookings"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    #: A rescheduled booking points at the one it replaced; the old row keeps its history.
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    no_conflict_confirmed_at = models.DateTimeField(null=True, blank=True)
+    #: A retake needs further learning and the retake checklist (seed 002).
+    retake_checklist_confirmed = models.BooleanField(default=False)
+    further_learning_summary = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["assessor", "status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} on {self.starts_at:%d %b %Y %H:%M}"
+
+
+class AssessorSlot(models.Model):
+    """Five minutes of an assessor's time claimed by an active booking."""
+
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    starts_at = models.DateTimeField()
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="slots")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessor", "starts_at"], name="assessor_not_double_booked"
+            ),
+        ]
+
+
+class ConflictDeclaration(models.Model):
+    """An assessor's declared relationship with an apprentice, employer or provider
+    (seed 003 §6: no direct relationship with the apprentice)."""
+
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts"
+    )
+    apprentice = models.ForeignKey(
+        "enrolments.Apprentice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField()
+    declared_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(apprentice__isnull=False) | models.Q(organisation__isnull=False),
+                name="conflict_names_someone",
+            )
+        ]

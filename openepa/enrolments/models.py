@@ -1,0 +1,111 @@
+"""Apprentice, Enrolment and the append-only JourneyEvent (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from openepa.domain.journey import LABELS, State
+from openepa.organisations.models import Organisation
+from openepa.reference.models import Policy, StandardVersion
+
+
+class Apprentice(models.Model):
+    uln = models.CharField("ULN", max_length=10, unique=True)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    email = models.EmailField(blank=True)
+    #: The apprentice's own login, once invited.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="apprentice",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["family_name", "given_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+STATE_CHOICES = [(s.value, LABELS[s]) for s in State]
+
+
+class Enrolment(models.Model):
+    apprentice = models.ForeignKey(Apprentice, on_delete=models.PROTECT, related_name="enrolments")
+    standard = models.ForeignKey(StandardVersion, on_delete=models.PROTECT)
+    epao = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="epao_enrolments")
+    employer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="employer_enrolments"
+    )
+    provider = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="provider_enrolments"
+    )
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT)
+    start_date = models.DateField()
+    planned_end_date = models.DateField()
+    face_to_face = models.BooleanField("face-to-face customer interaction", default=False)
+    non_facing = models.BooleanField("non-facing customer interaction", default=False)
+    ehcp = models.BooleanField("education, health and care plan or legacy statement", default=False)
+    bsl = models.BooleanField(
+        "British Sign Language is the apprentice's primary language", default=False
+    )
+    state = models.CharField(max_length=30, choices=STATE_CHOICES, default=State.REGISTERED.value)
+    #: Set when gateway is accepted; anchors the EPA window (seed 004).
+    gateway_accepted_on = models.DateField(null=True, blank=True)
+    #: Set when the first assessment activity takes place; anchors Highfield's window (002).
+    first_activity_on = models.DateField(null=True, blank=True)
+    #: Set when a Fail is released; anchors the resit window (seed 000 §4).
+    fail_notified_on = models.DateField(null=True, blank=True)
+    #: Bumped by every action; forms carry it so concurrent edits are detected.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Duplicate ULN on the same standard is refused (issue 3); the database backs it.
+            models.UniqueConstraint(
+                fields=["apprentice", "standard"], name="one_enrolment_per_standard"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(face_to_face=True) | models.Q(non_facing=True),
+                name="enrolment_has_interaction_mode",
+            ),
+        ]
+        indexes = [models.Index(fields=["epao", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.apprentice} on {self.standard.reference}"
+
+    @property
+    def journey_state(self) -> State:
+        return State(self.state)
+
+
+class JourneyEvent(models.Model):
+    """Append-only: who changed what, when, from which state to which, and why."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=50)
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_state}→{self.to_state}"

@@ -1,0 +1,59 @@
+"""GatewaySubmission (DESIGN.md §2). Every submission is kept: a rejected one stays with its
+reasons and a resubmission is a new row, so the history is complete."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from openepa.domain.eligibility import QualificationLevel, ShowcaseFormat
+from openepa.enrolments.models import Enrolment
+
+LEVEL_CHOICES = [
+    (QualificationLevel.NONE.value, "None recorded"),
+    (QualificationLevel.ENTRY_3.value, "Entry Level 3"),
+    (QualificationLevel.LEVEL_1.value, "Level 1"),
+    (QualificationLevel.LEVEL_2.value, "Level 2"),
+]
+FORMAT_CHOICES = [
+    (ShowcaseFormat.REPORT.value, "Written report"),
+    (ShowcaseFormat.PRESENTATION.value, "Presentation"),
+]
+
+
+class GatewaySubmission(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="gateway_submissions"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    gateway_date = models.DateField(help_text="Date of the gateway meeting")
+    english = models.CharField(max_length=10, choices=LEVEL_CHOICES)
+    maths = models.CharField(max_length=10, choices=LEVEL_CHOICES)
+    english_level_2_attempted = models.BooleanField(default=False)
+    maths_level_2_attempted = models.BooleanField(default=False)
+    bsl_qualification = models.BooleanField(default=False)
+    adjustment_requested = models.BooleanField(default=False)
+    showcase_format = models.CharField(max_length=20, choices=FORMAT_CHOICES, blank=True)
+    #: Evidence codes supplied (openepa.domain.eligibility.EVIDENCE).
+    evidence = models.JSONField(default=list)
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Gateway submission {self.pk} ({self.status})"

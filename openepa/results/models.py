@@ -1,0 +1,31 @@
+"""OverallResult: a snapshot of the grades computed by openepa.domain when every method was
+graded, released by an EPAO admin. One row per completion (a resit gives a new row)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from openepa.enrolments.models import Enrolment
+
+GRADE_CHOICES = [("fail", "Fail"), ("pass", "Pass"), ("distinction", "Distinction")]
+
+
+class OverallResult(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="results")
+    grade = models.CharField(max_length=20, choices=GRADE_CHOICES)
+    capped = models.BooleanField(default=False)
+    #: {method: {"grade", "attempt", "kind", "pass_met", ..., "reasons"}} from the domain.
+    methods = models.JSONField()
+    reasons = models.JSONField(default=list)
+    last_component_on = models.DateField()
+    #: Results due date in working days (seed 004), None where the policy is silent.
+    due_on = models.DateField(null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]

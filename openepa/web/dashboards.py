@@ -1,0 +1,20 @@
+"""Each role lands on a home page listing what needs its attention. Every bounded context
+contributes sections through its own `dashboard.sections(user)`; this module only gathers
+them in a fixed order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openepa.assessments import dashboard as assessments
+from openepa.bookings import dashboard as bookings
+from openepa.enrolments import dashboard as enrolments
+from openepa.gateway import dashboard as gateway
+from openepa.results import dashboard as results
+
+CONTRIBUTORS = (enrolments, gateway, bookings, assessments, results)
+
+
+def sections_for(user: Any) -> list[dict[str, Any]]:
+    """Each section: {"title": str, "template": str, "context": dict, "empty": str}."""
+    return [section for module in CONTRIBUTORS for section in module.sections(user)]
