@@ -70,6 +70,9 @@ class Judgement(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion_code}: {self.outcome or 'not judged'}"
+
 
 class Amendment(models.Model):
     """A change to a submitted sheet, only by an EPAO admin, always with a reason."""
@@ -82,3 +85,6 @@ class Amendment(models.Model):
     reason = models.TextField()
     #: {criterion_code: {"from": outcome, "to": outcome}}
     changes = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"Amendment of {self.attempt} by {self.amended_by}"

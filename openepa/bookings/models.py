@@ -46,6 +46,9 @@ class PlanningMeeting(models.Model):
     class Meta:
         ordering = ["-held_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"Planning meeting on {self.held_on:%d %b %Y}"
+
 
 class Booking(models.Model):
     class Status(models.TextChoices):
@@ -103,6 +106,9 @@ class AssessorSlot(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"assessor {self.assessor_id} at {self.starts_at:%Y-%m-%d %H:%M}"
+
 
 class ConflictDeclaration(models.Model):
     """An assessor's declared relationship with an apprentice, employer or provider
@@ -128,3 +134,6 @@ class ConflictDeclaration(models.Model):
                 name="conflict_names_someone",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"Conflict declared by {self.assessor}"

@@ -29,3 +29,6 @@ class OverallResult(models.Model):
 
     class Meta:
         ordering = ["-computed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_grade_display()} for {self.enrolment}"

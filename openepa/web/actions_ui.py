@@ -4,6 +4,7 @@ and nothing is half written because every action is one transaction."""
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from openepa.enrolments.journey import ActionRefused
 from openepa.web.forms import AccessibleForm
 
