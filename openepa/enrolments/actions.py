@@ -72,6 +72,9 @@ def do_register_enrolment(*, actor: Any, registration: Registration) -> Enrolmen
     same standard is refused; the database's unique constraints back the check."""
     reg = registration
     _check_registration(actor, reg)
+    policy = reg.epao.policy
+    if policy is None:  # checked above; this tells the type checker too
+        raise ActionRefused("Choose an end-point assessment organisation.", field="epao")
     uln = reg.uln.strip()
     duplicate = ActionRefused(
         f"An apprentice with ULN {uln} is already registered on {reg.standard.reference}.",
@@ -101,7 +104,7 @@ def do_register_enrolment(*, actor: Any, registration: Registration) -> Enrolmen
                 epao=reg.epao,
                 employer=reg.employer,
                 provider=reg.provider,
-                policy=reg.epao.policy,
+                policy=policy,
                 start_date=reg.start_date,
                 planned_end_date=reg.planned_end_date,
                 face_to_face=reg.face_to_face,
