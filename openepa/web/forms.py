@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 
 
-class AccessibleForm(forms.Form):
+class AccessibleFormMixin(forms.BaseForm):
     """Ties hints and errors to inputs (aria-describedby, aria-invalid) after validation,
-    so screen readers announce them with the field."""
+    so screen readers announce them with the field. Mix into any Django form."""
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -36,6 +36,10 @@ class AccessibleForm(forms.Form):
         self.add_error(field if field in self.fields else None, message)
         if field in self.fields:
             self.fields[field].widget.attrs["aria-invalid"] = "true"
+
+
+class AccessibleForm(AccessibleFormMixin, forms.Form):
+    pass
 
 
 class DateInput(forms.DateInput):

@@ -14,7 +14,8 @@ class Command(BaseCommand):
             report = do_load_reference_data()
         except DataFileError as exc:
             raise CommandError(f"a data file is invalid; nothing was loaded:\n{exc}") from exc
-        self.stdout.write(
-            f"Loaded {', '.join(report.standards)} ({report.criteria} criteria) "
-            f"and policies {', '.join(report.policies)}."
-        )
+        if options["verbosity"] > 0:
+            self.stdout.write(
+                f"Loaded {', '.join(report.standards)} ({report.criteria} criteria) "
+                f"and policies {', '.join(report.policies)}."
+            )
