@@ -28,6 +28,7 @@ run: db
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
+	scripts/ensure-browser-tools
 	$(BIN)/pytest
 
 lint: setup

@@ -24,6 +24,22 @@ class Anchor(StrEnum):
     ASSESSMENT = "assessment"  # the assessment a request concerns
     RESULTS_ISSUED = "results_issued"  # the statement of results was issued
 
+    @property
+    def words(self) -> str:
+        """The anchor in a sentence: "3 months from <words>"."""
+        return ANCHOR_WORDS[self]
+
+
+ANCHOR_WORDS = {
+    Anchor.GATEWAY: "gateway",
+    Anchor.FIRST_ACTIVITY: "the first assessment activity",
+    Anchor.FAIL_NOTIFICATION: "the fail notification",
+    Anchor.FIRST_ATTEMPT: "the first attempt",
+    Anchor.LAST_COMPONENT: "the last assessment component",
+    Anchor.ASSESSMENT: "the assessment",
+    Anchor.RESULTS_ISSUED: "the results being issued",
+}
+
 
 @dataclass(frozen=True)
 class Period:

@@ -36,6 +36,8 @@ def test_home_shows_the_demo_epao_standard_and_policies(client, loaded):
     assert "with 75 criteria" in html
     for name in ("Highfield Assessment", "NQual", "Gateway Qualifications"):
         assert name in html
+    assert "3 months from the fail notification" in html  # Gateway Qualifications, seed 000 §4
+    assert 'href="/accounts/login/"' in html
 
 
 def test_home_before_loading_says_what_to_run(client):
