@@ -9,6 +9,7 @@ environment variables; the defaults give a working local app on the embedded SQL
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "openepa.assessments",
     "openepa.results",
     "openepa.web",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it answers a throttled sign-in before the view runs.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Django 6's built-in Content-Security-Policy: scripts and styles only from our own origin,
@@ -124,6 +128,20 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Throttle failed sign-ins per (email, IP address) pair only: someone failing with another
+# person's email from their own address cannot lock that person out (issue 6 baseline).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

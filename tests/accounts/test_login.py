@@ -64,7 +64,12 @@ def test_password_reset_by_email(client, world):
         follow=True,
     )
     assert "Your password has been changed" in done.content.decode()
-    assert client.login(username="pat@coastal.example", password="a brand new long passphrase")
+    signed_in = client.post(
+        "/accounts/login/",
+        {"username": "pat@coastal.example", "password": "a brand new long passphrase"},
+    )
+    assert signed_in.status_code == 302
+    assert "_auth_user_id" in client.session
 
 
 def test_unknown_email_gets_the_same_answer_and_no_mail(client, world):
@@ -77,3 +82,23 @@ def test_anonymous_home_is_the_public_page(client, db):
     html = client.get("/").content.decode()
     assert "Welcome," not in html
     assert "EPAO policies" in html
+
+
+def sign_in(client, email, password, ip):
+    return client.post(
+        "/accounts/login/", {"username": email, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_five_wrong_passwords_pause_that_email_from_that_address_only(client, world):
+    for _ in range(4):
+        assert sign_in(client, "erin@harbour.example", "guess", "203.0.113.9").status_code == 200
+    assert sign_in(client, "erin@harbour.example", "guess", "203.0.113.9").status_code == 429
+    locked = sign_in(client, "erin@harbour.example", PASSWORD, "203.0.113.9")
+    assert locked.status_code == 429
+    assert "Too many sign-in attempts" in locked.content.decode()
+    # The attacker's failures do not lock Erin out from her own network...
+    assert sign_in(client, "erin@harbour.example", PASSWORD, "198.51.100.7").status_code == 302
+    client.post("/accounts/logout/")
+    # ...nor anyone else from the attacker's address.
+    assert sign_in(client, "pat@coastal.example", PASSWORD, "203.0.113.9").status_code == 302
