@@ -51,7 +51,7 @@ def test_password_reset_by_email(client, world):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["pat@coastal.example"]
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body)
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", str(message.body))
     assert link is not None
     form = client.get(link.group(1), follow=True)
     assert "Set a new password" in form.content.decode()
