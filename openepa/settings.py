@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "openepa.results",
     "openepa.web",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "openepa.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -135,6 +139,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Throttle failed sign-ins per (email, IP address) pair only: someone failing with another
 # person's email from their own address cannot lock that person out (issue 6 baseline).
+# TOTP two-factor authentication is required of EPAO admins, assessors and IQAs (issue 6).
+OPENEPA_REQUIRE_2FA = env_bool("OPENEPA_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "OpenEPA"
+
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)

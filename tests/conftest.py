@@ -42,6 +42,13 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_off_unless_asked(settings) -> None:
+    # Views are tested signed in with force_login; tests/accounts/test_two_factor.py turns
+    # the requirement back on and goes through the real TOTP steps.
+    settings.OPENEPA_REQUIRE_2FA = False
+
+
 @pytest.fixture
 def world(db):
     from tests.personas import build_world

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from openepa.accounts import views
 from openepa.accounts.forms import EmailAuthenticationForm
 
 app_name = "accounts"
@@ -13,6 +14,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", views.two_factor, name="two_factor"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
