@@ -21,6 +21,12 @@ METHOD_CHOICES = [
     ("discussion", "Professional discussion"),
 ]
 KIND_CHOICES = [("first", "First attempt"), ("resit", "Resit"), ("retake", "Retake")]
+#: Where the practical observation happens; remote ones need seed 002's equipment checks.
+OBSERVATION_SETTINGS = [
+    ("workplace", "In person at the workplace"),
+    ("remote_desk", "Remote, desk-based"),
+    ("remote_non_desk", "Remote, not desk-based"),
+]
 
 
 class PlanningMeeting(models.Model):
@@ -35,9 +41,23 @@ class PlanningMeeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
-    arrangements = models.TextField(help_text="Access, facilities and resources agreed")
+    arrangements = models.TextField(help_text="Access arrangements agreed")
+    facilities = models.TextField(blank=True, help_text="Facilities agreed")
+    resources = models.TextField(blank=True, help_text="Resources agreed")
     method_requirements_explained = models.BooleanField(default=False)
     feedback_certification_appeals_explained = models.BooleanField(default=False)
+    #: How the observation will be held; the remote checks below depend on it (seed 002).
+    observation_setting = models.CharField(
+        max_length=20, choices=OBSERVATION_SETTINGS, default="workplace"
+    )
+    remote_camera = models.BooleanField(default=False)
+    remote_microphone = models.BooleanField(default=False)
+    remote_screen_sharing = models.BooleanField(default=False)
+    remote_two_way_interaction = models.BooleanField(default=False)
+    remote_private_room = models.BooleanField(default=False)
+    remote_reliable_internet = models.BooleanField(default=False)
+    remote_camera_person = models.BooleanField(default=False)
+    #: Every check the observation setting needs was confirmed (set by the action).
     remote_observation_checked = models.BooleanField(
         default=False, help_text="Camera, microphone, screen sharing and a private room (seed 002)"
     )

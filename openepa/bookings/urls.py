@@ -1,4 +1,16 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from openepa.bookings import views
 
 app_name = "bookings"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("mine/", views.mine, name="mine"),
+    path("conflicts/", views.conflicts, name="conflicts"),
+    path("enrolments/<int:enrolment_id>/", views.enrolment_bookings, name="enrolment"),
+    path("enrolments/<int:enrolment_id>/planning/", views.planning, name="planning"),
+    path("enrolments/<int:enrolment_id>/book/", views.book, name="book"),
+    path("<int:booking_id>/", views.detail, name="detail"),
+    path("<int:booking_id>/reschedule/", views.reschedule, name="reschedule"),
+    path("<int:booking_id>/cancel/", views.cancel, name="cancel"),
+    path("<int:booking_id>/confirm/", views.confirm, name="confirm"),
+]

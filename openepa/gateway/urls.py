@@ -1,4 +1,11 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from openepa.gateway import views
 
 app_name = "gateway"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("enrolments/<int:enrolment_id>/", views.review, name="review"),
+    path("enrolments/<int:enrolment_id>/submit/", views.submit, name="submit"),
+    path("enrolments/<int:enrolment_id>/accept/", views.accept, name="accept"),
+    path("enrolments/<int:enrolment_id>/reject/", views.reject, name="reject"),
+]

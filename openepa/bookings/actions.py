@@ -1,0 +1,368 @@
+"""Writes for planning and bookings: record the planning meeting, book, reschedule and
+cancel assessments, and the assessor's conflict confirmations and declarations.
+
+History is never rewritten: rescheduling cancels the old booking and creates a new one that
+`replaces` it; cancelling frees the assessor's slots but keeps the row. Every write is one
+transaction on the locked enrolment with a JourneyEvent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from openepa.accounts.models import Role
+from openepa.accounts.roles import roles_of
+from openepa.bookings import rules
+from openepa.bookings.models import AssessorSlot, Booking, ConflictDeclaration, PlanningMeeting
+from openepa.bookings.queries import active_conflicts
+from openepa.bookings.rules import Proposal
+from openepa.domain.journey import Event, State
+from openepa.enrolments.journey import ActionRefused, lock_enrolment, record, transition
+from openepa.enrolments.models import Apprentice, Enrolment
+from openepa.gateway.queries import rules_for
+from openepa.organisations.models import Organisation
+
+#: The checks each remote observation setting needs (seed 002 "Practical observation").
+REMOTE_CHECKS = {
+    "remote_desk": {
+        "remote_camera": "a connected device with a camera",
+        "remote_microphone": "a microphone",
+        "remote_screen_sharing": "screen and audio sharing by web conferencing",
+        "remote_two_way_interaction": "a way to show two-way interaction with customers",
+        "remote_private_room": "a private room where they will not be disturbed",
+    },
+    "remote_non_desk": {
+        "remote_camera": "a connected device with a forward-facing camera",
+        "remote_microphone": "earphones or a microphone",
+        "remote_reliable_internet": "a reliable internet connection where the observation happens",
+        "remote_camera_person": "a workplace representative to act as camera person",
+    },
+}
+
+
+def _require_admin(actor: Any, enrolment: Enrolment) -> None:
+    if enrolment.epao_id not in roles_of(actor).orgs(Role.EPAO_ADMIN):
+        raise ActionRefused("Only the EPAO's admins can plan and book assessments.")
+
+
+@dataclass(frozen=True)
+class PlanningDetails:
+    held_on: date
+    arrangements: str
+    facilities: str = ""
+    resources: str = ""
+    method_requirements_explained: bool = False
+    feedback_certification_appeals_explained: bool = False
+    observation_setting: str = "workplace"
+    checks: frozenset[str] = frozenset()
+    notes: str = ""
+
+
+def _check_planning(details: PlanningDetails) -> None:
+    """Seed 000 §2.3: the meeting states each method's requirements and the arrangements,
+    and explains feedback, certification and appeals. Seed 002: remote observation checks."""
+    if details.held_on > timezone.localdate():
+        raise ActionRefused("The planning meeting date cannot be in the future.", field="held_on")
+    if not details.arrangements.strip():
+        raise ActionRefused(
+            "Record the access arrangements agreed (write 'none needed' if there are none; seed 000 §2.3).",
+            field="arrangements",
+        )
+    if not details.method_requirements_explained:
+        raise ActionRefused(
+            "Confirm that each assessment method's requirements were explained (seed 000 §2.3).",
+            field="method_requirements_explained",
+        )
+    if not details.feedback_certification_appeals_explained:
+        raise ActionRefused(
+            "Confirm that feedback, certification and the appeals process were explained (seed 000 §2.3).",
+            field="feedback_certification_appeals_explained",
+        )
+    needed = REMOTE_CHECKS.get(details.observation_setting, {})
+    missing = [words for code, words in needed.items() if code not in details.checks]
+    if missing:
+        raise ActionRefused(
+            "A remote observation needs " + "; ".join(missing) + " (seed 002). Confirm each, "
+            "or plan the observation in person at the workplace.",
+            field=next(code for code in needed if code not in details.checks),
+        )
+
+
+def do_record_planning_meeting(
+    *,
+    actor: Any,
+    enrolment_id: int,
+    details: PlanningDetails,
+    expected_version: int | None = None,
+) -> PlanningMeeting:
+    """Record the planning meeting after gateway is accepted (seed 000 §2.3)."""
+    _check_planning(details)
+    with transaction.atomic():
+        enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
+        _require_admin(actor, enrolment)
+        accepted = enrolment.gateway_accepted_on
+        if accepted is not None and details.held_on < accepted:
+            raise ActionRefused(
+                f"The planning meeting takes place once gateway is accepted (seed 000 §2.3): "
+                f"gateway was accepted on {rules.day_words(accepted)}.",
+                field="held_on",
+            )
+        all_checks = {code for checks in REMOTE_CHECKS.values() for code in checks}
+        meeting = PlanningMeeting.objects.create(
+            enrolment=enrolment,
+            held_on=details.held_on,
+            recorded_by=actor,
+            arrangements=details.arrangements.strip(),
+            facilities=details.facilities.strip(),
+            resources=details.resources.strip(),
+            method_requirements_explained=True,
+            feedback_certification_appeals_explained=True,
+            observation_setting=details.observation_setting,
+            remote_observation_checked=details.observation_setting in REMOTE_CHECKS,
+            notes=details.notes.strip(),
+            **{code: code in details.checks for code in all_checks},
+        )
+        transition(enrolment, Event.RECORD_PLANNING, actor=actor, data={"meeting": meeting.pk})
+    return meeting
+
+
+def _assessor_name(assessor_id: int) -> str:
+    user = get_user_model().objects.filter(pk=assessor_id).first()
+    return str(user) if user is not None else "The assessor"
+
+
+def _create(
+    actor: Any, enrolment: Enrolment, p: Proposal, replaces: Booking | None
+) -> tuple[Booking, str | None]:
+    """Every rule, then the booking and its slots. Runs inside the caller's transaction on
+    the locked enrolment; the first refusal rolls everything back. Returns the booking and
+    the advisory EPA-window warning, if any (Highfield's window is a suggestion, seed 002)."""
+    _, policy = rules_for(enrolment)
+    rules.check_state(enrolment)
+    name = _assessor_name(p.assessor_id)
+    rules.check_assessor(enrolment, p, name)
+    rules.check_duration(policy, p)
+    number = replaces.attempt_number if replaces else rules.attempt_number(enrolment, p, policy)
+    rules.check_resit_window(enrolment, policy, p)
+    rules.check_one_pending(enrolment, p)
+    problem = rules.epa_window_problem(enrolment, policy, p)
+    window = policy.epa_window
+    if problem and not (window and window.advisory):
+        raise ActionRefused(f"{problem[:1].upper()}{problem[1:]}.", field="starts_at")
+    rules.check_notice(enrolment, policy, p)
+    rules.check_order(enrolment, p)
+    rules.check_remote_observation(enrolment, p)
+    rules.check_assessor_free(p, name)
+    booking = Booking.objects.create(
+        enrolment=enrolment,
+        method=p.method,
+        attempt_number=number,
+        kind=p.kind,
+        starts_at=p.starts_at,
+        duration_minutes=p.duration_minutes,
+        remote=p.remote,
+        venue=p.venue.strip(),
+        assessor_id=p.assessor_id,
+        replaces=replaces,
+        retake_checklist_confirmed=p.retake_checklist_confirmed,
+        further_learning_summary=p.further_learning_summary.strip(),
+        created_by=actor,
+    )
+    try:
+        # A savepoint, so that on PostgreSQL the failed insert leaves the transaction usable
+        # until the refusal below rolls the whole action back.
+        with transaction.atomic():
+            AssessorSlot.objects.bulk_create(
+                AssessorSlot(assessor_id=p.assessor_id, starts_at=start, booking=booking)
+                for start in rules.slot_starts(p)
+            )
+    except IntegrityError as exc:  # another booking took the slot since the check above
+        raise ActionRefused(
+            f"{name} is already booked at that time: choose another time or assessor.",
+            field="assessor",
+        ) from exc
+    return booking, problem
+
+
+def _event_data(booking: Booking, warning: str | None = None, **extra: Any) -> dict[str, Any]:
+    data = {
+        "booking": booking.pk,
+        "method": booking.method,
+        "kind": booking.kind,
+        "attempt": booking.attempt_number,
+        "starts_at": booking.starts_at.isoformat(),
+        "assessor": booking.assessor_id,
+    }
+    if warning:
+        data["epa_window_warning"] = warning
+    return {**data, **extra}
+
+
+def do_book_assessment(
+    *, actor: Any, enrolment_id: int, proposal: Proposal, expected_version: int | None = None
+) -> Booking:
+    """Book one method with a date, time, duration, place and assessor. The first booking
+    moves planning → in assessment; a resit or retake moves resit due → in assessment."""
+    rules.check_input(proposal)
+    with transaction.atomic():
+        enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
+        _require_admin(actor, enrolment)
+        booking, warning = _create(actor, enrolment, proposal, replaces=None)
+        data = _event_data(booking, warning)
+        if enrolment.journey_state in {State.PLANNING, State.RESIT_DUE}:
+            transition(enrolment, Event.BOOK_ASSESSMENT, actor=actor, data=data)
+        else:
+            record(enrolment, actor=actor, action="book_assessment", data=data)
+    return booking
+
+
+def _cancel(booking: Booking, reason: str) -> None:
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_reason = reason
+    booking.save(update_fields=["status", "cancelled_reason"])
+    booking.slots.all().delete()  # the assessor's time is free again
+
+
+def _locked_booking(actor: Any, booking_id: int) -> tuple[Enrolment, Booking]:
+    enrolment_id = Booking.objects.values_list("enrolment_id", flat=True).get(pk=booking_id)
+    enrolment = lock_enrolment(enrolment_id)
+    _require_admin(actor, enrolment)
+    booking = Booking.objects.select_for_update().get(pk=booking_id)
+    if booking.status != Booking.Status.ACTIVE:
+        raise ActionRefused(
+            f"This booking is {booking.get_status_display().lower()}; only a current booking can be changed."
+        )
+    if hasattr(booking, "attempt") and booking.attempt.status == "submitted":
+        raise ActionRefused("This assessment has been marked; it can no longer be changed.")
+    return enrolment, booking
+
+
+def do_reschedule_booking(
+    *,
+    actor: Any,
+    booking_id: int,
+    starts_at: Any,
+    duration_minutes: int,
+    assessor_id: int,
+    remote: bool,
+    venue: str,
+    reason: str,
+) -> Booking:
+    """Move a booking: the old row is cancelled (its slots freed) and a new one replaces it,
+    checked by every booking rule (seed 000 §5: rescheduling comes first)."""
+    if not reason.strip():
+        raise ActionRefused("Give the reason for rescheduling.", field="reason")
+    with transaction.atomic():
+        enrolment, old = _locked_booking(actor, booking_id)
+        proposal = Proposal(
+            method=old.method,
+            kind=old.kind,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            assessor_id=assessor_id,
+            remote=remote,
+            venue=venue,
+            retake_checklist_confirmed=old.retake_checklist_confirmed,
+            further_learning_summary=old.further_learning_summary,
+        )
+        rules.check_input(proposal)
+        _cancel(old, f"Rescheduled: {reason.strip()}")
+        new, warning = _create(actor, enrolment, proposal, replaces=old)
+        record(
+            enrolment,
+            actor=actor,
+            action="reschedule_booking",
+            reason=reason.strip(),
+            data=_event_data(new, warning, replaces=old.pk),
+        )
+    return new
+
+
+def do_cancel_booking(*, actor: Any, booking_id: int, reason: str) -> Booking:
+    """Cancel a booking, keeping its row and freeing the assessor's slots."""
+    if not reason.strip():
+        raise ActionRefused("Give the reason for cancelling.", field="reason")
+    with transaction.atomic():
+        enrolment, booking = _locked_booking(actor, booking_id)
+        _cancel(booking, reason.strip())
+        record(
+            enrolment,
+            actor=actor,
+            action="cancel_booking",
+            reason=reason.strip(),
+            data=_event_data(booking),
+        )
+    return booking
+
+
+def do_confirm_no_conflict(*, actor: Any, booking_id: int) -> Booking:
+    """The allocated assessor confirms they have no conflict of interest with the
+    apprentice, their employer or provider (seed 003 §6)."""
+    with transaction.atomic():
+        enrolment_id = Booking.objects.values_list("enrolment_id", flat=True).get(pk=booking_id)
+        enrolment = lock_enrolment(enrolment_id)
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        if booking.assessor_id != actor.pk or enrolment.epao_id not in roles_of(actor).orgs(
+            Role.ASSESSOR
+        ):
+            raise ActionRefused("Only the allocated assessor can confirm this booking.")
+        if booking.status != Booking.Status.ACTIVE:
+            raise ActionRefused("This booking is no longer current.")
+        if active_conflicts(actor.pk, enrolment):
+            raise ActionRefused(
+                "You have declared a conflict of interest with this apprentice, their employer "
+                "or provider: ask the EPAO admin to allocate another assessor (seed 003 §6)."
+            )
+        if booking.no_conflict_confirmed_at is None:
+            booking.no_conflict_confirmed_at = timezone.now()
+            booking.save(update_fields=["no_conflict_confirmed_at"])
+            record(
+                enrolment,
+                actor=actor,
+                action="confirm_no_conflict",
+                data={"booking": booking.pk},
+            )
+    return booking
+
+
+def do_declare_conflict(
+    *, actor: Any, description: str, uln: str = "", organisation_id: int | None = None
+) -> ConflictDeclaration:
+    """An assessor declares a relationship with an apprentice (by ULN) or an employer or
+    provider (seed 003 §6). Only parties the assessor's EPAOs work with can be named, so
+    the form reveals nothing about other EPAOs' apprentices."""
+    epaos = roles_of(actor).orgs(Role.ASSESSOR)
+    if not epaos:
+        raise ActionRefused("Only assessors declare conflicts of interest here.")
+    if not description.strip():
+        raise ActionRefused("Describe the relationship.", field="description")
+    uln = uln.strip()
+    if bool(uln) == (organisation_id is not None):
+        raise ActionRefused(
+            "Name either an apprentice (by ULN) or an employer or provider.", field="uln"
+        )
+    apprentice = organisation = None
+    if uln:
+        apprentice = Apprentice.objects.filter(uln=uln, enrolments__epao_id__in=epaos).first()
+        if apprentice is None:
+            raise ActionRefused(
+                f"No apprentice with ULN {uln} is registered with your EPAO.", field="uln"
+            )
+    else:
+        organisation = (
+            Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+        )
+        if organisation is None or organisation.kind == Organisation.Kind.EPAO:
+            raise ActionRefused("Choose an employer or a provider.", field="organisation")
+    with transaction.atomic():
+        return ConflictDeclaration.objects.create(
+            assessor=actor,
+            apprentice=apprentice,
+            organisation=organisation,
+            description=description.strip(),
+        )

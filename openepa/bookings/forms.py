@@ -1,0 +1,158 @@
+"""Planning and booking forms: input shape only; the rules live in bookings.rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from openepa.accounts.models import User
+from openepa.bookings.actions import REMOTE_CHECKS, PlanningDetails
+from openepa.bookings.models import KIND_CHOICES, METHOD_CHOICES, OBSERVATION_SETTINGS
+from openepa.bookings.queries import assessors_of
+from openepa.bookings.rules import Proposal
+from openepa.organisations.models import Organisation
+from openepa.web.forms import AccessibleForm, DateInput, DateTimeInput, VersionField
+
+REMOTE_LABELS = {
+    "remote_camera": "Connected device with a camera (forward-facing when not desk-based)",
+    "remote_microphone": "Microphone, or earphones with a microphone",
+    "remote_screen_sharing": "Screen and audio sharing by web conferencing (desk-based)",
+    "remote_two_way_interaction": "Two-way interaction with customers can be shown (desk-based)",
+    "remote_private_room": "Private room where they will not be disturbed (desk-based)",
+    "remote_reliable_internet": "Reliable internet where the observation happens (not desk-based)",
+    "remote_camera_person": "Workplace representative to act as camera person (not desk-based)",
+}
+assert set(REMOTE_LABELS) == {c for checks in REMOTE_CHECKS.values() for c in checks}
+
+
+class PlanningForm(AccessibleForm):
+    version = VersionField()
+    held_on = forms.DateField(label="Date of the planning meeting", widget=DateInput)
+    arrangements = forms.CharField(
+        label="Access arrangements", widget=forms.Textarea, required=False
+    )
+    facilities = forms.CharField(label="Facilities", widget=forms.Textarea, required=False)
+    resources = forms.CharField(label="Resources", widget=forms.Textarea, required=False)
+    method_requirements_explained = forms.BooleanField(
+        label="The requirements of each assessment method were explained", required=False
+    )
+    feedback_certification_appeals_explained = forms.BooleanField(
+        label="Feedback after the EPA, certification and the appeals process were explained",
+        required=False,
+    )
+    observation_setting = forms.ChoiceField(
+        label="Where the practical observation will take place",
+        choices=OBSERVATION_SETTINGS,
+        initial="workplace",
+    )
+    notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in REMOTE_LABELS.items():
+            self.fields[code] = forms.BooleanField(label=label, required=False)
+
+    def remote_fields(self) -> list[forms.BoundField]:
+        return [self[code] for code in REMOTE_LABELS]
+
+    def details(self) -> PlanningDetails:
+        data = self.cleaned_data
+        return PlanningDetails(
+            held_on=data["held_on"],
+            arrangements=data["arrangements"],
+            facilities=data["facilities"],
+            resources=data["resources"],
+            method_requirements_explained=data["method_requirements_explained"],
+            feedback_certification_appeals_explained=data[
+                "feedback_certification_appeals_explained"
+            ],
+            observation_setting=data["observation_setting"],
+            checks=frozenset(code for code in REMOTE_LABELS if data.get(code)),
+            notes=data["notes"],
+        )
+
+
+class _WhenWhereWho(AccessibleForm):
+    starts_at = forms.DateTimeField(
+        label="Start date and time",
+        widget=DateTimeInput,
+        help_text="On a 5-minute boundary, UK time.",
+    )
+    duration_minutes = forms.IntegerField(label="Duration in minutes", min_value=1)
+    remote = forms.BooleanField(label="Held remotely by video call", required=False)
+    venue = forms.CharField(label="Venue", required=False, max_length=200)
+    assessor: forms.ModelChoiceField[User] = forms.ModelChoiceField(label="Assessor", queryset=None)
+
+    def __init__(self, *args: Any, epao_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assessor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = assessors_of(epao_id)
+
+
+class BookingForm(_WhenWhereWho):
+    field_order = ["version", "method", "kind"]
+    version = VersionField()
+    method = forms.ChoiceField(label="Assessment method", choices=METHOD_CHOICES)
+    kind = forms.ChoiceField(label="Attempt", choices=KIND_CHOICES, initial="first")
+    retake_checklist_confirmed = forms.BooleanField(
+        label="The retake checklist is complete", required=False
+    )
+    further_learning_summary = forms.CharField(
+        label="Further learning since the failed attempt", widget=forms.Textarea, required=False
+    )
+
+    def proposal(self) -> Proposal:
+        data = self.cleaned_data
+        return Proposal(
+            method=data["method"],
+            kind=data["kind"],
+            starts_at=data["starts_at"],
+            duration_minutes=data["duration_minutes"],
+            assessor_id=data["assessor"].pk,
+            remote=data["remote"],
+            venue=data["venue"],
+            retake_checklist_confirmed=data["retake_checklist_confirmed"],
+            further_learning_summary=data["further_learning_summary"],
+        )
+
+
+class RescheduleForm(_WhenWhereWho):
+    reason = forms.CharField(label="Reason for rescheduling", widget=forms.Textarea, required=False)
+
+
+class CancelForm(AccessibleForm):
+    reason = forms.CharField(label="Reason for cancelling", widget=forms.Textarea, required=False)
+
+
+class ConflictForm(AccessibleForm):
+    uln = forms.CharField(
+        label="Apprentice's ULN",
+        required=False,
+        max_length=10,
+        help_text="Leave empty when the relationship is with an employer or provider.",
+    )
+    organisation = forms.ModelChoiceField(
+        label="Employer or provider",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="None — the relationship is with the apprentice",
+    )
+    description = forms.CharField(label="The relationship", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, epao_ids: frozenset[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        # Only the employers and providers the assessor's EPAOs work with.
+        field.queryset = (
+            Organisation.objects.exclude(kind=Organisation.Kind.EPAO)
+            .filter(
+                Q(employer_enrolments__epao_id__in=epao_ids)
+                | Q(provider_enrolments__epao_id__in=epao_ids)
+            )
+            .distinct()
+            .order_by("name")
+        )

@@ -1,0 +1,218 @@
+"""Planning and booking pages. Thin: access, form, action, render. EPAO admins plan and
+book; the allocated assessor sees and confirms their own bookings and declares conflicts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from openepa.accounts.models import Role
+from openepa.accounts.roles import roles_of
+from openepa.bookings.access import access_booking
+from openepa.bookings.actions import (
+    do_book_assessment,
+    do_cancel_booking,
+    do_confirm_no_conflict,
+    do_declare_conflict,
+    do_record_planning_meeting,
+    do_reschedule_booking,
+)
+from openepa.bookings.forms import (
+    BookingForm,
+    CancelForm,
+    ConflictForm,
+    PlanningForm,
+    RescheduleForm,
+)
+from openepa.bookings.models import Booking
+from openepa.bookings.queries import (
+    allocated_to,
+    bookings_of,
+    conflicts_of,
+    latest_planning_meeting,
+)
+from openepa.bookings.rules import window_warning
+from openepa.enrolments.access import access_enrolment
+from openepa.enrolments.journey import ActionRefused
+from openepa.web.actions_ui import run_action
+
+ADMIN = {Role.EPAO_ADMIN}
+
+
+@login_required
+def enrolment_bookings(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = access_enrolment(request.user, enrolment_id, roles=ADMIN, apprentice=False)
+    return render(
+        request,
+        "bookings/enrolment.html",
+        {
+            "enrolment": enrolment,
+            "meeting": latest_planning_meeting(enrolment),
+            "bookings": bookings_of(enrolment),
+        },
+    )
+
+
+@login_required
+def planning(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = access_enrolment(request.user, enrolment_id, roles=ADMIN, apprentice=False)
+    form = PlanningForm(request.POST or None, initial={"version": enrolment.version})
+    if request.method == "POST" and form.is_valid():
+        done = run_action(
+            form,
+            lambda: do_record_planning_meeting(
+                actor=request.user,
+                enrolment_id=enrolment.pk,
+                details=form.details(),
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Planning meeting recorded. Next: book each assessment.")
+            return redirect("bookings:enrolment", enrolment_id=enrolment.pk)
+    return render(request, "bookings/planning.html", {"enrolment": enrolment, "form": form})
+
+
+@login_required
+def book(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = access_enrolment(request.user, enrolment_id, roles=ADMIN, apprentice=False)
+    form = BookingForm(
+        request.POST or None, initial={"version": enrolment.version}, epao_id=enrolment.epao_id
+    )
+    if request.method == "POST" and form.is_valid():
+        booking = run_action(
+            form,
+            lambda: do_book_assessment(
+                actor=request.user,
+                enrolment_id=enrolment.pk,
+                proposal=form.proposal(),
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if booking is not None:
+            _booked(request, booking, "Booked")
+            return redirect("bookings:detail", booking_id=booking.pk)
+    return render(request, "bookings/book.html", {"enrolment": enrolment, "form": form})
+
+
+def _booked(request: HttpRequest, booking: Booking, verb: str) -> None:
+    messages.success(request, f"{verb}: {booking}.")
+    warning = window_warning(booking)
+    if warning:
+        messages.warning(request, warning)
+
+
+@login_required
+def detail(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = access_booking(request.user, booking_id)
+    roles = roles_of(request.user)
+    return render(
+        request,
+        "bookings/detail.html",
+        {
+            "booking": booking,
+            "is_admin": booking.enrolment.epao_id in roles.orgs(Role.EPAO_ADMIN),
+            "is_assessor": booking.assessor_id == request.user.pk,
+            "warning": window_warning(booking),
+        },
+    )
+
+
+@login_required
+def reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = access_booking(request.user, booking_id, roles=ADMIN)
+    initial = {
+        "starts_at": timezone.localtime(booking.starts_at),
+        "duration_minutes": booking.duration_minutes,
+        "remote": booking.remote,
+        "venue": booking.venue,
+        "assessor": booking.assessor_id,
+    }
+    form = RescheduleForm(request.POST or None, initial=initial, epao_id=booking.enrolment.epao_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new = run_action(
+            form,
+            lambda: do_reschedule_booking(
+                actor=request.user,
+                booking_id=booking.pk,
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                assessor_id=data["assessor"].pk,
+                remote=data["remote"],
+                venue=data["venue"],
+                reason=data["reason"],
+            ),
+        )
+        if new is not None:
+            _booked(request, new, "Rescheduled")
+            return redirect("bookings:detail", booking_id=new.pk)
+    return render(request, "bookings/reschedule.html", {"booking": booking, "form": form})
+
+
+@login_required
+def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = access_booking(request.user, booking_id, roles=ADMIN)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_action(
+            form,
+            lambda: do_cancel_booking(
+                actor=request.user, booking_id=booking.pk, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, f"Cancelled: {booking}. The assessor's time is free again.")
+            return redirect("bookings:enrolment", enrolment_id=booking.enrolment_id)
+    return render(request, "bookings/cancel.html", {"booking": booking, "form": form})
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = access_booking(request.user, booking_id, roles={Role.ASSESSOR})
+    try:
+        do_confirm_no_conflict(actor=request.user, booking_id=booking.pk)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, "Thank you: you confirmed you have no conflict of interest.")
+    return redirect("bookings:detail", booking_id=booking.pk)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    if not roles_of(request.user).has(Role.ASSESSOR):
+        raise Http404("Not an assessor")
+    return render(request, "bookings/mine.html", {"bookings": allocated_to(request.user)})
+
+
+@login_required
+def conflicts(request: HttpRequest) -> HttpResponse:
+    epaos = roles_of(request.user).orgs(Role.ASSESSOR)
+    if not epaos:
+        raise Http404("Not an assessor")
+    form = ConflictForm(request.POST or None, epao_ids=epaos)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_action(
+            form,
+            lambda: do_declare_conflict(
+                actor=request.user,
+                description=data["description"],
+                uln=data["uln"],
+                organisation_id=data["organisation"].pk if data["organisation"] else None,
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Conflict of interest declared.")
+            return redirect("bookings:conflicts")
+    return render(
+        request,
+        "bookings/conflicts.html",
+        {"form": form, "declarations": conflicts_of(request.user)},
+    )
