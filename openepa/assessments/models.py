@@ -39,6 +39,11 @@ class Attempt(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     #: Optimistic lock: every save of the sheet bumps it; a stale form is refused.
     version = models.PositiveIntegerField(default=1)
+    #: Who saved the sheet last and when, so a refused stale save can say who changed it.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
     feedback = models.TextField(
         blank=True, help_text="Areas for development, shown with the result"
     )

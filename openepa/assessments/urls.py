@@ -1,4 +1,10 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from openepa.assessments import views
 
 app_name = "assessments"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("booking/<int:booking_id>/", views.sheet, name="sheet"),
+    path("attempt/<int:attempt_id>/preview", views.preview, name="preview"),
+    path("attempt/<int:attempt_id>/amend", views.amend, name="amend"),
+]

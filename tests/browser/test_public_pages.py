@@ -26,8 +26,9 @@ def test_home_and_sign_in_by_keyboard(visit, demo):
     assert tab.page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
     tab.page.fill("#id_username", "employer@demo.openepa.test")
     tab.page.fill("#id_password", DEMO_PASSWORD)
-    tab.page.keyboard.press("Enter")
-    tab.page.wait_for_url("**/")
+    with tab.page.expect_navigation():
+        tab.page.keyboard.press("Enter")
+    tab.page.wait_for_load_state()
     tab.check("employer-home")
     assert "Welcome, Erin Employer" in tab.page.inner_text("h1")
 
@@ -37,7 +38,8 @@ def test_sign_in_error_summary_links_to_the_field(visit, demo):
     tab.goto("/accounts/login/")
     tab.page.fill("#id_username", "employer@demo.openepa.test")
     tab.page.fill("#id_password", "not the password")
-    tab.page.click("button[type=submit]")
+    with tab.page.expect_navigation():
+        tab.page.click("button[type=submit]")
     tab.page.wait_for_selector(".error-summary")
     tab.check("login-error")
     assert tab.page.evaluate("document.activeElement.classList.contains('error-summary')")

@@ -1,0 +1,368 @@
+"""Writes of marking sheets: open, save a draft, submit (which locks it) and amend.
+
+The rules of a complete sheet (every criterion judged, what may be carried over, attempt
+kinds) are the domain's: submission and amendment grade the whole enrolment with
+openepa.domain.sheet.grade_epa and turn its SheetError into a refusal naming the criterion.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from openepa.assessments.access import is_allocated_assessor, is_epao_admin
+from openepa.assessments.layout import outcome_field
+from openepa.assessments.models import Amendment, Attempt, Judgement
+from openepa.assessments.queries import (
+    domain_attempts,
+    modes_of,
+    open_carry_over,
+    policy_of,
+    standard_of,
+    to_domain,
+)
+from openepa.bookings.models import Booking
+from openepa.domain.grading import EpaResult, Outcome, OverallGrade, SheetError
+from openepa.domain.journey import Event, State
+from openepa.domain.sheet import grade_epa
+from openepa.domain.standard import Method, Standard
+from openepa.enrolments.journey import ActionRefused, StaleEdit, lock_enrolment, record, transition
+from openepa.enrolments.models import Enrolment
+
+#: (outcome, evidence note, attempted) for one criterion, as the assessor entered it.
+type JudgementInput = tuple[str, str, bool]
+
+OUTCOMES = {o.value for o in Outcome}
+#: An amendment corrects a judgement; carrying over is decided during the observation.
+AMENDABLE = {Outcome.MET.value, Outcome.NOT_MET.value, Outcome.NOT_EVIDENCED.value}
+
+
+def do_open_sheet(*, actor: Any, booking_id: int) -> Attempt:
+    """The booking's sheet, created as a draft on first open with an empty row for every
+    applicable criterion, plus (for a discussion) the observation's open carry-overs."""
+    refusal = ActionRefused("Only the assessor allocated to this assessment can mark it.")
+    existing = (
+        Attempt.objects.select_related("booking__enrolment").filter(booking_id=booking_id).first()
+    )
+    if existing is not None:
+        if not is_allocated_assessor(actor, existing.booking):
+            raise refusal
+        if existing.status == Attempt.Status.DRAFT and existing.method == Method.DISCUSSION:
+            _sync_carried_rows(existing)
+        return existing
+    with transaction.atomic():
+        enrolment_id = Booking.objects.values_list("enrolment_id", flat=True).get(pk=booking_id)
+        enrolment = lock_enrolment(enrolment_id)
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        booking.enrolment = enrolment
+        if not is_allocated_assessor(actor, booking):
+            raise refusal
+        existing = Attempt.objects.filter(booking=booking).first()
+        if existing is not None:  # opened on another device while we waited for the lock
+            return existing
+        if booking.status == Booking.Status.CANCELLED:
+            raise ActionRefused("This booking was cancelled, so there is nothing to mark.")
+        if enrolment.journey_state != State.IN_ASSESSMENT:
+            raise ActionRefused(
+                f"Marking opens while the apprentice is in assessment; this enrolment is "
+                f"{enrolment.journey_state.label.lower()}."
+            )
+        attempt = Attempt.objects.create(
+            enrolment=enrolment,
+            booking=booking,
+            method=booking.method,
+            number=booking.attempt_number,
+            kind=booking.kind,
+            assessor=booking.assessor,
+            assessed_on=timezone.localtime(booking.starts_at).date(),
+        )
+        standard = standard_of(enrolment)
+        codes = [c.code for c in standard.criteria_for(Method(booking.method), modes_of(enrolment))]
+        if booking.method == Method.DISCUSSION:
+            codes = [*open_carry_over(enrolment), *codes]
+        Judgement.objects.bulk_create(Judgement(attempt=attempt, criterion_code=c) for c in codes)
+        record(
+            enrolment,
+            actor=actor,
+            action="open_marking_sheet",
+            data={"attempt": attempt.pk, "booking": booking.pk, "method": booking.method},
+        )
+    return attempt
+
+
+def _sync_carried_rows(attempt: Attempt) -> None:
+    """A discussion draft opened before the observation was submitted (or amended) gets the
+    observation's open carry-overs added, and loses ones no longer carried."""
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status != Attempt.Status.DRAFT:
+            return
+        wanted = set(open_carry_over(attempt.enrolment))
+        own = {
+            c.code for c in standard_of(attempt.enrolment).criteria if c.method == attempt.method
+        }
+        present = set(attempt.judgements.values_list("criterion_code", flat=True)) - own
+        Judgement.objects.bulk_create(
+            Judgement(attempt=attempt, criterion_code=c) for c in sorted(wanted - present)
+        )
+        attempt.judgements.filter(criterion_code__in=present - wanted).delete()
+
+
+def do_save_sheet(
+    *,
+    actor: Any,
+    attempt_id: int,
+    expected_version: int,
+    judgements: dict[str, JudgementInput],
+    actual_start: time | None,
+    actual_end: time | None,
+    feedback: str,
+) -> Attempt:
+    """Save the draft. Nothing is judged complete here: that is checked on submission, so an
+    assessor can save half a sheet at any moment."""
+    with transaction.atomic():
+        attempt = _lock_attempt(attempt_id)
+        _check_markable(actor, attempt, expected_version)
+        _apply(attempt, judgements)
+        attempt.actual_start = actual_start
+        attempt.actual_end = actual_end
+        attempt.feedback = feedback.strip()
+        _bump(attempt, actor, "actual_start", "actual_end", "feedback")
+    return attempt
+
+
+def do_submit_sheet(*, actor: Any, attempt_id: int, expected_version: int) -> Attempt:
+    """Submit and lock the sheet once it is complete and the whole EPA still grades under
+    the domain rules; when every method then has a grade the enrolment awaits results."""
+    with transaction.atomic():
+        enrolment_id = Attempt.objects.values_list("enrolment_id", flat=True).get(pk=attempt_id)
+        enrolment = lock_enrolment(enrolment_id)
+        attempt = _lock_attempt(attempt_id)
+        attempt.enrolment = enrolment
+        _check_markable(actor, attempt, expected_version)
+        if enrolment.journey_state != State.IN_ASSESSMENT:
+            raise ActionRefused(
+                f"This enrolment is {enrolment.journey_state.label.lower()}, so marking sheets "
+                "can no longer be submitted for it."
+            )
+        rows = list(attempt.judgements.order_by("id"))
+        _check_complete(attempt, rows)
+        attempts = [*domain_attempts(enrolment), to_domain(attempt, rows)]
+        result = _grade(enrolment, attempts)
+        now = timezone.now()
+        attempt.status = Attempt.Status.SUBMITTED
+        attempt.submitted_at = now
+        attempt.assessor = actor
+        _bump(attempt, actor, "status", "submitted_at", "assessor")
+        Booking.objects.filter(pk=attempt.booking_id).update(status=Booking.Status.COMPLETED)
+        if enrolment.first_activity_on is None:
+            enrolment.first_activity_on = attempt.assessed_on
+            enrolment.save(update_fields=["first_activity_on"])
+        graded = result.methods.get(Method(attempt.method))
+        record(
+            enrolment,
+            actor=actor,
+            action="submit_marking_sheet",
+            data={
+                "attempt": attempt.pk,
+                "method": attempt.method,
+                "grade": graded.grade.value if graded and graded.grade else None,
+            },
+        )
+        if _all_methods_graded(enrolment, result):
+            transition(
+                enrolment,
+                Event.COMPLETE_ASSESSMENT,
+                actor=actor,
+                reason="every assessment method has a grade",
+                data={"overall": result.overall.value},
+            )
+            # Call site for the results context: computing the OverallResult (results
+            # deadline, statement of results) hooks in here, inside this transaction.
+    return attempt
+
+
+def do_amend_sheet(
+    *,
+    actor: Any,
+    attempt_id: int,
+    expected_version: int,
+    changes: dict[str, str],
+    reason: str,
+) -> Amendment:
+    """An EPAO admin corrects outcomes on a submitted sheet, always with a reason; the
+    Amendment keeps what each outcome was and became."""
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused(
+            "Give the reason for the amendment; it is recorded with the change.", field="reason"
+        )
+    if not changes:
+        raise ActionRefused("Choose at least one criterion and its new outcome.")
+    with transaction.atomic():
+        enrolment_id = Attempt.objects.values_list("enrolment_id", flat=True).get(pk=attempt_id)
+        enrolment = lock_enrolment(enrolment_id)
+        attempt = _lock_attempt(attempt_id)
+        attempt.enrolment = enrolment
+        if not is_epao_admin(actor, attempt.booking):
+            raise ActionRefused("Only the EPAO's admins can amend a submitted marking sheet.")
+        if attempt.status != Attempt.Status.SUBMITTED:
+            raise ActionRefused(
+                "Only a submitted marking sheet can be amended; this one is still being marked."
+            )
+        _check_version(actor, attempt, expected_version)
+        rows = {j.criterion_code: j for j in attempt.judgements.all()}
+        diff: dict[str, dict[str, str]] = {}
+        for code, to in changes.items():
+            if code not in rows:
+                raise ActionRefused(f"{code} is not on this marking sheet.")
+            if to not in AMENDABLE:
+                raise ActionRefused(
+                    f"{code} can be amended to met, not met or not evidenced only; carrying a "
+                    "criterion over is decided during the observation (seed 002).",
+                    field=outcome_field(code),
+                )
+            if rows[code].outcome != to:
+                diff[code] = {"from": rows[code].outcome, "to": to}
+                rows[code].outcome = to
+        if not diff:
+            raise ActionRefused("Nothing to change: each chosen outcome is already recorded.")
+        Judgement.objects.bulk_update([rows[c] for c in diff], ["outcome"])
+        _grade(enrolment, domain_attempts(enrolment), amended=attempt)
+        _bump(attempt, actor)
+        amendment = Amendment.objects.create(
+            attempt=attempt, amended_by=actor, reason=reason, changes=diff
+        )
+        record(
+            enrolment,
+            actor=actor,
+            action="amend_marking_sheet",
+            reason=reason,
+            data={"attempt": attempt.pk, "method": attempt.method, "changes": diff},
+        )
+    return amendment
+
+
+# Helpers: locking, checks and the bridge from SheetError to a refusal.
+
+
+def _lock_attempt(attempt_id: int) -> Attempt:
+    return (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("booking__enrolment", "updated_by")
+        .get(pk=attempt_id)
+    )
+
+
+def _check_markable(actor: Any, attempt: Attempt, expected_version: int) -> None:
+    if not is_allocated_assessor(actor, attempt.booking):
+        raise ActionRefused("Only the assessor allocated to this assessment can mark it.")
+    if attempt.status == Attempt.Status.SUBMITTED:
+        assert attempt.submitted_at is not None
+        when = timezone.localtime(attempt.submitted_at)
+        raise ActionRefused(
+            f"This marking sheet was submitted at {when:%H:%M on %d %b %Y} and is locked; "
+            "only an EPAO admin can amend it, with a reason."
+        )
+    if attempt.booking.status == Booking.Status.CANCELLED:
+        raise ActionRefused("This booking was cancelled, so its marking sheet is closed.")
+    _check_version(actor, attempt, expected_version)
+
+
+def _check_version(actor: Any, attempt: Attempt, expected_version: int) -> None:
+    if attempt.version == expected_version:
+        return
+    if attempt.updated_by is None or attempt.updated_at is None:
+        who = f"it is now at version {attempt.version}"
+    else:
+        name = (
+            "you, in another tab or on another device"
+            if attempt.updated_by_id == actor.pk
+            else str(attempt.updated_by)
+        )
+        who = f"{name}, at {timezone.localtime(attempt.updated_at):%H:%M on %d %b %Y}"
+    raise StaleEdit(
+        f"This marking sheet was changed by someone else ({who}) since you opened it. "
+        "Your changes were not saved: reload to see the latest version."
+    )
+
+
+def _apply(attempt: Attempt, judgements: dict[str, JudgementInput]) -> None:
+    rows = {j.criterion_code: j for j in attempt.judgements.all()}
+    standard = standard_of(attempt.booking.enrolment)
+    may_carry = standard.method(Method(attempt.method)).carry_over_to is not None
+    for code, (outcome, note, attempted) in judgements.items():
+        row = rows.get(code)
+        if row is None:
+            raise ActionRefused(f"{code} is not on this marking sheet.")
+        if outcome and outcome not in OUTCOMES:
+            raise ActionRefused(f"{outcome!r} is not an outcome.", field=outcome_field(code))
+        own = _is_own(standard, attempt, code)
+        if outcome == Outcome.CARRIED_OVER and not (may_carry and own):
+            raise ActionRefused(
+                f"{code} cannot be carried over: only observation criteria can be carried over "
+                "to the discussion, once (seed 002).",
+                field=outcome_field(code),
+            )
+        row.outcome = outcome
+        row.note = note.strip()
+        row.attempted = attempted and may_carry and own
+    Judgement.objects.bulk_update(rows.values(), ["outcome", "note", "attempted"])
+
+
+def _is_own(standard: Standard, attempt: Attempt, code: str) -> bool:
+    criterion = standard.criterion(code)
+    return criterion is not None and criterion.method == attempt.method
+
+
+def _bump(attempt: Attempt, actor: Any, *fields: str) -> None:
+    attempt.version += 1
+    attempt.updated_by = actor
+    attempt.updated_at = timezone.now()
+    attempt.save(update_fields=["version", "updated_by", "updated_at", *fields])
+
+
+def _check_complete(attempt: Attempt, rows: list[Judgement]) -> None:
+    if attempt.actual_start is None:
+        raise ActionRefused("Enter the actual start time before submitting.", field="actual_start")
+    if attempt.actual_end is None:
+        raise ActionRefused("Enter the actual end time before submitting.", field="actual_end")
+    if attempt.actual_end <= attempt.actual_start:
+        raise ActionRefused("The actual end time must be after the start time.", field="actual_end")
+    blank = [j.criterion_code for j in rows if not j.outcome]
+    if blank:
+        raise ActionRefused(
+            f"Choose an outcome for every criterion before submitting; still to judge: "
+            f"{', '.join(blank)}.",
+            field=outcome_field(blank[0]),
+        )
+
+
+def _grade(
+    enrolment: Enrolment, attempts: list[Any], *, amended: Attempt | None = None
+) -> EpaResult:
+    """Grade the whole EPA; a broken rule becomes a refusal naming the criterion."""
+    try:
+        return grade_epa(
+            standard_of(enrolment), policy_of(enrolment), modes_of(enrolment), attempts
+        )
+    except SheetError as error:
+        raise _refusal(error, amended) from error
+
+
+def _refusal(error: SheetError, amended: Attempt | None) -> ActionRefused:
+    rule = error.rule[0].upper() + error.rule[1:]
+    prefix = "Cannot amend the sheet: " if amended is not None else ""
+    _, _, code = error.where.partition(".judgements.")
+    return ActionRefused(f"{prefix}{rule}.", field=outcome_field(code) if code else None)
+
+
+def _all_methods_graded(enrolment: Enrolment, result: EpaResult) -> bool:
+    standard = standard_of(enrolment)
+    return result.overall != OverallGrade.INCOMPLETE and all(
+        m.code in result.methods and result.methods[m.code].grade is not None
+        for m in standard.methods
+    )

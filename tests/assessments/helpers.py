@@ -1,0 +1,101 @@
+"""Building bookings and marking-sheet posts for the marking tests. Bookings are written
+with the ORM: booking actions belong to another context."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from django.test import Client
+
+from openepa.assessments.layout import outcome_field
+from openepa.assessments.models import Attempt
+from openepa.bookings.models import Booking
+from openepa.enrolments.models import Enrolment
+from tests.personas import World
+
+
+def book(
+    world: World,
+    method: str,
+    *,
+    enrolment: Enrolment | None = None,
+    on: date = date(2026, 3, 2),
+    number: int = 1,
+    kind: str = "first",
+    assessor: Any = None,
+) -> Booking:
+    enrolment = enrolment or world.enrolment
+    if enrolment.state != "in_assessment":
+        enrolment.state = "in_assessment"
+        enrolment.save(update_fields=["state"])
+    return Booking.objects.create(
+        enrolment=enrolment,
+        method=method,
+        attempt_number=number,
+        kind=kind,
+        starts_at=datetime.combine(on, time(9, 0), tzinfo=UTC),
+        duration_minutes=60,
+        assessor=assessor or world.assessor,
+        created_by=world.admin,
+    )
+
+
+def sheet_url(booking: Booking) -> str:
+    return f"/marking/booking/{booking.pk}/"
+
+
+def open_sheet(client: Client, booking: Booking) -> Attempt:
+    """GET the sheet (which creates the draft) and return the attempt."""
+    response = client.get(sheet_url(booking))
+    assert response.status_code == 200, response.content.decode()[:500]
+    return Attempt.objects.get(booking=booking)
+
+
+def form_data(
+    attempt: Attempt,
+    outcomes: Mapping[str, str] | None = None,
+    *,
+    default: str = "met",
+    intent: str = "save",
+    version: int | None = None,
+    start: str = "09:05",
+    end: str = "10:00",
+    attempted: Collection[str] = (),
+    notes: Mapping[str, str] | None = None,
+    feedback: str = "",
+) -> dict[str, str]:
+    """A POST of the whole sheet: every criterion `default` unless named in `outcomes`."""
+    attempt.refresh_from_db()
+    data = {
+        "version": str(attempt.version if version is None else version),
+        "intent": intent,
+        "actual_start": start,
+        "actual_end": end,
+        "feedback": feedback,
+    }
+    for code in attempt.judgements.values_list("criterion_code", flat=True):
+        slug = code.replace(".", "_")
+        value = (outcomes or {}).get(code, default)
+        if value:
+            data[outcome_field(code)] = value
+        data[f"note_{slug}"] = (notes or {}).get(code, "")
+        if code in attempted:
+            data[f"attempted_{slug}"] = "on"
+    return data
+
+
+def mark(
+    client: Client, booking: Booking, outcomes: Mapping[str, str] | None = None, **kwargs: Any
+) -> Any:
+    """Open the sheet and post it (submit by default)."""
+    attempt = open_sheet(client, booking)
+    kwargs.setdefault("intent", "submit")
+    return client.post(sheet_url(booking), form_data(attempt, outcomes, **kwargs))
+
+
+def text(response: Any) -> str:
+    """The page with HTML entities for quotes decoded, so messages match as written."""
+    html: str = response.content.decode()
+    return html.replace("&#x27;", "'").replace("&quot;", '"')
