@@ -26,6 +26,19 @@ class OverallResult(models.Model):
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: The submitted attempts the grades were computed from (ids, ascending): a recompute
+    #: over the same attempts updates this row instead of adding another.
+    attempt_ids = models.JSONField(default=list)
+    #: The first attempt of the EPA in this cycle; anchors NQual's all-methods window (004).
+    first_component_on = models.DateField(null=True, blank=True)
+    #: A later computation over other attempts replaced this unreleased row.
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    #: IQA sign-off, required before release where the policy says so
+    #: (``release_requires_iqa``); the IQA workflow that sets it is a later issue.
+    iqa_signed_off_at = models.DateTimeField(null=True, blank=True)
+    iqa_signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-computed_at", "-id"]

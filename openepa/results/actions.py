@@ -1,0 +1,260 @@
+"""Writes of results: computing the overall result, releasing it, and what a missed resit
+window leads to (issue 3 §8, §9). Each action is one transaction on the locked enrolment
+and appends a JourneyEvent."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from openepa.accounts.models import Role
+from openepa.accounts.roles import roles_of
+from openepa.domain.dates import results_due
+from openepa.domain.grading import OverallGrade, SheetError
+from openepa.domain.journey import Event, State
+from openepa.domain.resits import ResitPlan
+from openepa.enrolments.journey import ActionRefused, lock_enrolment, record, transition
+from openepa.enrolments.models import Enrolment
+from openepa.results.display import long_date
+from openepa.results.models import OverallResult
+from openepa.results.queries import (
+    OVERRIDE_ACTION,
+    SUPERSEDED_KEY,
+    graded_epa,
+    latest_released,
+    method_snapshot,
+    plan_for,
+    policy_of,
+)
+
+COMPUTE_ACTION = "compute_result"
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _is_admin(actor: Any, enrolment: Enrolment) -> bool:
+    return enrolment.epao_id in roles_of(actor).orgs(Role.EPAO_ADMIN)
+
+
+def do_compute_result(*, enrolment_id: int, actor: Any) -> OverallResult:
+    """Snapshot the domain's EpaResult as an OverallResult once every method is graded.
+
+    Called by the marking context when the last sheet is submitted (the enrolment is then
+    awaiting results). The due date counts the policy's results deadline from the latest
+    attempt (seed 004: 10 working days; None where the policy is silent). Computing again
+    over the same attempts (e.g. after an amendment) updates the unreleased row; over other
+    attempts it supersedes it, so only one result per enrolment awaits release.
+    """
+    with transaction.atomic():
+        enrolment = lock_enrolment(enrolment_id)
+        roles = roles_of(actor)
+        if enrolment.epao_id not in roles.orgs(Role.EPAO_ADMIN) | roles.orgs(Role.ASSESSOR):
+            raise ActionRefused("Only the EPAO's admins and assessors can compute results.")
+        if enrolment.journey_state != State.AWAITING_RESULTS:
+            raise ActionRefused(
+                "Results are computed once every method is graded; this apprentice's EPA is "
+                f"{enrolment.journey_state.label.lower()}."
+            )
+        try:
+            graded = graded_epa(enrolment)
+        except SheetError as problem:
+            raise ActionRefused(f"The marking sheets cannot be graded: {problem}") from problem
+        epa = graded.result
+        if epa.overall == OverallGrade.INCOMPLETE:
+            raise ActionRefused(f"Not every method has a grade yet: {'; '.join(epa.reasons)}.")
+        last = max(row.assessed_on for row in graded.attempts)
+        values: dict[str, Any] = {
+            "grade": epa.overall.value,
+            "capped": epa.capped,
+            "methods": {
+                method.value: method_snapshot(result, graded.counted[method])
+                for method, result in epa.methods.items()
+            },
+            "reasons": list(epa.reasons),
+            "last_component_on": last,
+            "due_on": results_due(last, policy_of(enrolment)),
+            "first_component_on": min(row.assessed_on for row in graded.attempts),
+            "attempt_ids": sorted(row.pk for row in graded.attempts),
+        }
+        pending = OverallResult.objects.select_for_update().filter(
+            enrolment=enrolment, released_at__isnull=True, superseded_at__isnull=True
+        )
+        same = next((r for r in pending if r.attempt_ids == values["attempt_ids"]), None)
+        if same is not None:
+            for name, value in values.items():
+                setattr(same, name, value)
+            same.save(update_fields=list(values))
+            result = same
+        else:
+            pending.update(superseded_at=timezone.now())
+            result = OverallResult.objects.create(enrolment=enrolment, **values)
+        record(
+            enrolment,
+            actor=actor,
+            action=COMPUTE_ACTION,
+            data={
+                "result_id": result.pk,
+                "grade": result.grade,
+                "capped": result.capped,
+                "recomputed": same is not None,
+            },
+        )
+    return result
+
+
+def do_release_results(
+    *, actor: Any, result_id: int, expected_version: int | None
+) -> OverallResult:
+    """Release the statement of results to the apprentice, employer and provider (seed 000
+    §3). A Fail records the fail notification, which starts the resit window (seed 000 §4),
+    and moves the enrolment to "resit or retake due"; a Pass or Distinction stays "results
+    issued" until the certificate is requested. Refused while the policy holds results
+    until IQA sign-off (``release_requires_iqa``)."""
+    enrolment_id = (
+        OverallResult.objects.filter(pk=result_id).values_list("enrolment_id", flat=True).first()
+    )
+    if enrolment_id is None:
+        raise ActionRefused("There is no such result.")
+    with transaction.atomic():
+        enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
+        if not _is_admin(actor, enrolment):
+            raise ActionRefused("Only the EPAO's admins can release results.")
+        result = OverallResult.objects.select_for_update().get(pk=result_id)
+        result.enrolment = enrolment
+        if result.released_at is not None:
+            raise ActionRefused(
+                f"These results were already released on {long_date(timezone.localdate(result.released_at))}."
+            )
+        if result.superseded_at is not None:
+            raise ActionRefused(
+                "These results were replaced by a later computation; release the latest result."
+            )
+        policy = policy_of(enrolment)
+        if policy.release_requires_iqa and result.iqa_signed_off_at is None:
+            raise ActionRefused(
+                "These results cannot be released yet: this EPAO's policy holds results until "
+                f"IQA sign-off ({policy.name})."
+            )
+        now = timezone.now()
+        result.released_at = now
+        result.released_by = actor
+        result.save(update_fields=["released_at", "released_by"])
+        transition(
+            enrolment,
+            Event.RELEASE_RESULTS,
+            actor=actor,
+            data={"result_id": result.pk, "grade": result.grade, "capped": result.capped},
+        )
+        if result.grade == OverallGrade.FAIL.value:
+            enrolment.fail_notified_on = timezone.localdate(now)
+            plan = plan_for(result)
+            transition(
+                enrolment,
+                Event.OFFER_RESIT,
+                actor=actor,
+                data=_plan_data(result, plan),
+                extra_fields=("fail_notified_on",),
+            )
+        # Emailing the statement of results comes with notifications (a later issue); it
+        # would be queued here with transaction.on_commit.
+    return result
+
+
+def _plan_data(result: OverallResult, plan: ResitPlan | None) -> dict[str, Any]:
+    if plan is None:
+        return {"result_id": result.pk}
+    return {
+        "result_id": result.pk,
+        "methods": [m.value for m in plan.methods],
+        "deadline": _iso(plan.deadline),
+        "all_methods_deadline": _iso(plan.all_methods_deadline),
+        "expired": plan.expired,
+    }
+
+
+def _require_reason(reason: str, message: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused(message, field="reason")
+    return reason
+
+
+def _open_resit(enrolment: Enrolment, actor: Any, what: str) -> tuple[OverallResult, ResitPlan]:
+    """The released Fail and its resit plan; refused unless a resit or retake is due."""
+    if not _is_admin(actor, enrolment):
+        raise ActionRefused(f"Only the EPAO's admins can {what}.")
+    if enrolment.journey_state != State.RESIT_DUE:
+        raise ActionRefused(
+            f"You can {what} only while a resit or retake is due; this apprentice's EPA is "
+            f"{enrolment.journey_state.label.lower()}."
+        )
+    result = latest_released(enrolment)
+    plan = plan_for(result) if result is not None else None
+    if result is None or plan is None:
+        raise ActionRefused(f"There is no released Fail to {what} for.")
+    return result, plan
+
+
+def do_override_resit_window(
+    *, actor: Any, enrolment_id: int, reason: str, expected_version: int | None = None
+) -> Enrolment:
+    """Record exceptional circumstances that allow a resit or retake after the window
+    (seed 000 §4: "... otherwise the entire EPA must be taken again, unless ... exceptional
+    circumstances"). The bookings context reads the ``resit_window_override`` event."""
+    reason = _require_reason(
+        reason,
+        "Describe the exceptional circumstances that allow a resit or retake after the "
+        "window (seed 000 §4).",
+    )
+    with transaction.atomic():
+        enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
+        result, plan = _open_resit(enrolment, actor, "record exceptional circumstances")
+        if plan.next_deadline is None:
+            raise ActionRefused(
+                f"{policy_of(enrolment).name} sets no deadline for a resit or retake, so there "
+                "is no window to override."
+            )
+        record(
+            enrolment,
+            actor=actor,
+            action=OVERRIDE_ACTION,
+            reason=reason,
+            data=_plan_data(result, plan),
+        )
+    return enrolment
+
+
+def do_restart_epa(
+    *, actor: Any, enrolment_id: int, reason: str, expected_version: int | None = None
+) -> Enrolment:
+    """The resit window was missed: the whole EPA is taken again (seed 000 §4; seed 004
+    "otherwise the entire EPA will need to be resat / retaken"), back to planning.
+
+    Earlier attempts stay in the history but no longer count: the restart_epa event lists
+    them (``superseded_attempt_ids``) and openepa.results.queries.epa_result_for leaves them
+    out of grading.
+    """
+    reason = _require_reason(reason, "Give the reason the whole EPA is taken again.")
+    with transaction.atomic():
+        enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
+        result, plan = _open_resit(enrolment, actor, "restart the EPA")
+        deadline = plan.next_deadline
+        if deadline is None:
+            raise ActionRefused(
+                f"{policy_of(enrolment).name} sets no deadline for a resit or retake, so the "
+                "failed methods are resat or retaken rather than the whole EPA taken again."
+            )
+        if not plan.expired:
+            raise ActionRefused(
+                f"The resit or retake window is open until {long_date(deadline)}; the whole EPA "
+                "is taken again only once it has passed (seed 000 §4)."
+            )
+        data = _plan_data(result, plan)
+        data[SUPERSEDED_KEY] = list(enrolment.attempts.order_by("id").values_list("pk", flat=True))
+        transition(enrolment, Event.RESTART_EPA, actor=actor, reason=reason, data=data)
+    return enrolment

@@ -1,0 +1,345 @@
+"""Reads for results: grading an enrolment's submitted attempts through the domain, the
+results an EPAO admin must release, and the released results and resits each party sees.
+
+One place builds the domain attempts (`epa_result_for`), so the result page, the release
+action and the dashboards all grade exactly the same way (seed 000 §2.8, 002, 004).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from openepa.accounts.models import Role
+from openepa.accounts.roles import roles_of
+from openepa.assessments.models import Attempt as AttemptRow
+from openepa.domain.grading import (
+    Attempt,
+    AttemptKind,
+    EpaResult,
+    Judgement,
+    MethodResult,
+    Outcome,
+    OverallGrade,
+)
+from openepa.domain.journey import Event, State
+from openepa.domain.policy import Policy
+from openepa.domain.resits import ResitPlan, resit_plan
+from openepa.domain.sheet import grade_epa
+from openepa.domain.standard import Grade, InteractionMode, Method, Standard
+from openepa.enrolments.models import Enrolment, JourneyEvent
+from openepa.policies import loader as policy_loader
+from openepa.results.models import OverallResult
+from openepa.standards.loader import get_standard
+
+#: The JourneyEvent an EPAO admin records for exceptional circumstances (seed 000 §4); the
+#: bookings context reads it to allow a resit after the window.
+OVERRIDE_ACTION = "resit_window_override"
+#: Data key of a restart_epa JourneyEvent listing the attempts that no longer count.
+SUPERSEDED_KEY = "superseded_attempt_ids"
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def policy_of(enrolment: Enrolment) -> Policy:
+    """The enrolment's EPAO policy as domain data. Looked up through the loader module (not
+    a bound name) so a test can substitute a policy variant."""
+    policy = policy_loader.get_policy(enrolment.policy.code)
+    if policy is None:
+        raise LookupError(f"no policy file for {enrolment.policy.code!r}")
+    return policy
+
+
+def standard_of(enrolment: Enrolment) -> Standard:
+    standard = get_standard(enrolment.standard.reference)
+    if standard is None:
+        raise LookupError(f"no standard file for {enrolment.standard.reference!r}")
+    return standard
+
+
+def modes_of(enrolment: Enrolment) -> frozenset[InteractionMode]:
+    """The interaction modes recorded before the observation (seed 001, 002, 003)."""
+    modes = set()
+    if enrolment.face_to_face:
+        modes.add(InteractionMode.FACE_TO_FACE)
+    if enrolment.non_facing:
+        modes.add(InteractionMode.NON_FACING)
+    return frozenset(modes)
+
+
+def superseded_attempt_ids(enrolment: Enrolment) -> set[int]:
+    """Attempts that no longer count because the whole EPA was restarted after a missed
+    resit window (seed 000 §4, seed 004). The restart_epa event lists every attempt the
+    enrolment had at that moment, so the latest such event is enough; attempts stay in the
+    history and on the marking pages, they are only left out of grading."""
+    latest = (
+        enrolment.events.filter(action=Event.RESTART_EPA.value)
+        .order_by("-at", "-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    if not latest:
+        return set()
+    return {int(i) for i in latest.get(SUPERSEDED_KEY, [])}
+
+
+def current_cycle_attempts(enrolment: Enrolment) -> QuerySet[AttemptRow]:
+    """Submitted attempts that count towards the current EPA, in date order."""
+    return (
+        enrolment.attempts.filter(status=AttemptRow.Status.SUBMITTED)
+        .exclude(pk__in=superseded_attempt_ids(enrolment))
+        .prefetch_related("judgements")
+        # The order the marking context submits in (openepa.assessments.queries): the
+        # domain breaks date ties by list position.
+        .order_by("assessed_on", "submitted_at", "id")
+    )
+
+
+def _domain_attempt(row: AttemptRow) -> Attempt:
+    return Attempt(
+        method=Method(row.method),
+        kind=AttemptKind(row.kind),
+        date=row.assessed_on,
+        judgements={
+            j.criterion_code: Judgement(Outcome(j.outcome), attempted=j.attempted, note=j.note)
+            for j in row.judgements.all()
+            if j.outcome  # a blank outcome was never judged: grading reports it as missing
+        },
+    )
+
+
+@dataclass(frozen=True)
+class GradedEpa:
+    result: EpaResult
+    #: The attempts graded, in date order.
+    attempts: list[AttemptRow]
+    #: The attempt whose grade each method carries (the latest of that method).
+    counted: dict[Method, AttemptRow]
+
+
+def graded_epa(enrolment: Enrolment) -> GradedEpa:
+    """Grade the enrolment's current attempts. Raises openepa.domain.grading.SheetError
+    when the submitted sheets break a rule (e.g. a resit after a Pass)."""
+    standard = standard_of(enrolment)
+    rows = list(current_cycle_attempts(enrolment))
+    result = grade_epa(
+        standard, policy_of(enrolment), modes_of(enrolment), [_domain_attempt(r) for r in rows]
+    )
+    counted: dict[Method, AttemptRow] = {}
+    for method, method_result in result.methods.items():
+        # The domain numbers a method's own attempts; a discussion that only judged
+        # criteria carried over from the observation is the observation's follow-up.
+        own = [
+            r
+            for r in rows
+            if r.method == method.value
+            and any(
+                (c := standard.criterion(j.criterion_code)) is not None and c.method == method
+                for j in r.judgements.all()
+            )
+        ]
+        counted[method] = own[method_result.attempt - 1]
+    return GradedEpa(result=result, attempts=rows, counted=counted)
+
+
+def epa_result_for(enrolment: Enrolment) -> EpaResult:
+    """The EPA grade from the enrolment's submitted attempts of the current cycle (see
+    `superseded_attempt_ids`), graded by openepa.domain.sheet.grade_epa with the standard,
+    the EPAO policy and the apprentice's interaction modes."""
+    return graded_epa(enrolment).result
+
+
+def method_snapshot(result: MethodResult, row: AttemptRow) -> dict[str, Any]:
+    """One method's entry in OverallResult.methods (JSON)."""
+    return {
+        "grade": result.grade.value if result.grade else None,
+        "attempt": result.attempt,
+        "kind": result.kind.value,
+        "pass_met": result.pass_met,
+        "pass_required": result.pass_required,
+        "distinction_met": result.distinction_met,
+        "distinction_required": result.distinction_required,
+        "reasons": list(result.reasons),
+        "attempt_id": row.pk,
+        "assessed_on": row.assessed_on.isoformat(),
+        "feedback": row.feedback,
+    }
+
+
+def snapshot_result(row: OverallResult) -> EpaResult:
+    """The domain EpaResult as it was computed and (once released) told to the apprentice."""
+    methods = {
+        Method(name): MethodResult(
+            method=Method(name),
+            grade=Grade(m["grade"]) if m.get("grade") else None,
+            attempt=m["attempt"],
+            kind=AttemptKind(m["kind"]),
+            pass_met=m["pass_met"],
+            pass_required=m["pass_required"],
+            distinction_met=m["distinction_met"],
+            distinction_required=m["distinction_required"],
+            reasons=tuple(m.get("reasons", ())),
+        )
+        for name, m in row.methods.items()
+    }
+    passed = tuple(m for m, r in methods.items() if r.grade in {Grade.PASS, Grade.DISTINCTION})
+    return EpaResult(
+        methods=methods,
+        overall=OverallGrade(row.grade),
+        capped=row.capped,
+        reasons=tuple(row.reasons),
+        passed_methods=passed,
+    )
+
+
+def is_overdue(row: OverallResult, on: date | None = None) -> bool:
+    """Unreleased after its due date (the due date itself is still in time, seed 004)."""
+    return row.released_at is None and row.due_on is not None and (on or today()) > row.due_on
+
+
+def latest_released(enrolment: Enrolment) -> OverallResult | None:
+    return (
+        enrolment.results.filter(released_at__isnull=False).order_by("-released_at", "-id").first()
+    )
+
+
+def fail_notified_on(row: OverallResult) -> date | None:
+    """When the apprentice was told of this Fail: the date recorded on the enrolment at
+    release (it anchors the resit window, seed 000 §4), else the release date itself."""
+    if row.grade != Grade.FAIL.value or row.released_at is None:
+        return None
+    return row.enrolment.fail_notified_on or timezone.localdate(row.released_at)
+
+
+def plan_for(row: OverallResult, *, on: date | None = None) -> ResitPlan | None:
+    """The resit or retake a released Fail leads to, counted from the fail notification
+    (seed 000 §4) and the cycle's first attempt (seed 004); None for any other result."""
+    notified = fail_notified_on(row)
+    if notified is None:
+        return None
+    return resit_plan(
+        snapshot_result(row),
+        policy_of(row.enrolment),
+        fail_notified=notified,
+        first_attempt=row.first_component_on,
+        today=on or today(),
+    )
+
+
+def overrides_for(enrolment: Enrolment) -> QuerySet[JourneyEvent]:
+    return enrolment.events.filter(action=OVERRIDE_ACTION).select_related("actor").order_by("at")
+
+
+_RESULT_RELATED = (
+    "enrolment__apprentice",
+    "enrolment__epao",
+    "enrolment__employer",
+    "enrolment__provider",
+    "enrolment__policy",
+    "enrolment__standard",
+)
+
+
+def awaiting_release_for(user: Any) -> QuerySet[OverallResult]:
+    """Unreleased results of the admin's EPAOs, overdue first, then by due date (results
+    within 10 working days of the last component, seed 004; no date where the policy is
+    silent, listed last)."""
+    admin_of = roles_of(user).orgs(Role.EPAO_ADMIN)
+    return (
+        OverallResult.objects.filter(
+            enrolment__epao_id__in=admin_of,
+            released_at__isnull=True,
+            superseded_at__isnull=True,
+        )
+        .select_related(*_RESULT_RELATED)
+        .annotate(
+            overdue=Case(
+                When(due_on__lt=today(), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-overdue", F("due_on").asc(nulls_last=True), "computed_at", "id")
+    )
+
+
+def _parties(user: Any, *, admins: bool) -> Q | None:
+    """Enrolments the user takes part in as employer, provider or apprentice (and as the
+    EPAO's admin when `admins`): the statement of results goes to the apprentice, employer
+    and provider (seed 000 §3)."""
+    roles = roles_of(user)
+    clauses: list[Q] = []
+    if admins and roles.has(Role.EPAO_ADMIN):
+        clauses.append(Q(epao_id__in=roles.orgs(Role.EPAO_ADMIN)))
+    if roles.has(Role.EMPLOYER):
+        clauses.append(Q(employer_id__in=roles.orgs(Role.EMPLOYER)))
+    if roles.has(Role.PROVIDER):
+        clauses.append(Q(provider_id__in=roles.orgs(Role.PROVIDER)))
+    if roles.is_apprentice:
+        clauses.append(Q(apprentice_id=roles.apprentice_id))
+    if not clauses:
+        return None
+    combined = clauses[0]
+    for clause in clauses[1:]:
+        combined |= clause
+    return combined
+
+
+def released_results_for(user: Any) -> QuerySet[OverallResult]:
+    """Released results of the employer's or provider's apprentices, or the apprentice's own."""
+    q = _parties(user, admins=False)
+    if q is None:
+        return OverallResult.objects.none()
+    return (
+        OverallResult.objects.filter(
+            released_at__isnull=False, enrolment__in=Enrolment.objects.filter(q)
+        )
+        .select_related(*_RESULT_RELATED)
+        .order_by("-released_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class ResitDue:
+    enrolment: Enrolment
+    result: OverallResult
+    plan: ResitPlan
+
+
+def resits_due_for(user: Any, *, on: date | None = None) -> list[ResitDue]:
+    """Enrolments waiting for a resit or retake with the next step's deadline, earliest
+    deadline first (none last), in a fixed number of queries."""
+    q = _parties(user, admins=True)
+    if q is None:
+        return []
+    enrolments = (
+        Enrolment.objects.filter(q, state=State.RESIT_DUE.value)
+        .select_related("apprentice", "policy", "standard", "epao", "employer", "provider")
+        .prefetch_related(
+            Prefetch(
+                "results",
+                queryset=OverallResult.objects.filter(released_at__isnull=False).order_by(
+                    "-released_at", "-id"
+                ),
+                to_attr="released_results",
+            )
+        )
+    )
+    due: list[ResitDue] = []
+    for enrolment in enrolments:
+        released: list[OverallResult] = getattr(enrolment, "released_results", [])
+        if not released:
+            continue
+        row = released[0]
+        row.enrolment = enrolment  # already loaded: no query per row
+        plan = plan_for(row, on=on)
+        if plan is not None:
+            due.append(ResitDue(enrolment, row, plan))
+    due.sort(key=lambda d: (d.plan.next_deadline is None, d.plan.next_deadline or date.max))
+    return due

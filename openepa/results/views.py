@@ -1,0 +1,183 @@
+"""Result pages: the statement of results (seed 000 §3), its release by the EPAO, and the
+next step after a Fail (seed 000 §4, seed 002, seed 004). Views only read through
+`queries`/`access` and write through `actions`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from openepa.accounts.models import Role
+from openepa.accounts.roles import roles_of
+from openepa.domain.journey import State
+from openepa.domain.resits import grade_cap_statement
+from openepa.results import actions, queries
+from openepa.results.access import access_result, may_administer
+from openepa.results.display import (
+    KIND_LABELS,
+    method_name,
+    plan_lines,
+    results_deadline_text,
+)
+from openepa.results.forms import OverrideForm, ReleaseForm, RestartForm
+from openepa.results.models import OverallResult
+from openepa.web.actions_ui import run_action
+
+PAGE_SIZE = 25
+
+
+@login_required
+def result_list(request: HttpRequest) -> HttpResponse:
+    """Results awaiting release for the admin's EPAOs, overdue first (seed 004: within 10
+    working days). Other roles see released results on their home page instead."""
+    if not roles_of(request.user).has(Role.EPAO_ADMIN):
+        raise Http404("No such page")
+    page = Paginator(queries.awaiting_release_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "results/list.html", {"page": page})
+
+
+@login_required
+def result_detail(request: HttpRequest, result_id: int) -> HttpResponse:
+    return _page(request, access_result(request.user, result_id))
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, result_id: int) -> HttpResponse:
+    result = access_result(request.user, result_id)
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        done = run_action(
+            form,
+            lambda: actions.do_release_results(
+                actor=request.user,
+                result_id=result.pk,
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, f"Results released: {done.get_grade_display()}.")
+            return redirect("results:detail", result_id=result.pk)
+    return _page(request, result, release_form=form)
+
+
+@login_required
+@require_POST
+def override_window(request: HttpRequest, result_id: int) -> HttpResponse:
+    result = access_result(request.user, result_id)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        done = run_action(
+            form,
+            lambda: actions.do_override_resit_window(
+                actor=request.user,
+                enrolment_id=result.enrolment_id,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                "Exceptional circumstances recorded: a resit or retake may be booked after "
+                "the window.",
+            )
+            return redirect("results:detail", result_id=result.pk)
+    return _page(request, result, override_form=form)
+
+
+@login_required
+@require_POST
+def restart(request: HttpRequest, result_id: int) -> HttpResponse:
+    result = access_result(request.user, result_id)
+    form = RestartForm(request.POST)
+    if form.is_valid():
+        done = run_action(
+            form,
+            lambda: actions.do_restart_epa(
+                actor=request.user,
+                enrolment_id=result.enrolment_id,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                "The whole EPA will be taken again: the apprentice is back at planning, and "
+                "earlier attempts no longer count.",
+            )
+            return redirect("results:detail", result_id=result.pk)
+    return _page(request, result, restart_form=form)
+
+
+def _page(
+    request: HttpRequest,
+    result: OverallResult,
+    *,
+    release_form: ReleaseForm | None = None,
+    override_form: OverrideForm | None = None,
+    restart_form: RestartForm | None = None,
+) -> HttpResponse:
+    enrolment = result.enrolment
+    standard = queries.standard_of(enrolment)
+    policy = queries.policy_of(enrolment)
+    admin = may_administer(request.user, result)
+    methods = []
+    for method in standard.methods:
+        snap: dict[str, Any] | None = result.methods.get(method.code.value)
+        if snap is not None:
+            methods.append(
+                {
+                    **snap,
+                    "name": method.name,
+                    "kind_label": KIND_LABELS.get(snap["kind"], snap["kind"]),
+                    "assessed_on": date.fromisoformat(snap["assessed_on"]),
+                }
+            )
+    # Only the enrolment's latest released Fail leads to a next step; an older one is history.
+    latest = queries.latest_released(enrolment) if result.released_at else None
+    is_latest = latest is not None and latest.pk == result.pk
+    plan = queries.plan_for(result) if is_latest else None
+    notified = queries.fail_notified_on(result)
+    next_step = (
+        plan_lines(plan, policy, standard, notified=notified, first=result.first_component_on)
+        if plan is not None and notified is not None
+        else None
+    )
+    resit_due = is_latest and enrolment.journey_state == State.RESIT_DUE
+    version = {"version": enrolment.version}
+    context = {
+        "result": result,
+        "enrolment": enrolment,
+        "policy": policy,
+        "methods": methods,
+        "feedback": [
+            (m["name"], m["feedback"]) for m in methods if (m.get("feedback") or "").strip()
+        ],
+        "cap_statement": grade_cap_statement(policy),
+        "due_text": results_deadline_text(policy),
+        "overdue": queries.is_overdue(result),
+        "next_step": next_step,
+        "passed_methods": [method_name(standard, m) for m in plan.passed] if plan else [],
+        "overrides": list(queries.overrides_for(enrolment)) if next_step else [],
+        "is_admin": admin,
+        "can_release": admin and result.released_at is None and result.superseded_at is None,
+        "resit_actions": admin and resit_due and next_step is not None,
+        "release_form": release_form or ReleaseForm(initial=version),
+        "override_form": override_form or OverrideForm(initial=version),
+        "restart_form": restart_form or RestartForm(initial=version),
+        # The posted form's refusal is summarised at the top: its own section may no
+        # longer be shown (e.g. the release form once the result is released).
+        "posted_form": release_form or override_form or restart_form,
+    }
+    return render(request, "results/detail.html", context)
