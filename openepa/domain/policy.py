@@ -93,6 +93,8 @@ class GatewayPolicy:
 class ResitPolicy:
     #: Highest overall grade after any resit or retake; None = no cap.
     grade_cap: Grade | None
+    #: The cap in words, citing its source (shown on results after a Fail).
+    grade_cap_note: str
     window: Period | None
     all_methods_window: Period | None
     retake_checklist_required: bool

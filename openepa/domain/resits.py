@@ -32,7 +32,6 @@ from openepa.domain.policy import Policy
 from openepa.domain.standard import Grade, Method
 
 _SEED = re.compile(r"\bseed (\d{3})\b(?: (§\d+(?:\.\d+)*))?")
-_VERSION = re.compile(r"\bv\d+(?:\.\d+)+\b")
 
 
 @dataclass(frozen=True)
@@ -74,26 +73,10 @@ def cited_seed(source: str) -> str:
 
 
 def grade_cap_statement(policy: Policy) -> str:
-    """The policy's grade cap after a resit or retake, in words, citing its seed.
-
-    Seed 004: NQual caps the EPA at Pass; seed 000: Gateway Qualifications v1.1 removed the
-    cap (its change log); seed 002: Highfield states none. The policy data holds only the cap
-    itself (``resits.grade_cap``), so "removed" versus "silent" is read from the policy's
-    own ``resits`` source citation, which says which of the two it is.
-    """
-    source = policy.sources.get("resits", "")
-    seed = cited_seed(source)
-    cite = f" ({seed})" if seed else ""
-    cap = policy.resits.grade_cap
-    if cap is not None:
-        return (
-            f"{policy.name} caps the EPA at {cap.value.capitalize()} after a resit or retake{cite}"
-        )
-    if "removed" in source:
-        version = _VERSION.search(source)
-        named = f"{policy.name} {version.group(0)}" if version else policy.name
-        return f"no cap ({named} removed it{', ' + seed if seed else ''})"
-    return f"no cap stated: {policy.name} is silent on a grade cap after a resit or retake{cite}"
+    """The policy's grade cap after a resit or retake, in words, citing its seed (seed 004:
+    NQual caps at Pass; seed 000: Gateway Qualifications v1.1 removed the cap; seed 002:
+    Highfield states none). The words are policy data (``resits.grade_cap_note``)."""
+    return policy.resits.grade_cap_note
 
 
 def follow_up_note(policy: Policy, failed: tuple[Method, ...]) -> str | None:

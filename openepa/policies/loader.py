@@ -82,6 +82,7 @@ def _build(data: dict[str, Any]) -> Policy:
         release_requires_iqa=data["release_requires_iqa"],
         resits=ResitPolicy(
             grade_cap=Grade(rs["grade_cap"]) if rs["grade_cap"] else None,
+            grade_cap_note=rs["grade_cap_note"],
             window=_period(rs["window"]),
             all_methods_window=_period(rs["all_methods_window"]),
             retake_checklist_required=rs["retake_checklist_required"],

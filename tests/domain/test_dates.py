@@ -85,6 +85,7 @@ def make_policy(
         release_requires_iqa=False,
         resits=ResitPolicy(
             grade_cap=Grade.PASS,
+            grade_cap_note="capped at Pass (test policy)",
             window=resit_window,
             all_methods_window=all_methods_window,
             retake_checklist_required=False,

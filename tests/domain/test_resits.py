@@ -182,11 +182,13 @@ def test_no_resit_after_a_pass_or_without_a_fail(highfield, grades):
     ("code", "statement"),
     [
         ("nqual", "NQual caps the EPA at Pass after a resit or retake (seed 004)"),
-        ("gq", "no cap (Gateway Qualifications v1.1 removed it, seed 000)"),
+        (
+            "gq",
+            "no cap: Gateway Qualifications removed it in specification v1.1 (seed 000 change log)",
+        ),
         (
             "highfield",
-            "no cap stated: Highfield Assessment is silent on a grade cap after a resit or "
-            "retake (seed 002)",
+            "no cap stated: Highfield is silent on a grade cap after a resit or retake (seed 002)",
         ),
     ],
 )

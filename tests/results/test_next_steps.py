@@ -112,7 +112,7 @@ def test_highfield_fail_has_no_deadline_a_checklist_and_the_observation_follow_u
         in html
     )
     assert "additional 30-minute professional discussion follow-up" in html
-    assert "Highfield Assessment is silent on a grade cap" in html
+    assert "Highfield is silent on a grade cap" in html
 
 
 def test_no_resit_is_offered_when_every_method_passed(client, world):
