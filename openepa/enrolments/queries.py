@@ -2,33 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.bookings.models import Booking
+from openepa.domain.journey import State
 from openepa.enrolments.models import Enrolment, JourneyEvent
+from openepa.results.models import OverallResult
+
+#: Everyone who sees an enrolment's own page: the IQA is left out on purpose, they see
+#: samples of decisions through quality assurance, not the apprentice's record (DESIGN.md §1).
+RECORD_ROLES = frozenset({Role.EPAO_ADMIN, Role.EMPLOYER, Role.PROVIDER, Role.ASSESSOR})
+
+#: Where the employer or provider has to act next (issue 3 §1): submit or resubmit gateway.
+NEEDS_EMPLOYER_OR_PROVIDER = (State.REGISTERED.value, State.GATEWAY_REJECTED.value)
 
 
-def visibility(user: Any) -> Q | None:
+def visibility(
+    user: Any, *, roles: Collection[Role] | None = None, apprentice: bool = True
+) -> Q | None:
     """The enrolments a user may see, as a filter; None when they may see none.
 
     EPAO admins and IQAs: their EPAO's enrolments. Employers and providers: their own
     apprentices. Assessors: enrolments with a booking allocated to them. Apprentices: their
-    own record (DESIGN.md §1)."""
-    roles = roles_of(user)
+    own record (DESIGN.md §1). `roles` narrows this to what the user sees through those
+    roles (and, when `apprentice` is true, as the apprentice themselves)."""
+    held = roles_of(user)
+
+    def through(role: Role) -> bool:
+        return held.has(role) and (roles is None or role in roles)
+
     clauses: list[Q] = []
-    if roles.has(Role.EPAO_ADMIN) or roles.has(Role.IQA):
-        clauses.append(Q(epao_id__in=roles.orgs(Role.EPAO_ADMIN) | roles.orgs(Role.IQA)))
-    if roles.has(Role.EMPLOYER):
-        clauses.append(Q(employer_id__in=roles.orgs(Role.EMPLOYER)))
-    if roles.has(Role.PROVIDER):
-        clauses.append(Q(provider_id__in=roles.orgs(Role.PROVIDER)))
-    if roles.has(Role.ASSESSOR):
-        clauses.append(Q(bookings__assessor_id=user.pk, epao_id__in=roles.orgs(Role.ASSESSOR)))
-    if roles.is_apprentice:
-        clauses.append(Q(apprentice_id=roles.apprentice_id))
+    if through(Role.EPAO_ADMIN):
+        clauses.append(Q(epao_id__in=held.orgs(Role.EPAO_ADMIN)))
+    if through(Role.IQA):
+        clauses.append(Q(epao_id__in=held.orgs(Role.IQA)))
+    if through(Role.EMPLOYER):
+        clauses.append(Q(employer_id__in=held.orgs(Role.EMPLOYER)))
+    if through(Role.PROVIDER):
+        clauses.append(Q(provider_id__in=held.orgs(Role.PROVIDER)))
+    if through(Role.ASSESSOR):
+        clauses.append(Q(bookings__assessor_id=user.pk, epao_id__in=held.orgs(Role.ASSESSOR)))
+    if held.is_apprentice and (roles is None or apprentice):
+        clauses.append(Q(apprentice_id=held.apprentice_id))
     if not clauses:
         return None
     combined = clauses[0]
@@ -37,14 +60,120 @@ def visibility(user: Any) -> Q | None:
     return combined
 
 
-def enrolments_for(user: Any) -> QuerySet[Enrolment]:
-    q = visibility(user)
+def _with_relations(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    return queryset.select_related(
+        "apprentice", "employer", "provider", "epao", "policy", "standard"
+    )
+
+
+def enrolments_for(
+    user: Any, *, roles: Collection[Role] | None = None, apprentice: bool = True
+) -> QuerySet[Enrolment]:
+    """What `user` may see (optionally only through `roles`, see `visibility`)."""
+    q = visibility(user, roles=roles, apprentice=apprentice)
     if q is None:
         return Enrolment.objects.none()
     ids = Enrolment.objects.filter(q).values("pk")  # the bookings join may repeat rows
-    return Enrolment.objects.filter(pk__in=ids).select_related(
-        "apprentice", "employer", "provider", "epao", "policy", "standard"
+    return _with_relations(Enrolment.objects.filter(pk__in=ids))
+
+
+def my_apprentices(user: Any) -> QuerySet[Enrolment]:
+    """The "My apprentices" list: the enrolments whose page the user may open."""
+    return enrolments_for(user, roles=RECORD_ROLES).order_by(
+        "apprentice__family_name", "apprentice__given_name", "pk"
     )
+
+
+def pipeline_for(user: Any) -> QuerySet[Enrolment]:
+    """Every enrolment of the EPAOs the user administers."""
+    epao_ids = roles_of(user).orgs(Role.EPAO_ADMIN)
+    return _with_relations(Enrolment.objects.filter(epao_id__in=epao_ids)).order_by(
+        "apprentice__family_name", "apprentice__given_name", "pk"
+    )
+
+
+def with_overdue(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Annotate `overdue` on each row, in the same query as the rows."""
+    return queryset.annotate(overdue=Exists(_overdue_results(timezone.localdate())))
+
+
+def _overdue_results(today: date) -> QuerySet[OverallResult]:
+    """Results computed but not released by their due date (seed 004: 10 working days)."""
+    return OverallResult.objects.filter(
+        enrolment=OuterRef("pk"), released_at__isnull=True, due_on__lt=today
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    state: str = ""
+    employer_id: int | None = None
+    provider_id: int | None = None
+    assessor_id: int | None = None
+    overdue: bool = False
+    search: str = ""
+
+
+def search(queryset: QuerySet[Enrolment], text: str) -> QuerySet[Enrolment]:
+    """Every word must match the ULN or the given or family name (case-insensitive), so
+    "ada love" finds Ada Lovelace."""
+    for word in text.split():
+        queryset = queryset.filter(
+            Q(apprentice__uln__startswith=word)
+            | Q(apprentice__given_name__icontains=word)
+            | Q(apprentice__family_name__icontains=word)
+        )
+    return queryset
+
+
+def apply_filters(
+    queryset: QuerySet[Enrolment], filters: Filters, *, with_state: bool = True
+) -> QuerySet[Enrolment]:
+    """Narrow a list by the pipeline's filters; `with_state=False` leaves the state out so
+    the counts by state can reflect every other filter."""
+    if with_state and filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.employer_id is not None:
+        queryset = queryset.filter(employer_id=filters.employer_id)
+    if filters.provider_id is not None:
+        queryset = queryset.filter(provider_id=filters.provider_id)
+    if filters.assessor_id is not None:
+        # Exists rather than a join: an enrolment with several bookings stays one row.
+        queryset = queryset.filter(
+            Exists(
+                Booking.objects.filter(enrolment=OuterRef("pk"), assessor_id=filters.assessor_id)
+            )
+        )
+    if filters.overdue:
+        queryset = queryset.filter(Exists(_overdue_results(timezone.localdate())))
+    if filters.search:
+        queryset = search(queryset, filters.search)
+    return queryset
+
+
+def counts_by_state(queryset: QuerySet[Enrolment]) -> list[tuple[State, int]]:
+    """(state, count) for every state in journey order, zeros included, in one query."""
+    rows = queryset.order_by().values_list("state").annotate(n=Count("pk"))
+    found: dict[str, int] = dict(rows)
+    return [(state, found.get(state.value, 0)) for state in State]
+
+
+def needing_action(user: Any) -> QuerySet[Enrolment]:
+    """The employer's or provider's apprentices waiting for them: gateway to submit or to
+    resubmit after a rejection (issue 3 §1)."""
+    return (
+        enrolments_for(user, roles={Role.EMPLOYER, Role.PROVIDER}, apprentice=False)
+        .filter(state__in=NEEDS_EMPLOYER_OR_PROVIDER)
+        .order_by("created_at", "pk")
+    )
+
+
+def own_enrolments(user: Any) -> QuerySet[Enrolment]:
+    """An apprentice's own enrolments."""
+    apprentice_id = roles_of(user).apprentice_id
+    if apprentice_id is None:
+        return Enrolment.objects.none()
+    return _with_relations(Enrolment.objects.filter(apprentice_id=apprentice_id)).order_by("pk")
 
 
 def timeline(enrolment: Enrolment) -> QuerySet[JourneyEvent]:

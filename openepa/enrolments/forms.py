@@ -1,0 +1,197 @@
+"""Forms of the enrolments context. They collect and type the input; the rules live in
+openepa.enrolments.actions (and openepa.domain), so refusals come back from the action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from openepa.accounts.models import Role, User
+from openepa.accounts.roles import roles_of
+from openepa.domain.journey import LABELS, State
+from openepa.domain.uln import validate_uln
+from openepa.enrolments.actions import Registration
+from openepa.enrolments.queries import Filters
+from openepa.organisations.models import Organisation
+from openepa.reference.models import StandardVersion
+from openepa.web.forms import AccessibleForm, DateInput, VersionField
+
+
+class RegistrationForm(AccessibleForm):
+    """Field names match `Registration`, so an ActionRefused naming a field lands on it."""
+
+    uln = forms.CharField(
+        label="Unique learner number (ULN)",
+        max_length=20,
+        help_text="10 digits, from the Learning Records Service",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    given_name = forms.CharField(label="Given name", max_length=100)
+    family_name = forms.CharField(label="Family name", max_length=100)
+    date_of_birth = forms.DateField(label="Date of birth", widget=DateInput)
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        help_text="Used to invite the apprentice to see their own record",
+    )
+    standard = forms.ModelChoiceField(
+        label="Standard", queryset=StandardVersion.objects.all(), empty_label=None
+    )
+    employer = forms.ModelChoiceField(
+        label="Employer", queryset=Organisation.objects.filter(kind=Organisation.Kind.EMPLOYER)
+    )
+    provider = forms.ModelChoiceField(label="Training provider", queryset=Organisation.objects)
+    epao = forms.ModelChoiceField(
+        label="End-point assessment organisation", queryset=Organisation.objects
+    )
+    start_date = forms.DateField(label="Apprenticeship start date", widget=DateInput)
+    planned_end_date = forms.DateField(label="Planned end date", widget=DateInput)
+    face_to_face = forms.BooleanField(label="Face-to-face with customers", required=False)
+    non_facing = forms.BooleanField(
+        label="Non-facing (telephone, email, web chat and the like)", required=False
+    )
+    ehcp = forms.BooleanField(
+        label="Has an education, health and care plan or a legacy statement",
+        required=False,
+        help_text="Entry Level 3 English and maths then suffice at gateway (seeds 000, 004)",
+    )
+    bsl = forms.BooleanField(
+        label="British Sign Language is their primary language",
+        required=False,
+        help_text="A BSL qualification can replace English at gateway (seeds 000, 004)",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        roles = roles_of(user)
+        organisations = Organisation.objects.order_by("name")
+        # A provider registers their own apprentices; an EPAO admin registers for any
+        # provider. Each may pick the other side freely (issue 3 §3).
+        providers = organisations.filter(kind=Organisation.Kind.PROVIDER)
+        if not roles.has(Role.EPAO_ADMIN):
+            providers = providers.filter(pk__in=roles.orgs(Role.PROVIDER))
+        epaos = organisations.filter(kind=Organisation.Kind.EPAO)
+        if not roles.has(Role.PROVIDER):
+            epaos = epaos.filter(pk__in=roles.orgs(Role.EPAO_ADMIN))
+        self._set_choices("provider", providers)
+        self._set_choices("epao", epaos)
+        self.fields["employer"].queryset = organisations.filter(kind=Organisation.Kind.EMPLOYER)  # type: ignore[attr-defined]
+        standards = list(StandardVersion.objects.all())
+        if len(standards) == 1:
+            # One standard loaded (ST0072): nothing to choose, the page names it instead.
+            self.only_standard: StandardVersion | None = standards[0]
+            self.fields["standard"].widget = forms.HiddenInput()
+            self.fields["standard"].required = False
+            self.fields["standard"].initial = standards[0].pk
+        else:
+            self.only_standard = None
+
+    def _set_choices(self, name: str, queryset: Any) -> None:
+        field = self.fields[name]
+        field.queryset = queryset  # type: ignore[attr-defined]
+        if len(queryset) == 1:
+            # Only one to choose from: choose it, but keep it visible so the user sees it.
+            field.empty_label = None  # type: ignore[attr-defined]
+
+    def clean_uln(self) -> str:
+        uln: str = self.cleaned_data["uln"].strip()
+        problem = validate_uln(uln)
+        if problem:
+            raise forms.ValidationError(problem)
+        return uln
+
+    def registration(self) -> Registration:
+        data = self.cleaned_data
+        standard = data.get("standard") or self.only_standard
+        if standard is None:  # several standards and none chosen: the field is required
+            raise ValueError("registration() called on an invalid form")
+        return Registration(
+            uln=data["uln"],
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+            email=data["email"],
+            standard=standard,
+            epao=data["epao"],
+            employer=data["employer"],
+            provider=data["provider"],
+            start_date=data["start_date"],
+            planned_end_date=data["planned_end_date"],
+            face_to_face=data["face_to_face"],
+            non_facing=data["non_facing"],
+            ehcp=data["ehcp"],
+            bsl=data["bsl"],
+        )
+
+
+class WithdrawForm(AccessibleForm):
+    reason = forms.CharField(
+        label="Reason for the withdrawal",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        # The action refuses a blank reason; required=False lets its message be the one shown.
+        required=False,
+        help_text="Recorded on the apprentice's timeline and shown to their employer and provider",
+    )
+    version = VersionField()
+
+
+STATE_FILTER_CHOICES = [("", "Any state"), *((s.value, LABELS[s]) for s in State)]
+
+
+class PipelineFilterForm(AccessibleForm):
+    """The pipeline's filters, read from the query string (GET), so every view is a link."""
+
+    q = forms.CharField(label="Search by ULN or name", required=False, max_length=100)
+    state = forms.ChoiceField(label="State", choices=STATE_FILTER_CHOICES, required=False)
+    employer = forms.ModelChoiceField(
+        label="Employer", queryset=Organisation.objects.none(), required=False
+    )
+    provider = forms.ModelChoiceField(
+        label="Training provider", queryset=Organisation.objects.none(), required=False
+    )
+    assessor = forms.ModelChoiceField(
+        label="Assessor", queryset=User.objects.none(), required=False
+    )
+    overdue = forms.BooleanField(label="Only results overdue", required=False)
+
+    def __init__(self, *args: Any, epao_ids: frozenset[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices come from the admin's own EPAOs, so no other EPAO's partners are listed.
+        self.fields["employer"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            kind=Organisation.Kind.EMPLOYER, employer_enrolments__epao_id__in=epao_ids
+        ).distinct()
+        self.fields["provider"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            kind=Organisation.Kind.PROVIDER, provider_enrolments__epao_id__in=epao_ids
+        ).distinct()
+        self.fields["assessor"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                memberships__role=Role.ASSESSOR, memberships__organisation_id__in=epao_ids
+            )
+            .distinct()
+            .order_by("full_name")
+        )
+        self.fields["employer"].empty_label = "Any employer"  # type: ignore[attr-defined]
+        self.fields["provider"].empty_label = "Any provider"  # type: ignore[attr-defined]
+        self.fields["assessor"].empty_label = "Any assessor"  # type: ignore[attr-defined]
+
+    def filters(self) -> Filters:
+        """The valid filters; an invalid one (a stale id in a bookmarked link) is ignored."""
+        self.is_valid()
+        data = self.cleaned_data  # holds only the fields that were valid
+        return Filters(
+            state=data.get("state") or "",
+            employer_id=_pk(data.get("employer")),
+            provider_id=_pk(data.get("provider")),
+            assessor_id=_pk(data.get("assessor")),
+            overdue=bool(data.get("overdue")),
+            search=(data.get("q") or "").strip(),
+        )
+
+
+class SearchForm(AccessibleForm):
+    q = forms.CharField(label="Search by ULN or name", required=False, max_length=100)
+
+
+def _pk(obj: Any) -> int | None:
+    return None if obj is None else int(obj.pk)

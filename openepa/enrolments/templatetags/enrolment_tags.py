@@ -1,0 +1,39 @@
+"""Words for journey states and events, so templates never show a code."""
+
+from __future__ import annotations
+
+from django import template
+
+from openepa.domain.journey import LABELS, Event, State
+
+register = template.Library()
+
+#: What each recorded action means, in words. Actions other contexts record without
+#: changing the state (e.g. a rescheduled booking) fall back to their code in words.
+EVENT_WORDS: dict[str, str] = {
+    "register": "Registered on the standard",
+    Event.SUBMIT_GATEWAY.value: "Gateway evidence submitted",
+    Event.ACCEPT_GATEWAY.value: "Gateway accepted",
+    Event.REJECT_GATEWAY.value: "Gateway rejected",
+    Event.RECORD_PLANNING.value: "Planning meeting recorded",
+    Event.BOOK_ASSESSMENT.value: "Assessment booked",
+    Event.COMPLETE_ASSESSMENT.value: "Assessment completed",
+    Event.RELEASE_RESULTS.value: "Results released",
+    Event.OFFER_RESIT.value: "Resit or retake offered",
+    Event.COMPLETE.value: "Completed",
+    Event.RESTART_EPA.value: "EPA restarted after the resit window closed",
+    Event.WITHDRAW.value: "Withdrawn",
+}
+
+
+@register.filter
+def state_label(value: str) -> str:
+    try:
+        return LABELS[State(value)]
+    except ValueError:
+        return value.replace("_", " ").capitalize()
+
+
+@register.filter
+def event_words(action: str) -> str:
+    return EVENT_WORDS.get(action) or action.replace("_", " ").capitalize()
