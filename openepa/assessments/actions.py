@@ -14,23 +14,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from openepa.assessments.access import is_allocated_assessor, is_epao_admin
+from openepa.assessments.grading import domain_attempts, to_domain
 from openepa.assessments.layout import outcome_field
 from openepa.assessments.models import Amendment, Attempt, Judgement
-from openepa.assessments.queries import (
-    domain_attempts,
-    modes_of,
-    open_carry_over,
-    policy_of,
-    standard_of,
-    to_domain,
-)
+from openepa.assessments.queries import open_carry_over
 from openepa.bookings.models import Booking
 from openepa.domain.grading import EpaResult, Outcome, OverallGrade, SheetError
 from openepa.domain.journey import Event, State
 from openepa.domain.sheet import grade_epa
 from openepa.domain.standard import Method, Standard
+from openepa.enrolments.domain_data import modes_of, policy_of, standard_of
 from openepa.enrolments.journey import ActionRefused, StaleEdit, lock_enrolment, record, transition
 from openepa.enrolments.models import Enrolment
+from openepa.results.actions import do_compute_result
 
 #: (outcome, evidence note, attempted) for one criterion, as the assessor entered it.
 type JudgementInput = tuple[str, str, bool]
@@ -180,8 +176,9 @@ def do_submit_sheet(*, actor: Any, attempt_id: int, expected_version: int) -> At
                 reason="every assessment method has a grade",
                 data={"overall": result.overall.value},
             )
-            # Call site for the results context: computing the OverallResult (results
-            # deadline, statement of results) hooks in here, inside this transaction.
+            # Same transaction: the result (grades, results due date) exists as soon as
+            # the enrolment awaits results, or neither happens.
+            do_compute_result(enrolment_id=enrolment.pk, actor=actor)
     return attempt
 
 
@@ -243,6 +240,10 @@ def do_amend_sheet(
             reason=reason,
             data={"attempt": attempt.pk, "method": attempt.method, "changes": diff},
         )
+        if enrolment.journey_state == State.AWAITING_RESULTS:
+            # The unreleased result follows the amended sheet. After release, a change
+            # comes through an enquiry or appeal (a later issue), not a silent re-grade.
+            do_compute_result(enrolment_id=enrolment.pk, actor=actor)
     return amendment
 
 

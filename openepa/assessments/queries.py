@@ -1,96 +1,31 @@
 """Reads of marking sheets, and the bridge from sheet rows to the domain's grading.
 
-`domain_attempts` and `epa_result` are what the results context grades from: the rules
-live in openepa.domain.sheet, never here."""
+Grading reads go through openepa.assessments.grading; the rules live in openepa.domain."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.assessments.grading import (  # noqa: F401  (re-exported for the results context)
+    counted_attempts,
+    domain_attempts,
+    epa_result,
+    to_domain,
+)
 from openepa.assessments.layout import Line, sheet_lines
 from openepa.assessments.models import Attempt, Judgement
 from openepa.bookings.models import Booking
-from openepa.domain.grading import Attempt as DomainAttempt
-from openepa.domain.grading import AttemptKind, EpaResult, Outcome
-from openepa.domain.grading import Judgement as DomainJudgement
-from openepa.domain.policy import Policy
-from openepa.domain.sheet import grade_epa
+from openepa.domain.grading import Outcome
 from openepa.domain.standard import InteractionMode, Method, Standard
+from openepa.enrolments.domain_data import modes_of, policy_of, standard_of  # noqa: F401
 from openepa.enrolments.models import Enrolment
-from openepa.policies.loader import get_policy
-from openepa.standards.loader import get_standard
 
 CARRIED = Outcome.CARRIED_OVER.value
-
-
-def standard_of(enrolment: Enrolment) -> Standard:
-    standard = get_standard(enrolment.standard.reference)
-    if standard is None:  # the reference rows are loaded from the same files
-        raise LookupError(f"no data file for standard {enrolment.standard.reference}")
-    return standard
-
-
-def policy_of(enrolment: Enrolment) -> Policy:
-    policy = get_policy(enrolment.policy.code)
-    if policy is None:
-        raise LookupError(f"no data file for policy {enrolment.policy.code}")
-    return policy
-
-
-def modes_of(enrolment: Enrolment) -> frozenset[InteractionMode]:
-    """The apprentice's interaction modes, recorded before the observation (seed 001–003)."""
-    modes = set()
-    if enrolment.face_to_face:
-        modes.add(InteractionMode.FACE_TO_FACE)
-    if enrolment.non_facing:
-        modes.add(InteractionMode.NON_FACING)
-    return frozenset(modes)
-
-
-def to_domain(attempt: Attempt, judgements: list[Judgement]) -> DomainAttempt:
-    """A sheet as the domain reads it. Rows without an outcome are left out, so the domain
-    names them as missing."""
-    return DomainAttempt(
-        method=Method(attempt.method),
-        kind=AttemptKind(attempt.kind),
-        date=attempt.assessed_on,
-        judgements={
-            j.criterion_code: DomainJudgement(Outcome(j.outcome), j.attempted, j.note)
-            for j in judgements
-            if j.outcome
-        },
-    )
-
-
-def submitted_attempts(enrolment: Enrolment) -> QuerySet[Attempt]:
-    """Submitted sheets in the order they were assessed (then submitted): the order the
-    domain reads them in, ties broken by list position."""
-    return (
-        Attempt.objects.filter(enrolment=enrolment, status=Attempt.Status.SUBMITTED)
-        .prefetch_related(Prefetch("judgements", queryset=Judgement.objects.order_by("id")))
-        .order_by("assessed_on", "submitted_at", "id")
-    )
-
-
-def domain_attempts(enrolment: Enrolment) -> list[DomainAttempt]:
-    """Every submitted attempt of the enrolment with its judgements, in order."""
-    return [to_domain(a, list(a.judgements.all())) for a in submitted_attempts(enrolment)]
-
-
-def epa_result(enrolment: Enrolment) -> EpaResult:
-    """The EPA graded by the domain from the submitted sheets (raises SheetError if a
-    stored sheet breaks a rule, which submission and amendment prevent)."""
-    return grade_epa(
-        standard_of(enrolment),
-        policy_of(enrolment),
-        modes_of(enrolment),
-        domain_attempts(enrolment),
-    )
 
 
 def open_carry_over(enrolment: Enrolment) -> list[str]:

@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
+from openepa.assessments.grading import counted_attempts, to_domain
 from openepa.assessments.models import Attempt
 from openepa.bookings.models import Booking, ConflictDeclaration, PlanningMeeting
-from openepa.domain.grading import Attempt as DomainAttempt
-from openepa.domain.grading import AttemptKind, Judgement, Outcome, SheetError, grade_method
+from openepa.domain.grading import SheetError, grade_method
 from openepa.domain.journey import State
 from openepa.domain.sheet import grade_epa
-from openepa.domain.standard import Grade, InteractionMode, Method
+from openepa.domain.standard import Grade, Method
+from openepa.enrolments.domain_data import modes_of
 from openepa.enrolments.models import Enrolment
 from openepa.gateway.queries import rules_for
 
@@ -33,28 +34,6 @@ BOOKING_RELATED = (
 )
 
 
-def interaction_modes(enrolment: Enrolment) -> frozenset[InteractionMode]:
-    modes = set()
-    if enrolment.face_to_face:
-        modes.add(InteractionMode.FACE_TO_FACE)
-    if enrolment.non_facing:
-        modes.add(InteractionMode.NON_FACING)
-    return frozenset(modes)
-
-
-def _domain_attempt(row: Attempt) -> DomainAttempt:
-    return DomainAttempt(
-        method=Method(row.method),
-        kind=AttemptKind(row.kind),
-        date=row.assessed_on,
-        judgements={
-            j.criterion_code: Judgement(Outcome(j.outcome), attempted=j.attempted, note=j.note)
-            for j in row.judgements.all()
-            if j.outcome  # an unjudged criterion is simply missing from the sheet
-        },
-    )
-
-
 def latest_method_grade(enrolment: Enrolment, method: str) -> Grade | None:
     """The grade of the latest *submitted* attempt of a method, or None when there is none
     or it cannot be graded yet (seed 002: a resit re-attempts the method in full, so only
@@ -64,23 +43,19 @@ def latest_method_grade(enrolment: Enrolment, method: str) -> Grade | None:
     criteria carried over to the discussion are resolved (seed 002); if the sheet as a
     whole does not validate, the method's latest attempt is graded on its own."""
     standard, policy = rules_for(enrolment)
-    modes = interaction_modes(enrolment)
-    rows = list(
-        Attempt.objects.filter(enrolment=enrolment, status=Attempt.Status.SUBMITTED)
-        .prefetch_related("judgements")
-        .order_by("assessed_on", "id")
-    )
+    modes = modes_of(enrolment)
+    rows = list(counted_attempts(enrolment))
     mine = [r for r in rows if r.method == method]
     if not mine:
         return None
     try:
-        result = grade_epa(standard, policy, modes, [_domain_attempt(r) for r in rows])
+        result = grade_epa(standard, policy, modes, [to_domain(r) for r in rows])
         graded = result.methods.get(Method(method))
         if graded is not None:
             return graded.grade
     except SheetError:
         pass
-    latest = _domain_attempt(mine[-1])
+    latest = to_domain(mine[-1])
     outcomes = {code: j.outcome for code, j in latest.judgements.items()}
     return grade_method(standard, Method(method), modes, outcomes).grade
 

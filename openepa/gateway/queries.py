@@ -19,10 +19,9 @@ from openepa.domain.eligibility import (
 from openepa.domain.journey import State
 from openepa.domain.policy import Policy
 from openepa.domain.standard import Standard
+from openepa.enrolments.domain_data import policy_of, standard_of
 from openepa.enrolments.models import Enrolment
 from openepa.gateway.models import GatewaySubmission
-from openepa.policies.loader import get_policy
-from openepa.standards.loader import get_standard
 
 
 def rules_for(enrolment: Enrolment) -> tuple[Standard, Policy]:
@@ -30,13 +29,7 @@ def rules_for(enrolment: Enrolment) -> tuple[Standard, Policy]:
 
     Both are data files loaded once per process; a row without its file is a deployment
     error (the reference rows are loaded from those files), so it fails loudly."""
-    standard = get_standard(enrolment.standard.reference)
-    policy = get_policy(enrolment.policy.code)
-    if standard is None or policy is None:
-        raise LookupError(
-            f"no data file for standard {enrolment.standard.reference} or policy {enrolment.policy.code}"
-        )
-    return standard, policy
+    return standard_of(enrolment), policy_of(enrolment)
 
 
 def gateway_case(submission: GatewaySubmission) -> GatewayCase:

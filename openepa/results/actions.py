@@ -12,22 +12,22 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.assessments.grading import SUPERSEDED_KEY
 from openepa.domain.dates import results_due
 from openepa.domain.grading import OverallGrade, SheetError
 from openepa.domain.journey import Event, State
 from openepa.domain.resits import ResitPlan
+from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.journey import ActionRefused, lock_enrolment, record, transition
 from openepa.enrolments.models import Enrolment
 from openepa.results.display import long_date
 from openepa.results.models import OverallResult
 from openepa.results.queries import (
     OVERRIDE_ACTION,
-    SUPERSEDED_KEY,
     graded_epa,
     latest_released,
     method_snapshot,
     plan_for,
-    policy_of,
 )
 
 COMPUTE_ACTION = "compute_result"

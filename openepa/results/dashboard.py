@@ -8,13 +8,9 @@ from typing import Any
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.enrolments.domain_data import standard_of
 from openepa.results.display import method_name
-from openepa.results.queries import (
-    awaiting_release_for,
-    released_results_for,
-    resits_due_for,
-    standard_of,
-)
+from openepa.results.queries import awaiting_release_for, released_results_for, resits_due_for
 
 #: A home page lists the first few; the full list is one click away.
 ROWS = 10

@@ -16,102 +16,34 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.assessments.grading import (  # noqa: F401  (SUPERSEDED_KEY used by results.actions)
+    SUPERSEDED_KEY,
+    counted_attempts,
+    superseded_attempt_ids,
+    to_domain,
+)
 from openepa.assessments.models import Attempt as AttemptRow
 from openepa.domain.grading import (
-    Attempt,
     AttemptKind,
     EpaResult,
-    Judgement,
     MethodResult,
-    Outcome,
     OverallGrade,
 )
-from openepa.domain.journey import Event, State
-from openepa.domain.policy import Policy
+from openepa.domain.journey import State
 from openepa.domain.resits import ResitPlan, resit_plan
 from openepa.domain.sheet import grade_epa
-from openepa.domain.standard import Grade, InteractionMode, Method, Standard
+from openepa.domain.standard import Grade, Method
+from openepa.enrolments.domain_data import modes_of, policy_of, standard_of
 from openepa.enrolments.models import Enrolment, JourneyEvent
-from openepa.policies import loader as policy_loader
 from openepa.results.models import OverallResult
-from openepa.standards.loader import get_standard
 
 #: The JourneyEvent an EPAO admin records for exceptional circumstances (seed 000 §4); the
 #: bookings context reads it to allow a resit after the window.
 OVERRIDE_ACTION = "resit_window_override"
-#: Data key of a restart_epa JourneyEvent listing the attempts that no longer count.
-SUPERSEDED_KEY = "superseded_attempt_ids"
 
 
 def today() -> date:
     return timezone.localdate()
-
-
-def policy_of(enrolment: Enrolment) -> Policy:
-    """The enrolment's EPAO policy as domain data. Looked up through the loader module (not
-    a bound name) so a test can substitute a policy variant."""
-    policy = policy_loader.get_policy(enrolment.policy.code)
-    if policy is None:
-        raise LookupError(f"no policy file for {enrolment.policy.code!r}")
-    return policy
-
-
-def standard_of(enrolment: Enrolment) -> Standard:
-    standard = get_standard(enrolment.standard.reference)
-    if standard is None:
-        raise LookupError(f"no standard file for {enrolment.standard.reference!r}")
-    return standard
-
-
-def modes_of(enrolment: Enrolment) -> frozenset[InteractionMode]:
-    """The interaction modes recorded before the observation (seed 001, 002, 003)."""
-    modes = set()
-    if enrolment.face_to_face:
-        modes.add(InteractionMode.FACE_TO_FACE)
-    if enrolment.non_facing:
-        modes.add(InteractionMode.NON_FACING)
-    return frozenset(modes)
-
-
-def superseded_attempt_ids(enrolment: Enrolment) -> set[int]:
-    """Attempts that no longer count because the whole EPA was restarted after a missed
-    resit window (seed 000 §4, seed 004). The restart_epa event lists every attempt the
-    enrolment had at that moment, so the latest such event is enough; attempts stay in the
-    history and on the marking pages, they are only left out of grading."""
-    latest = (
-        enrolment.events.filter(action=Event.RESTART_EPA.value)
-        .order_by("-at", "-id")
-        .values_list("data", flat=True)
-        .first()
-    )
-    if not latest:
-        return set()
-    return {int(i) for i in latest.get(SUPERSEDED_KEY, [])}
-
-
-def current_cycle_attempts(enrolment: Enrolment) -> QuerySet[AttemptRow]:
-    """Submitted attempts that count towards the current EPA, in date order."""
-    return (
-        enrolment.attempts.filter(status=AttemptRow.Status.SUBMITTED)
-        .exclude(pk__in=superseded_attempt_ids(enrolment))
-        .prefetch_related("judgements")
-        # The order the marking context submits in (openepa.assessments.queries): the
-        # domain breaks date ties by list position.
-        .order_by("assessed_on", "submitted_at", "id")
-    )
-
-
-def _domain_attempt(row: AttemptRow) -> Attempt:
-    return Attempt(
-        method=Method(row.method),
-        kind=AttemptKind(row.kind),
-        date=row.assessed_on,
-        judgements={
-            j.criterion_code: Judgement(Outcome(j.outcome), attempted=j.attempted, note=j.note)
-            for j in row.judgements.all()
-            if j.outcome  # a blank outcome was never judged: grading reports it as missing
-        },
-    )
 
 
 @dataclass(frozen=True)
@@ -127,9 +59,9 @@ def graded_epa(enrolment: Enrolment) -> GradedEpa:
     """Grade the enrolment's current attempts. Raises openepa.domain.grading.SheetError
     when the submitted sheets break a rule (e.g. a resit after a Pass)."""
     standard = standard_of(enrolment)
-    rows = list(current_cycle_attempts(enrolment))
+    rows = list(counted_attempts(enrolment))
     result = grade_epa(
-        standard, policy_of(enrolment), modes_of(enrolment), [_domain_attempt(r) for r in rows]
+        standard, policy_of(enrolment), modes_of(enrolment), [to_domain(r) for r in rows]
     )
     counted: dict[Method, AttemptRow] = {}
     for method, method_result in result.methods.items():
@@ -149,9 +81,7 @@ def graded_epa(enrolment: Enrolment) -> GradedEpa:
 
 
 def epa_result_for(enrolment: Enrolment) -> EpaResult:
-    """The EPA grade from the enrolment's submitted attempts of the current cycle (see
-    `superseded_attempt_ids`), graded by openepa.domain.sheet.grade_epa with the standard,
-    the EPAO policy and the apprentice's interaction modes."""
+    """The EPA grade from the enrolment's counted attempts (openepa.assessments.grading)."""
     return graded_epa(enrolment).result
 
 

@@ -18,6 +18,7 @@ from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
 from openepa.domain.journey import State
 from openepa.domain.resits import grade_cap_statement
+from openepa.enrolments.domain_data import policy_of, standard_of
 from openepa.results import actions, queries
 from openepa.results.access import access_result, may_administer
 from openepa.results.display import (
@@ -129,8 +130,8 @@ def _page(
     restart_form: RestartForm | None = None,
 ) -> HttpResponse:
     enrolment = result.enrolment
-    standard = queries.standard_of(enrolment)
-    policy = queries.policy_of(enrolment)
+    standard = standard_of(enrolment)
+    policy = policy_of(enrolment)
     admin = may_administer(request.user, result)
     methods = []
     for method in standard.methods:

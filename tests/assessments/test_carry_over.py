@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from openepa.assessments.grading import epa_result
 from openepa.assessments.models import Attempt
-from openepa.assessments.queries import epa_result
 from openepa.domain.standard import Grade, Method
 from tests.assessments.helpers import book, mark, open_sheet, sheet_url, text
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from openepa.assessments.queries import domain_attempts, epa_result
+from openepa.assessments.grading import domain_attempts, epa_result
 from openepa.domain.grading import OverallGrade
 from openepa.enrolments.models import JourneyEvent
 from tests.assessments.helpers import book, mark

@@ -12,12 +12,12 @@ from openepa.assessments.models import Attempt, Judgement
 from openepa.bookings.models import Booking
 from openepa.domain.grading import Outcome
 from openepa.domain.standard import Method
+from openepa.enrolments.domain_data import modes_of
 from openepa.enrolments.models import Enrolment
 from openepa.policies import loader
 from openepa.reference.models import Policy
 from openepa.results.actions import do_compute_result
 from openepa.results.models import OverallResult
-from openepa.results.queries import modes_of
 from openepa.standards.loader import get_standard
 from tests.personas import register
 from tests.sheets import outcomes

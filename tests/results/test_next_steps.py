@@ -77,7 +77,10 @@ def test_gq_fail_released_offers_a_resit_of_the_failed_method_within_3_months(cl
             "Apprentice showcase, Professional discussion were passed and are not resat or retaken"
             in html
         )
-        assert "No cap: Gateway Qualifications removed it in specification v1.1 (seed 000 change log)." in html
+        assert (
+            "No cap: Gateway Qualifications removed it in specification v1.1 (seed 000 change log)."
+            in html
+        )
         assert "Gateway Qualifications does not require a retake checklist" in html
         assert "Window expired" not in html
     admin = get(client, world.admin, result).content.decode()
