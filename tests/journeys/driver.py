@@ -1,0 +1,166 @@
+"""Drives an EPA journey through the real pages, one persona at a time, the way people do:
+open the form, read its version, post it. Used by the end-to-end journey tests."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from django.test import Client
+
+from openepa.assessments.layout import outcome_field
+from openepa.domain.dates import add_working_days
+from openepa.domain.grading import Outcome
+from openepa.domain.standard import InteractionMode, Level, Method
+from openepa.enrolments.models import Enrolment
+from openepa.standards.loader import get_standard
+
+
+def version_of(html: str) -> str:
+    found = re.search(r'name="version" value="(\d+)"', html)
+    assert found, "the form has no version field"
+    return found.group(1)
+
+
+class Journey:
+    def __init__(self, enrolment: Enrolment) -> None:
+        self.enrolment = enrolment
+        self.clients: dict[int, Client] = {}
+
+    def as_(self, user: Any) -> Client:
+        if user.pk not in self.clients:
+            client = Client()
+            client.force_login(user)
+            self.clients[user.pk] = client
+        return self.clients[user.pk]
+
+    def state(self) -> str:
+        self.enrolment.refresh_from_db()
+        return self.enrolment.state
+
+    def post_form(
+        self,
+        user: Any,
+        url: str,
+        data: dict[str, Any],
+        expect_redirect: bool = True,
+        page_url: str | None = None,
+    ) -> Any:
+        """Open the page that shows the form (`page_url`, default `url`) and post it to `url`."""
+        client = self.as_(user)
+        page = client.get(page_url or url)
+        assert page.status_code == 200, f"GET {page_url or url} as {user}: {page.status_code}"
+        response = client.post(url, {"version": version_of(page.content.decode()), **data})
+        if expect_redirect:
+            assert response.status_code == 302, _errors(response)
+        return response
+
+    # --- gateway -----------------------------------------------------------------------
+    def submit_gateway(self, provider: Any, **changes: Any) -> None:
+        data = {
+            "gateway_date": date.today().isoformat(),
+            "evidence": ["gateway_meeting_record", "employer_sign_off", "provider_sign_off"],
+            "english": "level_1",
+            "maths": "level_1",
+            "showcase_format": "report",
+            **changes,
+        }
+        self.post_form(provider, f"/gateway/enrolments/{self.enrolment.pk}/submit/", data)
+
+    def reject_gateway(self, admin: Any, reasons: str) -> None:
+        review = f"/gateway/enrolments/{self.enrolment.pk}/"
+        self.post_form(admin, review + "reject/", {"reasons": reasons}, page_url=review)
+
+    def accept_gateway(self, admin: Any) -> None:
+        review = f"/gateway/enrolments/{self.enrolment.pk}/"
+        self.post_form(admin, review + "accept/", {}, page_url=review)
+
+    # --- planning and bookings -----------------------------------------------------------
+    def record_planning(self, admin: Any) -> None:
+        self.post_form(
+            admin,
+            f"/bookings/enrolments/{self.enrolment.pk}/planning/",
+            {
+                "held_on": date.today().isoformat(),
+                "arrangements": "Quiet room at the branch; laptop for the showcase report.",
+                "method_requirements_explained": "on",
+                "feedback_certification_appeals_explained": "on",
+                "observation_setting": "workplace",
+            },
+        )
+
+    def book(
+        self,
+        admin: Any,
+        method: Method,
+        assessor: Any,
+        day: date,
+        hour: int,
+        minutes: int,
+        kind: str = "first",
+        **extra: Any,
+    ) -> int:
+        self.post_form(
+            admin,
+            f"/bookings/enrolments/{self.enrolment.pk}/book/",
+            {
+                "method": method.value,
+                "kind": kind,
+                "starts_at": datetime(day.year, day.month, day.day, hour, 0).strftime(
+                    "%Y-%m-%dT%H:%M"
+                ),
+                "duration_minutes": minutes,
+                "venue": "Harbour Bank, Quay Street branch",
+                "assessor": assessor.pk,
+                **extra,
+            },
+        )
+        return self.enrolment.bookings.filter(method=method.value, status="active").latest("id").pk
+
+    # --- marking -------------------------------------------------------------------------
+    def mark(
+        self, assessor: Any, booking_id: int, outcomes: dict[str, Outcome], feedback: str = ""
+    ) -> Any:
+        url = f"/marking/booking/{booking_id}/"
+        client = self.as_(assessor)
+        page = client.get(url)
+        assert page.status_code == 200, page.status_code
+        data: dict[str, Any] = {
+            "version": version_of(page.content.decode()),
+            "actual_start": "10:00",
+            "actual_end": "11:00",
+            "feedback": feedback,
+            "intent": "submit",
+        }
+        for code, outcome in outcomes.items():
+            data[outcome_field(code)] = outcome.value
+        response = client.post(url, data)
+        assert response.status_code == 302, _errors(response)
+        return response
+
+
+def _errors(response: Any) -> str:
+    html = response.content.decode() if hasattr(response, "content") else ""
+    found = re.findall(r'class="error-message"[^>]*>(?:<span[^>]*>[^<]*</span>)?\s*([^<]+)<', html)
+    summary = re.findall(r"<li>([^<]+)</li>", html)
+    return f"status {response.status_code}: {found or summary[:5]}"
+
+
+def marks(
+    method: Method,
+    modes: frozenset[InteractionMode],
+    distinction_met: int,
+    overrides: dict[str, Outcome] | None = None,
+) -> dict[str, Outcome]:
+    standard = get_standard("ST0072")
+    assert standard is not None
+    out = {c.code: Outcome.MET for c in standard.criteria_for(method, modes, Level.PASS)}
+    for i, c in enumerate(standard.criteria_for(method, modes, Level.DISTINCTION)):
+        out[c.code] = Outcome.MET if i < distinction_met else Outcome.NOT_MET
+    out.update(overrides or {})
+    return out
+
+
+def working_day_after(days: int) -> date:
+    return add_working_days(date.today(), days)
