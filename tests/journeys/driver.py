@@ -139,6 +139,17 @@ class Journey:
         assert response.status_code == 302, _errors(response)
         return response
 
+    # --- results ---------------------------------------------------------------------------
+    def latest_result_id(self) -> int:
+        result = self.enrolment.results.filter(superseded_at__isnull=True).latest("id")
+        return int(result.pk)
+
+    def release(self, admin: Any) -> int:
+        result_id = self.latest_result_id()
+        page = f"/results/{result_id}/"
+        self.post_form(admin, page + "release/", {}, page_url=page)
+        return result_id
+
 
 def _errors(response: Any) -> str:
     html = response.content.decode() if hasattr(response, "content") else ""

@@ -9,6 +9,7 @@ import pytest
 from openepa.domain.grading import Outcome
 from openepa.domain.standard import InteractionMode, Method
 from tests.journeys.driver import Journey, marks, working_day_after
+from tests.personas import build_world
 
 pytestmark = pytest.mark.django_db
 F2F = frozenset({InteractionMode.FACE_TO_FACE})
@@ -72,3 +73,97 @@ def test_registration_to_awaiting_results_with_a_carried_over_criterion(world):
         journey.as_(world.employer_user).get(f"/enrolments/{world.enrolment.pk}/").content.decode()
     )
     assert "has not signed off the gateway meeting record" in page
+
+
+def test_registration_to_a_released_distinction_seen_by_every_party(world):
+    journey = Journey(world.enrolment)
+    through_assessment(world, journey)
+    result_id = journey.latest_result_id()
+    # Before release only the EPAO sees it.
+    for party in (world.apprentice_user, world.employer_user, world.provider_user):
+        assert journey.as_(party).get(f"/results/{result_id}/").status_code == 404
+    journey.release(world.admin)
+    assert journey.state() == "results_issued"
+    for party in (world.apprentice_user, world.employer_user, world.provider_user):
+        page = journey.as_(party).get(f"/results/{result_id}/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Distinction" in html
+        assert "Summarise more often." in html  # the assessor's feedback on the observation
+    assert journey.as_(world.outsider_employer).get(f"/results/{result_id}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("policy", "overall", "capped"),
+    [("nqual", "pass", True), ("gateway-qualifications", "distinction", False)],
+)
+def test_fail_then_resit_to_a_pass_capped_where_the_policy_says(db, policy, overall, capped):
+    world = build_world(policy=policy)
+    journey = Journey(world.enrolment)
+    evidence = [
+        "gateway_meeting_record",
+        "employer_sign_off",
+        "provider_sign_off",
+        "showcase_submission",
+    ]
+    # Gateway Qualifications also asks for a record of an attempt at Level 2 (seed 000 §2.2).
+    journey.submit_gateway(
+        world.provider_user,
+        evidence=evidence,
+        english_level_2_attempted="on",
+        maths_level_2_attempted="on",
+    )
+    journey.accept_gateway(world.admin)
+    journey.record_planning(world.admin)
+    # NQual needs the gateway form 10 working days before the EPA (seed 004).
+    showcase = journey.book(
+        world.admin, Method.SHOWCASE, world.assessor, working_day_after(12), 9, 30
+    )
+    observation = journey.book(
+        world.admin, Method.OBSERVATION, world.assessor, working_day_after(13), 10, 60
+    )
+    discussion = journey.book(
+        world.admin, Method.DISCUSSION, world.assessor, working_day_after(14), 10, 60
+    )
+    journey.mark(world.assessor, showcase, marks(Method.SHOWCASE, F2F, 10))
+    failed = marks(Method.OBSERVATION, F2F, 5, {"S8.1": Outcome.NOT_MET})
+    journey.mark(world.assessor, observation, failed, "Open every conversation positively.")
+    journey.mark(world.assessor, discussion, marks(Method.DISCUSSION, F2F, 4))
+    first = journey.release(world.admin)
+    assert journey.state() == "resit_due"
+    result = journey.as_(world.apprentice_user).get(f"/results/{first}/").content.decode()
+    assert "Fail" in result
+    assert "Open every conversation positively." in result
+    # No resit of a passed method (seed 000 §4, 002, 004).
+    refused = journey.post_form(
+        world.admin,
+        f"/bookings/enrolments/{world.enrolment.pk}/book/",
+        {
+            "method": "showcase",
+            "kind": "resit",
+            "starts_at": f"{working_day_after(20).isoformat()}T10:00",
+            "duration_minutes": 30,
+            "venue": "Branch",
+            "assessor": world.second_assessor.pk,
+        },
+        expect_redirect=False,
+    )
+    assert "cannot be taken to improve a Pass or Distinction" in refused.content.decode()
+    resit = journey.book(
+        world.admin,
+        Method.OBSERVATION,
+        world.second_assessor,
+        working_day_after(21),
+        10,
+        60,
+        kind="resit",
+    )
+    assert journey.state() == "in_assessment"
+    journey.mark(world.second_assessor, resit, marks(Method.OBSERVATION, F2F, 5))
+    assert journey.state() == "awaiting_results"
+    second = journey.release(world.admin)
+    final = world.enrolment.results.get(pk=second)
+    assert final.grade == overall
+    assert final.capped is capped
+    html = journey.as_(world.employer_user).get(f"/results/{second}/").content.decode()
+    assert ("capped" in html.lower()) is capped
