@@ -141,7 +141,9 @@ AUTHENTICATION_BACKENDS = [
 # Throttle failed sign-ins per (email, IP address) pair only: someone failing with another
 # person's email from their own address cannot lock that person out (issue 6 baseline).
 # TOTP two-factor authentication is required of EPAO admins, assessors and IQAs (issue 6).
-OPENEPA_REQUIRE_2FA = env_bool("OPENEPA_REQUIRE_2FA", True)
+# On by default in production; off by default on a developer's machine so the demo sign-ins
+# work at once (set OPENEPA_REQUIRE_2FA=true to try it locally).
+OPENEPA_REQUIRE_2FA = env_bool("OPENEPA_REQUIRE_2FA", PRODUCTION)
 OTP_TOTP_ISSUER = "OpenEPA"
 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -49,11 +49,11 @@ def test_production_cookies_are_secure_httponly_and_samesite():
     code = (
         "from django.conf import settings as s;"
         "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE,"
-        " s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, s.DEBUG)"
+        " s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, s.DEBUG, s.OPENEPA_REQUIRE_2FA)"
     )
     done = manage("shell", "-c", code, env=PRODUCTION)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[-6:] == ["True", "True", "Lax", "True", "True", "False"]
+    assert done.stdout.split()[-7:] == ["True", "True", "Lax", "True", "True", "False", "True"]
 
 
 @pytest.mark.django_db
