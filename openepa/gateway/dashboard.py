@@ -1,5 +1,5 @@
-"""Home-page sections for gateway: what awaits the admin's review, and which of a
-provider's or employer's apprentices can submit (or resubmit after a rejection)."""
+"""Home-page sections for gateway: what awaits the admin's review. (Providers and
+employers see who can submit or resubmit in the enrolments context's section.)"""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
-from openepa.gateway.queries import awaiting_review, ready_to_submit
+from openepa.gateway.queries import awaiting_review
 
 TEMPLATE = "gateway/dashboard_enrolments.html"
 
@@ -28,20 +28,6 @@ def sections(user: Any) -> list[dict[str, Any]]:
                     "empty": "No gateway submission is waiting for a decision.",
                 },
                 "empty": "No gateway submission is waiting for a decision.",
-            }
-        )
-    if roles.has(Role.PROVIDER) or roles.has(Role.EMPLOYER):
-        out.append(
-            {
-                "title": "Ready for gateway, or rejected and to resubmit",
-                "template": TEMPLATE,
-                "context": {
-                    "rows": list(ready_to_submit(user)),
-                    "link": "gateway:submit",
-                    "action": "Submit gateway evidence",
-                    "empty": "None of your apprentices is waiting for a gateway submission.",
-                },
-                "empty": "None of your apprentices is waiting for a gateway submission.",
             }
         )
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from openepa.domain.journey import State
@@ -33,8 +35,14 @@ def test_provider_home_lists_gateway_to_submit_and_to_resubmit(signed_in, world)
     )
     html = signed_in(world.provider_user).get("/").content.decode()
     assert "Apprentices waiting for you" in html
-    assert "Ada Lovelace</a> (Harbour Bank): submit the gateway evidence" in html
-    assert "Hedy Lamarr</a> (Harbour Bank): gateway was rejected — resubmit the evidence" in html
+    assert re.search(
+        r"Ada Lovelace</a> \(Harbour Bank\): <a href=\"/gateway/enrolments/\d+/submit/\">submit the gateway evidence",
+        html,
+    )
+    assert re.search(
+        r"Hedy Lamarr</a> \(Harbour Bank\): <a href=\"/gateway/enrolments/\d+/submit/\">gateway was rejected — resubmit the evidence",
+        html,
+    )
     assert "Done Already" not in html
     assert 'href="/enrolments/register"' in html
 
