@@ -14,8 +14,13 @@ PRODUCTION = {
     "OPENEPA_ENV": "production",
     "SECRET_KEY": "x" * 20 + "a-long-random-production-key-for-the-check-only-0123456789",
     "ALLOWED_HOSTS": "epa.example.org",
-    "DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "unused.sqlite3"),
 }
+
+
+@pytest.fixture
+def production(tmp_path: Path) -> dict[str, str]:
+    """Production settings with a database file of the test's own (a fresh clone has no var/)."""
+    return {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}"}
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -32,26 +37,26 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_deploy_checks_pass_at_warning_level_with_production_settings():
-    done = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+def test_deploy_checks_pass_at_warning_level_with_production_settings(production):
+    done = manage("check", "--deploy", "--fail-level", "WARNING", env=production)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+def test_production_refuses_to_start_without_a_secret_key(production):
+    env = {k: v for k, v in production.items() if k != "SECRET_KEY"}
     done = manage("check", env=env)
     assert done.returncode != 0
     assert "SECRET_KEY must be set when OPENEPA_ENV=production" in done.stderr
 
 
-def test_production_cookies_are_secure_httponly_and_samesite():
+def test_production_cookies_are_secure_httponly_and_samesite(production):
     code = (
         "from django.conf import settings as s;"
         "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE,"
         " s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, s.DEBUG, s.OPENEPA_REQUIRE_2FA)"
     )
-    done = manage("shell", "-c", code, env=PRODUCTION)
+    done = manage("shell", "-c", code, env=production)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-7:] == ["True", "True", "Lax", "True", "True", "False", "True"]
 
