@@ -21,7 +21,12 @@ from openepa.bookings.queries import (
     live_bookings,
     pending_bookings,
 )
-from openepa.domain.dates import earliest_assessment_date, epa_window_end, resit_deadline
+from openepa.domain.dates import (
+    all_methods_deadline,
+    earliest_assessment_date,
+    epa_window_end,
+    resit_deadline,
+)
 from openepa.domain.grading import resit_refusal
 from openepa.domain.journey import State
 from openepa.domain.policy import Anchor, Policy
@@ -197,25 +202,43 @@ def attempt_number(enrolment: Enrolment, p: Proposal, policy: Policy) -> int:
     return previous + 1
 
 
-def check_resit_window(enrolment: Enrolment, policy: Policy, p: Proposal) -> None:
-    """Resit or retake within the policy's window from the fail notification, else the
-    whole EPA is taken again unless exceptional circumstances are recorded (seed 000 §4)."""
-    if p.kind == "first" or enrolment.fail_notified_on is None:
-        return
-    deadline = resit_deadline(enrolment.fail_notified_on, policy)
-    if deadline is None or p.day <= deadline:
-        return
-    overridden = JourneyEvent.objects.filter(
+def _window_overridden(enrolment: Enrolment) -> bool:
+    """An EPAO admin recorded exceptional circumstances after the fail (seed 000 §4)."""
+    assert enrolment.fail_notified_on is not None
+    return JourneyEvent.objects.filter(
         enrolment=enrolment,
         action=RESIT_OVERRIDE_ACTION,
         at__date__gte=enrolment.fail_notified_on,
     ).exists()
-    if not overridden:
+
+
+def check_resit_window(enrolment: Enrolment, policy: Policy, p: Proposal) -> None:
+    """Resit or retake within the policy's window from the fail notification (seed 000 §4),
+    and every method within the policy's period from the first attempt (seed 004: 6
+    months); otherwise the whole EPA is taken again, unless exceptional circumstances are
+    recorded."""
+    if p.kind == "first" or enrolment.fail_notified_on is None:
+        return
+    again = (
+        "the whole EPA must be taken again unless an EPAO admin records exceptional circumstances."
+    )
+    deadline = resit_deadline(enrolment.fail_notified_on, policy)
+    if deadline is not None and p.day > deadline and not _window_overridden(enrolment):
         raise ActionRefused(
             f"The resit window ended on {day_words(deadline)} ({policy.name} policy: within "
             f"the window from the fail notification on {day_words(enrolment.fail_notified_on)}, "
-            "seed 000 §4); the whole EPA must be taken again unless an EPAO admin records "
-            "exceptional circumstances.",
+            f"seed 000 §4); {again}",
+            field="starts_at",
+        )
+    first = enrolment.first_activity_on
+    if first is None:
+        return
+    all_by = all_methods_deadline(first, policy)
+    if all_by is not None and p.day > all_by and not _window_overridden(enrolment):
+        raise ActionRefused(
+            f"Every assessment method had to be taken by {day_words(all_by)} ({policy.name} "
+            f"policy: within the period from the first attempt on {day_words(first)}, seed 004); "
+            f"{again}",
             field="starts_at",
         )
 

@@ -201,3 +201,34 @@ def test_an_ungraded_previous_attempt_cannot_be_resat(client, planned, booking_p
     Enrolment.objects.filter(pk=planned.enrolment.pk).update(state="in_assessment")
     _, html = book(client, planned, booking_post, kind="resit", starts_at=local(at(12, 15, 10)))
     assert "the previous attempt has no grade yet" in html
+
+
+@pytest.fixture
+def nqual_failed(nqual_world):
+    sheet(nqual_world, "observation", failed=True, day=date(2026, 11, 16))
+    Enrolment.objects.filter(pk=nqual_world.enrolment.pk).update(
+        first_activity_on=date(2026, 11, 16)
+    )
+    resit_due(nqual_world, fail_notified_on=date(2026, 11, 20))
+    return nqual_world
+
+
+def test_nqual_every_method_within_6_months_of_the_first_attempt(
+    client, nqual_failed, booking_post
+):
+    # NQual: "All assessment methods must be taken within a 6-month period" (seed 004).
+    late = {"kind": "resit", "starts_at": local(at(5, 17, 10, year=2027)), "duration_minutes": 60}
+    page, html = book(client, nqual_failed, booking_post, **late)
+    assert page.status_code == 200
+    assert (
+        "Every assessment method had to be taken by Sunday 16 May 2027 (NQual policy: within "
+        "the period from the first attempt on Monday 16 November 2026, seed 004); the whole EPA "
+        "must be taken again unless an EPAO admin records exceptional circumstances." in html
+    )
+    in_time = {
+        "kind": "resit",
+        "starts_at": local(at(5, 14, 10, year=2027)),
+        "duration_minutes": 60,
+    }
+    page, html = book(client, nqual_failed, booking_post, **in_time)
+    assert page.status_code == 302, html[html.find("There is a problem") :][:600]
