@@ -19,7 +19,7 @@ from openepa.assessments.layout import outcome_field
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.assessments.queries import open_carry_over
 from openepa.bookings.models import Booking
-from openepa.domain.grading import EpaResult, Outcome, OverallGrade, SheetError
+from openepa.domain.grading import AttemptKind, EpaResult, Outcome, OverallGrade, SheetError
 from openepa.domain.journey import Event, State
 from openepa.domain.sheet import grade_epa
 from openepa.domain.standard import Method, Standard
@@ -77,7 +77,10 @@ def do_open_sheet(*, actor: Any, booking_id: int) -> Attempt:
         )
         standard = standard_of(enrolment)
         codes = [c.code for c in standard.criteria_for(Method(booking.method), modes_of(enrolment))]
-        if booking.method == Method.DISCUSSION:
+        if booking.kind == AttemptKind.FOLLOW_UP:
+            # Seed 002: the follow-up judges only the observation's carried-over criteria.
+            codes = open_carry_over(enrolment)
+        elif booking.method == Method.DISCUSSION:
             codes = [*open_carry_over(enrolment), *codes]
         Judgement.objects.bulk_create(Judgement(attempt=attempt, criterion_code=c) for c in codes)
         record(
@@ -116,6 +119,7 @@ def do_save_sheet(
     actual_start: time | None,
     actual_end: time | None,
     feedback: str,
+    photo_id_checked: bool,
 ) -> Attempt:
     """Save the draft. Nothing is judged complete here: that is checked on submission, so an
     assessor can save half a sheet at any moment."""
@@ -126,7 +130,8 @@ def do_save_sheet(
         attempt.actual_start = actual_start
         attempt.actual_end = actual_end
         attempt.feedback = feedback.strip()
-        _bump(attempt, actor, "actual_start", "actual_end", "feedback")
+        attempt.photo_id_checked = photo_id_checked
+        _bump(attempt, actor, "actual_start", "actual_end", "feedback", "photo_id_checked")
     return attempt
 
 
@@ -327,6 +332,11 @@ def _bump(attempt: Attempt, actor: Any, *fields: str) -> None:
 
 
 def _check_complete(attempt: Attempt, rows: list[Judgement]) -> None:
+    if not attempt.photo_id_checked:
+        raise ActionRefused(
+            "Check the apprentice's photo ID before submitting (seed 002).",
+            field="photo_id_checked",
+        )
     if attempt.actual_start is None:
         raise ActionRefused("Enter the actual start time before submitting.", field="actual_start")
     if attempt.actual_end is None:

@@ -38,6 +38,11 @@ class SheetForm(AccessibleForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Shown to the apprentice with the result.",
     )
+    photo_id_checked = forms.BooleanField(
+        label="I checked the apprentice's photo ID",
+        required=False,  # the action refuses submission without it, with its own message
+        help_text="Photo ID is checked on assessment day (seed 002).",
+    )
     version = VersionField()
 
     def __init__(self, lines: list[Line], *args: Any, **kwargs: Any) -> None:
@@ -98,6 +103,7 @@ def sheet_initial(attempt: Any, rows: dict[str, Any]) -> dict[str, Any]:
         "actual_start": attempt.actual_start,
         "actual_end": attempt.actual_end,
         "feedback": attempt.feedback,
+        "photo_id_checked": attempt.photo_id_checked,
         "version": attempt.version,
     }
     for code, row in rows.items():

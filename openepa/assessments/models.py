@@ -44,6 +44,8 @@ class Attempt(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(null=True, blank=True)
+    #: Seed 002: "Photo ID is checked on assessment day"; submission needs it ticked.
+    photo_id_checked = models.BooleanField(default=False)
     feedback = models.TextField(
         blank=True, help_text="Areas for development, shown with the result"
     )

@@ -77,6 +77,7 @@ def _post(request: HttpRequest, attempt: Attempt) -> HttpResponse:
             actual_start=data["actual_start"],
             actual_end=data["actual_end"],
             feedback=data["feedback"],
+            photo_id_checked=bool(data.get("photo_id_checked")),
         ),
     )
     if saved is None:

@@ -20,7 +20,14 @@ METHOD_CHOICES = [
     ("observation", "Practical observation"),
     ("discussion", "Professional discussion"),
 ]
-KIND_CHOICES = [("first", "First attempt"), ("resit", "Resit"), ("retake", "Retake")]
+KIND_CHOICES = [
+    ("first", "First attempt"),
+    ("resit", "Resit"),
+    ("retake", "Retake"),
+    # Seed 002: after a failed observation, a resit plus a discussion follow-up for criteria
+    # whose situation did not arise.
+    ("follow_up", "Discussion follow-up (carried-over criteria only)"),
+]
 #: Where the practical observation happens; remote ones need seed 002's equipment checks.
 OBSERVATION_SETTINGS = [
     ("workplace", "In person at the workplace"),

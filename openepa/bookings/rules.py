@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from openepa.accounts.models import Membership, Role
+from openepa.assessments.queries import open_carry_over
 from openepa.bookings.models import SLOT_MINUTES, AssessorSlot, Booking
 from openepa.bookings.queries import (
     active_conflicts,
@@ -27,7 +28,7 @@ from openepa.domain.dates import (
     epa_window_end,
     resit_deadline,
 )
-from openepa.domain.grading import resit_refusal
+from openepa.domain.grading import AttemptKind, resit_refusal
 from openepa.domain.journey import State
 from openepa.domain.policy import Anchor, Policy
 from openepa.enrolments.journey import ActionRefused
@@ -46,9 +47,12 @@ DURATION_ACTIVITY = {
     "discussion": "discussion",
     "showcase": "showcase_interview",
 }
+#: Seed 002: a discussion follow-up of an observation resit, for carried-over criteria only.
+FOLLOW_UP = AttemptKind.FOLLOW_UP.value
 BOOKABLE_STATES = {State.PLANNING, State.IN_ASSESSMENT, State.RESIT_DUE}
 #: Recorded by an EPAO admin (results context) for exceptional circumstances (seed 000 §4).
 RESIT_OVERRIDE_ACTION = "resit_window_override"
+KINDS = {"first", "resit", "retake", FOLLOW_UP}
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,10 @@ def check_input(p: Proposal) -> None:
     """Shape of the request: a known method and kind, a 5-minute start, a place."""
     if p.method not in METHOD_WORDS:
         raise ActionRefused("Choose the assessment method.", field="method")
-    if p.kind not in {"first", "resit", "retake"}:
-        raise ActionRefused("Choose first attempt, resit or retake.", field="kind")
+    if p.kind not in KINDS:
+        raise ActionRefused(
+            "Choose first attempt, resit, retake or discussion follow-up.", field="kind"
+        )
     if timezone.is_naive(p.starts_at):
         raise ActionRefused("Give the start date and time.", field="starts_at")
     local = timezone.localtime(p.starts_at)
@@ -136,9 +142,30 @@ def check_assessor(enrolment: Enrolment, p: Proposal, assessor_name: str) -> Non
         )
 
 
+def check_follow_up_duration(policy: Policy, p: Proposal) -> None:
+    """A discussion follow-up lasts at most the policy's follow-up minutes (seed 002:
+    "an additional professional discussion follow-up of 30 minutes"); where the policy is
+    silent, at most the discussion's own maximum."""
+    limit = policy.resits.resit_with_discussion_follow_up_minutes
+    rule = f"{policy.name} policy, seed 002"
+    if limit is None:
+        duration = policy.duration(DURATION_ACTIVITY["discussion"])
+        limit = duration.max_minutes if duration is not None else None
+        rule = f"{policy.name} policy: the professional discussion's maximum"
+    if limit is not None and p.duration_minutes > limit:
+        raise ActionRefused(
+            f"A discussion follow-up lasts at most {limit} minutes ({rule}); "
+            f"{p.duration_minutes} minutes were given.",
+            field="duration_minutes",
+        )
+
+
 def check_duration(policy: Policy, p: Proposal) -> None:
     """Within the policy's bounds for the activity; an unstated bound is not enforced
     (seed 000 §2.4, 002, 004 durations)."""
+    if p.kind == FOLLOW_UP:
+        check_follow_up_duration(policy, p)
+        return
     activity = DURATION_ACTIVITY[p.method]
     duration = policy.duration(activity)
     if duration is None or duration.allows(p.duration_minutes):
@@ -161,6 +188,8 @@ def attempt_number(enrolment: Enrolment, p: Proposal, policy: Policy) -> int:
     """First attempt, resit or retake (seed 000 §4, 002, 004): a resit or retake only
     after a Fail of the method's latest submitted attempt, never to improve a Pass; a
     retake needs further learning and the checklist where the policy says (seed 002)."""
+    if p.kind == FOLLOW_UP:
+        return follow_up_number(enrolment, p)
     previous = attempts_of(enrolment, p.method)
     words = METHOD_WORDS[p.method]
     if enrolment.journey_state == State.RESIT_DUE and p.kind == "first":
@@ -200,6 +229,31 @@ def attempt_number(enrolment: Enrolment, p: Proposal, policy: Policy) -> int:
                 field="further_learning_summary",
             )
     return previous + 1
+
+
+def follow_up_number(enrolment: Enrolment, p: Proposal) -> int:
+    """Seed 002: a failed observation is resat "along with an additional professional
+    discussion follow-up" when a suitable situation to evidence the criteria did not occur.
+    Only a professional discussion, only while the latest submitted observation has
+    carried-over criteria no discussion has judged; it is neither a first attempt nor a
+    resit of the discussion, so it is numbered after the discussion's sheets."""
+    rule = (
+        "a discussion follow-up judges only observation criteria carried over because the "
+        "situation did not arise (seed 002)"
+    )
+    if p.method != "discussion":
+        raise ActionRefused(
+            f"Only the professional discussion can be booked as a follow-up, not the "
+            f"{METHOD_WORDS[p.method]}: {rule}.",
+            field="kind",
+        )
+    if enrolment.journey_state != State.IN_ASSESSMENT or not open_carry_over(enrolment):
+        raise ActionRefused(
+            "No observation criteria are waiting to be judged, so there is nothing for a "
+            f"discussion follow-up to assess: {rule}.",
+            field="kind",
+        )
+    return attempts_of(enrolment, p.method) + 1
 
 
 def _window_overridden(enrolment: Enrolment) -> bool:

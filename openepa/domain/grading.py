@@ -33,6 +33,10 @@ class AttemptKind(StrEnum):
     FIRST = "first"
     RESIT = "resit"  # no further learning needed (seed 002, 003 §8)
     RETAKE = "retake"  # after further learning and a retake checklist (seed 002)
+    #: Seed 002: after a failed observation, a resit "along with an additional professional
+    #: discussion follow-up of 30 minutes" for criteria whose situation did not arise. A
+    #: discussion that judges only carried-over observation criteria; not a discussion attempt.
+    FOLLOW_UP = "follow_up"
 
 
 class OverallGrade(StrEnum):

@@ -6,7 +6,7 @@ Sources: see openepa.domain.grading (seed 000 §2.8 and §4, seed 002, seed 003 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openepa.domain.grading import (
@@ -143,6 +143,8 @@ def grade_epa(
             last_carry_source.pending.clear()
             last_carry_source = None
         own = {c: j for c, j in attempt.judgements.items() if c not in resolved}
+        if attempt.kind == AttemptKind.FOLLOW_UP:
+            _check_follow_up(standard, index, attempt, resolved, own)
         if resolved and not own:
             continue  # a follow-up discussion for carried-over criteria only
         applicable = standard.criteria_for(attempt.method, modes)
@@ -186,6 +188,30 @@ def _attempt_grade(
         attempt=graded.number,
         kind=graded.attempt.kind,
     )
+
+
+def _check_follow_up(
+    standard: Standard,
+    index: int,
+    attempt: Attempt,
+    resolved: set[str],
+    own: Mapping[str, object],
+) -> None:
+    """A 'follow_up' attempt is a discussion that judges only carried-over criteria (seed 002)."""
+    where = f"{_where(index)}.kind"
+    targets = {m.carry_over_to for m in standard.methods if m.carry_over_to is not None}
+    if attempt.method not in targets:
+        raise SheetError(
+            where,
+            f"a 'follow_up' must be a discussion of carried-over observation criteria, not a "
+            f"{attempt.method.value} (seed 002)",
+        )
+    if own or not resolved:
+        raise SheetError(
+            where,
+            "a 'follow_up' judges only criteria carried over from the observation and nothing "
+            "else (seed 002)",
+        )
 
 
 def _check_kind(
@@ -232,7 +258,7 @@ def _result(
         results[m.code].grade if m.code in results else None for m in standard.methods
     ]
     uncapped = overall_grade(grades)
-    resat = [a.method.value for a in attempts if a.kind != AttemptKind.FIRST]
+    resat = [a.method.value for a in attempts if a.kind in {AttemptKind.RESIT, AttemptKind.RETAKE}]
     overall = cap_grade(uncapped, policy.resits.grade_cap) if resat else uncapped
     capped = overall != uncapped
     for m in standard.methods:

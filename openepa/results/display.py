@@ -10,7 +10,12 @@ from openepa.domain.policy import Policy
 from openepa.domain.resits import ResitPlan, cited_seed
 from openepa.domain.standard import Method, Standard
 
-KIND_LABELS = {"first": "First attempt", "resit": "Resit", "retake": "Retake"}
+KIND_LABELS = {
+    "first": "First attempt",
+    "resit": "Resit",
+    "retake": "Retake",
+    "follow_up": "Discussion follow-up",
+}
 
 
 def long_date(day: date) -> str:

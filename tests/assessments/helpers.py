@@ -65,6 +65,7 @@ def form_data(
     attempted: Collection[str] = (),
     notes: Mapping[str, str] | None = None,
     feedback: str = "",
+    photo_id_checked: bool = True,
 ) -> dict[str, str]:
     """A POST of the whole sheet: every criterion `default` unless named in `outcomes`."""
     attempt.refresh_from_db()
@@ -75,6 +76,8 @@ def form_data(
         "actual_end": end,
         "feedback": feedback,
     }
+    if photo_id_checked:
+        data["photo_id_checked"] = "on"
     for code in attempt.judgements.values_list("criterion_code", flat=True):
         slug = code.replace(".", "_")
         value = (outcomes or {}).get(code, default)

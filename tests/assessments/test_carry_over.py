@@ -90,3 +90,16 @@ def test_the_preview_keeps_the_refused_outcome(assessor_client, world):
     html = text(mark(assessor_client, observation, {"S9.1": "carried_over"}, attempted={"S9.1"}))
     assert ">Awaiting the discussion</strong>" in html
     assert 'aria-describedby="id_outcome_S9_1-error"' in html
+
+
+def test_a_follow_up_sheet_has_only_the_carried_over_criteria(assessor_client, world):
+    """Seed 002: the discussion follow-up judges the observation's carried-over criteria
+    and nothing of the discussion's own."""
+    mark(assessor_client, book(world, "observation"), {"S9.1": "carried_over"})
+    follow_up = book(world, "discussion", on=date(2026, 3, 3), kind="follow_up")
+    attempt = open_sheet(assessor_client, follow_up)
+    assert list(attempt.judgements.values_list("criterion_code", flat=True)) == ["S9.1"]
+    assert mark(assessor_client, follow_up, {"S9.1": "met"}).status_code == 302
+    result = epa_result(world.enrolment)
+    assert result.methods[Method.OBSERVATION].grade == Grade.DISTINCTION
+    assert Method.DISCUSSION not in result.methods

@@ -215,3 +215,19 @@ def test_submit_needs_actual_start_and_end(assessor_client, world, start, end, m
     html = text(mark(assessor_client, booking, start=start, end=end))
     assert message in html
     assert Attempt.objects.get(booking=booking).status == "draft"
+
+
+def test_submit_needs_the_photo_id_checked(assessor_client, world):
+    """Seed 002: "Photo ID is checked on assessment day"."""
+    booking = book(world, "showcase")
+    page = assessor_client.get(sheet_url(booking)).content.decode()
+    assert 'name="photo_id_checked"' in page
+    assert "I checked the apprentice&#x27;s photo ID" in page
+    html = text(mark(assessor_client, booking, photo_id_checked=False))
+    assert "Check the apprentice's photo ID before submitting (seed 002)." in html
+    assert 'id="id_photo_id_checked-error"' in html  # shown on the checkbox itself
+    attempt = Attempt.objects.get(booking=booking)
+    assert (attempt.status, attempt.photo_id_checked) == ("draft", False)
+    assert mark(assessor_client, booking).status_code == 302
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.photo_id_checked) == ("submitted", True)

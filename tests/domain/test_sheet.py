@@ -271,3 +271,76 @@ def test_observation_resit_with_discussion_follow_up(st0072, highfield):
     assert result.methods[OBSERVATION].grade == Grade.DISTINCTION
     assert result.methods[DISCUSSION].attempt == 1
     assert result.overall == OverallGrade.DISTINCTION
+
+
+FOLLOW_UP = AttemptKind.FOLLOW_UP
+
+
+def follow_up_sheet(st0072, last):
+    failed = outcomes(st0072, OBSERVATION, overrides={"B18.3": Outcome.NOT_MET})
+    resit = outcomes(
+        st0072, OBSERVATION, distinction_met=4, overrides={"B18.3": Outcome.CARRIED_OVER}
+    )
+    return [
+        attempt(SHOWCASE, D1, outcomes(st0072, SHOWCASE, distinction_met=7)),
+        attempt(OBSERVATION, D2, failed),
+        attempt(DISCUSSION, D3, outcomes(st0072, DISCUSSION, distinction_met=3)),
+        attempt(OBSERVATION, D4, resit, kind=RESIT),
+        last,
+    ]
+
+
+@pytest.mark.parametrize("kind", [FOLLOW_UP, AttemptKind.FIRST, RESIT])
+def test_a_discussion_judging_only_carried_criteria_is_a_follow_up_whatever_its_kind(
+    st0072, highfield, kind
+):
+    sheet = follow_up_sheet(st0072, attempt(DISCUSSION, D4, {"B18.3": Outcome.MET}, kind=kind))
+    result = grade_epa(st0072, highfield, F2F, sheet)
+    assert result.methods[OBSERVATION].grade == Grade.DISTINCTION
+    assert result.methods[DISCUSSION].attempt == 1
+    assert result.overall == OverallGrade.DISTINCTION
+
+
+@pytest.mark.parametrize(
+    ("method", "marks", "rule"),
+    [
+        (
+            OBSERVATION,
+            "observation",
+            "a 'follow_up' must be a discussion of carried-over observation criteria, not a "
+            "observation",
+        ),
+        (
+            SHOWCASE,
+            "showcase",
+            "a 'follow_up' must be a discussion of carried-over observation criteria, not a "
+            "showcase",
+        ),
+        (
+            DISCUSSION,
+            "carried_and_own",
+            "a 'follow_up' judges only criteria carried over from the observation",
+        ),
+    ],
+)
+def test_a_follow_up_is_a_discussion_of_carried_criteria_only(
+    st0072, highfield, method, marks, rule
+):
+    if marks == "carried_and_own":
+        judged = {"B18.3": Outcome.MET, **outcomes(st0072, DISCUSSION, distinction_met=3)}
+    else:
+        judged = outcomes(st0072, method, distinction_met=1)
+    sheet = follow_up_sheet(st0072, attempt(method, D4, judged, kind=FOLLOW_UP))
+    with pytest.raises(SheetError, match=r"attempts\[4\]\.kind") as error:
+        grade_epa(st0072, highfield, F2F, sheet)
+    assert error.value.rule.startswith(rule)
+
+
+def test_a_follow_up_with_nothing_carried_over_is_refused(st0072, highfield):
+    sheet = [
+        *distinction_sheet(st0072),
+        attempt(DISCUSSION, D4, outcomes(st0072, DISCUSSION, distinction_met=3), kind=FOLLOW_UP),
+    ]
+    with pytest.raises(SheetError, match="judges only criteria carried over") as error:
+        grade_epa(st0072, highfield, F2F, sheet)
+    assert error.value.where == "attempts[3].kind"

@@ -131,6 +131,7 @@ class Journey:
             "actual_start": "10:00",
             "actual_end": "11:00",
             "feedback": feedback,
+            "photo_id_checked": "on",
             "intent": "submit",
         }
         for code, outcome in outcomes.items():

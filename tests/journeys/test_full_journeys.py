@@ -167,3 +167,66 @@ def test_fail_then_resit_to_a_pass_capped_where_the_policy_says(db, policy, over
     assert final.capped is capped
     html = journey.as_(world.employer_user).get(f"/results/{second}/").content.decode()
     assert ("capped" in html.lower()) is capped
+
+
+def test_highfield_observation_resit_with_a_discussion_follow_up(world):
+    """Seed 002: a failed observation is resat "along with an additional professional
+    discussion follow-up of 30 minutes" when a suitable situation did not occur; the
+    follow-up judges only the carried-over criterion, and Highfield caps no grade."""
+    journey = Journey(world.enrolment)
+    journey.submit_gateway(world.provider_user)
+    journey.accept_gateway(world.admin)
+    journey.record_planning(world.admin)
+    showcase = journey.book(
+        world.admin, Method.SHOWCASE, world.assessor, working_day_after(5), 9, 30
+    )
+    observation = journey.book(
+        world.admin, Method.OBSERVATION, world.assessor, working_day_after(6), 10, 90
+    )
+    discussion = journey.book(
+        world.admin, Method.DISCUSSION, world.assessor, working_day_after(7), 10, 60
+    )
+    journey.mark(world.assessor, showcase, marks(Method.SHOWCASE, F2F, 7))
+    # Attempted and not met: a fail, not a carry-over.
+    failed = marks(Method.OBSERVATION, F2F, 4, {"S8.1": Outcome.NOT_MET})
+    journey.mark(world.assessor, observation, failed)
+    journey.mark(world.assessor, discussion, marks(Method.DISCUSSION, F2F, 3))
+    journey.release(world.admin)
+    assert journey.state() == "resit_due"
+
+    resit = journey.book(
+        world.admin,
+        Method.OBSERVATION,
+        world.second_assessor,
+        working_day_after(21),
+        10,
+        90,
+        kind="resit",
+    )
+    carried = marks(Method.OBSERVATION, F2F, 4, {"B18.3": Outcome.CARRIED_OVER})
+    journey.mark(world.second_assessor, resit, carried)
+    # The observation has no grade until the follow-up judges B18.3.
+    assert journey.state() == "in_assessment"
+
+    follow_up = journey.book(
+        world.admin,
+        Method.DISCUSSION,
+        world.second_assessor,
+        working_day_after(21),
+        14,
+        30,
+        kind="follow_up",
+    )
+    booking = world.enrolment.bookings.get(pk=follow_up)
+    assert (booking.kind, booking.attempt_number) == ("follow_up", 2)
+    sheet = journey.as_(world.second_assessor).get(f"/marking/booking/{follow_up}/")
+    assert 'name="outcome_B18_3"' in sheet.content.decode()
+    assert 'name="outcome_K1_1"' not in sheet.content.decode()  # no discussion criteria
+    journey.mark(world.second_assessor, follow_up, {"B18.3": Outcome.MET})
+    assert journey.state() == "awaiting_results"
+
+    final_id = journey.release(world.admin)
+    assert journey.state() == "results_issued"
+    final = world.enrolment.results.get(pk=final_id)
+    assert final.grade == "distinction"
+    assert final.capped is False
