@@ -15,7 +15,7 @@ from typing import Any
 
 from openepa.datafiles import DataFileError
 from openepa.domain.eligibility import Eligibility, Requirement, check_gateway
-from openepa.domain.grading import EpaResult, MethodResult, SheetError
+from openepa.domain.grading import EpaResult, SheetError, method_result_fields
 from openepa.domain.sheet import grade_epa
 from openepa.domain.standard import Level
 from openepa.policies.loader import all_policies
@@ -42,24 +42,11 @@ def _read_json(path: str) -> Any:
         ) from exc
 
 
-def _method_json(result: MethodResult) -> dict[str, Any]:
-    return {
-        "grade": result.grade.value if result.grade else None,
-        "attempt": result.attempt,
-        "kind": result.kind.value,
-        "pass_met": result.pass_met,
-        "pass_required": result.pass_required,
-        "distinction_met": result.distinction_met,
-        "distinction_required": result.distinction_required,
-        "reasons": list(result.reasons),
-    }
-
-
 def grade_json(sheet: MarkingSheet, result: EpaResult) -> dict[str, Any]:
     methods: dict[str, Any] = {}
     for method in sheet.standard.methods:
         if method.code in result.methods:
-            methods[method.code.value] = _method_json(result.methods[method.code])
+            methods[method.code.value] = method_result_fields(result.methods[method.code])
         else:
             methods[method.code.value] = {
                 "grade": None,

@@ -95,6 +95,21 @@ class EpaResult:
     passed_methods: tuple[Method, ...] = field(default=())
 
 
+def method_result_fields(result: MethodResult) -> dict[str, object]:
+    """A method result as plain JSON-ready values: the CLI prints them and a released
+    result stores them, so both say the same thing in the same words."""
+    return {
+        "grade": result.grade.value if result.grade else None,
+        "attempt": result.attempt,
+        "kind": result.kind.value,
+        "pass_met": result.pass_met,
+        "pass_required": result.pass_required,
+        "distinction_met": result.distinction_met,
+        "distinction_required": result.distinction_required,
+        "reasons": list(result.reasons),
+    }
+
+
 def method_grade(
     *, pass_met: int, pass_required: int, distinction_met: int, distinction_required: int
 ) -> Grade:

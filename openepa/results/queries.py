@@ -28,6 +28,7 @@ from openepa.domain.grading import (
     EpaResult,
     MethodResult,
     OverallGrade,
+    method_result_fields,
 )
 from openepa.domain.journey import State
 from openepa.domain.resits import ResitPlan, resit_plan
@@ -88,14 +89,7 @@ def epa_result_for(enrolment: Enrolment) -> EpaResult:
 def method_snapshot(result: MethodResult, row: AttemptRow) -> dict[str, Any]:
     """One method's entry in OverallResult.methods (JSON)."""
     return {
-        "grade": result.grade.value if result.grade else None,
-        "attempt": result.attempt,
-        "kind": result.kind.value,
-        "pass_met": result.pass_met,
-        "pass_required": result.pass_required,
-        "distinction_met": result.distinction_met,
-        "distinction_required": result.distinction_required,
-        "reasons": list(result.reasons),
+        **method_result_fields(result),
         "attempt_id": row.pk,
         "assessed_on": row.assessed_on.isoformat(),
         "feedback": row.feedback,
