@@ -17,7 +17,7 @@ from openepa.enrolments.models import Enrolment
 from openepa.gateway.actions import do_accept_gateway, do_reject_gateway, do_submit_gateway
 from openepa.gateway.forms import AcceptForm, GatewaySubmissionForm, RejectForm
 from openepa.gateway.queries import eligibility_for, submissions_of
-from openepa.web.actions_ui import run_action
+from openepa.web.actions_ui import post_action, run_action
 
 SUBMITTERS = {Role.PROVIDER, Role.EMPLOYER}
 VIEWERS = {Role.PROVIDER, Role.EMPLOYER, Role.EPAO_ADMIN}
@@ -101,19 +101,19 @@ def accept(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         request.user, enrolment_id, roles={Role.EPAO_ADMIN}, apprentice=False
     )
     form = AcceptForm(request.POST)
-    if form.is_valid():
-        done = run_action(
-            form,
-            lambda: do_accept_gateway(
-                actor=request.user,
-                enrolment_id=enrolment.pk,
-                notes=form.cleaned_data["notes"],
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if done is not None:
-            messages.success(request, "Gateway accepted. Next: record the planning meeting.")
-            return redirect("gateway:review", enrolment_id=enrolment.pk)
+    done = post_action(
+        request,
+        form,
+        lambda data: do_accept_gateway(
+            actor=request.user,
+            enrolment_id=enrolment.pk,
+            notes=data["notes"],
+            expected_version=data["version"],
+        ),
+        "Gateway accepted. Next: record the planning meeting.",
+    )
+    if done is not None:
+        return redirect("gateway:review", enrolment_id=enrolment.pk)
     return _review(request, enrolment, accept=form)
 
 
@@ -124,17 +124,17 @@ def reject(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         request.user, enrolment_id, roles={Role.EPAO_ADMIN}, apprentice=False
     )
     form = RejectForm(request.POST)
-    if form.is_valid():
-        done = run_action(
-            form,
-            lambda: do_reject_gateway(
-                actor=request.user,
-                enrolment_id=enrolment.pk,
-                reasons=form.cleaned_data["reasons"],
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if done is not None:
-            messages.success(request, "Gateway rejected; the provider and employer can resubmit.")
-            return redirect("gateway:review", enrolment_id=enrolment.pk)
+    done = post_action(
+        request,
+        form,
+        lambda data: do_reject_gateway(
+            actor=request.user,
+            enrolment_id=enrolment.pk,
+            reasons=data["reasons"],
+            expected_version=data["version"],
+        ),
+        "Gateway rejected; the provider and employer can resubmit.",
+    )
+    if done is not None:
+        return redirect("gateway:review", enrolment_id=enrolment.pk)
     return _review(request, enrolment, reject=form)

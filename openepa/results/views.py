@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,7 +28,7 @@ from openepa.results.display import (
 )
 from openepa.results.forms import OverrideForm, ReleaseForm, RestartForm
 from openepa.results.models import OverallResult
-from openepa.web.actions_ui import run_action
+from openepa.web.actions_ui import post_action
 
 PAGE_SIZE = 25
 
@@ -56,18 +55,16 @@ def result_detail(request: HttpRequest, result_id: int) -> HttpResponse:
 def release(request: HttpRequest, result_id: int) -> HttpResponse:
     result = access_result(request.user, result_id)
     form = ReleaseForm(request.POST)
-    if form.is_valid():
-        done = run_action(
-            form,
-            lambda: actions.do_release_results(
-                actor=request.user,
-                result_id=result.pk,
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if done is not None:
-            messages.success(request, f"Results released: {done.get_grade_display()}.")
-            return redirect("results:detail", result_id=result.pk)
+    done = post_action(
+        request,
+        form,
+        lambda data: actions.do_release_results(
+            actor=request.user, result_id=result.pk, expected_version=data["version"]
+        ),
+        lambda released: f"Results released: {released.get_grade_display()}.",
+    )
+    if done is not None:
+        return redirect("results:detail", result_id=result.pk)
     return _page(request, result, release_form=form)
 
 
@@ -76,23 +73,19 @@ def release(request: HttpRequest, result_id: int) -> HttpResponse:
 def override_window(request: HttpRequest, result_id: int) -> HttpResponse:
     result = access_result(request.user, result_id)
     form = OverrideForm(request.POST)
-    if form.is_valid():
-        done = run_action(
-            form,
-            lambda: actions.do_override_resit_window(
-                actor=request.user,
-                enrolment_id=result.enrolment_id,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if done is not None:
-            messages.success(
-                request,
-                "Exceptional circumstances recorded: a resit or retake may be booked after "
-                "the window.",
-            )
-            return redirect("results:detail", result_id=result.pk)
+    done = post_action(
+        request,
+        form,
+        lambda data: actions.do_override_resit_window(
+            actor=request.user,
+            enrolment_id=result.enrolment_id,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        "Exceptional circumstances recorded: a resit or retake may be booked after the window.",
+    )
+    if done is not None:
+        return redirect("results:detail", result_id=result.pk)
     return _page(request, result, override_form=form)
 
 
@@ -101,23 +94,20 @@ def override_window(request: HttpRequest, result_id: int) -> HttpResponse:
 def restart(request: HttpRequest, result_id: int) -> HttpResponse:
     result = access_result(request.user, result_id)
     form = RestartForm(request.POST)
-    if form.is_valid():
-        done = run_action(
-            form,
-            lambda: actions.do_restart_epa(
-                actor=request.user,
-                enrolment_id=result.enrolment_id,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if done is not None:
-            messages.success(
-                request,
-                "The whole EPA will be taken again: the apprentice is back at planning, and "
-                "earlier attempts no longer count.",
-            )
-            return redirect("results:detail", result_id=result.pk)
+    done = post_action(
+        request,
+        form,
+        lambda data: actions.do_restart_epa(
+            actor=request.user,
+            enrolment_id=result.enrolment_id,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        "The whole EPA will be taken again: the apprentice is back at planning, and earlier "
+        "attempts no longer count.",
+    )
+    if done is not None:
+        return redirect("results:detail", result_id=result.pk)
     return _page(request, result, restart_form=form)
 
 
