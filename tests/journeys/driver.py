@@ -28,6 +28,19 @@ class Journey:
         self.enrolment = enrolment
         self.clients: dict[int, Client] = {}
 
+    @classmethod
+    def register(cls, provider: Any, fields: dict[str, Any]) -> Journey:
+        """Register an apprentice through the registration page, as their provider does."""
+        client = Client()
+        client.force_login(provider)
+        response = client.post("/enrolments/register", fields)
+        assert response.status_code == 302, _errors(response)
+        enrolment = Enrolment.objects.get(apprentice__uln=fields["uln"])
+        assert response["Location"] == f"/enrolments/{enrolment.pk}/"
+        journey = cls(enrolment)
+        journey.clients[provider.pk] = client
+        return journey
+
     def as_(self, user: Any) -> Client:
         if user.pk not in self.clients:
             client = Client()

@@ -9,7 +9,7 @@ import pytest
 from openepa.domain.grading import Outcome
 from openepa.domain.standard import InteractionMode, Method
 from tests.journeys.driver import Journey, marks, working_day_after
-from tests.personas import build_world
+from tests.personas import build_world, next_uln, person
 
 pytestmark = pytest.mark.django_db
 F2F = frozenset({InteractionMode.FACE_TO_FACE})
@@ -52,7 +52,7 @@ def through_assessment(world, journey: Journey, observation_overrides=None, dist
     return showcase, observation, discussion
 
 
-def test_registration_to_awaiting_results_with_a_carried_over_criterion(world):
+def test_gateway_to_awaiting_results_with_a_carried_over_criterion(world):
     journey = Journey(world.enrolment)
     through_assessment(world, journey)
     assert journey.state() == "awaiting_results"
@@ -76,21 +76,42 @@ def test_registration_to_awaiting_results_with_a_carried_over_criterion(world):
 
 
 def test_registration_to_a_released_distinction_seen_by_every_party(world):
-    journey = Journey(world.enrolment)
+    journey = Journey.register(
+        world.provider_user,
+        {
+            "uln": next_uln(),
+            "given_name": "Grace",
+            "family_name": "Hopper",
+            "date_of_birth": "2007-03-09",
+            "email": "grace.hopper@example.org",
+            "standard": world.standard.pk,
+            "employer": world.employer.pk,
+            "provider": world.provider.pk,
+            "epao": world.epao.pk,
+            "start_date": "2025-01-06",
+            "planned_end_date": "2026-02-27",
+            "face_to_face": "on",
+        },
+    )
+    grace = person("grace@example.org", "Grace Hopper")  # the apprentice's own login
+    journey.enrolment.apprentice.user = grace
+    journey.enrolment.apprentice.save(update_fields=["user"])
     through_assessment(world, journey)
     result_id = journey.latest_result_id()
+    parties = (grace, world.employer_user, world.provider_user)
     # Before release only the EPAO sees it.
-    for party in (world.apprentice_user, world.employer_user, world.provider_user):
+    for party in parties:
         assert journey.as_(party).get(f"/results/{result_id}/").status_code == 404
     journey.release(world.admin)
     assert journey.state() == "results_issued"
-    for party in (world.apprentice_user, world.employer_user, world.provider_user):
+    for party in parties:
         page = journey.as_(party).get(f"/results/{result_id}/")
         assert page.status_code == 200
         html = page.content.decode()
         assert "Distinction" in html
         assert "Summarise more often." in html  # the assessor's feedback on the observation
-    assert journey.as_(world.outsider_employer).get(f"/results/{result_id}/").status_code == 404
+    for outsider in (world.outsider_employer, world.apprentice_user):  # Ada is another apprentice
+        assert journey.as_(outsider).get(f"/results/{result_id}/").status_code == 404
 
 
 @pytest.mark.parametrize(
