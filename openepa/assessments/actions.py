@@ -14,16 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from openepa.assessments.access import is_allocated_assessor, is_epao_admin
-from openepa.assessments.grading import domain_attempts, to_domain
+from openepa.assessments.grading import domain_attempts, grade_attempts, to_domain
 from openepa.assessments.layout import outcome_field
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.assessments.queries import open_carry_over
 from openepa.bookings.models import Booking
 from openepa.domain.grading import AttemptKind, EpaResult, Outcome, OverallGrade, SheetError
 from openepa.domain.journey import Event, State
-from openepa.domain.sheet import grade_epa
 from openepa.domain.standard import Method, Standard
-from openepa.enrolments.domain_data import modes_of, policy_of, standard_of
+from openepa.enrolments.domain_data import modes_of, standard_of
 from openepa.enrolments.journey import ActionRefused, StaleEdit, lock_enrolment, record, transition
 from openepa.enrolments.models import Enrolment
 from openepa.results.actions import do_compute_result
@@ -357,9 +356,7 @@ def _grade(
 ) -> EpaResult:
     """Grade the whole EPA; a broken rule becomes a refusal naming the criterion."""
     try:
-        return grade_epa(
-            standard_of(enrolment), policy_of(enrolment), modes_of(enrolment), attempts
-        )
+        return grade_attempts(enrolment, attempts)
     except SheetError as error:
         raise _refusal(error, amended) from error
 

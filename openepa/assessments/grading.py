@@ -65,12 +65,15 @@ def domain_attempts(enrolment: Enrolment) -> list[DomainAttempt]:
     return [to_domain(a) for a in counted_attempts(enrolment)]
 
 
-def epa_result(enrolment: Enrolment) -> EpaResult:
-    """The EPA graded by the domain from the counted sheets (raises SheetError if a stored
-    sheet breaks a rule, which submission and amendment prevent)."""
-    return grade_epa(
-        standard_of(enrolment),
-        policy_of(enrolment),
-        modes_of(enrolment),
-        domain_attempts(enrolment),
-    )
+def grade_attempts(enrolment: Enrolment, attempts: list[DomainAttempt]) -> EpaResult:
+    """Grade these attempts under the enrolment's standard, EPAO policy and interaction
+    modes (raises SheetError naming the field and rule of a broken sheet)."""
+    return grade_epa(standard_of(enrolment), policy_of(enrolment), modes_of(enrolment), attempts)
+
+
+def epa_result(enrolment: Enrolment, rows: Iterable[Attempt] | None = None) -> EpaResult:
+    """The EPA graded by the domain from the counted sheets, or from `rows` when the caller
+    already loaded them with counted_attempts (raises SheetError if a stored sheet breaks a
+    rule, which submission and amendment prevent)."""
+    sheets = counted_attempts(enrolment) if rows is None else rows
+    return grade_attempts(enrolment, [to_domain(a) for a in sheets])

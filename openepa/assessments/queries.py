@@ -11,18 +11,12 @@ from django.db.models import QuerySet
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
-from openepa.assessments.grading import (  # noqa: F401  (re-exported for the results context)
-    counted_attempts,
-    domain_attempts,
-    epa_result,
-    to_domain,
-)
 from openepa.assessments.layout import Line, sheet_lines
 from openepa.assessments.models import Attempt, Judgement
 from openepa.bookings.models import Booking
 from openepa.domain.grading import Outcome
 from openepa.domain.standard import InteractionMode, Method, Standard
-from openepa.enrolments.domain_data import modes_of, policy_of, standard_of  # noqa: F401
+from openepa.enrolments.domain_data import modes_of, standard_of
 from openepa.enrolments.models import Enrolment
 
 CARRIED = Outcome.CARRIED_OVER.value

@@ -11,16 +11,14 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.assessments.grading import counted_attempts, to_domain
+from openepa.assessments.grading import counted_attempts, epa_result, to_domain
 from openepa.assessments.models import Attempt
 from openepa.bookings.models import Booking, ConflictDeclaration, PlanningMeeting
 from openepa.domain.grading import SheetError, grade_method
 from openepa.domain.journey import State
-from openepa.domain.sheet import grade_epa
 from openepa.domain.standard import Grade, Method
-from openepa.enrolments.domain_data import modes_of
+from openepa.enrolments.domain_data import modes_of, standard_of
 from openepa.enrolments.models import Enrolment
-from openepa.gateway.queries import rules_for
 
 BOOKING_RELATED = (
     "enrolment__apprentice",
@@ -42,22 +40,19 @@ def latest_method_grade(enrolment: Enrolment, method: str) -> Grade | None:
     The whole sheet is graded with openepa.domain.sheet.grade_epa so that observation
     criteria carried over to the discussion are resolved (seed 002); if the sheet as a
     whole does not validate, the method's latest attempt is graded on its own."""
-    standard, policy = rules_for(enrolment)
-    modes = modes_of(enrolment)
     rows = list(counted_attempts(enrolment))
     mine = [r for r in rows if r.method == method]
     if not mine:
         return None
     try:
-        result = grade_epa(standard, policy, modes, [to_domain(r) for r in rows])
-        graded = result.methods.get(Method(method))
+        graded = epa_result(enrolment, rows).methods.get(Method(method))
         if graded is not None:
             return graded.grade
     except SheetError:
         pass
     latest = to_domain(mine[-1])
     outcomes = {code: j.outcome for code, j in latest.judgements.items()}
-    return grade_method(standard, Method(method), modes, outcomes).grade
+    return grade_method(standard_of(enrolment), Method(method), modes_of(enrolment), outcomes).grade
 
 
 def attempts_of(enrolment: Enrolment, method: str) -> int:

@@ -16,12 +16,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
-from openepa.assessments.grading import (  # noqa: F401  (SUPERSEDED_KEY used by results.actions)
-    SUPERSEDED_KEY,
-    counted_attempts,
-    superseded_attempt_ids,
-    to_domain,
-)
+from openepa.assessments.grading import counted_attempts, epa_result
 from openepa.assessments.models import Attempt as AttemptRow
 from openepa.domain.grading import (
     AttemptKind,
@@ -32,9 +27,8 @@ from openepa.domain.grading import (
 )
 from openepa.domain.journey import State
 from openepa.domain.resits import ResitPlan, resit_plan
-from openepa.domain.sheet import grade_epa
 from openepa.domain.standard import Grade, Method
-from openepa.enrolments.domain_data import modes_of, policy_of, standard_of
+from openepa.enrolments.domain_data import policy_of, standard_of
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.results.models import OverallResult
 
@@ -61,9 +55,7 @@ def graded_epa(enrolment: Enrolment) -> GradedEpa:
     when the submitted sheets break a rule (e.g. a resit after a Pass)."""
     standard = standard_of(enrolment)
     rows = list(counted_attempts(enrolment))
-    result = grade_epa(
-        standard, policy_of(enrolment), modes_of(enrolment), [to_domain(r) for r in rows]
-    )
+    result = epa_result(enrolment, rows)
     counted: dict[Method, AttemptRow] = {}
     for method, method_result in result.methods.items():
         # The domain numbers a method's own attempts; a discussion that only judged
