@@ -29,7 +29,7 @@ run: db
 
 test: setup
 	scripts/ensure-browser-tools
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: setup
 	$(BIN)/ruff format --check .

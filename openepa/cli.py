@@ -130,6 +130,36 @@ def cmd_standards(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
+    """Set up the configured database (DATABASE_URL, else the embedded SQLite file) and
+    create the demo EPAO with `--apprentices` apprentices: a bigger set for benchmarks."""
+    import os
+    import time
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openepa.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from openepa.demo import do_seed_demo
+    from openepa.enrolments.models import Enrolment
+    from openepa.enrolments.queries import counts_by_state
+
+    if args.apprentices < 1:
+        raise InputError("--apprentices: must be at least 1")
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_reference_data", verbosity=0)
+    started = time.perf_counter()
+    logins = do_seed_demo(apprentices=args.apprentices, seed=args.seed)
+    return {
+        "apprentices": args.apprentices,
+        "seconds": round(time.perf_counter() - started, 1),
+        "states": {state.value: n for state, n in counts_by_state(Enrolment.objects.all()) if n},
+        "logins": [login.email for login in logins],
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="openepa", description="OpenEPA end-point assessment rules."
@@ -145,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     gateway.set_defaults(func=cmd_check_gateway)
     standards = sub.add_parser("standards", help="list the loaded standards and EPAO policies")
     standards.set_defaults(func=cmd_standards)
+    demo = sub.add_parser(
+        "demo", help="create the demo EPAO in the configured database (idempotent)"
+    )
+    demo.add_argument("--apprentices", type=int, default=200, help="how many (default 200)")
+    demo.add_argument("--seed", type=int, default=2026, help="the random seed (default 2026)")
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "openepa.bookings",
     "openepa.assessments",
     "openepa.results",
+    "openepa.evidence",
     "openepa.web",
     "axes",
     "django_otp",
@@ -172,6 +173,11 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+
+# Uploaded evidence lives outside the web root and the static files; only the
+# access-checked download view reads it (issue 6 §4).
+OPENEPA_UPLOAD_ROOT = Path(env_str("OPENEPA_UPLOAD_ROOT", str(BASE_DIR / "var" / "uploads")))
+OPENEPA_UPLOAD_MAX_BYTES = int(env_str("OPENEPA_UPLOAD_MAX_BYTES", str(10 * 1_000_000)))
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

@@ -61,6 +61,11 @@ LINKS: tuple[ActionLink, ...] = (
         frozenset({State.PLANNING, State.IN_ASSESSMENT, State.RESIT_DUE}),
     ),
     ActionLink("Bookings", ("bookings:enrolment",), _ADMIN),
+    ActionLink(
+        "Showcase evidence",
+        ("evidence:list",),
+        _ADMIN | _PARTNERS | {APPRENTICE, Role.ASSESSOR.value},
+    ),
 )
 
 

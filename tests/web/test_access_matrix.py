@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
@@ -25,12 +26,14 @@ from django.utils import timezone
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.bookings.models import Booking, PlanningMeeting
 from openepa.enrolments.models import Enrolment, JourneyEvent
+from openepa.evidence.models import EvidenceFile
+from openepa.evidence.storage import storage as evidence_storage
 from openepa.gateway.models import GatewaySubmission
 from openepa.results.models import OverallResult
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results")
+NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results", "evidence")
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
 MISSING_ID = 987_654_321
@@ -46,6 +49,7 @@ ALLOWED: dict[str, set[str]] = {
     "bookings": STAFF | {"assessor"},
     "assessments": STAFF | {"assessor"},
     "results": PARTIES,  # the result below is released, so the apprentice's side sees it
+    "evidence": PARTIES | {"assessor"},  # whoever sees the enrolment sees its portfolio
     # Pages narrower or wider than their app.
     "enrolments:withdraw": STAFF,
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
@@ -58,6 +62,7 @@ ALLOWED: dict[str, set[str]] = {
     "bookings:confirm": {"assessor"},  # the allocated assessor confirms no conflict
     "assessments:amend": STAFF,  # only an EPAO admin amends a submitted sheet
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
+    "evidence:remove": PARTIES,  # the apprentice's side and the EPAO's admins
 }
 
 
@@ -111,7 +116,7 @@ URLS = object_urls()
 
 
 @pytest.fixture
-def objects(world) -> dict[str, int]:
+def objects(world, settings, tmp_path) -> dict[str, int]:
     """One object of every kind for the world's enrolment, by the URL parameter naming it.
     The booking (and so the sheet) is allocated to world.assessor."""
     enrolment = world.enrolment
@@ -156,7 +161,20 @@ def objects(world) -> dict[str, int]:
         released_at=now,
         released_by=world.admin,
     )
+    settings.OPENEPA_UPLOAD_ROOT = tmp_path
+    stored = evidence_storage().save("ab/evidence.pdf", ContentFile(b"%PDF-1.7 matrix"))
+    evidence = EvidenceFile.objects.create(
+        enrolment=enrolment,
+        title="Customer feedback log",
+        original_name="feedback.pdf",
+        stored_name=stored,
+        content_type="application/pdf",
+        size=15,
+        sha256="0" * 64,
+        uploaded_by=world.provider_user,
+    )
     return {
+        "evidence_id": evidence.pk,
         "enrolment_id": enrolment.pk,
         "submission_id": submission.pk,
         "gateway_submission_id": submission.pk,
@@ -201,6 +219,7 @@ def snapshot() -> tuple[Any, ...]:
         sorted(Judgement.objects.values_list("pk", "outcome")),
         Amendment.objects.count(),
         sorted(OverallResult.objects.values_list("pk", "released_at")),
+        sorted(EvidenceFile.objects.values_list("pk", "removed_at")),
     )
 
 

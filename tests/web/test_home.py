@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def loaded():
     call_command("load_reference_data", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", apprentices=3, verbosity=0)
 
 
 def test_loading_reference_data_is_idempotent(loaded):

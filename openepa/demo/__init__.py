@@ -1,0 +1,96 @@
+"""The demo EPAO that `make run` shows: organisations, a user for every role and about 200
+apprentices spread over every journey state, each played through the real actions on the
+days their story happened (`stories`, `replay`). Repeatable from a seed; idempotent: running
+it again adds only apprentices that are missing."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from openepa.demo.people import (
+    APPRENTICE_LOCAL,
+    DEMO_DOMAIN,
+    DEMO_PASSWORD,
+    DemoLogin,
+    cast,
+    demo_user,
+)
+from openepa.demo.replay import Diary, Player
+from openepa.demo.stories import choose_scenario, plan_story
+from openepa.domain.uln import make_uln
+from openepa.enrolments.models import Apprentice
+from openepa.reference.models import Policy, StandardVersion
+
+__all__ = ["DEFAULT_APPRENTICES", "DEMO_DOMAIN", "DEMO_PASSWORD", "DemoLogin", "do_seed_demo"]
+
+DEFAULT_APPRENTICES = 200
+
+GIVEN = (
+    "Ada", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hari", "Isla", "Jack", "Kemi",
+    "Liam", "Maya", "Noah", "Olu", "Priya", "Rhys", "Sana", "Theo", "Zara",
+)  # fmt: skip
+FAMILY = (
+    "Lovelace", "Okafor", "Patel", "Smith", "Nguyen", "Jones", "Evans", "Khan", "Brown",
+    "Wilson", "O'Neill", "Davies", "Hughes", "Ali", "Taylor", "Murphy",
+)  # fmt: skip
+
+
+def _uln(rng: random.Random, used: set[str]) -> str:
+    while True:
+        uln = make_uln(str(rng.randint(100_000_000, 999_999_999)))
+        if uln and uln not in used:
+            used.add(uln)
+            return uln
+
+
+def do_seed_demo(
+    *,
+    apprentices: int = DEFAULT_APPRENTICES,
+    seed: int = 2026,
+    policy_code: str = "nqual",
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[DemoLogin]:
+    """Create the demo EPAO, its people and `apprentices` apprentices in every state.
+
+    The same seed gives the same people, ULNs and stories; the dates are placed relative to
+    `today` (the day the demo is generated) so that booked assessments lie ahead. Each
+    apprentice is played in its own transaction, so an interrupted run resumes where it
+    stopped."""
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    with transaction.atomic():
+        people = cast(Policy.objects.get(code=policy_code))
+    standard = StandardVersion.objects.get(reference="ST0072")
+    existing = Apprentice.objects.filter(enrolments__epao=people.epao).count()
+    used: set[str] = set()
+    player = Player(people, standard, Diary.from_bookings(), rng)
+    for index in range(apprentices):
+        # Draw every apprentice's randomness even when it exists, so a resumed run gives
+        # the next apprentice the same name, ULN and story as an uninterrupted one.
+        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        born = date(2000 + rng.randint(0, 8), rng.randint(1, 12), rng.randint(1, 28))
+        uln = _uln(rng, used)
+        story = plan_story(index, choose_scenario(index, rng), today, rng)
+        if index < existing:
+            continue
+        person = {
+            "uln": uln,
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": born,
+            "email": f"{given}.{family}.{index}@{DEMO_DOMAIN}".lower().replace("'", ""),
+        }
+        with transaction.atomic():
+            enrolment = player.play(story, person)
+            if index == 0:
+                enrolment.apprentice.user = demo_user(APPRENTICE_LOCAL, f"{given} {family}")
+                enrolment.apprentice.save(update_fields=["user"])
+        if progress:
+            progress(index + 1, apprentices)
+    return people.logins

@@ -1,0 +1,95 @@
+"""The demo EPAO's organisations and people: one login for every role (listed in the README
+and printed by `make run`), a few employers and providers, several assessors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openepa.accounts.models import Membership, Role, User
+from openepa.organisations.models import Organisation
+from openepa.reference.models import Policy
+
+#: Shown on start and in the README; the demo is for a developer's own machine only.
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_DOMAIN = "demo.openepa.test"
+
+EPAO_NAME = "Demo EPAO"
+EMPLOYERS = ("Harbour Bank", "Meadow Stores", "Northgate Energy")
+PROVIDERS = ("Coastal Training", "Riverside College")
+
+PEOPLE = (
+    # (email local part, full name, role, organisation name)
+    ("admin", "Amina Admin", Role.EPAO_ADMIN, EPAO_NAME),
+    ("assessor", "Ian Assessor", Role.ASSESSOR, EPAO_NAME),
+    ("assessor2", "Sue Assessor", Role.ASSESSOR, EPAO_NAME),
+    ("assessor3", "Tom Assessor", Role.ASSESSOR, EPAO_NAME),
+    ("assessor4", "Ola Assessor", Role.ASSESSOR, EPAO_NAME),
+    ("iqa", "Quinn Quality", Role.IQA, EPAO_NAME),
+    ("employer", "Erin Employer", Role.EMPLOYER, EMPLOYERS[0]),
+    ("employer2", "Mo Employer", Role.EMPLOYER, EMPLOYERS[1]),
+    ("employer3", "Nia Employer", Role.EMPLOYER, EMPLOYERS[2]),
+    ("provider", "Pat Provider", Role.PROVIDER, PROVIDERS[0]),
+    ("provider2", "Ray Provider", Role.PROVIDER, PROVIDERS[1]),
+)
+
+#: The apprentice whose own login the README lists (always the first demo apprentice).
+APPRENTICE_LOCAL = "apprentice"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who the stories are about and who acts in them."""
+
+    epao: Organisation
+    employers: tuple[Organisation, ...]
+    providers: tuple[Organisation, ...]
+    users: dict[str, User]  # by email local part
+    logins: list[DemoLogin]
+
+    @property
+    def admin(self) -> User:
+        return self.users["admin"]
+
+    @property
+    def assessors(self) -> tuple[User, ...]:
+        return tuple(self.users[k] for k in ("assessor", "assessor2", "assessor3", "assessor4"))
+
+    def provider_user(self, provider: Organisation) -> User:
+        return self.users["provider" if provider == self.providers[0] else "provider2"]
+
+
+def demo_email(local: str) -> str:
+    return f"{local}@{DEMO_DOMAIN}"
+
+
+def _org(name: str, kind: str, policy: Policy | None = None) -> Organisation:
+    org, _ = Organisation.objects.get_or_create(name=name, kind=kind, defaults={"policy": policy})
+    return org
+
+
+def demo_user(local: str, name: str) -> User:
+    user = User.objects.filter(email=demo_email(local)).first()
+    return user or User.objects.create_user(demo_email(local), DEMO_PASSWORD, full_name=name)
+
+
+def cast(policy: Policy) -> Cast:
+    """Create (or find) the organisations and a user for every role."""
+    epao = _org(EPAO_NAME, Organisation.Kind.EPAO, policy)
+    employers = tuple(_org(n, Organisation.Kind.EMPLOYER) for n in EMPLOYERS)
+    providers = tuple(_org(n, Organisation.Kind.PROVIDER) for n in PROVIDERS)
+    orgs = {o.name: o for o in (epao, *employers, *providers)}
+    users: dict[str, User] = {}
+    logins = []
+    for local, name, role, org_name in PEOPLE:
+        user = demo_user(local, name)
+        Membership.objects.get_or_create(user=user, organisation=orgs[org_name], role=role)
+        users[local] = user
+        logins.append(DemoLogin(user.email, role.label))
+    logins.append(DemoLogin(demo_email(APPRENTICE_LOCAL), "Apprentice"))
+    return Cast(epao, employers, providers, users, logins)

@@ -1,0 +1,266 @@
+"""Playing a story through the real actions, each on the day it happens.
+
+The demo's history is not written into tables directly: every registration, gateway
+decision, booking, marking sheet and release goes through the same action (and so the same
+rules, JourneyEvents and locks) as a person's click, with the clock set to the story's day
+by time-machine. If a rule refuses a step, the demo fails loudly instead of showing data
+the product could never have produced."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.conf import settings
+
+from openepa.assessments.actions import do_open_sheet, do_save_sheet, do_submit_sheet
+from openepa.bookings.actions import PlanningDetails, do_book_assessment, do_record_planning_meeting
+from openepa.bookings.models import Booking
+from openepa.bookings.rules import DURATION_ACTIVITY, Proposal
+from openepa.demo.people import Cast
+from openepa.demo.stories import Grade, Step, Story
+from openepa.domain.grading import Outcome
+from openepa.domain.standard import Level, Method
+from openepa.enrolments.actions import Registration, do_register_enrolment, do_withdraw_enrolment
+from openepa.enrolments.domain_data import modes_of, policy_of, standard_of
+from openepa.enrolments.models import Enrolment
+from openepa.gateway.actions import (
+    GatewayEvidence,
+    do_accept_gateway,
+    do_reject_gateway,
+    do_submit_gateway,
+)
+from openepa.reference.models import StandardVersion
+from openepa.results.actions import do_release_results
+
+ALL_EVIDENCE = ("gateway_meeting_record", "employer_sign_off", "provider_sign_off")
+SLOT_HOURS = (9, 11, 13, 15)
+MARKING_STEP = {
+    Step.MARK_OBSERVATION: Method.OBSERVATION,
+    Step.MARK_DISCUSSION: Method.DISCUSSION,
+    Step.MARK_SHOWCASE: Method.SHOWCASE,
+}
+FEEDBACK = {
+    Grade.FAIL: (
+        "Strengths: a warm, professional greeting and clear explanations. Areas for "
+        "development: confirm the customer's need before offering a solution, and check the "
+        "customer is satisfied before closing the interaction."
+    ),
+    Grade.PASS: (
+        "Strengths: consistent, polite service that met every pass criterion. Areas for "
+        "development: give examples of adapting your approach to different customers to reach "
+        "distinction."
+    ),
+    Grade.DISTINCTION: (
+        "Strengths: an excellent grasp of the organisation's service offer, with examples of "
+        "going beyond what was asked. Areas for development: share your approach with "
+        "colleagues so the team benefits."
+    ),
+}
+
+
+@dataclass
+class Diary:
+    """Which assessor is busy when: a booking takes a free (assessor, day, hour) slot."""
+
+    taken: set[tuple[int, date, int]] = field(default_factory=set)
+
+    @classmethod
+    def from_bookings(cls) -> Diary:
+        """The slots already taken by active bookings (a resumed demo run)."""
+        zone = ZoneInfo(settings.TIME_ZONE)
+        rows = Booking.objects.filter(status=Booking.Status.ACTIVE).values_list(
+            "assessor_id", "starts_at"
+        )
+        return cls({(a, s.astimezone(zone).date(), s.astimezone(zone).hour) for a, s in rows})
+
+    def slot(self, assessors: tuple[int, ...], day: date, rng: random.Random) -> tuple[int, int]:
+        order = list(assessors)
+        rng.shuffle(order)
+        for hour in SLOT_HOURS:
+            for assessor in order:
+                if (assessor, day, hour) not in self.taken:
+                    self.taken.add((assessor, day, hour))
+                    return assessor, hour
+        raise RuntimeError(f"every demo assessor is fully booked on {day}")
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+@dataclass
+class Player:
+    cast: Cast
+    standard: StandardVersion
+    diary: Diary
+    rng: random.Random
+
+    def play(self, story: Story, person: dict[str, object]) -> Enrolment:
+        enrolment: Enrolment | None = None
+        for step, day in story.steps:
+            with time_machine.travel(at(day, 18 if step in MARKING_STEP else 8), tick=False):
+                if step == Step.REGISTER:
+                    enrolment = self.register(story, person)
+                    continue
+                assert enrolment is not None
+                self.take(step, story, enrolment)
+                enrolment.refresh_from_db()
+        assert enrolment is not None
+        return enrolment
+
+    def register(self, story: Story, person: dict[str, object]) -> Enrolment:
+        employer = self.cast.employers[story.index % len(self.cast.employers)]
+        provider = self.cast.providers[0 if story.index % 4 else 1]
+        start = story.gateway_day - timedelta(days=400)
+        return do_register_enrolment(
+            actor=self.cast.provider_user(provider),
+            registration=Registration(
+                standard=self.standard,
+                epao=self.cast.epao,
+                employer=employer,
+                provider=provider,
+                start_date=start,
+                planned_end_date=story.gateway_day + (story.gateway_day - start) // 6,
+                face_to_face=story.index % 3 != 1,
+                non_facing=story.index % 3 != 0,
+                **person,  # type: ignore[arg-type]
+            ),
+        )
+
+    def take(self, step: Step, story: Story, enrolment: Enrolment) -> None:
+        admin = self.cast.admin
+        pk = enrolment.pk
+        provider = self.cast.provider_user(enrolment.provider)
+        day = dict(story.steps)[step]
+        if step in (Step.SUBMIT_GATEWAY, Step.RESUBMIT_GATEWAY):
+            sent = set(ALL_EVIDENCE) | set(policy_of(enrolment).gateway.required_evidence)
+            if step == Step.SUBMIT_GATEWAY and story.scenario.rejected_first:
+                # A first submission that is then rejected lacks the employer's sign-off.
+                sent.discard("employer_sign_off")
+            evidence = GatewayEvidence(
+                gateway_date=day,
+                english="level_1",
+                maths="level_1",
+                showcase_format="report",
+                evidence=tuple(sorted(sent)),
+            )
+            do_submit_gateway(actor=provider, enrolment_id=pk, evidence=evidence)
+        elif step == Step.REJECT_GATEWAY:
+            do_reject_gateway(
+                actor=admin,
+                enrolment_id=pk,
+                reasons="The employer's sign-off is missing: ask the employer to sign the "
+                "gateway declaration and resubmit.",
+            )
+        elif step == Step.ACCEPT_GATEWAY:
+            do_accept_gateway(actor=admin, enrolment_id=pk)
+        elif step == Step.PLAN:
+            do_record_planning_meeting(
+                actor=admin,
+                enrolment_id=pk,
+                details=PlanningDetails(
+                    held_on=day,
+                    arrangements="Quiet room at the workplace; laptop for the showcase report.",
+                    method_requirements_explained=True,
+                    feedback_certification_appeals_explained=True,
+                ),
+            )
+        elif step == Step.BOOK:
+            for mark_step, method in MARKING_STEP.items():
+                self.book(enrolment, method, story.day_of(mark_step), "first")
+        elif step in MARKING_STEP:
+            method = MARKING_STEP[step]
+            grade = story.scenario.grades[list(MARKING_STEP.values()).index(method)]
+            self.mark(enrolment, method, grade, story.scenario.carry_over)
+        elif step in (Step.RELEASE, Step.RELEASE_RESIT):
+            result = enrolment.results.filter(superseded_at__isnull=True).latest("id")
+            do_release_results(actor=admin, result_id=result.pk, expected_version=None)
+        elif step == Step.BOOK_RESIT:
+            self.book(enrolment, Method.OBSERVATION, story.day_of(Step.MARK_RESIT), "resit")
+        elif step == Step.MARK_RESIT:
+            self.mark(enrolment, Method.OBSERVATION, Grade.PASS, carry_over=False)
+        elif step == Step.WITHDRAW:
+            do_withdraw_enrolment(
+                actor=admin,
+                enrolment_id=pk,
+                reason="The apprentice left the employer before the assessment.",
+            )
+
+    def book(self, enrolment: Enrolment, method: Method, day: date, kind: str) -> None:
+        assessor_ids = tuple(a.pk for a in self.cast.assessors)
+        assessor_id, hour = self.diary.slot(assessor_ids, day, self.rng)
+        do_book_assessment(
+            actor=self.cast.admin,
+            enrolment_id=enrolment.pk,
+            proposal=Proposal(
+                method=method.value,
+                kind=kind,
+                starts_at=at(day, hour),
+                duration_minutes=minutes_for(enrolment, method),
+                assessor_id=assessor_id,
+                venue=f"{enrolment.employer.name}, customer service floor",
+            ),
+        )
+
+    def mark(self, enrolment: Enrolment, method: Method, grade: Grade, carry_over: bool) -> None:
+        booking = enrolment.bookings.filter(method=method.value, status="active").latest("id")
+        assessor = booking.assessor
+        attempt = do_open_sheet(actor=assessor, booking_id=booking.pk)
+        codes = list(attempt.judgements.values_list("criterion_code", flat=True))
+        judgements = outcomes(enrolment, method, codes, grade, carry_over)
+        attempt = do_save_sheet(
+            actor=assessor,
+            attempt_id=attempt.pk,
+            expected_version=attempt.version,
+            judgements=judgements,
+            actual_start=time(booking.starts_at.astimezone(ZoneInfo(settings.TIME_ZONE)).hour, 5),
+            actual_end=time(booking.starts_at.astimezone(ZoneInfo(settings.TIME_ZONE)).hour, 55),
+            feedback=FEEDBACK[grade],
+            photo_id_checked=True,
+        )
+        do_submit_sheet(actor=assessor, attempt_id=attempt.pk, expected_version=attempt.version)
+
+
+def minutes_for(enrolment: Enrolment, method: Method) -> int:
+    """The policy's usual length for the method: its typical, else longest, else shortest."""
+    duration = policy_of(enrolment).duration(DURATION_ACTIVITY[method.value])
+    if duration is None:
+        return 60
+    return duration.typical_minutes or duration.max_minutes or duration.min_minutes or 60
+
+
+def outcomes(
+    enrolment: Enrolment, method: Method, codes: list[str], grade: Grade, carry_over: bool
+) -> dict[str, tuple[str, str, bool]]:
+    """Every criterion on the sheet judged so the method comes out at `grade`."""
+    standard = standard_of(enrolment)
+    modes = modes_of(enrolment)
+    pass_codes = [c.code for c in standard.criteria_for(method, modes, Level.PASS)]
+    out: dict[str, tuple[str, str, bool]] = {}
+    for code in codes:
+        criterion = standard.criterion(code)
+        if criterion is None or criterion.method != method:  # carried over into this sheet
+            out[code] = (Outcome.MET.value, "Covered in the discussion.", False)
+        elif criterion.level == Level.DISTINCTION:
+            met = grade == Grade.DISTINCTION
+            out[code] = (Outcome.MET.value if met else Outcome.NOT_MET.value, "", False)
+        else:
+            out[code] = (Outcome.MET.value, "", False)
+    if grade == Grade.FAIL and pass_codes:
+        out[pass_codes[0]] = (
+            Outcome.NOT_MET.value,
+            "Did not confirm the customer's need before offering a solution.",
+            False,
+        )
+    if carry_over and method == Method.OBSERVATION and standard.method(method).carry_over_to:
+        last = pass_codes[-1]
+        out[last] = (
+            Outcome.CARRIED_OVER.value,
+            "The situation did not arise; covered in the discussion.",
+            False,
+        )
+    return out

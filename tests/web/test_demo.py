@@ -1,0 +1,109 @@
+"""The demo EPAO: every story reaches the journey state it is meant to show, through the
+real actions; running it again adds nothing; `openepa demo` builds a set in any database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from openepa.assessments.models import Attempt
+from openepa.bookings.models import Booking
+from openepa.demo import do_seed_demo
+from openepa.demo.stories import SCENARIOS
+from openepa.enrolments.models import Apprentice, Enrolment, JourneyEvent
+from openepa.results.models import OverallResult
+
+pytestmark = pytest.mark.django_db
+
+#: A Monday with no bank holiday near it, so the stories' dates are the same every run.
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo():
+    call_command("load_reference_data", verbosity=0)
+    do_seed_demo(apprentices=len(SCENARIOS), today=TODAY)
+    return list(Enrolment.objects.order_by("id"))
+
+
+def test_every_scenario_reaches_its_state(demo):
+    reached = {s.name: (s.reaches.value, e.state) for s, e in zip(SCENARIOS, demo, strict=True)}
+    assert {name: got for name, (_, got) in reached.items()} == {
+        name: want for name, (want, _) in reached.items()
+    }
+
+
+def test_every_step_went_through_an_action_and_left_an_event(demo):
+    distinction, *_ = demo
+    actions = list(distinction.events.values_list("action", flat=True))
+    for expected in (
+        "register",
+        "submit_gateway",
+        "accept_gateway",
+        "record_planning_meeting",
+        "book_assessment",
+        "submit_marking_sheet",
+        "complete_assessment",
+        "release_results",
+    ):
+        assert any(a.startswith(expected) for a in actions), (expected, actions)
+    result = OverallResult.objects.get(enrolment=distinction, superseded_at__isnull=True)
+    assert result.grade == "distinction"
+    assert result.released_at is not None
+    # The observation criterion carried over was judged in the discussion (seed 002).
+    observation = Attempt.objects.get(enrolment=distinction, method="observation")
+    assert observation.judgements.filter(outcome="carried_over").count() == 1
+
+
+def test_dates_follow_the_story_booked_assessments_lie_ahead(demo):
+    booked = demo[[s.name for s in SCENARIOS].index("booked")]
+    days = [b.starts_at.date() for b in Booking.objects.filter(enrolment=booked)]
+    assert len(days) == 3
+    assert all(day > TODAY for day in days)
+    overdue = demo[[s.name for s in SCENARIOS].index("results overdue")]
+    result = OverallResult.objects.get(enrolment=overdue)
+    assert result.released_at is None
+    assert result.due_on is not None
+    assert result.due_on < TODAY
+
+
+def test_resit_story_fails_then_passes(demo):
+    resat = demo[[s.name for s in SCENARIOS].index("passed at resit")]
+    grades = list(
+        OverallResult.objects.filter(enrolment=resat).order_by("id").values_list("grade", flat=True)
+    )
+    assert grades == ["fail", "pass"]
+    assert resat.bookings.filter(kind="resit").count() == 1
+
+
+def test_running_again_adds_nothing_and_the_apprentice_login_is_linked(demo):
+    events = JourneyEvent.objects.count()
+    do_seed_demo(apprentices=len(SCENARIOS), today=TODAY)
+    assert Apprentice.objects.count() == len(SCENARIOS)
+    assert JourneyEvent.objects.count() == events
+    assert Apprentice.objects.get(
+        user__email="apprentice@demo.openepa.test"
+    ).enrolments.get().state == ("results_issued")
+
+
+def test_openepa_demo_builds_a_set_in_the_configured_database(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}"}
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("openepa")), "demo", "--apprentices", "4"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["apprentices"] == 4
+    assert sum(report["states"].values()) == 4
+    assert "admin@demo.openepa.test" in report["logins"]
