@@ -1,8 +1,8 @@
 """Every persona × every object URL in the project: who gets the page, who gets a 404.
 
 The URLs are collected from the resolver when the tests run, so a page added to the
-enrolments, gateway, bookings, assessments or results apps is covered the moment it exists.
-Its object id comes from OBJECT_FOR_PARAMETER (a parameter name with no object there fails
+enrolments, gateway, bookings, assessments, results or certificates apps is covered the
+moment it exists. Its object id comes from OBJECT_FOR_PARAMETER (a parameter name with no object there fails
 the test, saying which) and who may open it from ALLOWED (a URL name overrides its app).
 
 The rule checked (CONTRIBUTING.md, "Reads"): anonymous visitors are sent to sign in;
@@ -24,13 +24,14 @@ from django.utils import timezone
 
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.bookings.models import Booking, PlanningMeeting
+from openepa.certificates.models import ExportBatch
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.gateway.models import GatewaySubmission
 from openepa.results.models import OverallResult
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results")
+NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results", "certificates")
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
 MISSING_ID = 987_654_321
@@ -46,6 +47,7 @@ ALLOWED: dict[str, set[str]] = {
     "bookings": STAFF | {"assessor"},
     "assessments": STAFF | {"assessor"},
     "results": PARTIES,  # the result below is released, so the apprentice's side sees it
+    "certificates": STAFF,  # export batches carry every exported apprentice's ULN and grade
     # Pages narrower or wider than their app.
     "enrolments:withdraw": STAFF,
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
@@ -156,7 +158,16 @@ def objects(world) -> dict[str, int]:
         released_at=now,
         released_by=world.admin,
     )
+    batch = ExportBatch.objects.create(
+        epao=enrolment.epao,
+        created_by=world.admin,
+        kind="certificate",
+        format="json",
+        record_count=0,
+        payload="[]\n",
+    )
     return {
+        "batch_id": batch.pk,
         "enrolment_id": enrolment.pk,
         "submission_id": submission.pk,
         "gateway_submission_id": submission.pk,
@@ -201,6 +212,7 @@ def snapshot() -> tuple[Any, ...]:
         sorted(Judgement.objects.values_list("pk", "outcome")),
         Amendment.objects.count(),
         sorted(OverallResult.objects.values_list("pk", "released_at")),
+        ExportBatch.objects.count(),
     )
 
 
