@@ -84,7 +84,7 @@ def record(result: OverallResult, released: Sequence[OverallResult]) -> dict[str
 def _validator() -> Draft202012Validator:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 class InvalidExport(ActionRefused):
