@@ -33,9 +33,13 @@ def ready_results(epao_id: int) -> QuerySet[OverallResult]:
     Fail followed by a released resit is history, not a record of its own; a restarted
     EPA's new result replaces the old), not yet exported, of an enrolment not withdrawn.
     Oldest release first, so batches follow the order results were issued."""
+    return _ready([epao_id])
+
+
+def _ready(epao_ids: Iterable[int]) -> QuerySet[OverallResult]:
     return (
         OverallResult.objects.filter(
-            enrolment__epao_id=epao_id,
+            enrolment__epao_id__in=list(epao_ids),
             released_at__isnull=False,
             superseded_at__isnull=True,
             pk=_latest_released(),
@@ -48,7 +52,16 @@ def ready_results(epao_id: int) -> QuerySet[OverallResult]:
 
 def ready_counts(epao_id: int) -> dict[ExportKind, int]:
     """How many certificate requests and EPA records are waiting (by grade: one query)."""
-    grades = Counter(ready_results(epao_id).values_list("grade", flat=True))
+    return _counts(ready_results(epao_id))
+
+
+def ready_counts_for(user: Any) -> dict[ExportKind, int]:
+    """The same over every EPAO the user is an admin of, in one query."""
+    return _counts(_ready(roles_of(user).orgs(Role.EPAO_ADMIN)))
+
+
+def _counts(ready: QuerySet[OverallResult]) -> dict[ExportKind, int]:
+    grades = Counter(ready.values_list("grade", flat=True))
     counts = dict.fromkeys(ExportKind, 0)
     for grade, n in grades.items():
         counts[kind_of(OverallResult(grade=grade))] += n
