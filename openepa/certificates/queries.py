@@ -12,7 +12,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
 from openepa.certificates.models import ExportBatch, ExportedRecord, ExportKind
-from openepa.certificates.records import kind_of
+from openepa.certificates.records import kind_for
 from openepa.domain.journey import State
 from openepa.organisations.models import Organisation
 from openepa.results.models import OverallResult
@@ -64,7 +64,7 @@ def _counts(ready: QuerySet[OverallResult]) -> dict[ExportKind, int]:
     grades = Counter(ready.values_list("grade", flat=True))
     counts = dict.fromkeys(ExportKind, 0)
     for grade, n in grades.items():
-        counts[kind_of(OverallResult(grade=grade))] += n
+        counts[kind_for(grade)] += n
     return counts
 
 

@@ -37,10 +37,15 @@ def request_id(result: OverallResult) -> str:
     return f"{REQUEST_PREFIX}{result.pk}"
 
 
-def kind_of(result: OverallResult) -> ExportKind:
+def kind_for(grade: str) -> ExportKind:
     """A Pass or Distinction is a certificate request; a Fail is an EPA record only."""
-    grade = OverallGrade(result.grade)
-    return ExportKind.EPA if certificate_grade(grade) is None else ExportKind.CERTIFICATE
+    if certificate_grade(OverallGrade(grade)) is None:
+        return ExportKind.EPA
+    return ExportKind.CERTIFICATE
+
+
+def kind_of(result: OverallResult) -> ExportKind:
+    return kind_for(result.grade)
 
 
 def sitting(result: OverallResult) -> Sitting:

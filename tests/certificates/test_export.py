@@ -5,10 +5,11 @@ result once; every batch matches the record-a-grade schema."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from openepa.accounts.models import Role
@@ -16,8 +17,8 @@ from openepa.certificates import records
 from openepa.certificates.actions import do_export_certificate_requests
 from openepa.certificates.models import ExportBatch, ExportedRecord
 from openepa.enrolments.journey import ActionRefused
-from openepa.enrolments.models import JourneyEvent
-from openepa.results.actions import do_compute_result
+from openepa.enrolments.models import Enrolment, JourneyEvent
+from openepa.results.actions import do_compute_result, do_restart_epa
 from tests.certificates.helpers import (
     failed_observation,
     many_released,
@@ -26,7 +27,7 @@ from tests.certificates.helpers import (
     resat,
 )
 from tests.personas import person
-from tests.results.builders import assess, set_state
+from tests.results.builders import GQ, assess, set_state, use_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +250,24 @@ def test_a_record_that_breaks_the_schema_is_refused_naming_its_path(world, monke
     assert not ExportBatch.objects.exists()
     assert not ExportedRecord.objects.exists()
     assert not JourneyEvent.objects.filter(action="certificate_requested").exists()
+
+
+def test_a_restarted_epa_exports_its_new_result_with_the_old_sitting_in_the_history(world):
+    """The resit window missed, the whole EPA taken again (seed 000 §4): the new result is
+    the one exported; the earlier Fail stays in the history as the first sitting."""
+    use_policy(world.enrolment, GQ)
+    fail = failed_observation(world, world.enrolment, start=MARCH)
+    Enrolment.objects.filter(pk=world.enrolment.pk).update(
+        fail_notified_on=timezone.localdate() - timedelta(days=200)
+    )
+    do_restart_epa(actor=world.admin, enrolment_id=world.enrolment.pk, reason="Window missed")
+    passed = released(world, world.enrolment, "pass", start=date(2026, 9, 1))
+    [batch] = export(world)
+    [record] = payload_of(batch)
+    assert record["requestId"] == f"openepa-result-{passed.pk}"
+    assert record["epaDetails"]["epas"] == [
+        {"epaDate": "2026-03-04", "epaOutcome": "Fail", "resit": False, "retake": False},
+        {"epaDate": "2026-09-03", "epaOutcome": "Pass", "resit": False, "retake": False},
+    ]
+    assert record["learningDetails"]["achievementDate"] == "2026-09-03"
+    assert not ExportedRecord.objects.filter(result=fail).exists()
