@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from openepa.certificates import actions
+from openepa.certificates import actions, records
 from openepa.certificates.models import ExportBatch
 from openepa.domain.journey import State
 from openepa.domain.record_a_grade import in_batches
@@ -188,3 +188,20 @@ def test_a_real_journey_ends_in_a_certificate_request(world):
     assert record["learningDetails"]["achievementDate"] == working_day_after(7).isoformat()
     timeline = admin.get(f"/enrolments/{world.enrolment.pk}/").content.decode()
     assert "Certificate requested" in timeline
+
+
+def test_a_refused_export_shows_why_and_writes_nothing(client, world, monkeypatch):
+    released(world, world.enrolment, "pass", start=MARCH)
+    real = records.record
+
+    def without_family_name(result, released):
+        built = real(result, released)
+        built["learner"]["familyName"] = ""
+        return built
+
+    monkeypatch.setattr(records, "record", without_family_name)
+    html = press_export(client, world).content.decode()
+    assert "There is a problem" in html
+    assert "$[0].learner.familyName: &#x27;&#x27; should be non-empty" in html
+    assert "Ready to export: 1 certificate request" in html
+    assert not ExportBatch.objects.exists()
