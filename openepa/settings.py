@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "openepa.assessments",
     "openepa.results",
     "openepa.evidence",
+    "openepa.certificates",
     "openepa.web",
     "axes",
     "django_otp",

@@ -9,4 +9,5 @@ urlpatterns = [
     path("marking/", include("openepa.assessments.urls")),
     path("results/", include("openepa.results.urls")),
     path("evidence/", include("openepa.evidence.urls")),
+    path("certificates/", include("openepa.certificates.urls")),
 ]

@@ -1,8 +1,8 @@
 """Every persona × every object URL in the project: who gets the page, who gets a 404.
 
 The URLs are collected from the resolver when the tests run, so a page added to the
-enrolments, gateway, bookings, assessments or results apps is covered the moment it exists.
-Its object id comes from OBJECT_FOR_PARAMETER (a parameter name with no object there fails
+enrolments, gateway, bookings, assessments, results or certificates apps is covered the
+moment it exists. Its object id comes from OBJECT_FOR_PARAMETER (a parameter name with no object there fails
 the test, saying which) and who may open it from ALLOWED (a URL name overrides its app).
 
 The rule checked (CONTRIBUTING.md, "Reads"): anonymous visitors are sent to sign in;
@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.bookings.models import Booking, PlanningMeeting
+from openepa.certificates.models import ExportBatch
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.evidence.models import EvidenceFile
 from openepa.evidence.storage import storage as evidence_storage
@@ -33,7 +34,15 @@ from openepa.results.models import OverallResult
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results", "evidence")
+NAMESPACES = (
+    "enrolments",
+    "gateway",
+    "bookings",
+    "assessments",
+    "results",
+    "evidence",
+    "certificates",
+)
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
 MISSING_ID = 987_654_321
@@ -50,6 +59,7 @@ ALLOWED: dict[str, set[str]] = {
     "assessments": STAFF | {"assessor"},
     "results": PARTIES,  # the result below is released, so the apprentice's side sees it
     "evidence": PARTIES | {"assessor"},  # whoever sees the enrolment sees its portfolio
+    "certificates": STAFF,  # export batches carry every exported apprentice's ULN and grade
     # Pages narrower or wider than their app.
     "enrolments:withdraw": STAFF,
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
@@ -173,8 +183,17 @@ def objects(world, settings, tmp_path) -> dict[str, int]:
         sha256="0" * 64,
         uploaded_by=world.provider_user,
     )
+    batch = ExportBatch.objects.create(
+        epao=enrolment.epao,
+        created_by=world.admin,
+        kind="certificate",
+        format="json",
+        record_count=0,
+        payload="[]\n",
+    )
     return {
         "evidence_id": evidence.pk,
+        "batch_id": batch.pk,
         "enrolment_id": enrolment.pk,
         "submission_id": submission.pk,
         "gateway_submission_id": submission.pk,
@@ -220,6 +239,7 @@ def snapshot() -> tuple[Any, ...]:
         Amendment.objects.count(),
         sorted(OverallResult.objects.values_list("pk", "released_at")),
         sorted(EvidenceFile.objects.values_list("pk", "removed_at")),
+        ExportBatch.objects.count(),
     )
 
 

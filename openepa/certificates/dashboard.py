@@ -1,0 +1,30 @@
+"""Home-page section of the certificates context: how many released results wait to be
+exported as certificate requests or EPA records, for the EPAO's admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openepa.accounts.models import Role
+from openepa.accounts.roles import roles_of
+from openepa.certificates.models import ExportKind
+from openepa.certificates.queries import ready_counts_for
+
+
+def sections(user: Any) -> list[dict[str, Any]]:
+    if not roles_of(user).has(Role.EPAO_ADMIN):
+        return []
+    counts = ready_counts_for(user)
+    if not any(counts.values()):
+        return []
+    return [
+        {
+            "title": "Certificates to request",
+            "template": "certificates/dashboard_ready.html",
+            "context": {
+                "certificates": counts[ExportKind.CERTIFICATE],
+                "epa_records": counts[ExportKind.EPA],
+            },
+            "empty": "",
+        }
+    ]

@@ -1,0 +1,273 @@
+"""The export action (issue 4 item 4): a released Pass or Distinction becomes a certificate
+request with its EPA history, a Fail an EPA record only, in batches of at most 25, each
+result once; every batch matches the record-a-grade schema."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from jsonschema import Draft202012Validator
+
+from openepa.accounts.models import Role
+from openepa.certificates import records
+from openepa.certificates.actions import do_export_certificate_requests
+from openepa.certificates.models import ExportBatch, ExportedRecord
+from openepa.enrolments.journey import ActionRefused
+from openepa.enrolments.models import Enrolment, JourneyEvent
+from openepa.results.actions import do_compute_result, do_restart_epa
+from tests.certificates.helpers import (
+    failed_observation,
+    many_released,
+    payload_of,
+    released,
+    resat,
+)
+from tests.personas import person
+from tests.results.builders import GQ, assess, set_state, use_policy
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA = json.loads(records.SCHEMA_PATH.read_text(encoding="utf-8"))
+MARCH = date(2026, 3, 2)
+
+
+def export(world, actor=None):
+    batches = do_export_certificate_requests(actor=actor or world.admin, epao_id=world.epao.pk)
+    for batch in batches:
+        # Checked here with the schema file itself, not only by the action.
+        Draft202012Validator(SCHEMA).validate(payload_of(batch))
+    return batches
+
+
+def test_a_pass_is_a_certificate_request_in_the_apis_shape(world):
+    result = released(world, world.enrolment, "pass", start=MARCH)
+    [batch] = export(world)
+    assert batch.kind == "certificate"
+    assert batch.record_count == 1
+    apprentice = world.enrolment.apprentice
+    assert payload_of(batch) == [
+        {
+            "requestId": f"openepa-result-{result.pk}",
+            "standard": {"standardReference": "ST0072"},
+            "learner": {"uln": int(apprentice.uln), "familyName": "Lovelace"},
+            "learningDetails": {
+                "version": "1.1",
+                "courseOption": None,
+                "overallGrade": "Pass",
+                "achievementDate": "2026-03-04",  # the discussion, the last component
+            },
+            "epaDetails": {
+                "epas": [
+                    {"epaDate": "2026-03-04", "epaOutcome": "Pass", "resit": False, "retake": False}
+                ]
+            },
+        }
+    ]
+    event = JourneyEvent.objects.get(enrolment=world.enrolment, action="certificate_requested")
+    assert event.data == {
+        "result_id": result.pk,
+        "batch_id": batch.pk,
+        "request_id": f"openepa-result-{result.pk}",
+        "grade": "pass",
+    }
+    assert event.actor == world.admin
+    assert event.from_state == event.to_state == "results_issued"
+
+
+def test_a_distinction_is_requested_as_a_distinction(world):
+    released(world, world.enrolment, "distinction", start=MARCH)
+    [batch] = export(world)
+    record = payload_of(batch)[0]
+    assert record["learningDetails"]["overallGrade"] == "Distinction"
+    # The API knows Pass, Fail and Withdrawn as EPA outcomes; the grade is in overallGrade.
+    assert record["epaDetails"]["epas"][0]["epaOutcome"] == "Pass"
+
+
+def test_a_fail_is_an_epa_record_only(world):
+    failed_observation(world, world.enrolment, start=MARCH)
+    [batch] = export(world)
+    assert batch.kind == "epa"
+    [record] = payload_of(batch)
+    assert record["learningDetails"] == {"version": "1.1", "courseOption": None}
+    assert record["epaDetails"]["epas"] == [
+        {"epaDate": "2026-03-04", "epaOutcome": "Fail", "resit": False, "retake": False}
+    ]
+    assert JourneyEvent.objects.filter(action="epa_record_exported").count() == 1
+    assert not JourneyEvent.objects.filter(action="certificate_requested").exists()
+
+
+def test_fail_then_resit_then_pass_carries_the_history_and_the_resit_flag(world):
+    fail = failed_observation(world, world.enrolment, start=MARCH)
+    [epa_batch] = export(world)
+    assert [r["requestId"] for r in payload_of(epa_batch)] == [f"openepa-result-{fail.pk}"]
+    world.enrolment.refresh_from_db()
+    assert world.enrolment.state == "resit_due"
+    passed = resat(world, world.enrolment, "observation", on=date(2026, 4, 20))
+    [certificate_batch] = export(world)
+    [record] = payload_of(certificate_batch)
+    assert record["requestId"] == f"openepa-result-{passed.pk}"
+    assert record["epaDetails"]["epas"] == [
+        {"epaDate": "2026-03-04", "epaOutcome": "Fail", "resit": False, "retake": False},
+        {"epaDate": "2026-04-20", "epaOutcome": "Pass", "resit": True, "retake": False},
+    ]
+    # The achievement date is the last component of the passing EPA: the resit itself.
+    assert record["learningDetails"]["achievementDate"] == "2026-04-20"
+    assert list(ExportedRecord.objects.order_by("id").values_list("result_id", "kind")) == [
+        (fail.pk, "epa"),
+        (passed.pk, "certificate"),
+    ]
+
+
+def test_a_retake_is_flagged_as_a_retake(world):
+    failed_observation(world, world.enrolment, start=MARCH)
+    resat(world, world.enrolment, "observation", on=date(2026, 5, 11), kind="retake")
+    [batch] = export(world)
+    epas = payload_of(batch)[0]["epaDetails"]["epas"]
+    assert [(e["epaOutcome"], e["resit"], e["retake"]) for e in epas] == [
+        ("Fail", False, False),
+        ("Pass", False, True),
+    ]
+
+
+def test_only_the_latest_released_result_of_an_enrolment_is_exported(world):
+    """A Fail released and resat before any export: one certificate request with both
+    sittings in its history, no separate EPA record for the Fail."""
+    failed_observation(world, world.enrolment, start=MARCH)
+    passed = resat(world, world.enrolment, "observation", on=date(2026, 4, 20))
+    [batch] = export(world)
+    assert batch.kind == "certificate"
+    assert [r["requestId"] for r in payload_of(batch)] == [f"openepa-result-{passed.pk}"]
+    assert len(payload_of(batch)[0]["epaDetails"]["epas"]) == 2
+
+
+def test_unreleased_results_are_not_exported(world):
+    assess(
+        world.enrolment,
+        {"showcase": "pass", "observation": "pass", "discussion": "pass"},
+        assessor=world.assessor,
+        start=MARCH,
+    )
+    do_compute_result(enrolment_id=world.enrolment.pk, actor=world.assessor)
+    assert export(world) == []
+    assert not ExportedRecord.objects.exists()
+
+
+def test_withdrawn_and_other_epaos_results_are_not_exported(world):
+    released(world, world.enrolment, "pass", start=MARCH)
+    set_state(world.enrolment, "withdrawn")
+    many_released(world, 1, epao=world.other_epao)
+    assert export(world) == []
+    # The other EPAO's admin exports their own.
+    [batch] = do_export_certificate_requests(
+        actor=world.outsider_admin, epao_id=world.other_epao.pk
+    )
+    assert batch.epao == world.other_epao
+
+
+def test_exporting_again_creates_nothing(world):
+    released(world, world.enrolment, "pass", start=MARCH)
+    [batch] = export(world)
+    before = (
+        ExportBatch.objects.count(),
+        ExportedRecord.objects.count(),
+        JourneyEvent.objects.count(),
+    )
+    assert export(world) == []
+    assert export(world, actor=world.admin) == []
+    after = (
+        ExportBatch.objects.count(),
+        ExportedRecord.objects.count(),
+        JourneyEvent.objects.count(),
+    )
+    assert after == before
+    batch.refresh_from_db()
+    assert batch.record_count == 1
+
+
+def test_sixty_results_make_batches_of_25_25_and_10(world):
+    many_released(world, 60)
+    batches = export(world)
+    assert [b.record_count for b in batches] == [25, 25, 10]
+    assert [len(payload_of(b)) for b in batches] == [25, 25, 10]
+    ids = [r["requestId"] for b in batches for r in payload_of(b)]
+    assert len(set(ids)) == 60
+    assert ExportedRecord.objects.count() == 60
+    assert JourneyEvent.objects.filter(action="certificate_requested").count() == 60
+    assert export(world) == []
+
+
+def test_certificates_and_epa_records_go_in_separate_batches(world):
+    many_released(world, 3, grade="pass")
+    many_released(world, 2, grade="fail")
+    batches = export(world)
+    assert [(b.kind, b.record_count) for b in batches] == [("certificate", 3), ("epa", 2)]
+
+
+def test_only_the_epaos_admins_may_export(world):
+    released(world, world.enrolment, "pass", start=MARCH)
+    for user in (world.assessor, world.iqa, world.employer_user, world.outsider_admin):
+        with pytest.raises(ActionRefused, match="Only the EPAO's admins can export"):
+            do_export_certificate_requests(actor=user, epao_id=world.epao.pk)
+    assert not ExportBatch.objects.exists()
+
+
+def test_a_second_admin_exporting_the_same_results_gets_nothing(world):
+    second = person("bea@northern.example", "Bea Admin", world.epao, Role.EPAO_ADMIN)
+    released(world, world.enrolment, "pass", start=MARCH)
+    export(world)
+    assert do_export_certificate_requests(actor=second, epao_id=world.epao.pk) == []
+    assert ExportedRecord.objects.count() == 1
+
+
+def test_the_database_refuses_a_result_exported_twice(world):
+    result = released(world, world.enrolment, "pass", start=MARCH)
+    [batch] = export(world)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExportedRecord.objects.create(
+            batch=batch, result=result, kind="certificate", request_id="openepa-result-x"
+        )
+
+
+def test_a_record_that_breaks_the_schema_is_refused_naming_its_path(world, monkeypatch):
+    released(world, world.enrolment, "pass", start=MARCH)
+    real = records.record
+
+    def broken(result, released):
+        built = real(result, released)
+        built["learner"]["uln"] = str(built["learner"]["uln"])
+        return built
+
+    monkeypatch.setattr(records, "record", broken)
+    with pytest.raises(ActionRefused) as refused:
+        do_export_certificate_requests(actor=world.admin, epao_id=world.epao.pk)
+    assert "record-a-grade.json" in refused.value.message
+    assert "$[0].learner.uln" in refused.value.message
+    assert "is not of type 'integer'" in refused.value.message
+    assert not ExportBatch.objects.exists()
+    assert not ExportedRecord.objects.exists()
+    assert not JourneyEvent.objects.filter(action="certificate_requested").exists()
+
+
+def test_a_restarted_epa_exports_its_new_result_with_the_old_sitting_in_the_history(world):
+    """The resit window missed, the whole EPA taken again (seed 000 §4): the new result is
+    the one exported; the earlier Fail stays in the history as the first sitting."""
+    use_policy(world.enrolment, GQ)
+    fail = failed_observation(world, world.enrolment, start=MARCH)
+    Enrolment.objects.filter(pk=world.enrolment.pk).update(
+        fail_notified_on=timezone.localdate() - timedelta(days=200)
+    )
+    do_restart_epa(actor=world.admin, enrolment_id=world.enrolment.pk, reason="Window missed")
+    passed = released(world, world.enrolment, "pass", start=date(2026, 9, 1))
+    [batch] = export(world)
+    [record] = payload_of(batch)
+    assert record["requestId"] == f"openepa-result-{passed.pk}"
+    assert record["epaDetails"]["epas"] == [
+        {"epaDate": "2026-03-04", "epaOutcome": "Fail", "resit": False, "retake": False},
+        {"epaDate": "2026-09-03", "epaOutcome": "Pass", "resit": False, "retake": False},
+    ]
+    assert record["learningDetails"]["achievementDate"] == "2026-09-03"
+    assert not ExportedRecord.objects.filter(result=fail).exists()
