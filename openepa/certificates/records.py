@@ -17,6 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from openepa.certificates.models import ExportKind
+from openepa.domain.csvsafe import spreadsheet_safe
 from openepa.domain.grading import AttemptKind, OverallGrade
 from openepa.domain.record_a_grade import (
     Sitting,
@@ -124,7 +125,7 @@ def _flatten(value: Any, prefix: str, into: dict[str, str]) -> None:
     elif isinstance(value, bool):
         into[prefix] = "true" if value else "false"
     else:
-        into[prefix] = "" if value is None else str(value)
+        into[prefix] = "" if value is None else spreadsheet_safe(str(value))
 
 
 def as_csv(stored_payload: str) -> str:
