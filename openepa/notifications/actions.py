@@ -18,8 +18,8 @@ def do_retry_message(*, actor: Any, message_id: int) -> OutboxMessage:
     sent is refused: sending it again would send it twice. Not a JourneyEvent: resending
     an email changes nothing in the apprentice's journey."""
     with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().select_related("enrolment").get(
-            pk=message_id
+        message = (
+            OutboxMessage.objects.select_for_update().select_related("enrolment").get(pk=message_id)
         )
         if message.enrolment.epao_id not in roles_of(actor).orgs(Role.EPAO_ADMIN):
             raise ActionRefused("Only the EPAO's admins can send its emails again.")

@@ -71,8 +71,9 @@ def result_context(result: OverallResult) -> dict[str, Any]:
     plan = plan_for(result)
     notified = fail_notified_on(result)
     next_step = (
-        plan_lines(plan, policy_of(enrolment), standard, notified=notified,
-                   first=result.first_component_on)
+        plan_lines(
+            plan, policy_of(enrolment), standard, notified=notified, first=result.first_component_on
+        )
         if plan is not None and notified is not None
         else None
     )
@@ -121,12 +122,14 @@ def event_draft(event: JourneyEvent) -> Draft:
 def _render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
     base = f"notifications/email/{kind}"
     subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-    return subject, render_to_string(f"{base}.txt", context), render_to_string(f"{base}.html", context)
+    return (
+        subject,
+        render_to_string(f"{base}.txt", context),
+        render_to_string(f"{base}.html", context),
+    )
 
 
-def write(
-    *, key: str, notice: Notice, recipient: Recipient, draft: Draft
-) -> OutboxMessage:
+def write(*, key: str, notice: Notice, recipient: Recipient, draft: Draft) -> OutboxMessage:
     """The message for this key, written now unless an earlier run wrote it."""
     existing = OutboxMessage.objects.filter(key=key).first()
     if existing is not None:

@@ -36,7 +36,8 @@ def _text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold at 75 octets with CRLF and a space, never inside a UTF-8 character."""
-    out, current = [], ""
+    out: list[str] = []
+    current = ""
     for char in line:
         limit = _LINE_OCTETS if not out else _LINE_OCTETS - 1
         if len((current + char).encode()) > limit:

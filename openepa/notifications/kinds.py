@@ -48,9 +48,7 @@ NOTICES: dict[str, tuple[Notice, ...]] = {
     "accept_gateway": (Notice("gateway_accepted", PARTIES),),
     # Seed 000 §2.2: insufficient evidence is rejected with the reasons.
     "reject_gateway": (Notice("gateway_rejected", PARTIES),),
-    "book_assessment": (
-        Notice("booking_made", (*PARTIES, Audience.ASSESSOR), Calendar.REQUEST),
-    ),
+    "book_assessment": (Notice("booking_made", (*PARTIES, Audience.ASSESSOR), Calendar.REQUEST),),
     "reschedule_booking": (
         Notice("booking_changed", (*PARTIES, Audience.ASSESSOR), Calendar.REQUEST),
         Notice("booking_cancelled", (Audience.PREVIOUS_ASSESSOR,), Calendar.CANCEL),

@@ -53,9 +53,7 @@ def _previous_assessor(data: dict[str, Any]) -> list[Recipient]:
     new, old = _booking(data, "booking"), _booking(data, "replaces")
     if new is None or old is None or old.assessor_id == new.assessor_id:
         return []
-    return [
-        Recipient(r.email, r.name, Audience.PREVIOUS_ASSESSOR) for r in _assessor(old)
-    ]
+    return [Recipient(r.email, r.name, Audience.PREVIOUS_ASSESSOR) for r in _assessor(old)]
 
 
 def resolve(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 def queue_sends(message_ids: list[int]) -> None:
     """Queue send_message for each id once the current transaction commits."""
     for message_id in message_ids:
-        transaction.on_commit(lambda m=message_id: send_message.enqueue(m))
+        transaction.on_commit(partial(send_message.enqueue, message_id))
 
 
 @task()

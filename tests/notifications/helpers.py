@@ -28,7 +28,7 @@ def html_of(email: Any) -> str:
 def calendar_of(email: Any) -> dict[str, str]:
     """The .ics attachment unfolded into {property: value} (one VEVENT), plus its type."""
     (attachment,) = [a for a in email.attachments if a[0].endswith(".ics")]
-    name, content, mimetype = attachment
+    _name, content, mimetype = attachment
     assert "\r\n" in content, "RFC 5545 lines end with CRLF"
     unfolded = content.replace("\r\n ", "")
     fields = dict(line.split(":", 1) for line in unfolded.split("\r\n") if ":" in line)

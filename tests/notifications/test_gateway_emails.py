@@ -26,7 +26,10 @@ def test_a_rejected_gateway_tells_every_party_the_reasons(world, deliver):
     emails = sent_to("Gateway not accepted")
     assert set(emails) == PARTIES
     for email in emails.values():
-        assert email.subject == "Gateway not accepted: Ada Lovelace, ST0072 Customer Service Practitioner"
+        assert (
+            email.subject
+            == "Gateway not accepted: Ada Lovelace, ST0072 Customer Service Practitioner"
+        )
         assert REASONS in email.body
         assert "can submit the gateway evidence again" in email.body
         assert f"http://127.0.0.1:8000/enrolments/{world.enrolment.pk}/" in email.body

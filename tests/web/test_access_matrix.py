@@ -26,11 +26,12 @@ from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.bookings.models import Booking, PlanningMeeting
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.gateway.models import GatewaySubmission
+from openepa.notifications.models import OutboxMessage
 from openepa.results.models import OverallResult
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results")
+NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results", "notifications")
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
 MISSING_ID = 987_654_321
@@ -46,6 +47,7 @@ ALLOWED: dict[str, set[str]] = {
     "bookings": STAFF | {"assessor"},
     "assessments": STAFF | {"assessor"},
     "results": PARTIES,  # the result below is released, so the apprentice's side sees it
+    "notifications": STAFF,  # the outbox is the EPAO admins' page
     # Pages narrower or wider than their app.
     "enrolments:withdraw": STAFF,
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
@@ -156,7 +158,18 @@ def objects(world) -> dict[str, int]:
         released_at=now,
         released_by=world.admin,
     )
+    message = OutboxMessage.objects.create(
+        kind="gateway_rejected",
+        key="matrix",
+        recipient="erin@harbour.example",
+        subject="Gateway not accepted",
+        text_body="Reasons",
+        html_body="<p>Reasons</p>",
+        enrolment=enrolment,
+        state=OutboxMessage.State.FAILED,
+    )
     return {
+        "message_id": message.pk,
         "enrolment_id": enrolment.pk,
         "submission_id": submission.pk,
         "gateway_submission_id": submission.pk,
@@ -201,6 +214,7 @@ def snapshot() -> tuple[Any, ...]:
         sorted(Judgement.objects.values_list("pk", "outcome")),
         Amendment.objects.count(),
         sorted(OverallResult.objects.values_list("pk", "released_at")),
+        sorted(OutboxMessage.objects.values_list("pk", "state", "attempts")),
     )
 
 

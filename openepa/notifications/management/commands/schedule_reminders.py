@@ -21,6 +21,8 @@ class Command(BaseCommand):
         now = timezone.now()
         at = now if options["now"] else next_scan_at(now)
         if schedule_daily_reminders(at=at):
-            self.stdout.write(f"Daily reminder scan queued for {timezone.localtime(at):%Y-%m-%d %H:%M}.")
+            self.stdout.write(
+                f"Daily reminder scan queued for {timezone.localtime(at):%Y-%m-%d %H:%M}."
+            )
         else:
             self.stdout.write("Daily reminder scan already queued.")
