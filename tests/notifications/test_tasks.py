@@ -41,7 +41,7 @@ def test_each_task_run_twice_has_one_effect(world, deliver):
 
 
 @pytest.mark.django_db
-def test_a_step_with_no_email_queues_nothing(world, deliver, django_capture_on_commit_callbacks):
+def test_a_step_with_no_email_queues_nothing(world, deliver):
     journey = Journey(world.enrolment)
     with deliver():
         journey.submit_gateway(world.provider_user)
