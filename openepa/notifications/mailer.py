@@ -5,6 +5,7 @@ booking, and any files generated at send time. Sent through Django's default mai
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.message import MIMEPart
 
 from django.conf import settings
 from django.core import mail
@@ -55,6 +56,13 @@ def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
     return email
 
 
-def send(message: OutboxMessage) -> None:
-    """Hand the email to the mailer; raises whatever the mailer raises."""
-    mail.mailers.default.send_messages([build_email(message)])
+def send(message: OutboxMessage) -> list[dict[str, str]]:
+    """Hand the email to the mailer; raises whatever the mailer raises. Returns the name and
+    type of each file attached, for the outbox."""
+    email = build_email(message)
+    mail.mailers.default.send_messages([email])
+    return [
+        {"filename": str(a.filename), "mimetype": str(a.mimetype)}
+        for a in email.attachments
+        if not isinstance(a, MIMEPart)
+    ]

@@ -21,14 +21,15 @@ class OutboxMessage(models.Model):
     kind = models.CharField(max_length=50)
     #: Makes writing a message idempotent: the JourneyEvent (or reminder), the kind and the
     #: recipient. Running the same task twice finds the row instead of adding another.
-    key = models.CharField(max_length=255, unique=True)
+    key = models.CharField(max_length=400, unique=True)
     recipient = models.EmailField()
     subject = models.CharField(max_length=255)
     text_body = models.TextField()
     html_body = models.TextField()
     #: The calendar invitation of a booking email (RFC 5545 text), stored as sent.
     ics = models.TextField(blank=True)
-    #: Files generated at send time (e.g. the statement of results): names and types only.
+    #: Every file the sent email carried (the .ics above, files generated at send time such
+    #: as the statement of results): names and types only.
     attachments = models.JSONField(default=list, blank=True)
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="messages")
     #: The journey step the message follows; none for a scheduled reminder.

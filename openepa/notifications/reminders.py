@@ -63,15 +63,17 @@ def resit_deadline_reminders(today: date) -> list[int]:
         *_RELATED
     ):
         result = latest_released(enrolment)
-        plan = plan_for(result, on=today) if result is not None else None
-        if result is None or plan is None or plan.expired or plan.next_deadline is None:
+        if result is None:
+            continue
+        result.enrolment = enrolment  # already loaded, with what plan_for reads
+        plan = plan_for(result, on=today)
+        if plan is None or plan.expired or plan.next_deadline is None:
             continue
         deadline = plan.next_deadline
         remaining = working_days_between(today, deadline)
         threshold = threshold_reached(remaining, thresholds)
         if threshold is None:
             continue
-        result.enrolment = enrolment
         context = {
             **enrolment_context(enrolment),
             "result": result_context(result),

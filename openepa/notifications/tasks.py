@@ -61,7 +61,7 @@ def send_message(message_id: int) -> str:
             return "already sent"
         message.attempts += 1
         try:
-            mailer.send(message)
+            attached = mailer.send(message)
         except Exception as exc:  # any mailer failure is recorded and retried
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if message.attempts >= settings.OPENEPA_EMAIL_MAX_ATTEMPTS:
@@ -79,8 +79,16 @@ def send_message(message_id: int) -> str:
             message.state = OutboxMessage.State.SENT
             message.sent_at = timezone.now()
             message.next_attempt_at = None
+            message.attachments = attached
         message.save(
-            update_fields=["state", "attempts", "last_error", "sent_at", "next_attempt_at"]
+            update_fields=[
+                "state",
+                "attempts",
+                "last_error",
+                "sent_at",
+                "next_attempt_at",
+                "attachments",
+            ]
         )
     return message.state
 

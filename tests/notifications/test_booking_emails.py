@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from openepa.bookings.models import Booking
 from openepa.domain.standard import Method
+from openepa.notifications.models import OutboxMessage
 from tests.journeys.driver import Journey, working_day_after
 from tests.notifications.helpers import calendar_of, html_of, sent_to
 
@@ -61,6 +62,12 @@ def test_a_booking_sends_an_invitation_to_the_parties_and_the_assessor(world, pl
     assert timezone.localtime(booking.starts_at).hour == 10
     assert invite["LOCATION"] == "Harbour Bank\\, Quay Street branch"
     assert invite["SUMMARY"] == "Practical observation: end-point assessment of Ada Lovelace"
+    # The outbox records what was attached.
+    row = OutboxMessage.objects.get(kind="booking_made", recipient=IAN)
+    assert row.attachments == [
+        {"filename": "invite.ics", "mimetype": "text/calendar; method=REQUEST"}
+    ]
+    assert row.ics.startswith("BEGIN:VCALENDAR\r\n")
 
 
 def test_a_reschedule_updates_the_invitation_and_cancels_it_for_the_assessor_taken_off(

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=50)),
-                ('key', models.CharField(max_length=255, unique=True)),
+                ('key', models.CharField(max_length=400, unique=True)),
                 ('recipient', models.EmailField(max_length=254)),
                 ('subject', models.CharField(max_length=255)),
                 ('text_body', models.TextField()),
