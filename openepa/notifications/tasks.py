@@ -4,7 +4,8 @@ Every task takes ids, never model objects, is queued only after the transaction 
 caused it commits, and can run twice with one effect:
 
 - notify_for_event(event_id): writes the event's outbox messages (one per kind and
-  recipient, unique), then queues send_message for each message not yet sent.
+  recipient, unique), then queues send_message for each message not yet sent; retried
+  with the same backoff when it fails.
 - send_message(message_id): sends one message unless it was sent already. A failure is
   recorded on the message (attempts, last error) and the task queues itself again after
   1, 5, 25, ... minutes (OPENEPA_EMAIL_RETRY_MINUTES × 5ⁿ) until OPENEPA_EMAIL_MAX_ATTEMPTS;
@@ -38,18 +39,29 @@ def queue_sends(message_ids: list[int]) -> None:
         transaction.on_commit(partial(send_message.enqueue, message_id))
 
 
-@task()
-def notify_for_event(event_id: int) -> int:
-    """Write and queue the emails a JourneyEvent sends (openepa.notifications.kinds)."""
-    with transaction.atomic():
-        ids = compose.messages_for_event(event_id)
-        queue_sends(ids)
-    return len(ids)
-
-
 def retry_delay(attempts: int) -> timedelta:
     """1, 5, 25, ... minutes after the n-th failed attempt (n ≥ 1)."""
     return timedelta(minutes=settings.OPENEPA_EMAIL_RETRY_MINUTES * 5 ** (attempts - 1))
+
+
+@task()
+def notify_for_event(event_id: int, attempt: int = 1) -> int:
+    """Write and queue the emails a JourneyEvent sends (openepa.notifications.kinds).
+
+    On failure nothing is written (one transaction); the task queues itself again with the
+    same backoff as a send, up to OPENEPA_EMAIL_MAX_ATTEMPTS, and fails so that the worker
+    records the error."""
+    try:
+        with transaction.atomic():
+            ids = compose.messages_for_event(event_id)
+            queue_sends(ids)
+    except Exception:
+        if attempt < settings.OPENEPA_EMAIL_MAX_ATTEMPTS:
+            run_after = timezone.now() + retry_delay(attempt)
+            notify_for_event.using(run_after=run_after).enqueue(event_id, attempt=attempt + 1)
+        logger.exception("Emails of journey event %s not written (attempt %s)", event_id, attempt)
+        raise
+    return len(ids)
 
 
 @task()

@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from openepa.gateway.actions import do_reject_gateway
 from openepa.notifications.models import OutboxMessage
-from openepa.notifications.tasks import daily_reminders, send_message
+from openepa.notifications.tasks import daily_reminders, notify_for_event, send_message
 from tests.journeys.driver import Journey
 from tests.notifications.broken_mailer import BROKEN, WORKING
 
@@ -168,3 +168,31 @@ def test_the_daily_reminder_scan_is_queued_once_and_queues_the_next_day(db):
         ).count()
         == 1
     )
+
+
+def test_writing_the_emails_is_retried_when_it_fails(world, monkeypatch):
+    from openepa.notifications import compose
+
+    real = compose.messages_for_event
+    calls = []
+
+    def fails_once(event_id: int) -> list[int]:
+        calls.append(event_id)
+        if len(calls) == 1:
+            raise ConnectionError("database went away")
+        return real(event_id)
+
+    monkeypatch.setattr(compose, "messages_for_event", fails_once)
+    journey = submitted(world)
+    journey.reject_gateway(world.admin, REASONS)
+    run_worker()
+    assert OutboxMessage.objects.count() == 0
+    assert mail.outbox == []
+    failed = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
+    assert "database went away" in failed.traceback
+    (retry,) = queued(notify_for_event)
+    assert retry.run_after > timezone.now()
+    assert retry.args_kwargs["kwargs"] == {"attempt": 2}
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    run_worker()
+    assert {e.to[0] for e in mail.outbox} == PARTIES
