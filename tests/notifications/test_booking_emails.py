@@ -108,6 +108,7 @@ def test_a_reschedule_updates_the_invitation_and_cancels_it_for_the_assessor_tak
     (cancel,) = sent_to("cancelled").values()
     assert cancel.to == [IAN]
     assert "it was rescheduled with another assessor" in cancel.body
+    assert "/enrolments/" not in cancel.body  # no longer his to open
     withdrawn = calendar_of(cancel)
     assert withdrawn["METHOD"] == "CANCEL"
     assert withdrawn["UID"] == f"booking-{old}@openepa.localhost"
