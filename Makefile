@@ -23,9 +23,9 @@ db: setup
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
 
+# The web server and the background worker that sends emails and reminders.
 run: db
-	@echo "OpenEPA is starting on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
 test: setup
 	scripts/ensure-browser-tools

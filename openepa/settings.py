@@ -39,6 +39,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return default if raw is None else [p.strip() for p in raw.split(",") if p.strip()]
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
 ENVIRONMENT = env_str("OPENEPA_ENV", "development")
 if ENVIRONMENT not in {"development", "production"}:
     raise ValueError(f"OPENEPA_ENV must be development or production, not {ENVIRONMENT!r}")
@@ -69,7 +82,9 @@ INSTALLED_APPS = [
     "openepa.results",
     "openepa.evidence",
     "openepa.certificates",
+    "openepa.notifications",
     "openepa.web",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -200,6 +215,24 @@ if _mail_backend.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("EMAIL_USE_TLS", True),
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenEPA <no-reply@openepa.localhost>")
+
+# The address links in emails point at (the app's public origin, no trailing slash).
+OPENEPA_BASE_URL = env_str("OPENEPA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work (issue 4): Django's tasks framework with django-tasks-db's database
+# backend, so tasks are rows in the app's own database (SQLite or PostgreSQL) and no broker
+# is needed. `manage.py db_worker` runs them; `make run` starts one beside the web server.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A failed email send is retried by the worker after 1, 5, 25, ... minutes (each wait five
+# times the last) until this many attempts; then it stays failed on the admins' outbox page.
+OPENEPA_EMAIL_MAX_ATTEMPTS = env_int("OPENEPA_EMAIL_MAX_ATTEMPTS", 5, minimum=1)
+OPENEPA_EMAIL_RETRY_MINUTES = env_int("OPENEPA_EMAIL_RETRY_MINUTES", 1, minimum=1)
+# Reminders before a resit or retake deadline, in working days before it (one each).
+OPENEPA_RESIT_REMINDER_WORKING_DAYS = [
+    int(n) for n in env_list("OPENEPA_RESIT_REMINDER_WORKING_DAYS", ["10", "3"])
+]
+# The hour (local time) at which the worker runs the daily reminder scan.
+OPENEPA_REMINDER_HOUR = env_int("OPENEPA_REMINDER_HOUR", 7)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("results/", include("openepa.results.urls")),
     path("evidence/", include("openepa.evidence.urls")),
     path("certificates/", include("openepa.certificates.urls")),
+    path("notifications/", include("openepa.notifications.urls")),
 ]

@@ -54,3 +54,21 @@ def world(db):
     from tests.personas import build_world
 
     return build_world()
+
+
+@pytest.fixture
+def deliver(settings, django_capture_on_commit_callbacks):
+    """`with deliver(): <a journey step>`: the step's transaction commits and the tasks it
+    queued (notify_for_event, then send_message) run at once, as the worker would run them
+    (Django's ImmediateBackend); the emails land in django.core.mail.outbox.
+    tests/notifications/test_worker.py goes through the real database backend and worker."""
+    from contextlib import contextmanager
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+    @contextmanager
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return run

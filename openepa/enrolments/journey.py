@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from openepa.domain.journey import Event, State, next_state
 from openepa.enrolments.models import Enrolment, JourneyEvent
 
@@ -35,6 +37,24 @@ def lock_enrolment(enrolment_id: int, *, expected_version: int | None = None) ->
     return enrolment
 
 
+def _announce(event: JourneyEvent) -> None:
+    """Once the action's transaction commits, queue the emails this step sends
+    (openepa.notifications: one table maps an action to its emails). Nothing is queued
+    for a rolled-back action; a step that sends no email queues nothing."""
+    event_id, action = event.pk, event.action
+
+    def enqueue() -> None:
+        from openepa.notifications.kinds import notices_for
+        from openepa.notifications.tasks import notify_for_event
+
+        if notices_for(action):
+            notify_for_event.enqueue(event_id)
+
+    # robust: the action has committed; a failure to queue is logged, not shown as a
+    # failure of what the user did.
+    transaction.on_commit(enqueue, robust=True)
+
+
 def record(
     enrolment: Enrolment,
     *,
@@ -46,7 +66,7 @@ def record(
     """Append an event that does not change the state (e.g. a booking was rescheduled)."""
     enrolment.version += 1
     enrolment.save(update_fields=["version"])
-    return JourneyEvent.objects.create(
+    event = JourneyEvent.objects.create(
         enrolment=enrolment,
         actor=actor,
         action=action,
@@ -55,6 +75,8 @@ def record(
         reason=reason,
         data=data or {},
     )
+    _announce(event)
+    return event
 
 
 def transition(
@@ -75,7 +97,7 @@ def transition(
     enrolment.state = to_state.value
     enrolment.version += 1
     enrolment.save(update_fields=["state", "version", *extra_fields])
-    return JourneyEvent.objects.create(
+    appended = JourneyEvent.objects.create(
         enrolment=enrolment,
         actor=actor,
         action=event.value,
@@ -84,6 +106,8 @@ def transition(
         reason=reason,
         data=data or {},
     )
+    _announce(appended)
+    return appended
 
 
 __all__ = ["ActionRefused", "StaleEdit", "State", "lock_enrolment", "record", "transition"]

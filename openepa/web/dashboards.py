@@ -11,9 +11,18 @@ from openepa.bookings import dashboard as bookings
 from openepa.certificates import dashboard as certificates
 from openepa.enrolments import dashboard as enrolments
 from openepa.gateway import dashboard as gateway
+from openepa.notifications import dashboard as notifications
 from openepa.results import dashboard as results
 
-CONTRIBUTORS = (enrolments, gateway, bookings, assessments, results, certificates)
+CONTRIBUTORS = (
+    enrolments,
+    gateway,
+    bookings,
+    assessments,
+    results,
+    certificates,
+    notifications,
+)
 
 
 def sections_for(user: Any) -> list[dict[str, Any]]:

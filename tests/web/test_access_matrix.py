@@ -30,6 +30,7 @@ from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.evidence.models import EvidenceFile
 from openepa.evidence.storage import storage as evidence_storage
 from openepa.gateway.models import GatewaySubmission
+from openepa.notifications.models import OutboxMessage
 from openepa.results.models import OverallResult
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,7 @@ NAMESPACES = (
     "results",
     "evidence",
     "certificates",
+    "notifications",
 )
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
@@ -60,6 +62,7 @@ ALLOWED: dict[str, set[str]] = {
     "results": PARTIES,  # the result below is released, so the apprentice's side sees it
     "evidence": PARTIES | {"assessor"},  # whoever sees the enrolment sees its portfolio
     "certificates": STAFF,  # export batches carry every exported apprentice's ULN and grade
+    "notifications": STAFF,  # the outbox is the EPAO admins' page
     # Pages narrower or wider than their app.
     "enrolments:withdraw": STAFF,
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
@@ -191,9 +194,20 @@ def objects(world, settings, tmp_path) -> dict[str, int]:
         record_count=0,
         payload="[]\n",
     )
+    message = OutboxMessage.objects.create(
+        kind="gateway_rejected",
+        key="matrix",
+        recipient="erin@harbour.example",
+        subject="Gateway not accepted",
+        text_body="Reasons",
+        html_body="<p>Reasons</p>",
+        enrolment=enrolment,
+        state=OutboxMessage.State.FAILED,
+    )
     return {
         "evidence_id": evidence.pk,
         "batch_id": batch.pk,
+        "message_id": message.pk,
         "enrolment_id": enrolment.pk,
         "submission_id": submission.pk,
         "gateway_submission_id": submission.pk,
@@ -240,6 +254,7 @@ def snapshot() -> tuple[Any, ...]:
         sorted(OverallResult.objects.values_list("pk", "released_at")),
         sorted(EvidenceFile.objects.values_list("pk", "removed_at")),
         ExportBatch.objects.count(),
+        sorted(OutboxMessage.objects.values_list("pk", "state", "attempts")),
     )
 
 

@@ -1,0 +1,33 @@
+"""Writes of the outbox: an admin asks for a failed message to be sent again now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from openepa.accounts.models import Role
+from openepa.accounts.roles import roles_of
+from openepa.enrolments.journey import ActionRefused
+from openepa.notifications.models import OutboxMessage
+from openepa.notifications.tasks import queue_sends
+
+
+def do_retry_message(*, actor: Any, message_id: int) -> OutboxMessage:
+    """Queue the message for the worker now, whatever its retry schedule. A message already
+    sent is refused: sending it again would send it twice. Not a JourneyEvent: resending
+    an email changes nothing in the apprentice's journey."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update().select_related("enrolment").get(pk=message_id)
+        )
+        if message.enrolment.epao_id not in roles_of(actor).orgs(Role.EPAO_ADMIN):
+            raise ActionRefused("Only the EPAO's admins can send its emails again.")
+        if message.state == OutboxMessage.State.SENT:
+            raise ActionRefused("This email was sent already; it is not sent twice.")
+        message.state = OutboxMessage.State.QUEUED
+        message.next_attempt_at = None
+        message.retried_by = actor
+        message.save(update_fields=["state", "next_attempt_at", "retried_by"])
+        queue_sends([message.pk])
+    return message

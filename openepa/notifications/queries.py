@@ -1,0 +1,28 @@
+"""Reads of the outbox, scoped to the EPAOs the user administers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from openepa.accounts.models import Role
+from openepa.accounts.roles import roles_of
+from openepa.notifications.models import OutboxMessage
+
+#: Messages an admin should look at: not sent, and the worker has given up or will retry.
+NEEDS_ATTENTION = (OutboxMessage.State.FAILED, OutboxMessage.State.RETRYING)
+
+
+def outbox_for(user: Any, *, state: str = "") -> QuerySet[OutboxMessage]:
+    """The messages of the admin's EPAOs, newest first; `state` narrows to one state."""
+    messages = OutboxMessage.objects.filter(
+        enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN)
+    )
+    if state in OutboxMessage.State.values:
+        messages = messages.filter(state=state)
+    return messages.select_related("enrolment__apprentice").order_by("-created_at", "-id")
+
+
+def needing_attention_for(user: Any) -> QuerySet[OutboxMessage]:
+    return outbox_for(user).filter(state__in=NEEDS_ATTENTION)

@@ -1,0 +1,146 @@
+"""Background tasks run by the worker (`manage.py db_worker`; `make run` starts one).
+
+Every task takes ids, never model objects, is queued only after the transaction that
+caused it commits, and can run twice with one effect:
+
+- notify_for_event(event_id): writes the event's outbox messages (one per kind and
+  recipient, unique), then queues send_message for each message not yet sent; retried
+  with the same backoff when it fails.
+- send_message(message_id): sends one message unless it was sent already. A failure is
+  recorded on the message (attempts, last error) and the task queues itself again after
+  1, 5, 25, ... minutes (OPENEPA_EMAIL_RETRY_MINUTES × 5ⁿ) until OPENEPA_EMAIL_MAX_ATTEMPTS;
+  django-tasks-db has no retries of its own.
+- daily_reminders(): the reminder scan (resit deadlines, overdue results), then queues
+  itself for the next day.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import TaskResultStatus, task
+from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+from openepa.notifications import compose, mailer, reminders
+from openepa.notifications.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+def queue_sends(message_ids: list[int]) -> None:
+    """Queue send_message for each id once the current transaction commits."""
+    for message_id in message_ids:
+        transaction.on_commit(partial(send_message.enqueue, message_id))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 5, 25, ... minutes after the n-th failed attempt (n ≥ 1)."""
+    return timedelta(minutes=settings.OPENEPA_EMAIL_RETRY_MINUTES * 5 ** (attempts - 1))
+
+
+@task()
+def notify_for_event(event_id: int, attempt: int = 1) -> int:
+    """Write and queue the emails a JourneyEvent sends (openepa.notifications.kinds).
+
+    On failure nothing is written (one transaction); the task queues itself again with the
+    same backoff as a send, up to OPENEPA_EMAIL_MAX_ATTEMPTS, and fails so that the worker
+    records the error."""
+    try:
+        with transaction.atomic():
+            ids = compose.messages_for_event(event_id)
+            queue_sends(ids)
+    except Exception:
+        if attempt < settings.OPENEPA_EMAIL_MAX_ATTEMPTS:
+            run_after = timezone.now() + retry_delay(attempt)
+            notify_for_event.using(run_after=run_after).enqueue(event_id, attempt=attempt + 1)
+        logger.exception("Emails of journey event %s not written (attempt %s)", event_id, attempt)
+        raise
+    return len(ids)
+
+
+@task()
+def send_message(message_id: int) -> str:
+    """Send one outbox message; a message already sent is left alone."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        if message.state == OutboxMessage.State.SENT:
+            return "already sent"
+        message.attempts += 1
+        try:
+            attached = mailer.send(message)
+        except Exception as exc:  # any mailer failure is recorded and retried
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= settings.OPENEPA_EMAIL_MAX_ATTEMPTS:
+                message.state = OutboxMessage.State.FAILED
+                message.next_attempt_at = None
+            else:
+                message.state = OutboxMessage.State.RETRYING
+                message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
+                run_after = message.next_attempt_at
+                transaction.on_commit(
+                    lambda: send_message.using(run_after=run_after).enqueue(message_id)
+                )
+            logger.warning("Email %s to %s failed: %s", message.pk, message.recipient, exc)
+        else:
+            message.state = OutboxMessage.State.SENT
+            message.sent_at = timezone.now()
+            message.next_attempt_at = None
+            message.attachments = attached
+        message.save(
+            update_fields=[
+                "state",
+                "attempts",
+                "last_error",
+                "sent_at",
+                "next_attempt_at",
+                "attachments",
+            ]
+        )
+    return message.state
+
+
+def next_scan_at(now: datetime) -> datetime:
+    """The next OPENEPA_REMINDER_HOUR o'clock (local time) after `now`."""
+    local = timezone.localtime(now)
+    at = local.replace(hour=settings.OPENEPA_REMINDER_HOUR, minute=0, second=0, microsecond=0)
+    return at if at > local else at + timedelta(days=1)
+
+
+def send_reminders(today: date) -> int:
+    """Write the reminders due on `today` and queue them; how many were queued."""
+    with transaction.atomic():
+        ids = reminders.scan(today)
+        queue_sends(ids)
+    return len(ids)
+
+
+@task()
+def daily_reminders() -> int:
+    """Scan for reminders due today, then queue the next day's scan (even if this one
+    failed, so one bad day does not stop the reminders)."""
+    try:
+        return send_reminders(timezone.localdate())
+    finally:
+        schedule_daily_reminders(at=next_scan_at(timezone.now()))
+
+
+def schedule_daily_reminders(*, at: datetime) -> bool:
+    """Queue the daily scan to run at `at` unless one is already waiting; False when it
+    was already queued (so running this at every start of the worker is harmless)."""
+    backend = daily_reminders.get_backend()
+    if isinstance(backend, DatabaseBackend):
+        waiting = DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY,
+            task_path=daily_reminders.module_path,
+            backend_name=backend.alias,
+        )
+        if waiting.exists():
+            return False
+    daily_reminders.using(run_after=at).enqueue()
+    return True

@@ -1,0 +1,142 @@
+"""Results issued (to the apprentice, employer and provider, seed 000 §3), the resit or
+retake deadline approaching (seed 000 §4, seed 004) and results overdue (to the EPAO's
+admins only, seed 004: within 10 working days), from a real NQual journey."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from openepa.domain.dates import add_working_days
+from openepa.domain.grading import Outcome
+from openepa.domain.standard import InteractionMode, Method
+from openepa.notifications.models import OutboxMessage
+from openepa.results.models import OverallResult
+from openepa.results.queries import plan_for
+from tests.journeys.driver import Journey, marks, working_day_after
+from tests.notifications.helpers import html_of, sent_to
+from tests.personas import build_world
+
+pytestmark = pytest.mark.django_db
+F2F = frozenset({InteractionMode.FACE_TO_FACE})
+PARTIES = {"ada@example.org", "erin@harbour.example", "pat@coastal.example"}
+
+
+@pytest.fixture
+def assessed(db, deliver):
+    """NQual: gateway, planning, three bookings, three sheets with a failed observation;
+    the result awaits release."""
+    world = build_world(policy="nqual")
+    journey = Journey(world.enrolment)
+    with deliver():
+        journey.submit_gateway(
+            world.provider_user,
+            evidence=[
+                "gateway_meeting_record",
+                "employer_sign_off",
+                "provider_sign_off",
+                "showcase_submission",
+            ],
+        )
+        journey.accept_gateway(world.admin)
+        journey.record_planning(world.admin)
+        # NQual needs the gateway form 10 working days before the EPA (seed 004).
+        showcase = journey.book(
+            world.admin, Method.SHOWCASE, world.assessor, working_day_after(12), 9, 30
+        )
+        observation = journey.book(
+            world.admin, Method.OBSERVATION, world.assessor, working_day_after(13), 10, 60
+        )
+        discussion = journey.book(
+            world.admin, Method.DISCUSSION, world.assessor, working_day_after(14), 10, 60
+        )
+        journey.mark(world.assessor, showcase, marks(Method.SHOWCASE, F2F, 10))
+        failed = marks(Method.OBSERVATION, F2F, 5, {"S8.1": Outcome.NOT_MET})
+        journey.mark(world.assessor, observation, failed, "Open every conversation positively.")
+        journey.mark(world.assessor, discussion, marks(Method.DISCUSSION, F2F, 4))
+    assert journey.state() == "awaiting_results"
+    mail.outbox.clear()
+    return world, journey
+
+
+def test_released_results_go_to_the_apprentice_employer_and_provider(assessed, deliver):
+    world, journey = assessed
+    with deliver():
+        result_id = journey.release(world.admin)
+    emails = sent_to("Results of Ada Lovelace's end-point assessment: Fail")
+    assert set(emails) == PARTIES
+    assert len(mail.outbox) == 3  # the Fail's "resit due" step sends nothing more
+    body = emails["erin@harbour.example"].body
+    assert "Apprentice showcase: Distinction" in body
+    assert "Practical observation: Fail" in body
+    assert "Professional discussion: Distinction" in body
+    assert "Overall: Fail" in body
+    assert "Next step: resit or retake Practical observation." in body
+    assert "All assessment methods taken by" in body  # NQual's 6 months (seed 004)
+    assert "- NQual caps the EPA at Pass after a resit or retake (seed 004)" in body
+    assert f"http://127.0.0.1:8000/results/{result_id}/" in body
+    assert f'href="http://127.0.0.1:8000/results/{result_id}/"' in html_of(
+        emails["ada@example.org"]
+    )
+    # Each recipient may open the linked page.
+    for user in (world.apprentice_user, world.employer_user, world.provider_user):
+        assert journey.as_(user).get(f"/results/{result_id}/").status_code == 200
+
+
+def test_the_resit_deadline_reminders_at_10_and_3_working_days(assessed, deliver):
+    world, journey = assessed
+    with deliver():
+        result_id = journey.release(world.admin)
+    plan = plan_for(OverallResult.objects.get(pk=result_id))
+    assert plan is not None
+    assert plan.next_deadline is not None
+    deadline = plan.next_deadline
+    mail.outbox.clear()
+
+    def scan(working_days_before: int) -> None:
+        day = add_working_days(deadline, -working_days_before)
+        with deliver():
+            call_command("send_reminders", "--date", day.isoformat(), stdout=StringIO())
+
+    scan(12)
+    assert mail.outbox == []  # not yet
+    scan(8)
+    emails = sent_to("Resit or retake deadline")
+    assert set(emails) == PARTIES
+    body = emails["pat@coastal.example"].body
+    assert "8 working days from today" in body
+    assert "resit or retake (Practical observation)" in body
+    assert "whole end-point assessment is taken again" in body
+    mail.outbox.clear()
+    scan(7)  # same threshold (10 days): already reminded
+    assert mail.outbox == []
+    scan(2)
+    assert set(sent_to("Resit or retake deadline")) == PARTIES
+    assert "2 working days from today" in mail.outbox[0].body
+    mail.outbox.clear()
+    scan(2)  # idempotent
+    scan(1)
+    assert mail.outbox == []
+    assert OutboxMessage.objects.filter(kind="resit_deadline_approaching").count() == 6
+
+
+def test_overdue_results_are_reported_to_the_epaos_admins_only(assessed, deliver):
+    world, _journey = assessed
+    result = OverallResult.objects.get(enrolment=world.enrolment, superseded_at__isnull=True)
+    assert result.due_on is not None  # NQual: 10 working days (seed 004)
+    with deliver():
+        call_command("send_reminders", "--date", result.due_on.isoformat(), stdout=StringIO())
+    assert mail.outbox == []  # the due date itself is still in time
+    late = add_working_days(result.due_on, 2)
+    with deliver():
+        call_command("send_reminders", "--date", late.isoformat(), stdout=StringIO())
+        call_command("send_reminders", "--date", late.isoformat(), stdout=StringIO())
+    (email,) = mail.outbox
+    assert email.to == ["admin@northern.example"]
+    assert email.subject.startswith("Results overdue: Ada Lovelace (due ")
+    assert "2 working days late" in email.body
+    assert "Overall: Fail" in email.body
+    assert f"http://127.0.0.1:8000/results/{result.pk}/" in email.body
