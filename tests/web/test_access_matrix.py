@@ -30,7 +30,7 @@ from openepa.results.models import OverallResult
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results")
+NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results", "documents")
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
 MISSING_ID = 987_654_321
@@ -46,6 +46,7 @@ ALLOWED: dict[str, set[str]] = {
     "bookings": STAFF | {"assessor"},
     "assessments": STAFF | {"assessor"},
     "results": PARTIES,  # the result below is released, so the apprentice's side sees it
+    "documents": PARTIES,  # a result's PDFs go to whoever sees the result
     # Pages narrower or wider than their app.
     "enrolments:withdraw": STAFF,
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
@@ -58,6 +59,9 @@ ALLOWED: dict[str, set[str]] = {
     "bookings:confirm": {"assessor"},  # the allocated assessor confirms no conflict
     "assessments:amend": STAFF,  # only an EPAO admin amends a submitted sheet
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
+    # The result below is a Pass: it has no fail letter, for anyone (tests/documents
+    # download a Fail's letter).
+    "documents:fail_letter": set(),
 }
 
 
