@@ -195,6 +195,10 @@ if _mail_backend.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenEPA <no-reply@openepa.localhost>")
 
+# The typeface of the PDF documents: DejaVu Sans from Debian's fonts-dejavu-core covers
+# names beyond Latin-1 (Łukasz, Żaneta); without it the documents use Helvetica.
+OPENEPA_PDF_FONT_DIR = env_str("OPENEPA_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -45,6 +46,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+
+from openepa.documents.fonts import HELVETICA, Family, family
 
 
 class MarkupError(ValueError):
@@ -67,8 +70,11 @@ class Document:
     flowables: list[Flowable] = field(default_factory=list)
 
 
-def styles() -> StyleSheet1:
+def styles(fonts: Family) -> StyleSheet1:
     sheet = getSampleStyleSheet()
+    for name in ("Normal", "BodyText", "Title", "Heading1", "Heading2", "Heading3"):
+        bold = name.startswith(("Heading", "Title"))
+        sheet[name].fontName = fonts.bold if bold else fonts.regular
     for heading in ("Heading1", "Heading2", "Heading3"):
         sheet[heading].keepWithNext = 1  # never a heading alone at the foot of a page
     sheet.add(ParagraphStyle("small", parent=sheet["BodyText"], fontSize=8.5, leading=11))
@@ -76,7 +82,7 @@ def styles() -> StyleSheet1:
         ParagraphStyle(
             "notice",
             parent=sheet["BodyText"],
-            fontName="Helvetica-Bold",
+            fontName=fonts.bold,
             borderColor=colors.black,
             borderWidth=1,
             borderPadding=6,
@@ -85,7 +91,7 @@ def styles() -> StyleSheet1:
         )
     )
     sheet.add(ParagraphStyle("cell", parent=sheet["BodyText"], alignment=TA_LEFT, spaceAfter=0))
-    sheet.add(ParagraphStyle("cell_head", parent=sheet["cell"], fontName="Helvetica-Bold"))
+    sheet.add(ParagraphStyle("cell_head", parent=sheet["cell"], fontName=fonts.bold))
     return sheet
 
 
@@ -250,7 +256,7 @@ def _block(element: ET.Element, sheet: StyleSheet1) -> Flowable:
     raise MarkupError(f"<{tag}> is not a supported block")
 
 
-def parse(markup: str) -> Document:
+def parse(markup: str, fonts: Family = HELVETICA) -> Document:
     """Read the rendered template into a Document; MarkupError outside the subset."""
     try:
         root = ET.fromstring(markup.strip())
@@ -259,7 +265,7 @@ def parse(markup: str) -> Document:
     if root.tag != "html":
         raise MarkupError("the document must be one <html> element")
     document = Document()
-    sheet = styles()
+    sheet = styles(fonts)
     for part in _children(root, "head", "body"):
         if part.tag == "head":
             for item in _children(part, "title", "meta"):
@@ -281,12 +287,13 @@ BLOCKS = (*HEADINGS, "p", "ul", "table", "dl", "hr")
 def to_pdf(markup: str) -> bytes:
     """The PDF of the rendered template: A4, with the footer and page number on each page.
     The same markup gives the same bytes (ReportLab's invariant mode)."""
-    document = parse(markup)
+    fonts = family(settings.OPENEPA_PDF_FONT_DIR)
+    document = parse(markup, fonts)
     footer = document.meta.get("footer", "")
 
     def decorate(canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(fonts.regular, 8)
         canvas.drawString(MARGIN, 10 * mm, footer)
         canvas.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {doc.page}")
         canvas.restoreState()

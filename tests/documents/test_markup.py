@@ -9,6 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from openepa.documents.fonts import HELVETICA, family
 from openepa.documents.markup import MarkupError, parse, to_pdf
 from tests.documents.journeys import pdf_text
 
@@ -119,3 +120,20 @@ def test_the_same_markup_gives_the_same_bytes():
 def test_anything_outside_the_subset_is_refused_by_name(markup, message):
     with pytest.raises(MarkupError, match=re.escape(message)):
         parse(markup)
+
+
+def test_names_beyond_latin_1_print_as_written_with_dejavu_sans(settings):
+    if family(settings.OPENEPA_PDF_FONT_DIR) == HELVETICA:
+        pytest.skip(
+            f"DejaVu Sans is not in {settings.OPENEPA_PDF_FONT_DIR} (apt-get install fonts-dejavu-core)"
+        )
+    markup = page("<p>Łukasz Żółć, Ștefan Țăran and Åsa Øvre</p><p><b>Łucja</b> <i>Ćwik</i></p>")
+    content = to_pdf(markup)
+    assert "Łukasz Żółć, Ștefan Țăran and Åsa Øvre Łucja Ćwik" in pdf_text(content)
+    assert to_pdf(markup) == content
+
+
+def test_without_dejavu_sans_the_documents_fall_back_to_helvetica(settings, tmp_path):
+    assert family(str(tmp_path)) == HELVETICA
+    settings.OPENEPA_PDF_FONT_DIR = str(tmp_path)
+    assert "Åsa Zoë" in pdf_text(to_pdf(page("<p>Åsa Zoë</p>")))
