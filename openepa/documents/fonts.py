@@ -48,6 +48,6 @@ def family(directory: str) -> Family:
             path = bold if is_bold else regular
         name = f"{FAMILY}-{int(is_bold)}{int(is_italic)}"
         pdfmetrics.registerFont(TTFont(name, str(path)))
-        addMapping(FAMILY, int(is_bold), int(is_italic), name)
+        addMapping(FAMILY, 1 if is_bold else 0, 1 if is_italic else 0, name)
         names[(is_bold, is_italic)] = name
     return Family(names[(False, False)], names[(True, False)])
