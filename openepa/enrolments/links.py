@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
-from openepa.documents.catalogue import links_for
+from openepa.documents.catalogue import kinds_for
 from openepa.domain.journey import State
 from openepa.enrolments.models import Enrolment
 
@@ -127,7 +127,10 @@ def object_links(user: Any, enrolment: Enrolment) -> list[tuple[str, str]]:
             if url is not None:
                 found.append((f"Result: {result.get_grade_display()} ({state})", url))
                 # Its PDFs (openepa.documents), which the same people may download.
-                found += [(f"{title}, {state}", link) for title, link in links_for(result)]
+                for kind in kinds_for(result):
+                    link = _first_url((kind.url_name,), {"result_id": result.pk})
+                    if link is not None:
+                        found.append((f"{kind.title} (PDF), {state}", link))
     return found
 
 
