@@ -14,7 +14,7 @@ from django.utils import timezone
 from openepa.assessments.models import Judgement
 from openepa.domain.grading import Outcome
 from openepa.domain.resits import grade_cap_statement
-from openepa.domain.standard import Level, Method
+from openepa.domain.standard import Level
 from openepa.enrolments.domain_data import modes_of, policy_of, standard_of
 from openepa.results import queries
 from openepa.results.display import KIND_LABELS, plan_lines
@@ -76,7 +76,7 @@ def methods(result: OverallResult) -> list[MethodLine]:
         missed: dict[str, list[Development]] = {Level.PASS.value: [], Level.DISTINCTION.value: []}
         for row in judgements.get(snap.get("attempt_id") or 0, []):
             criterion = standard.criterion(row.criterion_code)
-            if criterion is None or criterion.method != Method(method.code):
+            if criterion is None or criterion.method != method.code:
                 continue
             missed[criterion.level.value].append(
                 Development(
