@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "openepa.evidence",
     "openepa.certificates",
     "openepa.notifications",
+    "openepa.documents",
     "openepa.web",
     "django_tasks_db",
     "axes",
@@ -233,6 +234,9 @@ OPENEPA_RESIT_REMINDER_WORKING_DAYS = [
 ]
 # The hour (local time) at which the worker runs the daily reminder scan.
 OPENEPA_REMINDER_HOUR = env_int("OPENEPA_REMINDER_HOUR", 7)
+# The typeface of the PDF documents: DejaVu Sans from Debian's fonts-dejavu-core covers
+# names beyond Latin-1 (Łukasz, Żaneta); without it the documents use Helvetica.
+OPENEPA_PDF_FONT_DIR = env_str("OPENEPA_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

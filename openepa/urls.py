@@ -11,4 +11,5 @@ urlpatterns = [
     path("evidence/", include("openepa.evidence.urls")),
     path("certificates/", include("openepa.certificates.urls")),
     path("notifications/", include("openepa.notifications.urls")),
+    path("documents/", include("openepa.documents.urls")),
 ]

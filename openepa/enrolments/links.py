@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.documents.catalogue import kinds_for
 from openepa.domain.journey import State
 from openepa.enrolments.models import Enrolment
 
@@ -103,7 +104,8 @@ def action_links(user: Any, enrolment: Enrolment) -> list[tuple[str, str]]:
 def object_links(user: Any, enrolment: Enrolment) -> list[tuple[str, str]]:
     """(label, url) for the bookings, marking sheets and results of this enrolment that the
     user may open: the EPAO's admins all of them; an assessor the bookings allocated to
-    them; the apprentice, employer and provider the released results (seed 000 §3)."""
+    them; the apprentice, employer and provider the released results (seed 000 §3), each
+    with its documents."""
     mine = relations(user, enrolment)
     admin = Role.EPAO_ADMIN.value in mine
     found: list[tuple[str, str]] = []
@@ -129,6 +131,11 @@ def object_links(user: Any, enrolment: Enrolment) -> list[tuple[str, str]]:
             url = _first_url(("results:detail",), {"result_id": result.pk})
             if url is not None:
                 found.append((f"Result: {result.get_grade_display()} ({state})", url))
+                # Its PDFs (openepa.documents), which the same people may download.
+                for kind in kinds_for(result):
+                    link = _first_url((kind.url_name,), {"result_id": result.pk})
+                    if link is not None:
+                        found.append((f"{kind.title} (PDF), {state}", link))
     return found
 
 

@@ -84,8 +84,8 @@ def result_context(result: OverallResult) -> dict[str, Any]:
         "due_on": long_date(result.due_on) if result.due_on else "",
         "last_component_on": long_date(result.last_component_on),
         "next_step": next_step,
-        # The statement of results itself (a PDF) is attached at send time where available
-        # (openepa.notifications.mailer.attachments_for); the page is always linked.
+        # The statement of results and the record of achievement or fail letter are
+        # attached at send time (openepa.notifications.mailer.attachments_for).
         "result_url": link("results:detail", result_id=result.pk),
     }
 

@@ -11,8 +11,12 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
+from openepa.documents import render as documents
+from openepa.documents.catalogue import FEEDBACK, kinds_for
 from openepa.notifications.kinds import Calendar
 from openepa.notifications.models import OutboxMessage
+
+PDF = "application/pdf"
 
 
 @dataclass(frozen=True)
@@ -23,14 +27,22 @@ class Attachment:
 
 
 def attachments_for(message: OutboxMessage) -> list[Attachment]:
-    """Files generated when the message is sent rather than stored with it.
-
-    The one place where the statement of results (and the record of achievement or fail
-    letter) will be attached to a results_issued email, as PDF bytes from
-    openepa.documents.render, once that context exists. Until then the email links to the
-    result page, which every recipient can open.
-    """
-    return []
+    """Files generated when the message is sent rather than stored with it: the results-
+    issued email carries the statement of results and, as the grade calls for, the record
+    of achievement or the fail letter (seed 000 §3). The feedback report stays a download
+    on the result page. Rendering is deterministic, so a retried send attaches the same
+    bytes."""
+    if message.kind != "results_issued" or message.event is None:
+        return []
+    result_id = message.event.data.get("result_id")
+    if result_id is None:
+        return []
+    result = documents.load(int(result_id))
+    return [
+        Attachment(documents.filename(kind, result), documents.render(kind, result), PDF)
+        for kind in kinds_for(result)
+        if kind is not FEEDBACK
+    ]
 
 
 def _calendar_method(ics: str) -> str:

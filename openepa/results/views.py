@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.documents.catalogue import links_for
 from openepa.domain.journey import State
 from openepa.domain.resits import grade_cap_statement
 from openepa.enrolments.domain_data import policy_of, standard_of
@@ -156,6 +157,8 @@ def _page(
             (m["name"], m["feedback"]) for m in methods if (m.get("feedback") or "").strip()
         ],
         "cap_statement": grade_cap_statement(policy),
+        # Whoever sees this page may download the result's documents (openepa.documents).
+        "documents": links_for(result),
         "due_text": results_deadline_text(policy),
         "overdue": queries.is_overdue(result),
         "next_step": next_step,

@@ -201,6 +201,11 @@ def test_records_link_to_bookings_for_their_assessor_and_released_results(world,
     def urls(user):
         return {url for _, url in links.object_links(user, world.enrolment)}
 
+    def documents(result):
+        # A Pass: its statement, record of achievement and feedback report (openepa.documents).
+        names = ("documents:statement", "documents:record", "documents:feedback")
+        return {f"/{name}/{result.pk}/" for name in names}
+
     assert urls(world.assessor) == {
         f"/bookings:detail/{mine.pk}/",
         f"/assessments:sheet/{mine.pk}/",
@@ -212,9 +217,11 @@ def test_records_link_to_bookings_for_their_assessor_and_released_results(world,
         f"/assessments:sheet/{theirs.pk}/",
         f"/results:detail/{held.pk}/",
         f"/results:detail/{released.pk}/",
+        *documents(held),
+        *documents(released),
     }
     for user in (world.provider_user, world.employer_user, world.apprentice_user):
-        assert urls(user) == {f"/results:detail/{released.pk}/"}
+        assert urls(user) == {f"/results:detail/{released.pk}/", *documents(released)}
 
 
 def test_the_page_renders_with_whatever_urls_exist_now(signed_in, world):

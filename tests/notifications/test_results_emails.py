@@ -4,11 +4,13 @@ admins only, seed 004: within 10 working days), from a real NQual journey."""
 
 from __future__ import annotations
 
+import io
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from pypdf import PdfReader
 
 from openepa.domain.dates import add_working_days
 from openepa.domain.grading import Outcome
@@ -81,6 +83,16 @@ def test_released_results_go_to_the_apprentice_employer_and_provider(assessed, d
     assert f'href="http://127.0.0.1:8000/results/{result_id}/"' in html_of(
         emails["ada@example.org"]
     )
+    # The statement of results and the fail letter travel with it, as PDFs whose text is the
+    # apprentice's result.
+    attached = {name: content for name, content, _ in emails["ada@example.org"].attachments}
+    assert sorted(n.split("-")[0] for n in attached) == ["fail", "statement"], attached.keys()
+    for name, content in attached.items():
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+        assert "Lovelace" in text, name
+        assert "Fail" in text, name
+    message = OutboxMessage.objects.get(recipient="ada@example.org", kind="results_issued")
+    assert [a["mimetype"] for a in message.attachments] == ["application/pdf"] * 2
     # Each recipient may open the linked page.
     for user in (world.apprentice_user, world.employer_user, world.provider_user):
         assert journey.as_(user).get(f"/results/{result_id}/").status_code == 200

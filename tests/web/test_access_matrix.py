@@ -44,6 +44,7 @@ NAMESPACES = (
     "evidence",
     "certificates",
     "notifications",
+    "documents",
 )
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
@@ -63,6 +64,7 @@ ALLOWED: dict[str, set[str]] = {
     "evidence": PARTIES | {"assessor"},  # whoever sees the enrolment sees its portfolio
     "certificates": STAFF,  # export batches carry every exported apprentice's ULN and grade
     "notifications": STAFF,  # the outbox is the EPAO admins' page
+    "documents": PARTIES,  # a result's PDFs go to whoever sees the result
     # Pages narrower or wider than their app.
     "enrolments:withdraw": STAFF,
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
@@ -76,6 +78,9 @@ ALLOWED: dict[str, set[str]] = {
     "assessments:amend": STAFF,  # only an EPAO admin amends a submitted sheet
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
     "evidence:remove": PARTIES,  # the apprentice's side and the EPAO's admins
+    # The result below is a Pass: it has no fail letter, for anyone (tests/documents
+    # download a Fail's letter).
+    "documents:fail_letter": set(),
 }
 
 

@@ -1,0 +1,83 @@
+"""The documents a result has, by grade (seed 000 §3): every result has a statement of
+results and an EPA feedback report (seed 002); a Pass or Distinction a record of
+achievement; a Fail a letter with the next steps. One table, read by the downloads, the
+result and enrolment pages and the emails that link the documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+PASSED = frozenset({"pass", "distinction"})
+FAILED = frozenset({"fail"})
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    #: What the download link and the email call it.
+    title: str
+    #: The URL name of its download, taking ``result_id``.
+    url_name: str
+    #: Prefix of the document reference and the file name.
+    prefix: str
+    template: str
+    filename: str
+    #: The overall grades it exists for; None for every result.
+    grades: frozenset[str] | None = None
+
+    def applies_to(self, result: Any) -> bool:
+        return self.grades is None or result.grade in self.grades
+
+
+STATEMENT = Kind(
+    "statement",
+    "Statement of results",
+    "documents:statement",
+    "SOR",
+    "documents/pdf/statement.html",
+    "statement-of-results",
+)
+RECORD = Kind(
+    "record",
+    "Record of achievement",
+    "documents:record",
+    "ROA",
+    "documents/pdf/record.html",
+    "record-of-achievement",
+    PASSED,
+)
+FAIL_LETTER = Kind(
+    "fail_letter",
+    "Fail letter: next steps and deadlines",
+    "documents:fail_letter",
+    "FAL",
+    "documents/pdf/fail_letter.html",
+    "fail-letter",
+    FAILED,
+)
+FEEDBACK = Kind(
+    "feedback",
+    "EPA feedback report",
+    "documents:feedback",
+    "FBR",
+    "documents/pdf/feedback.html",
+    "epa-feedback-report",
+)
+KINDS = (STATEMENT, RECORD, FAIL_LETTER, FEEDBACK)
+
+
+def kinds_for(result: Any) -> list[Kind]:
+    """The documents this result has, in the order they are listed."""
+    return [kind for kind in KINDS if kind.applies_to(result)]
+
+
+def links_for(result: Any) -> list[tuple[str, str]]:
+    """(title, download URL) of each document of the result. Whoever may see the result may
+    download its documents (openepa.documents.access)."""
+    return [
+        (f"{kind.title} (PDF)", reverse(kind.url_name, kwargs={"result_id": result.pk}))
+        for kind in kinds_for(result)
+    ]

@@ -1,0 +1,77 @@
+"""The PDF of each document of a result, rendered from its template
+(``templates/documents/pdf/``) through openepa.documents.markup.
+
+These functions do not check who is asking: the download views go through
+openepa.documents.access first, and the emails send a document only to the parties the
+result is released to. Each raises ``NotApplicable`` for a result that does not have that
+document (a record of achievement for a Fail, a fail letter for a Pass), and
+``OverallResult.DoesNotExist`` for a missing id.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from openepa.documents import content
+from openepa.documents.catalogue import FAIL_LETTER, FEEDBACK, RECORD, STATEMENT, Kind
+from openepa.documents.markup import to_pdf
+from openepa.results.models import OverallResult
+
+
+class NotApplicable(ValueError):
+    """The result does not have this document (seed 000 §3: a record of achievement for a
+    Pass or Distinction, next steps for a Fail)."""
+
+
+def load(result_id: int) -> OverallResult:
+    return OverallResult.objects.select_related(
+        "enrolment__apprentice",
+        "enrolment__epao",
+        "enrolment__employer",
+        "enrolment__provider",
+        "enrolment__policy",
+        "enrolment__standard",
+        "released_by",
+    ).get(pk=result_id)
+
+
+def markup(kind: Kind, result: OverallResult) -> str:
+    """The rendered template: the document's words, before they become a PDF."""
+    if not kind.applies_to(result):
+        raise NotApplicable(
+            f"A {result.get_grade_display()} result has no {kind.title.lower()} (seed 000 §3)."
+        )
+    return render_to_string(kind.template, content.context(result, kind.prefix))
+
+
+def render(kind: Kind, result: OverallResult) -> bytes:
+    return to_pdf(markup(kind, result))
+
+
+def filename(kind: Kind, result: OverallResult) -> str:
+    """The download's file name: the kind and the document reference, nothing a user typed."""
+    return f"{kind.filename}-{content.reference(kind.prefix, result)}.pdf"
+
+
+def statement_of_results(result_id: int) -> bytes:
+    """Each method's grade and the overall grade, to the apprentice, employer and provider
+    (seed 000 §3)."""
+    return render(STATEMENT, load(result_id))
+
+
+def record_of_achievement(result_id: int) -> bytes:
+    """For a Pass or Distinction only; says plainly it is not the certificate (seed 000 §3)."""
+    return render(RECORD, load(result_id))
+
+
+def fail_letter(result_id: int) -> bytes:
+    """For a Fail only: the methods to resit or retake, the deadlines of the policy and the
+    grade cap (seed 000 §3, §4; seed 002; seed 004)."""
+    return render(FAIL_LETTER, load(result_id))
+
+
+def feedback_report(result_id: int) -> bytes:
+    """Areas for development per method, from the assessors' feedback and the criteria not
+    achieved at the attempt that counts (seed 002: "The EPA Report will contain feedback on
+    areas for development and resit or retake guidance")."""
+    return render(FEEDBACK, load(result_id))

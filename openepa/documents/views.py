@@ -1,0 +1,39 @@
+"""Downloads of a result's documents as PDF attachments."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+from openepa.documents import render
+from openepa.documents.access import access_document
+from openepa.documents.catalogue import FAIL_LETTER, FEEDBACK, RECORD, STATEMENT, Kind
+
+
+def _download(request: HttpRequest, result_id: int, kind: Kind) -> HttpResponse:
+    result = access_document(request.user, result_id, kind)
+    response = HttpResponse(render.render(kind, result), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{render.filename(kind, result)}"'
+    # A result may be amended until released: never serve a stale copy from a cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def statement(request: HttpRequest, result_id: int) -> HttpResponse:
+    return _download(request, result_id, STATEMENT)
+
+
+@login_required
+def record(request: HttpRequest, result_id: int) -> HttpResponse:
+    return _download(request, result_id, RECORD)
+
+
+@login_required
+def fail_letter(request: HttpRequest, result_id: int) -> HttpResponse:
+    return _download(request, result_id, FAIL_LETTER)
+
+
+@login_required
+def feedback(request: HttpRequest, result_id: int) -> HttpResponse:
+    return _download(request, result_id, FEEDBACK)
