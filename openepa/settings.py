@@ -194,6 +194,10 @@ if _mail_backend.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenEPA <no-reply@openepa.localhost>")
 
+# CSV bulk registration (issue 4 item 5): the largest file and the most rows one upload takes.
+OPENEPA_BULK_MAX_BYTES = int(env_str("OPENEPA_BULK_MAX_BYTES", str(10 * 1024 * 1024)))
+OPENEPA_BULK_MAX_ROWS = int(env_str("OPENEPA_BULK_MAX_ROWS", "50000"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
