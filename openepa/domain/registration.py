@@ -66,15 +66,13 @@ def interaction_mode_problems(*, face_to_face: bool, non_facing: bool) -> list[P
 
 
 def name_problem(value: str, *, label: str) -> str | None:
-    """A name is given, fits the record and has no digits (a digit means the columns of a
-    spreadsheet are out of order, or a ULN was typed in the wrong place)."""
+    """A name is given, fits the record (100 characters) and has no control characters
+    (tabs and line breaks pasted from a spreadsheet cell)."""
     name = value.strip()
     if not name:
         return f"{label} is required."
     if len(name) > NAME_MAX_LENGTH:
         return f"{label} must be at most {NAME_MAX_LENGTH} characters (this has {len(name)})."
-    if any(ch.isdigit() for ch in name):
-        return f"{label} must not contain digits."
     if any(unicodedata.category(ch).startswith("C") for ch in name):
         return f"{label} must not contain control characters."
     return None

@@ -105,11 +105,11 @@ def do_register_enrolment(*, actor: Any, registration: Registration) -> Enrolmen
                     "email": reg.email.strip(),
                 },
             )
+            if Enrolment.objects.filter(apprentice=apprentice, standard=reg.standard).exists():
+                raise duplicate
             mismatch = None if created else _identity_problem(apprentice, reg)
             if mismatch:
                 raise ActionRefused(mismatch, field="uln")
-            if Enrolment.objects.filter(apprentice=apprentice, standard=reg.standard).exists():
-                raise duplicate
             enrolment = Enrolment.objects.create(
                 apprentice=apprentice,
                 standard=reg.standard,

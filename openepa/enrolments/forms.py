@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
@@ -170,8 +171,8 @@ class BulkUploadForm(AccessibleForm):
         limit = settings.OPENEPA_BULK_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1_048_576:.1f} MB; one upload takes at most "
-                f"{limit / 1_048_576:.0f} MB. Split it into smaller files."
+                f"The file is {filesizeformat(upload.size)}; one upload takes at most "
+                f"{filesizeformat(limit)}. Split it into smaller files."
             )
         if not upload.name.lower().endswith((".csv", ".txt")):
             raise forms.ValidationError(
@@ -184,7 +185,7 @@ class BulkUploadForm(AccessibleForm):
         standard = self.cleaned_data.get("standard") or self.only_standard
         if standard is None:
             raise ValueError("chosen_standard() called on an invalid form")
-        return standard  # type: ignore[no-any-return]
+        return standard
 
 
 class WithdrawForm(AccessibleForm):

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.bookings.models import Booking, PlanningMeeting
-from openepa.enrolments.models import Enrolment, JourneyEvent
+from openepa.enrolments.models import BulkUpload, Enrolment, JourneyEvent
 from openepa.gateway.models import GatewaySubmission
 from openepa.results.models import OverallResult
 
@@ -58,6 +58,9 @@ ALLOWED: dict[str, set[str]] = {
     "bookings:confirm": {"assessor"},  # the allocated assessor confirms no conflict
     "assessments:amend": STAFF,  # only an EPAO admin amends a submitted sheet
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
+    # A CSV upload's report is its uploader's only (the provider below).
+    "enrolments:bulk_report": {"provider"},
+    "enrolments:bulk_errors": {"provider"},
 }
 
 
@@ -156,8 +159,20 @@ def objects(world) -> dict[str, int]:
         released_at=now,
         released_by=world.admin,
     )
+    bulk_upload = BulkUpload.objects.create(
+        uploaded_by=world.provider_user,
+        epao=world.epao,
+        standard=world.standard,
+        filename="apprentices.csv",
+        mode=BulkUpload.Mode.CHECK_ONLY,
+        row_count=1,
+        error_row_count=1,
+        registered_count=0,
+        rows=[[2, "123", "Ada Lovelace", [["uln", "ULN must be exactly 10 digits"]]]],
+    )
     return {
         "enrolment_id": enrolment.pk,
+        "upload_id": bulk_upload.pk,
         "submission_id": submission.pk,
         "gateway_submission_id": submission.pk,
         "meeting_id": meeting.pk,
