@@ -3,13 +3,15 @@ the CSV upload (openepa.domain.registration; seeds 001-003)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
+from openepa.domain.eligibility import age_on
 from openepa.domain.registration import (
     Problem,
+    birthday,
     date_problems,
     identity_problem,
     interaction_mode_problems,
@@ -115,3 +117,19 @@ def test_a_different_birth_date_or_name_is_refused_without_revealing_the_record(
 
 def test_problem_is_a_value():
     assert Problem("uln", "x") == Problem("uln", "x")
+
+
+@pytest.mark.parametrize(
+    ("birth", "day"),
+    [
+        (date(2008, 2, 29), date(2024, 2, 29)),
+        (date(2008, 2, 29), date(2025, 2, 28)),
+        (date(2009, 1, 6), date(2025, 1, 6)),
+        (date(2009, 12, 31), date(2025, 12, 31)),
+    ],
+)
+def test_birthday_agrees_with_the_gateway_age_rule(birth, day):
+    turned = birthday(birth, 16) if birth.year + 16 == day.year else birthday(birth, 17)
+    assert turned == day
+    assert age_on(birth, day) == day.year - birth.year
+    assert age_on(birth, day - timedelta(days=1)) == day.year - birth.year - 1
