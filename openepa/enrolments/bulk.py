@@ -115,7 +115,13 @@ def check_against_records(
     on the standard or recorded for someone else, email) and returns the rows that can be
     registered. Call inside the transaction that writes: existing apprentices are locked."""
     organisations = _organisations()
-    own_providers = roles_of(actor).orgs(Role.PROVIDER)
+    own_ids = roles_of(actor).orgs(Role.PROVIDER)
+    # The uploader's own providers, found once (not once per row among every organisation).
+    own_providers = {
+        pk: name
+        for (kind, _), (pk, name) in organisations.items()
+        if kind == Organisation.Kind.PROVIDER and pk in own_ids
+    }
     existing = _existing_apprentices(rows, standard)
     ready = []
     for row in rows:
@@ -164,17 +170,16 @@ def _organisation(
 def _provider(
     row: Row,
     organisations: dict[tuple[str, str], tuple[int, str]],
-    own: frozenset[int],
+    own: dict[int, str],
     required: bool,
 ) -> int | None:
     """An EPAO admin names the provider on each row; a provider registers for themselves
     (issue 3 §3): a blank column is their own provider, another provider's name is refused."""
     if required:
         return _organisation(row, "provider", organisations, Organisation.Kind.PROVIDER)
-    names = {pk: name for (kind, _), (pk, name) in organisations.items() if pk in own}
     if not row.values.get("provider"):
-        if len(names) == 1:
-            return next(iter(names))
+        if len(own) == 1:
+            return next(iter(own))
         row.problems.append(
             Problem("provider", "You work for several training providers: name one.")
         )
@@ -184,9 +189,7 @@ def _provider(
         row.problems.append(
             Problem(
                 "provider",
-                "You can register apprentices only for "
-                + " or ".join(sorted(names.values()))
-                + ".",
+                "You can register apprentices only for " + " or ".join(sorted(own.values())) + ".",
             )
         )
         return None
