@@ -237,6 +237,9 @@ OPENEPA_REMINDER_HOUR = env_int("OPENEPA_REMINDER_HOUR", 7)
 # The typeface of the PDF documents: DejaVu Sans from Debian's fonts-dejavu-core covers
 # names beyond Latin-1 (Łukasz, Żaneta); without it the documents use Helvetica.
 OPENEPA_PDF_FONT_DIR = env_str("OPENEPA_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+# CSV bulk registration (issue 4 item 5): the largest file and the most rows one upload takes.
+OPENEPA_BULK_MAX_BYTES = int(env_str("OPENEPA_BULK_MAX_BYTES", str(10 * 1024 * 1024)))
+OPENEPA_BULK_MAX_ROWS = int(env_str("OPENEPA_BULK_MAX_ROWS", "50000"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404
 
 from openepa.accounts.models import Role
-from openepa.enrolments.models import Enrolment
+from openepa.enrolments.models import BulkUpload, Enrolment
 from openepa.enrolments.queries import enrolments_for
 
 
@@ -27,3 +27,14 @@ def access_enrolment(
         return enrolments_for(user, roles=roles, apprentice=apprentice).get(pk=enrolment_id)
     except Enrolment.DoesNotExist:
         raise Http404("No such enrolment") from None
+
+
+def access_bulk_upload(user: Any, upload_id: int) -> BulkUpload:
+    """A CSV upload's report, for the person who uploaded it only (it lists apprentices
+    they named, some perhaps never registered); anyone else gets Http404."""
+    try:
+        return BulkUpload.objects.select_related("standard").get(
+            pk=upload_id, uploaded_by_id=getattr(user, "pk", None)
+        )
+    except BulkUpload.DoesNotExist:
+        raise Http404("No such upload") from None

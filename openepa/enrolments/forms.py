@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.domain.journey import LABELS, State
 from openepa.domain.uln import validate_uln
 from openepa.enrolments.actions import Registration
+from openepa.enrolments.models import BulkUpload
 from openepa.enrolments.queries import Filters
 from openepa.organisations.models import Organisation
 from openepa.reference.models import StandardVersion
@@ -123,6 +126,66 @@ class RegistrationForm(AccessibleForm):
             ehcp=data["ehcp"],
             bsl=data["bsl"],
         )
+
+
+class BulkUploadForm(AccessibleForm):
+    """The CSV file and what to do with it; the EPAO and standard as on the registration
+    page. The file's rows are checked by the action, which reports on each."""
+
+    file = forms.FileField(
+        label="CSV file of apprentices",
+        help_text="UTF-8 CSV with the template's columns, one apprentice per row",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    epao = forms.ModelChoiceField(
+        label="End-point assessment organisation", queryset=Organisation.objects
+    )
+    standard = forms.ModelChoiceField(
+        label="Standard", queryset=StandardVersion.objects.all(), empty_label=None
+    )
+    mode = forms.ChoiceField(
+        label="What to do with the file",
+        choices=BulkUpload.Mode.choices,
+        initial=BulkUpload.Mode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        roles = roles_of(user)
+        epaos = Organisation.objects.filter(kind=Organisation.Kind.EPAO).order_by("name")
+        if not roles.has(Role.PROVIDER):  # as on the registration page
+            epaos = epaos.filter(pk__in=roles.orgs(Role.EPAO_ADMIN))
+        self.fields["epao"].queryset = epaos  # type: ignore[attr-defined]
+        if len(epaos) == 1:
+            self.fields["epao"].empty_label = None  # type: ignore[attr-defined]
+        standards = list(StandardVersion.objects.all())
+        self.only_standard = standards[0] if len(standards) == 1 else None
+        if self.only_standard is not None:
+            self.fields["standard"].widget = forms.HiddenInput()
+            self.fields["standard"].required = False
+            self.fields["standard"].initial = self.only_standard.pk
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.OPENEPA_BULK_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; one upload takes at most "
+                f"{filesizeformat(limit)}. Split it into smaller files."
+            )
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(
+                "Choose a .csv file. In your spreadsheet choose Save as → “CSV UTF-8 "
+                "(comma delimited)”."
+            )
+        return upload
+
+    def chosen_standard(self) -> StandardVersion:
+        standard = self.cleaned_data.get("standard") or self.only_standard
+        if standard is None:
+            raise ValueError("chosen_standard() called on an invalid form")
+        return standard
 
 
 class WithdrawForm(AccessibleForm):

@@ -109,3 +109,34 @@ class JourneyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}→{self.to_state}"
+
+
+class BulkUpload(models.Model):
+    """One CSV file of apprentices checked (and, as its mode says, registered) in one go:
+    the per-row report the uploader reads and downloads (issue 4 item 5)."""
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all_or_nothing", "Register every row, or nobody if any row has an error"
+        VALID_ONLY = "valid_only", "Register the valid rows and leave out the rows with errors"
+        CHECK_ONLY = "check_only", "Only check the file: register nobody"
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    epao = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    standard = models.ForeignKey(StandardVersion, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=255)
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+    row_count = models.PositiveIntegerField()
+    error_row_count = models.PositiveIntegerField()
+    registered_count = models.PositiveIntegerField()
+    #: One entry per row: [row number, ULN, name, [[column, message], ...]].
+    rows = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.row_count} rows)"
+
+    @property
+    def valid_row_count(self) -> int:
+        return self.row_count - self.error_row_count

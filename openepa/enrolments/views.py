@@ -3,8 +3,10 @@ through `actions` via `run_action`, so a refusal shows on the field it names."""
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,11 +16,22 @@ from django.shortcuts import redirect, render
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW, LABELS, REQUIRED_COLUMNS
 from openepa.domain.journey import TERMINAL
 from openepa.enrolments import queries
-from openepa.enrolments.access import access_enrolment
-from openepa.enrolments.actions import do_register_enrolment, do_withdraw_enrolment
-from openepa.enrolments.forms import PipelineFilterForm, RegistrationForm, SearchForm, WithdrawForm
+from openepa.enrolments.access import access_bulk_upload, access_enrolment
+from openepa.enrolments.actions import (
+    do_bulk_register_enrolments,
+    do_register_enrolment,
+    do_withdraw_enrolment,
+)
+from openepa.enrolments.forms import (
+    BulkUploadForm,
+    PipelineFilterForm,
+    RegistrationForm,
+    SearchForm,
+    WithdrawForm,
+)
 from openepa.enrolments.links import action_links, object_links
 from openepa.enrolments.models import Enrolment
 from openepa.web.actions_ui import run_action
@@ -76,12 +89,16 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def register(request: HttpRequest) -> HttpResponse:
-    roles = roles_of(request.user)
+def _only_registrars(user: Any) -> None:
+    roles = roles_of(user)
     if not (roles.has(Role.PROVIDER) or roles.has(Role.EPAO_ADMIN)):
         # The same answer as for a page that is not there (CONTRIBUTING.md, access).
         raise Http404("No such page")
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    _only_registrars(request.user)
     form = RegistrationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         enrolment = run_action(
@@ -135,3 +152,88 @@ def withdraw(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             messages.success(request, f"{enrolment.apprentice} has been withdrawn.")
             return redirect("enrolments:detail", enrolment_id=enrolment.pk)
     return render(request, "enrolments/withdraw.html", {"enrolment": enrolment, "form": form})
+
+
+@login_required
+def bulk_upload(request: HttpRequest) -> HttpResponse:
+    """Register many apprentices from a CSV file; the report is its own page."""
+    _only_registrars(request.user)
+    form = BulkUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = run_action(
+            form,
+            lambda: do_bulk_register_enrolments(
+                actor=request.user,
+                content=form.cleaned_data["file"].read(),
+                filename=form.cleaned_data["file"].name,
+                epao=form.cleaned_data["epao"],
+                standard=form.chosen_standard(),
+                mode=form.cleaned_data["mode"],
+            ),
+        )
+        if upload is not None:
+            return redirect("enrolments:bulk_report", upload_id=upload.pk)
+    return render(
+        request,
+        "enrolments/bulk_upload.html",
+        {
+            "form": form,
+            "columns": COLUMNS,
+            "required": REQUIRED_COLUMNS,
+            "max_rows": f"{settings.OPENEPA_BULK_MAX_ROWS:,}",
+        },
+    )
+
+
+@login_required
+def bulk_template(request: HttpRequest) -> HttpResponse:
+    """The CSV template: the header row and one example apprentice."""
+    _only_registrars(request.user)
+    response = _csv_response("apprentices-template.csv")
+    writer = csv.writer(response)
+    writer.writerow(COLUMNS)
+    writer.writerow(EXAMPLE_ROW[c] for c in COLUMNS)
+    return response
+
+
+REPORT_PER_PAGE = 100
+
+
+@login_required
+def bulk_report(request: HttpRequest, upload_id: int) -> HttpResponse:
+    upload = access_bulk_upload(request.user, upload_id)
+    show = request.GET.get("show") or ("errors" if upload.error_row_count else "all")
+    rows = [r for r in upload.rows if r[3]] if show == "errors" else upload.rows
+    paginator = Paginator(rows, REPORT_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enrolments/bulk_report.html",
+        {
+            "upload": upload,
+            "show": show,
+            "page": page,
+            "page_range": list(paginator.get_elided_page_range(page.number)),
+            "labels": LABELS,
+        },
+    )
+
+
+@login_required
+def bulk_errors(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """Every problem of an upload, one per line, to fix in the spreadsheet."""
+    upload = access_bulk_upload(request.user, upload_id)
+    response = _csv_response(f"errors-upload-{upload.pk}.csv")
+    writer = csv.writer(response)
+    writer.writerow(["row", "uln", "name", "column", "problem"])
+    for number, uln, name, problems in upload.rows:
+        for column, message in problems:
+            writer.writerow([number, uln, name, column, message])
+    return response
+
+
+def _csv_response(filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # a byte-order mark, so spreadsheets read the file as UTF-8
+    return response

@@ -144,3 +144,9 @@ def test_anonymous_is_sent_to_sign_in(client, world):
     page = client.get(URL)
     assert page.status_code == 302
     assert page["Location"].startswith("/accounts/login/")
+
+
+def test_an_apprentice_younger_than_16_at_the_start_is_refused_on_the_field(signed_in, world):
+    page = signed_in(world.provider_user).post(URL, form_data(world, date_of_birth="2012-01-01"))
+    assert error_on(page.content.decode(), "date_of_birth", "must be at least 16 on the start date")
+    assert Enrolment.objects.count() == 1

@@ -26,7 +26,7 @@ from django.utils import timezone
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.bookings.models import Booking, PlanningMeeting
 from openepa.certificates.models import ExportBatch
-from openepa.enrolments.models import Enrolment, JourneyEvent
+from openepa.enrolments.models import BulkUpload, Enrolment, JourneyEvent
 from openepa.evidence.models import EvidenceFile
 from openepa.evidence.storage import storage as evidence_storage
 from openepa.gateway.models import GatewaySubmission
@@ -81,6 +81,9 @@ ALLOWED: dict[str, set[str]] = {
     # The result below is a Pass: it has no fail letter, for anyone (tests/documents
     # download a Fail's letter).
     "documents:fail_letter": set(),
+    # A CSV upload's report is its uploader's only (the provider below).
+    "enrolments:bulk_report": {"provider"},
+    "enrolments:bulk_errors": {"provider"},
 }
 
 
@@ -209,11 +212,23 @@ def objects(world, settings, tmp_path) -> dict[str, int]:
         enrolment=enrolment,
         state=OutboxMessage.State.FAILED,
     )
+    bulk_upload = BulkUpload.objects.create(
+        uploaded_by=world.provider_user,
+        epao=world.epao,
+        standard=world.standard,
+        filename="apprentices.csv",
+        mode=BulkUpload.Mode.CHECK_ONLY,
+        row_count=1,
+        error_row_count=1,
+        registered_count=0,
+        rows=[[2, "123", "Ada Lovelace", [["uln", "ULN must be exactly 10 digits"]]]],
+    )
     return {
         "evidence_id": evidence.pk,
         "batch_id": batch.pk,
         "message_id": message.pk,
         "enrolment_id": enrolment.pk,
+        "upload_id": bulk_upload.pk,
         "submission_id": submission.pk,
         "gateway_submission_id": submission.pk,
         "meeting_id": meeting.pk,
