@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "openepa.bookings",
     "openepa.assessments",
     "openepa.results",
+    "openepa.quality",
     "openepa.web",
     "axes",
     "django_otp",

@@ -10,9 +10,10 @@ from openepa.assessments import dashboard as assessments
 from openepa.bookings import dashboard as bookings
 from openepa.enrolments import dashboard as enrolments
 from openepa.gateway import dashboard as gateway
+from openepa.quality import dashboard as quality
 from openepa.results import dashboard as results
 
-CONTRIBUTORS = (enrolments, gateway, bookings, assessments, results)
+CONTRIBUTORS = (enrolments, gateway, bookings, assessments, results, quality)
 
 
 def sections_for(user: Any) -> list[dict[str, Any]]:
