@@ -120,6 +120,8 @@ def do_sign_off_sample(
         _check_complete(attempt, rows)
         disagreed = [r.criterion_code for r in rows if not r.agree]
         _check_outcome(disagreed, outcome, comments, changes)
+        if not disagreed:
+            outcome = IqaSample.Outcome.GRADE_STANDS
         if attempt.version != sheet_version:
             raise StaleEdit(
                 "The marking sheet was changed since you opened this review. Nothing was "

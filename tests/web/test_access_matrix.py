@@ -1,9 +1,9 @@
 """Every persona × every object URL in the project: who gets the page, who gets a 404.
 
 The URLs are collected from the resolver when the tests run, so a page added to the
-enrolments, gateway, bookings, assessments or results apps is covered the moment it exists.
-Its object id comes from OBJECT_FOR_PARAMETER (a parameter name with no object there fails
-the test, saying which) and who may open it from ALLOWED (a URL name overrides its app).
+enrolments, gateway, bookings, assessments, results or quality apps is covered the moment it
+exists. Its object id comes from OBJECT_FOR_PARAMETER (a parameter name with no object there
+fails the test, saying which) and who may open it from ALLOWED (a URL name overrides its app).
 
 The rule checked (CONTRIBUTING.md, "Reads"): anonymous visitors are sent to sign in;
 anyone the allow-list names gets the page (or, for a POST-only action, anything but a
@@ -26,11 +26,12 @@ from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.bookings.models import Booking, PlanningMeeting
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.gateway.models import GatewaySubmission
+from openepa.quality.models import IqaCriterionReview, IqaSample
 from openepa.results.models import OverallResult
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results")
+NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results", "quality")
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
 MISSING_ID = 987_654_321
@@ -46,6 +47,7 @@ ALLOWED: dict[str, set[str]] = {
     "bookings": STAFF | {"assessor"},
     "assessments": STAFF | {"assessor"},
     "results": PARTIES,  # the result below is released, so the apprentice's side sees it
+    "quality": STAFF | {"iqa"},  # the EPAO's IQAs review a sample; its admins follow it
     # Pages narrower or wider than their app.
     "enrolments:withdraw": STAFF,
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
@@ -156,6 +158,9 @@ def objects(world) -> dict[str, int]:
         released_at=now,
         released_by=world.admin,
     )
+    sample = IqaSample.objects.create(
+        attempt=attempt, reason="new_assessor", explanation="decision 1 of 5", draw=0
+    )
     return {
         "enrolment_id": enrolment.pk,
         "submission_id": submission.pk,
@@ -169,6 +174,7 @@ def objects(world) -> dict[str, int]:
         "amendment_id": amendment.pk,
         "result_id": result.pk,
         "overall_result_id": result.pk,
+        "sample_id": sample.pk,
     }
 
 
@@ -201,6 +207,8 @@ def snapshot() -> tuple[Any, ...]:
         sorted(Judgement.objects.values_list("pk", "outcome")),
         Amendment.objects.count(),
         sorted(OverallResult.objects.values_list("pk", "released_at")),
+        sorted(IqaSample.objects.values_list("pk", "state", "version")),
+        IqaCriterionReview.objects.count(),
     )
 
 
