@@ -55,8 +55,10 @@ def do_compute_result(*, enrolment_id: int, actor: Any) -> OverallResult:
     with transaction.atomic():
         enrolment = lock_enrolment(enrolment_id)
         roles = roles_of(actor)
-        if enrolment.epao_id not in roles.orgs(Role.EPAO_ADMIN) | roles.orgs(Role.ASSESSOR):
-            raise ActionRefused("Only the EPAO's admins and assessors can compute results.")
+        # An IQA's amendment of a sampled sheet computes the result again (openepa.quality).
+        staff = roles.orgs(Role.EPAO_ADMIN) | roles.orgs(Role.ASSESSOR) | roles.orgs(Role.IQA)
+        if enrolment.epao_id not in staff:
+            raise ActionRefused("Only the EPAO's admins, assessors and IQAs can compute results.")
         if enrolment.journey_state != State.AWAITING_RESULTS:
             raise ActionRefused(
                 "Results are computed once every method is graded; this apprentice's EPA is "

@@ -107,3 +107,33 @@ def test_samples_signed_off_before_the_result_is_computed_count(client, world, m
     result = do_compute_result(enrolment_id=world.enrolment.pk, actor=world.assessor)
     assert result.iqa_signed_off_by == world.iqa
     assert "Results released: Fail." in release(client, world, result)
+
+
+def test_an_iqa_amendment_recomputes_the_held_result_and_signs_it_off(client, world, monkeypatch):
+    """The IQA disagrees with the observation's Fail and amends it: the unreleased result is
+    computed again over the same sheets (now a Pass) and marked signed off."""
+    with_plan(monkeypatch, hold=True)
+    observation = assessed_with_observation_sampled(world)
+    result = do_compute_result(enrolment_id=world.enrolment.pk, actor=world.assessor)
+    assert result.grade == "fail"
+    failed = "S8.1"  # the builder fails the first pass criterion
+    assert observation.judgements.get(criterion_code=failed).outcome == "not_met"
+    sample = IqaSample.objects.get(attempt=observation)
+    client.force_login(world.iqa)
+    response = client.post(
+        review_url(sample),
+        review_data(
+            sample,
+            disagree={failed: "The recording shows it."},
+            outcome="amended",
+            comments=f"{failed} was met in the recording.",
+            changes={failed: "met"},
+        ),
+        follow=True,
+    )
+    assert "Sample signed off: amended." in text(response)
+    result.refresh_from_db()
+    assert result.grade == "pass"
+    assert result.iqa_signed_off_by == world.iqa
+    assert OverallResult.objects.filter(enrolment=world.enrolment).count() == 1
+    assert "Results released: Pass." in release(client, world, result)

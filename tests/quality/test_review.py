@@ -265,3 +265,23 @@ def _second_attempt(world):
         family="Hopper",
     )
     return submit_showcase(world, PASS, enrolment=enrolment, on=date(2026, 3, 4))
+
+
+def test_sign_off_is_refused_when_the_sheet_changed_since_the_review_opened(
+    client, world, monkeypatch
+):
+    sample = sampled(world, monkeypatch)
+    data = review_data(sample)  # the IQA's page, opened now
+    client.force_login(world.admin)
+    client.post(
+        f"/marking/attempt/{sample.attempt_id}/amend",
+        {"version": sample.attempt.version, "outcome_K2_2": "not_met", "reason": "Typo."},
+    )
+    client.force_login(world.iqa)
+    refused = text(client.post(review_url(sample), data))
+    assert (
+        "The marking sheet was changed since you opened this review. Nothing was signed off: "
+        "reload to see the latest sheet." in refused
+    )
+    sample.refresh_from_db()
+    assert sample.state == "queued"
