@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "openepa.certificates",
     "openepa.notifications",
     "openepa.documents",
+    "openepa.quality",
     "openepa.web",
     "django_tasks_db",
     "axes",

@@ -12,4 +12,5 @@ urlpatterns = [
     path("certificates/", include("openepa.certificates.urls")),
     path("notifications/", include("openepa.notifications.urls")),
     path("documents/", include("openepa.documents.urls")),
+    path("iqa/", include("openepa.quality.urls")),
 ]

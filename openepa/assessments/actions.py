@@ -25,6 +25,10 @@ from openepa.domain.standard import Method, Standard
 from openepa.enrolments.domain_data import modes_of, standard_of
 from openepa.enrolments.journey import ActionRefused, StaleEdit, lock_enrolment, record, transition
 from openepa.enrolments.models import Enrolment
+
+# A module import, not names: openepa.quality.actions amends sheets through this module.
+from openepa.quality import actions as quality
+from openepa.quality.access import may_amend_as_iqa
 from openepa.results.actions import do_compute_result
 
 #: (outcome, evidence note, attempted) for one criterion, as the assessor entered it.
@@ -162,6 +166,7 @@ def do_submit_sheet(*, actor: Any, attempt_id: int, expected_version: int) -> At
             enrolment.first_activity_on = attempt.assessed_on
             enrolment.save(update_fields=["first_activity_on"])
         graded = result.methods.get(Method(attempt.method))
+        grade = graded.grade if graded else None
         record(
             enrolment,
             actor=actor,
@@ -169,9 +174,11 @@ def do_submit_sheet(*, actor: Any, attempt_id: int, expected_version: int) -> At
             data={
                 "attempt": attempt.pk,
                 "method": attempt.method,
-                "grade": graded.grade.value if graded and graded.grade else None,
+                "grade": grade.value if grade else None,
             },
         )
+        # Same transaction: every submitted decision is offered to IQA sampling (issue 5).
+        quality.sample_decision(attempt=attempt, grade=grade, actor=actor)
         if _all_methods_graded(enrolment, result):
             transition(
                 enrolment,
@@ -195,7 +202,8 @@ def do_amend_sheet(
     reason: str,
 ) -> Amendment:
     """An EPAO admin corrects outcomes on a submitted sheet, always with a reason; the
-    Amendment keeps what each outcome was and became."""
+    Amendment keeps what each outcome was and became. An IQA amends through here too, as
+    the outcome of their review of the sheet's sample (openepa.quality.actions)."""
     reason = reason.strip()
     if not reason:
         raise ActionRefused(
@@ -208,7 +216,9 @@ def do_amend_sheet(
         enrolment = lock_enrolment(enrolment_id)
         attempt = _lock_attempt(attempt_id)
         attempt.enrolment = enrolment
-        if not is_epao_admin(actor, attempt.booking):
+        # An IQA amends only as the outcome of reviewing the sheet's open sample
+        # (openepa.quality.actions.do_sign_off_sample).
+        if not (is_epao_admin(actor, attempt.booking) or may_amend_as_iqa(actor, attempt)):
             raise ActionRefused("Only the EPAO's admins can amend a submitted marking sheet.")
         if attempt.status != Attempt.Status.SUBMITTED:
             raise ActionRefused(

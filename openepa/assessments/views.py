@@ -31,6 +31,7 @@ from openepa.assessments.preview import sheet_preview
 from openepa.assessments.queries import LoadedSheet, load_sheet
 from openepa.domain.standard import Method
 from openepa.enrolments.journey import ActionRefused
+from openepa.quality.queries import signed_off_review
 from openepa.web.actions_ui import run_action
 
 
@@ -134,6 +135,7 @@ def _read_only(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         "amendments": attempt.amendments.select_related("amended_by").order_by("amended_at"),
         "may_amend": attempt.status == Attempt.Status.SUBMITTED
         and is_epao_admin(request.user, attempt.booking),
+        "iqa_review": signed_off_review(request.user, attempt),
     }
     return render(request, "assessments/sheet_read_only.html", context)
 

@@ -7,7 +7,7 @@ Every value that an EPAO's published documents do not state is ``None``: the pol
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from openepa.domain.standard import Grade
@@ -108,6 +108,16 @@ class SpecialConsiderationPolicy:
 
 
 @dataclass(frozen=True)
+class IqaSamplingPolicy:
+    """The EPAO's IQA sampling plan as its policy states it; None where the seed is silent
+    (openepa.domain.sampling then applies the product default)."""
+
+    new_assessor_first_decisions: int | None = None
+    sample_rate_percent: float | None = None
+    always_sample: tuple[Grade, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Policy:
     code: str
     name: str
@@ -124,6 +134,7 @@ class Policy:
     enquiry_window: Period | None
     appeal_window: Period | None
     sources: dict[str, str]
+    iqa_sampling: IqaSamplingPolicy = field(default_factory=IqaSamplingPolicy)
 
     def duration(self, activity: str) -> Duration | None:
         """Activities: observation, discussion, showcase_interview, showcase_presentation."""

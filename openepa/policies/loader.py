@@ -15,6 +15,7 @@ from openepa.domain.policy import (
     Duration,
     EnglishMathsRule,
     GatewayPolicy,
+    IqaSamplingPolicy,
     Period,
     Policy,
     ResitPolicy,
@@ -102,6 +103,16 @@ def _build(data: dict[str, Any]) -> Policy:
         enquiry_window=_period(data["cases"]["enquiry_window"]),
         appeal_window=_period(data["cases"]["appeal_window"]),
         sources=_sources(data),
+        iqa_sampling=_iqa_sampling(data["iqa_sampling"]),
+    )
+
+
+def _iqa_sampling(raw: dict[str, Any]) -> IqaSamplingPolicy:
+    always = raw["always_sample"]
+    return IqaSamplingPolicy(
+        new_assessor_first_decisions=raw["new_assessor_first_decisions"],
+        sample_rate_percent=raw["sample_rate_percent"],
+        always_sample=None if always is None else tuple(Grade(g) for g in always),
     )
 
 

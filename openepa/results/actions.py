@@ -20,6 +20,8 @@ from openepa.domain.resits import ResitPlan
 from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.journey import ActionRefused, lock_enrolment, record, transition
 from openepa.enrolments.models import Enrolment
+from openepa.quality.display import pending_words
+from openepa.quality.queries import pending_samples, sign_off_of
 from openepa.results.display import long_date
 from openepa.results.models import OverallResult
 from openepa.results.queries import (
@@ -53,8 +55,10 @@ def do_compute_result(*, enrolment_id: int, actor: Any) -> OverallResult:
     with transaction.atomic():
         enrolment = lock_enrolment(enrolment_id)
         roles = roles_of(actor)
-        if enrolment.epao_id not in roles.orgs(Role.EPAO_ADMIN) | roles.orgs(Role.ASSESSOR):
-            raise ActionRefused("Only the EPAO's admins and assessors can compute results.")
+        # An IQA's amendment of a sampled sheet computes the result again (openepa.quality).
+        staff = roles.orgs(Role.EPAO_ADMIN) | roles.orgs(Role.ASSESSOR) | roles.orgs(Role.IQA)
+        if enrolment.epao_id not in staff:
+            raise ActionRefused("Only the EPAO's admins, assessors and IQAs can compute results.")
         if enrolment.journey_state != State.AWAITING_RESULTS:
             raise ActionRefused(
                 "Results are computed once every method is graded; this apprentice's EPA is "
@@ -81,6 +85,9 @@ def do_compute_result(*, enrolment_id: int, actor: Any) -> OverallResult:
             "first_component_on": min(row.assessed_on for row in graded.attempts),
             "attempt_ids": sorted(row.pk for row in graded.attempts),
         }
+        # Every sampled decision may already be signed off when the last sheet comes in.
+        signed_off = sign_off_of(values["attempt_ids"])
+        values["iqa_signed_off_at"], values["iqa_signed_off_by_id"] = signed_off or (None, None)
         pending = OverallResult.objects.select_for_update().filter(
             enrolment=enrolment, released_at__isnull=True, superseded_at__isnull=True
         )
@@ -114,7 +121,9 @@ def do_release_results(
     §3). A Fail records the fail notification, which starts the resit window (seed 000 §4),
     and moves the enrolment to "resit or retake due"; a Pass or Distinction stays "results
     issued" until the certificate is requested. Refused while the policy holds results
-    until IQA sign-off (``release_requires_iqa``)."""
+    until IQA sign-off (``release_requires_iqa``) while any sampled decision of the result
+    is not signed off; a result none of whose decisions was sampled has nothing to wait
+    for."""
     enrolment_id = (
         OverallResult.objects.filter(pk=result_id).values_list("enrolment_id", flat=True).first()
     )
@@ -135,11 +144,14 @@ def do_release_results(
                 "These results were replaced by a later computation; release the latest result."
             )
         policy = policy_of(enrolment)
-        if policy.release_requires_iqa and result.iqa_signed_off_at is None:
-            raise ActionRefused(
-                "These results cannot be released yet: this EPAO's policy holds results until "
-                f"IQA sign-off ({policy.name})."
-            )
+        if policy.release_requires_iqa:
+            pending = pending_samples(result.attempt_ids)
+            if pending:
+                raise ActionRefused(
+                    "These results cannot be released yet: this EPAO's policy holds results "
+                    f"until IQA sign-off ({policy.name}), and internal quality assurance has "
+                    f"not signed off {pending_words(pending)}."
+                )
         now = timezone.now()
         result.released_at = now
         result.released_by = actor

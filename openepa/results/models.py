@@ -34,7 +34,8 @@ class OverallResult(models.Model):
     #: A later computation over other attempts replaced this unreleased row.
     superseded_at = models.DateTimeField(null=True, blank=True)
     #: IQA sign-off, required before release where the policy says so
-    #: (``release_requires_iqa``); the IQA workflow that sets it is a later issue.
+    #: (``release_requires_iqa``): set when the last sampled decision of the result is signed
+    #: off (openepa.quality.actions); release waits only while a sample is open.
     iqa_signed_off_at = models.DateTimeField(null=True, blank=True)
     iqa_signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -19,6 +19,8 @@ from openepa.documents.catalogue import links_for
 from openepa.domain.journey import State
 from openepa.domain.resits import grade_cap_statement
 from openepa.enrolments.domain_data import policy_of, standard_of
+from openepa.quality.display import pending_words
+from openepa.quality.queries import pending_samples
 from openepa.results import actions, queries
 from openepa.results.access import access_result, may_administer
 from openepa.results.display import (
@@ -147,6 +149,8 @@ def _page(
         else None
     )
     resit_due = is_latest and enrolment.journey_state == State.RESIT_DUE
+    held = policy.release_requires_iqa and admin and result.released_at is None
+    iqa_pending = pending_samples(result.attempt_ids) if held else []
     version = {"version": enrolment.version}
     context = {
         "result": result,
@@ -165,6 +169,7 @@ def _page(
         "passed_methods": [method_name(standard, m) for m in plan.passed] if plan else [],
         "overrides": list(queries.overrides_for(enrolment)) if next_step else [],
         "is_admin": admin,
+        "iqa_pending": pending_words(iqa_pending),
         "can_release": admin and result.released_at is None and result.superseded_at is None,
         "resit_actions": admin and resit_due and next_step is not None,
         "release_form": release_form or ReleaseForm(initial=version),

@@ -12,6 +12,7 @@ from openepa.certificates import dashboard as certificates
 from openepa.enrolments import dashboard as enrolments
 from openepa.gateway import dashboard as gateway
 from openepa.notifications import dashboard as notifications
+from openepa.quality import dashboard as quality
 from openepa.results import dashboard as results
 
 CONTRIBUTORS = (
@@ -22,6 +23,7 @@ CONTRIBUTORS = (
     results,
     certificates,
     notifications,
+    quality,
 )
 
 

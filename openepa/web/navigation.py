@@ -22,6 +22,7 @@ LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
     ("Register an apprentice", "enrolments:register", (Role.PROVIDER, Role.EPAO_ADMIN)),
     ("My bookings", "bookings:mine", (Role.ASSESSOR,)),
     ("Conflicts of interest", "bookings:conflicts", (Role.ASSESSOR,)),
+    ("IQA queue", "quality:queue", (Role.IQA,)),
 )
 
 

@@ -138,6 +138,17 @@ def test_invalid_yaml_names_the_line(tmp_path):
             "$.gateway.notice_working_days",
             "-1 is less than the minimum of 0",
         ),
+        (
+            lambda d: d["iqa_sampling"].update(sample_rate_percent=120),
+            "$.iqa_sampling.sample_rate_percent",
+            "120 is greater than the maximum of 100",
+        ),
+        (
+            lambda d: d["iqa_sampling"].update(always_sample=["merit"]),
+            "$.iqa_sampling.always_sample",
+            "is not valid under any of the given schemas",
+        ),
+        (lambda d: d.pop("iqa_sampling"), "$", "'iqa_sampling' is required"),
     ],
 )
 def test_policy_errors_name_the_path_and_rule(tmp_path, change, where, rule):
@@ -170,3 +181,20 @@ def test_a_fourth_epao_needs_only_a_file(tmp_path):
     policy = load_policy(broken_copy(HIGHFIELD, tmp_path, acme, name="acme.yaml"))
     assert policy.name == "Acme Assessment"
     assert policy.resits.grade_cap is not None
+
+
+def test_a_fourth_epao_states_its_own_iqa_sampling_plan(tmp_path):
+    def acme(d):
+        d["code"] = "acme"
+        d["iqa_sampling"] = {
+            "new_assessor_first_decisions": 10,
+            "sample_rate_percent": 12.5,
+            "always_sample": ["fail"],
+            "source": "Acme IQA strategy, section 3",
+        }
+
+    policy = load_policy(broken_copy(HIGHFIELD, tmp_path, acme, name="acme.yaml"))
+    assert policy.iqa_sampling.new_assessor_first_decisions == 10
+    assert policy.iqa_sampling.sample_rate_percent == 12.5
+    assert [g.value for g in policy.iqa_sampling.always_sample or ()] == ["fail"]
+    assert policy.sources["iqa_sampling"] == "Acme IQA strategy, section 3"

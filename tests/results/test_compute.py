@@ -84,11 +84,12 @@ def test_refused_before_every_method_is_graded(world):
         do_compute_result(enrolment_id=world.enrolment.pk, actor=world.assessor)
 
 
-@pytest.mark.parametrize("name", ["outsider_admin", "outsider_assessor", "employer", "iqa"])
-def test_refused_for_anyone_but_the_epaos_admins_and_assessors(world, name):
+@pytest.mark.parametrize("name", ["outsider_admin", "outsider_assessor", "employer"])
+def test_refused_for_anyone_but_the_epaos_admins_assessors_and_iqas(world, name):
+    """IQAs of the EPAO compute again when their amendment changes a sheet (tests/quality)."""
     assess(world.enrolment, all_grades("pass"), assessor=world.assessor)
     with pytest.raises(
-        ActionRefused, match="Only the EPAO's admins and assessors can compute results."
+        ActionRefused, match="Only the EPAO's admins, assessors and IQAs can compute results."
     ):
         do_compute_result(enrolment_id=world.enrolment.pk, actor=world.personas()[name])
     assert not OverallResult.objects.exists()

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from openepa.enrolments.models import JourneyEvent
+from openepa.quality.models import IqaSample
 from openepa.results.actions import do_compute_result
 from openepa.results.models import OverallResult
 from tests.results.builders import all_grades, assess, computed, requiring_iqa, use_policy
@@ -123,22 +124,31 @@ def test_a_stale_release_form_is_refused(client, world):
 
 
 def test_release_is_refused_while_the_policy_holds_results_for_iqa(client, world, monkeypatch):
+    """Held while a sampled decision of the result is open (the IQA's review and sign-off
+    are tested through their pages in tests/quality/test_release_hold.py)."""
     requiring_iqa(monkeypatch)
     result = computed(world, all_grades("pass"))
+    showcase = IqaSample.objects.create(
+        attempt_id=result.attempt_ids[0],
+        reason="rate",
+        explanation="draw 7 of 10000 is within the 10% sample",
+        draw=7,
+    )
     page = get(client, world.admin, result).content.decode()
-    assert "holds results until IQA sign-off" in page
+    assert "holds results until IQA sign-off; waiting for the apprentice showcase of" in page
 
     refused = release(client, world, result).content.decode()
     assert (
         "These results cannot be released yet: this EPAO&#x27;s policy holds results until "
-        "IQA sign-off (Highfield Assessment)." in refused
+        "IQA sign-off (Highfield Assessment), and internal quality assurance has not signed "
+        "off the apprentice showcase of" in refused
     )
     assert OverallResult.objects.get(pk=result.pk).released_at is None
     world.enrolment.refresh_from_db()
     assert world.enrolment.state == "awaiting_results"
 
-    OverallResult.objects.filter(pk=result.pk).update(
-        iqa_signed_off_at=timezone.now(), iqa_signed_off_by=world.iqa
+    IqaSample.objects.filter(pk=showcase.pk).update(
+        state="signed_off", signed_off_at=timezone.now(), reviewer=world.iqa
     )
     assert "Results released: Pass." in release(client, world, result).content.decode()
 

@@ -1,9 +1,9 @@
 """Every persona × every object URL in the project: who gets the page, who gets a 404.
 
 The URLs are collected from the resolver when the tests run, so a page added to the
-enrolments, gateway, bookings, assessments, results or certificates apps is covered the
-moment it exists. Its object id comes from OBJECT_FOR_PARAMETER (a parameter name with no object there fails
-the test, saying which) and who may open it from ALLOWED (a URL name overrides its app).
+apps listed in NAMESPACES is covered the moment it exists. Its object id comes from the
+`objects` fixture (a parameter name with no object there fails the test, saying which) and
+who may open it from ALLOWED (a URL name overrides its app).
 
 The rule checked (CONTRIBUTING.md, "Reads"): anonymous visitors are sent to sign in;
 anyone the allow-list names gets the page (or, for a POST-only action, anything but a
@@ -31,6 +31,7 @@ from openepa.evidence.models import EvidenceFile
 from openepa.evidence.storage import storage as evidence_storage
 from openepa.gateway.models import GatewaySubmission
 from openepa.notifications.models import OutboxMessage
+from openepa.quality.models import IqaCriterionReview, IqaSample
 from openepa.results.models import OverallResult
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,7 @@ NAMESPACES = (
     "certificates",
     "notifications",
     "documents",
+    "quality",
 )
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
@@ -65,6 +67,7 @@ ALLOWED: dict[str, set[str]] = {
     "certificates": STAFF,  # export batches carry every exported apprentice's ULN and grade
     "notifications": STAFF,  # the outbox is the EPAO admins' page
     "documents": PARTIES,  # a result's PDFs go to whoever sees the result
+    "quality": STAFF | {"iqa"},  # the EPAO's IQAs review a sample; its admins follow it
     # Pages narrower or wider than their app.
     "enrolments:withdraw": STAFF,
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
@@ -223,6 +226,9 @@ def objects(world, settings, tmp_path) -> dict[str, int]:
         registered_count=0,
         rows=[[2, "123", "Ada Lovelace", [["uln", "ULN must be exactly 10 digits"]]]],
     )
+    sample = IqaSample.objects.create(
+        attempt=attempt, reason="new_assessor", explanation="decision 1 of 5", draw=0
+    )
     return {
         "evidence_id": evidence.pk,
         "batch_id": batch.pk,
@@ -240,6 +246,7 @@ def objects(world, settings, tmp_path) -> dict[str, int]:
         "amendment_id": amendment.pk,
         "result_id": result.pk,
         "overall_result_id": result.pk,
+        "sample_id": sample.pk,
     }
 
 
@@ -275,6 +282,8 @@ def snapshot() -> tuple[Any, ...]:
         sorted(EvidenceFile.objects.values_list("pk", "removed_at")),
         ExportBatch.objects.count(),
         sorted(OutboxMessage.objects.values_list("pk", "state", "attempts")),
+        sorted(IqaSample.objects.values_list("pk", "state", "version")),
+        IqaCriterionReview.objects.count(),
     )
 
 

@@ -23,6 +23,8 @@ EVENT_WORDS: dict[str, str] = {
     Event.COMPLETE.value: "Completed",
     Event.RESTART_EPA.value: "EPA restarted after the resit window closed",
     Event.WITHDRAW.value: "Withdrawn",
+    "iqa_sampled": "Sampled for internal quality assurance",
+    "iqa_signed_off": "Internal quality assurance signed off",
 }
 
 

@@ -1,0 +1,59 @@
+"""Home-page sections of internal quality assurance: the IQA's queue (how many wait, since
+when) and, for the EPAO's admins, the samples not signed off yet and whether each holds a
+result back (the policy's ``release_requires_iqa``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openepa.accounts.models import Role
+from openepa.accounts.roles import roles_of
+from openepa.enrolments.domain_data import policy_of
+from openepa.quality.queries import open_samples_for_admin, queue_for
+
+#: A home page lists the first few; the full queue is one click away.
+ROWS = 10
+
+
+def sections(user: Any) -> list[dict[str, Any]]:
+    """Dashboard sections this context contributes to the user's home page."""
+    roles = roles_of(user)
+    found: list[dict[str, Any]] = []
+    if roles.has(Role.IQA):
+        queue = queue_for(user)
+        rows = list(queue[:ROWS])
+        empty = "No samples are waiting for review."
+        found.append(
+            {
+                "title": "IQA queue",
+                "template": "quality/dashboard_queue.html",
+                "context": {
+                    "rows": rows,
+                    "count": queue.count() if len(rows) == ROWS else len(rows),
+                    "oldest": rows[0] if rows else None,
+                    "empty": empty,
+                },
+                "empty": empty,
+            }
+        )
+    if roles.has(Role.EPAO_ADMIN):
+        samples = list(open_samples_for_admin(user)[: ROWS + 1])
+        empty = "Every sampled decision is signed off."
+        found.append(
+            {
+                "title": "IQA samples awaiting sign-off",
+                "template": "quality/dashboard_admin.html",
+                "context": {
+                    "rows": [_admin_row(s) for s in samples[:ROWS]],
+                    "more": len(samples) > ROWS,
+                    "empty": empty,
+                },
+                "empty": empty,
+            }
+        )
+    return found
+
+
+def _admin_row(sample: Any) -> dict[str, Any]:
+    policy = policy_of(sample.attempt.enrolment)
+    return {"sample": sample, "holds": policy.release_requires_iqa, "policy": policy.name}

@@ -1,0 +1,127 @@
+"""IQA pages: the queue of samples and the review of one sampled marking sheet. Thin:
+access, form, action, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from openepa.accounts.models import Role
+from openepa.accounts.roles import roles_of
+from openepa.assessments.forms import LABELS
+from openepa.assessments.layout import groups
+from openepa.assessments.preview import sheet_preview
+from openepa.assessments.queries import load_sheet
+from openepa.domain.standard import Method
+from openepa.quality import actions, queries
+from openepa.quality.access import access_sample, independence_problem, is_epao_iqa
+from openepa.quality.forms import ReviewForm, review_initial
+from openepa.quality.models import IqaSample
+from openepa.web.actions_ui import post_action
+
+PAGE_SIZE = 25
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The IQA's queue: samples of their EPAOs waiting for review, oldest first."""
+    if not roles_of(request.user).has(Role.IQA):
+        raise Http404("No such page")
+    page = Paginator(queries.queue_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "quality/queue.html", {"page": page})
+
+
+@login_required
+def review(request: HttpRequest, sample_id: int) -> HttpResponse:
+    """The sampled sheet with the IQA's review. The EPAO's admins see it read-only; an IQA
+    who may not review it (seed 003 §9) is told why."""
+    sample = access_sample(request.user, sample_id)
+    loaded = load_sheet(sample.attempt)
+    if request.method != "POST":
+        form = ReviewForm(loaded.lines, initial=review_initial(sample))
+        return _page(request, sample, loaded, form)
+    form = ReviewForm(loaded.lines, data=request.POST)
+    if request.POST.get("intent") == "sign_off":
+        done = post_action(
+            request,
+            form,
+            lambda data: actions.do_sign_off_sample(
+                actor=request.user,
+                sample_id=sample.pk,
+                expected_version=data["version"],
+                sheet_version=data["sheet_version"],
+                reviews=form.reviews(),
+                outcome=data["outcome"],
+                comments=data["comments"],
+                changes=form.changes(),
+            ),
+            lambda signed: f"Sample signed off: {signed.get_outcome_display().lower()}.",
+        )
+    else:
+        done = post_action(
+            request,
+            form,
+            lambda data: actions.do_save_review(
+                actor=request.user,
+                sample_id=sample.pk,
+                expected_version=data["version"],
+                reviews=form.reviews(),
+            ),
+            "Review saved. Sign off when every criterion is reviewed.",
+        )
+    if done is not None:
+        return redirect("quality:review", sample_id=sample.pk)
+    return _page(request, sample, loaded, form)
+
+
+def _page(request: HttpRequest, sample: IqaSample, loaded: Any, form: ReviewForm) -> HttpResponse:
+    attempt = loaded.attempt
+    user = request.user
+    is_iqa = is_epao_iqa(user, attempt.enrolment.epao_id)
+    problem = independence_problem(user, attempt) if is_iqa else None
+    editable = is_iqa and problem is None and sample.state != IqaSample.State.SIGNED_OFF
+    reviews = {r.criterion_code: r for r in sample.reviews.all()}
+    sections = [
+        {
+            "title": group.title,
+            "rows": [
+                {
+                    "line": line,
+                    "crit": line.criterion,
+                    "text": line.criterion.text_for(loaded.modes),
+                    "judgement": loaded.rows[line.criterion.code],
+                    "label": LABELS[loaded.rows[line.criterion.code].outcome],
+                    "review": reviews.get(line.criterion.code),
+                    "fields": form.bound(line) if editable else None,
+                }
+                for line in group.lines
+            ],
+        }
+        for group in groups(loaded.standard, loaded.lines)
+    ]
+    context = {
+        "sample": sample,
+        "attempt": attempt,
+        "booking": attempt.booking,
+        "enrolment": attempt.booking.enrolment,
+        "method_name": loaded.standard.method(Method(attempt.method)).name,
+        "modes": " and ".join(m.value.replace("_", "-") for m in sorted(loaded.modes)),
+        "preview": sheet_preview(
+            loaded.standard,
+            Method(attempt.method),
+            loaded.modes,
+            loaded.lines,
+            loaded.outcomes,
+            source_outcomes=loaded.source_outcomes,
+        ),
+        "sections": sections,
+        "form": form,
+        "editable": editable,
+        "problem": problem,
+        "amendments": attempt.amendments.select_related("amended_by").order_by("amended_at"),
+    }
+    return render(request, "quality/review.html", context)

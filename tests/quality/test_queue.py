@@ -1,0 +1,165 @@
+"""The IQA queue and who may open a sample: the EPAO's IQAs review, its admins follow
+read-only, everyone else gets a 404; an IQA never reviews a decision they assessed or an
+apprentice whose EPA they assessed any part of (seed 003 §9)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from openepa.accounts.models import Role
+from openepa.quality.models import IqaCriterionReview, IqaSample
+from tests.personas import person
+from tests.quality.helpers import (
+    PASS,
+    give_role,
+    review_data,
+    review_url,
+    sampled,
+    submit_showcase,
+    text,
+    with_plan,
+)
+from tests.results.builders import another_enrolment, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, user, url):
+    client.force_login(user)
+    return client.get(url)
+
+
+def test_the_epaos_iqa_sees_the_sample_in_the_queue_and_opens_it(client, world, monkeypatch):
+    sample = sampled(world, monkeypatch, notes={"K2.1": "No aims were stated in the report."})
+    queue = text(get(client, world.iqa, "/iqa/"))
+    assert "1 sample waiting." in queue
+    assert "Ada Lovelace" in queue
+    assert "Every decision of this grade is sampled: every Fail decision is sampled" in queue
+    assert review_url(sample) in queue
+
+    page = text(get(client, world.iqa, review_url(sample)))
+    assert "Apprentice showcase" in page
+    assert "No aims were stated in the report." in page  # the assessor's evidence note
+    assert "Your judgement of K2.1" in page
+    assert "Sign off" in page
+
+
+def test_outsiders_get_a_404(client, world, monkeypatch):
+    sample = sampled(world, monkeypatch)
+    other_iqa = person("ivy@southern.example", "Ivy Other IQA", world.other_epao, Role.IQA)
+    personas = world.personas()
+    for name in (
+        "assessor",
+        "second_assessor",
+        "employer",
+        "provider",
+        "apprentice",
+        "outsider_admin",
+        "outsider_assessor",
+    ):
+        assert get(client, personas[name], review_url(sample)).status_code == 404, name
+        assert get(client, personas[name], "/iqa/").status_code == 404, name
+    assert get(client, other_iqa, review_url(sample)).status_code == 404
+    assert "No samples are waiting for review." in text(get(client, other_iqa, "/iqa/"))
+    client.logout()
+    assert client.get(review_url(sample))["Location"].startswith("/accounts/login/")
+    client.force_login(world.iqa)
+    assert client.get("/iqa/sample/987654321/").status_code == 404
+
+
+def test_the_admin_follows_the_sample_read_only(client, world, monkeypatch):
+    sample = sampled(world, monkeypatch)
+    page = text(get(client, world.admin, review_url(sample)))
+    assert "Waiting for review" in page
+    assert "Sign off" not in page
+    assert "Your judgement of" not in page
+    refused = text(client.post(review_url(sample), review_data(sample)))
+    assert "Only the EPAO's internal quality assurers can review a sample." in refused
+    assert not IqaCriterionReview.objects.exists()
+
+
+def test_an_iqa_who_assessed_the_decision_is_refused_with_the_reason(client, world, monkeypatch):
+    give_role(world.iqa, world.epao, Role.ASSESSOR)
+    sample = sampled(world, monkeypatch, assessor=world.iqa)
+    assert "No samples are waiting for review." in text(get(client, world.iqa, "/iqa/"))
+
+    page = text(get(client, world.iqa, review_url(sample)))
+    message = (
+        "You assessed this decision, so you cannot quality-assure it: internal quality "
+        "assurance is done by someone not involved in assessing what they quality-assure "
+        "(seed 003 §9). Another IQA of the EPAO will review it."
+    )
+    assert message in page
+    assert "Your judgement of" not in page
+    refused = text(client.post(review_url(sample), review_data(sample)))
+    assert message in refused
+    sample.refresh_from_db()
+    assert sample.state == "queued"
+    assert not IqaCriterionReview.objects.exists()
+
+    # Another IQA of the EPAO sees it in the queue.
+    colleague = person("ravi@northern.example", "Ravi IQA", world.epao, Role.IQA)
+    assert review_url(sample) in text(get(client, colleague, "/iqa/"))
+
+
+def test_an_iqa_who_assessed_another_method_of_the_epa_is_refused(client, world, monkeypatch):
+    give_role(world.iqa, world.epao, Role.ASSESSOR)
+    with_plan(monkeypatch, always=("fail",))
+    submit_showcase(world, PASS, assessor=world.iqa)  # not sampled
+    observation = submit(
+        world.enrolment, "observation", on=date(2026, 3, 3), assessor=world.assessor
+    )
+    sample = IqaSample.objects.create(attempt=observation, reason="rate", explanation="x", draw=1)
+    assert "No samples are waiting" in text(get(client, world.iqa, "/iqa/"))
+    refused = text(client.post(review_url(sample), review_data(sample)))
+    assert "You assessed part of this apprentice's EPA, so you cannot quality-assure it" in refused
+
+
+def test_an_iqa_who_works_for_the_training_provider_is_refused(client, world, monkeypatch):
+    give_role(world.iqa, world.provider, Role.PROVIDER)
+    sample = sampled(world, monkeypatch)
+    assert "No samples are waiting" in text(get(client, world.iqa, "/iqa/"))
+    page = text(get(client, world.iqa, review_url(sample)))
+    assert "You work for this apprentice's training provider" in page
+    assert "not involved in delivering what they quality-assure (seed 003 §9)" in page
+
+
+def many_samples(world, n: int) -> None:
+    start = date(2026, 1, 5)
+    for i in range(n):
+        enrolment = another_enrolment(world, i) if i else world.enrolment
+        attempt = submit(
+            enrolment, "showcase", on=start + timedelta(days=i), assessor=world.assessor
+        )
+        IqaSample.objects.create(
+            attempt=attempt, reason="rate", explanation=f"draw {i}", draw=i, grade="pass"
+        )
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_queue_takes_the_same_queries_for_1_and_50_samples(
+    client, world, rows, django_assert_max_num_queries
+):
+    many_samples(world, rows)
+    client.force_login(world.iqa)
+    client.get("/iqa/")  # warm the session and caches
+    with django_assert_max_num_queries(6):
+        response = client.get("/iqa/")
+    assert f"{rows} sample{'s' if rows > 1 else ''} waiting." in text(response)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_home_page_sections_take_the_same_queries_for_1_and_50_samples(
+    client, world, rows, django_assert_max_num_queries
+):
+    many_samples(world, rows)
+    give_role(world.iqa, world.epao, Role.EPAO_ADMIN)  # both sections on one page
+    client.force_login(world.iqa)
+    client.get("/")
+    with django_assert_max_num_queries(14):  # 13, plus the count once the list is cut
+        response = client.get("/")
+    html = text(response)
+    assert "IQA queue" in html
+    assert "IQA samples awaiting sign-off" in html
