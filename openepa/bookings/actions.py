@@ -146,6 +146,7 @@ def _create(
     rules.check_state(enrolment)
     name = _assessor_name(p.assessor_id)
     rules.check_assessor(enrolment, p, name)
+    rules.check_allocation(enrolment, p, name)
     rules.check_duration(policy, p)
     number = replaces.attempt_number if replaces else rules.attempt_number(enrolment, p, policy)
     rules.check_resit_window(enrolment, policy, p)

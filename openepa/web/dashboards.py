@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from openepa.assessments import dashboard as assessments
+from openepa.assessors import dashboard as assessors
 from openepa.bookings import dashboard as bookings
 from openepa.enrolments import dashboard as enrolments
 from openepa.gateway import dashboard as gateway
 from openepa.results import dashboard as results
 
-CONTRIBUTORS = (enrolments, gateway, bookings, assessments, results)
+CONTRIBUTORS = (enrolments, gateway, bookings, assessments, results, assessors)
 
 
 def sections_for(user: Any) -> list[dict[str, Any]]:

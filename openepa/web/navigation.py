@@ -20,6 +20,9 @@ LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
     ("Register an apprentice", "enrolments:register", (Role.PROVIDER, Role.EPAO_ADMIN)),
     ("My bookings", "bookings:mine", (Role.ASSESSOR,)),
     ("Conflicts of interest", "bookings:conflicts", (Role.ASSESSOR,)),
+    ("My profile", "assessors:me", (Role.ASSESSOR,)),
+    ("Assessors", "assessors:list", (Role.EPAO_ADMIN,)),
+    ("Standardisation", "assessors:events", (Role.EPAO_ADMIN, Role.IQA)),
 )
 
 
