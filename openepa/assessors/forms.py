@@ -77,9 +77,14 @@ class ProfileForm(AccessibleForm):
         return {name: getattr(profile, name) for name in fields}
 
 
+class MembershipChoice(forms.ModelChoiceField[Membership]):
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.user} ({obj.user.email}, {obj.organisation})"
+
+
 class NewProfileForm(ProfileForm):
     field_order = ["membership"]
-    membership = forms.ModelChoiceField(
+    membership = MembershipChoice(
         label="Assessor", queryset=Membership.objects.none(), empty_label=None
     )
 
@@ -88,7 +93,6 @@ class NewProfileForm(ProfileForm):
         field = self.fields["membership"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = memberships
-        field.label_from_instance = lambda m: f"{m.user} ({m.user.email}, {m.organisation})"
 
 
 class AvailabilityForm(AccessibleForm):

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openepa.accounts.models import Role
+from openepa.accounts.roles import roles_of
 from openepa.assessors.access import access_availability, access_event, access_profile
 from openepa.assessors.actions import (
     do_add_availability,
@@ -42,8 +44,8 @@ from openepa.assessors.queries import (
     unprofiled_memberships,
 )
 from openepa.assessors.report import consistency_report, report_csv
-from openepa.domain.consistency import OUTLIER_MIN_DECISIONS, OUTLIER_POINTS
 from openepa.domain.allocation import allocation_refusals, last_standardised, standardised_until
+from openepa.domain.consistency import OUTLIER_MIN_DECISIONS, OUTLIER_POINTS
 from openepa.enrolments.journey import ActionRefused
 from openepa.organisations.models import Organisation
 from openepa.web.actions_ui import post_action
@@ -115,7 +117,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     mine = list(own_profiles(request.user))
     if len(mine) == 1:
         return redirect("assessors:profile", profile_id=mine[0].pk)
-    if not mine and not request.user.memberships.filter(role="assessor").exists():
+    if not mine and not roles_of(request.user).has(Role.ASSESSOR):
         raise Http404("Not an assessor")
     return render(request, "assessors/mine.html", {"profiles": mine})
 
@@ -222,7 +224,8 @@ def event(request: HttpRequest, event_id: int) -> HttpResponse:
     )
     profiles = AssessorProfile.objects.filter(epao_id=found.epao_id).select_related("user")
     form = AttendanceForm(
-        request.POST or None,
+        # Ticking nobody posts an empty form, which is still a submission.
+        request.POST if request.method == "POST" else None,
         profiles=profiles,
         initial={"attended": [r.profile_id for r in rows if r.attended]},
     )

@@ -126,7 +126,7 @@ def test_every_reason_is_given_at_once():
 
 
 def test_thresholds_come_from_the_assessment_plan():
-    assert ASSESSMENT_PLAN == Thresholds(competence_years=2, standardisation_months=12)
+    assert Thresholds(competence_years=2, standardisation_months=12) == ASSESSMENT_PLAN
     stricter = Thresholds(competence_years=5, standardisation_months=6)
     assert "fewer than the 5 years" in allocation_refusals(IAN, on=DAY, thresholds=stricter)[0]
 

@@ -23,6 +23,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from openepa.assessments.models import Amendment, Attempt, Judgement
+from openepa.assessors.models import AssessorProfile, Attendance, Availability
 from openepa.bookings.models import Booking, PlanningMeeting
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.gateway.models import GatewaySubmission
@@ -30,7 +31,7 @@ from openepa.results.models import OverallResult
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results")
+NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results", "assessors")
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
 MISSING_ID = 987_654_321
@@ -58,6 +59,11 @@ ALLOWED: dict[str, set[str]] = {
     "bookings:confirm": {"assessor"},  # the allocated assessor confirms no conflict
     "assessments:amend": STAFF,  # only an EPAO admin amends a submitted sheet
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
+    # Assessor profiles: the EPAO's admins and the assessor whose profile it is.
+    "assessors": STAFF | {"assessor"},
+    "assessors:edit": STAFF,  # competence and qualification are the EPAO's to record
+    # Standardisation events: admins, IQAs, and the assessors invited (both world assessors).
+    "assessors:event": STAFF | {"assessor", "second_assessor", "iqa"},
 }
 
 
@@ -156,7 +162,18 @@ def objects(world) -> dict[str, int]:
         released_at=now,
         released_by=world.admin,
     )
+    profile = AssessorProfile.objects.get(user=world.assessor, epao=world.epao)
+    availability = Availability.objects.create(
+        profile=profile,
+        starts_on=date(2026, 12, 24),
+        ends_on=date(2026, 12, 31),
+        created_by=world.assessor,
+    )
+    event = Attendance.objects.filter(profile=profile).select_related("event")[:1].get().event
     return {
+        "profile_id": profile.pk,
+        "availability_id": availability.pk,
+        "event_id": event.pk,
         "enrolment_id": enrolment.pk,
         "submission_id": submission.pk,
         "gateway_submission_id": submission.pk,
@@ -201,6 +218,9 @@ def snapshot() -> tuple[Any, ...]:
         sorted(Judgement.objects.values_list("pk", "outcome")),
         Amendment.objects.count(),
         sorted(OverallResult.objects.values_list("pk", "released_at")),
+        sorted(AssessorProfile.objects.values_list("pk", "version")),
+        sorted(Availability.objects.values_list("pk", "starts_on")),
+        sorted(Attendance.objects.values_list("pk", "attended")),
     )
 
 
