@@ -3,7 +3,7 @@ openepa.domain.allocation."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -77,7 +77,13 @@ class ProfileForm(AccessibleForm):
         return {name: getattr(profile, name) for name in fields}
 
 
-class MembershipChoice(forms.ModelChoiceField[Membership]):
+if TYPE_CHECKING:
+    _MembershipField = forms.ModelChoiceField[Membership]
+else:  # the stubs make the field generic; Django's class is not subscriptable at run time
+    _MembershipField = forms.ModelChoiceField
+
+
+class MembershipChoice(_MembershipField):
     def label_from_instance(self, obj: Membership) -> str:
         return f"{obj.user} ({obj.user.email}, {obj.organisation})"
 
