@@ -10,6 +10,14 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from openepa.accounts.models import Membership, Role, User
+from openepa.assessors.actions import (
+    EventDetails,
+    ProfileDetails,
+    do_create_profile,
+    do_create_standardisation_event,
+    do_record_attendance,
+)
+from openepa.assessors.models import AssessorProfile, StandardisationEvent
 from openepa.domain.uln import make_uln
 from openepa.enrolments.actions import Registration, do_register_enrolment
 from openepa.enrolments.models import Apprentice
@@ -86,6 +94,43 @@ def _uln(rng: random.Random) -> str:
             return uln
 
 
+#: The demo assessors' profiles meet the assessment plan (seed 003 §6), so they can be booked.
+DEMO_PROFILE = ProfileDetails(
+    competence_years=6,
+    qualification="held",
+    qualification_name="Level 3 Certificate in Assessing Vocational Achievement",
+    qualification_achieved_on=date(2019, 9, 1),
+    regions=("north_west", "yorkshire_humber"),
+    remote_capable=True,
+)
+
+
+def _standardise_assessors(epao: Organisation) -> None:
+    """A profile for each demo assessor and a standardisation attended within the last
+    eleven months (seed 003 §9), adding a new event only when the last one is older."""
+    admin = User.objects.get(email=f"admin@{DEMO_DOMAIN}")
+    memberships = Membership.objects.filter(organisation=epao, role=Role.ASSESSOR)
+    for membership in memberships.exclude(user__assessor_profiles__epao=epao):
+        do_create_profile(actor=admin, membership_id=membership.pk, details=DEMO_PROFILE)
+    today = date.today()
+    recent = StandardisationEvent.objects.filter(
+        epao=epao, held_on__gt=today - timedelta(days=330)
+    ).exists()
+    if not recent:
+        ids = tuple(AssessorProfile.objects.filter(epao=epao).values_list("pk", flat=True))
+        event = do_create_standardisation_event(
+            actor=admin,
+            epao_id=epao.pk,
+            details=EventDetails(
+                held_on=today - timedelta(days=30),
+                title="ST0072 standardisation",
+                materials="Marked showcase, observation and discussion samples",
+            ),
+            invited=ids,
+        )
+        do_record_attendance(actor=admin, event_id=event.pk, attended=ids)
+
+
 def do_seed_demo(
     *, apprentices: int = 12, seed: int = 2026, policy_code: str = "highfield"
 ) -> list[DemoLogin]:
@@ -104,6 +149,7 @@ def do_seed_demo(
             user = _user(local, name)
             Membership.objects.get_or_create(user=user, organisation=orgs[org_name], role=role)
             logins.append(DemoLogin(user.email, role.label))
+        _standardise_assessors(epao)
         provider_user = User.objects.get(email=f"provider@{DEMO_DOMAIN}")
         standard = StandardVersion.objects.get(reference="ST0072")
         existing = Apprentice.objects.filter(enrolments__epao=epao).count()

@@ -186,3 +186,9 @@ def attendance_of(profile: AssessorProfile) -> QuerySet[Attendance]:
         .select_related("event")
         .order_by("-event__held_on", "-event_id")
     )
+
+
+def status_labels(epao_id: int, on: date) -> dict[int, str]:
+    """{assessor user id: a few words on whether they can be allocated}, for the booking
+    form's assessor choices."""
+    return {s.membership.user_id: s.summary for s in statuses(frozenset({epao_id}), on)}

@@ -191,3 +191,24 @@ def test_rescheduling_to_an_unavailable_day_is_refused(client, planned, ian):
     assert "Ian Assessor cannot be allocated: marked unavailable on 15 December 2026." in unescape(
         page.content.decode()
     )
+
+
+def test_the_booking_form_shows_each_assessors_status(client, planned, ian):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from openepa.accounts.models import Role
+    from openepa.domain.dates import add_months
+    from tests.personas import person
+
+    person("nia@northern.example", "Nia Newcomer", planned.epao, Role.ASSESSOR)
+    AssessorProfile.objects.filter(user=planned.second_assessor).update(competence_years=0)
+    client.force_login(planned.admin)
+    html = unescape(
+        client.get(f"/bookings/enrolments/{planned.enrolment.pk}/book/").content.decode()
+    )
+    until = add_months(timezone.localdate() - timedelta(days=7), 12)
+    assert f"Ian Assessor — standardised until {until:%-d %b %Y}" in html
+    assert "Sue Assessor — cannot be allocated today" in html
+    assert "Nia Newcomer — no assessor profile" in html
