@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.assessors.models import AssessorProfile, Attendance, Availability
-from openepa.bookings.models import Booking, PlanningMeeting
+from openepa.bookings.models import Booking, ConflictDeclaration, PlanningMeeting
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.gateway.models import GatewaySubmission
 from openepa.results.models import OverallResult
@@ -57,6 +57,7 @@ ALLOWED: dict[str, set[str]] = {
     "bookings:reschedule": STAFF,
     "bookings:cancel": STAFF,
     "bookings:confirm": {"assessor"},  # the allocated assessor confirms no conflict
+    "bookings:withdraw_conflict": {"assessor"},  # the assessor who declared it
     "assessments:amend": STAFF,  # only an EPAO admin amends a submitted sheet
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
     # Assessor profiles: the EPAO's admins and the assessor whose profile it is.
@@ -170,7 +171,11 @@ def objects(world) -> dict[str, int]:
         created_by=world.assessor,
     )
     event = Attendance.objects.filter(profile=profile).select_related("event")[:1].get().event
+    declaration = ConflictDeclaration.objects.create(
+        assessor=world.assessor, organisation=world.other_employer, description="Former employer"
+    )
     return {
+        "declaration_id": declaration.pk,
         "profile_id": profile.pk,
         "availability_id": availability.pk,
         "event_id": event.pk,
@@ -221,6 +226,7 @@ def snapshot() -> tuple[Any, ...]:
         sorted(AssessorProfile.objects.values_list("pk", "version")),
         sorted(Availability.objects.values_list("pk", "starts_on")),
         sorted(Attendance.objects.values_list("pk", "attended")),
+        sorted(ConflictDeclaration.objects.values_list("pk", "withdrawn_at")),
     )
 
 
