@@ -14,6 +14,8 @@ from openepa.accounts.models import Membership, Role, User
 from openepa.accounts.roles import roles_of
 from openepa.assessors.models import AssessorProfile, Attendance, Availability, StandardisationEvent
 from openepa.domain.allocation import (
+    ASSESSMENT_PLAN,
+    QUALIFYING,
     AssessorFacts,
     Qualification,
     Unavailable,
@@ -102,11 +104,12 @@ class Status:
 
     @property
     def competence_ok(self) -> bool:
-        return not any("occupational competence" in r for r in self.refusals)
+        years = self.profile.competence_years if self.profile else 0
+        return years >= ASSESSMENT_PLAN.competence_years
 
     @property
     def qualification_ok(self) -> bool:
-        return not any("assessor qualification" in r for r in self.refusals)
+        return self.profile is not None and self.profile.qualification in QUALIFYING
 
     @property
     def summary(self) -> str:

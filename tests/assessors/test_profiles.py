@@ -203,3 +203,12 @@ def test_navigation_by_role(client, world):
     assert "Assessors" not in labels(world.assessor)
     assert "Standardisation" in labels(world.iqa)
     assert not {"Assessors", "Standardisation", "My profile"} & set(labels(world.employer_user))
+
+
+def test_the_list_flags_what_is_missing(client, world, ian):
+    AssessorProfile.objects.filter(pk=ian.pk).update(competence_years=1, qualification="none")
+    client.force_login(world.admin)
+    html = text(client.get("/assessors/"))
+    assert "Below 2 years" in html
+    assert "Missing" in html
+    assert "Ian Assessor cannot be allocated: 1 year of occupational competence recorded" in html
