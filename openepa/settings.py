@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "openepa.notifications",
     "openepa.documents",
     "openepa.quality",
+    "openepa.assessors",
     "openepa.web",
     "django_tasks_db",
     "axes",

@@ -13,4 +13,5 @@ urlpatterns = [
     path("notifications/", include("openepa.notifications.urls")),
     path("documents/", include("openepa.documents.urls")),
     path("iqa/", include("openepa.quality.urls")),
+    path("assessors/", include("openepa.assessors.urls")),
 ]

@@ -4,11 +4,18 @@ the same actions the app uses. Tests sign in as a persona with `client.force_log
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.management import call_command
 
 from openepa.accounts.models import Membership, Role, User
+from openepa.assessors.actions import (
+    EventDetails,
+    ProfileDetails,
+    do_create_profile,
+    do_create_standardisation_event,
+    do_record_attendance,
+)
 from openepa.domain.uln import make_uln
 from openepa.enrolments.actions import Registration, do_register_enrolment
 from openepa.enrolments.models import Enrolment
@@ -114,6 +121,45 @@ def register(
     )
 
 
+#: A profile that meets seed 003 §6 (2+ years' competence, a qualification held).
+COMPLIANT = ProfileDetails(
+    competence_years=5,
+    qualification="held",
+    qualification_name="Level 3 Certificate in Assessing Vocational Achievement",
+    qualification_achieved_on=date(2020, 3, 1),
+    regions=("north_east",),
+    remote_capable=True,
+)
+#: Standardisation on a fixed date (covering the fixed-date bookings of late 2026 and
+#: early 2027) and a week before today (covering bookings made relative to today): the
+#: allocation rule counts the latest attendance on or before the assessment (seed 003 §9).
+STANDARDISED_ON = date(2026, 6, 1)
+
+
+def make_allocatable(admin: User, epao: Organisation, *assessors: User) -> None:
+    """Give assessors a compliant profile and recent standardisation, so that they can be
+    allocated to bookings (openepa.domain.allocation)."""
+    profiles = [
+        do_create_profile(
+            actor=admin,
+            membership_id=Membership.objects.get(
+                user=user, organisation=epao, role=Role.ASSESSOR
+            ).pk,
+            details=COMPLIANT,
+        )
+        for user in assessors
+    ]
+    ids = tuple(p.pk for p in profiles)
+    for held_on in sorted({STANDARDISED_ON, date.today() - timedelta(days=7)}):
+        event = do_create_standardisation_event(
+            actor=admin,
+            epao_id=epao.pk,
+            details=EventDetails(held_on=held_on, title="ST0072 standardisation"),
+            invited=ids,
+        )
+        do_record_attendance(actor=admin, event_id=event.pk, attended=ids)
+
+
 def build_world(policy: str = "highfield") -> World:
     call_command("load_reference_data", verbosity=0)
     epao = org("Northern EPAO", Organisation.Kind.EPAO, policy)
@@ -128,6 +174,9 @@ def build_world(policy: str = "highfield") -> World:
     apprentice_user = person("ada@example.org", "Ada Lovelace")
     enrolment.apprentice.user = apprentice_user
     enrolment.apprentice.save(update_fields=["user"])
+    assessor = person("ian@northern.example", "Ian Assessor", epao, Role.ASSESSOR)
+    second_assessor = person("sue@northern.example", "Sue Assessor", epao, Role.ASSESSOR)
+    make_allocatable(admin, epao, assessor, second_assessor)
     return World(
         epao=epao,
         other_epao=other_epao,
@@ -136,8 +185,8 @@ def build_world(policy: str = "highfield") -> World:
         provider=provider,
         other_provider=other_provider,
         admin=admin,
-        assessor=person("ian@northern.example", "Ian Assessor", epao, Role.ASSESSOR),
-        second_assessor=person("sue@northern.example", "Sue Assessor", epao, Role.ASSESSOR),
+        assessor=assessor,
+        second_assessor=second_assessor,
         iqa=person("quinn@northern.example", "Quinn IQA", epao, Role.IQA),
         employer_user=person("erin@harbour.example", "Erin Employer", employer, Role.EMPLOYER),
         provider_user=provider_user,

@@ -146,6 +146,7 @@ def _create(
     rules.check_state(enrolment)
     name = _assessor_name(p.assessor_id)
     rules.check_assessor(enrolment, p, name)
+    rules.check_allocation(enrolment, p, name)
     rules.check_duration(policy, p)
     number = replaces.attempt_number if replaces else rules.attempt_number(enrolment, p, policy)
     rules.check_resit_window(enrolment, policy, p)
@@ -366,3 +367,20 @@ def do_declare_conflict(
             organisation=organisation,
             description=description.strip(),
         )
+
+
+def do_withdraw_conflict(*, actor: Any, declaration_id: int) -> ConflictDeclaration:
+    """The assessor withdraws a declaration that no longer holds; it stays in the record
+    with the date it was withdrawn, and allocation no longer refuses on it."""
+    with transaction.atomic():
+        declaration = (
+            ConflictDeclaration.objects.select_for_update()
+            .filter(pk=declaration_id, assessor_id=actor.pk)
+            .first()
+        )
+        if declaration is None:
+            raise ActionRefused("Only the assessor who declared a conflict can withdraw it.")
+        if declaration.withdrawn_at is None:
+            declaration.withdrawn_at = timezone.now()
+            declaration.save(update_fields=["withdrawn_at"])
+    return declaration

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from openepa.accounts.models import User
+from openepa.assessors.queries import status_labels
 from openepa.bookings.actions import REMOTE_CHECKS, PlanningDetails
 from openepa.bookings.models import KIND_CHOICES, METHOD_CHOICES, OBSERVATION_SETTINGS
 from openepa.bookings.queries import assessors_of
@@ -74,6 +76,23 @@ class PlanningForm(AccessibleForm):
         )
 
 
+if TYPE_CHECKING:
+    _UserField = forms.ModelChoiceField[User]
+else:  # the stubs make the field generic; Django's class is not subscriptable at run time
+    _UserField = forms.ModelChoiceField
+
+
+class AssessorChoice(_UserField):
+    """Each assessor with their allocation status today (openepa.assessors), so the admin
+    sees who cannot be booked before choosing."""
+
+    labels: dict[int, str] = {}
+
+    def label_from_instance(self, obj: User) -> str:
+        status = self.labels.get(obj.pk)
+        return f"{obj} — {status}" if status else str(obj)
+
+
 class _WhenWhereWho(AccessibleForm):
     starts_at = forms.DateTimeField(
         label="Start date and time",
@@ -83,13 +102,14 @@ class _WhenWhereWho(AccessibleForm):
     duration_minutes = forms.IntegerField(label="Duration in minutes", min_value=1)
     remote = forms.BooleanField(label="Held remotely by video call", required=False)
     venue = forms.CharField(label="Venue", required=False, max_length=200)
-    assessor: forms.ModelChoiceField[User] = forms.ModelChoiceField(label="Assessor", queryset=None)
+    assessor = AssessorChoice(label="Assessor", queryset=None)
 
     def __init__(self, *args: Any, epao_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["assessor"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, AssessorChoice)
         field.queryset = assessors_of(epao_id)
+        field.labels = status_labels(epao_id, timezone.localdate())
 
 
 class BookingForm(_WhenWhereWho):

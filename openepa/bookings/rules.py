@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Membership, Role
 from openepa.assessments.queries import open_carry_over
+from openepa.assessors.queries import allocation_problems
 from openepa.bookings.models import SLOT_MINUTES, AssessorSlot, Booking
 from openepa.bookings.queries import (
     active_conflicts,
@@ -140,6 +141,22 @@ def check_assessor(enrolment: Enrolment, p: Proposal, assessor_name: str) -> Non
             "another assessor.",
             field="assessor",
         )
+
+
+def check_allocation(enrolment: Enrolment, p: Proposal, assessor_name: str) -> None:
+    """The assessor meets the assessment plan's requirements on the assessment day: 2+
+    years' occupational competence, an assessor qualification held or in progress, and
+    standardisation within 12 months (seed 003 §6, §9); available that day and able to
+    assess remotely when it is remote (openepa.domain.allocation)."""
+    problems = allocation_problems(
+        assessor_id=p.assessor_id,
+        epao_id=enrolment.epao_id,
+        on=p.day,
+        remote=p.remote,
+        name=assessor_name,
+    )
+    if problems:
+        raise ActionRefused(" ".join(problems), field="assessor")
 
 
 def check_follow_up_duration(policy: Policy, p: Proposal) -> None:

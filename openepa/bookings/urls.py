@@ -6,6 +6,11 @@ app_name = "bookings"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("conflicts/", views.conflicts, name="conflicts"),
+    path(
+        "conflicts/<int:declaration_id>/withdraw/",
+        views.withdraw_conflict,
+        name="withdraw_conflict",
+    ),
     path("enrolments/<int:enrolment_id>/", views.enrolment_bookings, name="enrolment"),
     path("enrolments/<int:enrolment_id>/planning/", views.planning, name="planning"),
     path("enrolments/<int:enrolment_id>/book/", views.book, name="book"),

@@ -20,6 +20,7 @@ from openepa.bookings.actions import (
     do_declare_conflict,
     do_record_planning_meeting,
     do_reschedule_booking,
+    do_withdraw_conflict,
 )
 from openepa.bookings.forms import (
     BookingForm,
@@ -216,3 +217,15 @@ def conflicts(request: HttpRequest) -> HttpResponse:
         "bookings/conflicts.html",
         {"form": form, "declarations": conflicts_of(request.user)},
     )
+
+
+@login_required
+@require_POST
+def withdraw_conflict(request: HttpRequest, declaration_id: int) -> HttpResponse:
+    """Only the assessor's own declarations are found; anyone else's id is a 404."""
+    declaration = conflicts_of(request.user).filter(pk=declaration_id).first()
+    if declaration is None or not roles_of(request.user).has(Role.ASSESSOR):
+        raise Http404("No such declaration")
+    do_withdraw_conflict(actor=request.user, declaration_id=declaration.pk)
+    messages.success(request, "Declaration withdrawn.")
+    return redirect("bookings:conflicts")

@@ -19,6 +19,7 @@ from openepa.demo.people import (
     DemoLogin,
     cast,
     demo_user,
+    standardise_assessors,
 )
 from openepa.demo.replay import Diary, Player
 from openepa.demo.stories import choose_scenario, plan_story
@@ -66,6 +67,7 @@ def do_seed_demo(
     rng = random.Random(seed)
     with transaction.atomic():
         people = cast(Policy.objects.get(code=policy_code))
+        standardise_assessors(people, today)
     standard = StandardVersion.objects.get(reference="ST0072")
     existing = Apprentice.objects.filter(enrolments__epao=people.epao).count()
     used: set[str] = set()

@@ -4,8 +4,17 @@ and printed by `make run`), a few employers and providers, several assessors."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from openepa.accounts.models import Membership, Role, User
+from openepa.assessors.actions import (
+    EventDetails,
+    ProfileDetails,
+    do_create_profile,
+    do_create_standardisation_event,
+    do_record_attendance,
+)
+from openepa.assessors.models import AssessorProfile, StandardisationEvent
 from openepa.organisations.models import Organisation
 from openepa.reference.models import Policy
 
@@ -93,3 +102,41 @@ def cast(policy: Policy) -> Cast:
         logins.append(DemoLogin(user.email, role.label))
     logins.append(DemoLogin(demo_email(APPRENTICE_LOCAL), "Apprentice"))
     return Cast(epao, employers, providers, users, logins)
+
+
+#: The demo assessors' profiles meet the assessment plan (seed 003 §6), so they can be booked.
+DEMO_PROFILE = ProfileDetails(
+    competence_years=6,
+    qualification="held",
+    qualification_name="Level 3 Certificate in Assessing Vocational Achievement",
+    qualification_achieved_on=date(2019, 9, 1),
+    regions=("north_west", "yorkshire_humber"),
+    remote_capable=True,
+)
+#: The demo's standardisation is this many days before the demo is generated: before the
+#: earliest assessment the stories play (about 190 days back) and within 12 months of the
+#: latest (about a month ahead), as seed 003 §9 requires for every one of them.
+STANDARDISED_DAYS_AGO = 300
+
+
+def standardise_assessors(people: Cast, today: date) -> None:
+    """A profile for each demo assessor and one standardisation event they all attended,
+    created once however often the demo is seeded."""
+    epao = people.epao
+    memberships = Membership.objects.filter(organisation=epao, role=Role.ASSESSOR)
+    for membership in memberships.exclude(user__assessor_profiles__epao=epao):
+        do_create_profile(actor=people.admin, membership_id=membership.pk, details=DEMO_PROFILE)
+    if StandardisationEvent.objects.filter(epao=epao).exists():
+        return
+    ids = tuple(AssessorProfile.objects.filter(epao=epao).values_list("pk", flat=True))
+    event = do_create_standardisation_event(
+        actor=people.admin,
+        epao_id=epao.pk,
+        details=EventDetails(
+            held_on=today - timedelta(days=STANDARDISED_DAYS_AGO),
+            title="ST0072 standardisation",
+            materials="Marked showcase, observation and discussion samples",
+        ),
+        invited=ids,
+    )
+    do_record_attendance(actor=people.admin, event_id=event.pk, attended=ids)

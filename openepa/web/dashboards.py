@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from openepa.assessments import dashboard as assessments
+from openepa.assessors import dashboard as assessors
 from openepa.bookings import dashboard as bookings
 from openepa.certificates import dashboard as certificates
 from openepa.enrolments import dashboard as enrolments
@@ -24,6 +25,7 @@ CONTRIBUTORS = (
     certificates,
     notifications,
     quality,
+    assessors,
 )
 
 

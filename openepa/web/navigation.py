@@ -23,6 +23,9 @@ LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
     ("My bookings", "bookings:mine", (Role.ASSESSOR,)),
     ("Conflicts of interest", "bookings:conflicts", (Role.ASSESSOR,)),
     ("IQA queue", "quality:queue", (Role.IQA,)),
+    ("My profile", "assessors:me", (Role.ASSESSOR,)),
+    ("Assessors", "assessors:list", (Role.EPAO_ADMIN,)),
+    ("Standardisation", "assessors:events", (Role.EPAO_ADMIN, Role.IQA)),
 )
 
 

@@ -24,7 +24,8 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from openepa.assessments.models import Amendment, Attempt, Judgement
-from openepa.bookings.models import Booking, PlanningMeeting
+from openepa.assessors.models import AssessorProfile, Attendance, Availability
+from openepa.bookings.models import Booking, ConflictDeclaration, PlanningMeeting
 from openepa.certificates.models import ExportBatch
 from openepa.enrolments.models import BulkUpload, Enrolment, JourneyEvent
 from openepa.evidence.models import EvidenceFile
@@ -47,6 +48,7 @@ NAMESPACES = (
     "notifications",
     "documents",
     "quality",
+    "assessors",
 )
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
@@ -78,6 +80,7 @@ ALLOWED: dict[str, set[str]] = {
     "bookings:reschedule": STAFF,
     "bookings:cancel": STAFF,
     "bookings:confirm": {"assessor"},  # the allocated assessor confirms no conflict
+    "bookings:withdraw_conflict": {"assessor"},  # the assessor who declared it
     "assessments:amend": STAFF,  # only an EPAO admin amends a submitted sheet
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
     "evidence:remove": PARTIES,  # the apprentice's side and the EPAO's admins
@@ -87,6 +90,11 @@ ALLOWED: dict[str, set[str]] = {
     # A CSV upload's report is its uploader's only (the provider below).
     "enrolments:bulk_report": {"provider"},
     "enrolments:bulk_errors": {"provider"},
+    # Assessor profiles: the EPAO's admins and the assessor whose profile it is.
+    "assessors": STAFF | {"assessor"},
+    "assessors:edit": STAFF,  # competence and qualification are the EPAO's to record
+    # Standardisation events: admins, IQAs, and the assessors invited (both world assessors).
+    "assessors:event": STAFF | {"assessor", "second_assessor", "iqa"},
 }
 
 
@@ -229,10 +237,25 @@ def objects(world, settings, tmp_path) -> dict[str, int]:
     sample = IqaSample.objects.create(
         attempt=attempt, reason="new_assessor", explanation="decision 1 of 5", draw=0
     )
+    profile = AssessorProfile.objects.get(user=world.assessor, epao=world.epao)
+    availability = Availability.objects.create(
+        profile=profile,
+        starts_on=date(2026, 12, 24),
+        ends_on=date(2026, 12, 31),
+        created_by=world.assessor,
+    )
+    event = Attendance.objects.filter(profile=profile).select_related("event")[:1].get().event
+    declaration = ConflictDeclaration.objects.create(
+        assessor=world.assessor, organisation=world.other_employer, description="Former employer"
+    )
     return {
         "evidence_id": evidence.pk,
         "batch_id": batch.pk,
         "message_id": message.pk,
+        "declaration_id": declaration.pk,
+        "profile_id": profile.pk,
+        "availability_id": availability.pk,
+        "event_id": event.pk,
         "enrolment_id": enrolment.pk,
         "upload_id": bulk_upload.pk,
         "submission_id": submission.pk,
@@ -284,6 +307,10 @@ def snapshot() -> tuple[Any, ...]:
         sorted(OutboxMessage.objects.values_list("pk", "state", "attempts")),
         sorted(IqaSample.objects.values_list("pk", "state", "version")),
         IqaCriterionReview.objects.count(),
+        sorted(AssessorProfile.objects.values_list("pk", "version")),
+        sorted(Availability.objects.values_list("pk", "starts_on")),
+        sorted(Attendance.objects.values_list("pk", "attended")),
+        sorted(ConflictDeclaration.objects.values_list("pk", "withdrawn_at")),
     )
 
 

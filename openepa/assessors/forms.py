@@ -1,0 +1,168 @@
+"""Assessor and standardisation forms: input shape only; rules live in the actions and
+openepa.domain.allocation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+
+from openepa.accounts.models import Membership
+from openepa.assessors.actions import EventDetails, ProfileDetails
+from openepa.assessors.models import QUALIFICATION_CHOICES, REGION_CHOICES, AssessorProfile
+from openepa.web.forms import AccessibleForm, DateInput, VersionField
+
+
+class ProfileForm(AccessibleForm):
+    version = VersionField(required=False)
+    competence_years = forms.IntegerField(
+        label="Years of occupational competence in customer service",
+        min_value=0,
+        help_text="The assessment plan asks for 2 years or more (seed 003 §6).",
+    )
+    competence_notes = forms.CharField(
+        label="Evidence of occupational competence", widget=forms.Textarea, required=False
+    )
+    qualification = forms.ChoiceField(
+        label="Assessor qualification",
+        choices=QUALIFICATION_CHOICES,
+        widget=forms.RadioSelect,
+        help_text="Held or working towards (PGCE, Cert Ed or an assessor/verifier "
+        "qualification), or significant expertise in consistent judgements (seed 003 §6).",
+    )
+    qualification_name = forms.CharField(label="Qualification", required=False, max_length=200)
+    qualification_achieved_on = forms.DateField(
+        label="Date achieved (when held)", widget=DateInput, required=False
+    )
+    qualification_expected_on = forms.DateField(
+        label="Date expected (when working towards)", widget=DateInput, required=False
+    )
+    regions = forms.MultipleChoiceField(
+        label="Regions they assess in",
+        choices=REGION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    remote_capable = forms.BooleanField(label="Can assess remotely by video call", required=False)
+    notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
+
+    def details(self) -> ProfileDetails:
+        d = self.cleaned_data
+        return ProfileDetails(
+            competence_years=d["competence_years"],
+            competence_notes=d["competence_notes"],
+            qualification=d["qualification"],
+            qualification_name=d["qualification_name"],
+            qualification_achieved_on=d["qualification_achieved_on"],
+            qualification_expected_on=d["qualification_expected_on"],
+            regions=tuple(d["regions"]),
+            remote_capable=d["remote_capable"],
+            notes=d["notes"],
+        )
+
+    @staticmethod
+    def initial_from(profile: AssessorProfile) -> dict[str, Any]:
+        fields = [
+            "competence_years",
+            "competence_notes",
+            "qualification",
+            "qualification_name",
+            "qualification_achieved_on",
+            "qualification_expected_on",
+            "regions",
+            "remote_capable",
+            "notes",
+            "version",
+        ]
+        return {name: getattr(profile, name) for name in fields}
+
+
+if TYPE_CHECKING:
+    _MembershipField = forms.ModelChoiceField[Membership]
+else:  # the stubs make the field generic; Django's class is not subscriptable at run time
+    _MembershipField = forms.ModelChoiceField
+
+
+class MembershipChoice(_MembershipField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.user} ({obj.user.email}, {obj.organisation})"
+
+
+class NewProfileForm(ProfileForm):
+    field_order = ["membership"]
+    membership = MembershipChoice(
+        label="Assessor", queryset=Membership.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, memberships: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["membership"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = memberships
+
+
+class AvailabilityForm(AccessibleForm):
+    starts_on = forms.DateField(label="First day", widget=DateInput)
+    ends_on = forms.DateField(
+        label="Last day", widget=DateInput, required=False, help_text="Empty for a single day."
+    )
+    available = forms.TypedChoiceField(
+        label="Availability",
+        choices=[("false", "Unavailable"), ("true", "Available")],
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+        initial="false",
+    )
+    note = forms.CharField(label="Note", required=False, max_length=200)
+
+
+class EventForm(AccessibleForm):
+    held_on = forms.DateField(label="Date of the event", widget=DateInput)
+    title = forms.CharField(label="Title", max_length=200, required=False)
+    materials = forms.CharField(
+        label="Materials and what was covered", widget=forms.Textarea, required=False
+    )
+    materials_link = forms.URLField(label="Link to the materials", required=False)
+    invited = forms.ModelMultipleChoiceField(
+        label="Assessors invited",
+        queryset=AssessorProfile.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    epao = forms.TypedChoiceField(label="EPAO", coerce=int)
+
+    def __init__(self, *args: Any, profiles: Any, epaos: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        invited = self.fields["invited"]
+        assert isinstance(invited, forms.ModelMultipleChoiceField)
+        invited.queryset = profiles
+        epao = self.fields["epao"]
+        assert isinstance(epao, forms.TypedChoiceField)
+        epao.choices = epaos
+        if len(epaos) == 1:
+            epao.widget = forms.HiddenInput()
+            epao.initial = epaos[0][0]
+
+    def details(self) -> EventDetails:
+        d = self.cleaned_data
+        return EventDetails(
+            held_on=d["held_on"],
+            title=d["title"],
+            materials=d["materials"],
+            materials_link=d["materials_link"],
+        )
+
+
+class AttendanceForm(AccessibleForm):
+    attended = forms.ModelMultipleChoiceField(
+        label="Attended",
+        queryset=AssessorProfile.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, profiles: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["attended"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = profiles

@@ -1,0 +1,197 @@
+"""Pre-scoped reads for assessor profiles and standardisation, and the facts the
+allocation rule (openepa.domain.allocation) reads for an assessor."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from openepa.accounts.models import Membership, Role, User
+from openepa.accounts.roles import roles_of
+from openepa.assessors.models import AssessorProfile, Attendance, Availability, StandardisationEvent
+from openepa.domain.allocation import (
+    ASSESSMENT_PLAN,
+    QUALIFYING,
+    AssessorFacts,
+    Qualification,
+    Unavailable,
+    allocation_refusals,
+    last_standardised,
+    standardised_until,
+)
+
+
+def admin_epaos(user: Any) -> frozenset[int]:
+    return roles_of(user).orgs(Role.EPAO_ADMIN)
+
+
+def quality_epaos(user: Any) -> frozenset[int]:
+    """EPAOs whose standardisation and consistency the user oversees: admins and IQAs."""
+    roles = roles_of(user)
+    return roles.orgs(Role.EPAO_ADMIN) | roles.orgs(Role.IQA)
+
+
+def attended_dates(profile_ids: list[int]) -> dict[int, tuple[date, ...]]:
+    """{profile id: dates of the standardisation events attended} in one query."""
+    out: dict[int, list[date]] = defaultdict(list)
+    rows = Attendance.objects.filter(profile_id__in=profile_ids, attended=True).values_list(
+        "profile_id", "event__held_on"
+    )
+    for profile_id, held_on in rows:
+        out[profile_id].append(held_on)
+    return {pid: tuple(sorted(days)) for pid, days in out.items()}
+
+
+def facts_of(profile: AssessorProfile, attended: tuple[date, ...]) -> AssessorFacts:
+    """The profile as the allocation rule reads it; `availability` should be prefetched."""
+    return AssessorFacts(
+        name=str(profile.user),
+        competence_years=profile.competence_years,
+        qualification=Qualification(profile.qualification),
+        standardised_on=attended,
+        unavailable=tuple(
+            Unavailable(a.starts_on, a.ends_on, a.note)
+            for a in profile.availability.all()
+            if not a.available
+        ),
+        remote_capable=profile.remote_capable,
+    )
+
+
+def profiles_with_availability() -> QuerySet[AssessorProfile]:
+    return AssessorProfile.objects.select_related("user", "epao").prefetch_related(
+        Prefetch("availability", queryset=Availability.objects.order_by("starts_on", "id"))
+    )
+
+
+def allocation_problems(
+    *, assessor_id: int, epao_id: int, on: date, remote: bool, name: str
+) -> list[str]:
+    """Why the assessor cannot be allocated to an assessment of this EPAO on `on` (seed 003
+    §6, §9), or an empty list. Used by the booking rules."""
+    profile = profiles_with_availability().filter(user_id=assessor_id, epao_id=epao_id).first()
+    if profile is None:
+        return [
+            f"{name} cannot be allocated: has no assessor profile. An EPAO admin records their "
+            "occupational competence, assessor qualification and standardisation first (seed "
+            "003 §6, §9)."
+        ]
+    attended = attended_dates([profile.pk]).get(profile.pk, ())
+    return allocation_refusals(facts_of(profile, attended), on=on, remote=remote)
+
+
+@dataclass(frozen=True)
+class Status:
+    """An assessor's compliance on a given day, for lists and the booking form."""
+
+    membership: Membership
+    profile: AssessorProfile | None
+    last_standardised: date | None
+    standardised_until: date | None
+    refusals: tuple[str, ...]
+
+    @property
+    def user(self) -> User:
+        return self.membership.user
+
+    @property
+    def allocatable(self) -> bool:
+        return self.profile is not None and not self.refusals
+
+    @property
+    def competence_ok(self) -> bool:
+        years = self.profile.competence_years if self.profile else 0
+        return years >= ASSESSMENT_PLAN.competence_years
+
+    @property
+    def qualification_ok(self) -> bool:
+        return self.profile is not None and self.profile.qualification in QUALIFYING
+
+    @property
+    def summary(self) -> str:
+        if self.profile is None:
+            return "no assessor profile"
+        if not self.refusals:
+            return f"standardised until {self.standardised_until:%-d %b %Y}"
+        return "cannot be allocated today"
+
+
+def statuses(epao_ids: frozenset[int], on: date) -> list[Status]:
+    """Every assessor of these EPAOs with their profile (if any) and compliance on `on`.
+    Three queries whatever the number of assessors."""
+    memberships = list(
+        Membership.objects.filter(organisation_id__in=epao_ids, role=Role.ASSESSOR)
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "user__email", "organisation__name")
+    )
+    profiles = {
+        (p.user_id, p.epao_id): p for p in profiles_with_availability().filter(epao_id__in=epao_ids)
+    }
+    attended = attended_dates([p.pk for p in profiles.values()])
+    out = []
+    for m in memberships:
+        profile = profiles.get((m.user_id, m.organisation_id))
+        if profile is None:
+            out.append(Status(m, None, None, None, ()))
+            continue
+        facts = facts_of(profile, attended.get(profile.pk, ()))
+        last = last_standardised(facts, on)
+        out.append(
+            Status(
+                m,
+                profile,
+                last,
+                standardised_until(last),
+                tuple(allocation_refusals(facts, on=on)),
+            )
+        )
+    return out
+
+
+def own_profiles(user: Any) -> QuerySet[AssessorProfile]:
+    """The assessor's own profiles in the EPAOs they assess for."""
+    return profiles_with_availability().filter(
+        user_id=user.pk, epao_id__in=roles_of(user).orgs(Role.ASSESSOR)
+    )
+
+
+def unprofiled_memberships(user: Any) -> QuerySet[Membership]:
+    """Assessors of the admin's EPAOs who have no profile there yet."""
+    profile = AssessorProfile.objects.filter(
+        user_id=OuterRef("user_id"), epao_id=OuterRef("organisation_id")
+    )
+    return (
+        Membership.objects.filter(organisation_id__in=admin_epaos(user), role=Role.ASSESSOR)
+        .exclude(Exists(profile))
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def events_for(user: Any) -> QuerySet[StandardisationEvent]:
+    """Standardisation events of the EPAOs the user oversees (admins and IQAs)."""
+    return (
+        StandardisationEvent.objects.filter(epao_id__in=quality_epaos(user))
+        .select_related("epao")
+        .prefetch_related(
+            Prefetch("attendance", queryset=Attendance.objects.select_related("profile__user"))
+        )
+    )
+
+
+def attendance_of(profile: AssessorProfile) -> QuerySet[Attendance]:
+    return (
+        Attendance.objects.filter(profile=profile)
+        .select_related("event")
+        .order_by("-event__held_on", "-event_id")
+    )
+
+
+def status_labels(epao_id: int, on: date) -> dict[int, str]:
+    """{assessor user id: a few words on whether they can be allocated}, for the booking
+    form's assessor choices."""
+    return {s.membership.user_id: s.summary for s in statuses(frozenset({epao_id}), on)}
