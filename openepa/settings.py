@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "openepa.bookings",
     "openepa.assessments",
     "openepa.results",
+    "openepa.cases",
     "openepa.web",
     "axes",
     "django_otp",

@@ -8,4 +8,5 @@ urlpatterns = [
     path("bookings/", include("openepa.bookings.urls")),
     path("marking/", include("openepa.assessments.urls")),
     path("results/", include("openepa.results.urls")),
+    path("cases/", include("openepa.cases.urls")),
 ]

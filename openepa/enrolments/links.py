@@ -61,6 +61,12 @@ LINKS: tuple[ActionLink, ...] = (
         frozenset({State.PLANNING, State.IN_ASSESSMENT, State.RESIT_DUE}),
     ),
     ActionLink("Bookings", ("bookings:enrolment",), _ADMIN),
+    # Issue 5: reasonable adjustments, special considerations, enquiries and appeals.
+    ActionLink(
+        "Adjustments, special considerations, enquiries and appeals",
+        ("cases:enrolment",),
+        _ADMIN | _PARTNERS | {APPRENTICE},
+    ),
 )
 
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from openepa.assessments import dashboard as assessments
 from openepa.bookings import dashboard as bookings
+from openepa.cases import dashboard as cases
 from openepa.enrolments import dashboard as enrolments
 from openepa.gateway import dashboard as gateway
 from openepa.results import dashboard as results
 
-CONTRIBUTORS = (enrolments, gateway, bookings, assessments, results)
+CONTRIBUTORS = (enrolments, gateway, bookings, assessments, results, cases)
 
 
 def sections_for(user: Any) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from openepa.accounts.roles import roles_of
 LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
     ("Pipeline", "enrolments:pipeline", (Role.EPAO_ADMIN,)),
     ("Results", "results:list", (Role.EPAO_ADMIN,)),
+    ("Adjustments and appeals", "cases:queue", (Role.EPAO_ADMIN,)),
     ("Apprentices", "enrolments:list", (Role.EMPLOYER, Role.PROVIDER, "apprentice")),
     ("Register an apprentice", "enrolments:register", (Role.PROVIDER, Role.EPAO_ADMIN)),
     ("My bookings", "bookings:mine", (Role.ASSESSOR,)),

@@ -23,6 +23,17 @@ EVENT_WORDS: dict[str, str] = {
     Event.COMPLETE.value: "Completed",
     Event.RESTART_EPA.value: "EPA restarted after the resit window closed",
     Event.WITHDRAW.value: "Withdrawn",
+    Event.REISSUE_RESULTS.value: "Results re-issued after an upheld enquiry or appeal",
+    # Reasonable adjustments, special considerations, enquiries and appeals (issue 5).
+    "adjustment_requested": "Reasonable adjustment requested",
+    "adjustment_decided": "Reasonable adjustment decided",
+    "special_consideration_requested": "Special consideration requested",
+    "special_consideration_decided": "Special consideration decided",
+    "case_raised": "Enquiry or appeal raised",
+    "case_review_started": "Enquiry or appeal under review",
+    "case_decided": "Enquiry or appeal decided",
+    "case_amendment": "Marking sheet amended through an upheld enquiry or appeal",
+    "case_closed": "Enquiry or appeal closed",
 }
 
 
