@@ -393,7 +393,7 @@ def do_raise_case(
                 f"{period.months} months" if period.months else f"{period.working_days} working days"
             )
             raise ActionRefused(
-                f"The time to raise an {_kind_words(case_kind)} about this closed on "
+                f"The time to raise an {_kind_words(case_kind)} closed on "
                 f"{long_date(deadline)}: {policy.name}'s policy allows {length} from "
                 f"{period.anchor.words} ({long_date(issued_on)}).",
                 field="subject",

@@ -24,13 +24,14 @@ from django.utils import timezone
 
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.bookings.models import Booking, PlanningMeeting
+from openepa.cases.models import Case, ReasonableAdjustment, SpecialConsideration
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.gateway.models import GatewaySubmission
 from openepa.results.models import OverallResult
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results")
+NAMESPACES = ("enrolments", "gateway", "bookings", "assessments", "results", "cases")
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
 MISSING_ID = 987_654_321
@@ -58,6 +59,19 @@ ALLOWED: dict[str, set[str]] = {
     "bookings:confirm": {"assessor"},  # the allocated assessor confirms no conflict
     "assessments:amend": STAFF,  # only an EPAO admin amends a submitted sheet
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
+    # Reasonable adjustments, special considerations, enquiries and appeals (issue 5): the
+    # parties ask and follow, the EPAO's admins decide. Assessors see only the approved
+    # arrangement, on their booking and marking pages.
+    "cases": PARTIES,
+    "cases:request_adjustment": PARTIES - STAFF,
+    "cases:request_consideration": PARTIES - STAFF,
+    "cases:raise": PARTIES - STAFF,
+    "cases:decide_adjustment": STAFF,
+    "cases:decide_consideration": STAFF,
+    "cases:review": STAFF,
+    "cases:decide": STAFF,
+    "cases:close": STAFF,
+    "cases:amend": STAFF,
 }
 
 
@@ -156,7 +170,35 @@ def objects(world) -> dict[str, int]:
         released_at=now,
         released_by=world.admin,
     )
+    adjustment = ReasonableAdjustment.objects.create(
+        enrolment=enrolment,
+        requested_by=world.provider_user,
+        requester_organisation=world.provider,
+        requested_on=timezone.localdate(),
+        needs="Needs",
+        arrangement="Extra time",
+    )
+    consideration = SpecialConsideration.objects.create(
+        enrolment=enrolment,
+        booking=booking,
+        requested_by=world.provider_user,
+        requester_organisation=world.provider,
+        requested_on=timezone.localdate(),
+        rescheduling_tried=True,
+        circumstances="Circumstances",
+    )
+    case = Case.objects.create(
+        enrolment=enrolment,
+        kind="enquiry",
+        result=result,
+        raised_by=world.apprentice_user,
+        raised_on=timezone.localdate(),
+        grounds="Grounds",
+    )
     return {
+        "adjustment_id": adjustment.pk,
+        "consideration_id": consideration.pk,
+        "case_id": case.pk,
         "enrolment_id": enrolment.pk,
         "submission_id": submission.pk,
         "gateway_submission_id": submission.pk,
@@ -201,6 +243,9 @@ def snapshot() -> tuple[Any, ...]:
         sorted(Judgement.objects.values_list("pk", "outcome")),
         Amendment.objects.count(),
         sorted(OverallResult.objects.values_list("pk", "released_at")),
+        sorted(ReasonableAdjustment.objects.values_list("pk", "state", "version")),
+        sorted(SpecialConsideration.objects.values_list("pk", "state", "version")),
+        sorted(Case.objects.values_list("pk", "state", "version")),
     )
 
 
