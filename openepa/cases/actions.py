@@ -69,7 +69,9 @@ ACTIONS = (
     CASE_CLOSED,
 )
 
-PARTIES_ONLY = "Only the apprentice, their employer or their training provider can {what} (seed 000 §3, §5)."
+PARTIES_ONLY = (
+    "Only the apprentice, their employer or their training provider can {what} (seed 000 §3, §5)."
+)
 
 
 def today() -> date:
@@ -177,7 +179,9 @@ def do_decide_adjustment(
 ) -> ReasonableAdjustment:
     """An EPAO admin approves (with the arrangement the assessor will provide) or rejects a
     reasonable adjustment, always with reasons."""
-    reason = _required(reason, "Give the reasons for the decision; the requester sees them.", "reason")
+    reason = _required(
+        reason, "Give the reasons for the decision; the requester sees them.", "reason"
+    )
     with transaction.atomic():
         enrolment_id = ReasonableAdjustment.objects.values_list("enrolment_id", flat=True).get(
             pk=adjustment_id
@@ -258,7 +262,9 @@ def do_request_special_consideration(
         requested_on = today()
         assessment_day = timezone.localdate(booking.starts_at)
         window = special_consideration_timing(assessment_day, requested_on, policy_of(enrolment))
-        _check_in_time(window.timing, window.last_before, window.last_after, assessment_day, enrolment)
+        _check_in_time(
+            window.timing, window.last_before, window.last_after, assessment_day, enrolment
+        )
         consideration = SpecialConsideration.objects.create(
             enrolment=enrolment,
             booking=booking,
@@ -328,7 +334,9 @@ def do_decide_special_consideration(
 ) -> SpecialConsideration:
     """An EPAO admin approves or rejects a special consideration with reasons; an approval
     records its outcome against the booking's attempt (the marking sheet), when one exists."""
-    reason = _required(reason, "Give the reasons for the decision; the requester sees them.", "reason")
+    reason = _required(
+        reason, "Give the reasons for the decision; the requester sees them.", "reason"
+    )
     outcome = outcome.strip()
     if approve and not outcome:
         raise ActionRefused(
@@ -390,7 +398,9 @@ def do_raise_case(
             period = case_window(case_kind, policy)
             assert period is not None
             length = (
-                f"{period.months} months" if period.months else f"{period.working_days} working days"
+                f"{period.months} months"
+                if period.months
+                else f"{period.working_days} working days"
             )
             raise ActionRefused(
                 f"The time to raise an {_kind_words(case_kind)} closed on "
@@ -450,15 +460,14 @@ def _subject(enrolment: Enrolment, kind: CaseKind, subject: Subject) -> tuple[di
             "an adjustment or a special consideration, raise an appeal (seed 000 §3).",
             field="kind",
         )
-    model = {"adjustment": ReasonableAdjustment, "consideration": SpecialConsideration}.get(what)
-    if model is None:
+    decision: ReasonableAdjustment | SpecialConsideration | None
+    if what == "adjustment":
+        decision = enrolment.adjustments.filter(pk=pk).first()
+    elif what == "consideration":
+        decision = enrolment.special_considerations.filter(pk=pk).first()
+    else:
         raise refused
-    decision = (
-        model.objects.filter(pk=pk, enrolment=enrolment, decided_at__isnull=False)
-        .exclude(state=Decision.REQUESTED)
-        .first()
-    )
-    if decision is None or decision.decided_at is None:
+    if decision is None or decision.state == Decision.REQUESTED or decision.decided_at is None:
         raise refused
     return {what: decision}, timezone.localdate(decision.decided_at)
 
@@ -466,9 +475,11 @@ def _subject(enrolment: Enrolment, kind: CaseKind, subject: Subject) -> tuple[di
 def _lock_case(case_id: int, expected_version: int | None) -> tuple[Enrolment, Case]:
     enrolment_id = Case.objects.values_list("enrolment_id", flat=True).get(pk=case_id)
     enrolment = lock_enrolment(enrolment_id)
-    case = Case.objects.select_for_update(of=("self",)).select_related(
-        "result", "adjustment", "consideration"
-    ).get(pk=case_id)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("result", "adjustment", "consideration")
+        .get(pk=case_id)
+    )
     case.enrolment = enrolment
     _check_version(case.version, expected_version)
     return enrolment, case
@@ -544,7 +555,11 @@ def do_start_case_review(
             enrolment,
             actor=actor,
             action=CASE_REVIEW_STARTED,
-            data={"case_id": case.pk, "reviewer_id": reviewer.pk, "panel_ids": [p.pk for p in panel]},
+            data={
+                "case_id": case.pk,
+                "reviewer_id": reviewer.pk,
+                "panel_ids": [p.pk for p in panel],
+            },
         )
     return case
 
@@ -556,7 +571,9 @@ def do_decide_case(
     appeal about a decision on an adjustment or special consideration re-opens that request
     for a new decision; an upheld case about a result changes it only through a recorded
     amendment (do_amend_through_case)."""
-    reason = _required(reason, "Give the reasons for the decision; every party sees them.", "reason")
+    reason = _required(
+        reason, "Give the reasons for the decision; every party sees them.", "reason"
+    )
     with transaction.atomic():
         enrolment, case = _lock_case(case_id, expected_version)
         _admin_only(actor, enrolment, "decide an enquiry or appeal")
@@ -579,15 +596,15 @@ def do_decide_case(
 
 def _reopen(case: Case) -> str:
     """An upheld appeal sets the decision aside: the request awaits a new decision."""
-    item: ReasonableAdjustment | SpecialConsideration | None = case.adjustment or case.consideration
-    assert item is not None
-    type(item).objects.filter(pk=item.pk).update(
-        state=Decision.REQUESTED,
-        decided_by=None,
-        decided_at=None,
-        decision_reason="",
-        version=item.version + 1,
-    )
+    reset = {"state": Decision.REQUESTED, "decided_by": None, "decided_at": None}
+    if case.adjustment is not None:
+        ReasonableAdjustment.objects.filter(pk=case.adjustment.pk).update(
+            **reset, version=case.adjustment.version + 1
+        )
+    elif case.consideration is not None:
+        SpecialConsideration.objects.filter(pk=case.consideration.pk).update(
+            **reset, version=case.consideration.version + 1
+        )
     return "adjustment" if case.adjustment_id else "consideration"
 
 

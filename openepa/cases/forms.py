@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
+from openepa.accounts.models import User
 from openepa.bookings.models import Booking
 from openepa.cases.models import KIND_CHOICES
 from openepa.web.forms import AccessibleForm, VersionField
@@ -65,8 +67,14 @@ class ConsiderationDecisionForm(DecisionForm):
     )
 
 
+# Not subscripted: Django's field classes are generic only in the type stubs, not at run time.
+class BookingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Booking) -> str:
+        return f"{obj.get_method_display()}, {timezone.localtime(obj.starts_at):%d %B %Y %H:%M}"
+
+
 class ConsiderationRequestForm(AccessibleForm):
-    booking = forms.ModelChoiceField(
+    booking = BookingChoiceField(
         queryset=Booking.objects.none(), label="Which assessment", empty_label=None
     )
     rescheduling_tried = forms.TypedChoiceField(
@@ -87,11 +95,12 @@ class ConsiderationRequestForm(AccessibleForm):
         field = self.fields["booking"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = bookings
-        field.label_from_instance = lambda b: f"{b.get_method_display()}, {b.starts_at:%d %B %Y %H:%M}"  # type: ignore[method-assign]
 
 
 class CaseForm(AccessibleForm):
-    kind = forms.ChoiceField(label="What you are raising", choices=KIND_CHOICES, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="What you are raising", choices=KIND_CHOICES, widget=forms.RadioSelect
+    )
     subject = forms.ChoiceField(label="About")
     grounds = _text(
         "Grounds",
@@ -112,9 +121,9 @@ class CaseForm(AccessibleForm):
 
 
 class ReviewForm(AccessibleForm):
-    reviewer = forms.ModelChoiceField(queryset=None, label="Reviewer")  # type: ignore[arg-type]
+    reviewer = forms.ModelChoiceField(queryset=User.objects.none(), label="Reviewer")
     panel = forms.ModelMultipleChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=User.objects.none(),
         label="Appeal panel",
         required=False,
         widget=forms.CheckboxSelectMultiple,

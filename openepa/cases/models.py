@@ -55,9 +55,7 @@ class Request(models.Model):
 
 
 class ReasonableAdjustment(Request):
-    enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.PROTECT, related_name="adjustments"
-    )
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="adjustments")
     #: Special category: what the apprentice needs and why.
     needs = models.TextField()
     #: What the assessor should provide (the arrangement, not the diagnosis); the admin may
@@ -91,7 +89,10 @@ class SpecialConsideration(Request):
         return f"Special consideration {self.pk} ({self.get_state_display()})"
 
 
-KIND_CHOICES = [(CaseKind.ENQUIRY.value, "Enquiry about results"), (CaseKind.APPEAL.value, "Appeal")]
+KIND_CHOICES = [
+    (CaseKind.ENQUIRY.value, "Enquiry about results"),
+    (CaseKind.APPEAL.value, "Appeal"),
+]
 CASE_STATE_CHOICES = [(s.value, CASE_STATE_LABELS[s]) for s in CaseState]
 
 
@@ -144,9 +145,15 @@ class Case(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(result__isnull=False, adjustment__isnull=True, consideration__isnull=True)
-                    | models.Q(result__isnull=True, adjustment__isnull=False, consideration__isnull=True)
-                    | models.Q(result__isnull=True, adjustment__isnull=True, consideration__isnull=False)
+                    models.Q(
+                        result__isnull=False, adjustment__isnull=True, consideration__isnull=True
+                    )
+                    | models.Q(
+                        result__isnull=True, adjustment__isnull=False, consideration__isnull=True
+                    )
+                    | models.Q(
+                        result__isnull=True, adjustment__isnull=True, consideration__isnull=False
+                    )
                 ),
                 name="case_has_one_subject",
             ),

@@ -4,6 +4,7 @@ the user may see."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -99,7 +100,7 @@ def considerations_of(enrolment: Enrolment) -> QuerySet[SpecialConsideration]:
 def cases_of(enrolment: Enrolment) -> QuerySet[Case]:
     return (
         enrolment.cases.defer(*_PRIVATE_CASE)
-        .select_related("raised_by", "raiser_organisation")
+        .select_related("raised_by", "raiser_organisation", "reviewer")
         .order_by("raised_at", "id")
     )
 
@@ -109,11 +110,17 @@ def bookings_open_for_consideration(enrolment: Enrolment) -> QuerySet[Booking]:
     return enrolment.bookings.exclude(status=Booking.Status.CANCELLED).order_by("starts_at", "pk")
 
 
-def consideration_window(booking: Booking) -> ConsiderationWindow:
-    """The policy's deadlines for this booking, as of today (seed 000 §5)."""
-    return special_consideration_timing(
-        timezone.localdate(booking.starts_at), timezone.localdate(), policy_of(booking.enrolment)
-    )
+def consideration_windows(
+    enrolment: Enrolment, bookings: Iterable[Booking]
+) -> list[tuple[Booking, ConsiderationWindow]]:
+    """Each booking with the policy's special-consideration deadlines, as of today (seed 000
+    §5)."""
+    policy = policy_of(enrolment)
+    today = timezone.localdate()
+    return [
+        (b, special_consideration_timing(timezone.localdate(b.starts_at), today, policy))
+        for b in bookings
+    ]
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,7 @@ def open_adjustments_for(user: Any) -> QuerySet[ReasonableAdjustment]:
             enrolment__epao_id__in=_admin_epaos(user), state=Decision.REQUESTED
         )
         .defer(*_PRIVATE_ADJUSTMENT)
-        .select_related(*_ENROLMENT)
+        .select_related(*_ENROLMENT, "requester_organisation")
         .order_by("-late", "requested_at", "id")
     )
 
@@ -207,7 +214,7 @@ def party_open_items(user: Any) -> dict[str, list[Any]]:
         "adjustments": list(
             ReasonableAdjustment.objects.filter(enrolment__in=enrolments, state=Decision.REQUESTED)
             .defer(*_PRIVATE_ADJUSTMENT)
-            .select_related(*_ENROLMENT)
+            .select_related(*_ENROLMENT, "requester_organisation")
             .order_by("requested_at", "id")
         ),
         "considerations": list(

@@ -41,7 +41,6 @@ from openepa.domain.cases import CaseKind, CaseState, case_window
 from openepa.enrolments.access import access_enrolment
 from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.models import Enrolment
-from openepa.results.display import long_date
 from openepa.web.actions_ui import post_action
 
 PARTIES = {Role.EMPLOYER, Role.PROVIDER}
@@ -77,7 +76,7 @@ def enrolment_cases(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "adjustments": queries.adjustments_of(enrolment),
             "considerations": queries.considerations_of(enrolment),
             "cases": queries.cases_of(enrolment),
-            "windows": [(b, queries.consideration_window(b)) for b in bookings],
+            "windows": queries.consideration_windows(enrolment, bookings),
             "policy": policy,
             "enquiry_window": case_window(CaseKind.ENQUIRY, policy),
             "appeal_window": case_window(CaseKind.APPEAL, policy),
@@ -107,8 +106,14 @@ def request_adjustment(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 arrangement=data["arrangement"],
                 late_reason=data["late_reason"],
             ),
-            lambda item: "Reasonable adjustment requested"
-            + (": it is flagged late because gateway was already submitted." if item.late else "."),
+            lambda item: (
+                "Reasonable adjustment requested"
+                + (
+                    ": it is flagged late because gateway was already submitted."
+                    if item.late
+                    else "."
+                )
+            ),
         )
         if done is not None:
             return redirect("cases:adjustment", adjustment_id=done.pk)
@@ -206,7 +211,7 @@ def request_consideration(request: HttpRequest, enrolment_id: int) -> HttpRespon
         {
             "enrolment": enrolment,
             "form": form,
-            "windows": [(b, queries.consideration_window(b)) for b in bookings],
+            "windows": queries.consideration_windows(enrolment, bookings),
             "policy": policy_of(enrolment),
         },
     )
@@ -278,7 +283,10 @@ def _subject_choices(enrolment: Enrolment) -> list[tuple[str, str]]:
         for r in found.results
     ]
     choices += [
-        (f"adjustment:{a.pk}", f"Reasonable adjustment {a.get_state_display().lower()} on {a.decided_at:%d %B %Y}")
+        (
+            f"adjustment:{a.pk}",
+            f"Reasonable adjustment {a.get_state_display().lower()} on {a.decided_at:%d %B %Y}",
+        )
         for a in found.adjustments
     ]
     choices += [

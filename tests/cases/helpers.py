@@ -75,5 +75,6 @@ def page(response: Any) -> str:
 def timeline_text(world: World) -> str:
     """Everything recorded on the enrolment's timeline (reasons and data)."""
     return " ".join(
-        f"{e.action} {e.reason} {e.data}" for e in JourneyEvent.objects.filter(enrolment=world.enrolment)
+        f"{e.action} {e.reason} {e.data}"
+        for e in JourneyEvent.objects.filter(enrolment=world.enrolment)
     )

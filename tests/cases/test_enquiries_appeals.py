@@ -14,7 +14,7 @@ import pytest
 from openepa.assessments.layout import outcome_field
 from openepa.assessments.models import Amendment, Attempt
 from openepa.cases.models import Case, ReasonableAdjustment
-from openepa.domain.policy import Anchor, Period
+from openepa.domain.policy import Anchor, Period, Policy
 from openepa.policies import loader
 from openepa.results.models import OverallResult
 from tests.cases.helpers import GROUNDS, NEEDS, client_for, on, page, released, timeline_text
@@ -89,13 +89,13 @@ def test_outside_the_policys_window_it_is_refused_naming_the_policy_and_date(
     world, failed, monkeypatch
 ):
     real = loader.get_policy
-    monkeypatch.setattr(
-        loader,
-        "get_policy",
-        lambda code: dataclasses.replace(
-            real(code), enquiry_window=Period(Anchor.RESULTS_ISSUED, working_days=10)
-        ),
-    )
+
+    def with_window(code: str) -> Policy | None:
+        policy = real(code)
+        window = Period(Anchor.RESULTS_ISSUED, working_days=10)
+        return dataclasses.replace(policy, enquiry_window=window) if policy else None
+
+    monkeypatch.setattr(loader, "get_policy", with_window)
     # Released on Friday 18 December 2026: 10 working days skip Christmas and New Year.
     OverallResult.objects.filter(pk=failed.pk).update(
         released_at=datetime(2026, 12, 18, 12, tzinfo=UTC)
@@ -261,8 +261,8 @@ def test_a_decision_on_an_adjustment_can_be_appealed_and_an_upheld_appeal_reopen
     raise_case(world, world.provider_user, f"adjustment:{adjustment.pk}", kind="appeal")
     case = Case.objects.get()
     response = review(world, case, world.admin, panel=[world.iqa])
-    assert (
-        "Amina Admin cannot review this appeal: they made the decision under appeal." in page(response)
+    assert "Amina Admin cannot review this appeal: they made the decision under appeal." in page(
+        response
     )
     review(world, case, world.second_assessor, panel=[world.iqa])
     decide(world, case, "upheld", reason="The evidence was attached after all")

@@ -120,7 +120,9 @@ def test_rescheduling_comes_first(world):
         "Say why the assessment could not be rescheduled: rescheduling comes first, and "
         "special consideration is a last resort (seed 000 §5)." in page(response)
     )
-    ask(world, world.provider_user, booking, rescheduling_tried="no", why_not_rescheduled="No slots")
+    ask(
+        world, world.provider_user, booking, rescheduling_tried="no", why_not_rescheduled="No slots"
+    )
     item = SpecialConsideration.objects.get()
     assert (item.rescheduling_tried, item.why_not_rescheduled) == (False, "No slots")
 
