@@ -635,7 +635,9 @@ def do_amend_through_case(
             attempt_id=attempt_id,
             expected_version=expected_version,
             changes=changes,
-            reason=f"{words} {case.pk} upheld on {long_date(today())}: {case.decision_reason}",
+            # The case's page holds its reasons; the amendment names the case, which is
+            # enough to follow it and keeps the case's text off the enrolment's timeline.
+            reason=f"{words} {case.pk} upheld on {long_date(today())}",
             through_case=True,
         )
         result = do_reissue_result(

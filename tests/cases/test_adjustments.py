@@ -205,3 +205,18 @@ def test_no_list_or_timeline_page_shows_the_needs(world):
             assert response.status_code == 200, (persona, url)
             assert NEEDS not in page(response), (persona, url)
     assert NEEDS not in timeline_text(world)
+
+
+def test_a_decision_on_a_stale_form_is_refused(world):
+    ask(world, world.provider_user)
+    item = ReasonableAdjustment.objects.get()
+    response = client_for(world.admin).post(
+        f"/cases/adjustments/{item.pk}/decide",
+        {"decision": "approve", "reason": "Fine", "arrangement": "A reader", "version": 99},
+    )
+    assert (
+        "This record was changed by someone else while you were working on it. Reload the page "
+        "to see the latest version, then make your change again." in page(response)
+    )
+    item.refresh_from_db()
+    assert item.state == "requested"
