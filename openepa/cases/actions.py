@@ -30,6 +30,7 @@ from openepa.domain.cases import (
     CaseKind,
     CaseState,
     CaseTransitionRefused,
+    ConsiderationWindow,
     Timing,
     adjustment_is_late,
     case_deadline,
@@ -262,9 +263,7 @@ def do_request_special_consideration(
         requested_on = today()
         assessment_day = timezone.localdate(booking.starts_at)
         window = special_consideration_timing(assessment_day, requested_on, policy_of(enrolment))
-        _check_in_time(
-            window.timing, window.last_before, window.last_after, assessment_day, enrolment
-        )
+        _check_in_time(window, assessment_day, enrolment)
         consideration = SpecialConsideration.objects.create(
             enrolment=enrolment,
             booking=booking,
@@ -288,13 +287,9 @@ def do_request_special_consideration(
     return consideration
 
 
-def _check_in_time(
-    timing: Timing,
-    last_before: date | None,
-    last_after: date | None,
-    assessment_day: date,
-    enrolment: Enrolment,
-) -> None:
+def _check_in_time(window: ConsiderationWindow, assessment_day: date, enrolment: Enrolment) -> None:
+    """Refuse a request outside the policy's deadlines, naming them (seed 000 §5)."""
+    timing, last_before, last_after = window.timing, window.last_before, window.last_after
     policy = policy_of(enrolment)
     rule = policy.special_consideration
     if timing == Timing.TOO_LATE_BEFORE:
