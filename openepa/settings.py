@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "openepa.documents",
     "openepa.quality",
     "openepa.assessors",
+    "openepa.cases",
     "openepa.web",
     "django_tasks_db",
     "axes",

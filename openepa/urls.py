@@ -14,4 +14,5 @@ urlpatterns = [
     path("documents/", include("openepa.documents.urls")),
     path("iqa/", include("openepa.quality.urls")),
     path("assessors/", include("openepa.assessors.urls")),
+    path("cases/", include("openepa.cases.urls")),
 ]

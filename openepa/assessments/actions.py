@@ -200,10 +200,15 @@ def do_amend_sheet(
     expected_version: int,
     changes: dict[str, str],
     reason: str,
+    through_case: bool = False,
 ) -> Amendment:
     """An EPAO admin corrects outcomes on a submitted sheet, always with a reason; the
     Amendment keeps what each outcome was and became. An IQA amends through here too, as
-    the outcome of their review of the sheet's sample (openepa.quality.actions)."""
+    the outcome of their review of the sheet's sample (openepa.quality.actions).
+
+    A sheet that counts towards a released result changes only through an upheld enquiry
+    about results or appeal (issue 5 §3): the cases context passes ``through_case`` and
+    re-issues the result itself."""
     reason = reason.strip()
     if not reason:
         raise ActionRefused(
@@ -225,6 +230,12 @@ def do_amend_sheet(
                 "Only a submitted marking sheet can be amended; this one is still being marked."
             )
         _check_version(actor, attempt, expected_version)
+        if not through_case and _under_released_result(enrolment, attempt):
+            raise ActionRefused(
+                "This marking sheet counts towards a released result, so it can be changed "
+                "only through an upheld enquiry about results or appeal (seed 000 §3), from "
+                "the case's page."
+            )
         rows = {j.criterion_code: j for j in attempt.judgements.all()}
         diff: dict[str, dict[str, str]] = {}
         for code, to in changes.items():
@@ -262,6 +273,11 @@ def do_amend_sheet(
 
 
 # Helpers: locking, checks and the bridge from SheetError to a refusal.
+
+
+def _under_released_result(enrolment: Enrolment, attempt: Attempt) -> bool:
+    released = enrolment.results.filter(released_at__isnull=False)
+    return any(attempt.pk in ids for ids in released.values_list("attempt_ids", flat=True))
 
 
 def _lock_attempt(attempt_id: int) -> Attempt:

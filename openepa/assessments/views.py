@@ -29,6 +29,7 @@ from openepa.assessments.layout import Line, groups, outcome_field
 from openepa.assessments.models import Attempt
 from openepa.assessments.preview import sheet_preview
 from openepa.assessments.queries import LoadedSheet, load_sheet
+from openepa.cases.queries import arrangements_for_booking
 from openepa.domain.standard import Method
 from openepa.enrolments.journey import ActionRefused
 from openepa.quality.queries import signed_off_review
@@ -223,6 +224,8 @@ def _header(loaded: LoadedSheet) -> dict[str, Any]:
         "enrolment": attempt.booking.enrolment,
         "method_name": loaded.standard.method(Method(attempt.method)).name,
         "modes": " and ".join(m.value.replace("_", "-") for m in sorted(loaded.modes)),
+        # What to provide, never the needs behind it (issue 5 §1).
+        "arrangements": arrangements_for_booking(attempt.booking),
     }
 
 

@@ -56,6 +56,8 @@ class Event(StrEnum):
     OFFER_RESIT = "offer_resit"
     COMPLETE = "complete"
     RESTART_EPA = "restart_epa"
+    #: An upheld enquiry or appeal amended a sheet under a released result (issue 5 §3).
+    REISSUE_RESULTS = "reissue_results"
     WITHDRAW = "withdraw"
 
 
@@ -75,6 +77,10 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
     (State.RESIT_DUE, Event.BOOK_ASSESSMENT): State.IN_ASSESSMENT,
     # Resit window missed: the whole EPA is taken again (seed 000 §4, seed 004).
     (State.RESIT_DUE, Event.RESTART_EPA): State.PLANNING,
+    # An upheld enquiry about results or appeal re-issues the statement of results; a new
+    # Fail then offers a resit again (OFFER_RESIT), a Pass ends the resit (issue 5 §3).
+    (State.RESULTS_ISSUED, Event.REISSUE_RESULTS): State.RESULTS_ISSUED,
+    (State.RESIT_DUE, Event.REISSUE_RESULTS): State.RESULTS_ISSUED,
 }
 
 

@@ -67,6 +67,12 @@ LINKS: tuple[ActionLink, ...] = (
         ("evidence:list",),
         _ADMIN | _PARTNERS | {APPRENTICE, Role.ASSESSOR.value},
     ),
+    # Issue 5: reasonable adjustments, special considerations, enquiries and appeals.
+    ActionLink(
+        "Adjustments, special considerations, enquiries and appeals",
+        ("cases:enrolment",),
+        _ADMIN | _PARTNERS | {APPRENTICE},
+    ),
 )
 
 

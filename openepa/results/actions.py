@@ -26,6 +26,7 @@ from openepa.results.display import long_date
 from openepa.results.models import OverallResult
 from openepa.results.queries import (
     OVERRIDE_ACTION,
+    GradedEpa,
     graded_epa,
     latest_released,
     method_snapshot,
@@ -68,26 +69,7 @@ def do_compute_result(*, enrolment_id: int, actor: Any) -> OverallResult:
             graded = graded_epa(enrolment)
         except SheetError as problem:
             raise ActionRefused(f"The marking sheets cannot be graded: {problem}") from problem
-        epa = graded.result
-        if epa.overall == OverallGrade.INCOMPLETE:
-            raise ActionRefused(f"Not every method has a grade yet: {'; '.join(epa.reasons)}.")
-        last = max(row.assessed_on for row in graded.attempts)
-        values: dict[str, Any] = {
-            "grade": epa.overall.value,
-            "capped": epa.capped,
-            "methods": {
-                method.value: method_snapshot(result, graded.counted[method])
-                for method, result in epa.methods.items()
-            },
-            "reasons": list(epa.reasons),
-            "last_component_on": last,
-            "due_on": results_due(last, policy_of(enrolment)),
-            "first_component_on": min(row.assessed_on for row in graded.attempts),
-            "attempt_ids": sorted(row.pk for row in graded.attempts),
-        }
-        # Every sampled decision may already be signed off when the last sheet comes in.
-        signed_off = sign_off_of(values["attempt_ids"])
-        values["iqa_signed_off_at"], values["iqa_signed_off_by_id"] = signed_off or (None, None)
+        values = _result_values(enrolment, graded)
         pending = OverallResult.objects.select_for_update().filter(
             enrolment=enrolment, released_at__isnull=True, superseded_at__isnull=True
         )
@@ -112,6 +94,32 @@ def do_compute_result(*, enrolment_id: int, actor: Any) -> OverallResult:
             },
         )
     return result
+
+
+def _result_values(enrolment: Enrolment, graded: GradedEpa) -> dict[str, Any]:
+    """The OverallResult fields for the enrolment's graded attempts; refused while a method
+    has no grade."""
+    epa = graded.result
+    if epa.overall == OverallGrade.INCOMPLETE:
+        raise ActionRefused(f"Not every method has a grade yet: {'; '.join(epa.reasons)}.")
+    last = max(row.assessed_on for row in graded.attempts)
+    values: dict[str, Any] = {
+        "grade": epa.overall.value,
+        "capped": epa.capped,
+        "methods": {
+            method.value: method_snapshot(result, graded.counted[method])
+            for method, result in epa.methods.items()
+        },
+        "reasons": list(epa.reasons),
+        "last_component_on": last,
+        "due_on": results_due(last, policy_of(enrolment)),
+        "first_component_on": min(row.assessed_on for row in graded.attempts),
+        "attempt_ids": sorted(row.pk for row in graded.attempts),
+    }
+    # Every sampled decision may already be signed off when the last sheet comes in.
+    signed_off = sign_off_of(values["attempt_ids"])
+    values["iqa_signed_off_at"], values["iqa_signed_off_by_id"] = signed_off or (None, None)
+    return values
 
 
 def do_release_results(
@@ -270,3 +278,63 @@ def do_restart_epa(
         data[SUPERSEDED_KEY] = list(enrolment.attempts.order_by("id").values_list("pk", flat=True))
         transition(enrolment, Event.RESTART_EPA, actor=actor, reason=reason, data=data)
     return enrolment
+
+
+REISSUE_STATES = frozenset({State.RESULTS_ISSUED, State.RESIT_DUE})
+
+
+def do_reissue_result(*, actor: Any, enrolment_id: int, reason: str) -> OverallResult:
+    """Re-grade a released result after an upheld enquiry about results or appeal amended a
+    marking sheet (issue 5 §3), and re-issue the statement of results at once: the
+    decision to change it was the case's, so it does not wait for another release.
+
+    The earlier released row stays as history (``superseded_at`` set). A new Fail offers a
+    resit or retake again; the resit window keeps counting from the first fail
+    notification. A Pass or Distinction after a Fail ends the resit. Called by the cases
+    context inside its own transaction; refused once a resit has been booked, since the
+    result then no longer stands alone.
+    """
+    with transaction.atomic():
+        enrolment = lock_enrolment(enrolment_id)
+        if not _is_admin(actor, enrolment):
+            raise ActionRefused("Only the EPAO's admins can re-issue results.")
+        if enrolment.journey_state not in REISSUE_STATES:
+            raise ActionRefused(
+                "A released result can be re-issued only while results are issued or a resit "
+                f"is due; this apprentice's EPA is {enrolment.journey_state.label.lower()}."
+            )
+        previous = latest_released(enrolment)
+        if previous is None:
+            raise ActionRefused("There is no released result to re-issue.")
+        try:
+            graded = graded_epa(enrolment)
+        except SheetError as problem:
+            raise ActionRefused(f"The marking sheets cannot be graded: {problem}") from problem
+        now = timezone.now()
+        values = _result_values(enrolment, graded)
+        values["due_on"] = previous.due_on
+        result = OverallResult.objects.create(
+            enrolment=enrolment, released_at=now, released_by=actor, **values
+        )
+        OverallResult.objects.filter(pk=previous.pk).update(superseded_at=now)
+        data = {
+            "result_id": result.pk,
+            "replaces_result_id": previous.pk,
+            "grade_before": previous.grade,
+            "grade": result.grade,
+            "capped": result.capped,
+        }
+        transition(enrolment, Event.REISSUE_RESULTS, actor=actor, reason=reason, data=data)
+        if result.grade == OverallGrade.FAIL.value:
+            fields: tuple[str, ...] = ()
+            if enrolment.fail_notified_on is None or previous.grade != OverallGrade.FAIL.value:
+                enrolment.fail_notified_on = timezone.localdate(now)
+                fields = ("fail_notified_on",)
+            transition(
+                enrolment,
+                Event.OFFER_RESIT,
+                actor=actor,
+                data=_plan_data(result, plan_for(result)),
+                extra_fields=fields,
+            )
+    return result

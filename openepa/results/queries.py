@@ -214,7 +214,10 @@ def released_results_for(user: Any) -> QuerySet[OverallResult]:
         return OverallResult.objects.none()
     return (
         OverallResult.objects.filter(
-            released_at__isnull=False, enrolment__in=Enrolment.objects.filter(q)
+            released_at__isnull=False,
+            # A result re-issued after an upheld enquiry or appeal replaces the earlier one.
+            superseded_at__isnull=True,
+            enrolment__in=Enrolment.objects.filter(q),
         )
         .select_related(*_RESULT_RELATED)
         .order_by("-released_at", "-id")

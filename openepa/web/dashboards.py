@@ -9,6 +9,7 @@ from typing import Any
 from openepa.assessments import dashboard as assessments
 from openepa.assessors import dashboard as assessors
 from openepa.bookings import dashboard as bookings
+from openepa.cases import dashboard as cases
 from openepa.certificates import dashboard as certificates
 from openepa.enrolments import dashboard as enrolments
 from openepa.gateway import dashboard as gateway
@@ -26,6 +27,7 @@ CONTRIBUTORS = (
     notifications,
     quality,
     assessors,
+    cases,
 )
 
 

@@ -18,6 +18,7 @@ LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
     ("Results", "results:list", (Role.EPAO_ADMIN,)),
     ("Certificates", "certificates:list", (Role.EPAO_ADMIN,)),
     ("Outbox", "notifications:outbox", (Role.EPAO_ADMIN,)),
+    ("Adjustments and appeals", "cases:queue", (Role.EPAO_ADMIN,)),
     ("Apprentices", "enrolments:list", (Role.EMPLOYER, Role.PROVIDER, "apprentice")),
     ("Register an apprentice", "enrolments:register", (Role.PROVIDER, Role.EPAO_ADMIN)),
     ("My bookings", "bookings:mine", (Role.ASSESSOR,)),

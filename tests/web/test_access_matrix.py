@@ -26,6 +26,7 @@ from django.utils import timezone
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.assessors.models import AssessorProfile, Attendance, Availability
 from openepa.bookings.models import Booking, ConflictDeclaration, PlanningMeeting
+from openepa.cases.models import Case, ReasonableAdjustment, SpecialConsideration
 from openepa.certificates.models import ExportBatch
 from openepa.enrolments.models import BulkUpload, Enrolment, JourneyEvent
 from openepa.evidence.models import EvidenceFile
@@ -49,6 +50,7 @@ NAMESPACES = (
     "documents",
     "quality",
     "assessors",
+    "cases",
 )
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
@@ -95,6 +97,19 @@ ALLOWED: dict[str, set[str]] = {
     "assessors:edit": STAFF,  # competence and qualification are the EPAO's to record
     # Standardisation events: admins, IQAs, and the assessors invited (both world assessors).
     "assessors:event": STAFF | {"assessor", "second_assessor", "iqa"},
+    # Reasonable adjustments, special considerations, enquiries and appeals (issue 5): the
+    # parties ask and follow, the EPAO's admins decide. Assessors see only the approved
+    # arrangement, on their booking and marking pages.
+    "cases": PARTIES,
+    "cases:request_adjustment": PARTIES - STAFF,
+    "cases:request_consideration": PARTIES - STAFF,
+    "cases:raise": PARTIES - STAFF,
+    "cases:decide_adjustment": STAFF,
+    "cases:decide_consideration": STAFF,
+    "cases:review": STAFF,
+    "cases:decide": STAFF,
+    "cases:close": STAFF,
+    "cases:amend": STAFF,
 }
 
 
@@ -248,6 +263,31 @@ def objects(world, settings, tmp_path) -> dict[str, int]:
     declaration = ConflictDeclaration.objects.create(
         assessor=world.assessor, organisation=world.other_employer, description="Former employer"
     )
+    adjustment = ReasonableAdjustment.objects.create(
+        enrolment=enrolment,
+        requested_by=world.provider_user,
+        requester_organisation=world.provider,
+        requested_on=timezone.localdate(),
+        needs="Needs",
+        arrangement="Extra time",
+    )
+    consideration = SpecialConsideration.objects.create(
+        enrolment=enrolment,
+        booking=booking,
+        requested_by=world.provider_user,
+        requester_organisation=world.provider,
+        requested_on=timezone.localdate(),
+        rescheduling_tried=True,
+        circumstances="Circumstances",
+    )
+    case = Case.objects.create(
+        enrolment=enrolment,
+        kind="enquiry",
+        result=result,
+        raised_by=world.apprentice_user,
+        raised_on=timezone.localdate(),
+        grounds="Grounds",
+    )
     return {
         "evidence_id": evidence.pk,
         "batch_id": batch.pk,
@@ -256,6 +296,9 @@ def objects(world, settings, tmp_path) -> dict[str, int]:
         "profile_id": profile.pk,
         "availability_id": availability.pk,
         "event_id": event.pk,
+        "adjustment_id": adjustment.pk,
+        "consideration_id": consideration.pk,
+        "case_id": case.pk,
         "enrolment_id": enrolment.pk,
         "upload_id": bulk_upload.pk,
         "submission_id": submission.pk,
@@ -311,6 +354,9 @@ def snapshot() -> tuple[Any, ...]:
         sorted(Availability.objects.values_list("pk", "starts_on")),
         sorted(Attendance.objects.values_list("pk", "attended")),
         sorted(ConflictDeclaration.objects.values_list("pk", "withdrawn_at")),
+        sorted(ReasonableAdjustment.objects.values_list("pk", "state", "version")),
+        sorted(SpecialConsideration.objects.values_list("pk", "state", "version")),
+        sorted(Case.objects.values_list("pk", "state", "version")),
     )
 
 

@@ -25,6 +25,17 @@ EVENT_WORDS: dict[str, str] = {
     Event.WITHDRAW.value: "Withdrawn",
     "iqa_sampled": "Sampled for internal quality assurance",
     "iqa_signed_off": "Internal quality assurance signed off",
+    Event.REISSUE_RESULTS.value: "Results re-issued after an upheld enquiry or appeal",
+    # Reasonable adjustments, special considerations, enquiries and appeals (issue 5).
+    "adjustment_requested": "Reasonable adjustment requested",
+    "adjustment_decided": "Reasonable adjustment decided",
+    "special_consideration_requested": "Special consideration requested",
+    "special_consideration_decided": "Special consideration decided",
+    "case_raised": "Enquiry or appeal raised",
+    "case_review_started": "Enquiry or appeal under review",
+    "case_decided": "Enquiry or appeal decided",
+    "case_amendment": "Marking sheet amended through an upheld enquiry or appeal",
+    "case_closed": "Enquiry or appeal closed",
 }
 
 

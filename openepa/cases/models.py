@@ -1,0 +1,179 @@
+"""ReasonableAdjustment, SpecialConsideration and Case (an enquiry about results or an
+appeal), DESIGN.md §2 and issue 5 §1–3.
+
+Fields marked *special category* hold health or personal circumstances (UK GDPR art. 9).
+They are shown only to the apprentice, the requester's organisation and the EPAO's admins
+(openepa.cases.access.may_see_details), never in lists, and never copied into a
+JourneyEvent: the enrolment's timeline is read by more people.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from openepa.assessments.models import Amendment, Attempt
+from openepa.bookings.models import Booking
+from openepa.domain.cases import CASE_STATE_LABELS, CaseKind, CaseState
+from openepa.enrolments.models import Enrolment
+from openepa.organisations.models import Organisation
+from openepa.results.models import OverallResult
+
+
+class Decision(models.TextChoices):
+    REQUESTED = "requested", "Awaiting a decision"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class Request(models.Model):
+    """What a reasonable adjustment and a special consideration share: who asked, for
+    which enrolment, and the EPAO admin's decision with its reasons."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    #: The employer or provider that asked; None when the apprentice asked themselves.
+    requester_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_on = models.DateField()
+    state = models.CharField(max_length=10, choices=Decision.choices, default=Decision.REQUESTED)
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    #: Optimistic lock for the decision form.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+        ordering = ["requested_at", "id"]
+
+
+class ReasonableAdjustment(Request):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="adjustments")
+    #: Special category: what the apprentice needs and why.
+    needs = models.TextField()
+    #: What the assessor should provide (the arrangement, not the diagnosis); the admin may
+    #: reword it when approving. Shown to the allocated assessor once approved.
+    arrangement = models.TextField()
+    #: Requested after gateway submission (seed 000 §5), with the requester's reason.
+    late = models.BooleanField(default=False)
+    late_reason = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Reasonable adjustment {self.pk} ({self.get_state_display()})"
+
+
+class SpecialConsideration(Request):
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="special_considerations"
+    )
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="+")
+    #: Seed 000 §5: "always aim to reschedule an assessment in the first instance".
+    rescheduling_tried = models.BooleanField()
+    why_not_rescheduled = models.TextField(blank=True)
+    #: Special category: the illness, injury or event and how it affected the apprentice.
+    circumstances = models.TextField()
+    #: The attempt the outcome is recorded against (the booking's marking sheet).
+    attempt = models.ForeignKey(
+        Attempt, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Special consideration {self.pk} ({self.get_state_display()})"
+
+
+KIND_CHOICES = [
+    (CaseKind.ENQUIRY.value, "Enquiry about results"),
+    (CaseKind.APPEAL.value, "Appeal"),
+]
+CASE_STATE_CHOICES = [(s.value, CASE_STATE_LABELS[s]) for s in CaseState]
+
+
+class Case(models.Model):
+    """An enquiry about results or an appeal (seed 000 §3), about one released result or
+    one decision on a reasonable adjustment or special consideration."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="cases")
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
+    result = models.ForeignKey(
+        OverallResult, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    adjustment = models.ForeignKey(
+        ReasonableAdjustment, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    consideration = models.ForeignKey(
+        SpecialConsideration, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    #: The employer or provider that raised it; None when the apprentice did.
+    raiser_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    raised_on = models.DateField()
+    #: May describe personal circumstances: shown like the special-category details.
+    grounds = models.TextField()
+    state = models.CharField(
+        max_length=20, choices=CASE_STATE_CHOICES, default=CaseState.RECEIVED.value
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    panel = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    closing_note = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    #: The recorded amendments an upheld case made to marking sheets.
+    amendments = models.ManyToManyField(Amendment, blank=True, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        result__isnull=False, adjustment__isnull=True, consideration__isnull=True
+                    )
+                    | models.Q(
+                        result__isnull=True, adjustment__isnull=False, consideration__isnull=True
+                    )
+                    | models.Q(
+                        result__isnull=True, adjustment__isnull=True, consideration__isnull=False
+                    )
+                ),
+                name="case_has_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="enquiry") | models.Q(result__isnull=False),
+                name="enquiry_is_about_a_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk} ({self.get_state_display()})"
+
+    @property
+    def case_state(self) -> CaseState:
+        return CaseState(self.state)
+
+    @property
+    def subject_words(self) -> str:
+        if self.result_id is not None:
+            return "the released result"
+        if self.adjustment_id is not None:
+            return "the decision on a reasonable adjustment"
+        return "the decision on a special consideration"

@@ -1,0 +1,252 @@
+"""Pre-scoped reads of adjustments, special considerations and cases. Lists never carry
+the special-category details (they are `defer`red, so not even loaded), and start from what
+the user may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from openepa.accounts.models import Membership, Role, User
+from openepa.accounts.roles import roles_of
+from openepa.assessments.models import Amendment, Attempt
+from openepa.bookings.models import Booking
+from openepa.cases.models import Case, Decision, ReasonableAdjustment, SpecialConsideration
+from openepa.domain.cases import OPEN_CASE_STATES, ConsiderationWindow, special_consideration_timing
+from openepa.enrolments.domain_data import policy_of
+from openepa.enrolments.models import Enrolment
+from openepa.gateway.models import GatewaySubmission
+
+_ENROLMENT = ("enrolment__apprentice", "enrolment__employer", "enrolment__provider")
+#: Special-category fields: never loaded for a list.
+_PRIVATE_ADJUSTMENT = ("needs", "late_reason", "decision_reason")
+_PRIVATE_CONSIDERATION = ("circumstances", "why_not_rescheduled", "decision_reason")
+_PRIVATE_CASE = ("grounds", "decision_reason", "closing_note")
+
+
+def gateway_submitted_on(enrolment: Enrolment) -> date | None:
+    """The day of the enrolment's first gateway submission (seed 000 §5 counts adjustments
+    as on time up to it); None before there is one."""
+    first = (
+        GatewaySubmission.objects.filter(enrolment=enrolment)
+        .order_by("submitted_at")
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(first) if first else None
+
+
+def connected_people(case: Case) -> dict[int, str]:
+    """{user id: how they are connected} for everyone connected to the decision under
+    review: the assessors of the attempts a result rests on, whoever released or amended
+    it; or whoever decided the adjustment or special consideration (and, for a
+    consideration, the booking's assessor)."""
+    connected: dict[int, str] = {}
+    if case.result is not None:
+        attempts = Attempt.objects.filter(pk__in=case.result.attempt_ids)
+        for assessor_id, method in attempts.values_list("assessor_id", "method"):
+            connected.setdefault(assessor_id, f"they assessed the {method} this result rests on")
+        amenders = Amendment.objects.filter(attempt__in=attempts).values_list(
+            "amended_by_id", flat=True
+        )
+        for amender in amenders:
+            connected.setdefault(amender, "they amended a marking sheet this result rests on")
+        if case.result.released_by_id is not None:
+            connected.setdefault(case.result.released_by_id, "they released this result")
+        return connected
+    item = case.adjustment or case.consideration
+    assert item is not None
+    if isinstance(item, SpecialConsideration):
+        assessor_id = Booking.objects.values_list("assessor_id", flat=True).get(pk=item.booking_id)
+        connected[assessor_id] = "they are the assessor of the assessment concerned"
+    if item.decided_by_id is not None:
+        connected.setdefault(item.decided_by_id, "they made the decision under appeal")
+    return connected
+
+
+def arrangements_for_booking(booking: Booking) -> list[str]:
+    """What the assessor should provide at this booking: the approved reasonable
+    adjustments' arrangements, never the apprentice's needs or diagnosis (issue 5 §1)."""
+    return list(
+        ReasonableAdjustment.objects.filter(
+            enrolment_id=booking.enrolment_id, state=Decision.APPROVED
+        )
+        .order_by("decided_at", "id")
+        .values_list("arrangement", flat=True)
+    )
+
+
+def adjustments_of(enrolment: Enrolment) -> QuerySet[ReasonableAdjustment]:
+    return (
+        enrolment.adjustments.defer(*_PRIVATE_ADJUSTMENT)
+        .select_related("requested_by", "requester_organisation")
+        .order_by("requested_at", "id")
+    )
+
+
+def considerations_of(enrolment: Enrolment) -> QuerySet[SpecialConsideration]:
+    return (
+        enrolment.special_considerations.defer(*_PRIVATE_CONSIDERATION)
+        .select_related("booking", "requested_by", "requester_organisation")
+        .order_by("requested_at", "id")
+    )
+
+
+def cases_of(enrolment: Enrolment) -> QuerySet[Case]:
+    return (
+        enrolment.cases.defer(*_PRIVATE_CASE)
+        .select_related("raised_by", "raiser_organisation", "reviewer")
+        .order_by("raised_at", "id")
+    )
+
+
+def bookings_open_for_consideration(enrolment: Enrolment) -> QuerySet[Booking]:
+    """The bookings a special consideration may be asked for: not cancelled."""
+    return enrolment.bookings.exclude(status=Booking.Status.CANCELLED).order_by("starts_at", "pk")
+
+
+def consideration_windows(
+    enrolment: Enrolment, bookings: Iterable[Booking]
+) -> list[tuple[Booking, ConsiderationWindow]]:
+    """Each booking with the policy's special-consideration deadlines, as of today (seed 000
+    §5)."""
+    policy = policy_of(enrolment)
+    today = timezone.localdate()
+    return [
+        (b, special_consideration_timing(timezone.localdate(b.starts_at), today, policy))
+        for b in bookings
+    ]
+
+
+@dataclass(frozen=True)
+class Subjects:
+    results: list[Any]
+    adjustments: list[ReasonableAdjustment]
+    considerations: list[SpecialConsideration]
+
+
+def case_subjects(enrolment: Enrolment) -> Subjects:
+    """What an enquiry or appeal may be about: released results still standing, and the
+    decided adjustments and special considerations (seed 000 §3)."""
+    return Subjects(
+        results=list(
+            enrolment.results.filter(released_at__isnull=False, superseded_at__isnull=True)
+        ),
+        adjustments=list(adjustments_of(enrolment).exclude(state=Decision.REQUESTED)),
+        considerations=list(considerations_of(enrolment).exclude(state=Decision.REQUESTED)),
+    )
+
+
+# The admin's queue and the home-page lists.
+
+
+def _admin_epaos(user: Any) -> frozenset[int]:
+    return roles_of(user).orgs(Role.EPAO_ADMIN)
+
+
+def open_adjustments_for(user: Any) -> QuerySet[ReasonableAdjustment]:
+    """Requests awaiting the admin's decision, late ones first (seed 000 §5)."""
+    return (
+        ReasonableAdjustment.objects.filter(
+            enrolment__epao_id__in=_admin_epaos(user), state=Decision.REQUESTED
+        )
+        .defer(*_PRIVATE_ADJUSTMENT)
+        .select_related(*_ENROLMENT, "requester_organisation")
+        .order_by("-late", "requested_at", "id")
+    )
+
+
+def open_considerations_for(user: Any) -> QuerySet[SpecialConsideration]:
+    """Requests awaiting the admin's decision, earliest assessment first."""
+    return (
+        SpecialConsideration.objects.filter(
+            enrolment__epao_id__in=_admin_epaos(user), state=Decision.REQUESTED
+        )
+        .defer(*_PRIVATE_CONSIDERATION)
+        .select_related(*_ENROLMENT, "booking")
+        .order_by("booking__starts_at", "id")
+    )
+
+
+def open_cases_for(user: Any) -> QuerySet[Case]:
+    """Enquiries and appeals not yet closed, oldest first."""
+    return (
+        Case.objects.filter(
+            enrolment__epao_id__in=_admin_epaos(user),
+            state__in=[s.value for s in OPEN_CASE_STATES],
+        )
+        .defer(*_PRIVATE_CASE)
+        .select_related(*_ENROLMENT, "reviewer")
+        .order_by("raised_at", "id")
+    )
+
+
+def _party_enrolments(user: Any) -> Q | None:
+    roles = roles_of(user)
+    clauses: list[Q] = []
+    if roles.has(Role.EMPLOYER):
+        clauses.append(Q(employer_id__in=roles.orgs(Role.EMPLOYER)))
+    if roles.has(Role.PROVIDER):
+        clauses.append(Q(provider_id__in=roles.orgs(Role.PROVIDER)))
+    if roles.is_apprentice:
+        clauses.append(Q(apprentice_id=roles.apprentice_id))
+    if not clauses:
+        return None
+    combined = clauses[0]
+    for clause in clauses[1:]:
+        combined |= clause
+    return combined
+
+
+def party_open_items(user: Any) -> dict[str, list[Any]]:
+    """The open requests and cases of the employer's, provider's or apprentice's own
+    enrolments, for their home page (no details)."""
+    q = _party_enrolments(user)
+    if q is None:
+        return {"adjustments": [], "considerations": [], "cases": []}
+    enrolments = Enrolment.objects.filter(q)
+    return {
+        "adjustments": list(
+            ReasonableAdjustment.objects.filter(enrolment__in=enrolments, state=Decision.REQUESTED)
+            .defer(*_PRIVATE_ADJUSTMENT)
+            .select_related(*_ENROLMENT, "requester_organisation")
+            .order_by("requested_at", "id")
+        ),
+        "considerations": list(
+            SpecialConsideration.objects.filter(enrolment__in=enrolments, state=Decision.REQUESTED)
+            .defer(*_PRIVATE_CONSIDERATION)
+            .select_related(*_ENROLMENT, "booking")
+            .order_by("requested_at", "id")
+        ),
+        "cases": list(
+            Case.objects.filter(
+                enrolment__in=enrolments, state__in=[s.value for s in OPEN_CASE_STATES]
+            )
+            .defer(*_PRIVATE_CASE)
+            .select_related(*_ENROLMENT)
+            .order_by("raised_at", "id")
+        ),
+    }
+
+
+def case_history(case: Case) -> QuerySet[Any]:
+    """The enrolment's events about this case, oldest first."""
+    return (
+        case.enrolment.events.filter(action__startswith="case_", data__case_id=case.pk)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def epao_staff(enrolment: Enrolment) -> QuerySet[Any]:
+    """Who may review or sit on a panel: the EPAO's admins, assessors and IQAs."""
+    ids = Membership.objects.filter(
+        organisation_id=enrolment.epao_id,
+        role__in=[Role.EPAO_ADMIN, Role.ASSESSOR, Role.IQA],
+    ).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "email")
