@@ -57,6 +57,11 @@ NOTICES: dict[str, tuple[Notice, ...]] = {
         Notice("booking_cancelled", (*PARTIES, Audience.ASSESSOR), Calendar.CANCEL),
     ),
     "release_results": (Notice("results_issued", PARTIES),),
+    # Issue 5 §3: an upheld enquiry or appeal that changes a grade notifies the parties.
+    # Neither email carries the grounds or any special-category detail: only that a
+    # decision was made, and the new results.
+    "case_decided": (Notice("case_decided", PARTIES),),
+    "reissue_results": (Notice("results_reissued", PARTIES),),
 }
 
 #: Kinds sent by the daily reminder scan (openepa.notifications.reminders), not by an event.
@@ -71,6 +76,8 @@ KIND_LABELS = {
     "booking_changed": "Assessment rescheduled",
     "booking_cancelled": "Assessment cancelled",
     "results_issued": "Results issued",
+    "results_reissued": "Results re-issued",
+    "case_decided": "Enquiry or appeal decided",
     "resit_deadline_approaching": "Resit or retake deadline approaching",
     "results_overdue": "Results overdue",
 }

@@ -32,7 +32,7 @@ def attachments_for(message: OutboxMessage) -> list[Attachment]:
     of achievement or the fail letter (seed 000 §3). The feedback report stays a download
     on the result page. Rendering is deterministic, so a retried send attaches the same
     bytes."""
-    if message.kind != "results_issued" or message.event is None:
+    if message.kind not in ("results_issued", "results_reissued") or message.event is None:
         return []
     result_id = message.event.data.get("result_id")
     if result_id is None:
