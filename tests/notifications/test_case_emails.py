@@ -43,7 +43,7 @@ def test_an_upheld_enquiry_tells_the_parties_and_reissues_the_results(world, del
             == "Enquiry or appeal decided: Ada Lovelace, ST0072 Customer Service Practitioner"
         )
         assert GROUNDS not in message.body
-        assert GROUNDS not in message.alternatives[0].content
+        assert GROUNDS not in str(message.message())
 
     observation = Attempt.objects.get(pk__in=failed.attempt_ids, method="observation")
     code = observation.judgements.filter(outcome="not_met").order_by("id")[0].criterion_code
