@@ -249,52 +249,79 @@ def mark_with_the_mouse(tab: Visitor, outcomes: dict[str, Outcome]) -> None:
     page.get_by_label("I checked the apprentice's photo ID").check()
     for code, outcome in outcomes.items():
         criterion(page, code).get_by_label(OUTCOME_LABELS[outcome], exact=True).check()
-    submit_sheet(tab, lambda button: button.click())
+    submit_sheet(tab, "Apprentice showcase: Distinction", lambda button: button.click())
 
 
 def mark_by_touch(tab: Visitor, outcomes: dict[str, Outcome]) -> None:
     page = tab.page
     page.get_by_label("Actual start time").fill("10:00")
     page.get_by_label("Actual end time").fill("11:30")
+    page.get_by_label("Feedback: areas for development").fill(FEEDBACK)
     page.get_by_label("I checked the apprentice's photo ID").tap()
     for code, outcome in outcomes.items():
         choice = criterion(page, code).get_by_label(OUTCOME_LABELS[outcome], exact=True)
         choice.tap()
         expect(choice).to_be_checked()
-    page.get_by_label("Feedback: areas for development").fill(FEEDBACK)
-    submit_sheet(tab, lambda button: button.tap())
+    submit_sheet(tab, "Practical observation: Awaiting the discussion", lambda b: b.tap())
 
 
-def submit_sheet(tab: Visitor, press: Any) -> None:
-    button = tab.page.get_by_role("button", name="Submit (locks the sheet)")
-    with tab.page.expect_navigation():
-        press(button)
+def submit_sheet(tab: Visitor, preview: str, press: Any) -> None:
+    """Read the live grade preview, then submit. The preview answers the last change
+    first, so its request never overlaps the submission."""
+    page = tab.page
+    expect(page.get_by_role("complementary", name="Grade preview")).to_contain_text(preview)
+    with page.expect_navigation():
+        press(page.get_by_role("button", name="Submit (locks the sheet)"))
 
 
 def mark_by_keyboard(tab: Visitor, outcomes: dict[str, Outcome]) -> None:
-    """Tab through the whole sheet: Space ticks, arrows choose among an outcome's radios,
-    Enter submits. Every element that takes focus must show it and not be hidden."""
+    """Keyboard only. The first pass leaves the last criterion blank: submitting is refused,
+    the error summary takes focus, Tab and Enter on its link land on that criterion's first
+    radio. Then the sheet is completed and submitted. Every element that takes focus must
+    show it and not be hidden behind the sticky grade preview."""
     page = tab.page
     by_field = {outcome_field(code): outcome for code, outcome in outcomes.items()}
+    *first, (last, last_outcome) = by_field.items()
     # Hours, minutes and, where the browser's time field is 12-hour, AM (ignored otherwise).
-    times = {"actual_start": "1000A", "actual_end": "1100A"}
-    judged: set[str] = set()
+    tab_to_submit(page, dict(first), {"actual_start": "1000A", "actual_end": "1100A"})
+    with page.expect_navigation():
+        press(page, "Enter", expect_focus=False)
+    tab.check("discussion-refused")
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    code = last.removeprefix("outcome_").replace("_", ".")
+    expect(page.get_by_role("alert")).to_be_focused()
+    link = press(page, "Tab")
+    assert link["tag"] == "a", link
+    assert f"still to judge: {code}" in link["text"], link
+    focused = press(page, "Enter")
+    assert focused["name"] == last, f"the error link left focus on {focused['html']}"
+    choose_radio(page, focused, last_outcome.value)
+    tab_to_submit(page, {}, {})
+    submit_sheet(
+        tab,
+        "Professional discussion: Distinction",
+        lambda _: press(page, "Enter", expect_focus=False),
+    )
+
+
+def tab_to_submit(page: Any, outcomes: dict[str, Outcome], times: dict[str, str]) -> None:
+    """Tab until the submit button, typing the times, ticking photo ID and choosing the
+    given outcomes on the way."""
+    done: set[str] = set()
     for _ in range(400):
         focused = press(page, "Tab")
-        if focused["name"] in times and focused["name"] not in judged:
-            page.keyboard.type(times[focused["name"]])
-            judged.add(focused["name"])
-        elif focused["name"] == "photo_id_checked":
+        name = focused["name"]
+        if name in times and name not in done:
+            page.keyboard.type(times[name])
+        elif name == "photo_id_checked" and not focused["checked"]:
             press(page, "Space")
-        elif focused["name"] in by_field and focused["name"] not in judged:
-            choose_radio(page, focused, by_field[focused["name"]].value)
-            judged.add(focused["name"])
+        elif name in outcomes and name not in done:
+            choose_radio(page, focused, outcomes[name].value)
         elif focused["text"] == "Submit (locks the sheet)":
-            missed = {*by_field, *times} - judged
+            missed = {*outcomes, *times} - done
             assert not missed, f"not reached by Tab: {missed}"
-            with page.expect_navigation():
-                press(page, "Enter", expect_focus=False)
             return
+        done.add(name)
     raise AssertionError("Tab never reached the submit button")
 
 
@@ -333,7 +360,7 @@ def sign_in(
     keyboard: bool = False,
 ) -> Visitor:
     tab: Visitor = visit(role, viewport, touch)
-    tab.goto("/accounts/login/")
+    tab.goto("/accounts/login/", "sign-in")
     page = tab.page
     if keyboard:
         # Keyboard only: Tab to each field (typing is the keyboard too), Enter submits.
@@ -365,6 +392,7 @@ def error_summary_leads_to_the_field(tab: Visitor, label: str, message: str) -> 
     """GOV.UK's error summary: focused on arrival (so it is read first), titled, and each
     error a link that moves focus to its field."""
     page = tab.page
+    expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.get_by_role("alert")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("There is a problem")

@@ -125,9 +125,9 @@ class Visitor:
         self.steps = steps
         self.checked: list[str] = []
 
-    def goto(self, path: str) -> None:
+    def goto(self, path: str, label: str | None = None) -> None:
         self.page.goto(self.base_url + path)
-        self.check(path)
+        self.check(label or path)
 
     def check(self, label: str) -> None:
         """Screenshot the page, then check it: axe (WCAG 2.2 A/AA), target sizes, focus."""
