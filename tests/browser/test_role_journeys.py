@@ -9,8 +9,11 @@ releases the result; the apprentice, the employer and the provider each see it.
 
 Forms are filled by their labels and buttons pressed by their accessible names, so a
 missing label or name fails here. Every page visited is checked by `Visitor.check`
-(conftest): axe with WCAG 2.2 A/AA including target-size, targets of at least 24 px, a
-visible focus on every focusable element, and a screenshot `<nn>-<role>-<page>.png`.
+(tests/browser/visitor.py): axe with WCAG 2.2 A/AA including target-size, targets of at
+least 24 px, a visible focus on every focusable element, and a screenshot
+`<nn>-<role>-<page>.png`. The admin signs in and the discussion is marked by keyboard
+alone, through a refused submission whose error summary leads back to the blank criterion;
+the registration's error summary is checked the same way.
 """
 
 from __future__ import annotations
