@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from openepa.assessments.layout import outcome_field
 from openepa.domain.grading import Outcome
@@ -165,7 +166,11 @@ def admin_accepts_gateway_plans_and_books(visit: Any, world: World, enrolment: E
         page.get_by_label("Start date and time").fill(starts)
         page.get_by_label("Duration in minutes").fill(str(minutes))
         page.get_by_label("Venue").fill("Harbour Bank, Quay Street branch")
-        page.get_by_label("Assessor").select_option(label="Ian Assessor")
+        # Each assessor is listed with their allocation status (profile, standardisation).
+        assessor = page.get_by_label("Assessor")
+        option = assessor.locator("option", has_text="Ian Assessor")
+        expect(option).to_contain_text("standardised until")
+        assessor.select_option(value=option.get_attribute("value"))
         follow(tab, page.get_by_role("button", name="Book", exact=True), "booked")
         expect(page.get_by_role("heading", level=1)).to_have_text(f"{method} for Grace Hopper")
         follow(tab, page.get_by_role("link", name="All bookings for Grace Hopper"), "bookings")
@@ -224,8 +229,8 @@ def admin_releases_the_result(visit: Any, world: World) -> None:
 
 
 def see_result(tab: Visitor, persona: Any) -> None:
-    """From the home page to the released result: the overall grade and each method's.
-    The statement of results download (documents:statement) joins here, once, for all three."""
+    """From the home page to the released result: the overall grade and each method's, then
+    the statement of results downloaded as a PDF whose text names the apprentice and grade."""
     page = tab.page
     link = "Your EPA result" if persona.email == "grace@example.org" else "Grace Hopper"
     results = page.get_by_role("region", name="Results", exact=True)
@@ -236,6 +241,13 @@ def see_result(tab: Visitor, persona: Any) -> None:
     for method in ("Apprentice showcase", "Practical observation", "Professional discussion"):
         expect(methods.get_by_role("row", name=re.compile(method))).to_contain_text("Distinction")
     expect(page.get_by_text(FEEDBACK)).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Statement of results (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("statement")
+    text = "".join(p.extract_text() for p in PdfReader(download.path()).pages)
+    assert "Grace Hopper" in text
+    assert "Distinction" in text
 
 
 # --- marking ----------------------------------------------------------------------------
