@@ -159,9 +159,9 @@ def test_the_home_page_sections_take_the_same_queries_for_1_and_50_samples(
     client.force_login(world.iqa)
     client.get("/")
     # The home page gathers every context's sections for an admin who is also an IQA (the
-    # outbox, certificates and assessors' sections among them): 19 queries, plus the count
-    # once the list is cut — the same at 1 and at 50 samples.
-    with django_assert_max_num_queries(20):
+    # outbox, certificates, assessors' and cases' sections among them): 22 queries, plus the
+    # count once the list is cut — the same at 1 and at 50 samples.
+    with django_assert_max_num_queries(23):
         response = client.get("/")
     html = text(response)
     assert "IQA queue" in html
