@@ -1,0 +1,72 @@
+"""Every other main page, as the role that works from it, in Chromium with axe (WCAG 2.2 A
+and AA, target size included), the target-size and focus checks of Visitor.check: the
+pages issues 4 and 5 added (outbox, certificates, CSV registration, evidence, cases, IQA,
+assessors, standardisation, consistency report), on the demo EPAO's data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from openepa.demo import DEMO_PASSWORD
+from openepa.demo.stories import SCENARIOS
+from openepa.enrolments.models import Enrolment
+from openepa.quality.models import IqaSample
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(db: Any) -> Enrolment:
+    call_command("load_reference_data", verbosity=0)
+    call_command("seed_demo", apprentices=len(SCENARIOS), verbosity=0)
+    return Enrolment.objects.order_by("id").first()  # the released Distinction
+
+
+def signed_in(visit: Any, who: str) -> Any:
+    tab = visit(who)
+    tab.goto("/accounts/login/")
+    tab.page.get_by_label("Email address").fill(f"{who}@demo.openepa.test")
+    tab.page.get_by_label("Password").fill(DEMO_PASSWORD)
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="Sign in").click()
+    expect(tab.page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    return tab
+
+
+def test_the_pages_of_each_role_pass_axe(visit: Any, demo: Enrolment) -> None:
+    admin = signed_in(visit, "admin")
+    for path, label in (
+        ("/", "home"),
+        ("/enrolments/pipeline", "pipeline"),
+        ("/results/", "results"),
+        ("/certificates/", "certificates"),
+        ("/notifications/outbox/", "outbox"),
+        ("/cases/", "cases-queue"),
+        (f"/cases/enrolment/{demo.pk}/", "cases-of-apprentice"),
+        (f"/evidence/enrolments/{demo.pk}/", "evidence"),
+        ("/enrolments/bulk", "bulk-registration"),
+        ("/assessors/", "assessors"),
+        ("/assessors/standardisation/", "standardisation"),
+        ("/assessors/consistency/", "consistency-report"),
+        ("/iqa/", "iqa-samples"),
+    ):
+        admin.goto(path, f"admin-{label}")
+        expect(admin.page.get_by_role("heading", level=1)).to_be_visible()
+
+    iqa = signed_in(visit, "iqa")
+    iqa.goto("/iqa/", "iqa-queue")
+    sample = IqaSample.objects.order_by("id").first()
+    assert sample is not None  # the demo's first decisions are sampled (new assessors)
+    iqa.goto(f"/iqa/sample/{sample.pk}/", "iqa-review")
+
+    assessor = signed_in(visit, "assessor")
+    assessor.goto("/assessors/me/", "assessor-profile")
+
+    provider = signed_in(visit, "provider")
+    provider.goto("/enrolments/bulk", "provider-bulk-registration")
+    provider.goto(f"/cases/enrolment/{demo.pk}/", "provider-cases")
+    provider.goto(f"/evidence/enrolments/{demo.pk}/", "provider-evidence")
