@@ -69,6 +69,10 @@ class Cast:
     def assessors(self) -> tuple[User, ...]:
         return tuple(self.users[k] for k in ("assessor", "assessor2", "assessor3", "assessor4"))
 
+    def employer_user(self, employer: Organisation) -> User:
+        local = ("employer", "employer2", "employer3")[self.employers.index(employer)]
+        return self.users[local]
+
     def provider_user(self, provider: Organisation) -> User:
         return self.users["provider" if provider == self.providers[0] else "provider2"]
 

@@ -20,6 +20,7 @@ from openepa.assessments.actions import do_open_sheet, do_save_sheet, do_submit_
 from openepa.bookings.actions import PlanningDetails, do_book_assessment, do_record_planning_meeting
 from openepa.bookings.models import Booking
 from openepa.bookings.rules import DURATION_ACTIVITY, Proposal
+from openepa.cases.actions import do_decide_adjustment, do_raise_case, do_request_adjustment
 from openepa.demo.people import Cast
 from openepa.demo.stories import Grade, Step, Story
 from openepa.domain.grading import Outcome
@@ -105,6 +106,8 @@ class Player:
             with time_machine.travel(at(day, 18 if step in MARKING_STEP else 8), tick=False):
                 if step == Step.REGISTER:
                     enrolment = self.register(story, person)
+                    if story.scenario.adjustment:
+                        self.request_adjustment(enrolment)
                     continue
                 assert enrolment is not None
                 self.take(step, story, enrolment)
@@ -158,6 +161,13 @@ class Player:
             )
         elif step == Step.ACCEPT_GATEWAY:
             do_accept_gateway(actor=admin, enrolment_id=pk)
+            for adjustment in enrolment.adjustments.filter(state="requested"):
+                do_decide_adjustment(
+                    actor=admin,
+                    adjustment_id=adjustment.pk,
+                    approve=True,
+                    reason="Supported by the provider's evidence; agreed at the planning stage.",
+                )
         elif step == Step.PLAN:
             do_record_planning_meeting(
                 actor=admin,
@@ -179,6 +189,15 @@ class Player:
         elif step in (Step.RELEASE, Step.RELEASE_RESIT):
             result = enrolment.results.filter(superseded_at__isnull=True).latest("id")
             do_release_results(actor=admin, result_id=result.pk, expected_version=None)
+            if story.scenario.enquiry and step == Step.RELEASE:
+                do_raise_case(
+                    actor=self.cast.employer_user(enrolment.employer),
+                    enrolment_id=pk,
+                    kind="enquiry",
+                    subject=("result", result.pk),
+                    grounds="The apprentice dealt with the customer's need before offering a "
+                    "solution; please check the observation recording.",
+                )
         elif step == Step.BOOK_RESIT:
             self.book(enrolment, Method.OBSERVATION, story.day_of(Step.MARK_RESIT), "resit")
         elif step == Step.MARK_RESIT:
@@ -189,6 +208,16 @@ class Player:
                 enrolment_id=pk,
                 reason="The apprentice left the employer before the assessment.",
             )
+
+    def request_adjustment(self, enrolment: Enrolment) -> None:
+        """Requested by the provider at registration, as seed 000 §5 advises."""
+        do_request_adjustment(
+            actor=self.cast.provider_user(enrolment.provider),
+            enrolment_id=enrolment.pk,
+            needs="Dyslexia: reads and writes more slowly under time pressure.",
+            arrangement="25% extra time in the showcase interview and the discussion; "
+            "questions also given in writing.",
+        )
 
     def book(self, enrolment: Enrolment, method: Method, day: date, kind: str) -> None:
         assessor_ids = tuple(a.pk for a in self.cast.assessors)

@@ -58,6 +58,10 @@ class Scenario:
     rejected_first: bool = False
     #: An observation criterion carried over to the discussion (seed 002).
     carry_over: bool = False
+    #: A reasonable adjustment requested at registration (seed 000 §5), decided at gateway.
+    adjustment: bool = False
+    #: An enquiry about the released result, raised by the employer and still open.
+    enquiry: bool = False
     weight: int = 10
 
 
@@ -77,7 +81,14 @@ SCENARIOS = (
         weight=20,
     ),
     Scenario("registered", State.REGISTERED, Step.REGISTER, (1, 40), weight=16),
-    Scenario("gateway submitted", State.GATEWAY_SUBMITTED, Step.SUBMIT_GATEWAY, (0, 3), weight=14),
+    Scenario(
+        "gateway submitted",
+        State.GATEWAY_SUBMITTED,
+        Step.SUBMIT_GATEWAY,
+        (0, 3),
+        adjustment=True,
+        weight=14,
+    ),
     Scenario(
         "gateway rejected",
         State.GATEWAY_REJECTED,
@@ -88,7 +99,7 @@ SCENARIOS = (
     ),
     Scenario("gateway accepted", State.GATEWAY_ACCEPTED, Step.ACCEPT_GATEWAY, (0, 5), weight=8),
     Scenario("planning", State.PLANNING, Step.PLAN, (0, 6), weight=10),
-    Scenario("booked", State.IN_ASSESSMENT, Step.BOOK, (0, 10), weight=24),
+    Scenario("booked", State.IN_ASSESSMENT, Step.BOOK, (0, 10), adjustment=True, weight=24),
     Scenario(
         "observation marked",
         State.IN_ASSESSMENT,
@@ -103,7 +114,13 @@ SCENARIOS = (
         "pass", State.RESULTS_ISSUED, Step.RELEASE, (5, 120), PASSES, rejected_first=True, weight=30
     ),
     Scenario(
-        "fail, resit due", State.RESIT_DUE, Step.RELEASE, (1, 20), FAILED_OBSERVATION, weight=12
+        "fail, resit due",
+        State.RESIT_DUE,
+        Step.RELEASE,
+        (1, 20),
+        FAILED_OBSERVATION,
+        enquiry=True,
+        weight=12,
     ),
     Scenario(
         "resit booked", State.IN_ASSESSMENT, Step.BOOK_RESIT, (0, 9), FAILED_OBSERVATION, weight=8

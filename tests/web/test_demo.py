@@ -15,9 +15,11 @@ from django.core.management import call_command
 
 from openepa.assessments.models import Attempt
 from openepa.bookings.models import Booking
+from openepa.cases.models import Case, ReasonableAdjustment
 from openepa.demo import do_seed_demo
 from openepa.demo.stories import SCENARIOS
 from openepa.enrolments.models import Apprentice, Enrolment, JourneyEvent
+from openepa.quality.models import IqaSample
 from openepa.results.models import OverallResult
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +109,19 @@ def test_openepa_demo_builds_a_set_in_the_configured_database(tmp_path):
     assert report["apprentices"] == 4
     assert sum(report["states"].values()) == 4
     assert "admin@demo.openepa.test" in report["logins"]
+
+
+def test_adjustments_and_an_open_enquiry_are_in_the_demo(demo):
+    by_name = dict(zip([s.name for s in SCENARIOS], demo, strict=True))
+    pending = ReasonableAdjustment.objects.get(enrolment=by_name["gateway submitted"])
+    assert pending.state == "requested"
+    assert not pending.late  # requested at registration (seed 000 §5)
+    approved = ReasonableAdjustment.objects.get(enrolment=by_name["booked"])
+    assert approved.state == "approved"
+    enquiry = Case.objects.get(enrolment=by_name["fail, resit due"])
+    assert (enquiry.kind, enquiry.state) == ("enquiry", "received")
+
+
+def test_the_demo_holds_iqa_samples(demo):
+    # Each demo assessor's first decisions, every Fail and every Distinction are sampled.
+    assert IqaSample.objects.filter(attempt__enrolment__in=demo).exists()
