@@ -109,10 +109,14 @@ def screens(base: str) -> None:
         assessor = as_("assessor", TABLET)
         shoot(assessor, "assessor-home")
         assessor.goto(f"{base}/bookings/mine/")
-        sheet = assessor.get_by_role("link", name=re.compile("Practical observation")).first
-        sheet.click()
+        assessor.locator("main table a").first.click()
         assessor.wait_for_load_state()
         shoot(assessor, "assessor-booking")
+        sheet = assessor.get_by_role("link", name=re.compile("marking sheet", re.I))
+        if sheet.count():
+            sheet.first.click()
+            assessor.wait_for_load_state()
+            shoot(assessor, "assessor-marking-sheet")
 
         iqa = as_("iqa")
         iqa.goto(f"{base}/iqa/")

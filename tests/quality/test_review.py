@@ -285,3 +285,13 @@ def test_sign_off_is_refused_when_the_sheet_changed_since_the_review_opened(
     )
     sample.refresh_from_db()
     assert sample.state == "queued"
+
+
+def test_the_consistency_report_shows_the_iqa_agreement_rate(client, world, monkeypatch):
+    """The assessors' consistency report (issue 5 §6) reads IQA reviews through
+    quality.queries.iqa_agreement: one decision reviewed and agreed → 100% (1 of 1)."""
+    sample = sampled(world, monkeypatch)
+    post(client, world.iqa, sample)
+    client.force_login(world.admin)
+    html = text(client.get("/assessors/consistency/"))
+    assert "100% (1 of 1)" in html
