@@ -24,6 +24,7 @@ from openepa.demo.people import (
 from openepa.demo.replay import Diary, Player
 from openepa.demo.stories import choose_scenario, plan_story
 from openepa.domain.uln import make_uln
+from openepa.enrolments.journey import announcements_paused
 from openepa.enrolments.models import Apprentice
 from openepa.reference.models import Policy, StandardVersion
 
@@ -88,7 +89,8 @@ def do_seed_demo(
             "date_of_birth": born,
             "email": f"{given}.{family}.{index}@{DEMO_DOMAIN}".lower().replace("'", ""),
         }
-        with transaction.atomic():
+        # The story's steps happened in the past: nobody is emailed about them now.
+        with announcements_paused(), transaction.atomic():
             enrolment = player.play(story, person)
             if index == 0:
                 enrolment.apprentice.user = demo_user(APPRENTICE_LOCAL, f"{given} {family}")

@@ -5,6 +5,9 @@ transaction, on a row it locked with select_for_update()."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -37,10 +40,27 @@ def lock_enrolment(enrolment_id: int, *, expected_version: int | None = None) ->
     return enrolment
 
 
+#: False while a history is replayed (the demo EPAO): its steps happened "in the past" and
+#: must not email anyone now.
+_ANNOUNCING: ContextVar[bool] = ContextVar("announcing", default=True)
+
+
+@contextmanager
+def announcements_paused() -> Iterator[None]:
+    """Record journey steps without queuing their emails (used by the demo's replay)."""
+    token = _ANNOUNCING.set(False)
+    try:
+        yield
+    finally:
+        _ANNOUNCING.reset(token)
+
+
 def _announce(event: JourneyEvent) -> None:
     """Once the action's transaction commits, queue the emails this step sends
     (openepa.notifications: one table maps an action to its emails). Nothing is queued
     for a rolled-back action; a step that sends no email queues nothing."""
+    if not _ANNOUNCING.get():
+        return
     event_id, action = event.pk, event.action
 
     def enqueue() -> None:

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from openepa.assessments.models import Attempt
 from openepa.bookings.models import Booking
 from openepa.cases.models import Case, ReasonableAdjustment
 from openepa.demo import do_seed_demo
 from openepa.demo.stories import SCENARIOS
+from openepa.enrolments.journey import record
 from openepa.enrolments.models import Apprentice, Enrolment, JourneyEvent
 from openepa.quality.models import IqaSample
 from openepa.results.models import OverallResult
@@ -125,3 +127,16 @@ def test_adjustments_and_an_open_enquiry_are_in_the_demo(demo):
 def test_the_demo_holds_iqa_samples(demo):
     # Each demo assessor's first decisions, every Fail and every Distinction are sampled.
     assert IqaSample.objects.filter(attempt__enrolment__in=demo).exists()
+
+
+def test_the_demo_history_emails_nobody(django_capture_on_commit_callbacks):
+    call_command("load_reference_data", verbosity=0)
+    # Replaying the stories queues no email task: their steps are in the past …
+    with django_capture_on_commit_callbacks(execute=True):
+        do_seed_demo(apprentices=3, today=TODAY)
+    assert not DBTaskResult.objects.exists()
+    # … while a step taken now, in the demo, does.
+    enrolment = Enrolment.objects.order_by("id")[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(enrolment, actor=None, action="release_results", data={})
+    assert DBTaskResult.objects.count() == 1
