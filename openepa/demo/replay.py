@@ -11,10 +11,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import time_machine
-from django.conf import settings
+from django.utils import timezone
 
 from openepa.assessments.actions import do_open_sheet, do_save_sheet, do_submit_sheet
 from openepa.bookings.actions import PlanningDetails, do_book_assessment, do_record_planning_meeting
@@ -72,11 +71,11 @@ class Diary:
     @classmethod
     def from_bookings(cls) -> Diary:
         """The slots already taken by active bookings (a resumed demo run)."""
-        zone = ZoneInfo(settings.TIME_ZONE)
         rows = Booking.objects.filter(status=Booking.Status.ACTIVE).values_list(
             "assessor_id", "starts_at"
         )
-        return cls({(a, s.astimezone(zone).date(), s.astimezone(zone).hour) for a, s in rows})
+        local = ((a, timezone.localtime(s)) for a, s in rows)
+        return cls({(a, s.date(), s.hour) for a, s in local})
 
     def slot(self, assessors: tuple[int, ...], day: date, rng: random.Random) -> tuple[int, int]:
         order = list(assessors)
@@ -90,7 +89,7 @@ class Diary:
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
 @dataclass
@@ -110,7 +109,7 @@ class Player:
                         self.request_adjustment(enrolment)
                     continue
                 assert enrolment is not None
-                self.take(step, story, enrolment)
+                self.take(step, day, story, enrolment)
                 enrolment.refresh_from_db()
         assert enrolment is not None
         return enrolment
@@ -134,11 +133,10 @@ class Player:
             ),
         )
 
-    def take(self, step: Step, story: Story, enrolment: Enrolment) -> None:
+    def take(self, step: Step, day: date, story: Story, enrolment: Enrolment) -> None:
         admin = self.cast.admin
         pk = enrolment.pk
         provider = self.cast.provider_user(enrolment.provider)
-        day = dict(story.steps)[step]
         if step in (Step.SUBMIT_GATEWAY, Step.RESUBMIT_GATEWAY):
             sent = set(ALL_EVIDENCE) | set(policy_of(enrolment).gateway.required_evidence)
             if step == Step.SUBMIT_GATEWAY and story.scenario.rejected_first:
@@ -238,6 +236,7 @@ class Player:
     def mark(self, enrolment: Enrolment, method: Method, grade: Grade, carry_over: bool) -> None:
         booking = enrolment.bookings.filter(method=method.value, status="active").latest("id")
         assessor = booking.assessor
+        hour = timezone.localtime(booking.starts_at).hour
         attempt = do_open_sheet(actor=assessor, booking_id=booking.pk)
         codes = list(attempt.judgements.values_list("criterion_code", flat=True))
         judgements = outcomes(enrolment, method, codes, grade, carry_over)
@@ -246,8 +245,8 @@ class Player:
             attempt_id=attempt.pk,
             expected_version=attempt.version,
             judgements=judgements,
-            actual_start=time(booking.starts_at.astimezone(ZoneInfo(settings.TIME_ZONE)).hour, 5),
-            actual_end=time(booking.starts_at.astimezone(ZoneInfo(settings.TIME_ZONE)).hour, 55),
+            actual_start=time(hour, 5),
+            actual_end=time(hour, 55),
             feedback=FEEDBACK[grade],
             photo_id_checked=True,
         )
