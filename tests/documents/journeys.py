@@ -128,29 +128,7 @@ def fail(world: World) -> FailThenResit:
     the Fail released. Gateway evidence for NQual (the showcase, seed 004) and Gateway
     Qualifications (a Level 2 attempt, seed 000 §2.2); `world` is built with either policy."""
     journey = NotingJourney(world.enrolment)
-    journey.submit_gateway(
-        world.provider_user,
-        evidence=[
-            "gateway_meeting_record",
-            "employer_sign_off",
-            "provider_sign_off",
-            "showcase_submission",
-        ],
-        english_level_2_attempted="on",
-        maths_level_2_attempted="on",
-    )
-    journey.accept_gateway(world.admin)
-    journey.record_planning(world.admin)
-    # NQual needs the gateway form 10 working days before the EPA (seed 004).
-    showcase = journey.book(
-        world.admin, Method.SHOWCASE, world.assessor, working_day_after(12), 9, 30
-    )
-    observation = journey.book(
-        world.admin, Method.OBSERVATION, world.assessor, working_day_after(13), 10, 60
-    )
-    discussion = journey.book(
-        world.admin, Method.DISCUSSION, world.assessor, working_day_after(14), 10, 60
-    )
+    showcase, observation, discussion = journey.to_three_bookings(world)
     journey.mark(world.assessor, showcase, marks(Method.SHOWCASE, F2F, 10))
     journey.mark_with_notes(
         world.assessor,

@@ -131,6 +131,32 @@ class Journey:
         )
         return self.enrolment.bookings.filter(method=method.value, status="active").latest("id").pk
 
+    def to_three_bookings(self, world: Any) -> tuple[int, int, int]:
+        """Gateway with the evidence NQual (the showcase, seed 004) and Gateway Qualifications
+        (a Level 2 attempt, seed 000 §2.2) ask for, accepted; planning; the three methods
+        booked with the world's assessor from 12 working days ahead (NQual needs the gateway
+        form 10 working days before the EPA, seed 004). Returns the showcase, observation
+        and discussion booking ids."""
+        self.submit_gateway(
+            world.provider_user,
+            evidence=[
+                "gateway_meeting_record",
+                "employer_sign_off",
+                "provider_sign_off",
+                "showcase_submission",
+            ],
+            english_level_2_attempted="on",
+            maths_level_2_attempted="on",
+        )
+        self.accept_gateway(world.admin)
+        self.record_planning(world.admin)
+        admin, assessor = world.admin, world.assessor
+        return (
+            self.book(admin, Method.SHOWCASE, assessor, working_day_after(12), 9, 30),
+            self.book(admin, Method.OBSERVATION, assessor, working_day_after(13), 10, 60),
+            self.book(admin, Method.DISCUSSION, assessor, working_day_after(14), 10, 60),
+        )
+
     # --- marking -------------------------------------------------------------------------
     def mark(
         self, assessor: Any, booking_id: int, outcomes: dict[str, Outcome], feedback: str = ""

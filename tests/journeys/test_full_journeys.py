@@ -121,31 +121,7 @@ def test_registration_to_a_released_distinction_seen_by_every_party(world):
 def test_fail_then_resit_to_a_pass_capped_where_the_policy_says(db, policy, overall, capped):
     world = build_world(policy=policy)
     journey = Journey(world.enrolment)
-    evidence = [
-        "gateway_meeting_record",
-        "employer_sign_off",
-        "provider_sign_off",
-        "showcase_submission",
-    ]
-    # Gateway Qualifications also asks for a record of an attempt at Level 2 (seed 000 §2.2).
-    journey.submit_gateway(
-        world.provider_user,
-        evidence=evidence,
-        english_level_2_attempted="on",
-        maths_level_2_attempted="on",
-    )
-    journey.accept_gateway(world.admin)
-    journey.record_planning(world.admin)
-    # NQual needs the gateway form 10 working days before the EPA (seed 004).
-    showcase = journey.book(
-        world.admin, Method.SHOWCASE, world.assessor, working_day_after(12), 9, 30
-    )
-    observation = journey.book(
-        world.admin, Method.OBSERVATION, world.assessor, working_day_after(13), 10, 60
-    )
-    discussion = journey.book(
-        world.admin, Method.DISCUSSION, world.assessor, working_day_after(14), 10, 60
-    )
+    showcase, observation, discussion = journey.to_three_bookings(world)
     journey.mark(world.assessor, showcase, marks(Method.SHOWCASE, F2F, 10))
     failed = marks(Method.OBSERVATION, F2F, 5, {"S8.1": Outcome.NOT_MET})
     journey.mark(world.assessor, observation, failed, "Open every conversation positively.")

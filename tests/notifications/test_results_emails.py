@@ -18,7 +18,7 @@ from openepa.domain.standard import InteractionMode, Method
 from openepa.notifications.models import OutboxMessage
 from openepa.results.models import OverallResult
 from openepa.results.queries import plan_for
-from tests.journeys.driver import Journey, marks, working_day_after
+from tests.journeys.driver import Journey, marks
 from tests.notifications.helpers import html_of, sent_to
 from tests.personas import build_world
 
@@ -34,27 +34,7 @@ def assessed(db, deliver):
     world = build_world(policy="nqual")
     journey = Journey(world.enrolment)
     with deliver():
-        journey.submit_gateway(
-            world.provider_user,
-            evidence=[
-                "gateway_meeting_record",
-                "employer_sign_off",
-                "provider_sign_off",
-                "showcase_submission",
-            ],
-        )
-        journey.accept_gateway(world.admin)
-        journey.record_planning(world.admin)
-        # NQual needs the gateway form 10 working days before the EPA (seed 004).
-        showcase = journey.book(
-            world.admin, Method.SHOWCASE, world.assessor, working_day_after(12), 9, 30
-        )
-        observation = journey.book(
-            world.admin, Method.OBSERVATION, world.assessor, working_day_after(13), 10, 60
-        )
-        discussion = journey.book(
-            world.admin, Method.DISCUSSION, world.assessor, working_day_after(14), 10, 60
-        )
+        showcase, observation, discussion = journey.to_three_bookings(world)
         journey.mark(world.assessor, showcase, marks(Method.SHOWCASE, F2F, 10))
         failed = marks(Method.OBSERVATION, F2F, 5, {"S8.1": Outcome.NOT_MET})
         journey.mark(world.assessor, observation, failed, "Open every conversation positively.")
