@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from openepa.web.forms import AccessibleFormMixin
+from openepa.core.forms import AccessibleFormMixin
 
 
 class EmailAuthenticationForm(AccessibleFormMixin, AuthenticationForm):

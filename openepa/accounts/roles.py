@@ -48,3 +48,18 @@ def roles_of(user: Any) -> Roles:
     )
     user._openepa_roles = roles
     return roles
+
+
+# "Who may" helpers shared by every context. They live here, not in openepa.core, because
+# they read the user's memberships (an accounts model) and core imports no context; accounts
+# is the bottom context every other one already depends on.
+
+
+def is_epao_admin(user: Any, epao_id: int) -> bool:
+    """Whether `user` is an admin of the EPAO `epao_id`."""
+    return epao_id in roles_of(user).orgs(Role.EPAO_ADMIN)
+
+
+def is_epao_iqa(user: Any, epao_id: int) -> bool:
+    """Whether `user` is an internal quality assurer of the EPAO `epao_id`."""
+    return epao_id in roles_of(user).orgs(Role.IQA)

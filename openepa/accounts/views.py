@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 
 from openepa.accounts.two_factor import confirmed_device, pending_device
-from openepa.web.forms import AccessibleForm
+from openepa.core.forms import AccessibleForm
 
 
 class TokenForm(AccessibleForm):

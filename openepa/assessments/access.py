@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404
 
 from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.assessments.models import Attempt
 from openepa.bookings.models import Booking
 
@@ -22,10 +22,6 @@ def is_allocated_assessor(user: Any, booking: Booking) -> bool:
     )
 
 
-def is_epao_admin(user: Any, booking: Booking) -> bool:
-    return booking.enrolment.epao_id in roles_of(user).orgs(Role.EPAO_ADMIN)
-
-
 def access_booking_sheet(user: Any, booking_id: int) -> Booking:
     """The booking whose sheet `user` may open (allocated assessor) or view (EPAO admin)."""
     try:
@@ -34,7 +30,7 @@ def access_booking_sheet(user: Any, booking_id: int) -> Booking:
         ).get(pk=booking_id)
     except Booking.DoesNotExist:
         raise Http404("No such marking sheet") from None
-    if not (is_allocated_assessor(user, booking) or is_epao_admin(user, booking)):
+    if not (is_allocated_assessor(user, booking) or is_epao_admin(user, booking.enrolment.epao_id)):
         raise Http404("No such marking sheet")
     return booking
 
@@ -52,6 +48,6 @@ def access_attempt(user: Any, attempt_id: int) -> Attempt:
     except Attempt.DoesNotExist:
         raise Http404("No such marking sheet") from None
     booking = attempt.booking
-    if not (is_allocated_assessor(user, booking) or is_epao_admin(user, booking)):
+    if not (is_allocated_assessor(user, booking) or is_epao_admin(user, booking.enrolment.epao_id)):
         raise Http404("No such marking sheet")
     return attempt

@@ -13,17 +13,19 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from openepa.assessments.access import is_allocated_assessor, is_epao_admin
+from openepa.accounts.roles import is_epao_admin
+from openepa.assessments.access import is_allocated_assessor
 from openepa.assessments.grading import domain_attempts, grade_attempts, to_domain
 from openepa.assessments.layout import outcome_field
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.assessments.queries import open_carry_over
 from openepa.bookings.models import Booking
+from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.grading import AttemptKind, EpaResult, Outcome, OverallGrade, SheetError
 from openepa.domain.journey import Event, State
 from openepa.domain.standard import Method, Standard
 from openepa.enrolments.domain_data import modes_of, standard_of
-from openepa.enrolments.journey import ActionRefused, StaleEdit, lock_enrolment, record, transition
+from openepa.enrolments.journey import lock_enrolment, record, transition
 from openepa.enrolments.models import Enrolment
 
 # A module import, not names: openepa.quality.actions amends sheets through this module.
@@ -223,7 +225,7 @@ def do_amend_sheet(
         attempt.enrolment = enrolment
         # An IQA amends only as the outcome of reviewing the sheet's open sample
         # (openepa.quality.actions.do_sign_off_sample).
-        if not (is_epao_admin(actor, attempt.booking) or may_amend_as_iqa(actor, attempt)):
+        if not (is_epao_admin(actor, enrolment.epao_id) or may_amend_as_iqa(actor, attempt)):
             raise ActionRefused("Only the EPAO's admins can amend a submitted marking sheet.")
         if attempt.status != Attempt.Status.SUBMITTED:
             raise ActionRefused(
@@ -304,8 +306,11 @@ def _check_markable(actor: Any, attempt: Attempt, expected_version: int) -> None
 
 
 def _check_version(actor: Any, attempt: Attempt, expected_version: int) -> None:
-    if attempt.version == expected_version:
-        return
+    check_version(attempt.version, expected_version, lambda: _stale_sheet(actor, attempt))
+
+
+def _stale_sheet(actor: Any, attempt: Attempt) -> str:
+    """Who changed the sheet and when, so the assessor knows whether it was themselves."""
     if attempt.updated_by is None or attempt.updated_at is None:
         who = f"it is now at version {attempt.version}"
     else:
@@ -315,7 +320,7 @@ def _check_version(actor: Any, attempt: Attempt, expected_version: int) -> None:
             else str(attempt.updated_by)
         )
         who = f"{name}, at {timezone.localtime(attempt.updated_at):%H:%M on %d %b %Y}"
-    raise StaleEdit(
+    return (
         f"This marking sheet was changed by someone else ({who}) since you opened it. "
         "Your changes were not saved: reload to see the latest version."
     )

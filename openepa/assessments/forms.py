@@ -10,7 +10,7 @@ from django import forms
 from openepa.assessments.actions import AMENDABLE, JudgementInput
 from openepa.assessments.layout import Line, outcome_field
 from openepa.assessments.models import OUTCOME_CHOICES
-from openepa.web.forms import AccessibleForm, VersionField
+from openepa.core.forms import AccessibleForm, VersionField
 
 OWN = [("met", "Met"), ("not_met", "Not met"), ("not_evidenced", "Not evidenced")]
 CARRY = ("carried_over", "Carry over to the discussion")

@@ -12,11 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openepa.accounts.roles import is_epao_admin
 from openepa.assessments.access import (
     access_attempt,
     access_booking_sheet,
     is_allocated_assessor,
-    is_epao_admin,
 )
 from openepa.assessments.actions import (
     do_amend_sheet,
@@ -30,10 +30,10 @@ from openepa.assessments.models import Attempt
 from openepa.assessments.preview import sheet_preview
 from openepa.assessments.queries import LoadedSheet, load_sheet
 from openepa.cases.queries import arrangements_for_booking
+from openepa.core.actions_ui import run_action
+from openepa.core.refusals import ActionRefused
 from openepa.domain.standard import Method
-from openepa.enrolments.journey import ActionRefused
 from openepa.quality.queries import signed_off_review
-from openepa.web.actions_ui import run_action
 
 
 @login_required
@@ -135,7 +135,7 @@ def _read_only(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         "preview": _preview(loaded, loaded.outcomes),
         "amendments": attempt.amendments.select_related("amended_by").order_by("amended_at"),
         "may_amend": attempt.status == Attempt.Status.SUBMITTED
-        and is_epao_admin(request.user, attempt.booking),
+        and is_epao_admin(request.user, attempt.booking.enrolment.epao_id),
         "iqa_review": signed_off_review(request.user, attempt),
     }
     return render(request, "assessments/sheet_read_only.html", context)
@@ -182,7 +182,7 @@ def preview(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def amend(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """An EPAO admin changes outcomes on a submitted sheet, with a reason."""
     attempt = access_attempt(request.user, attempt_id)
-    if not is_epao_admin(request.user, attempt.booking):
+    if not is_epao_admin(request.user, attempt.booking.enrolment.epao_id):
         raise Http404("No such marking sheet")
     loaded = load_sheet(attempt)
     if request.method == "POST":

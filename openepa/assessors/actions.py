@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from openepa.accounts.models import Membership, Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.assessors.models import (
     REGION_NAMES,
     AssessorProfile,
@@ -21,12 +21,17 @@ from openepa.assessors.models import (
     ProfileEvent,
     StandardisationEvent,
 )
+from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.allocation import Qualification, words
-from openepa.enrolments.journey import ActionRefused, StaleEdit
+
+STALE_PROFILE = (
+    "This profile was changed by someone else while you were editing it. Reload the page to "
+    "see the latest version, then make your change again."
+)
 
 
 def _require_admin(actor: Any, epao_id: int) -> None:
-    if epao_id not in roles_of(actor).orgs(Role.EPAO_ADMIN):
+    if not is_epao_admin(actor, epao_id):
         raise ActionRefused("Only the EPAO's admins can do this.")
 
 
@@ -153,11 +158,7 @@ def do_update_profile(
     with transaction.atomic():
         profile = AssessorProfile.objects.select_for_update().get(pk=profile_id)
         _require_admin(actor, profile.epao_id)
-        if expected_version is not None and profile.version != expected_version:
-            raise StaleEdit(
-                "This profile was changed by someone else while you were editing it. Reload "
-                "the page to see the latest version, then make your change again."
-            )
+        check_version(profile.version, expected_version, STALE_PROFILE)
         before = _snapshot(profile)
         _apply(profile, details)
         profile.version += 1

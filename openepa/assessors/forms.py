@@ -10,7 +10,7 @@ from django import forms
 from openepa.accounts.models import Membership
 from openepa.assessors.actions import EventDetails, ProfileDetails
 from openepa.assessors.models import QUALIFICATION_CHOICES, REGION_CHOICES, AssessorProfile
-from openepa.web.forms import AccessibleForm, DateInput, VersionField
+from openepa.core.forms import AccessibleForm, DateInput, VersionField
 
 
 class ProfileForm(AccessibleForm):

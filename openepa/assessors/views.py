@@ -44,11 +44,11 @@ from openepa.assessors.queries import (
     unprofiled_memberships,
 )
 from openepa.assessors.report import consistency_report, report_csv
+from openepa.core.actions_ui import post_action
+from openepa.core.refusals import ActionRefused
 from openepa.domain.allocation import allocation_refusals, last_standardised, standardised_until
 from openepa.domain.consistency import OUTLIER_MIN_DECISIONS, OUTLIER_POINTS
-from openepa.enrolments.journey import ActionRefused
 from openepa.organisations.models import Organisation
-from openepa.web.actions_ui import post_action
 
 
 def _require_admin(request: HttpRequest) -> frozenset[int]:

@@ -16,13 +16,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.bookings import rules
 from openepa.bookings.models import AssessorSlot, Booking, ConflictDeclaration, PlanningMeeting
 from openepa.bookings.queries import active_conflicts
 from openepa.bookings.rules import Proposal
+from openepa.core.refusals import ActionRefused
 from openepa.domain.journey import Event, State
-from openepa.enrolments.journey import ActionRefused, lock_enrolment, record, transition
+from openepa.enrolments.journey import lock_enrolment, record, transition
 from openepa.enrolments.models import Apprentice, Enrolment
 from openepa.gateway.queries import rules_for
 from openepa.organisations.models import Organisation
@@ -46,7 +47,7 @@ REMOTE_CHECKS = {
 
 
 def _require_admin(actor: Any, enrolment: Enrolment) -> None:
-    if enrolment.epao_id not in roles_of(actor).orgs(Role.EPAO_ADMIN):
+    if not is_epao_admin(actor, enrolment.epao_id):
         raise ActionRefused("Only the EPAO's admins can plan and book assessments.")
 
 

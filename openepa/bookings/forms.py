@@ -14,8 +14,8 @@ from openepa.bookings.actions import REMOTE_CHECKS, PlanningDetails
 from openepa.bookings.models import KIND_CHOICES, METHOD_CHOICES, OBSERVATION_SETTINGS
 from openepa.bookings.queries import assessors_of
 from openepa.bookings.rules import Proposal
+from openepa.core.forms import AccessibleForm, DateInput, DateTimeInput, VersionField
 from openepa.organisations.models import Organisation
-from openepa.web.forms import AccessibleForm, DateInput, DateTimeInput, VersionField
 
 REMOTE_LABELS = {
     "remote_camera": "Connected device with a camera (forward-facing when not desk-based)",

@@ -23,6 +23,7 @@ from openepa.bookings.queries import (
     live_bookings,
     pending_bookings,
 )
+from openepa.core.refusals import ActionRefused
 from openepa.domain.dates import (
     all_methods_deadline,
     earliest_assessment_date,
@@ -32,7 +33,6 @@ from openepa.domain.dates import (
 from openepa.domain.grading import AttemptKind, resit_refusal
 from openepa.domain.journey import State
 from openepa.domain.policy import Anchor, Policy
-from openepa.enrolments.journey import ActionRefused
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.gateway.models import GatewaySubmission
 from openepa.gateway.queries import rules_for

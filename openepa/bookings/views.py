@@ -38,9 +38,9 @@ from openepa.bookings.queries import (
 )
 from openepa.bookings.rules import window_warning
 from openepa.cases.queries import arrangements_for_booking
+from openepa.core.actions_ui import run_action
+from openepa.core.refusals import ActionRefused
 from openepa.enrolments.access import access_enrolment
-from openepa.enrolments.journey import ActionRefused
-from openepa.web.actions_ui import run_action
 
 ADMIN = {Role.EPAO_ADMIN}
 

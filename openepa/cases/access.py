@@ -16,7 +16,7 @@ from typing import Any
 from django.http import Http404
 
 from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.cases.models import Case, ReasonableAdjustment, SpecialConsideration
 from openepa.enrolments.models import Enrolment
 from openepa.organisations.models import Organisation
@@ -29,10 +29,6 @@ _ENROLMENT = (
     "enrolment__policy",
     "enrolment__standard",
 )
-
-
-def is_admin(user: Any, enrolment: Enrolment) -> bool:
-    return enrolment.epao_id in roles_of(user).orgs(Role.EPAO_ADMIN)
 
 
 def is_party(user: Any, enrolment: Enrolment) -> bool:
@@ -59,7 +55,7 @@ def requester_organisation(user: Any, enrolment: Enrolment) -> Organisation | No
 def may_see_details(user: Any, enrolment: Enrolment, organisation_id: int | None) -> bool:
     """Special-category details: the EPAO's admins, the apprentice, and members of the
     organisation that made the request (as employer or provider of this enrolment)."""
-    if is_admin(user, enrolment) or is_apprentice(user, enrolment):
+    if is_epao_admin(user, enrolment.epao_id) or is_apprentice(user, enrolment):
         return True
     if organisation_id is None:
         return False
@@ -72,7 +68,7 @@ def may_see_details(user: Any, enrolment: Enrolment, organisation_id: int | None
 
 
 def _visible(user: Any, enrolment: Enrolment) -> bool:
-    return is_admin(user, enrolment) or is_party(user, enrolment)
+    return is_epao_admin(user, enrolment.epao_id) or is_party(user, enrolment)
 
 
 def access_adjustment(user: Any, adjustment_id: int) -> ReasonableAdjustment:

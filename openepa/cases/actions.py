@@ -19,12 +19,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from openepa.accounts.models import Membership, Role, User
+from openepa.accounts.roles import is_epao_admin
 from openepa.assessments.actions import do_amend_sheet
 from openepa.assessments.models import Amendment, Attempt
 from openepa.bookings.models import Booking
-from openepa.cases.access import is_admin, is_apprentice, requester_organisation
+from openepa.cases.access import is_apprentice, requester_organisation
 from openepa.cases.models import Case, Decision, ReasonableAdjustment, SpecialConsideration
 from openepa.cases.queries import connected_people, gateway_submitted_on
+from openepa.core.dates import long_date
+from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.cases import (
     CaseEvent,
     CaseKind,
@@ -42,11 +45,10 @@ from openepa.domain.cases import (
 )
 from openepa.domain.journey import TERMINAL
 from openepa.enrolments.domain_data import policy_of
-from openepa.enrolments.journey import ActionRefused, StaleEdit, lock_enrolment, record
+from openepa.enrolments.journey import lock_enrolment, record
 from openepa.enrolments.models import Enrolment
 from openepa.organisations.models import Organisation
 from openepa.results.actions import do_reissue_result
-from openepa.results.display import long_date
 
 #: The JourneyEvent action names this context records (stable: notifications map them).
 ADJUSTMENT_REQUESTED = "adjustment_requested"
@@ -104,16 +106,8 @@ def _open(enrolment: Enrolment, what: str) -> None:
 
 
 def _admin_only(actor: Any, enrolment: Enrolment, what: str) -> None:
-    if not is_admin(actor, enrolment):
+    if not is_epao_admin(actor, enrolment.epao_id):
         raise ActionRefused(f"Only the EPAO's admins can {what}.")
-
-
-def _check_version(current: int, expected: int | None) -> None:
-    if expected is not None and current != expected:
-        raise StaleEdit(
-            "This record was changed by someone else while you were working on it. "
-            "Reload the page to see the latest version, then make your change again."
-        )
 
 
 # Reasonable adjustments (issue 5 §1, seed 000 §5).
@@ -190,7 +184,7 @@ def do_decide_adjustment(
         enrolment = lock_enrolment(enrolment_id)
         _admin_only(actor, enrolment, "decide a reasonable adjustment")
         adjustment = ReasonableAdjustment.objects.select_for_update().get(pk=adjustment_id)
-        _check_version(adjustment.version, expected_version)
+        check_version(adjustment.version, expected_version)
         if adjustment.state != Decision.REQUESTED:
             raise ActionRefused(
                 f"This request was already {adjustment.get_state_display().lower()}."
@@ -346,7 +340,7 @@ def do_decide_special_consideration(
         enrolment = lock_enrolment(enrolment_id)
         _admin_only(actor, enrolment, "decide a special consideration")
         consideration = SpecialConsideration.objects.select_for_update().get(pk=consideration_id)
-        _check_version(consideration.version, expected_version)
+        check_version(consideration.version, expected_version)
         if consideration.state != Decision.REQUESTED:
             raise ActionRefused(
                 f"This request was already {consideration.get_state_display().lower()}."
@@ -476,7 +470,7 @@ def _lock_case(case_id: int, expected_version: int | None) -> tuple[Enrolment, C
         .get(pk=case_id)
     )
     case.enrolment = enrolment
-    _check_version(case.version, expected_version)
+    check_version(case.version, expected_version)
     return enrolment, case
 
 

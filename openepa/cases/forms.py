@@ -11,7 +11,7 @@ from django.utils import timezone
 from openepa.accounts.models import User
 from openepa.bookings.models import Booking
 from openepa.cases.models import KIND_CHOICES
-from openepa.web.forms import AccessibleForm, VersionField
+from openepa.core.forms import AccessibleForm, VersionField
 
 DECISIONS = [("approve", "Approve"), ("reject", "Reject")]
 CASE_DECISIONS = [("upheld", "Upheld"), ("not_upheld", "Not upheld")]

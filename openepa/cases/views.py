@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.assessments.forms import AmendForm
 from openepa.assessments.layout import outcome_field
 from openepa.assessments.models import Attempt
@@ -22,7 +22,6 @@ from openepa.cases.access import (
     access_adjustment,
     access_case,
     access_consideration,
-    is_admin,
     is_party,
     may_see_details,
 )
@@ -37,11 +36,11 @@ from openepa.cases.forms import (
     ReviewForm,
 )
 from openepa.cases.models import Case, Decision, ReasonableAdjustment, SpecialConsideration
+from openepa.core.actions_ui import post_action
 from openepa.domain.cases import CaseKind, CaseState, case_window
 from openepa.enrolments.access import access_enrolment
 from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.models import Enrolment
-from openepa.web.actions_ui import post_action
 
 PARTIES = {Role.EMPLOYER, Role.PROVIDER}
 VIEWERS = {Role.EPAO_ADMIN, Role.EMPLOYER, Role.PROVIDER}
@@ -136,7 +135,7 @@ def adjustment_detail(request: HttpRequest, adjustment_id: int) -> HttpResponse:
 def _adjustment_page(
     request: HttpRequest, item: ReasonableAdjustment, form: AdjustmentDecisionForm | None = None
 ) -> HttpResponse:
-    admin = is_admin(request.user, item.enrolment)
+    admin = is_epao_admin(request.user, item.enrolment.epao_id)
     return render(
         request,
         "cases/adjustment.html",
@@ -164,7 +163,7 @@ def _adjustment_page(
 @require_POST
 def decide_adjustment(request: HttpRequest, adjustment_id: int) -> HttpResponse:
     item = access_adjustment(request.user, adjustment_id)
-    if not is_admin(request.user, item.enrolment):
+    if not is_epao_admin(request.user, item.enrolment.epao_id):
         raise Http404("No such request")
     form = AdjustmentDecisionForm(request.POST)
     done = post_action(
@@ -227,7 +226,7 @@ def _consideration_page(
     item: SpecialConsideration,
     form: ConsiderationDecisionForm | None = None,
 ) -> HttpResponse:
-    admin = is_admin(request.user, item.enrolment)
+    admin = is_epao_admin(request.user, item.enrolment.epao_id)
     return render(
         request,
         "cases/consideration.html",
@@ -252,7 +251,7 @@ def _consideration_page(
 @require_POST
 def decide_consideration(request: HttpRequest, consideration_id: int) -> HttpResponse:
     item = access_consideration(request.user, consideration_id)
-    if not is_admin(request.user, item.enrolment):
+    if not is_epao_admin(request.user, item.enrolment.epao_id):
         raise Http404("No such request")
     form = ConsiderationDecisionForm(request.POST)
     done = post_action(
@@ -344,7 +343,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _case_page(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
-    admin = is_admin(request.user, case.enrolment)
+    admin = is_epao_admin(request.user, case.enrolment.epao_id)
     version = {"version": case.version}
     state = case.case_state
     context: dict[str, Any] = {
@@ -378,7 +377,7 @@ def _case_page(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
 
 def _admin_case(request: HttpRequest, case_id: int) -> Case:
     case = access_case(request.user, case_id)
-    if not is_admin(request.user, case.enrolment):
+    if not is_epao_admin(request.user, case.enrolment.epao_id):
         raise Http404("No such case")
     return case
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import Http404
 
 from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.certificates.models import ExportBatch
 from openepa.organisations.models import Organisation
 
@@ -28,7 +28,7 @@ def access_batch(user: Any, batch_id: int) -> ExportBatch:
 
 def access_exporting_epao(user: Any, epao_id: int) -> Organisation:
     """An EPAO the user is an admin of."""
-    if epao_id not in roles_of(user).orgs(Role.EPAO_ADMIN):
+    if not is_epao_admin(user, epao_id):
         raise Http404("No such organisation")
     epao = Organisation.objects.filter(pk=epao_id, kind=Organisation.Kind.EPAO).first()
     if epao is None:

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.db import transaction
 
-from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_admin
 from openepa.certificates import records
 from openepa.certificates.models import ExportBatch, ExportedRecord, ExportFormat, ExportKind
 from openepa.certificates.queries import ready_results, released_history
+from openepa.core.refusals import ActionRefused
 from openepa.domain.record_a_grade import in_batches
-from openepa.enrolments.journey import ActionRefused, record
+from openepa.enrolments.journey import record
 from openepa.enrolments.models import Enrolment
 from openepa.results.models import OverallResult
 
@@ -38,7 +38,7 @@ def do_export_certificate_requests(
     second export sees the first one's marks and leaves those results out; the unique
     (result, kind) constraint backs this up. A batch that does not match the schema is
     refused, naming the path, and nothing is written."""
-    if epao_id not in roles_of(actor).orgs(Role.EPAO_ADMIN):
+    if not is_epao_admin(actor, epao_id):
         raise ActionRefused("Only the EPAO's admins can export certificate requests.")
     if format not in ExportFormat.values:
         raise ActionRefused("Choose JSON or CSV.", field="format")

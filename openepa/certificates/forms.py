@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from openepa.web.forms import AccessibleForm
+from openepa.core.forms import AccessibleForm
 
 
 class ExportForm(AccessibleForm):

@@ -17,6 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from openepa.certificates.models import ExportKind
+from openepa.core.refusals import ActionRefused
 from openepa.domain.csvsafe import spreadsheet_safe
 from openepa.domain.grading import AttemptKind, OverallGrade
 from openepa.domain.record_a_grade import (
@@ -26,7 +27,6 @@ from openepa.domain.record_a_grade import (
     epa_history,
 )
 from openepa.enrolments.domain_data import standard_of
-from openepa.enrolments.journey import ActionRefused
 from openepa.results.models import OverallResult
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "record-a-grade.json"

@@ -17,7 +17,7 @@ from openepa.certificates import actions, queries, records
 from openepa.certificates.access import access_batch, access_exporting_epao
 from openepa.certificates.forms import ExportForm
 from openepa.certificates.models import ExportBatch, ExportKind
-from openepa.web.actions_ui import run_action
+from openepa.core.actions_ui import run_action
 
 PAGE_SIZE = 25
 

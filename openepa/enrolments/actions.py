@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_admin, roles_of
+from openepa.core.refusals import ActionRefused
 from openepa.domain.journey import Event
 from openepa.domain.registration import (
     Problem,
@@ -21,7 +22,7 @@ from openepa.domain.registration import (
 )
 from openepa.domain.uln import validate_uln
 from openepa.enrolments import bulk
-from openepa.enrolments.journey import ActionRefused, lock_enrolment, transition
+from openepa.enrolments.journey import lock_enrolment, transition
 from openepa.enrolments.models import Apprentice, BulkUpload, Enrolment, JourneyEvent
 from openepa.organisations.models import Organisation
 from openepa.reference.models import StandardVersion
@@ -216,7 +217,7 @@ def do_withdraw_enrolment(
         raise ActionRefused("Give the reason for the withdrawal.", field="reason")
     with transaction.atomic():
         enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
-        if enrolment.epao_id not in roles_of(actor).orgs(Role.EPAO_ADMIN):
+        if not is_epao_admin(actor, enrolment.epao_id):
             raise ActionRefused("Only the EPAO's admins can withdraw an apprentice.")
         transition(enrolment, Event.WITHDRAW, actor=actor, reason=reason.strip())
     return enrolment

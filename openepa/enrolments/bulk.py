@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.core.refusals import ActionRefused
 from openepa.domain.bulk_registration import (
     FIRST_DATA_ROW,
     Row,
@@ -26,7 +27,6 @@ from openepa.domain.bulk_registration import (
 )
 from openepa.domain.registration import Problem, identity_problem
 from openepa.domain.uln import validate_uln
-from openepa.enrolments.journey import ActionRefused
 from openepa.enrolments.models import Apprentice, Enrolment, JourneyEvent
 from openepa.organisations.models import Organisation
 from openepa.reference.models import Policy, StandardVersion

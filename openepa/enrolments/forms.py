@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
+from openepa.core.forms import AccessibleForm, DateInput, VersionField
 from openepa.domain.journey import LABELS, State
 from openepa.domain.uln import validate_uln
 from openepa.enrolments.actions import Registration
@@ -18,7 +19,6 @@ from openepa.enrolments.models import BulkUpload
 from openepa.enrolments.queries import Filters
 from openepa.organisations.models import Organisation
 from openepa.reference.models import StandardVersion
-from openepa.web.forms import AccessibleForm, DateInput, VersionField
 
 
 class RegistrationForm(AccessibleForm):

@@ -12,31 +12,15 @@ from typing import Any
 
 from django.db import transaction
 
+from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.journey import Event, State, next_state
 from openepa.enrolments.models import Enrolment, JourneyEvent
-
-
-class ActionRefused(Exception):
-    """A rule refused the action; `field` names the form field it concerns (or None)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        self.message = message
-        self.field = field
-        super().__init__(message)
-
-
-class StaleEdit(ActionRefused):
-    """Someone else changed the record since the form was opened."""
 
 
 def lock_enrolment(enrolment_id: int, *, expected_version: int | None = None) -> Enrolment:
     """Lock the row for this transaction; refuse when the caller's form is stale."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
-    if expected_version is not None and enrolment.version != expected_version:
-        raise StaleEdit(
-            "This record was changed by someone else while you were working on it. "
-            "Reload the page to see the latest version, then make your change again."
-        )
+    check_version(enrolment.version, expected_version)
     return enrolment
 
 
@@ -130,4 +114,4 @@ def transition(
     return appended
 
 
-__all__ = ["ActionRefused", "StaleEdit", "State", "lock_enrolment", "record", "transition"]
+__all__ = ["State", "lock_enrolment", "record", "transition"]

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.core.actions_ui import run_action
 from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW, LABELS, REQUIRED_COLUMNS
 from openepa.domain.journey import TERMINAL
 from openepa.enrolments import queries
@@ -34,7 +35,6 @@ from openepa.enrolments.forms import (
 )
 from openepa.enrolments.links import action_links, object_links
 from openepa.enrolments.models import Enrolment
-from openepa.web.actions_ui import run_action
 
 PER_PAGE = 25
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.core.refusals import ActionRefused
 from openepa.domain.journey import State
 from openepa.domain.uploads import FileKind, kind_for, upload_problems
 from openepa.enrolments.domain_data import policy_of
-from openepa.enrolments.journey import ActionRefused, lock_enrolment, record
+from openepa.enrolments.journey import lock_enrolment, record
 from openepa.enrolments.models import Enrolment
 from openepa.evidence import storage
 from openepa.evidence.models import EvidenceFile

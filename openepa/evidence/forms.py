@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from openepa.core.forms import AccessibleForm
 from openepa.domain.uploads import ACCEPTED_WORDS, KINDS
-from openepa.web.forms import AccessibleForm
 
 
 class EvidenceForm(AccessibleForm):

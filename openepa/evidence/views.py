@@ -8,9 +8,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openepa.core.actions_ui import post_action
+from openepa.core.refusals import ActionRefused
 from openepa.enrolments.access import access_enrolment
 from openepa.enrolments.domain_data import policy_of
-from openepa.enrolments.journey import ActionRefused
 from openepa.enrolments.queries import RECORD_ROLES
 from openepa.evidence import storage
 from openepa.evidence.access import access_evidence
@@ -23,7 +24,6 @@ from openepa.evidence.actions import (
 )
 from openepa.evidence.forms import EvidenceForm
 from openepa.evidence.queries import portfolio as portfolio_of
-from openepa.web.actions_ui import post_action
 
 
 @login_required

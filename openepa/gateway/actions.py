@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_admin, roles_of
+from openepa.core.refusals import ActionRefused
 from openepa.domain.eligibility import EVIDENCE
 from openepa.domain.journey import Event
-from openepa.enrolments.journey import ActionRefused, lock_enrolment, transition
+from openepa.enrolments.journey import lock_enrolment, transition
 from openepa.enrolments.models import Enrolment
 from openepa.gateway.models import GatewaySubmission
 from openepa.gateway.queries import eligibility_for
@@ -54,10 +55,6 @@ def _submitter(actor: Any, enrolment: Enrolment) -> bool:
     return enrolment.provider_id in roles.orgs(Role.PROVIDER) or (
         enrolment.employer_id in roles.orgs(Role.EMPLOYER)
     )
-
-
-def _admin(actor: Any, enrolment: Enrolment) -> bool:
-    return enrolment.epao_id in roles_of(actor).orgs(Role.EPAO_ADMIN)
 
 
 def do_submit_gateway(
@@ -116,7 +113,7 @@ def do_accept_gateway(
     acceptance date anchors the EPA window of gateway-anchored policies (seed 004)."""
     with transaction.atomic():
         enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
-        if not _admin(actor, enrolment):
+        if not is_epao_admin(actor, enrolment.epao_id):
             raise ActionRefused("Only the EPAO's admins can decide on gateway.")
         submission = _open_submission(enrolment)
         eligibility = eligibility_for(submission)
@@ -156,7 +153,7 @@ def do_reject_gateway(
         )
     with transaction.atomic():
         enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
-        if not _admin(actor, enrolment):
+        if not is_epao_admin(actor, enrolment.epao_id):
             raise ActionRefused("Only the EPAO's admins can decide on gateway.")
         submission = _open_submission(enrolment)
         submission.status = GatewaySubmission.Status.REJECTED

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
+from openepa.core.forms import AccessibleForm, DateInput, VersionField
 from openepa.domain.eligibility import EVIDENCE
 from openepa.gateway.actions import GatewayEvidence
 from openepa.gateway.models import FORMAT_CHOICES, LEVEL_CHOICES
-from openepa.web.forms import AccessibleForm, DateInput, VersionField
 
 # The showcase format has its own field, which stands for the choice record (see
 # gateway.queries.gateway_case), so it is not offered again as a tick box.

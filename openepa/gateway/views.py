@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.core.actions_ui import post_action, run_action
 from openepa.domain.journey import State
 from openepa.enrolments.access import access_enrolment
 from openepa.enrolments.models import Enrolment
 from openepa.gateway.actions import do_accept_gateway, do_reject_gateway, do_submit_gateway
 from openepa.gateway.forms import AcceptForm, GatewaySubmissionForm, RejectForm
 from openepa.gateway.queries import eligibility_for, submissions_of
-from openepa.web.actions_ui import post_action, run_action
 
 SUBMITTERS = {Role.PROVIDER, Role.EMPLOYER}
 VIEWERS = {Role.PROVIDER, Role.EMPLOYER, Role.EPAO_ADMIN}

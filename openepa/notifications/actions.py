@@ -6,9 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
-from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
-from openepa.enrolments.journey import ActionRefused
+from openepa.accounts.roles import is_epao_admin
+from openepa.core.refusals import ActionRefused
 from openepa.notifications.models import OutboxMessage
 from openepa.notifications.tasks import queue_sends
 
@@ -21,7 +20,7 @@ def do_retry_message(*, actor: Any, message_id: int) -> OutboxMessage:
         message = (
             OutboxMessage.objects.select_for_update().select_related("enrolment").get(pk=message_id)
         )
-        if message.enrolment.epao_id not in roles_of(actor).orgs(Role.EPAO_ADMIN):
+        if not is_epao_admin(actor, message.enrolment.epao_id):
             raise ActionRefused("Only the EPAO's admins can send its emails again.")
         if message.state == OutboxMessage.State.SENT:
             raise ActionRefused("This email was sent already; it is not sent twice.")

@@ -16,13 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openepa.bookings.models import Booking
+from openepa.core.dates import long_date
 from openepa.enrolments.domain_data import policy_of, standard_of
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.notifications.ics import booking_calendar
 from openepa.notifications.kinds import Calendar, Notice, notices_for
 from openepa.notifications.models import OutboxMessage
 from openepa.notifications.recipients import Recipient, resolve
-from openepa.results.display import KIND_LABELS, long_date, plan_lines
+from openepa.results.display import KIND_LABELS, plan_lines
 from openepa.results.models import OverallResult
 from openepa.results.queries import fail_notified_on, plan_for
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from openepa.web.forms import AccessibleForm
+from openepa.core.forms import AccessibleForm
 
 
 class RetryForm(AccessibleForm):

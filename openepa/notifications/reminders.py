@@ -14,6 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 
+from openepa.core.dates import long_date
 from openepa.domain.dates import working_days_between
 from openepa.domain.journey import State
 from openepa.enrolments.models import Enrolment
@@ -27,7 +28,6 @@ from openepa.notifications.compose import (
 from openepa.notifications.kinds import RESIT_DEADLINE, RESULTS_OVERDUE, Notice
 from openepa.notifications.models import OutboxMessage
 from openepa.notifications.recipients import resolve
-from openepa.results.display import long_date
 from openepa.results.models import OverallResult
 from openepa.results.queries import latest_released, plan_for
 

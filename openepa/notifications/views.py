@@ -9,12 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openepa.core.actions_ui import post_action
 from openepa.notifications import actions, queries
 from openepa.notifications.access import access_message, may_see_outbox
 from openepa.notifications.forms import RetryForm
 from openepa.notifications.kinds import KIND_LABELS
 from openepa.notifications.models import OutboxMessage
-from openepa.web.actions_ui import post_action
 
 PAGE_SIZE = 50
 

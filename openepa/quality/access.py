@@ -14,19 +14,11 @@ from typing import Any
 from django.http import Http404
 
 from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_admin, is_epao_iqa, roles_of
 from openepa.assessments.models import Attempt
 from openepa.quality.models import IqaSample
 
 SOURCE = "seed 003 §9"
-
-
-def is_epao_iqa(user: Any, epao_id: int) -> bool:
-    return epao_id in roles_of(user).orgs(Role.IQA)
-
-
-def is_epao_admin(user: Any, epao_id: int) -> bool:
-    return epao_id in roles_of(user).orgs(Role.EPAO_ADMIN)
 
 
 def independence_problem(user: Any, attempt: Attempt) -> str | None:

@@ -16,22 +16,34 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from openepa.accounts.roles import is_epao_iqa
+
 # A module import: the marking context calls sample_decision from its submit action.
 from openepa.assessments import actions as marking
 from openepa.assessments.layout import outcome_field
 from openepa.assessments.models import Attempt
+from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.sampling import plan_from, sampling_draw, should_sample
 from openepa.domain.standard import Grade
 from openepa.enrolments.domain_data import policy_of
-from openepa.enrolments.journey import ActionRefused, StaleEdit, lock_enrolment, record
+from openepa.enrolments.journey import lock_enrolment, record
 from openepa.enrolments.models import Enrolment
-from openepa.quality.access import independence_problem, is_epao_iqa
+from openepa.quality.access import independence_problem
 from openepa.quality.models import IqaCriterionReview, IqaSample, SamplingSalt
 from openepa.quality.queries import pending_samples
 from openepa.results.models import OverallResult
 
 SAMPLED_ACTION = "iqa_sampled"
 SIGNED_OFF_ACTION = "iqa_signed_off"
+
+STALE_SHEET = (
+    "The marking sheet was changed since you opened this review. Nothing was signed off: "
+    "reload to see the latest sheet."
+)
+STALE_REVIEW = (
+    "This review was changed since you opened it (in another tab or on another device). "
+    "Your changes were not saved: reload to see the latest version."
+)
 
 #: (agree: True / False, or None while not reviewed; comment) for one criterion.
 type ReviewInput = tuple[bool | None, str]
@@ -122,11 +134,7 @@ def do_sign_off_sample(
         _check_outcome(disagreed, outcome, comments, changes)
         if not disagreed:
             outcome = IqaSample.Outcome.GRADE_STANDS
-        if attempt.version != sheet_version:
-            raise StaleEdit(
-                "The marking sheet was changed since you opened this review. Nothing was "
-                "signed off: reload to see the latest sheet."
-            )
+        check_version(attempt.version, sheet_version, STALE_SHEET)
         if outcome == IqaSample.Outcome.AMENDED:
             marking.do_amend_sheet(
                 actor=actor,
@@ -189,11 +197,7 @@ def _lock_for_review(actor: Any, sample_id: int, expected_version: int) -> IqaSa
         raise ActionRefused(
             f"{sample.reviewer} is reviewing this sample; only they can continue the review."
         )
-    if sample.version != expected_version:
-        raise StaleEdit(
-            "This review was changed since you opened it (in another tab or on another "
-            "device). Your changes were not saved: reload to see the latest version."
-        )
+    check_version(sample.version, expected_version, STALE_REVIEW)
     return sample
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from openepa.core.dates import long_date
 from openepa.quality.models import IqaSample
-from openepa.results.display import long_date
 
 
 def sample_words(sample: IqaSample) -> str:

@@ -11,9 +11,9 @@ from django import forms
 from openepa.assessments.actions import AMENDABLE
 from openepa.assessments.forms import OWN
 from openepa.assessments.layout import Line
+from openepa.core.forms import AccessibleForm, VersionField
 from openepa.quality.actions import ReviewInput, agree_field, comment_field, new_outcome_field
 from openepa.quality.models import IqaSample
-from openepa.web.forms import AccessibleForm, VersionField
 
 AGREE = [("agree", "Agree"), ("disagree", "Disagree")]
 

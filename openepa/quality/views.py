@@ -11,17 +11,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_iqa, roles_of
 from openepa.assessments.forms import LABELS
 from openepa.assessments.layout import groups
 from openepa.assessments.preview import sheet_preview
 from openepa.assessments.queries import load_sheet
+from openepa.core.actions_ui import post_action
 from openepa.domain.standard import Method
 from openepa.quality import actions, queries
-from openepa.quality.access import access_sample, independence_problem, is_epao_iqa
+from openepa.quality.access import access_sample, independence_problem
 from openepa.quality.forms import ReviewForm, review_initial
 from openepa.quality.models import IqaSample
-from openepa.web.actions_ui import post_action
 
 PAGE_SIZE = 25
 

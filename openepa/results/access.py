@@ -8,13 +8,13 @@ from typing import Any
 from django.http import Http404
 
 from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.results.models import OverallResult
 
 
 def may_administer(user: Any, result: OverallResult) -> bool:
     """The EPAO's admins see every result of their EPAO, released or not."""
-    return result.enrolment.epao_id in roles_of(user).orgs(Role.EPAO_ADMIN)
+    return is_epao_admin(user, result.enrolment.epao_id)
 
 
 def access_result(user: Any, result_id: int) -> OverallResult:

@@ -11,18 +11,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from openepa.accounts.models import Role
-from openepa.accounts.roles import roles_of
+from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.assessments.grading import SUPERSEDED_KEY
+from openepa.core.dates import long_date
+from openepa.core.refusals import ActionRefused
 from openepa.domain.dates import results_due
 from openepa.domain.grading import OverallGrade, SheetError
 from openepa.domain.journey import Event, State
 from openepa.domain.resits import ResitPlan
 from openepa.enrolments.domain_data import policy_of
-from openepa.enrolments.journey import ActionRefused, lock_enrolment, record, transition
+from openepa.enrolments.journey import lock_enrolment, record, transition
 from openepa.enrolments.models import Enrolment
 from openepa.quality.display import pending_words
 from openepa.quality.queries import pending_samples, sign_off_of
-from openepa.results.display import long_date
 from openepa.results.models import OverallResult
 from openepa.results.queries import (
     OVERRIDE_ACTION,
@@ -38,10 +39,6 @@ COMPUTE_ACTION = "compute_result"
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def _is_admin(actor: Any, enrolment: Enrolment) -> bool:
-    return enrolment.epao_id in roles_of(actor).orgs(Role.EPAO_ADMIN)
 
 
 def do_compute_result(*, enrolment_id: int, actor: Any) -> OverallResult:
@@ -139,7 +136,7 @@ def do_release_results(
         raise ActionRefused("There is no such result.")
     with transaction.atomic():
         enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
-        if not _is_admin(actor, enrolment):
+        if not is_epao_admin(actor, enrolment.epao_id):
             raise ActionRefused("Only the EPAO's admins can release results.")
         result = OverallResult.objects.select_for_update().get(pk=result_id)
         result.enrolment = enrolment
@@ -206,7 +203,7 @@ def _require_reason(reason: str, message: str) -> str:
 
 def _open_resit(enrolment: Enrolment, actor: Any, what: str) -> tuple[OverallResult, ResitPlan]:
     """The released Fail and its resit plan; refused unless a resit or retake is due."""
-    if not _is_admin(actor, enrolment):
+    if not is_epao_admin(actor, enrolment.epao_id):
         raise ActionRefused(f"Only the EPAO's admins can {what}.")
     if enrolment.journey_state != State.RESIT_DUE:
         raise ActionRefused(
@@ -296,7 +293,7 @@ def do_reissue_result(*, actor: Any, enrolment_id: int, reason: str) -> OverallR
     """
     with transaction.atomic():
         enrolment = lock_enrolment(enrolment_id)
-        if not _is_admin(actor, enrolment):
+        if not is_epao_admin(actor, enrolment.epao_id):
             raise ActionRefused("Only the EPAO's admins can re-issue results.")
         if enrolment.journey_state not in REISSUE_STATES:
             raise ActionRefused(

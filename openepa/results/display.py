@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from openepa.core.dates import long_date
 from openepa.domain.policy import Policy
 from openepa.domain.resits import ResitPlan, cited_seed
 from openepa.domain.standard import Method, Standard
@@ -16,10 +17,6 @@ KIND_LABELS = {
     "retake": "Retake",
     "follow_up": "Discussion follow-up",
 }
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _cite(policy: Policy, section: str) -> str:

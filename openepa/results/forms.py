@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from openepa.web.forms import AccessibleForm, VersionField
+from openepa.core.forms import AccessibleForm, VersionField
 
 
 class ReleaseForm(AccessibleForm):

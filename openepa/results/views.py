@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.core.actions_ui import post_action
 from openepa.documents.catalogue import links_for
 from openepa.domain.journey import State
 from openepa.domain.resits import grade_cap_statement
@@ -31,7 +32,6 @@ from openepa.results.display import (
 )
 from openepa.results.forms import OverrideForm, ReleaseForm, RestartForm
 from openepa.results.models import OverallResult
-from openepa.web.actions_ui import post_action
 
 PAGE_SIZE = 25
 

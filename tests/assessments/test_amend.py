@@ -7,7 +7,7 @@ import pytest
 
 from openepa.assessments.actions import do_amend_sheet
 from openepa.assessments.models import Amendment, Attempt
-from openepa.enrolments.journey import ActionRefused
+from openepa.core.refusals import ActionRefused
 from openepa.enrolments.models import JourneyEvent
 from tests.assessments.helpers import book, mark, open_sheet, sheet_url, text
 

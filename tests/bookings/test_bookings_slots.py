@@ -13,7 +13,7 @@ from openepa.bookings import rules
 from openepa.bookings.actions import do_book_assessment
 from openepa.bookings.models import AssessorSlot, Booking
 from openepa.bookings.rules import Proposal
-from openepa.enrolments.journey import ActionRefused
+from openepa.core.refusals import ActionRefused
 from openepa.enrolments.models import JourneyEvent
 from tests.bookings.helpers import at, local, to_planning
 from tests.personas import register

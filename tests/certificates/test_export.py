@@ -16,7 +16,7 @@ from openepa.accounts.models import Role
 from openepa.certificates import records
 from openepa.certificates.actions import do_export_certificate_requests
 from openepa.certificates.models import ExportBatch, ExportedRecord
-from openepa.enrolments.journey import ActionRefused
+from openepa.core.refusals import ActionRefused
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.results.actions import do_compute_result, do_restart_epa
 from tests.certificates.helpers import (

@@ -12,11 +12,11 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from openepa.core.dates import long_date
 from openepa.documents import render
 from openepa.documents.render import NotApplicable
 from openepa.domain.dates import add_months
 from openepa.domain.standard import Level, Method
-from openepa.results.display import long_date
 from openepa.results.models import OverallResult
 from openepa.standards.loader import get_standard
 from tests.documents.journeys import (

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from openepa.core.refusals import ActionRefused
 from openepa.domain.grading import Outcome
-from openepa.enrolments.journey import ActionRefused
 from openepa.enrolments.models import JourneyEvent
 from openepa.results.actions import do_compute_result
 from openepa.results.models import OverallResult

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from openepa.core.dates import long_date
 from openepa.domain.dates import add_months
 from openepa.domain.grading import OverallGrade
 from openepa.enrolments.models import Enrolment, JourneyEvent
-from openepa.results.display import long_date
 from openepa.results.queries import epa_result_for
 from tests.results.builders import GQ, all_grades, assess, computed, use_policy
 from tests.results.test_release import get, release

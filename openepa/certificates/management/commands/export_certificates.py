@@ -10,7 +10,7 @@ from openepa.accounts.models import User
 from openepa.certificates import records
 from openepa.certificates.actions import do_export_certificate_requests
 from openepa.certificates.models import ExportBatch, ExportFormat
-from openepa.enrolments.journey import ActionRefused
+from openepa.core.refusals import ActionRefused
 
 
 def batch_file(batch: ExportBatch, out: Path, format: str) -> Path:

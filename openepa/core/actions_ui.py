@@ -9,8 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest
 
-from openepa.enrolments.journey import ActionRefused
-from openepa.web.forms import AccessibleForm
+from openepa.core.forms import AccessibleForm
+from openepa.core.refusals import ActionRefused
 
 
 def run_action[T](form: AccessibleForm, action: Callable[[], T]) -> T | None:
