@@ -35,6 +35,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy openepa tests benchmarks
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format .

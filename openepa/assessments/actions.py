@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from openepa.accounts.roles import is_epao_admin
+from openepa.assessments import hooks
 from openepa.assessments.access import is_allocated_assessor
 from openepa.assessments.grading import domain_attempts, grade_attempts, to_domain
 from openepa.assessments.layout import outcome_field
@@ -27,10 +28,6 @@ from openepa.domain.standard import Method, Standard
 from openepa.enrolments.domain_data import modes_of, standard_of
 from openepa.enrolments.journey import lock_enrolment, record, transition
 from openepa.enrolments.models import Enrolment
-
-# A module import, not names: openepa.quality.actions amends sheets through this module.
-from openepa.quality import actions as quality
-from openepa.quality.access import may_amend_as_iqa
 from openepa.results.actions import do_compute_result
 
 #: (outcome, evidence note, attempted) for one criterion, as the assessor entered it.
@@ -179,8 +176,9 @@ def do_submit_sheet(*, actor: Any, attempt_id: int, expected_version: int) -> At
                 "grade": grade.value if grade else None,
             },
         )
-        # Same transaction: every submitted decision is offered to IQA sampling (issue 5).
-        quality.sample_decision(attempt=attempt, grade=grade, actor=actor)
+        # Same transaction: every submitted decision is offered to IQA sampling (issue 5),
+        # registered by openepa.quality through openepa.assessments.hooks.
+        hooks.submitted(attempt, grade, actor)
         if _all_methods_graded(enrolment, result):
             transition(
                 enrolment,
@@ -224,8 +222,11 @@ def do_amend_sheet(
         attempt = _lock_attempt(attempt_id)
         attempt.enrolment = enrolment
         # An IQA amends only as the outcome of reviewing the sheet's open sample
-        # (openepa.quality.actions.do_sign_off_sample).
-        if not (is_epao_admin(actor, enrolment.epao_id) or may_amend_as_iqa(actor, attempt)):
+        # (openepa.quality.actions.do_sign_off_sample; the permit is registered by
+        # openepa.quality through openepa.assessments.hooks).
+        if not (
+            is_epao_admin(actor, enrolment.epao_id) or hooks.may_amend_otherwise(actor, attempt)
+        ):
             raise ActionRefused("Only the EPAO's admins can amend a submitted marking sheet.")
         if attempt.status != Attempt.Status.SUBMITTED:
             raise ActionRefused(

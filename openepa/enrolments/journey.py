@@ -5,12 +5,10 @@ transaction, on a row it locked with select_for_update()."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
-
-from django.db import transaction
 
 from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.journey import Event, State, next_state
@@ -39,24 +37,27 @@ def announcements_paused() -> Iterator[None]:
         _ANNOUNCING.reset(token)
 
 
+#: Called with every JourneyEvent appended, inside the action's transaction. Later contexts
+#: subscribe from their AppConfig.ready (the notifications context queues the step's emails)
+#: so that the journey knows nothing of them.
+type Subscriber = Callable[[JourneyEvent], None]
+_SUBSCRIBERS: list[Subscriber] = []
+
+
+def subscribe(subscriber: Subscriber) -> None:
+    """Call `subscriber` with each journey event from now on (once, however often asked)."""
+    if subscriber not in _SUBSCRIBERS:
+        _SUBSCRIBERS.append(subscriber)
+
+
 def _announce(event: JourneyEvent) -> None:
-    """Once the action's transaction commits, queue the emails this step sends
-    (openepa.notifications: one table maps an action to its emails). Nothing is queued
-    for a rolled-back action; a step that sends no email queues nothing."""
+    """Tell the subscribers of a step, unless a history is being replayed. Each subscriber
+    defers its side effects with transaction.on_commit, so a rolled-back action announces
+    nothing."""
     if not _ANNOUNCING.get():
         return
-    event_id, action = event.pk, event.action
-
-    def enqueue() -> None:
-        from openepa.notifications.kinds import notices_for
-        from openepa.notifications.tasks import notify_for_event
-
-        if notices_for(action):
-            notify_for_event.enqueue(event_id)
-
-    # robust: the action has committed; a failure to queue is logged, not shown as a
-    # failure of what the user did.
-    transaction.on_commit(enqueue, robust=True)
+    for subscriber in _SUBSCRIBERS:
+        subscriber(event)
 
 
 def record(
@@ -114,4 +115,4 @@ def transition(
     return appended
 
 
-__all__ = ["State", "lock_enrolment", "record", "transition"]
+__all__ = ["State", "lock_enrolment", "record", "subscribe", "transition"]

@@ -6,3 +6,9 @@ class NotificationsConfig(AppConfig):
 
     name = "openepa.notifications"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from openepa.enrolments.journey import subscribe
+        from openepa.notifications.subscriptions import queue_emails
+
+        subscribe(queue_emails)

@@ -10,30 +10,23 @@ error (seed 003 §9), and going through the same action keeps one amendment trai
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from openepa.accounts.roles import is_epao_iqa
-
-# A module import: the marking context calls sample_decision from its submit action.
 from openepa.assessments import actions as marking
 from openepa.assessments.layout import outcome_field
 from openepa.assessments.models import Attempt
 from openepa.core.refusals import ActionRefused, check_version
-from openepa.domain.sampling import plan_from, sampling_draw, should_sample
-from openepa.domain.standard import Grade
-from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.journey import lock_enrolment, record
 from openepa.enrolments.models import Enrolment
 from openepa.quality.access import independence_problem
-from openepa.quality.models import IqaCriterionReview, IqaSample, SamplingSalt
+from openepa.quality.models import IqaCriterionReview, IqaSample
 from openepa.quality.queries import pending_samples
 from openepa.results.models import OverallResult
 
-SAMPLED_ACTION = "iqa_sampled"
 SIGNED_OFF_ACTION = "iqa_signed_off"
 
 STALE_SHEET = (
@@ -47,54 +40,6 @@ STALE_REVIEW = (
 
 #: (agree: True / False, or None while not reviewed; comment) for one criterion.
 type ReviewInput = tuple[bool | None, str]
-
-
-def sample_decision(*, attempt: Attempt, grade: Grade | None, actor: Any) -> IqaSample | None:
-    """Decide whether IQA samples a just-submitted decision, under the EPAO's policy
-    (openepa.domain.sampling). Called by the submit action inside its transaction, on the
-    locked enrolment, so a sheet is never submitted without this decision being made."""
-    enrolment = attempt.enrolment
-    prior = (
-        Attempt.objects.filter(
-            assessor_id=attempt.assessor_id,
-            status=Attempt.Status.SUBMITTED,
-            enrolment__epao_id=enrolment.epao_id,
-        )
-        .exclude(pk=attempt.pk)
-        .count()
-    )
-    draw = sampling_draw(_salt(enrolment.epao_id), attempt.pk)
-    choice = should_sample(grade, prior, plan_from(policy_of(enrolment).iqa_sampling), draw)
-    if not choice.sampled:
-        return None
-    sample = IqaSample.objects.create(
-        attempt=attempt,
-        reason=choice.reason.value,
-        explanation=choice.explanation,
-        draw=draw,
-        grade=grade.value if grade else "",
-    )
-    record(
-        enrolment,
-        actor=actor,
-        action=SAMPLED_ACTION,
-        data={
-            "sample": sample.pk,
-            "attempt": attempt.pk,
-            "method": attempt.method,
-            "reason": choice.reason.value,
-            "explanation": choice.explanation,
-            "draw": draw,
-        },
-    )
-    return sample
-
-
-def _salt(epao_id: int) -> str:
-    salt, _ = SamplingSalt.objects.get_or_create(
-        epao_id=epao_id, defaults={"salt": secrets.token_hex(32)}
-    )
-    return salt.salt
 
 
 def do_save_review(

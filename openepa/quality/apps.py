@@ -6,3 +6,12 @@ class QualityConfig(AppConfig):
 
     name = "openepa.quality"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The marking context runs these without importing quality (one-way dependency).
+        from openepa.assessments import hooks
+        from openepa.quality.access import may_amend_as_iqa
+        from openepa.quality.sampling import sample_decision
+
+        hooks.on_submitted(sample_decision)
+        hooks.allow_amending(may_amend_as_iqa)
