@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from openepa.accounts.models import Role
+from django.contrib.auth.models import AnonymousUser
+
+from openepa.accounts.models import Role, User
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,11 @@ def roles_of(user: Any) -> Roles:
 # is the bottom context every other one already depends on.
 
 
-def is_epao_admin(user: Any, epao_id: int) -> bool:
+def is_epao_admin(user: User | AnonymousUser, epao_id: int) -> bool:
     """Whether `user` is an admin of the EPAO `epao_id`."""
     return epao_id in roles_of(user).orgs(Role.EPAO_ADMIN)
 
 
-def is_epao_iqa(user: Any, epao_id: int) -> bool:
+def is_epao_iqa(user: User | AnonymousUser, epao_id: int) -> bool:
     """Whether `user` is an internal quality assurer of the EPAO `epao_id`."""
     return epao_id in roles_of(user).orgs(Role.IQA)

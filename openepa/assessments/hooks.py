@@ -5,18 +5,18 @@ AppConfig.ready, so the dependency points one way (quality → assessments)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
+from openepa.accounts.models import User
 from openepa.assessments.models import Attempt
 from openepa.domain.standard import Grade
 
 #: Called by the submit action inside its transaction, on the locked enrolment, with the
 #: submitted attempt and the grade of its method (IQA sampling, issue 5); what it returns
 #: is ignored.
-type OnSubmitted = Callable[[Attempt, Grade | None, Any], object]
+type OnSubmitted = Callable[[Attempt, Grade | None, User], object]
 #: Whether someone other than an EPAO admin may amend this submitted sheet (an IQA, as the
 #: outcome of reviewing its open sample).
-type AmendPermit = Callable[[Any, Attempt], bool]
+type AmendPermit = Callable[[User, Attempt], bool]
 
 _ON_SUBMITTED: list[OnSubmitted] = []
 _AMEND_PERMITS: list[AmendPermit] = []
@@ -34,10 +34,10 @@ def allow_amending(permit: AmendPermit) -> None:
         _AMEND_PERMITS.append(permit)
 
 
-def submitted(attempt: Attempt, grade: Grade | None, actor: Any) -> None:
+def submitted(attempt: Attempt, grade: Grade | None, actor: User) -> None:
     for hook in _ON_SUBMITTED:
         hook(attempt, grade, actor)
 
 
-def may_amend_otherwise(actor: Any, attempt: Attempt) -> bool:
+def may_amend_otherwise(actor: User, attempt: Attempt) -> bool:
     return any(permit(actor, attempt) for permit in _AMEND_PERMITS)

@@ -6,8 +6,8 @@ the marking context does not import quality."""
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
+from openepa.accounts.models import User
 from openepa.assessments.models import Attempt
 from openepa.domain.sampling import plan_from, sampling_draw, should_sample
 from openepa.domain.standard import Grade
@@ -18,7 +18,7 @@ from openepa.quality.models import IqaSample, SamplingSalt
 SAMPLED_ACTION = "iqa_sampled"
 
 
-def sample_decision(attempt: Attempt, grade: Grade | None, actor: Any) -> IqaSample | None:
+def sample_decision(attempt: Attempt, grade: Grade | None, actor: User) -> IqaSample | None:
     """Decide whether IQA samples a just-submitted decision, under the EPAO's policy
     (openepa.domain.sampling). Called by the submit action inside its transaction, on the
     locked enrolment, so a sheet is never submitted without this decision being made."""
