@@ -34,8 +34,8 @@ def statement_markup() -> str:
     django.setup()
     from django.template.loader import render_to_string
 
-    from openepa.documents.catalogue import STATEMENT
     from openepa.documents.content import MethodLine
+    from openepa.results.catalogue import STATEMENT
 
     def line(name: str, day: int) -> MethodLine:
         return MethodLine(name, "Distinction", "First attempt", 1, date(2026, 3, day), "", [], [])

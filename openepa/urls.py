@@ -13,6 +13,8 @@ urlpatterns = [
     path("notifications/", include("openepa.notifications.urls")),
     path("documents/", include("openepa.documents.urls")),
     path("iqa/", include("openepa.quality.urls")),
+    # Served by quality (it reads marking and IQA reviews), listed with the assessors' pages.
+    path("assessors/", include("openepa.quality.consistency_urls")),
     path("assessors/", include("openepa.assessors.urls")),
     path("cases/", include("openepa.cases.urls")),
 ]

@@ -25,10 +25,10 @@ from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.grading import AttemptKind, EpaResult, Outcome, OverallGrade, SheetError
 from openepa.domain.journey import Event, State
 from openepa.domain.standard import Method, Standard
+from openepa.domain.steps import MarkingStep
 from openepa.enrolments.domain_data import modes_of, standard_of
 from openepa.enrolments.journey import lock_enrolment, record, transition
 from openepa.enrolments.models import Enrolment
-from openepa.results.actions import do_compute_result
 
 #: (outcome, evidence note, attempted) for one criterion, as the assessor entered it.
 type JudgementInput = tuple[str, str, bool]
@@ -88,7 +88,7 @@ def do_open_sheet(*, actor: Any, booking_id: int) -> Attempt:
         record(
             enrolment,
             actor=actor,
-            action="open_marking_sheet",
+            action=MarkingStep.OPEN_SHEET,
             data={"attempt": attempt.pk, "booking": booking.pk, "method": booking.method},
         )
     return attempt
@@ -169,7 +169,7 @@ def do_submit_sheet(*, actor: Any, attempt_id: int, expected_version: int) -> At
         record(
             enrolment,
             actor=actor,
-            action="submit_marking_sheet",
+            action=MarkingStep.SUBMIT_SHEET,
             data={
                 "attempt": attempt.pk,
                 "method": attempt.method,
@@ -188,8 +188,9 @@ def do_submit_sheet(*, actor: Any, attempt_id: int, expected_version: int) -> At
                 data={"overall": result.overall.value},
             )
             # Same transaction: the result (grades, results due date) exists as soon as
-            # the enrolment awaits results, or neither happens.
-            do_compute_result(enrolment_id=enrolment.pk, actor=actor)
+            # the enrolment awaits results, or neither happens (openepa.results registers
+            # through openepa.assessments.hooks).
+            hooks.graded(enrolment, actor)
     return attempt
 
 
@@ -264,14 +265,14 @@ def do_amend_sheet(
         record(
             enrolment,
             actor=actor,
-            action="amend_marking_sheet",
+            action=MarkingStep.AMEND_SHEET,
             reason=reason,
             data={"attempt": attempt.pk, "method": attempt.method, "changes": diff},
         )
         if enrolment.journey_state == State.AWAITING_RESULTS:
             # The unreleased result follows the amended sheet. After release, a change
-            # comes through an enquiry or appeal (a later issue), not a silent re-grade.
-            do_compute_result(enrolment_id=enrolment.pk, actor=actor)
+            # comes through an enquiry or appeal (openepa.cases), not a silent re-grade.
+            hooks.graded(enrolment, actor)
     return amendment
 
 

@@ -11,11 +11,12 @@ from django.db.models import QuerySet
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.assessments.grading import counted_attempts, epa_result, to_domain
 from openepa.assessments.layout import Line, sheet_lines
 from openepa.assessments.models import Attempt, Judgement
 from openepa.bookings.models import Booking
-from openepa.domain.grading import Outcome
-from openepa.domain.standard import InteractionMode, Method, Standard
+from openepa.domain.grading import Outcome, SheetError, grade_method
+from openepa.domain.standard import Grade, InteractionMode, Method, Standard
 from openepa.enrolments.domain_data import modes_of, standard_of
 from openepa.enrolments.models import Enrolment
 
@@ -40,6 +41,41 @@ def open_carry_over(enrolment: Enrolment) -> list[str]:
     if not carried or _discussion_judgements(source, carried).exists():
         return []
     return carried
+
+
+def latest_method_grade(enrolment: Enrolment, method: str) -> Grade | None:
+    """The grade of the latest *submitted* attempt of a method, or None when there is none
+    or it cannot be graded yet (seed 002: a resit re-attempts the method in full, so only
+    the latest attempt counts).
+
+    The whole sheet is graded with openepa.domain.sheet.grade_epa so that observation
+    criteria carried over to the discussion are resolved (seed 002); if the sheet as a
+    whole does not validate, the method's latest attempt is graded on its own."""
+    rows = list(counted_attempts(enrolment))
+    mine = [r for r in rows if r.method == method]
+    if not mine:
+        return None
+    try:
+        graded = epa_result(enrolment, rows).methods.get(Method(method))
+        if graded is not None:
+            return graded.grade
+    except SheetError:
+        pass
+    latest = to_domain(mine[-1])
+    outcomes = {code: j.outcome for code, j in latest.judgements.items()}
+    return grade_method(standard_of(enrolment), Method(method), modes_of(enrolment), outcomes).grade
+
+
+def attempts_of(enrolment: Enrolment, method: str) -> int:
+    """Attempts of a method so far (marking sheets of any status)."""
+    return Attempt.objects.filter(enrolment=enrolment, method=method).count()
+
+
+def pending_bookings(enrolment: Enrolment) -> QuerySet[Booking]:
+    """Booked and not yet assessed: active, with no submitted marking sheet."""
+    return enrolment.bookings.filter(status=Booking.Status.ACTIVE).exclude(
+        attempt__status=Attempt.Status.SUBMITTED
+    )
 
 
 def carry_resolution(observation: Attempt, carried: list[str]) -> dict[str, str]:

@@ -29,11 +29,11 @@ from openepa.assessments.layout import Line, groups, outcome_field
 from openepa.assessments.models import Attempt
 from openepa.assessments.preview import sheet_preview
 from openepa.assessments.queries import LoadedSheet, load_sheet
-from openepa.cases.queries import arrangements_for_booking
+from openepa.assessments.sections import SUBMITTED_SHEET_PAGE
+from openepa.bookings.sections import BOOKING_PAGE
 from openepa.core.actions_ui import run_action
 from openepa.core.refusals import ActionRefused
 from openepa.domain.standard import Method
-from openepa.quality.queries import signed_off_review
 
 
 @login_required
@@ -112,7 +112,7 @@ def _marking(
 ) -> HttpResponse:
     attempt = loaded.attempt
     context = {
-        **_header(loaded),
+        **_header(request, loaded),
         "form": form,
         "sections": _sections(loaded, lambda line: {"fields": form.bound(line)}),
         "preview": _preview(loaded, outcomes),
@@ -124,7 +124,7 @@ def _marking(
 def _read_only(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     loaded = load_sheet(attempt)
     context = {
-        **_header(loaded),
+        **_header(request, loaded),
         "sections": _sections(
             loaded,
             lambda line: {
@@ -136,7 +136,8 @@ def _read_only(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         "amendments": attempt.amendments.select_related("amended_by").order_by("amended_at"),
         "may_amend": attempt.status == Attempt.Status.SUBMITTED
         and is_epao_admin(request.user, attempt.booking.enrolment.epao_id),
-        "iqa_review": signed_off_review(request.user, attempt),
+        # The signed-off IQA review, for its assessor and admins (openepa.quality adds it).
+        **SUBMITTED_SHEET_PAGE.context(request, attempt),
     }
     return render(request, "assessments/sheet_read_only.html", context)
 
@@ -212,11 +213,11 @@ def amend(request: HttpRequest, attempt_id: int) -> HttpResponse:
         }
         for line in loaded.lines
     ]
-    context = {**_header(loaded), "form": form, "rows": rows}
+    context = {**_header(request, loaded), "form": form, "rows": rows}
     return render(request, "assessments/amend.html", context)
 
 
-def _header(loaded: LoadedSheet) -> dict[str, Any]:
+def _header(request: HttpRequest, loaded: LoadedSheet) -> dict[str, Any]:
     attempt = loaded.attempt
     return {
         "attempt": attempt,
@@ -224,8 +225,8 @@ def _header(loaded: LoadedSheet) -> dict[str, Any]:
         "enrolment": attempt.booking.enrolment,
         "method_name": loaded.standard.method(Method(attempt.method)).name,
         "modes": " and ".join(m.value.replace("_", "-") for m in sorted(loaded.modes)),
-        # What to provide, never the needs behind it (issue 5 §1).
-        "arrangements": arrangements_for_booking(attempt.booking),
+        # The approved adjustments' arrangements (openepa.cases adds them).
+        **BOOKING_PAGE.context(request, attempt.booking),
     }
 
 

@@ -19,6 +19,7 @@ from openepa.assessors.models import (
     Attendance,
     Availability,
     ProfileEvent,
+    ProfileStep,
     StandardisationEvent,
 )
 from openepa.core.refusals import ActionRefused, check_version
@@ -35,7 +36,7 @@ def _require_admin(actor: Any, epao_id: int) -> None:
         raise ActionRefused("Only the EPAO's admins can do this.")
 
 
-def _log(profile: AssessorProfile, actor: Any, action: str, **data: Any) -> None:
+def _log(profile: AssessorProfile, actor: Any, action: ProfileStep, **data: Any) -> None:
     ProfileEvent.objects.create(profile=profile, actor=actor, action=action, data=data)
 
 
@@ -141,7 +142,7 @@ def do_create_profile(
         profile = AssessorProfile(user_id=membership.user_id, epao_id=membership.organisation_id)
         _apply(profile, details)
         profile.save()
-        _log(profile, actor, "create_profile", **_snapshot(profile))
+        _log(profile, actor, ProfileStep.CREATE, **_snapshot(profile))
     return profile
 
 
@@ -163,7 +164,7 @@ def do_update_profile(
         _apply(profile, details)
         profile.version += 1
         profile.save()
-        _log(profile, actor, "update_profile", before=before, after=_snapshot(profile))
+        _log(profile, actor, ProfileStep.UPDATE, before=before, after=_snapshot(profile))
     return profile
 
 
@@ -201,7 +202,7 @@ def do_add_availability(
         _log(
             profile,
             actor,
-            "add_availability",
+            ProfileStep.ADD_AVAILABILITY,
             starts_on=starts_on.isoformat(),
             ends_on=ends_on.isoformat(),
             available=available,
@@ -218,7 +219,7 @@ def do_remove_availability(*, actor: Any, availability_id: int) -> AssessorProfi
         _log(
             profile,
             actor,
-            "remove_availability",
+            ProfileStep.REMOVE_AVAILABILITY,
             starts_on=entry.starts_on.isoformat(),
             ends_on=entry.ends_on.isoformat(),
             available=entry.available,
@@ -257,7 +258,7 @@ def do_create_standardisation_event(
         )
         Attendance.objects.bulk_create(Attendance(event=event, profile=p) for p in profiles)
         for p in profiles:
-            _log(p, actor, "invite_standardisation", event=event.pk)
+            _log(p, actor, ProfileStep.INVITE_STANDARDISATION, event=event.pk)
     return event
 
 
@@ -296,7 +297,7 @@ def do_record_attendance(
             ProfileEvent.objects.create(
                 profile_id=profile_id,
                 actor=actor,
-                action="record_attendance",
+                action=ProfileStep.RECORD_ATTENDANCE,
                 data={"event": event.pk, "attended": now_attended},
             )
     return event

@@ -6,6 +6,8 @@ qualification, regular standardisation; plus where and when they can assess."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.db import models
 
@@ -148,6 +150,17 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile} at {self.event}"
+
+
+class ProfileStep(StrEnum):
+    """What a ProfileEvent records (stored in ProfileEvent.action: the values never change)."""
+
+    CREATE = "create_profile"
+    UPDATE = "update_profile"
+    ADD_AVAILABILITY = "add_availability"
+    REMOVE_AVAILABILITY = "remove_availability"
+    INVITE_STANDARDISATION = "invite_standardisation"
+    RECORD_ATTENDANCE = "record_attendance"
 
 
 class ProfileEvent(models.Model):

@@ -18,6 +18,4 @@ urlpatterns = [
     path("standardisation/", views.events, name="events"),
     path("standardisation/new/", views.new_event, name="new_event"),
     path("standardisation/<int:event_id>/", views.event, name="event"),
-    path("consistency/", views.consistency, name="consistency"),
-    path("consistency.csv", views.consistency_csv, name="consistency_csv"),
 ]

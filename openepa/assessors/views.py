@@ -1,6 +1,7 @@
-"""Assessor profiles, availability, standardisation and the consistency report. Thin:
-access, form, action, render. EPAO admins manage; the assessor sees their own profile and
-keeps their availability; IQAs read standardisation and the consistency report."""
+"""Assessor profiles, availability and standardisation. Thin: access, form, action, render.
+EPAO admins manage; the assessor sees their own profile and keeps their availability; IQAs
+read standardisation. The consistency report reads marking and IQA reviews, so it is the
+quality context's page (openepa.quality.views.consistency)."""
 
 from __future__ import annotations
 
@@ -43,11 +44,9 @@ from openepa.assessors.queries import (
     statuses,
     unprofiled_memberships,
 )
-from openepa.assessors.report import consistency_report, report_csv
 from openepa.core.actions_ui import post_action
 from openepa.core.refusals import ActionRefused
 from openepa.domain.allocation import allocation_refusals, last_standardised, standardised_until
-from openepa.domain.consistency import OUTLIER_MIN_DECISIONS, OUTLIER_POINTS
 from openepa.organisations.models import Organisation
 
 
@@ -253,29 +252,3 @@ def event(request: HttpRequest, event_id: int) -> HttpResponse:
             "happened": found.held_on <= timezone.localdate(),
         },
     )
-
-
-def _reports(request: HttpRequest) -> list[Any]:
-    epaos = quality_epaos(request.user)
-    if not epaos:
-        raise Http404("Not an EPAO admin or IQA")
-    return [
-        consistency_report(o) for o in Organisation.objects.filter(pk__in=epaos).order_by("name")
-    ]
-
-
-@login_required
-def consistency(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "assessors/consistency.html",
-        {"reports": _reports(request), "points": OUTLIER_POINTS, "minimum": OUTLIER_MIN_DECISIONS},
-    )
-
-
-@login_required
-def consistency_csv(request: HttpRequest) -> HttpResponse:
-    body = report_csv(_reports(request))
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="assessor-consistency.csv"'
-    return response

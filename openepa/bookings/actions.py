@@ -23,6 +23,7 @@ from openepa.bookings.queries import active_conflicts
 from openepa.bookings.rules import Proposal
 from openepa.core.refusals import ActionRefused
 from openepa.domain.journey import Event, State
+from openepa.domain.steps import BookingStep
 from openepa.enrolments.journey import lock_enrolment, record, transition
 from openepa.enrolments.models import Apprentice, Enrolment
 from openepa.gateway.queries import rules_for
@@ -219,7 +220,7 @@ def do_book_assessment(
         if enrolment.journey_state in {State.PLANNING, State.RESIT_DUE}:
             transition(enrolment, Event.BOOK_ASSESSMENT, actor=actor, data=data)
         else:
-            record(enrolment, actor=actor, action="book_assessment", data=data)
+            record(enrolment, actor=actor, action=BookingStep.BOOK, data=data)
     return booking
 
 
@@ -278,7 +279,7 @@ def do_reschedule_booking(
         record(
             enrolment,
             actor=actor,
-            action="reschedule_booking",
+            action=BookingStep.RESCHEDULE,
             reason=reason.strip(),
             data=_event_data(new, warning, replaces=old.pk),
         )
@@ -295,7 +296,7 @@ def do_cancel_booking(*, actor: Any, booking_id: int, reason: str) -> Booking:
         record(
             enrolment,
             actor=actor,
-            action="cancel_booking",
+            action=BookingStep.CANCEL,
             reason=reason.strip(),
             data=_event_data(booking),
         )
@@ -326,7 +327,7 @@ def do_confirm_no_conflict(*, actor: Any, booking_id: int) -> Booking:
             record(
                 enrolment,
                 actor=actor,
-                action="confirm_no_conflict",
+                action=BookingStep.CONFIRM_NO_CONFLICT,
                 data={"booking": booking.pk},
             )
     return booking

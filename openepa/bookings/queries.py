@@ -1,5 +1,5 @@
-"""Pre-scoped reads for planning and bookings, and the grade of a method's latest attempt
-as the domain computes it (used to decide whether a resit may be booked)."""
+"""Pre-scoped reads for planning and bookings. What the booking rules need to know of
+earlier marking sheets is read by the marking context (openepa.bookings.hooks)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,8 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.assessments.grading import counted_attempts, epa_result, to_domain
-from openepa.assessments.models import Attempt
 from openepa.bookings.models import Booking, ConflictDeclaration, PlanningMeeting
-from openepa.domain.grading import SheetError, grade_method
 from openepa.domain.journey import State
-from openepa.domain.standard import Grade, Method
-from openepa.enrolments.domain_data import modes_of, standard_of
 from openepa.enrolments.models import Enrolment
 
 BOOKING_RELATED = (
@@ -32,34 +27,6 @@ BOOKING_RELATED = (
 )
 
 
-def latest_method_grade(enrolment: Enrolment, method: str) -> Grade | None:
-    """The grade of the latest *submitted* attempt of a method, or None when there is none
-    or it cannot be graded yet (seed 002: a resit re-attempts the method in full, so only
-    the latest attempt counts).
-
-    The whole sheet is graded with openepa.domain.sheet.grade_epa so that observation
-    criteria carried over to the discussion are resolved (seed 002); if the sheet as a
-    whole does not validate, the method's latest attempt is graded on its own."""
-    rows = list(counted_attempts(enrolment))
-    mine = [r for r in rows if r.method == method]
-    if not mine:
-        return None
-    try:
-        graded = epa_result(enrolment, rows).methods.get(Method(method))
-        if graded is not None:
-            return graded.grade
-    except SheetError:
-        pass
-    latest = to_domain(mine[-1])
-    outcomes = {code: j.outcome for code, j in latest.judgements.items()}
-    return grade_method(standard_of(enrolment), Method(method), modes_of(enrolment), outcomes).grade
-
-
-def attempts_of(enrolment: Enrolment, method: str) -> int:
-    """Attempts of a method so far (marking sheets of any status)."""
-    return Attempt.objects.filter(enrolment=enrolment, method=method).count()
-
-
 def bookings_of(enrolment: Enrolment) -> QuerySet[Booking]:
     """Every booking of an enrolment, cancelled ones included: the history is kept."""
     return enrolment.bookings.select_related("assessor", "replaces", "created_by").order_by(
@@ -70,13 +37,6 @@ def bookings_of(enrolment: Enrolment) -> QuerySet[Booking]:
 def live_bookings(enrolment: Enrolment) -> QuerySet[Booking]:
     """Bookings that still stand (booked or completed), not the cancelled ones."""
     return enrolment.bookings.exclude(status=Booking.Status.CANCELLED)
-
-
-def pending_bookings(enrolment: Enrolment) -> QuerySet[Booking]:
-    """Booked and not yet assessed: active, with no submitted marking sheet."""
-    return enrolment.bookings.filter(status=Booking.Status.ACTIVE).exclude(
-        attempt__status=Attempt.Status.SUBMITTED
-    )
 
 
 def latest_planning_meeting(enrolment: Enrolment) -> PlanningMeeting | None:

@@ -12,16 +12,13 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from openepa.accounts.models import Membership, Role
-from openepa.assessments.queries import open_carry_over
 from openepa.assessors.queries import allocation_problems
+from openepa.bookings.hooks import attempt_history
 from openepa.bookings.models import SLOT_MINUTES, AssessorSlot, Booking
 from openepa.bookings.queries import (
     active_conflicts,
-    attempts_of,
-    latest_method_grade,
     latest_planning_meeting,
     live_bookings,
-    pending_bookings,
 )
 from openepa.core.refusals import ActionRefused
 from openepa.domain.dates import (
@@ -33,6 +30,7 @@ from openepa.domain.dates import (
 from openepa.domain.grading import AttemptKind, resit_refusal
 from openepa.domain.journey import State
 from openepa.domain.policy import Anchor, Policy
+from openepa.domain.steps import ResultStep
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.gateway.models import GatewaySubmission
 from openepa.gateway.queries import rules_for
@@ -52,7 +50,6 @@ DURATION_ACTIVITY = {
 FOLLOW_UP = AttemptKind.FOLLOW_UP.value
 BOOKABLE_STATES = {State.PLANNING, State.IN_ASSESSMENT, State.RESIT_DUE}
 #: Recorded by an EPAO admin (results context) for exceptional circumstances (seed 000 §4).
-RESIT_OVERRIDE_ACTION = "resit_window_override"
 KINDS = {"first", "resit", "retake", FOLLOW_UP}
 
 
@@ -207,7 +204,7 @@ def attempt_number(enrolment: Enrolment, p: Proposal, policy: Policy) -> int:
     retake needs further learning and the checklist where the policy says (seed 002)."""
     if p.kind == FOLLOW_UP:
         return follow_up_number(enrolment, p)
-    previous = attempts_of(enrolment, p.method)
+    previous = attempt_history().attempts_of(enrolment, p.method)
     words = METHOD_WORDS[p.method]
     if enrolment.journey_state == State.RESIT_DUE and p.kind == "first":
         raise ActionRefused(
@@ -226,7 +223,7 @@ def attempt_number(enrolment: Enrolment, p: Proposal, policy: Policy) -> int:
             f"The {words} has been attempted {previous} time(s): a further attempt is a resit or retake.",
             field="kind",
         )
-    refusal = resit_refusal(latest_method_grade(enrolment, p.method))
+    refusal = resit_refusal(attempt_history().latest_method_grade(enrolment, p.method))
     if refusal:
         raise ActionRefused(
             f"{refusal[:1].upper()}{refusal[1:]} (the {words}; seed 000 §4, seed 002, seed 004).",
@@ -264,13 +261,15 @@ def follow_up_number(enrolment: Enrolment, p: Proposal) -> int:
             f"{METHOD_WORDS[p.method]}: {rule}.",
             field="kind",
         )
-    if enrolment.journey_state != State.IN_ASSESSMENT or not open_carry_over(enrolment):
+    if enrolment.journey_state != State.IN_ASSESSMENT or not attempt_history().open_carry_over(
+        enrolment
+    ):
         raise ActionRefused(
             "No observation criteria are waiting to be judged, so there is nothing for a "
             f"discussion follow-up to assess: {rule}.",
             field="kind",
         )
-    return attempts_of(enrolment, p.method) + 1
+    return attempt_history().attempts_of(enrolment, p.method) + 1
 
 
 def _window_overridden(enrolment: Enrolment) -> bool:
@@ -278,7 +277,7 @@ def _window_overridden(enrolment: Enrolment) -> bool:
     assert enrolment.fail_notified_on is not None
     return JourneyEvent.objects.filter(
         enrolment=enrolment,
-        action=RESIT_OVERRIDE_ACTION,
+        action=ResultStep.OVERRIDE_RESIT_WINDOW,
         at__date__gte=enrolment.fail_notified_on,
     ).exists()
 
@@ -315,7 +314,7 @@ def check_resit_window(enrolment: Enrolment, policy: Policy, p: Proposal) -> Non
 
 
 def check_one_pending(enrolment: Enrolment, p: Proposal) -> None:
-    clash = pending_bookings(enrolment).filter(method=p.method).first()
+    clash = attempt_history().pending_bookings(enrolment).filter(method=p.method).first()
     if clash is not None:
         raise ActionRefused(
             f"The {METHOD_WORDS[p.method]} is already booked for {when(clash.starts_at)}: "
@@ -402,7 +401,11 @@ def check_order(enrolment: Enrolment, p: Proposal) -> None:
             )
     if p.method == "observation":
         discussion = (
-            pending_bookings(enrolment).filter(method="discussion").order_by("starts_at").first()
+            attempt_history()
+            .pending_bookings(enrolment)
+            .filter(method="discussion")
+            .order_by("starts_at")
+            .first()
         )
         if discussion is not None and p.ends_at > discussion.starts_at:
             raise ActionRefused(

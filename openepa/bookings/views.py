@@ -37,7 +37,7 @@ from openepa.bookings.queries import (
     latest_planning_meeting,
 )
 from openepa.bookings.rules import window_warning
-from openepa.cases.queries import arrangements_for_booking
+from openepa.bookings.sections import BOOKING_PAGE
 from openepa.core.actions_ui import run_action
 from openepa.core.refusals import ActionRefused
 from openepa.enrolments.access import access_enrolment
@@ -120,8 +120,8 @@ def detail(request: HttpRequest, booking_id: int) -> HttpResponse:
             "is_admin": booking.enrolment.epao_id in roles.orgs(Role.EPAO_ADMIN),
             "is_assessor": booking.assessor_id == request.user.pk,
             "warning": window_warning(booking),
-            # What to provide, never the needs behind it (issue 5 §1).
-            "arrangements": arrangements_for_booking(booking),
+            # The approved adjustments' arrangements (openepa.cases adds them).
+            **BOOKING_PAGE.context(request, booking),
         },
     )
 

@@ -1,7 +1,7 @@
 """Writes of reasonable adjustments, special considerations, enquiries about results and
 appeals (issue 5 §1–3). Each is one transaction on the locked enrolment and appends a
-JourneyEvent whose action name is stable (ACTIONS below: the notifications context maps
-them to emails).
+JourneyEvent whose action is a CaseStep (openepa.domain.steps: stable, the notifications
+context maps them to emails).
 
 A JourneyEvent never carries special-category details (an adjustment's needs, a
 consideration's circumstances, a case's grounds, the free-text reasons of a decision): the
@@ -44,33 +44,12 @@ from openepa.domain.cases import (
     special_consideration_timing,
 )
 from openepa.domain.journey import TERMINAL
+from openepa.domain.steps import CaseStep
 from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.journey import lock_enrolment, record
 from openepa.enrolments.models import Enrolment
 from openepa.organisations.models import Organisation
 from openepa.results.actions import do_reissue_result
-
-#: The JourneyEvent action names this context records (stable: notifications map them).
-ADJUSTMENT_REQUESTED = "adjustment_requested"
-ADJUSTMENT_DECIDED = "adjustment_decided"
-CONSIDERATION_REQUESTED = "special_consideration_requested"
-CONSIDERATION_DECIDED = "special_consideration_decided"
-CASE_RAISED = "case_raised"
-CASE_REVIEW_STARTED = "case_review_started"
-CASE_DECIDED = "case_decided"
-CASE_AMENDMENT = "case_amendment"
-CASE_CLOSED = "case_closed"
-ACTIONS = (
-    ADJUSTMENT_REQUESTED,
-    ADJUSTMENT_DECIDED,
-    CONSIDERATION_REQUESTED,
-    CONSIDERATION_DECIDED,
-    CASE_RAISED,
-    CASE_REVIEW_STARTED,
-    CASE_DECIDED,
-    CASE_AMENDMENT,
-    CASE_CLOSED,
-)
 
 PARTIES_ONLY = (
     "Only the apprentice, their employer or their training provider can {what} (seed 000 §3, §5)."
@@ -157,7 +136,7 @@ def do_request_adjustment(
         record(
             enrolment,
             actor=actor,
-            action=ADJUSTMENT_REQUESTED,
+            action=CaseStep.ADJUSTMENT_REQUESTED,
             data={"adjustment_id": adjustment.pk, "late": late},
         )
     return adjustment
@@ -202,7 +181,7 @@ def do_decide_adjustment(
         record(
             enrolment,
             actor=actor,
-            action=ADJUSTMENT_DECIDED,
+            action=CaseStep.ADJUSTMENT_DECIDED,
             data={"adjustment_id": adjustment.pk, "decision": adjustment.state},
         )
     return adjustment
@@ -271,7 +250,7 @@ def do_request_special_consideration(
         record(
             enrolment,
             actor=actor,
-            action=CONSIDERATION_REQUESTED,
+            action=CaseStep.CONSIDERATION_REQUESTED,
             data={
                 "special_consideration_id": consideration.pk,
                 "booking_id": booking.pk,
@@ -353,7 +332,7 @@ def do_decide_special_consideration(
         record(
             enrolment,
             actor=actor,
-            action=CONSIDERATION_DECIDED,
+            action=CaseStep.CONSIDERATION_DECIDED,
             data={
                 "special_consideration_id": consideration.pk,
                 "decision": consideration.state,
@@ -417,7 +396,7 @@ def do_raise_case(
         record(
             enrolment,
             actor=actor,
-            action=CASE_RAISED,
+            action=CaseStep.CASE_RAISED,
             data={"case_id": case.pk, "kind": case.kind, "subject": subject[0]},
         )
     return case
@@ -543,7 +522,7 @@ def do_start_case_review(
         record(
             enrolment,
             actor=actor,
-            action=CASE_REVIEW_STARTED,
+            action=CaseStep.CASE_REVIEW_STARTED,
             data={
                 "case_id": case.pk,
                 "reviewer_id": reviewer.pk,
@@ -577,7 +556,7 @@ def do_decide_case(
         record(
             enrolment,
             actor=actor,
-            action=CASE_DECIDED,
+            action=CaseStep.CASE_DECIDED,
             data={"case_id": case.pk, "outcome": case.state, "reopened": reopened},
         )
     return case
@@ -639,7 +618,7 @@ def do_amend_through_case(
         record(
             enrolment,
             actor=actor,
-            action=CASE_AMENDMENT,
+            action=CaseStep.CASE_AMENDMENT,
             data={
                 "case_id": case.pk,
                 "attempt_id": attempt_id,
@@ -662,5 +641,5 @@ def do_close_case(
         case.closing_note = note.strip()
         case.closed_at = timezone.now()
         case.save()
-        record(enrolment, actor=actor, action=CASE_CLOSED, data={"case_id": case.pk})
+        record(enrolment, actor=actor, action=CaseStep.CASE_CLOSED, data={"case_id": case.pk})
     return case

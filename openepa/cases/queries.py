@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from openepa.accounts.models import Membership, Role, User
@@ -79,6 +80,12 @@ def arrangements_for_booking(booking: Booking) -> list[str]:
         .order_by("decided_at", "id")
         .values_list("arrangement", flat=True)
     )
+
+
+def arrangements_section(request: HttpRequest, booking: Booking) -> dict[str, object]:
+    """The booking page's and marking sheet's section (openepa.bookings.sections): what to
+    provide, never the needs behind it (issue 5 §1)."""
+    return {"arrangements": arrangements_for_booking(booking)}
 
 
 def adjustments_of(enrolment: Enrolment) -> QuerySet[ReasonableAdjustment]:

@@ -14,14 +14,15 @@ from openepa.certificates.models import ExportBatch, ExportedRecord, ExportForma
 from openepa.certificates.queries import ready_results, released_history
 from openepa.core.refusals import ActionRefused
 from openepa.domain.record_a_grade import in_batches
+from openepa.domain.steps import CertificateStep
 from openepa.enrolments.journey import record
 from openepa.enrolments.models import Enrolment
 from openepa.results.models import OverallResult
 
 #: The JourneyEvent appended to each enrolment exported, by kind of record.
 EVENTS = {
-    ExportKind.CERTIFICATE: "certificate_requested",
-    ExportKind.EPA: "epa_record_exported",
+    ExportKind.CERTIFICATE: CertificateStep.CERTIFICATE_REQUESTED,
+    ExportKind.EPA: CertificateStep.EPA_RECORD_EXPORTED,
 }
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.http import Http404
 
-from openepa.documents.catalogue import Kind
 from openepa.results.access import access_result
+from openepa.results.catalogue import Kind
 from openepa.results.models import OverallResult
 
 

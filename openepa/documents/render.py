@@ -13,8 +13,8 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from openepa.documents import content
-from openepa.documents.catalogue import FAIL_LETTER, FEEDBACK, RECORD, STATEMENT, Kind
 from openepa.documents.markup import to_pdf
+from openepa.results.catalogue import FAIL_LETTER, FEEDBACK, RECORD, STATEMENT, Kind
 from openepa.results.models import OverallResult
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 
 from openepa.documents import render
 from openepa.documents.access import access_document
-from openepa.documents.catalogue import FAIL_LETTER, FEEDBACK, RECORD, STATEMENT, Kind
+from openepa.results.catalogue import FAIL_LETTER, FEEDBACK, RECORD, STATEMENT, Kind
 
 
 def _download(request: HttpRequest, result_id: int, kind: Kind) -> HttpResponse:

@@ -20,6 +20,7 @@ from openepa.domain.registration import (
     interaction_mode_problems,
     name_problem,
 )
+from openepa.domain.steps import EnrolmentStep
 from openepa.domain.uln import validate_uln
 from openepa.enrolments import bulk
 from openepa.enrolments.journey import lock_enrolment, transition
@@ -126,7 +127,10 @@ def do_register_enrolment(*, actor: Any, registration: Registration) -> Enrolmen
                 bsl=reg.bsl,
             )
             JourneyEvent.objects.create(
-                enrolment=enrolment, actor=actor, action="register", to_state=enrolment.state
+                enrolment=enrolment,
+                actor=actor,
+                action=EnrolmentStep.REGISTER,
+                to_state=enrolment.state,
             )
     except IntegrityError as exc:  # a concurrent registration of the same ULN won the race
         raise duplicate from exc

@@ -26,6 +26,7 @@ from openepa.domain.bulk_registration import (
     read_header,
 )
 from openepa.domain.registration import Problem, identity_problem
+from openepa.domain.steps import EnrolmentStep
 from openepa.domain.uln import validate_uln
 from openepa.enrolments.models import Apprentice, Enrolment, JourneyEvent
 from openepa.organisations.models import Organisation
@@ -318,7 +319,7 @@ def create_enrolments(
     Enrolment.objects.bulk_create(enrolments, batch_size=CHUNK)
     JourneyEvent.objects.bulk_create(
         [
-            JourneyEvent(enrolment=e, actor=actor, action="register", to_state=e.state)
+            JourneyEvent(enrolment=e, actor=actor, action=EnrolmentStep.REGISTER, to_state=e.state)
             for e in enrolments
         ],
         batch_size=CHUNK,

@@ -12,6 +12,7 @@ from typing import Any
 
 from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.journey import Event, State, next_state
+from openepa.domain.steps import Step
 from openepa.enrolments.models import Enrolment, JourneyEvent
 
 
@@ -64,7 +65,7 @@ def record(
     enrolment: Enrolment,
     *,
     actor: Any,
-    action: str,
+    action: Step,
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> JourneyEvent:

@@ -9,6 +9,7 @@ access itself."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,6 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
-from openepa.documents.catalogue import kinds_for
 from openepa.domain.journey import State
 from openepa.enrolments.models import Enrolment
 
@@ -74,6 +74,22 @@ LINKS: tuple[ActionLink, ...] = (
         _ADMIN | _PARTNERS | {APPRENTICE},
     ),
 )
+
+
+#: (title, URL name taking ``result_id``) of each document a result has; the results
+#: context provides it from its AppConfig.ready (openepa.results.catalogue), so the
+#: enrolment page lists the PDFs without enrolments importing a later context.
+type ResultDocuments = Callable[[Any], list[tuple[str, str]]]
+_RESULT_DOCUMENTS: list[ResultDocuments] = []
+
+
+def list_result_documents(documents: ResultDocuments) -> None:
+    if documents not in _RESULT_DOCUMENTS:
+        _RESULT_DOCUMENTS.append(documents)
+
+
+def _documents_of(result: Any) -> list[tuple[str, str]]:
+    return [found for documents in _RESULT_DOCUMENTS for found in documents(result)]
 
 
 def relations(user: Any, enrolment: Enrolment) -> frozenset[str]:
@@ -138,10 +154,10 @@ def object_links(user: Any, enrolment: Enrolment) -> list[tuple[str, str]]:
             if url is not None:
                 found.append((f"Result: {result.get_grade_display()} ({state})", url))
                 # Its PDFs (openepa.documents), which the same people may download.
-                for kind in kinds_for(result):
-                    link = _first_url((kind.url_name,), {"result_id": result.pk})
+                for title, url_name in _documents_of(result):
+                    link = _first_url((url_name,), {"result_id": result.pk})
                     if link is not None:
-                        found.append((f"{kind.title} (PDF), {state}", link))
+                        found.append((f"{title} (PDF), {state}", link))
     return found
 
 

@@ -12,10 +12,8 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
-from openepa.bookings.models import Booking
 from openepa.domain.journey import State
 from openepa.enrolments.models import Enrolment, JourneyEvent
-from openepa.results.models import OverallResult
 
 #: Everyone who sees an enrolment's own page: the IQA is left out on purpose, they see
 #: samples of decisions through quality assurance, not the apprentice's record (DESIGN.md §1).
@@ -97,10 +95,12 @@ def with_overdue(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     return queryset.annotate(overdue=Exists(_overdue_results(timezone.localdate())))
 
 
-def _overdue_results(today: date) -> QuerySet[OverallResult]:
-    """Results computed but not released by their due date (seed 004: 10 working days)."""
-    return OverallResult.objects.filter(
-        enrolment=OuterRef("pk"), released_at__isnull=True, due_on__lt=today
+def _overdue_results(today: date) -> QuerySet[Enrolment]:
+    """The enrolment, when one of its results is computed but not released by its due date
+    (seed 004: 10 working days). Through the reverse relation, so that enrolments, an
+    earlier context, does not import the results context."""
+    return Enrolment.objects.filter(
+        pk=OuterRef("pk"), results__released_at__isnull=True, results__due_on__lt=today
     )
 
 
@@ -141,7 +141,9 @@ def apply_filters(
         # Exists rather than a join: an enrolment with several bookings stays one row.
         queryset = queryset.filter(
             Exists(
-                Booking.objects.filter(enrolment=OuterRef("pk"), assessor_id=filters.assessor_id)
+                Enrolment.objects.filter(
+                    pk=OuterRef("pk"), bookings__assessor_id=filters.assessor_id
+                )
             )
         )
     if filters.overdue:

@@ -15,6 +15,7 @@ from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
 from openepa.core.refusals import ActionRefused
 from openepa.domain.journey import State
+from openepa.domain.steps import EvidenceStep
 from openepa.domain.uploads import FileKind, kind_for, upload_problems
 from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.journey import lock_enrolment, record
@@ -125,7 +126,7 @@ def do_upload_evidence(
             record(
                 enrolment,
                 actor=actor,
-                action="upload_evidence",
+                action=EvidenceStep.UPLOAD,
                 data={"evidence": evidence.pk, "title": title, "bytes": evidence.size},
             )
     except BaseException:
@@ -154,7 +155,7 @@ def do_remove_evidence(*, actor: Any, evidence_id: int, reason: str = "") -> Evi
         record(
             enrolment,
             actor=actor,
-            action="remove_evidence",
+            action=EvidenceStep.REMOVE,
             reason=reason,
             data={"evidence": evidence.pk, "title": evidence.title},
         )

@@ -21,10 +21,10 @@ Adding a notification (e.g. for an appeal):
 
 - one entry in ``kinds.NOTICES``::
 
-      "decide_appeal": (Notice("appeal_decided", PARTIES),),
+      CaseStep.DECIDE_APPEAL: (Notice("appeal_decided", PARTIES),),
 
-  where the key is the JourneyEvent action your context records, and the audiences come
-  from ``kinds.Audience``;
+  where the key is the step your context records (its enum in ``openepa.domain.steps``)
+  or a journey ``Event``, and the audiences come from ``kinds.Audience``;
 - its templates in ``templates/notifications/email/``: ``appeal_decided_subject.txt``,
   ``appeal_decided.txt`` (extends ``base.txt``) and ``appeal_decided.html`` (extends
   ``base.html``); the context has the enrolment's names and link, ``reason`` (the event's

@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from openepa.domain.journey import Event
+from openepa.domain.steps import BookingStep, CaseStep, JourneyAction
+
 
 class Audience(StrEnum):
     """Who a notice goes to, resolved per enrolment by openepa.notifications.recipients."""
@@ -43,26 +46,30 @@ class Notice:
 #: so does every other step of their journey.
 PARTIES = (Audience.APPRENTICE, Audience.EMPLOYER, Audience.PROVIDER)
 
-#: JourneyEvent action → the emails it sends. One entry per action.
-NOTICES: dict[str, tuple[Notice, ...]] = {
-    "accept_gateway": (Notice("gateway_accepted", PARTIES),),
+#: JourneyEvent action → the emails it sends. One entry per action; keyed by the domain's
+#: Event or a context's Step (openepa.domain.steps), so a misspelt action fails mypy.
+NOTICES: dict[JourneyAction, tuple[Notice, ...]] = {
+    Event.ACCEPT_GATEWAY: (Notice("gateway_accepted", PARTIES),),
     # Seed 000 §2.2: insufficient evidence is rejected with the reasons.
-    "reject_gateway": (Notice("gateway_rejected", PARTIES),),
-    "book_assessment": (Notice("booking_made", (*PARTIES, Audience.ASSESSOR), Calendar.REQUEST),),
-    "reschedule_booking": (
+    Event.REJECT_GATEWAY: (Notice("gateway_rejected", PARTIES),),
+    # The first booking (the Event) and each further one (the Step) share the name.
+    BookingStep.BOOK: (Notice("booking_made", (*PARTIES, Audience.ASSESSOR), Calendar.REQUEST),),
+    BookingStep.RESCHEDULE: (
         Notice("booking_changed", (*PARTIES, Audience.ASSESSOR), Calendar.REQUEST),
         Notice("booking_cancelled", (Audience.PREVIOUS_ASSESSOR,), Calendar.CANCEL),
     ),
-    "cancel_booking": (
+    BookingStep.CANCEL: (
         Notice("booking_cancelled", (*PARTIES, Audience.ASSESSOR), Calendar.CANCEL),
     ),
-    "release_results": (Notice("results_issued", PARTIES),),
+    Event.RELEASE_RESULTS: (Notice("results_issued", PARTIES),),
     # Issue 5 §3: an upheld enquiry or appeal that changes a grade notifies the parties.
     # Neither email carries the grounds or any special-category detail: only that a
     # decision was made, and the new results.
-    "case_decided": (Notice("case_decided", PARTIES),),
-    "reissue_results": (Notice("results_reissued", PARTIES),),
+    CaseStep.CASE_DECIDED: (Notice("case_decided", PARTIES),),
+    Event.REISSUE_RESULTS: (Notice("results_reissued", PARTIES),),
 }
+#: The same table by stored value (JourneyEvent.action is a string in the database).
+_BY_VALUE: dict[str, tuple[Notice, ...]] = {action.value: n for action, n in NOTICES.items()}
 
 #: Kinds sent by the daily reminder scan (openepa.notifications.reminders), not by an event.
 RESIT_DEADLINE = Notice("resit_deadline_approaching", PARTIES)
@@ -84,4 +91,4 @@ KIND_LABELS = {
 
 
 def notices_for(action: str) -> tuple[Notice, ...]:
-    return NOTICES.get(action, ())
+    return _BY_VALUE.get(action, ())

@@ -12,9 +12,9 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
 from openepa.documents import render as documents
-from openepa.documents.catalogue import FEEDBACK, kinds_for
 from openepa.notifications.kinds import Calendar
 from openepa.notifications.models import OutboxMessage
+from openepa.results.catalogue import FEEDBACK, kinds_for
 
 PDF = "application/pdf"
 

@@ -20,14 +20,11 @@ from openepa.assessments import actions as marking
 from openepa.assessments.layout import outcome_field
 from openepa.assessments.models import Attempt
 from openepa.core.refusals import ActionRefused, check_version
+from openepa.domain.steps import QualityStep
 from openepa.enrolments.journey import lock_enrolment, record
-from openepa.enrolments.models import Enrolment
+from openepa.quality import hooks
 from openepa.quality.access import independence_problem
 from openepa.quality.models import IqaCriterionReview, IqaSample
-from openepa.quality.queries import pending_samples
-from openepa.results.models import OverallResult
-
-SIGNED_OFF_ACTION = "iqa_signed_off"
 
 STALE_SHEET = (
     "The marking sheet was changed since you opened this review. Nothing was signed off: "
@@ -98,11 +95,12 @@ def do_sign_off_sample(
             state=IqaSample.State.SIGNED_OFF,
             fields=("outcome", "comments", "signed_off_at"),
         )
-        _sign_off_results(attempt.enrolment, attempt, actor, now)
+        # The results computed from this decision (openepa.results, through quality.hooks).
+        hooks.signed_off(attempt, actor, now)
         record(
             attempt.enrolment,
             actor=actor,
-            action=SIGNED_OFF_ACTION,
+            action=QualityStep.SIGNED_OFF,
             data={
                 "sample": sample.pk,
                 "attempt": attempt.pk,
@@ -227,19 +225,6 @@ def _check_outcome(
             f"Amend only criteria you disagreed with; you agreed with {', '.join(others)}.",
             field=new_outcome_field(others[0]),
         )
-
-
-def _sign_off_results(enrolment: Enrolment, attempt: Attempt, actor: Any, now: Any) -> None:
-    """Mark each unreleased result computed from this decision as signed off by IQA once
-    none of its sampled decisions is still open (OverallResult.iqa_signed_off_at)."""
-    results = OverallResult.objects.select_for_update().filter(
-        enrolment=enrolment, released_at__isnull=True, superseded_at__isnull=True
-    )
-    for result in results:
-        if attempt.pk in result.attempt_ids and not pending_samples(result.attempt_ids):
-            result.iqa_signed_off_at = now
-            result.iqa_signed_off_by = actor
-            result.save(update_fields=["iqa_signed_off_at", "iqa_signed_off_by"])
 
 
 def _bump(

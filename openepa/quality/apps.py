@@ -10,8 +10,11 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         # The marking context runs these without importing quality (one-way dependency).
         from openepa.assessments import hooks
+        from openepa.assessments.sections import SUBMITTED_SHEET_PAGE
         from openepa.quality.access import may_amend_as_iqa
+        from openepa.quality.queries import review_section
         from openepa.quality.sampling import sample_decision
 
         hooks.on_submitted(sample_decision)
         hooks.allow_amending(may_amend_as_iqa)
+        SUBMITTED_SHEET_PAGE.add(review_section)

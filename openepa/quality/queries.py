@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import HttpRequest
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
@@ -72,6 +73,11 @@ def sign_off_of(attempt_ids: Collection[int]) -> tuple[datetime, int] | None:
     assert last.signed_off_at is not None
     assert last.reviewer_id is not None
     return last.signed_off_at, last.reviewer_id
+
+
+def review_section(request: HttpRequest, attempt: Attempt) -> dict[str, object]:
+    """The submitted marking sheet's section (openepa.assessments.sections)."""
+    return {"iqa_review": signed_off_review(request.user, attempt)}
 
 
 def signed_off_review(user: Any, attempt: Attempt) -> IqaSample | None:

@@ -11,11 +11,10 @@ from openepa.accounts.models import User
 from openepa.assessments.models import Attempt
 from openepa.domain.sampling import plan_from, sampling_draw, should_sample
 from openepa.domain.standard import Grade
+from openepa.domain.steps import QualityStep
 from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.journey import record
 from openepa.quality.models import IqaSample, SamplingSalt
-
-SAMPLED_ACTION = "iqa_sampled"
 
 
 def sample_decision(attempt: Attempt, grade: Grade | None, actor: User) -> IqaSample | None:
@@ -46,7 +45,7 @@ def sample_decision(attempt: Attempt, grade: Grade | None, actor: User) -> IqaSa
     record(
         enrolment,
         actor=actor,
-        action=SAMPLED_ACTION,
+        action=QualityStep.SAMPLED,
         data={
             "sample": sample.pk,
             "attempt": attempt.pk,

@@ -1,5 +1,5 @@
-"""IQA pages: the queue of samples and the review of one sampled marking sheet. Thin:
-access, form, action, render."""
+"""IQA pages: the queue of samples, the review of one sampled marking sheet and the
+assessors' consistency report. Thin: access, form, action, render."""
 
 from __future__ import annotations
 
@@ -16,10 +16,14 @@ from openepa.assessments.forms import LABELS
 from openepa.assessments.layout import groups
 from openepa.assessments.preview import sheet_preview
 from openepa.assessments.queries import load_sheet
+from openepa.assessors.queries import quality_epaos
 from openepa.core.actions_ui import post_action
+from openepa.domain.consistency import OUTLIER_MIN_DECISIONS, OUTLIER_POINTS
 from openepa.domain.standard import Method
+from openepa.organisations.models import Organisation
 from openepa.quality import actions, queries
 from openepa.quality.access import access_sample, independence_problem
+from openepa.quality.consistency import consistency_report, report_csv
 from openepa.quality.forms import ReviewForm, review_initial
 from openepa.quality.models import IqaSample
 
@@ -125,3 +129,29 @@ def _page(request: HttpRequest, sample: IqaSample, loaded: Any, form: ReviewForm
         "amendments": attempt.amendments.select_related("amended_by").order_by("amended_at"),
     }
     return render(request, "quality/review.html", context)
+
+
+def _reports(request: HttpRequest) -> list[Any]:
+    epaos = quality_epaos(request.user)
+    if not epaos:
+        raise Http404("Not an EPAO admin or IQA")
+    return [
+        consistency_report(o) for o in Organisation.objects.filter(pk__in=epaos).order_by("name")
+    ]
+
+
+@login_required
+def consistency(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "quality/consistency.html",
+        {"reports": _reports(request), "points": OUTLIER_POINTS, "minimum": OUTLIER_MIN_DECISIONS},
+    )
+
+
+@login_required
+def consistency_csv(request: HttpRequest) -> HttpResponse:
+    body = report_csv(_reports(request))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="assessor-consistency.csv"'
+    return response

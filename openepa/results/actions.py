@@ -4,21 +4,23 @@ and appends a JourneyEvent."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.assessments.grading import SUPERSEDED_KEY
+from openepa.assessments.models import Attempt
 from openepa.core.dates import long_date
 from openepa.core.refusals import ActionRefused
 from openepa.domain.dates import results_due
 from openepa.domain.grading import OverallGrade, SheetError
 from openepa.domain.journey import Event, State
 from openepa.domain.resits import ResitPlan
+from openepa.domain.steps import ResultStep
 from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.journey import lock_enrolment, record, transition
 from openepa.enrolments.models import Enrolment
@@ -26,15 +28,12 @@ from openepa.quality.display import pending_words
 from openepa.quality.queries import pending_samples, sign_off_of
 from openepa.results.models import OverallResult
 from openepa.results.queries import (
-    OVERRIDE_ACTION,
     GradedEpa,
     graded_epa,
     latest_released,
     method_snapshot,
     plan_for,
 )
-
-COMPUTE_ACTION = "compute_result"
 
 
 def _iso(day: date | None) -> str | None:
@@ -82,7 +81,7 @@ def do_compute_result(*, enrolment_id: int, actor: Any) -> OverallResult:
         record(
             enrolment,
             actor=actor,
-            action=COMPUTE_ACTION,
+            action=ResultStep.COMPUTE,
             data={
                 "result_id": result.pk,
                 "grade": result.grade,
@@ -117,6 +116,26 @@ def _result_values(enrolment: Enrolment, graded: GradedEpa) -> dict[str, Any]:
     signed_off = sign_off_of(values["attempt_ids"])
     values["iqa_signed_off_at"], values["iqa_signed_off_by_id"] = signed_off or (None, None)
     return values
+
+
+def sign_off_results(attempt: Attempt, actor: User, now: datetime) -> None:
+    """Mark each unreleased result computed from this decision as signed off by IQA once
+    none of its sampled decisions is still open (OverallResult.iqa_signed_off_at). Run
+    inside the IQA's sign-off (openepa.quality.hooks)."""
+    results = OverallResult.objects.select_for_update().filter(
+        enrolment_id=attempt.enrolment_id, released_at__isnull=True, superseded_at__isnull=True
+    )
+    for result in results:
+        if attempt.pk in result.attempt_ids and not pending_samples(result.attempt_ids):
+            result.iqa_signed_off_at = now
+            result.iqa_signed_off_by = actor
+            result.save(update_fields=["iqa_signed_off_at", "iqa_signed_off_by"])
+
+
+def compute_after_grading(enrolment: Enrolment, actor: User) -> None:
+    """Compute the result when marking grades every method or amends a sheet while the
+    enrolment awaits results (openepa.assessments.hooks)."""
+    do_compute_result(enrolment_id=enrolment.pk, actor=actor)
 
 
 def do_release_results(
@@ -239,7 +258,7 @@ def do_override_resit_window(
         record(
             enrolment,
             actor=actor,
-            action=OVERRIDE_ACTION,
+            action=ResultStep.OVERRIDE_RESIT_WINDOW,
             reason=reason,
             data=_plan_data(result, plan),
         )

@@ -28,13 +28,13 @@ from openepa.domain.grading import (
 from openepa.domain.journey import State
 from openepa.domain.resits import ResitPlan, resit_plan
 from openepa.domain.standard import Grade, Method
+from openepa.domain.steps import ResultStep
 from openepa.enrolments.domain_data import policy_of, standard_of
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.results.models import OverallResult
 
 #: The JourneyEvent an EPAO admin records for exceptional circumstances (seed 000 §4); the
 #: bookings context reads it to allow a resit after the window.
-OVERRIDE_ACTION = "resit_window_override"
 
 
 def today() -> date:
@@ -149,7 +149,11 @@ def plan_for(row: OverallResult, *, on: date | None = None) -> ResitPlan | None:
 
 
 def overrides_for(enrolment: Enrolment) -> QuerySet[JourneyEvent]:
-    return enrolment.events.filter(action=OVERRIDE_ACTION).select_related("actor").order_by("at")
+    return (
+        enrolment.events.filter(action=ResultStep.OVERRIDE_RESIT_WINDOW)
+        .select_related("actor")
+        .order_by("at")
+    )
 
 
 _RESULT_RELATED = (

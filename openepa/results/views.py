@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import post_action
-from openepa.documents.catalogue import links_for
 from openepa.domain.journey import State
 from openepa.domain.resits import grade_cap_statement
 from openepa.enrolments.domain_data import policy_of, standard_of
@@ -24,6 +23,7 @@ from openepa.quality.display import pending_words
 from openepa.quality.queries import pending_samples
 from openepa.results import actions, queries
 from openepa.results.access import access_result, may_administer
+from openepa.results.catalogue import links_for
 from openepa.results.display import (
     KIND_LABELS,
     method_name,

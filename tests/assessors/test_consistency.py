@@ -10,9 +10,9 @@ from html import unescape
 
 import pytest
 
-from openepa.assessors import report as report_module
-from openepa.assessors.report import consistency_report, iqa_agreement
 from openepa.domain.standard import Grade, Method
+from openepa.quality import consistency as report_module
+from openepa.quality.consistency import consistency_report, iqa_agreement
 from tests.personas import register
 from tests.results.builders import submit
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from openepa.documents.catalogue import KINDS
+from openepa.results.catalogue import KINDS
 from openepa.results.models import OverallResult
 from tests.documents.journeys import distinction, fail, pdf_text
 from tests.personas import build_world

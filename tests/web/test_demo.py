@@ -19,6 +19,7 @@ from openepa.bookings.models import Booking
 from openepa.cases.models import Case, ReasonableAdjustment
 from openepa.demo import do_seed_demo
 from openepa.demo.stories import SCENARIOS
+from openepa.domain.steps import CaseStep
 from openepa.enrolments.journey import record
 from openepa.enrolments.models import Apprentice, Enrolment, JourneyEvent
 from openepa.quality.models import IqaSample
@@ -138,5 +139,5 @@ def test_the_demo_history_emails_nobody(django_capture_on_commit_callbacks):
     # … while a step taken now, in the demo, does.
     enrolment = Enrolment.objects.order_by("id")[0]
     with django_capture_on_commit_callbacks(execute=True):
-        record(enrolment, actor=None, action="release_results", data={})
+        record(enrolment, actor=None, action=CaseStep.CASE_DECIDED, data={})
     assert DBTaskResult.objects.count() == 1

@@ -5,38 +5,43 @@ from __future__ import annotations
 from django import template
 
 from openepa.domain.journey import LABELS, Event, State
+from openepa.domain.steps import CaseStep, EnrolmentStep, JourneyAction, QualityStep
 
 register = template.Library()
 
 #: What each recorded action means, in words. Actions other contexts record without
 #: changing the state (e.g. a rescheduled booking) fall back to their code in words.
-EVENT_WORDS: dict[str, str] = {
-    "register": "Registered on the standard",
-    Event.SUBMIT_GATEWAY.value: "Gateway evidence submitted",
-    Event.ACCEPT_GATEWAY.value: "Gateway accepted",
-    Event.REJECT_GATEWAY.value: "Gateway rejected",
-    Event.RECORD_PLANNING.value: "Planning meeting recorded",
-    Event.BOOK_ASSESSMENT.value: "Assessment booked",
-    Event.COMPLETE_ASSESSMENT.value: "Assessment completed",
-    Event.RELEASE_RESULTS.value: "Results released",
-    Event.OFFER_RESIT.value: "Resit or retake offered",
-    Event.COMPLETE.value: "Completed",
-    Event.RESTART_EPA.value: "EPA restarted after the resit window closed",
-    Event.WITHDRAW.value: "Withdrawn",
-    "iqa_sampled": "Sampled for internal quality assurance",
-    "iqa_signed_off": "Internal quality assurance signed off",
-    Event.REISSUE_RESULTS.value: "Results re-issued after an upheld enquiry or appeal",
+EVENT_WORDS: dict[JourneyAction, str] = {
+    EnrolmentStep.REGISTER: "Registered on the standard",
+    Event.SUBMIT_GATEWAY: "Gateway evidence submitted",
+    Event.ACCEPT_GATEWAY: "Gateway accepted",
+    Event.REJECT_GATEWAY: "Gateway rejected",
+    Event.RECORD_PLANNING: "Planning meeting recorded",
+    Event.BOOK_ASSESSMENT: "Assessment booked",
+    Event.COMPLETE_ASSESSMENT: "Assessment completed",
+    Event.RELEASE_RESULTS: "Results released",
+    Event.OFFER_RESIT: "Resit or retake offered",
+    Event.COMPLETE: "Completed",
+    Event.RESTART_EPA: "EPA restarted after the resit window closed",
+    Event.WITHDRAW: "Withdrawn",
+    QualityStep.SAMPLED: "Sampled for internal quality assurance",
+    QualityStep.SIGNED_OFF: "Internal quality assurance signed off",
+    Event.REISSUE_RESULTS: "Results re-issued after an upheld enquiry or appeal",
     # Reasonable adjustments, special considerations, enquiries and appeals (issue 5).
-    "adjustment_requested": "Reasonable adjustment requested",
-    "adjustment_decided": "Reasonable adjustment decided",
-    "special_consideration_requested": "Special consideration requested",
-    "special_consideration_decided": "Special consideration decided",
-    "case_raised": "Enquiry or appeal raised",
-    "case_review_started": "Enquiry or appeal under review",
-    "case_decided": "Enquiry or appeal decided",
-    "case_amendment": "Marking sheet amended through an upheld enquiry or appeal",
-    "case_closed": "Enquiry or appeal closed",
+    CaseStep.ADJUSTMENT_REQUESTED: "Reasonable adjustment requested",
+    CaseStep.ADJUSTMENT_DECIDED: "Reasonable adjustment decided",
+    CaseStep.CONSIDERATION_REQUESTED: "Special consideration requested",
+    CaseStep.CONSIDERATION_DECIDED: "Special consideration decided",
+    CaseStep.CASE_RAISED: "Enquiry or appeal raised",
+    CaseStep.CASE_REVIEW_STARTED: "Enquiry or appeal under review",
+    CaseStep.CASE_DECIDED: "Enquiry or appeal decided",
+    CaseStep.CASE_AMENDMENT: "Marking sheet amended through an upheld enquiry or appeal",
+    CaseStep.CASE_CLOSED: "Enquiry or appeal closed",
 }
+
+
+#: The same words by stored value (JourneyEvent.action is a string in the database).
+_WORDS_BY_VALUE: dict[str, str] = {action.value: words for action, words in EVENT_WORDS.items()}
 
 
 @register.filter
@@ -49,4 +54,4 @@ def state_label(value: str) -> str:
 
 @register.filter
 def event_words(action: str) -> str:
-    return EVENT_WORDS.get(action) or action.replace("_", " ").capitalize()
+    return _WORDS_BY_VALUE.get(action) or action.replace("_", " ").capitalize()

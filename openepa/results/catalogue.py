@@ -1,7 +1,10 @@
 """The documents a result has, by grade (seed 000 §3): every result has a statement of
 results and an EPA feedback report (seed 002); a Pass or Distinction a record of
 achievement; a Fail a letter with the next steps. One table, read by the downloads, the
-result and enrolment pages and the emails that link the documents."""
+result and enrolment pages and the emails that link the documents.
+
+It lives with the results, which every page listing documents already knows; the documents
+context (openepa.documents) renders each kind from its template and serves its download."""
 
 from __future__ import annotations
 
@@ -72,6 +75,12 @@ KINDS = (STATEMENT, RECORD, FAIL_LETTER, FEEDBACK)
 def kinds_for(result: Any) -> list[Kind]:
     """The documents this result has, in the order they are listed."""
     return [kind for kind in KINDS if kind.applies_to(result)]
+
+
+def documents_of(result: Any) -> list[tuple[str, str]]:
+    """(title, URL name) of each document of the result, for the enrolment page's links
+    (openepa.enrolments.links)."""
+    return [(kind.title, kind.url_name) for kind in kinds_for(result)]
 
 
 def links_for(result: Any) -> list[tuple[str, str]]:
