@@ -6,7 +6,6 @@ do not repeat the membership query."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 
@@ -34,9 +33,9 @@ class Roles:
         return [*names, "Apprentice"] if self.is_apprentice else names
 
 
-def roles_of(user: Any) -> Roles:
+def roles_of(user: User | AnonymousUser) -> Roles:
     """The roles of `user` (anonymous users have none)."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return Roles()
     cached: Roles | None = getattr(user, "_openepa_roles", None)
     if cached is not None:
@@ -48,7 +47,8 @@ def roles_of(user: Any) -> Roles:
     roles = Roles(
         {r: frozenset(ids) for r, ids in by_role.items()}, apprentice.pk if apprentice else None
     )
-    user._openepa_roles = roles
+    # Cached on the user object: one query per request however many checks read it.
+    setattr(user, "_openepa_roles", roles)  # noqa: B010 (not a declared attribute of User)
     return roles
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import segno
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.two_factor import confirmed_device, pending_device
 from openepa.core.forms import AccessibleForm
 
@@ -23,7 +24,7 @@ class TokenForm(AccessibleForm):
     )
 
 
-def _next(request: HttpRequest) -> str:
+def _next(request: AuthenticatedRequest) -> str:
     target = request.GET.get("next", "/")
     return (
         target
@@ -33,7 +34,7 @@ def _next(request: HttpRequest) -> str:
 
 
 @login_required
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedRequest) -> HttpResponse:
     """Set up the authenticator app (first time) or enter its code (every sign-in)."""
     device = confirmed_device(request.user)
     setting_up = device is None

@@ -4,17 +4,15 @@ so nothing leaks whether a booking or a sheet exists (CONTRIBUTING.md)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.assessments.models import Attempt
 from openepa.bookings.models import Booking
 
 
-def is_allocated_assessor(user: Any, booking: Booking) -> bool:
+def is_allocated_assessor(user: User, booking: Booking) -> bool:
     """The booking's assessor, while they still hold the assessor role in the EPAO (a
     removed membership ends their access even to sheets they started)."""
     return booking.assessor_id == user.pk and booking.enrolment.epao_id in roles_of(user).orgs(
@@ -22,7 +20,7 @@ def is_allocated_assessor(user: Any, booking: Booking) -> bool:
     )
 
 
-def access_booking_sheet(user: Any, booking_id: int) -> Booking:
+def access_booking_sheet(user: User, booking_id: int) -> Booking:
     """The booking whose sheet `user` may open (allocated assessor) or view (EPAO admin)."""
     try:
         booking = Booking.objects.select_related(
@@ -35,7 +33,7 @@ def access_booking_sheet(user: Any, booking_id: int) -> Booking:
     return booking
 
 
-def access_attempt(user: Any, attempt_id: int) -> Attempt:
+def access_attempt(user: User, attempt_id: int) -> Attempt:
     """A marking sheet `user` may see, with its booking and enrolment loaded."""
     try:
         attempt = Attempt.objects.select_related(

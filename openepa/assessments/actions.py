@@ -8,11 +8,11 @@ openepa.domain.sheet.grade_epa and turn its SheetError into a refusal naming the
 from __future__ import annotations
 
 from datetime import time
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from openepa.accounts.models import User
 from openepa.accounts.roles import is_epao_admin
 from openepa.assessments import hooks
 from openepa.assessments.access import is_allocated_assessor
@@ -22,6 +22,7 @@ from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.assessments.queries import open_carry_over
 from openepa.bookings.models import Booking
 from openepa.core.refusals import ActionRefused, check_version
+from openepa.domain.grading import Attempt as DomainAttempt
 from openepa.domain.grading import AttemptKind, EpaResult, Outcome, OverallGrade, SheetError
 from openepa.domain.journey import Event, State
 from openepa.domain.standard import Method, Standard
@@ -38,7 +39,7 @@ OUTCOMES = {o.value for o in Outcome}
 AMENDABLE = {Outcome.MET.value, Outcome.NOT_MET.value, Outcome.NOT_EVIDENCED.value}
 
 
-def do_open_sheet(*, actor: Any, booking_id: int) -> Attempt:
+def do_open_sheet(*, actor: User, booking_id: int) -> Attempt:
     """The booking's sheet, created as a draft on first open with an empty row for every
     applicable criterion, plus (for a discussion) the observation's open carry-overs."""
     refusal = ActionRefused("Only the assessor allocated to this assessment can mark it.")
@@ -114,7 +115,7 @@ def _sync_carried_rows(attempt: Attempt) -> None:
 
 def do_save_sheet(
     *,
-    actor: Any,
+    actor: User,
     attempt_id: int,
     expected_version: int,
     judgements: dict[str, JudgementInput],
@@ -137,7 +138,7 @@ def do_save_sheet(
     return attempt
 
 
-def do_submit_sheet(*, actor: Any, attempt_id: int, expected_version: int) -> Attempt:
+def do_submit_sheet(*, actor: User, attempt_id: int, expected_version: int) -> Attempt:
     """Submit and lock the sheet once it is complete and the whole EPA still grades under
     the domain rules; when every method then has a grade the enrolment awaits results."""
     with transaction.atomic():
@@ -196,7 +197,7 @@ def do_submit_sheet(*, actor: Any, attempt_id: int, expected_version: int) -> At
 
 def do_amend_sheet(
     *,
-    actor: Any,
+    actor: User,
     attempt_id: int,
     expected_version: int,
     changes: dict[str, str],
@@ -292,7 +293,7 @@ def _lock_attempt(attempt_id: int) -> Attempt:
     )
 
 
-def _check_markable(actor: Any, attempt: Attempt, expected_version: int) -> None:
+def _check_markable(actor: User, attempt: Attempt, expected_version: int) -> None:
     if not is_allocated_assessor(actor, attempt.booking):
         raise ActionRefused("Only the assessor allocated to this assessment can mark it.")
     if attempt.status == Attempt.Status.SUBMITTED:
@@ -307,11 +308,11 @@ def _check_markable(actor: Any, attempt: Attempt, expected_version: int) -> None
     _check_version(actor, attempt, expected_version)
 
 
-def _check_version(actor: Any, attempt: Attempt, expected_version: int) -> None:
+def _check_version(actor: User, attempt: Attempt, expected_version: int) -> None:
     check_version(attempt.version, expected_version, lambda: _stale_sheet(actor, attempt))
 
 
-def _stale_sheet(actor: Any, attempt: Attempt) -> str:
+def _stale_sheet(actor: User, attempt: Attempt) -> str:
     """Who changed the sheet and when, so the assessor knows whether it was themselves."""
     if attempt.updated_by is None or attempt.updated_at is None:
         who = f"it is now at version {attempt.version}"
@@ -356,7 +357,7 @@ def _is_own(standard: Standard, attempt: Attempt, code: str) -> bool:
     return criterion is not None and criterion.method == attempt.method
 
 
-def _bump(attempt: Attempt, actor: Any, *fields: str) -> None:
+def _bump(attempt: Attempt, actor: User, *fields: str) -> None:
     attempt.version += 1
     attempt.updated_by = actor
     attempt.updated_at = timezone.now()
@@ -385,7 +386,7 @@ def _check_complete(attempt: Attempt, rows: list[Judgement]) -> None:
 
 
 def _grade(
-    enrolment: Enrolment, attempts: list[Any], *, amended: Attempt | None = None
+    enrolment: Enrolment, attempts: list[DomainAttempt], *, amended: Attempt | None = None
 ) -> EpaResult:
     """Grade the whole EPA; a broken rule becomes a refusal naming the criterion."""
     try:

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.assessments.queries import bookings_to_mark, draft_sheets_for, recently_submitted_for
 
 
-def sections(user: Any) -> list[dict[str, Any]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
     found: list[dict[str, Any]] = []

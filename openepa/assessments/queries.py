@@ -5,11 +5,10 @@ Grading reads go through openepa.assessments.grading; the rules live in openepa.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.assessments.grading import counted_attempts, epa_result, to_domain
 from openepa.assessments.layout import Line, sheet_lines
@@ -117,7 +116,7 @@ def carry_source(discussion: Attempt) -> Attempt | None:
 _SHEET_RELATED = ("booking", "enrolment__apprentice")
 
 
-def draft_sheets_for(user: Any) -> QuerySet[Attempt]:
+def draft_sheets_for(user: User) -> QuerySet[Attempt]:
     return (
         Attempt.objects.filter(
             booking__assessor_id=user.pk,
@@ -130,7 +129,7 @@ def draft_sheets_for(user: Any) -> QuerySet[Attempt]:
     )
 
 
-def bookings_to_mark(user: Any) -> QuerySet[Booking]:
+def bookings_to_mark(user: User) -> QuerySet[Booking]:
     """Active bookings allocated to the assessor whose sheet is not opened yet: today's and
     upcoming ones, and any past one still unmarked (it would otherwise be forgotten)."""
     return (
@@ -145,7 +144,7 @@ def bookings_to_mark(user: Any) -> QuerySet[Booking]:
     )
 
 
-def recently_submitted_for(user: Any, *, limit: int = 20) -> QuerySet[Attempt]:
+def recently_submitted_for(user: User, *, limit: int = 20) -> QuerySet[Attempt]:
     return (
         Attempt.objects.filter(
             status=Attempt.Status.SUBMITTED,

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import is_epao_admin
 from openepa.assessments.access import (
     access_attempt,
@@ -37,7 +38,7 @@ from openepa.domain.standard import Method
 
 
 @login_required
-def sheet(request: HttpRequest, booking_id: int) -> HttpResponse:
+def sheet(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
     """The allocated assessor marks here (the draft is created on first open); the EPAO's
     admins see the sheet read-only, with a link to amend it once submitted."""
     booking = access_booking_sheet(request.user, booking_id)
@@ -62,7 +63,7 @@ def sheet(request: HttpRequest, booking_id: int) -> HttpResponse:
     return _marking(request, loaded, form, loaded.outcomes)
 
 
-def _post(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _post(request: AuthenticatedRequest, attempt: Attempt) -> HttpResponse:
     loaded = load_sheet(attempt)
     form = SheetForm(loaded.lines, data=request.POST)
     intent = request.POST.get("intent", "save")
@@ -108,7 +109,7 @@ def _post(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 
 
 def _marking(
-    request: HttpRequest, loaded: LoadedSheet, form: SheetForm, outcomes: dict[str, str]
+    request: AuthenticatedRequest, loaded: LoadedSheet, form: SheetForm, outcomes: dict[str, str]
 ) -> HttpResponse:
     attempt = loaded.attempt
     context = {
@@ -121,7 +122,7 @@ def _marking(
     return render(request, "assessments/sheet.html", context)
 
 
-def _read_only(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _read_only(request: AuthenticatedRequest, attempt: Attempt) -> HttpResponse:
     loaded = load_sheet(attempt)
     context = {
         **_header(request, loaded),
@@ -166,7 +167,7 @@ def _label(loaded: LoadedSheet, code: str) -> str:
 
 @login_required
 @require_POST
-def preview(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def preview(request: AuthenticatedRequest, attempt_id: int) -> HttpResponse:
     """The live grade preview as an HTML fragment, from the form as it is now (marking.js)."""
     attempt = access_attempt(request.user, attempt_id)
     if not is_allocated_assessor(request.user, attempt.booking):
@@ -180,7 +181,7 @@ def preview(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 @login_required
-def amend(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def amend(request: AuthenticatedRequest, attempt_id: int) -> HttpResponse:
     """An EPAO admin changes outcomes on a submitted sheet, with a reason."""
     attempt = access_attempt(request.user, attempt_id)
     if not is_epao_admin(request.user, attempt.booking.enrolment.epao_id):
@@ -217,7 +218,7 @@ def amend(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return render(request, "assessments/amend.html", context)
 
 
-def _header(request: HttpRequest, loaded: LoadedSheet) -> dict[str, Any]:
+def _header(request: AuthenticatedRequest, loaded: LoadedSheet) -> dict[str, Any]:
     attempt = loaded.attempt
     return {
         "attempt": attempt,

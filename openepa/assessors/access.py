@@ -4,17 +4,15 @@ answer as a missing id."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.assessors.models import AssessorProfile, Availability, StandardisationEvent
 from openepa.assessors.queries import profiles_with_availability
 
 
-def access_profile(user: Any, profile_id: int, *, admin_only: bool = False) -> AssessorProfile:
+def access_profile(user: User, profile_id: int, *, admin_only: bool = False) -> AssessorProfile:
     """The profile for an admin of its EPAO or, unless `admin_only`, the assessor whose
     profile it is; else Http404."""
     roles = roles_of(user)
@@ -28,7 +26,7 @@ def access_profile(user: Any, profile_id: int, *, admin_only: bool = False) -> A
     raise Http404("No such profile")
 
 
-def access_availability(user: Any, availability_id: int) -> Availability:
+def access_availability(user: User, availability_id: int) -> Availability:
     entry = Availability.objects.filter(pk=availability_id).first()
     if entry is None:
         raise Http404("No such availability")
@@ -36,7 +34,7 @@ def access_availability(user: Any, availability_id: int) -> Availability:
     return entry
 
 
-def access_event(user: Any, event_id: int, *, admin_only: bool = False) -> StandardisationEvent:
+def access_event(user: User, event_id: int, *, admin_only: bool = False) -> StandardisationEvent:
     """The event for its EPAO's admins, IQAs and (to read the materials) the assessors
     invited to it, unless `admin_only`; else Http404."""
     roles = roles_of(user)

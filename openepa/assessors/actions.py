@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from openepa.accounts.models import Membership, Role
+from openepa.accounts.models import Membership, Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.assessors.models import (
     REGION_NAMES,
@@ -31,12 +31,12 @@ STALE_PROFILE = (
 )
 
 
-def _require_admin(actor: Any, epao_id: int) -> None:
+def _require_admin(actor: User, epao_id: int) -> None:
     if not is_epao_admin(actor, epao_id):
         raise ActionRefused("Only the EPAO's admins can do this.")
 
 
-def _log(profile: AssessorProfile, actor: Any, action: ProfileStep, **data: Any) -> None:
+def _log(profile: AssessorProfile, actor: User, action: ProfileStep, **data: Any) -> None:
     ProfileEvent.objects.create(profile=profile, actor=actor, action=action, data=data)
 
 
@@ -119,7 +119,7 @@ def _snapshot(profile: AssessorProfile) -> dict[str, Any]:
 
 
 def do_create_profile(
-    *, actor: Any, membership_id: int, details: ProfileDetails
+    *, actor: User, membership_id: int, details: ProfileDetails
 ) -> AssessorProfile:
     """An EPAO admin records the profile of one of their EPAO's assessors."""
     _check_details(details)
@@ -148,7 +148,7 @@ def do_create_profile(
 
 def do_update_profile(
     *,
-    actor: Any,
+    actor: User,
     profile_id: int,
     details: ProfileDetails,
     expected_version: int | None = None,
@@ -168,7 +168,7 @@ def do_update_profile(
     return profile
 
 
-def _may_edit_availability(actor: Any, profile: AssessorProfile) -> bool:
+def _may_edit_availability(actor: User, profile: AssessorProfile) -> bool:
     roles = roles_of(actor)
     own = profile.user_id == actor.pk and profile.epao_id in roles.orgs(Role.ASSESSOR)
     return own or profile.epao_id in roles.orgs(Role.EPAO_ADMIN)
@@ -176,7 +176,7 @@ def _may_edit_availability(actor: Any, profile: AssessorProfile) -> bool:
 
 def do_add_availability(
     *,
-    actor: Any,
+    actor: User,
     profile_id: int,
     starts_on: date,
     ends_on: date | None,
@@ -210,7 +210,7 @@ def do_add_availability(
     return entry
 
 
-def do_remove_availability(*, actor: Any, availability_id: int) -> AssessorProfile:
+def do_remove_availability(*, actor: User, availability_id: int) -> AssessorProfile:
     with transaction.atomic():
         entry = Availability.objects.select_related("profile").get(pk=availability_id)
         profile = AssessorProfile.objects.select_for_update().get(pk=entry.profile_id)
@@ -237,7 +237,7 @@ class EventDetails:
 
 
 def do_create_standardisation_event(
-    *, actor: Any, epao_id: int, details: EventDetails, invited: tuple[int, ...] = ()
+    *, actor: User, epao_id: int, details: EventDetails, invited: tuple[int, ...] = ()
 ) -> StandardisationEvent:
     """An EPAO admin records a standardisation event (seed 003 §7: the organisation "runs
     standardisation events with Independent Assessors") and whom it invited."""
@@ -263,7 +263,7 @@ def do_create_standardisation_event(
 
 
 def do_record_attendance(
-    *, actor: Any, event_id: int, attended: tuple[int, ...]
+    *, actor: User, event_id: int, attended: tuple[int, ...]
 ) -> StandardisationEvent:
     """Record who attended: the ticked profiles attended, every other invitee did not.
     Attendance feeds the allocation rule (seed 003 §9), so it is recorded only once the

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from openepa.accounts.models import User
 from openepa.assessors.queries import admin_epaos, statuses
 
 #: How far ahead the admin is warned of a lapsing standardisation.
 LAPSING_DAYS = 30
 
 
-def sections(user: Any) -> list[dict[str, Any]]:
+def sections(user: User) -> list[dict[str, Any]]:
     epaos = admin_epaos(user)
     if not epaos:
         return []

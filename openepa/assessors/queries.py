@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
@@ -25,11 +24,11 @@ from openepa.domain.allocation import (
 )
 
 
-def admin_epaos(user: Any) -> frozenset[int]:
+def admin_epaos(user: User) -> frozenset[int]:
     return roles_of(user).orgs(Role.EPAO_ADMIN)
 
 
-def quality_epaos(user: Any) -> frozenset[int]:
+def quality_epaos(user: User) -> frozenset[int]:
     """EPAOs whose standardisation and consistency the user oversees: admins and IQAs."""
     roles = roles_of(user)
     return roles.orgs(Role.EPAO_ADMIN) | roles.orgs(Role.IQA)
@@ -152,14 +151,14 @@ def statuses(epao_ids: frozenset[int], on: date) -> list[Status]:
     return out
 
 
-def own_profiles(user: Any) -> QuerySet[AssessorProfile]:
+def own_profiles(user: User) -> QuerySet[AssessorProfile]:
     """The assessor's own profiles in the EPAOs they assess for."""
     return profiles_with_availability().filter(
         user_id=user.pk, epao_id__in=roles_of(user).orgs(Role.ASSESSOR)
     )
 
 
-def unprofiled_memberships(user: Any) -> QuerySet[Membership]:
+def unprofiled_memberships(user: User) -> QuerySet[Membership]:
     """Assessors of the admin's EPAOs who have no profile there yet."""
     profile = AssessorProfile.objects.filter(
         user_id=OuterRef("user_id"), epao_id=OuterRef("organisation_id")
@@ -172,7 +171,7 @@ def unprofiled_memberships(user: Any) -> QuerySet[Membership]:
     )
 
 
-def events_for(user: Any) -> QuerySet[StandardisationEvent]:
+def events_for(user: User) -> QuerySet[StandardisationEvent]:
     """Standardisation events of the EPAOs the user oversees (admins and IQAs)."""
     return (
         StandardisationEvent.objects.filter(epao_id__in=quality_epaos(user))

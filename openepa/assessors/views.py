@@ -9,12 +9,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import Role
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.assessors.access import access_availability, access_event, access_profile
 from openepa.assessors.actions import (
@@ -50,7 +51,7 @@ from openepa.domain.allocation import allocation_refusals, last_standardised, st
 from openepa.organisations.models import Organisation
 
 
-def _require_admin(request: HttpRequest) -> frozenset[int]:
+def _require_admin(request: AuthenticatedRequest) -> frozenset[int]:
     epaos = admin_epaos(request.user)
     if not epaos:
         raise Http404("Not an EPAO admin")
@@ -58,7 +59,7 @@ def _require_admin(request: HttpRequest) -> frozenset[int]:
 
 
 @login_required
-def assessor_list(request: HttpRequest) -> HttpResponse:
+def assessor_list(request: AuthenticatedRequest) -> HttpResponse:
     epaos = _require_admin(request)
     today = timezone.localdate()
     return render(
@@ -69,7 +70,7 @@ def assessor_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def new_profile(request: HttpRequest) -> HttpResponse:
+def new_profile(request: AuthenticatedRequest) -> HttpResponse:
     _require_admin(request)
     form = NewProfileForm(
         request.POST or None,
@@ -90,7 +91,7 @@ def new_profile(request: HttpRequest) -> HttpResponse:
     return render(request, "assessors/edit.html", {"form": form, "profile": None})
 
 
-def _profile_context(profile: AssessorProfile, request: HttpRequest) -> dict[str, Any]:
+def _profile_context(profile: AssessorProfile, request: AuthenticatedRequest) -> dict[str, Any]:
     today = timezone.localdate()
     facts = facts_of(profile, attended_dates([profile.pk]).get(profile.pk, ()))
     last = last_standardised(facts, today)
@@ -106,13 +107,13 @@ def _profile_context(profile: AssessorProfile, request: HttpRequest) -> dict[str
 
 
 @login_required
-def profile(request: HttpRequest, profile_id: int) -> HttpResponse:
+def profile(request: AuthenticatedRequest, profile_id: int) -> HttpResponse:
     found = access_profile(request.user, profile_id)
     return render(request, "assessors/profile.html", _profile_context(found, request))
 
 
 @login_required
-def my_profile(request: HttpRequest) -> HttpResponse:
+def my_profile(request: AuthenticatedRequest) -> HttpResponse:
     mine = list(own_profiles(request.user))
     if len(mine) == 1:
         return redirect("assessors:profile", profile_id=mine[0].pk)
@@ -122,7 +123,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit_profile(request: HttpRequest, profile_id: int) -> HttpResponse:
+def edit_profile(request: AuthenticatedRequest, profile_id: int) -> HttpResponse:
     found = access_profile(request.user, profile_id, admin_only=True)
     form = ProfileForm(request.POST or None, initial=ProfileForm.initial_from(found))
     if request.method == "POST":
@@ -143,7 +144,7 @@ def edit_profile(request: HttpRequest, profile_id: int) -> HttpResponse:
 
 
 @login_required
-def availability(request: HttpRequest, profile_id: int) -> HttpResponse:
+def availability(request: AuthenticatedRequest, profile_id: int) -> HttpResponse:
     found = access_profile(request.user, profile_id)
     context = _profile_context(found, request)
     if request.method == "POST":
@@ -169,7 +170,7 @@ def availability(request: HttpRequest, profile_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def remove_availability(request: HttpRequest, availability_id: int) -> HttpResponse:
+def remove_availability(request: AuthenticatedRequest, availability_id: int) -> HttpResponse:
     entry = access_availability(request.user, availability_id)
     try:
         do_remove_availability(actor=request.user, availability_id=entry.pk)
@@ -181,7 +182,7 @@ def remove_availability(request: HttpRequest, availability_id: int) -> HttpRespo
 
 
 @login_required
-def events(request: HttpRequest) -> HttpResponse:
+def events(request: AuthenticatedRequest) -> HttpResponse:
     if not quality_epaos(request.user):
         raise Http404("Not an EPAO admin or IQA")
     return render(
@@ -192,7 +193,7 @@ def events(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def new_event(request: HttpRequest) -> HttpResponse:
+def new_event(request: AuthenticatedRequest) -> HttpResponse:
     epaos = _require_admin(request)
     choices = [(o.pk, o.name) for o in Organisation.objects.filter(pk__in=epaos).order_by("name")]
     profiles = AssessorProfile.objects.filter(epao_id__in=epaos).select_related("user")
@@ -215,7 +216,7 @@ def new_event(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event(request: HttpRequest, event_id: int) -> HttpResponse:
+def event(request: AuthenticatedRequest, event_id: int) -> HttpResponse:
     found = access_event(request.user, event_id, admin_only=request.method == "POST")
     is_admin = found.epao_id in admin_epaos(request.user)
     rows = list(

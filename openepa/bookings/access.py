@@ -4,17 +4,15 @@ as a missing id (DESIGN.md §1: assessors see only bookings allocated to them)."
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.bookings.models import Booking
 from openepa.bookings.queries import BOOKING_RELATED
 
 
-def access_booking(user: Any, booking_id: int, *, roles: set[Role] | None = None) -> Booking:
+def access_booking(user: User, booking_id: int, *, roles: set[Role] | None = None) -> Booking:
     """The booking if `user` may see it through one of `roles` (default: EPAO admin or the
     allocated assessor); else Http404."""
     allowed = roles if roles is not None else {Role.EPAO_ADMIN, Role.ASSESSOR}

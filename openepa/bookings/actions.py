@@ -8,14 +8,14 @@ transaction on the locked enrolment with a JourneyEvent."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.bookings import rules
 from openepa.bookings.models import AssessorSlot, Booking, ConflictDeclaration, PlanningMeeting
@@ -47,7 +47,7 @@ REMOTE_CHECKS = {
 }
 
 
-def _require_admin(actor: Any, enrolment: Enrolment) -> None:
+def _require_admin(actor: User, enrolment: Enrolment) -> None:
     if not is_epao_admin(actor, enrolment.epao_id):
         raise ActionRefused("Only the EPAO's admins can plan and book assessments.")
 
@@ -97,7 +97,7 @@ def _check_planning(details: PlanningDetails) -> None:
 
 def do_record_planning_meeting(
     *,
-    actor: Any,
+    actor: User,
     enrolment_id: int,
     details: PlanningDetails,
     expected_version: int | None = None,
@@ -139,7 +139,7 @@ def _assessor_name(assessor_id: int) -> str:
 
 
 def _create(
-    actor: Any, enrolment: Enrolment, p: Proposal, replaces: Booking | None
+    actor: User, enrolment: Enrolment, p: Proposal, replaces: Booking | None
 ) -> tuple[Booking, str | None]:
     """Every rule, then the booking and its slots. Runs inside the caller's transaction on
     the locked enrolment; the first refusal rolls everything back. Returns the booking and
@@ -207,7 +207,7 @@ def _event_data(booking: Booking, warning: str | None = None, **extra: Any) -> d
 
 
 def do_book_assessment(
-    *, actor: Any, enrolment_id: int, proposal: Proposal, expected_version: int | None = None
+    *, actor: User, enrolment_id: int, proposal: Proposal, expected_version: int | None = None
 ) -> Booking:
     """Book one method with a date, time, duration, place and assessor. The first booking
     moves planning → in assessment; a resit or retake moves resit due → in assessment."""
@@ -231,7 +231,7 @@ def _cancel(booking: Booking, reason: str) -> None:
     booking.slots.all().delete()  # the assessor's time is free again
 
 
-def _locked_booking(actor: Any, booking_id: int) -> tuple[Enrolment, Booking]:
+def _locked_booking(actor: User, booking_id: int) -> tuple[Enrolment, Booking]:
     enrolment_id = Booking.objects.values_list("enrolment_id", flat=True).get(pk=booking_id)
     enrolment = lock_enrolment(enrolment_id)
     _require_admin(actor, enrolment)
@@ -247,9 +247,9 @@ def _locked_booking(actor: Any, booking_id: int) -> tuple[Enrolment, Booking]:
 
 def do_reschedule_booking(
     *,
-    actor: Any,
+    actor: User,
     booking_id: int,
-    starts_at: Any,
+    starts_at: datetime,
     duration_minutes: int,
     assessor_id: int,
     remote: bool,
@@ -286,7 +286,7 @@ def do_reschedule_booking(
     return new
 
 
-def do_cancel_booking(*, actor: Any, booking_id: int, reason: str) -> Booking:
+def do_cancel_booking(*, actor: User, booking_id: int, reason: str) -> Booking:
     """Cancel a booking, keeping its row and freeing the assessor's slots."""
     if not reason.strip():
         raise ActionRefused("Give the reason for cancelling.", field="reason")
@@ -303,7 +303,7 @@ def do_cancel_booking(*, actor: Any, booking_id: int, reason: str) -> Booking:
     return booking
 
 
-def do_confirm_no_conflict(*, actor: Any, booking_id: int) -> Booking:
+def do_confirm_no_conflict(*, actor: User, booking_id: int) -> Booking:
     """The allocated assessor confirms they have no conflict of interest with the
     apprentice, their employer or provider (seed 003 §6)."""
     with transaction.atomic():
@@ -334,7 +334,7 @@ def do_confirm_no_conflict(*, actor: Any, booking_id: int) -> Booking:
 
 
 def do_declare_conflict(
-    *, actor: Any, description: str, uln: str = "", organisation_id: int | None = None
+    *, actor: User, description: str, uln: str = "", organisation_id: int | None = None
 ) -> ConflictDeclaration:
     """An assessor declares a relationship with an apprentice (by ULN) or an employer or
     provider (seed 003 §6). Only parties the assessor's EPAOs work with can be named, so
@@ -371,7 +371,7 @@ def do_declare_conflict(
         )
 
 
-def do_withdraw_conflict(*, actor: Any, declaration_id: int) -> ConflictDeclaration:
+def do_withdraw_conflict(*, actor: User, declaration_id: int) -> ConflictDeclaration:
     """The assessor withdraws a declaration that no longer holds; it stays in the record
     with the date it was withdrawn, and allocation no longer refuses on it."""
     with transaction.atomic():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.bookings.queries import allocated_to, enrolments_in_state
 from openepa.domain.journey import State
@@ -20,7 +20,7 @@ def _enrolments(title: str, rows: Any, link: str, action: str, empty: str) -> di
     }
 
 
-def sections(user: Any) -> list[dict[str, Any]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
     out: list[dict[str, Any]] = []

@@ -3,8 +3,6 @@ earlier marking sheets is read by the marking context (openepa.bookings.hooks)."
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -53,7 +51,7 @@ def assessors_of(epao_id: int) -> QuerySet[User]:
     )
 
 
-def allocated_to(user: Any, *, upcoming_only: bool = False) -> QuerySet[Booking]:
+def allocated_to(user: User, *, upcoming_only: bool = False) -> QuerySet[Booking]:
     """The assessor's own active bookings in the EPAOs they assess for: unconfirmed first,
     then by start time."""
     epaos = roles_of(user).orgs(Role.ASSESSOR)
@@ -75,7 +73,7 @@ def allocated_to(user: Any, *, upcoming_only: bool = False) -> QuerySet[Booking]
     )
 
 
-def conflicts_of(user: Any) -> QuerySet[ConflictDeclaration]:
+def conflicts_of(user: User) -> QuerySet[ConflictDeclaration]:
     return ConflictDeclaration.objects.filter(assessor_id=user.pk).select_related(
         "apprentice", "organisation"
     )
@@ -94,7 +92,7 @@ def active_conflicts(assessor_id: int, enrolment: Enrolment) -> list[ConflictDec
     )
 
 
-def enrolments_in_state(user: Any, state: State) -> QuerySet[Enrolment]:
+def enrolments_in_state(user: User, state: State) -> QuerySet[Enrolment]:
     """The admin's EPAO enrolments in one journey state, for the dashboard."""
     return (
         Enrolment.objects.filter(

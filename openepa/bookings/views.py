@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import Role
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.bookings.access import access_booking
 from openepa.bookings.actions import (
@@ -46,7 +47,7 @@ ADMIN = {Role.EPAO_ADMIN}
 
 
 @login_required
-def enrolment_bookings(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def enrolment_bookings(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(request.user, enrolment_id, roles=ADMIN, apprentice=False)
     return render(
         request,
@@ -60,7 +61,7 @@ def enrolment_bookings(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 
 @login_required
-def planning(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def planning(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(request.user, enrolment_id, roles=ADMIN, apprentice=False)
     form = PlanningForm(request.POST or None, initial={"version": enrolment.version})
     if request.method == "POST" and form.is_valid():
@@ -80,7 +81,7 @@ def planning(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 
 @login_required
-def book(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def book(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(request.user, enrolment_id, roles=ADMIN, apprentice=False)
     form = BookingForm(
         request.POST or None, initial={"version": enrolment.version}, epao_id=enrolment.epao_id
@@ -101,7 +102,7 @@ def book(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     return render(request, "bookings/book.html", {"enrolment": enrolment, "form": form})
 
 
-def _booked(request: HttpRequest, booking: Booking, verb: str) -> None:
+def _booked(request: AuthenticatedRequest, booking: Booking, verb: str) -> None:
     messages.success(request, f"{verb}: {booking}.")
     warning = window_warning(booking)
     if warning:
@@ -109,7 +110,7 @@ def _booked(request: HttpRequest, booking: Booking, verb: str) -> None:
 
 
 @login_required
-def detail(request: HttpRequest, booking_id: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
     booking = access_booking(request.user, booking_id)
     roles = roles_of(request.user)
     return render(
@@ -127,7 +128,7 @@ def detail(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 @login_required
-def reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
+def reschedule(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
     booking = access_booking(request.user, booking_id, roles=ADMIN)
     initial = {
         "starts_at": timezone.localtime(booking.starts_at),
@@ -159,7 +160,7 @@ def reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 @login_required
-def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+def cancel(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
     booking = access_booking(request.user, booking_id, roles=ADMIN)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -177,7 +178,7 @@ def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest, booking_id: int) -> HttpResponse:
+def confirm(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
     booking = access_booking(request.user, booking_id, roles={Role.ASSESSOR})
     try:
         do_confirm_no_conflict(actor=request.user, booking_id=booking.pk)
@@ -189,14 +190,14 @@ def confirm(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     if not roles_of(request.user).has(Role.ASSESSOR):
         raise Http404("Not an assessor")
     return render(request, "bookings/mine.html", {"bookings": allocated_to(request.user)})
 
 
 @login_required
-def conflicts(request: HttpRequest) -> HttpResponse:
+def conflicts(request: AuthenticatedRequest) -> HttpResponse:
     epaos = roles_of(request.user).orgs(Role.ASSESSOR)
     if not epaos:
         raise Http404("Not an assessor")
@@ -224,7 +225,7 @@ def conflicts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw_conflict(request: HttpRequest, declaration_id: int) -> HttpResponse:
+def withdraw_conflict(request: AuthenticatedRequest, declaration_id: int) -> HttpResponse:
     """Only the assessor's own declarations are found; anyone else's id is a 404."""
     declaration = conflicts_of(request.user).filter(pk=declaration_id).first()
     if declaration is None or not roles_of(request.user).has(Role.ASSESSOR):

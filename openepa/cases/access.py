@@ -11,11 +11,9 @@ missing id.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.cases.models import Case, ReasonableAdjustment, SpecialConsideration
 from openepa.enrolments.models import Enrolment
@@ -31,17 +29,17 @@ _ENROLMENT = (
 )
 
 
-def is_party(user: Any, enrolment: Enrolment) -> bool:
+def is_party(user: User, enrolment: Enrolment) -> bool:
     """The apprentice, their employer or their provider (seed 000 §3, §5)."""
     return requester_organisation(user, enrolment) is not None or is_apprentice(user, enrolment)
 
 
-def is_apprentice(user: Any, enrolment: Enrolment) -> bool:
+def is_apprentice(user: User, enrolment: Enrolment) -> bool:
     held = roles_of(user)
     return held.is_apprentice and held.apprentice_id == enrolment.apprentice_id
 
 
-def requester_organisation(user: Any, enrolment: Enrolment) -> Organisation | None:
+def requester_organisation(user: User, enrolment: Enrolment) -> Organisation | None:
     """The employer or provider through which `user` acts for this enrolment, if any
     (the employer first when someone holds both)."""
     held = roles_of(user)
@@ -52,7 +50,7 @@ def requester_organisation(user: Any, enrolment: Enrolment) -> Organisation | No
     return None
 
 
-def may_see_details(user: Any, enrolment: Enrolment, organisation_id: int | None) -> bool:
+def may_see_details(user: User, enrolment: Enrolment, organisation_id: int | None) -> bool:
     """Special-category details: the EPAO's admins, the apprentice, and members of the
     organisation that made the request (as employer or provider of this enrolment)."""
     if is_epao_admin(user, enrolment.epao_id) or is_apprentice(user, enrolment):
@@ -67,11 +65,11 @@ def may_see_details(user: Any, enrolment: Enrolment, organisation_id: int | None
     )
 
 
-def _visible(user: Any, enrolment: Enrolment) -> bool:
+def _visible(user: User, enrolment: Enrolment) -> bool:
     return is_epao_admin(user, enrolment.epao_id) or is_party(user, enrolment)
 
 
-def access_adjustment(user: Any, adjustment_id: int) -> ReasonableAdjustment:
+def access_adjustment(user: User, adjustment_id: int) -> ReasonableAdjustment:
     try:
         item = ReasonableAdjustment.objects.select_related(
             *_ENROLMENT, "requested_by", "requester_organisation", "decided_by"
@@ -83,7 +81,7 @@ def access_adjustment(user: Any, adjustment_id: int) -> ReasonableAdjustment:
     return item
 
 
-def access_consideration(user: Any, consideration_id: int) -> SpecialConsideration:
+def access_consideration(user: User, consideration_id: int) -> SpecialConsideration:
     try:
         item = SpecialConsideration.objects.select_related(
             *_ENROLMENT, "booking", "requested_by", "requester_organisation", "decided_by"
@@ -95,7 +93,7 @@ def access_consideration(user: Any, consideration_id: int) -> SpecialConsiderati
     return item
 
 
-def access_case(user: Any, case_id: int) -> Case:
+def access_case(user: User, case_id: int) -> Case:
     try:
         case = Case.objects.select_related(
             *_ENROLMENT,

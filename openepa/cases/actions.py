@@ -67,7 +67,7 @@ def _required(text: str, message: str, field: str) -> str:
     return text
 
 
-def _requester(actor: Any, enrolment: Enrolment, what: str) -> Organisation | None:
+def _requester(actor: User, enrolment: Enrolment, what: str) -> Organisation | None:
     """The organisation the actor asks for (None for the apprentice themselves); refused
     for anyone who is not a party to the enrolment."""
     organisation = requester_organisation(actor, enrolment)
@@ -84,7 +84,7 @@ def _open(enrolment: Enrolment, what: str) -> None:
         )
 
 
-def _admin_only(actor: Any, enrolment: Enrolment, what: str) -> None:
+def _admin_only(actor: User, enrolment: Enrolment, what: str) -> None:
     if not is_epao_admin(actor, enrolment.epao_id):
         raise ActionRefused(f"Only the EPAO's admins can {what}.")
 
@@ -93,7 +93,7 @@ def _admin_only(actor: Any, enrolment: Enrolment, what: str) -> None:
 
 
 def do_request_adjustment(
-    *, actor: Any, enrolment_id: int, needs: str, arrangement: str, late_reason: str = ""
+    *, actor: User, enrolment_id: int, needs: str, arrangement: str, late_reason: str = ""
 ) -> ReasonableAdjustment:
     """The apprentice, employer or provider asks for a reasonable adjustment. On time up to
     the gateway submission (seed 000 §5); a later request needs a reason and is flagged late
@@ -144,7 +144,7 @@ def do_request_adjustment(
 
 def do_decide_adjustment(
     *,
-    actor: Any,
+    actor: User,
     adjustment_id: int,
     approve: bool,
     reason: str,
@@ -187,7 +187,7 @@ def do_decide_adjustment(
     return adjustment
 
 
-def _decided(item: ReasonableAdjustment | SpecialConsideration, actor: Any, reason: str) -> None:
+def _decided(item: ReasonableAdjustment | SpecialConsideration, actor: User, reason: str) -> None:
     item.decision_reason = reason
     item.decided_by = actor
     item.decided_at = timezone.now()
@@ -199,7 +199,7 @@ def _decided(item: ReasonableAdjustment | SpecialConsideration, actor: Any, reas
 
 def do_request_special_consideration(
     *,
-    actor: Any,
+    actor: User,
     booking_id: int,
     rescheduling_tried: bool,
     why_not_rescheduled: str,
@@ -293,7 +293,7 @@ def _check_in_time(window: ConsiderationWindow, assessment_day: date, enrolment:
 
 def do_decide_special_consideration(
     *,
-    actor: Any,
+    actor: User,
     consideration_id: int,
     approve: bool,
     reason: str,
@@ -349,7 +349,7 @@ type Subject = tuple[str, int]
 
 
 def do_raise_case(
-    *, actor: Any, enrolment_id: int, kind: str, subject: Subject, grounds: str
+    *, actor: User, enrolment_id: int, kind: str, subject: Subject, grounds: str
 ) -> Case:
     """The apprentice, employer or provider raises an enquiry about a released result, or
     an appeal about a released result or a decision on an adjustment or special
@@ -473,7 +473,7 @@ def _epao_people(enrolment: Enrolment, ids: Collection[int]) -> dict[int, User]:
 
 def do_start_case_review(
     *,
-    actor: Any,
+    actor: User,
     case_id: int,
     reviewer_id: int,
     panel_ids: Collection[int] = (),
@@ -533,7 +533,7 @@ def do_start_case_review(
 
 
 def do_decide_case(
-    *, actor: Any, case_id: int, upheld: bool, reason: str, expected_version: int | None = None
+    *, actor: User, case_id: int, upheld: bool, reason: str, expected_version: int | None = None
 ) -> Case:
     """Record the review's decision with its reasons: upheld or not upheld. An upheld
     appeal about a decision on an adjustment or special consideration re-opens that request
@@ -578,7 +578,7 @@ def _reopen(case: Case) -> str:
 
 def do_amend_through_case(
     *,
-    actor: Any,
+    actor: User,
     case_id: int,
     attempt_id: int,
     changes: dict[str, str],
@@ -631,7 +631,7 @@ def do_amend_through_case(
 
 
 def do_close_case(
-    *, actor: Any, case_id: int, note: str = "", expected_version: int | None = None
+    *, actor: User, case_id: int, note: str = "", expected_version: int | None = None
 ) -> Case:
     """Close a decided case (upheld or not upheld)."""
     with transaction.atomic():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.cases.queries import (
     open_adjustments_for,
@@ -19,7 +19,7 @@ from openepa.cases.queries import (
 ROWS = 10
 
 
-def sections(user: Any) -> list[dict[str, Any]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
     out: list[dict[str, Any]] = []

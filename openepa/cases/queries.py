@@ -152,11 +152,11 @@ def case_subjects(enrolment: Enrolment) -> Subjects:
 # The admin's queue and the home-page lists.
 
 
-def _admin_epaos(user: Any) -> frozenset[int]:
+def _admin_epaos(user: User) -> frozenset[int]:
     return roles_of(user).orgs(Role.EPAO_ADMIN)
 
 
-def open_adjustments_for(user: Any) -> QuerySet[ReasonableAdjustment]:
+def open_adjustments_for(user: User) -> QuerySet[ReasonableAdjustment]:
     """Requests awaiting the admin's decision, late ones first (seed 000 §5)."""
     return (
         ReasonableAdjustment.objects.filter(
@@ -168,7 +168,7 @@ def open_adjustments_for(user: Any) -> QuerySet[ReasonableAdjustment]:
     )
 
 
-def open_considerations_for(user: Any) -> QuerySet[SpecialConsideration]:
+def open_considerations_for(user: User) -> QuerySet[SpecialConsideration]:
     """Requests awaiting the admin's decision, earliest assessment first."""
     return (
         SpecialConsideration.objects.filter(
@@ -180,7 +180,7 @@ def open_considerations_for(user: Any) -> QuerySet[SpecialConsideration]:
     )
 
 
-def open_cases_for(user: Any) -> QuerySet[Case]:
+def open_cases_for(user: User) -> QuerySet[Case]:
     """Enquiries and appeals not yet closed, oldest first."""
     return (
         Case.objects.filter(
@@ -193,7 +193,7 @@ def open_cases_for(user: Any) -> QuerySet[Case]:
     )
 
 
-def _party_enrolments(user: Any) -> Q | None:
+def _party_enrolments(user: User) -> Q | None:
     roles = roles_of(user)
     clauses: list[Q] = []
     if roles.has(Role.EMPLOYER):
@@ -210,7 +210,7 @@ def _party_enrolments(user: Any) -> Q | None:
     return combined
 
 
-def party_open_items(user: Any) -> dict[str, list[Any]]:
+def party_open_items(user: User) -> dict[str, list[Any]]:
     """The open requests and cases of the employer's, provider's or apprentice's own
     enrolments, for their home page (no details)."""
     q = _party_enrolments(user)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import Role
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.assessments.forms import AmendForm
 from openepa.assessments.layout import outcome_field
@@ -47,7 +48,7 @@ VIEWERS = {Role.EPAO_ADMIN, Role.EMPLOYER, Role.PROVIDER}
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     """The EPAO admin's open requests and cases: no special-category details in it."""
     if not roles_of(request.user).has(Role.EPAO_ADMIN):
         raise Http404("No such page")
@@ -63,7 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enrolment_cases(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def enrolment_cases(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(request.user, enrolment_id, roles=VIEWERS)
     bookings = list(queries.bookings_open_for_consideration(enrolment))
     policy = policy_of(enrolment)
@@ -85,13 +86,13 @@ def enrolment_cases(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     )
 
 
-def _party_enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
+def _party_enrolment(request: AuthenticatedRequest, enrolment_id: int) -> Enrolment:
     """Only the apprentice, employer and provider ask; everyone else gets a 404."""
     return access_enrolment(request.user, enrolment_id, roles=PARTIES, apprentice=True)
 
 
 @login_required
-def request_adjustment(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def request_adjustment(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = _party_enrolment(request, enrolment_id)
     form = AdjustmentRequestForm(request.POST or None)
     if request.method == "POST":
@@ -128,12 +129,14 @@ def request_adjustment(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 
 @login_required
-def adjustment_detail(request: HttpRequest, adjustment_id: int) -> HttpResponse:
+def adjustment_detail(request: AuthenticatedRequest, adjustment_id: int) -> HttpResponse:
     return _adjustment_page(request, access_adjustment(request.user, adjustment_id))
 
 
 def _adjustment_page(
-    request: HttpRequest, item: ReasonableAdjustment, form: AdjustmentDecisionForm | None = None
+    request: AuthenticatedRequest,
+    item: ReasonableAdjustment,
+    form: AdjustmentDecisionForm | None = None,
 ) -> HttpResponse:
     admin = is_epao_admin(request.user, item.enrolment.epao_id)
     return render(
@@ -161,7 +164,7 @@ def _adjustment_page(
 
 @login_required
 @require_POST
-def decide_adjustment(request: HttpRequest, adjustment_id: int) -> HttpResponse:
+def decide_adjustment(request: AuthenticatedRequest, adjustment_id: int) -> HttpResponse:
     item = access_adjustment(request.user, adjustment_id)
     if not is_epao_admin(request.user, item.enrolment.epao_id):
         raise Http404("No such request")
@@ -185,7 +188,7 @@ def decide_adjustment(request: HttpRequest, adjustment_id: int) -> HttpResponse:
 
 
 @login_required
-def request_consideration(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def request_consideration(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = _party_enrolment(request, enrolment_id)
     bookings = queries.bookings_open_for_consideration(enrolment)
     form = ConsiderationRequestForm(request.POST or None, bookings=bookings)
@@ -217,12 +220,12 @@ def request_consideration(request: HttpRequest, enrolment_id: int) -> HttpRespon
 
 
 @login_required
-def consideration_detail(request: HttpRequest, consideration_id: int) -> HttpResponse:
+def consideration_detail(request: AuthenticatedRequest, consideration_id: int) -> HttpResponse:
     return _consideration_page(request, access_consideration(request.user, consideration_id))
 
 
 def _consideration_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     item: SpecialConsideration,
     form: ConsiderationDecisionForm | None = None,
 ) -> HttpResponse:
@@ -249,7 +252,7 @@ def _consideration_page(
 
 @login_required
 @require_POST
-def decide_consideration(request: HttpRequest, consideration_id: int) -> HttpResponse:
+def decide_consideration(request: AuthenticatedRequest, consideration_id: int) -> HttpResponse:
     item = access_consideration(request.user, consideration_id)
     if not is_epao_admin(request.user, item.enrolment.epao_id):
         raise Http404("No such request")
@@ -299,7 +302,7 @@ def _subject_choices(enrolment: Enrolment) -> list[tuple[str, str]]:
 
 
 @login_required
-def raise_case(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def raise_case(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = _party_enrolment(request, enrolment_id)
     subjects = _subject_choices(enrolment)
     form = CaseForm(
@@ -338,11 +341,11 @@ def raise_case(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     return _case_page(request, access_case(request.user, case_id))
 
 
-def _case_page(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
+def _case_page(request: AuthenticatedRequest, case: Case, **forms: Any) -> HttpResponse:
     admin = is_epao_admin(request.user, case.enrolment.epao_id)
     version = {"version": case.version}
     state = case.case_state
@@ -375,7 +378,7 @@ def _case_page(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
     return render(request, "cases/case.html", context)
 
 
-def _admin_case(request: HttpRequest, case_id: int) -> Case:
+def _admin_case(request: AuthenticatedRequest, case_id: int) -> Case:
     case = access_case(request.user, case_id)
     if not is_epao_admin(request.user, case.enrolment.epao_id):
         raise Http404("No such case")
@@ -384,7 +387,7 @@ def _admin_case(request: HttpRequest, case_id: int) -> Case:
 
 @login_required
 @require_POST
-def review(request: HttpRequest, case_id: int) -> HttpResponse:
+def review(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = _admin_case(request, case_id)
     form = ReviewForm(request.POST, staff=queries.epao_staff(case.enrolment))
     done = post_action(
@@ -406,7 +409,7 @@ def review(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, case_id: int) -> HttpResponse:
+def decide(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = _admin_case(request, case_id)
     form = CaseDecisionForm(request.POST)
     done = post_action(
@@ -428,7 +431,7 @@ def decide(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def close(request: HttpRequest, case_id: int) -> HttpResponse:
+def close(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = _admin_case(request, case_id)
     form = CloseForm(request.POST)
     done = post_action(
@@ -448,7 +451,7 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def amend(request: HttpRequest, case_id: int, attempt_id: int) -> HttpResponse:
+def amend(request: AuthenticatedRequest, case_id: int, attempt_id: int) -> HttpResponse:
     """An upheld case changes a judgement only through a recorded amendment (issue 5 §3)."""
     case = _admin_case(request, case_id)
     if case.case_state != CaseState.UPHELD or case.result is None:

@@ -3,17 +3,15 @@ a view. Anything outside the user's EPAOs is a 404, the same answer as a missing
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.certificates.models import ExportBatch
 from openepa.organisations.models import Organisation
 
 
-def access_batch(user: Any, batch_id: int) -> ExportBatch:
+def access_batch(user: User, batch_id: int) -> ExportBatch:
     """A batch of one of the user's EPAOs, for its admins only (it carries ULNs and grades
     of every apprentice in it)."""
     batch = (
@@ -26,7 +24,7 @@ def access_batch(user: Any, batch_id: int) -> ExportBatch:
     return batch
 
 
-def access_exporting_epao(user: Any, epao_id: int) -> Organisation:
+def access_exporting_epao(user: User, epao_id: int) -> Organisation:
     """An EPAO the user is an admin of."""
     if not is_epao_admin(user, epao_id):
         raise Http404("No such organisation")

@@ -4,10 +4,9 @@ only, in batches of at most 25 (the API's limit), each result exported once."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from openepa.accounts.models import User
 from openepa.accounts.roles import is_epao_admin
 from openepa.certificates import records
 from openepa.certificates.models import ExportBatch, ExportedRecord, ExportFormat, ExportKind
@@ -27,7 +26,7 @@ EVENTS = {
 
 
 def do_export_certificate_requests(
-    *, actor: Any, epao_id: int, format: str = ExportFormat.JSON
+    *, actor: User, epao_id: int, format: str = ExportFormat.JSON
 ) -> list[ExportBatch]:
     """Export every result of the EPAO that is ready and not yet exported, as many batches
     of at most 25 as it takes (certificate requests and EPA records in separate batches:
@@ -67,7 +66,7 @@ def do_export_certificate_requests(
 
 
 def _write_batch(
-    actor: Any,
+    actor: User,
     epao_id: int,
     kind: ExportKind,
     format: str,

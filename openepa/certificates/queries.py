@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.certificates.models import ExportBatch, ExportedRecord, ExportKind
 from openepa.certificates.records import kind_for
@@ -55,7 +54,7 @@ def ready_counts(epao_id: int) -> dict[ExportKind, int]:
     return _counts(ready_results(epao_id))
 
 
-def ready_counts_for(user: Any) -> dict[ExportKind, int]:
+def ready_counts_for(user: User) -> dict[ExportKind, int]:
     """The same over every EPAO the user is an admin of, in one query."""
     return _counts(_ready(roles_of(user).orgs(Role.EPAO_ADMIN)))
 
@@ -82,14 +81,14 @@ def released_history(enrolment_ids: Iterable[int]) -> dict[int, list[OverallResu
     return dict(history)
 
 
-def exporting_epaos(user: Any) -> QuerySet[Organisation]:
+def exporting_epaos(user: User) -> QuerySet[Organisation]:
     """The EPAOs whose exports the user runs: those they are an admin of."""
     return Organisation.objects.filter(
         pk__in=roles_of(user).orgs(Role.EPAO_ADMIN), kind=Organisation.Kind.EPAO
     ).order_by("name")
 
 
-def batches_for(user: Any) -> QuerySet[ExportBatch]:
+def batches_for(user: User) -> QuerySet[ExportBatch]:
     """Batches of the admin's EPAOs, newest first; the payload stays unread until a
     download asks for it."""
     return (

@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import Role
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.certificates import actions, queries, records
 from openepa.certificates.access import access_batch, access_exporting_epao
@@ -22,13 +23,13 @@ from openepa.core.actions_ui import run_action
 PAGE_SIZE = 25
 
 
-def _admin_only(request: HttpRequest) -> None:
+def _admin_only(request: AuthenticatedRequest) -> None:
     if not roles_of(request.user).has(Role.EPAO_ADMIN):
         raise Http404("No such page")
 
 
 @login_required
-def export_list(request: HttpRequest, form: ExportForm | None = None) -> HttpResponse:
+def export_list(request: AuthenticatedRequest, form: ExportForm | None = None) -> HttpResponse:
     _admin_only(request)
     epaos = [
         {
@@ -46,7 +47,7 @@ def export_list(request: HttpRequest, form: ExportForm | None = None) -> HttpRes
 
 @login_required
 @require_POST
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedRequest) -> HttpResponse:
     _admin_only(request)
     form = ExportForm(request.POST)
     if not form.is_valid():
@@ -80,12 +81,12 @@ def _attachment(batch: ExportBatch, body: str, content_type: str, extension: str
 
 
 @login_required
-def download_json(request: HttpRequest, batch_id: int) -> HttpResponse:
+def download_json(request: AuthenticatedRequest, batch_id: int) -> HttpResponse:
     batch = access_batch(request.user, batch_id)
     return _attachment(batch, batch.payload, "application/json; charset=utf-8", "json")
 
 
 @login_required
-def download_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
+def download_csv(request: AuthenticatedRequest, batch_id: int) -> HttpResponse:
     batch = access_batch(request.user, batch_id)
     return _attachment(batch, records.as_csv(batch.payload), "text/csv; charset=utf-8", "csv")

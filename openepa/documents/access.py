@@ -5,16 +5,15 @@ the same answer as a missing id."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
+from openepa.accounts.models import User
 from openepa.results.access import access_result
 from openepa.results.catalogue import Kind
 from openepa.results.models import OverallResult
 
 
-def access_document(user: Any, result_id: int, kind: Kind) -> OverallResult:
+def access_document(user: User, result_id: int, kind: Kind) -> OverallResult:
     result = access_result(user, result_id)
     if not kind.applies_to(result):
         raise Http404("No such document")

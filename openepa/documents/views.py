@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.documents import render
 from openepa.documents.access import access_document
 from openepa.results.catalogue import FAIL_LETTER, FEEDBACK, RECORD, STATEMENT, Kind
 
 
-def _download(request: HttpRequest, result_id: int, kind: Kind) -> HttpResponse:
+def _download(request: AuthenticatedRequest, result_id: int, kind: Kind) -> HttpResponse:
     result = access_document(request.user, result_id, kind)
     response = HttpResponse(render.render(kind, result), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{render.filename(kind, result)}"'
@@ -20,20 +21,20 @@ def _download(request: HttpRequest, result_id: int, kind: Kind) -> HttpResponse:
 
 
 @login_required
-def statement(request: HttpRequest, result_id: int) -> HttpResponse:
+def statement(request: AuthenticatedRequest, result_id: int) -> HttpResponse:
     return _download(request, result_id, STATEMENT)
 
 
 @login_required
-def record(request: HttpRequest, result_id: int) -> HttpResponse:
+def record(request: AuthenticatedRequest, result_id: int) -> HttpResponse:
     return _download(request, result_id, RECORD)
 
 
 @login_required
-def fail_letter(request: HttpRequest, result_id: int) -> HttpResponse:
+def fail_letter(request: AuthenticatedRequest, result_id: int) -> HttpResponse:
     return _download(request, result_id, FAIL_LETTER)
 
 
 @login_required
-def feedback(request: HttpRequest, result_id: int) -> HttpResponse:
+def feedback(request: AuthenticatedRequest, result_id: int) -> HttpResponse:
     return _download(request, result_id, FEEDBACK)

@@ -4,17 +4,16 @@ see is a 404, the same answer as for a missing id, so nothing leaks whether it e
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from django.http import Http404
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.enrolments.models import BulkUpload, Enrolment
 from openepa.enrolments.queries import enrolments_for
 
 
 def access_enrolment(
-    user: Any,
+    user: User,
     enrolment_id: int,
     *,
     roles: Collection[Role] | None = None,
@@ -29,7 +28,7 @@ def access_enrolment(
         raise Http404("No such enrolment") from None
 
 
-def access_bulk_upload(user: Any, upload_id: int) -> BulkUpload:
+def access_bulk_upload(user: User, upload_id: int) -> BulkUpload:
     """A CSV upload's report, for the person who uploaded it only (it lists apprentices
     they named, some perhaps never registered); anyone else gets Http404."""
     try:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.core.refusals import ActionRefused
 from openepa.domain.journey import Event
@@ -48,7 +47,7 @@ class Registration:
     bsl: bool = False
 
 
-def _check_registration(actor: Any, reg: Registration) -> None:
+def _check_registration(actor: User, reg: Registration) -> None:
     roles = roles_of(actor)
     may = reg.epao.pk in roles.orgs(Role.EPAO_ADMIN) or reg.provider.pk in roles.orgs(Role.PROVIDER)
     if not may:
@@ -83,7 +82,7 @@ def _check_registration(actor: Any, reg: Registration) -> None:
         raise ActionRefused(problems[0].message, field=problems[0].field)
 
 
-def do_register_enrolment(*, actor: Any, registration: Registration) -> Enrolment:
+def do_register_enrolment(*, actor: User, registration: Registration) -> Enrolment:
     """Register an apprentice on a standard (issue 3 §3). A ULN already registered on the
     same standard is refused; the database's unique constraints back the check."""
     reg = registration
@@ -151,7 +150,7 @@ def _identity_problem(apprentice: Apprentice, reg: Registration) -> str | None:
 
 def do_bulk_register_enrolments(
     *,
-    actor: Any,
+    actor: User,
     content: bytes,
     filename: str,
     epao: Organisation,
@@ -215,7 +214,7 @@ def do_bulk_register_enrolments(
 
 
 def do_withdraw_enrolment(
-    *, actor: Any, enrolment_id: int, reason: str, expected_version: int | None = None
+    *, actor: User, enrolment_id: int, reason: str, expected_version: int | None = None
 ) -> Enrolment:
     if not reason.strip():
         raise ActionRefused("Give the reason for the withdrawal.", field="reason")

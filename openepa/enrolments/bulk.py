@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Exists, OuterRef
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.core.refusals import ActionRefused
 from openepa.domain.bulk_registration import (
@@ -110,7 +110,7 @@ class Ready:
 
 
 def check_against_records(
-    rows: Sequence[Row], *, actor: Any, standard: StandardVersion, provider_required: bool
+    rows: Sequence[Row], *, actor: User, standard: StandardVersion, provider_required: bool
 ) -> list[Ready]:
     """Adds the problems only the records show (employer and provider unknown, ULN already
     on the standard or recorded for someone else, email) and returns the rows that can be
@@ -269,7 +269,7 @@ def _check_existing(
 def create_enrolments(
     ready: Sequence[Ready],
     *,
-    actor: Any,
+    actor: User,
     epao: Organisation,
     standard: StandardVersion,
     policy: Policy,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.enrolments import queries
 
@@ -13,7 +13,7 @@ from openepa.enrolments import queries
 SHOWN = 10
 
 
-def sections(user: Any) -> list[dict[str, Any]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
     found: list[dict[str, Any]] = []

@@ -65,7 +65,7 @@ class RegistrationForm(AccessibleForm):
         help_text="A BSL qualification can replace English at gateway (seeds 000, 004)",
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         roles = roles_of(user)
         organisations = Organisation.objects.order_by("name")
@@ -150,7 +150,7 @@ class BulkUploadForm(AccessibleForm):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         roles = roles_of(user)
         epaos = Organisation.objects.filter(kind=Organisation.Kind.EPAO).order_by("name")

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from openepa.accounts.models import User
 from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.journey import Event, State, next_state
 from openepa.domain.steps import Step
@@ -64,7 +65,7 @@ def _announce(event: JourneyEvent) -> None:
 def record(
     enrolment: Enrolment,
     *,
-    actor: Any,
+    actor: User | None,
     action: Step,
     reason: str = "",
     data: dict[str, Any] | None = None,
@@ -89,7 +90,7 @@ def transition(
     enrolment: Enrolment,
     event: Event,
     *,
-    actor: Any,
+    actor: User | None,
     reason: str = "",
     data: dict[str, Any] | None = None,
     extra_fields: tuple[str, ...] = (),

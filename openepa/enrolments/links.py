@@ -16,7 +16,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.domain.journey import State
 from openepa.enrolments.models import Enrolment
@@ -92,7 +92,7 @@ def _documents_of(result: Any) -> list[tuple[str, str]]:
     return [found for documents in _RESULT_DOCUMENTS for found in documents(result)]
 
 
-def relations(user: Any, enrolment: Enrolment) -> frozenset[str]:
+def relations(user: User, enrolment: Enrolment) -> frozenset[str]:
     """How `user` relates to this enrolment, from the memberships already loaded (no query).
     An assessor who reached the page is one the access check let through."""
     held = roles_of(user)
@@ -107,7 +107,7 @@ def relations(user: Any, enrolment: Enrolment) -> frozenset[str]:
     return frozenset(name for name, holds in found.items() if holds)
 
 
-def action_links(user: Any, enrolment: Enrolment) -> list[tuple[str, str]]:
+def action_links(user: User, enrolment: Enrolment) -> list[tuple[str, str]]:
     """(label, url) for each link this user is offered that exists in the project now."""
     mine = relations(user, enrolment)
     links: list[tuple[str, str]] = []
@@ -123,7 +123,7 @@ def action_links(user: Any, enrolment: Enrolment) -> list[tuple[str, str]]:
     return links
 
 
-def object_links(user: Any, enrolment: Enrolment) -> list[tuple[str, str]]:
+def object_links(user: User, enrolment: Enrolment) -> list[tuple[str, str]]:
     """(label, url) for the bookings, marking sheets and results of this enrolment that the
     user may open: the EPAO's admins all of them; an assessor the bookings allocated to
     them; the apprentice, employer and provider the released results (seed 000 §3), each

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.domain.journey import State
 from openepa.enrolments.models import Enrolment, JourneyEvent
@@ -24,7 +23,7 @@ NEEDS_EMPLOYER_OR_PROVIDER = (State.REGISTERED.value, State.GATEWAY_REJECTED.val
 
 
 def visibility(
-    user: Any, *, roles: Collection[Role] | None = None, apprentice: bool = True
+    user: User, *, roles: Collection[Role] | None = None, apprentice: bool = True
 ) -> Q | None:
     """The enrolments a user may see, as a filter; None when they may see none.
 
@@ -65,7 +64,7 @@ def _with_relations(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
 
 
 def enrolments_for(
-    user: Any, *, roles: Collection[Role] | None = None, apprentice: bool = True
+    user: User, *, roles: Collection[Role] | None = None, apprentice: bool = True
 ) -> QuerySet[Enrolment]:
     """What `user` may see (optionally only through `roles`, see `visibility`)."""
     q = visibility(user, roles=roles, apprentice=apprentice)
@@ -75,14 +74,14 @@ def enrolments_for(
     return _with_relations(Enrolment.objects.filter(pk__in=ids))
 
 
-def my_apprentices(user: Any) -> QuerySet[Enrolment]:
+def my_apprentices(user: User) -> QuerySet[Enrolment]:
     """The "My apprentices" list: the enrolments whose page the user may open."""
     return enrolments_for(user, roles=RECORD_ROLES).order_by(
         "apprentice__family_name", "apprentice__given_name", "pk"
     )
 
 
-def pipeline_for(user: Any) -> QuerySet[Enrolment]:
+def pipeline_for(user: User) -> QuerySet[Enrolment]:
     """Every enrolment of the EPAOs the user administers."""
     epao_ids = roles_of(user).orgs(Role.EPAO_ADMIN)
     return _with_relations(Enrolment.objects.filter(epao_id__in=epao_ids)).order_by(
@@ -160,7 +159,7 @@ def counts_by_state(queryset: QuerySet[Enrolment]) -> list[tuple[State, int]]:
     return [(state, found.get(state.value, 0)) for state in State]
 
 
-def needing_action(user: Any) -> QuerySet[Enrolment]:
+def needing_action(user: User) -> QuerySet[Enrolment]:
     """The employer's or provider's apprentices waiting for them: gateway to submit or to
     resubmit after a rejection (issue 3 §1)."""
     return (
@@ -170,7 +169,7 @@ def needing_action(user: Any) -> QuerySet[Enrolment]:
     )
 
 
-def own_enrolments(user: Any) -> QuerySet[Enrolment]:
+def own_enrolments(user: User) -> QuerySet[Enrolment]:
     """An apprentice's own enrolments."""
     apprentice_id = roles_of(user).apprentice_id
     if apprentice_id is None:

@@ -11,10 +11,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import run_action
 from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW, LABELS, REQUIRED_COLUMNS
@@ -39,7 +40,7 @@ from openepa.enrolments.models import Enrolment
 PER_PAGE = 25
 
 
-def _paged(request: HttpRequest, queryset: QuerySet[Enrolment]) -> dict[str, Any]:
+def _paged(request: AuthenticatedRequest, queryset: QuerySet[Enrolment]) -> dict[str, Any]:
     """The page asked for and the page numbers to offer (1 … 4 5 [6] 7 8 … 20)."""
     paginator = Paginator(queryset, PER_PAGE)
     # get_page() turns a missing, non-numeric or out-of-range page into a valid one.
@@ -48,7 +49,7 @@ def _paged(request: HttpRequest, queryset: QuerySet[Enrolment]) -> dict[str, Any
 
 
 @login_required
-def enrolment_list(request: HttpRequest) -> HttpResponse:
+def enrolment_list(request: AuthenticatedRequest) -> HttpResponse:
     """My apprentices: the employer's, the provider's, the allocated assessor's, or the
     apprentice's own record."""
     form = SearchForm(request.GET)
@@ -66,7 +67,7 @@ def enrolment_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def pipeline(request: HttpRequest) -> HttpResponse:
+def pipeline(request: AuthenticatedRequest) -> HttpResponse:
     """The EPAO admin's pipeline: every enrolment of their EPAO, filtered and counted."""
     epao_ids = roles_of(request.user).orgs(Role.EPAO_ADMIN)
     if not epao_ids:
@@ -89,7 +90,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _only_registrars(user: Any) -> None:
+def _only_registrars(user: User) -> None:
     roles = roles_of(user)
     if not (roles.has(Role.PROVIDER) or roles.has(Role.EPAO_ADMIN)):
         # The same answer as for a page that is not there (CONTRIBUTING.md, access).
@@ -97,7 +98,7 @@ def _only_registrars(user: Any) -> None:
 
 
 @login_required
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthenticatedRequest) -> HttpResponse:
     _only_registrars(request.user)
     form = RegistrationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -115,7 +116,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(request.user, enrolment_id, roles=queries.RECORD_ROLES)
     is_admin = enrolment.epao_id in roles_of(request.user).orgs(Role.EPAO_ADMIN)
     return render(
@@ -132,7 +133,7 @@ def detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 
 @login_required
-def withdraw(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def withdraw(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     # Only the EPAO's admins withdraw; everyone else gets the 404 a missing id gets.
     enrolment = access_enrolment(
         request.user, enrolment_id, roles={Role.EPAO_ADMIN}, apprentice=False
@@ -155,7 +156,7 @@ def withdraw(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 
 @login_required
-def bulk_upload(request: HttpRequest) -> HttpResponse:
+def bulk_upload(request: AuthenticatedRequest) -> HttpResponse:
     """Register many apprentices from a CSV file; the report is its own page."""
     _only_registrars(request.user)
     form = BulkUploadForm(request.POST or None, request.FILES or None, user=request.user)
@@ -186,7 +187,7 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def bulk_template(request: HttpRequest) -> HttpResponse:
+def bulk_template(request: AuthenticatedRequest) -> HttpResponse:
     """The CSV template: the header row and one example apprentice."""
     _only_registrars(request.user)
     response = _csv_response("apprentices-template.csv")
@@ -200,7 +201,7 @@ REPORT_PER_PAGE = 100
 
 
 @login_required
-def bulk_report(request: HttpRequest, upload_id: int) -> HttpResponse:
+def bulk_report(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
     upload = access_bulk_upload(request.user, upload_id)
     show = request.GET.get("show") or ("errors" if upload.error_row_count else "all")
     rows = [r for r in upload.rows if r[3]] if show == "errors" else upload.rows
@@ -220,7 +221,7 @@ def bulk_report(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 
 @login_required
-def bulk_errors(request: HttpRequest, upload_id: int) -> HttpResponse:
+def bulk_errors(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
     """Every problem of an upload, one per line, to fix in the spreadsheet."""
     upload = access_bulk_upload(request.user, upload_id)
     response = _csv_response(f"errors-upload-{upload.pk}.csv")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
+from openepa.accounts.models import User
 from openepa.enrolments.access import access_enrolment
 from openepa.enrolments.queries import RECORD_ROLES
 from openepa.evidence.models import EvidenceFile
 
 
-def access_evidence(user: Any, evidence_id: int) -> EvidenceFile:
+def access_evidence(user: User, evidence_id: int) -> EvidenceFile:
     """The live piece of evidence if the user may see its enrolment (the apprentice, their
     employer and provider, the EPAO's admins, an allocated assessor); else Http404."""
     enrolment_id = (

@@ -4,14 +4,12 @@ file; a removed piece keeps its row (who, when) and loses its content after comm
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.core.refusals import ActionRefused
 from openepa.domain.journey import State
@@ -37,7 +35,7 @@ OPEN_STATES = frozenset(
 )
 
 
-def may_upload(actor: Any, enrolment: Enrolment) -> bool:
+def may_upload(actor: User, enrolment: Enrolment) -> bool:
     """The apprentice's side gathers the portfolio: the apprentice, employer and provider."""
     roles = roles_of(actor)
     return (
@@ -47,7 +45,7 @@ def may_upload(actor: Any, enrolment: Enrolment) -> bool:
     )
 
 
-def may_remove(actor: Any, evidence: EvidenceFile) -> bool:
+def may_remove(actor: User, evidence: EvidenceFile) -> bool:
     enrolment = evidence.enrolment
     return may_upload(actor, enrolment) or enrolment.epao_id in roles_of(actor).orgs(
         Role.EPAO_ADMIN
@@ -59,7 +57,7 @@ def held(enrolment: Enrolment) -> int:
 
 
 def _check(
-    actor: Any, enrolment: Enrolment, upload: UploadedFile[bytes], ai_declaration: bool
+    actor: User, enrolment: Enrolment, upload: UploadedFile[bytes], ai_declaration: bool
 ) -> FileKind:
     if not may_upload(actor, enrolment):
         raise ActionRefused("Only the apprentice, their employer and their provider add evidence.")
@@ -99,7 +97,7 @@ def _check(
 
 
 def do_upload_evidence(
-    *, actor: Any, enrolment_id: int, title: str, upload: UploadedFile[bytes], ai_declaration: bool
+    *, actor: User, enrolment_id: int, title: str, upload: UploadedFile[bytes], ai_declaration: bool
 ) -> EvidenceFile:
     title = title.strip()
     if not title:
@@ -135,7 +133,7 @@ def do_upload_evidence(
     return evidence
 
 
-def do_remove_evidence(*, actor: Any, evidence_id: int, reason: str = "") -> EvidenceFile:
+def do_remove_evidence(*, actor: User, evidence_id: int, reason: str = "") -> EvidenceFile:
     enrolment_id = EvidenceFile.objects.values_list("enrolment_id", flat=True).get(pk=evidence_id)
     with transaction.atomic():
         enrolment = lock_enrolment(enrolment_id)

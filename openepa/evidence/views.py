@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.core.actions_ui import post_action
 from openepa.core.refusals import ActionRefused
 from openepa.enrolments.access import access_enrolment
@@ -27,7 +28,7 @@ from openepa.evidence.queries import portfolio as portfolio_of
 
 
 @login_required
-def portfolio(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def portfolio(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(request.user, enrolment_id, roles=RECORD_ROLES)
     policy = policy_of(enrolment)
     uploader = may_upload(request.user, enrolment) and enrolment.journey_state in OPEN_STATES
@@ -66,7 +67,7 @@ def portfolio(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, evidence_id: int) -> FileResponse:
+def download(request: AuthenticatedRequest, evidence_id: int) -> FileResponse:
     evidence = access_evidence(request.user, evidence_id)
     response = FileResponse(
         storage.storage().open(evidence.stored_name, "rb"),
@@ -82,7 +83,7 @@ def download(request: HttpRequest, evidence_id: int) -> FileResponse:
 
 @login_required
 @require_POST
-def remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def remove(request: AuthenticatedRequest, evidence_id: int) -> HttpResponse:
     evidence = access_evidence(request.user, evidence_id)
     if not may_remove(request.user, evidence):
         # Those who may see but not remove get what a missing id gets.

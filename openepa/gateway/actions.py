@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.core.refusals import ActionRefused
 from openepa.domain.eligibility import EVIDENCE
@@ -50,7 +49,7 @@ def _check_evidence(evidence: GatewayEvidence) -> None:
         raise ActionRefused(f"Unknown evidence: {', '.join(unknown)}.", field="evidence")
 
 
-def _submitter(actor: Any, enrolment: Enrolment) -> bool:
+def _submitter(actor: User, enrolment: Enrolment) -> bool:
     roles = roles_of(actor)
     return enrolment.provider_id in roles.orgs(Role.PROVIDER) or (
         enrolment.employer_id in roles.orgs(Role.EMPLOYER)
@@ -59,7 +58,7 @@ def _submitter(actor: Any, enrolment: Enrolment) -> bool:
 
 def do_submit_gateway(
     *,
-    actor: Any,
+    actor: User,
     enrolment_id: int,
     evidence: GatewayEvidence,
     expected_version: int | None = None,
@@ -106,7 +105,7 @@ def _open_submission(enrolment: Enrolment) -> GatewaySubmission:
 
 
 def do_accept_gateway(
-    *, actor: Any, enrolment_id: int, notes: str = "", expected_version: int | None = None
+    *, actor: User, enrolment_id: int, notes: str = "", expected_version: int | None = None
 ) -> GatewaySubmission:
     """An EPAO admin accepts the open submission; refused while the domain eligibility has
     any unmet requirement, naming each (seed 000 §2.1, §2.2; seed 002; seed 004). The
@@ -142,7 +141,7 @@ def do_accept_gateway(
 
 
 def do_reject_gateway(
-    *, actor: Any, enrolment_id: int, reasons: str, expected_version: int | None = None
+    *, actor: User, enrolment_id: int, reasons: str, expected_version: int | None = None
 ) -> GatewaySubmission:
     """An EPAO admin rejects the open submission with the reasons (seed 000 §2.2); the
     provider or employer can then resubmit."""

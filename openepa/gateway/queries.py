@@ -3,11 +3,9 @@ computes for one, and the dashboard lists (each starting from what the user may 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.domain.eligibility import (
     Eligibility,
@@ -88,14 +86,14 @@ def _enrolments_in(orgs: frozenset[int], field: str, states: set[State]) -> Quer
     )
 
 
-def awaiting_review(user: Any) -> QuerySet[Enrolment]:
+def awaiting_review(user: User) -> QuerySet[Enrolment]:
     """Enrolments of the admin's EPAOs whose gateway submission waits for a decision."""
     return _enrolments_in(
         roles_of(user).orgs(Role.EPAO_ADMIN), "epao_id", {State.GATEWAY_SUBMITTED}
     )
 
 
-def ready_to_submit(user: Any) -> QuerySet[Enrolment]:
+def ready_to_submit(user: User) -> QuerySet[Enrolment]:
     """The provider's or employer's own apprentices who may submit (or resubmit) gateway."""
     roles = roles_of(user)
     states = {State.REGISTERED, State.GATEWAY_REJECTED}

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import Role
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import post_action, run_action
 from openepa.domain.journey import State
@@ -24,7 +25,7 @@ VIEWERS = {Role.PROVIDER, Role.EMPLOYER, Role.EPAO_ADMIN}
 
 
 @login_required
-def submit(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def submit(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(request.user, enrolment_id, roles=SUBMITTERS, apprentice=False)
     form = GatewaySubmissionForm(request.POST or None, initial={"version": enrolment.version})
     if request.method == "POST" and form.is_valid():
@@ -44,7 +45,7 @@ def submit(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 
 def _review(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     enrolment: Enrolment,
     accept: AcceptForm | None = None,
     reject: RejectForm | None = None,
@@ -89,14 +90,14 @@ def _review(
 
 
 @login_required
-def review(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def review(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(request.user, enrolment_id, roles=VIEWERS, apprentice=False)
     return _review(request, enrolment)
 
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def accept(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(
         request.user, enrolment_id, roles={Role.EPAO_ADMIN}, apprentice=False
     )
@@ -119,7 +120,7 @@ def accept(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reject(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def reject(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(
         request.user, enrolment_id, roles={Role.EPAO_ADMIN}, apprentice=False
     )

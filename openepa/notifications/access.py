@@ -3,20 +3,18 @@ their EPAO's messages; anyone else gets the 404 a missing id gets."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.notifications.models import OutboxMessage
 
 
-def may_see_outbox(user: Any) -> bool:
+def may_see_outbox(user: User) -> bool:
     return roles_of(user).has(Role.EPAO_ADMIN)
 
 
-def access_message(user: Any, message_id: int) -> OutboxMessage:
+def access_message(user: User, message_id: int) -> OutboxMessage:
     message = (
         OutboxMessage.objects.select_related("enrolment__apprentice", "retried_by")
         .filter(pk=message_id, enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN))

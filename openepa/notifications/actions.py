@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from openepa.accounts.models import User
 from openepa.accounts.roles import is_epao_admin
 from openepa.core.refusals import ActionRefused
 from openepa.notifications.models import OutboxMessage
 from openepa.notifications.tasks import queue_sends
 
 
-def do_retry_message(*, actor: Any, message_id: int) -> OutboxMessage:
+def do_retry_message(*, actor: User, message_id: int) -> OutboxMessage:
     """Queue the message for the worker now, whatever its retry schedule. A message already
     sent is refused: sending it again would send it twice. Not a JourneyEvent: resending
     an email changes nothing in the apprentice's journey."""

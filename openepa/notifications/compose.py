@@ -6,7 +6,7 @@ row it wrote the first time."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +33,7 @@ def link(name: str, **kwargs: Any) -> str:
     return f"{settings.OPENEPA_BASE_URL}{reverse(name, kwargs=kwargs)}"
 
 
-def when(moment: Any) -> str:
+def when(moment: datetime) -> str:
     local = timezone.localtime(moment)
     return f"{local:%A} {long_date(local.date())} at {local:%H:%M}"
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from openepa.accounts.models import User
 from openepa.notifications.access import may_see_outbox
 from openepa.notifications.queries import needing_attention_for
 
 ROWS = 10
 
 
-def sections(user: Any) -> list[dict[str, Any]]:
+def sections(user: User) -> list[dict[str, Any]]:
     if not may_see_outbox(user):
         return []
     rows = list(needing_attention_for(user)[: ROWS + 1])

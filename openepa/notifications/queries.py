@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.notifications.models import OutboxMessage
 
@@ -14,7 +12,7 @@ from openepa.notifications.models import OutboxMessage
 NEEDS_ATTENTION = (OutboxMessage.State.FAILED, OutboxMessage.State.RETRYING)
 
 
-def outbox_for(user: Any, *, state: str = "") -> QuerySet[OutboxMessage]:
+def outbox_for(user: User, *, state: str = "") -> QuerySet[OutboxMessage]:
     """The messages of the admin's EPAOs, newest first; `state` narrows to one state."""
     messages = OutboxMessage.objects.filter(
         enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN)
@@ -24,5 +22,5 @@ def outbox_for(user: Any, *, state: str = "") -> QuerySet[OutboxMessage]:
     return messages.select_related("enrolment__apprentice").order_by("-created_at", "-id")
 
 
-def needing_attention_for(user: Any) -> QuerySet[OutboxMessage]:
+def needing_attention_for(user: User) -> QuerySet[OutboxMessage]:
     return outbox_for(user).filter(state__in=NEEDS_ATTENTION)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.core.actions_ui import post_action
 from openepa.notifications import actions, queries
 from openepa.notifications.access import access_message, may_see_outbox
@@ -20,7 +21,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: AuthenticatedRequest) -> HttpResponse:
     if not may_see_outbox(request.user):
         raise Http404("No such page")
     state = request.GET.get("state", "")
@@ -41,13 +42,13 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_detail(request: AuthenticatedRequest, message_id: int) -> HttpResponse:
     return _detail(request, access_message(request.user, message_id))
 
 
 @login_required
 @require_POST
-def retry(request: HttpRequest, message_id: int) -> HttpResponse:
+def retry(request: AuthenticatedRequest, message_id: int) -> HttpResponse:
     message = access_message(request.user, message_id)
     form = RetryForm(request.POST)
     done = post_action(
@@ -62,7 +63,7 @@ def retry(request: HttpRequest, message_id: int) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, message: OutboxMessage, *, form: RetryForm | None = None
+    request: AuthenticatedRequest, message: OutboxMessage, *, form: RetryForm | None = None
 ) -> HttpResponse:
     return render(
         request,

@@ -9,11 +9,9 @@ also works for the apprentice's training provider may not review that apprentice
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, is_epao_iqa, roles_of
 from openepa.assessments.models import Attempt
 from openepa.quality.models import IqaSample
@@ -21,7 +19,7 @@ from openepa.quality.models import IqaSample
 SOURCE = "seed 003 §9"
 
 
-def independence_problem(user: Any, attempt: Attempt) -> str | None:
+def independence_problem(user: User, attempt: Attempt) -> str | None:
     """Why `user` may not quality-assure this decision, in words, or None."""
     enrolment = attempt.enrolment
     if attempt.assessor_id == user.pk:
@@ -46,7 +44,7 @@ def independence_problem(user: Any, attempt: Attempt) -> str | None:
     return None
 
 
-def may_amend_as_iqa(user: Any, attempt: Attempt) -> bool:
+def may_amend_as_iqa(user: User, attempt: Attempt) -> bool:
     """An IQA of the EPAO amends a sheet only as the outcome of reviewing its open sample,
     and never a decision they may not quality-assure (openepa.quality.actions)."""
     if not is_epao_iqa(user, attempt.enrolment.epao_id):
@@ -59,7 +57,7 @@ def may_amend_as_iqa(user: Any, attempt: Attempt) -> bool:
     )
 
 
-def access_sample(user: Any, sample_id: int) -> IqaSample:
+def access_sample(user: User, sample_id: int) -> IqaSample:
     """A sample `user` may open: an IQA or admin of the decision's EPAO. An IQA sees even a
     sample they may not review, so the page can say why instead of hiding it silently."""
     try:

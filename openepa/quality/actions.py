@@ -10,11 +10,10 @@ error (seed 003 §9), and going through the same action keeps one amendment trai
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
+from openepa.accounts.models import User
 from openepa.accounts.roles import is_epao_iqa
 from openepa.assessments import actions as marking
 from openepa.assessments.layout import outcome_field
@@ -40,7 +39,7 @@ type ReviewInput = tuple[bool | None, str]
 
 
 def do_save_review(
-    *, actor: Any, sample_id: int, expected_version: int, reviews: dict[str, ReviewInput]
+    *, actor: User, sample_id: int, expected_version: int, reviews: dict[str, ReviewInput]
 ) -> IqaSample:
     """Save the IQA's review so far; the sample is then in review, by them."""
     with transaction.atomic():
@@ -52,7 +51,7 @@ def do_save_review(
 
 def do_sign_off_sample(
     *,
-    actor: Any,
+    actor: User,
     sample_id: int,
     expected_version: int,
     sheet_version: int,
@@ -112,7 +111,7 @@ def do_sign_off_sample(
     return sample
 
 
-def _lock_for_review(actor: Any, sample_id: int, expected_version: int) -> IqaSample:
+def _lock_for_review(actor: User, sample_id: int, expected_version: int) -> IqaSample:
     enrolment_id = (
         IqaSample.objects.filter(pk=sample_id).values_list("attempt__enrolment_id", flat=True)
     ).first()
@@ -228,7 +227,7 @@ def _check_outcome(
 
 
 def _bump(
-    sample: IqaSample, actor: Any, *, state: IqaSample.State, fields: tuple[str, ...] = ()
+    sample: IqaSample, actor: User, *, state: IqaSample.State, fields: tuple[str, ...] = ()
 ) -> None:
     sample.state = state
     sample.reviewer = actor

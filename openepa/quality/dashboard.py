@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.enrolments.domain_data import policy_of
 from openepa.quality.queries import open_samples_for_admin, queue_for
@@ -15,7 +15,7 @@ from openepa.quality.queries import open_samples_for_admin, queue_for
 ROWS = 10
 
 
-def sections(user: Any) -> list[dict[str, Any]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
     found: list[dict[str, Any]] = []

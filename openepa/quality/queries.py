@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.assessments.models import Attempt
 from openepa.quality.models import IqaCriterionReview, IqaSample
@@ -22,7 +22,7 @@ OPEN_STATES = (IqaSample.State.QUEUED, IqaSample.State.IN_REVIEW)
 _ROW_RELATED = ("attempt__enrolment__apprentice", "attempt__assessor", "reviewer")
 
 
-def queue_for(user: Any) -> QuerySet[IqaSample]:
+def queue_for(user: User) -> QuerySet[IqaSample]:
     """Samples waiting for the IQA, oldest first: their EPAOs' open samples, never one of an
     apprentice whose EPA they assessed any part of or whose training provider they work for
     (seed 003 §9; openepa.quality.access.independence_problem)."""
@@ -41,7 +41,7 @@ def queue_for(user: Any) -> QuerySet[IqaSample]:
     )
 
 
-def open_samples_for_admin(user: Any) -> QuerySet[IqaSample]:
+def open_samples_for_admin(user: User) -> QuerySet[IqaSample]:
     """Every open sample of the admin's EPAOs, oldest first, with the enrolment's policy
     loaded (whether it holds the result comes from the policy data)."""
     return (
@@ -80,7 +80,7 @@ def review_section(request: HttpRequest, attempt: Attempt) -> dict[str, object]:
     return {"iqa_review": signed_off_review(request.user, attempt)}
 
 
-def signed_off_review(user: Any, attempt: Attempt) -> IqaSample | None:
+def signed_off_review(user: User | AnonymousUser, attempt: Attempt) -> IqaSample | None:
     """The signed-off IQA review of a decision, for its assessor and the EPAO's admins: the
     assessor learns whether the IQA agreed with each judgement and why."""
     roles = roles_of(user)

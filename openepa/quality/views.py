@@ -3,19 +3,18 @@ assessors' consistency report. Thin: access, form, action, render."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from openepa.accounts.models import Role
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import is_epao_iqa, roles_of
 from openepa.assessments.forms import LABELS
 from openepa.assessments.layout import groups
 from openepa.assessments.preview import sheet_preview
-from openepa.assessments.queries import load_sheet
+from openepa.assessments.queries import LoadedSheet, load_sheet
 from openepa.assessors.queries import quality_epaos
 from openepa.core.actions_ui import post_action
 from openepa.domain.consistency import OUTLIER_MIN_DECISIONS, OUTLIER_POINTS
@@ -23,7 +22,7 @@ from openepa.domain.standard import Method
 from openepa.organisations.models import Organisation
 from openepa.quality import actions, queries
 from openepa.quality.access import access_sample, independence_problem
-from openepa.quality.consistency import consistency_report, report_csv
+from openepa.quality.consistency import Report, consistency_report, report_csv
 from openepa.quality.forms import ReviewForm, review_initial
 from openepa.quality.models import IqaSample
 
@@ -31,7 +30,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     """The IQA's queue: samples of their EPAOs waiting for review, oldest first."""
     if not roles_of(request.user).has(Role.IQA):
         raise Http404("No such page")
@@ -40,7 +39,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review(request: HttpRequest, sample_id: int) -> HttpResponse:
+def review(request: AuthenticatedRequest, sample_id: int) -> HttpResponse:
     """The sampled sheet with the IQA's review. The EPAO's admins see it read-only; an IQA
     who may not review it (seed 003 §9) is told why."""
     sample = access_sample(request.user, sample_id)
@@ -82,7 +81,9 @@ def review(request: HttpRequest, sample_id: int) -> HttpResponse:
     return _page(request, sample, loaded, form)
 
 
-def _page(request: HttpRequest, sample: IqaSample, loaded: Any, form: ReviewForm) -> HttpResponse:
+def _page(
+    request: AuthenticatedRequest, sample: IqaSample, loaded: LoadedSheet, form: ReviewForm
+) -> HttpResponse:
     attempt = loaded.attempt
     user = request.user
     is_iqa = is_epao_iqa(user, attempt.enrolment.epao_id)
@@ -131,7 +132,7 @@ def _page(request: HttpRequest, sample: IqaSample, loaded: Any, form: ReviewForm
     return render(request, "quality/review.html", context)
 
 
-def _reports(request: HttpRequest) -> list[Any]:
+def _reports(request: AuthenticatedRequest) -> list[Report]:
     epaos = quality_epaos(request.user)
     if not epaos:
         raise Http404("Not an EPAO admin or IQA")
@@ -141,7 +142,7 @@ def _reports(request: HttpRequest) -> list[Any]:
 
 
 @login_required
-def consistency(request: HttpRequest) -> HttpResponse:
+def consistency(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "quality/consistency.html",
@@ -150,7 +151,7 @@ def consistency(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def consistency_csv(request: HttpRequest) -> HttpResponse:
+def consistency_csv(request: AuthenticatedRequest) -> HttpResponse:
     body = report_csv(_reports(request))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="assessor-consistency.csv"'

@@ -3,21 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.results.models import OverallResult
 
 
-def may_administer(user: Any, result: OverallResult) -> bool:
+def may_administer(user: User, result: OverallResult) -> bool:
     """The EPAO's admins see every result of their EPAO, released or not."""
     return is_epao_admin(user, result.enrolment.epao_id)
 
 
-def access_result(user: Any, result_id: int) -> OverallResult:
+def access_result(user: User, result_id: int) -> OverallResult:
     """The result if `user` may see it, else Http404.
 
     EPAO admin of the enrolment's EPAO: always. The apprentice, their employer and their

@@ -40,7 +40,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def do_compute_result(*, enrolment_id: int, actor: Any) -> OverallResult:
+def do_compute_result(*, enrolment_id: int, actor: User) -> OverallResult:
     """Snapshot the domain's EpaResult as an OverallResult once every method is graded.
 
     Called by the marking context when the last sheet is submitted (the enrolment is then
@@ -139,7 +139,7 @@ def compute_after_grading(enrolment: Enrolment, actor: User) -> None:
 
 
 def do_release_results(
-    *, actor: Any, result_id: int, expected_version: int | None
+    *, actor: User, result_id: int, expected_version: int | None
 ) -> OverallResult:
     """Release the statement of results to the apprentice, employer and provider (seed 000
     §3). A Fail records the fail notification, which starts the resit window (seed 000 §4),
@@ -220,7 +220,7 @@ def _require_reason(reason: str, message: str) -> str:
     return reason
 
 
-def _open_resit(enrolment: Enrolment, actor: Any, what: str) -> tuple[OverallResult, ResitPlan]:
+def _open_resit(enrolment: Enrolment, actor: User, what: str) -> tuple[OverallResult, ResitPlan]:
     """The released Fail and its resit plan; refused unless a resit or retake is due."""
     if not is_epao_admin(actor, enrolment.epao_id):
         raise ActionRefused(f"Only the EPAO's admins can {what}.")
@@ -237,7 +237,7 @@ def _open_resit(enrolment: Enrolment, actor: Any, what: str) -> tuple[OverallRes
 
 
 def do_override_resit_window(
-    *, actor: Any, enrolment_id: int, reason: str, expected_version: int | None = None
+    *, actor: User, enrolment_id: int, reason: str, expected_version: int | None = None
 ) -> Enrolment:
     """Record exceptional circumstances that allow a resit or retake after the window
     (seed 000 §4: "... otherwise the entire EPA must be taken again, unless ... exceptional
@@ -266,7 +266,7 @@ def do_override_resit_window(
 
 
 def do_restart_epa(
-    *, actor: Any, enrolment_id: int, reason: str, expected_version: int | None = None
+    *, actor: User, enrolment_id: int, reason: str, expected_version: int | None = None
 ) -> Enrolment:
     """The resit window was missed: the whole EPA is taken again (seed 000 §4; seed 004
     "otherwise the entire EPA will need to be resat / retaken"), back to planning.
@@ -299,7 +299,7 @@ def do_restart_epa(
 REISSUE_STATES = frozenset({State.RESULTS_ISSUED, State.RESIT_DUE})
 
 
-def do_reissue_result(*, actor: Any, enrolment_id: int, reason: str) -> OverallResult:
+def do_reissue_result(*, actor: User, enrolment_id: int, reason: str) -> OverallResult:
     """Re-grade a released result after an upheld enquiry about results or appeal amended a
     marking sheet (issue 5 §3), and re-issue the statement of results at once: the
     decision to change it was the case's, so it does not wait for another release.

@@ -9,9 +9,10 @@ context (openepa.documents) renders each kind from its template and serves its d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.urls import reverse
+
+from openepa.results.models import OverallResult
 
 PASSED = frozenset({"pass", "distinction"})
 FAILED = frozenset({"fail"})
@@ -31,7 +32,7 @@ class Kind:
     #: The overall grades it exists for; None for every result.
     grades: frozenset[str] | None = None
 
-    def applies_to(self, result: Any) -> bool:
+    def applies_to(self, result: OverallResult) -> bool:
         return self.grades is None or result.grade in self.grades
 
 
@@ -72,18 +73,18 @@ FEEDBACK = Kind(
 KINDS = (STATEMENT, RECORD, FAIL_LETTER, FEEDBACK)
 
 
-def kinds_for(result: Any) -> list[Kind]:
+def kinds_for(result: OverallResult) -> list[Kind]:
     """The documents this result has, in the order they are listed."""
     return [kind for kind in KINDS if kind.applies_to(result)]
 
 
-def documents_of(result: Any) -> list[tuple[str, str]]:
+def documents_of(result: OverallResult) -> list[tuple[str, str]]:
     """(title, URL name) of each document of the result, for the enrolment page's links
     (openepa.enrolments.links)."""
     return [(kind.title, kind.url_name) for kind in kinds_for(result)]
 
 
-def links_for(result: Any) -> list[tuple[str, str]]:
+def links_for(result: OverallResult) -> list[tuple[str, str]]:
     """(title, download URL) of each document of the result. Whoever may see the result may
     download its documents (openepa.documents.access)."""
     return [

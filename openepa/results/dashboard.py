@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.enrolments.domain_data import standard_of
 from openepa.results.display import method_name
@@ -16,7 +16,7 @@ from openepa.results.queries import awaiting_release_for, released_results_for, 
 ROWS = 10
 
 
-def sections(user: Any) -> list[dict[str, Any]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
     party = roles.has(Role.EMPLOYER) or roles.has(Role.PROVIDER) or roles.is_apprentice

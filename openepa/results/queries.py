@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from openepa.accounts.models import Role
+from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.assessments.grading import counted_attempts, epa_result
 from openepa.assessments.models import Attempt as AttemptRow
@@ -166,7 +166,7 @@ _RESULT_RELATED = (
 )
 
 
-def awaiting_release_for(user: Any) -> QuerySet[OverallResult]:
+def awaiting_release_for(user: User) -> QuerySet[OverallResult]:
     """Unreleased results of the admin's EPAOs, overdue first, then by due date (results
     within 10 working days of the last component, seed 004; no date where the policy is
     silent, listed last)."""
@@ -189,7 +189,7 @@ def awaiting_release_for(user: Any) -> QuerySet[OverallResult]:
     )
 
 
-def _parties(user: Any, *, admins: bool) -> Q | None:
+def _parties(user: User, *, admins: bool) -> Q | None:
     """Enrolments the user takes part in as employer, provider or apprentice (and as the
     EPAO's admin when `admins`): the statement of results goes to the apprentice, employer
     and provider (seed 000 §3)."""
@@ -211,7 +211,7 @@ def _parties(user: Any, *, admins: bool) -> Q | None:
     return combined
 
 
-def released_results_for(user: Any) -> QuerySet[OverallResult]:
+def released_results_for(user: User) -> QuerySet[OverallResult]:
     """Released results of the employer's or provider's apprentices, or the apprentice's own."""
     q = _parties(user, admins=False)
     if q is None:
@@ -235,7 +235,7 @@ class ResitDue:
     plan: ResitPlan
 
 
-def resits_due_for(user: Any, *, on: date | None = None) -> list[ResitDue]:
+def resits_due_for(user: User, *, on: date | None = None) -> list[ResitDue]:
     """Enrolments waiting for a resit or retake with the next step's deadline, earliest
     deadline first (none last), in a fixed number of queries."""
     q = _parties(user, admins=True)

@@ -9,11 +9,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import Role
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import post_action
 from openepa.domain.journey import State
@@ -37,7 +38,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def result_list(request: HttpRequest) -> HttpResponse:
+def result_list(request: AuthenticatedRequest) -> HttpResponse:
     """Results awaiting release for the admin's EPAOs, overdue first (seed 004: within 10
     working days). Other roles see released results on their home page instead."""
     if not roles_of(request.user).has(Role.EPAO_ADMIN):
@@ -49,13 +50,13 @@ def result_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def result_detail(request: HttpRequest, result_id: int) -> HttpResponse:
+def result_detail(request: AuthenticatedRequest, result_id: int) -> HttpResponse:
     return _page(request, access_result(request.user, result_id))
 
 
 @login_required
 @require_POST
-def release(request: HttpRequest, result_id: int) -> HttpResponse:
+def release(request: AuthenticatedRequest, result_id: int) -> HttpResponse:
     result = access_result(request.user, result_id)
     form = ReleaseForm(request.POST)
     done = post_action(
@@ -73,7 +74,7 @@ def release(request: HttpRequest, result_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def override_window(request: HttpRequest, result_id: int) -> HttpResponse:
+def override_window(request: AuthenticatedRequest, result_id: int) -> HttpResponse:
     result = access_result(request.user, result_id)
     form = OverrideForm(request.POST)
     done = post_action(
@@ -94,7 +95,7 @@ def override_window(request: HttpRequest, result_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def restart(request: HttpRequest, result_id: int) -> HttpResponse:
+def restart(request: AuthenticatedRequest, result_id: int) -> HttpResponse:
     result = access_result(request.user, result_id)
     form = RestartForm(request.POST)
     done = post_action(
@@ -115,7 +116,7 @@ def restart(request: HttpRequest, result_id: int) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     result: OverallResult,
     *,
     release_form: ReleaseForm | None = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from openepa.accounts.models import User
 from openepa.assessments import dashboard as assessments
 from openepa.assessors import dashboard as assessors
 from openepa.bookings import dashboard as bookings
@@ -31,6 +32,6 @@ CONTRIBUTORS = (
 )
 
 
-def sections_for(user: Any) -> list[dict[str, Any]]:
+def sections_for(user: User) -> list[dict[str, Any]]:
     """Each section: {"title": str, "template": str, "context": dict, "empty": str}."""
     return [section for module in CONTRIBUTORS for section in module.sections(user)]
