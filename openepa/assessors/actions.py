@@ -23,7 +23,8 @@ from openepa.assessors.models import (
     StandardisationEvent,
 )
 from openepa.core.refusals import ActionRefused, check_version
-from openepa.domain.allocation import Qualification, words
+from openepa.domain.allocation import Qualification
+from openepa.domain.dates import long_date
 
 STALE_PROFILE = (
     "This profile was changed by someone else while you were editing it. Reload the page to "
@@ -274,7 +275,7 @@ def do_record_attendance(
         if event.held_on > timezone.localdate():
             raise ActionRefused(
                 f"Attendance can be recorded once the event has taken place: it is on "
-                f"{words(event.held_on)}.",
+                f"{long_date(event.held_on)}.",
                 field="attended",
             )
         profiles = {

@@ -26,7 +26,6 @@ from openepa.bookings.models import Booking
 from openepa.cases.access import is_apprentice, requester_organisation
 from openepa.cases.models import Case, Decision, ReasonableAdjustment, SpecialConsideration
 from openepa.cases.queries import connected_people, gateway_submitted_on
-from openepa.core.dates import long_date
 from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.cases import (
     CaseEvent,
@@ -43,6 +42,7 @@ from openepa.domain.cases import (
     reviewer_is_connected,
     special_consideration_timing,
 )
+from openepa.domain.dates import long_date
 from openepa.domain.journey import TERMINAL
 from openepa.domain.steps import CaseStep
 from openepa.enrolments.domain_data import policy_of

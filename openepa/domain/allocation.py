@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from openepa.domain.dates import add_months
+from openepa.domain.dates import add_months, long_date
 
 
 class Qualification(StrEnum):
@@ -70,10 +70,6 @@ class AssessorFacts:
     remote_capable: bool = True
 
 
-def words(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def last_standardised(facts: AssessorFacts, on: date) -> date | None:
     """The latest standardisation attended on or before `on`: one attended after the
     assessment cannot have prepared the assessor for it."""
@@ -123,20 +119,20 @@ def allocation_refusals(
     months = thresholds.standardisation_months
     if last is None:
         out.append(
-            f"{who}: has attended no standardisation event on or before {words(on)} (seed "
+            f"{who}: has attended no standardisation event on or before {long_date(on)} (seed "
             f"003 §9: standardisation at least every {months} months)."
         )
     elif on > add_months(last, months):
         out.append(
-            f"{who}: last standardisation attended on {words(last)}, more than {months} "
-            f"months before {words(on)} (seed 003 §9: at least yearly)."
+            f"{who}: last standardisation attended on {long_date(last)}, more than {months} "
+            f"months before {long_date(on)} (seed 003 §9: at least yearly)."
         )
     for period in facts.unavailable:
         if period.covers(on):
             span = (
-                words(period.starts_on)
+                long_date(period.starts_on)
                 if period.starts_on == period.ends_on
-                else f"{words(period.starts_on)} to {words(period.ends_on)}"
+                else f"{long_date(period.starts_on)} to {long_date(period.ends_on)}"
             )
             note = f" ({period.note})" if period.note else ""
             out.append(f"{who}: marked unavailable on {span}{note}.")

@@ -211,3 +211,10 @@ def full_months_on_programme(start: date, on: date) -> int:
     """
     span = relativedelta(on, start)
     return span.years * 12 + span.months
+
+
+def long_date(day: date) -> str:
+    """A date in the words people read on pages, emails and documents: British order, the
+    month in full, no leading zero on the day, e.g. "3 March 2027". The one definition:
+    the domain's own messages (openepa.domain.allocation) and every context use it."""
+    return f"{day.day} {day:%B %Y}"

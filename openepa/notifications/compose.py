@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openepa.bookings.models import Booking
-from openepa.core.dates import long_date
+from openepa.domain.dates import long_date
 from openepa.enrolments.domain_data import policy_of, standard_of
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.notifications.ics import booking_calendar

@@ -14,8 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 
-from openepa.core.dates import long_date
-from openepa.domain.dates import working_days_between
+from openepa.domain.dates import long_date, working_days_between
 from openepa.domain.journey import State
 from openepa.enrolments.models import Enrolment
 from openepa.notifications.compose import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from openepa.core.dates import long_date
+from openepa.domain.dates import long_date
 from openepa.quality.models import IqaSample
 
 

@@ -14,9 +14,8 @@ from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.assessments.grading import SUPERSEDED_KEY
 from openepa.assessments.models import Attempt
-from openepa.core.dates import long_date
 from openepa.core.refusals import ActionRefused
-from openepa.domain.dates import results_due
+from openepa.domain.dates import long_date, results_due
 from openepa.domain.grading import OverallGrade, SheetError
 from openepa.domain.journey import Event, State
 from openepa.domain.resits import ResitPlan

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from openepa.core.dates import long_date
+from openepa.domain.dates import long_date
 from openepa.domain.policy import Policy
 from openepa.domain.resits import ResitPlan, cited_seed
 from openepa.domain.standard import Method, Standard

@@ -10,8 +10,7 @@ import pytest
 from django.utils import timezone
 
 from openepa.assessors.models import Attendance, StandardisationEvent
-from openepa.domain.allocation import words
-from openepa.domain.dates import add_months
+from openepa.domain.dates import add_months, long_date
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +56,7 @@ def test_attendance_of_a_future_event_is_refused(client, world, ian):
     response = create(client, world, ian, held_on=held.isoformat())
     page = client.post(response["Location"], {"attended": [ian.pk]})
     assert (
-        f"Attendance can be recorded once the event has taken place: it is on {words(held)}."
+        f"Attendance can be recorded once the event has taken place: it is on {long_date(held)}."
         in text(page)
     )
     assert not Attendance.objects.get(event__held_on=held, profile=ian).attended
@@ -108,7 +107,7 @@ def test_the_profile_lists_attendance_and_standardised_until(client, world, ian)
     html = text(client.get(f"/assessors/{ian.pk}/"))
     assert "ST0072 standardisation" in html
     last = timezone.localdate() - timedelta(days=7)
-    assert f"Last attended {words(last)}" in html
+    assert f"Last attended {long_date(last)}" in html
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -141,6 +140,6 @@ def test_the_home_page_warns_of_lapsing_standardisation(client, world, ian):
     )
     Attendance.objects.create(event=event, profile=ian, attended=True)
     html = text(client.get("/"))
-    until = words(add_months(event.held_on, 12))
+    until = long_date(add_months(event.held_on, 12))
     assert f"Ian Assessor</a>: standardised until {until}" in html
     assert "Sue Assessor" not in html

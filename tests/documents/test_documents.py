@@ -12,10 +12,9 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from openepa.core.dates import long_date
 from openepa.documents import render
 from openepa.documents.render import NotApplicable
-from openepa.domain.dates import add_months
+from openepa.domain.dates import add_months, long_date
 from openepa.domain.standard import Level, Method
 from openepa.results.models import OverallResult
 from openepa.standards.loader import get_standard

@@ -25,6 +25,7 @@ from openepa.domain.dates import (
     epa_window_end,
     full_months_on_programme,
     is_working_day,
+    long_date,
     period_end,
     resit_deadline,
     results_due,
@@ -452,3 +453,15 @@ def test_forward_then_back_returns_to_a_working_day(day, n):
 @given(DAYS, st.integers(min_value=0, max_value=120))
 def test_full_months_inverts_add_months(day, n):
     assert full_months_on_programme(day, add_months(day, n)) == n
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (date(2027, 3, 3), "3 March 2027"),  # no leading zero on the day
+        (date(2026, 12, 25), "25 December 2026"),
+        (date(2028, 2, 29), "29 February 2028"),  # a leap day
+    ],
+)
+def test_long_date_is_british_order_with_the_month_in_full(day, words):
+    assert long_date(day) == words

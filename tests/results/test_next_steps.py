@@ -9,8 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from openepa.core.dates import long_date
-from openepa.domain.dates import add_months
+from openepa.domain.dates import add_months, long_date
 from openepa.domain.grading import OverallGrade
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.results.queries import epa_result_for
