@@ -19,16 +19,6 @@ class Role(models.TextChoices):
     PROVIDER = "provider", "Training provider"
 
 
-#: Which kind of organisation each role belongs to.
-ROLE_ORGANISATION_KIND = {
-    Role.EPAO_ADMIN: Organisation.Kind.EPAO,
-    Role.ASSESSOR: Organisation.Kind.EPAO,
-    Role.IQA: Organisation.Kind.EPAO,
-    Role.EMPLOYER: Organisation.Kind.EMPLOYER,
-    Role.PROVIDER: Organisation.Kind.PROVIDER,
-}
-
-
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 

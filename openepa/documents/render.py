@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 
 from openepa.documents import content
 from openepa.documents.markup import to_pdf
-from openepa.results.catalogue import FAIL_LETTER, FEEDBACK, RECORD, STATEMENT, Kind
+from openepa.results.catalogue import Kind
 from openepa.results.models import OverallResult
 
 
@@ -51,27 +51,3 @@ def render(kind: Kind, result: OverallResult) -> bytes:
 def filename(kind: Kind, result: OverallResult) -> str:
     """The download's file name: the kind and the document reference, nothing a user typed."""
     return f"{kind.filename}-{content.reference(kind.prefix, result)}.pdf"
-
-
-def statement_of_results(result_id: int) -> bytes:
-    """Each method's grade and the overall grade, to the apprentice, employer and provider
-    (seed 000 §3)."""
-    return render(STATEMENT, load(result_id))
-
-
-def record_of_achievement(result_id: int) -> bytes:
-    """For a Pass or Distinction only; says plainly it is not the certificate (seed 000 §3)."""
-    return render(RECORD, load(result_id))
-
-
-def fail_letter(result_id: int) -> bytes:
-    """For a Fail only: the methods to resit or retake, the deadlines of the policy and the
-    grade cap (seed 000 §3, §4; seed 002; seed 004)."""
-    return render(FAIL_LETTER, load(result_id))
-
-
-def feedback_report(result_id: int) -> bytes:
-    """Areas for development per method, from the assessors' feedback and the criteria not
-    achieved at the attempt that counts (seed 002: "The EPA Report will contain feedback on
-    areas for development and resit or retake guidance")."""
-    return render(FEEDBACK, load(result_id))

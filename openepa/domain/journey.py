@@ -102,10 +102,3 @@ def next_state(state: State, event: Event) -> State:
         return TRANSITIONS[(state, event)]
     except KeyError:
         raise TransitionRefused(state, event) from None
-
-
-def allowed_events(state: State) -> list[Event]:
-    events = [e for (s, e) in TRANSITIONS if s == state]
-    if state not in TERMINAL:
-        events.append(Event.WITHDRAW)
-    return events

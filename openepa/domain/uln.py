@@ -62,11 +62,6 @@ def validate_uln(value: str) -> str | None:
     return None
 
 
-def is_valid_uln(value: str) -> bool:
-    """True when :func:`validate_uln` finds nothing wrong (ESFA ILR rules DD01, ULN_04)."""
-    return validate_uln(value) is None
-
-
 def make_uln(prefix9: str) -> str | None:
     """The ULN made by appending the check digit to nine digits, or None when they cannot
     start a ULN (not nine ASCII digits, a leading 0, or a remainder of 0). For test data

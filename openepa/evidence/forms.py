@@ -22,7 +22,3 @@ class EvidenceForm(AccessibleForm):
         label="The apprentice declares this is their own work and that any use of AI tools is "
         "declared and referenced",
     )
-
-
-class RemoveForm(AccessibleForm):
-    reason = forms.CharField(required=False, max_length=500)

@@ -74,10 +74,6 @@ def submissions_of(enrolment: Enrolment) -> QuerySet[GatewaySubmission]:
     ).order_by("-submitted_at", "-id")
 
 
-def latest_submission(enrolment: Enrolment) -> GatewaySubmission | None:
-    return submissions_of(enrolment).first()
-
-
 def _enrolments_in(orgs: frozenset[int], field: str, states: set[State]) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(**{f"{field}__in": orgs}, state__in=[s.value for s in states])
@@ -91,12 +87,3 @@ def awaiting_review(user: User) -> QuerySet[Enrolment]:
     return _enrolments_in(
         roles_of(user).orgs(Role.EPAO_ADMIN), "epao_id", {State.GATEWAY_SUBMITTED}
     )
-
-
-def ready_to_submit(user: User) -> QuerySet[Enrolment]:
-    """The provider's or employer's own apprentices who may submit (or resubmit) gateway."""
-    roles = roles_of(user)
-    states = {State.REGISTERED, State.GATEWAY_REJECTED}
-    mine = _enrolments_in(roles.orgs(Role.PROVIDER), "provider_id", states)
-    theirs = _enrolments_in(roles.orgs(Role.EMPLOYER), "employer_id", states)
-    return (mine | theirs).distinct()

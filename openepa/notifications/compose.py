@@ -6,7 +6,7 @@ row it wrote the first time."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -187,7 +187,3 @@ def messages_for_event(event_id: int) -> list[int]:
 
 def reminder_key(notice: Notice, enrolment_id: int, *parts: object) -> str:
     return ":".join(["reminder", notice.kind, str(enrolment_id), *map(str, parts)])
-
-
-def iso(day: date | None) -> str:
-    return day.isoformat() if day else "none"

@@ -195,8 +195,8 @@ def do_release_results(
                 data=_plan_data(result, plan),
                 extra_fields=("fail_notified_on",),
             )
-        # Emailing the statement of results comes with notifications (a later issue); it
-        # would be queued here with transaction.on_commit.
+        # The statement of results is emailed after commit by the journey's subscriber
+        # (openepa.notifications: the release_results notice).
     return result
 
 

@@ -36,6 +36,7 @@ class Kind:
         return self.grades is None or result.grade in self.grades
 
 
+#: Each method's grade and the overall grade, to the apprentice, employer and provider.
 STATEMENT = Kind(
     "statement",
     "Statement of results",
@@ -44,6 +45,7 @@ STATEMENT = Kind(
     "documents/pdf/statement.html",
     "statement-of-results",
 )
+#: For a Pass or Distinction only; says plainly it is not the certificate.
 RECORD = Kind(
     "record",
     "Record of achievement",
@@ -53,6 +55,8 @@ RECORD = Kind(
     "record-of-achievement",
     PASSED,
 )
+#: For a Fail only: the methods to resit or retake, the deadlines of the policy and the
+#: grade cap (seed 000 §3, §4; seed 002; seed 004).
 FAIL_LETTER = Kind(
     "fail_letter",
     "Fail letter: next steps and deadlines",
@@ -62,6 +66,9 @@ FAIL_LETTER = Kind(
     "fail-letter",
     FAILED,
 )
+#: Areas for development per method, from the assessors' feedback and the criteria not
+#: achieved at the attempt that counts (seed 002: "The EPA Report will contain feedback on
+#: areas for development and resit or retake guidance").
 FEEDBACK = Kind(
     "feedback",
     "EPA feedback report",

@@ -16,6 +16,7 @@ from openepa.documents import render
 from openepa.documents.render import NotApplicable
 from openepa.domain.dates import add_months, long_date
 from openepa.domain.standard import Level, Method
+from openepa.results.catalogue import FAIL_LETTER, FEEDBACK, RECORD, STATEMENT, Kind
 from openepa.results.models import OverallResult
 from openepa.standards.loader import get_standard
 from tests.documents.journeys import (
@@ -30,6 +31,12 @@ from tests.documents.journeys import (
     resit_to_a_pass,
 )
 from tests.personas import build_world
+
+
+def pdf(kind: Kind, result_id: int) -> bytes:
+    """The document as the download serves it (openepa.documents.render)."""
+    return render.render(kind, render.load(result_id))
+
 
 pytestmark = pytest.mark.django_db
 
@@ -141,14 +148,14 @@ def test_a_distinction_has_a_statement_a_record_of_achievement_and_a_feedback_re
     )
     assert "Pass criteria not achieved" not in feedback
 
-    meta = PdfReader(io.BytesIO(render.statement_of_results(result.pk))).metadata
+    meta = PdfReader(io.BytesIO(pdf(STATEMENT, result.pk))).metadata
     assert meta is not None
     assert meta.title == f"Statement of results: {NAME}"
     assert meta.author == "Northern EPAO"
 
     # A Distinction has no fail letter.
     with pytest.raises(NotApplicable, match="A Distinction result has no fail letter"):
-        render.fail_letter(result.pk)
+        pdf(FAIL_LETTER, result.pk)
 
 
 @pytest.mark.parametrize(
@@ -230,7 +237,7 @@ def test_a_fail_has_a_letter_with_its_deadlines_then_the_resit_a_statement_and_r
         ],
     )
     with pytest.raises(NotApplicable, match="A Fail result has no record of achievement"):
-        render.record_of_achievement(result.pk)
+        pdf(RECORD, result.pk)
 
     resit_to_a_pass(world, journey)
     assert journey.pass_id is not None
@@ -262,15 +269,15 @@ def test_a_fail_has_a_letter_with_its_deadlines_then_the_resit_a_statement_and_r
 def test_regenerating_a_document_from_the_same_data_gives_the_same_bytes(client, db, monkeypatch):
     world = build_world(policy="nqual")
     journey = fail(world)
-    makers = (render.statement_of_results, render.fail_letter, render.feedback_report)
-    first = {make: make(journey.fail_id) for make in makers}
+    kinds = (STATEMENT, FAIL_LETTER, FEEDBACK)
+    first = {kind: pdf(kind, journey.fail_id) for kind in kinds}
     # Weeks later (even past the resit window) the same result prints the same: only the
     # dates stored on the result and the enrolment are printed, never today's.
     later = timezone.now() + timedelta(days=200)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    for make in makers:
-        assert make(journey.fail_id) == first[make], make.__name__
+    for kind in kinds:
+        assert pdf(kind, journey.fail_id) == first[kind], kind.code
     client.force_login(world.employer_user)
     one = client.get(f"/documents/results/{journey.fail_id}/fail-letter.pdf").content
     two = client.get(f"/documents/results/{journey.fail_id}/fail-letter.pdf").content
-    assert one == two == first[render.fail_letter]
+    assert one == two == first[FAIL_LETTER]

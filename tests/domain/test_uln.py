@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openepa.domain.uln import is_valid_uln, make_uln, validate_uln
+from openepa.domain.uln import make_uln, validate_uln
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,7 @@ from openepa.domain.uln import is_valid_uln, make_uln, validate_uln
 )
 def test_valid_ulns(uln):
     assert validate_uln(uln) is None
-    assert is_valid_uln(uln)
+    assert validate_uln(uln) is None
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_valid_ulns(uln):
 )
 def test_invalid_ulns(value, reason):
     assert validate_uln(value) == reason
-    assert not is_valid_uln(value)
+    assert validate_uln(value) is not None
 
 
 @pytest.mark.parametrize(
@@ -103,7 +103,7 @@ def test_make_uln_output_always_validates(prefix9):
 
 @given(PREFIXES)
 def test_exactly_one_tenth_digit_or_none_is_valid(prefix9):
-    valid = [d for d in "0123456789" if is_valid_uln(prefix9 + d)]
+    valid = [d for d in "0123456789" if validate_uln(prefix9 + d) is None]
     made = make_uln(prefix9)
     assert valid == ([] if made is None else [made[-1]])
 
