@@ -1,0 +1,173 @@
+"""Scheduling benchmark (issue 16, "Benchmark" S1–S5): seeded synthetic months scheduled by
+the greedy planner and by the optimiser through the same engine as `openepa schedule`.
+
+    .venv/bin/python benchmarks/scheduling.py                    # S1 size, seeds 1 2 3
+    .venv/bin/python benchmarks/scheduling.py --apprentices 300 --assessors 20 --seeds 1
+    .venv/bin/python benchmarks/scheduling.py --write 7 --apprentices 40 --assessors 6 > x.json
+
+S1's month: 3,000 apprentices and 200 assessors, 20 working days, nine regions. Each
+apprentice has three methods to book (the ST0072 showcase interview, 30 minutes; the
+practical observation, 60; the professional discussion, 60, on a later day than the
+observation): 9,000 methods. The observation is always in person, the discussion half
+the time and the showcase interview three times in ten, so 60% of methods are in person.
+A window is about 12 working days; each apprentice has about 6 eligible assessors, taken
+from those who cover their region; 3% of assessor–provider pairs are conflicted (the
+assessor lists every apprentice of that provider). Instances are generated from the seed
+(random.Random(seed)), so the seeds are the committed instances; `--write` prints one.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+START = date(2027, 1, 4)  # a Monday: four working weeks
+WEEKS = 4
+#: nine regions on a rough map (x, y in tens of miles); travel grows with distance
+REGIONS = {
+    "north-east": (6, 0),
+    "north-west": (3, 1),
+    "yorkshire": (6, 2),
+    "east-midlands": (6, 4),
+    "west-midlands": (4, 4),
+    "east": (9, 5),
+    "london": (7, 7),
+    "south-east": (8, 8),
+    "south-west": (2, 8),
+}
+PROVIDERS = 60
+
+
+def _travel() -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for a, (ax, ay) in REGIONS.items():
+        out[a] = {}
+        for b, (bx, by) in REGIONS.items():
+            distance = ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5
+            out[a][b] = 30 if a == b else int(round((30 + 22 * distance) / 5) * 5)
+    return out
+
+
+def _working_days() -> list[date]:
+    return [
+        START + timedelta(days=d)
+        for d in range(WEEKS * 7)
+        if (START + timedelta(days=d)).weekday() < 5
+    ]
+
+
+def _nearest(region: str, k: int) -> list[str]:
+    x, y = REGIONS[region]
+    others = sorted(
+        (r for r in REGIONS if r != region),
+        key=lambda r: (REGIONS[r][0] - x) ** 2 + (REGIONS[r][1] - y) ** 2,
+    )
+    return others[:k]
+
+
+def generate(seed: int, apprentices: int = 3000, assessors: int = 200) -> dict[str, Any]:
+    rng = random.Random(seed)
+    days = _working_days()
+    regions = list(REGIONS)
+    people: list[dict[str, Any]] = []
+    for i in range(assessors):
+        home = regions[i % len(regions)]
+        covers = [home, *_nearest(home, rng.choice([0, 1, 1, 2]))]
+        available = []
+        for day in days:
+            if rng.random() < 0.72:
+                if rng.random() < 0.2:
+                    available.append({"date": day.isoformat(), "start": "09:00", "end": "12:30"})
+                    available.append({"date": day.isoformat(), "start": "13:30", "end": "17:00"})
+                else:
+                    available.append({"date": day.isoformat(), "start": "09:00", "end": "17:00"})
+        people.append(
+            {
+                "id": f"A{i + 1}",
+                "home_region": home,
+                "regions": covers,
+                "remote": rng.random() < 0.75,
+                "max_per_day": rng.choice([3, 3, 4, 4, 4]),
+                "max_minutes_per_day": 420,
+                "available": available,
+                "conflicts": [],
+                "_providers": {p for p in range(PROVIDERS) if rng.random() < 0.03},
+            }
+        )
+    methods: list[dict[str, Any]] = []
+    by_region = {r: [a for a in people if r in a["regions"]] for r in regions}
+    for n in range(apprentices):
+        ap = f"AP{n + 1}"
+        provider = rng.randrange(PROVIDERS)
+        region = rng.choice(regions)
+        for a in people:
+            if provider in a["_providers"]:
+                a["conflicts"].append(ap)
+        pool = by_region[region] or people
+        eligible = [a["id"] for a in rng.sample(pool, min(6, len(pool)))]
+        first = rng.randrange(0, 9)
+        last = min(first + 11, len(days) - 1)
+        plan = [
+            ("showcase_interview", 30, rng.random() < 0.3, first, last, None),
+            ("observation", 60, True, first, last - 1, None),
+            ("discussion", 60, rng.random() < 0.5, first + 1, last, "observation"),
+        ]
+        ids = {kind: f"M{3 * n + k + 1}" for k, (kind, *_rest) in enumerate(plan)}
+        for kind, minutes, in_person, lo, hi, after in plan:
+            preferred = []
+            if rng.random() < 0.3:
+                day = days[rng.randint(lo, hi)]
+                start = (
+                    None
+                    if rng.random() < 0.5
+                    else f"{rng.randint(9, 15):02d}:{rng.choice(['00', '30'])}"
+                )
+                preferred.append({"date": day.isoformat(), "start": start})
+            methods.append(
+                {
+                    "id": ids[kind],
+                    "apprentice": ap,
+                    "method": kind,
+                    "duration_min": minutes,
+                    "mode": "in_person" if in_person else "remote",
+                    "region": region if in_person else None,
+                    "earliest": days[lo].isoformat(),
+                    "latest": days[hi].isoformat(),
+                    "after": ids[after] if after else None,
+                    "eligible": eligible,
+                    "preferred": preferred,
+                }
+            )
+    existing = []
+    for a in people:
+        del a["_providers"]
+        for k in range(rng.choice([0, 0, 1, 2])):
+            slot = rng.choice(a["available"]) if a["available"] else None
+            if slot:
+                existing.append(
+                    {
+                        "method": f"X{a['id']}-{k}",
+                        "assessor": a["id"],
+                        "date": slot["date"],
+                        "start": slot["start"],
+                        "duration_min": 60,
+                    }
+                )
+    # one booking per assessor and day at most, so existing bookings never clash
+    existing = list({(e["assessor"], e["date"]): e for e in reversed(existing)}.values())
+    return {
+        "policy": "nqual",
+        "horizon": {"start": days[0].isoformat(), "end": days[-1].isoformat()},
+        "time_limit_s": 60,
+        "regions": _travel(),
+        "assessors": people,
+        "methods": methods,
+        "existing": existing,
+    }
