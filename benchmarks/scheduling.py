@@ -18,8 +18,12 @@ assessor lists every apprentice of that provider). Instances are generated from 
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import random
 import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from openepa.scheduling.check import check_plan  # noqa: E402
+from openepa.scheduling.engine import schedule  # noqa: E402
+from openepa.scheduling.instance import Instance, read_instance  # noqa: E402
+from openepa.scheduling.plan import max_load, travel_minutes  # noqa: E402
+from openepa.scheduling.replan import replan  # noqa: E402
 
 START = date(2027, 1, 4)  # a Monday: four working weeks
 WEEKS = 4
@@ -171,3 +180,99 @@ def generate(seed: int, apprentices: int = 3000, assessors: int = 200) -> dict[s
         "methods": methods,
         "existing": existing,
     }
+
+
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _run(instance: Instance, engine: str, seconds: float, workers: int) -> dict[str, Any]:
+    parts: list[Any] = []
+    wall, cpu = time.perf_counter(), _cpu()
+    plan = schedule(instance, engine=engine, seconds=seconds, workers=workers, parts=parts)
+    wall, cpu = time.perf_counter() - wall, _cpu() - cpu
+    full = [p for p in parts if p.placed == p.methods and p.travel_bound > 0]
+    gaps = [(p.travel - p.travel_bound) / p.travel_bound for p in full]
+    return {
+        "plan": plan,
+        "placed": len(plan.assignments),
+        "travel": travel_minutes(instance, plan.assignments),
+        "load": max_load(plan.assignments),
+        "wall": wall,
+        "cpu": cpu,
+        "violations": len(check_plan(instance, plan)),
+        "bound": plan.summary["bound"]["travel_minutes"],
+        "max_part_gap": max(gaps) if gaps else None,
+        "full_parts": f"{len(full)}/{len(parts)}",
+        "engine": plan.summary["engine"],
+    }
+
+
+def _busiest_day(plan: Any) -> tuple[str, date]:
+    counts: dict[tuple[str, date], int] = {}
+    for a in plan.assignments:
+        counts[(a.assessor, a.day)] = counts.get((a.assessor, a.day), 0) + 1
+    return max(sorted(counts), key=lambda k: counts[k])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--apprentices", type=int, default=3000)
+    parser.add_argument("--assessors", type=int, default=200)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--seconds", type=float, default=60.0, help="optimiser time limit")
+    parser.add_argument("--workers", type=int, default=2, help="solver threads")
+    parser.add_argument("--write", type=int, metavar="SEED", help="print the instance of SEED")
+    args = parser.parse_args()
+    if args.write is not None:
+        json.dump(generate(args.write, args.apprentices, args.assessors), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
+    print(
+        f"{args.apprentices} apprentices, {args.assessors} assessors, "
+        f"{args.seconds:.0f} s limit, {args.workers} solver threads"
+    )
+    head = (
+        "| seed | engine | methods | placed % | unplaced | travel min | bound | gap | "
+        "max part gap (full parts) | max load | wall s | CPU s | violations |"
+    )
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
+    replans = []
+    for seed in args.seeds:
+        instance = read_instance(generate(seed, args.apprentices, args.assessors))
+        n = len(instance.methods)
+        for engine in ("greedy", "cp-sat"):
+            r = _run(instance, engine, args.seconds, args.workers)
+            gap = f"{(r['travel'] - r['bound']) / r['bound']:.1%}" if r["bound"] else "–"
+            part_gap = (
+                f"{r['max_part_gap']:.1%} ({r['full_parts']})"
+                if r["max_part_gap"] is not None
+                else "–"
+            )
+            print(
+                f"| {seed} | {r['engine']} | {n} | {100 * r['placed'] / n:.2f} | {n - r['placed']} | "
+                f"{r['travel']} | {r['bound'] if r['bound'] is not None else '–'} | {gap} | "
+                f"{part_gap} | {r['load']} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['violations']} |",
+                flush=True,
+            )
+        assessor, day = _busiest_day(r["plan"])
+        cpu = _cpu()
+        done = replan(instance, r["plan"], assessor, day)
+        replans.append(
+            (seed, assessor, day, done, _cpu() - cpu, len(check_plan(done.instance, done.plan)))
+        )
+    print("\nS5: re-planning after the busiest assessor cancels their busiest day")
+    print("| seed | cancelled | displaced | re-placed | moved | wall s | CPU s | violations |")
+    print("|---|---|---|---|---|---|---|---|")
+    for seed, assessor, day, done, cpu, violations in replans:
+        print(
+            f"| {seed} | {assessor} {day.isoformat()} | {done.displaced} | "
+            f"{done.displaced - done.unplaced} | {done.moved} | {done.seconds:.2f} | {cpu:.2f} | "
+            f"{violations} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
