@@ -368,6 +368,24 @@ def _pack(instance: Instance, diary: Diary, chosen: list[tuple[_Option, int]]) -
     return out
 
 
+def _reserved(
+    instance: Instance, part: list[Method], hint: dict[str, Assignment]
+) -> tuple[list[Assignment], list[Assignment]]:
+    """The hint's placements of a part: those the model re-plans, and those it keeps as
+    they are. A day that takes in-person and remote work of the part together cannot be
+    expressed by the model when travel gaps apply to one kind only (see _Option.kind), so
+    the remote work of such a day stays where the hint put it."""
+    placed = [hint[m.id] for m in part if m.id in hint]
+    in_person_days = {(a.assessor, a.day) for a in placed if instance.methods[a.method].in_person}
+    pinned = [
+        a
+        for a in placed
+        if not instance.methods[a.method].in_person and (a.assessor, a.day) in in_person_days
+    ]
+    kept = {a.method for a in pinned}
+    return [a for a in placed if a.method not in kept], pinned
+
+
 def solve(
     instance: Instance,
     hint: list[Assignment],
@@ -393,16 +411,17 @@ def solve(
         remaining = seconds - (part_started - started)
         share = max(0.2, remaining * len(part) / left_methods)
         left_methods -= len(part)
-        reserved = [by_method[m.id] for m in part if m.id in by_method]
+        reserved, pinned = _reserved(instance, part, by_method)
         for a in reserved:
             diary.remove(instance.methods[a.method], a.assessor, a.day)
-        chosen, bound, _, status = _solve_part(instance, diary, part, by_method, share, workers)
+        pinned_ids = {a.method for a in pinned}
+        free = [m for m in part if m.id not in pinned_ids]
+        chosen, bound, _, status = _solve_part(instance, diary, free, by_method, share, workers)
         if status in ("OPTIMAL", "FEASIBLE", "empty") and len(chosen) >= len(reserved):
-            placed = _pack(instance, diary, chosen)
+            placed = pinned + _pack(instance, diary, chosen)
         else:
-            # No solution in time, or fewer placed than the hint (whose placements the
-            # model cannot always express exactly, see _stretches): the hint's stand.
-            placed = reserved
+            # No solution in time, or fewer placed than the hint: the hint's stand.
+            placed = reserved + pinned
             for a in reserved:
                 diary.add(instance.methods[a.method], a.assessor, a.day, a.start)
             bound = 0  # nothing proven about the hint's placements: 0 is a safe bound
