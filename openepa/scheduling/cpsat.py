@@ -195,7 +195,7 @@ def _solve_part(
     diary: Diary,
     methods: list[Method],
     hint: dict[str, Assignment],
-    seconds: float,
+    deadline: float,
     workers: int,
 ) -> tuple[list[tuple[_Option, int]], int, int, str]:
     """Returns the chosen options (with their preferred start or -1), the part's travel
@@ -307,7 +307,8 @@ def _solve_part(
     model.add_hint(top, max((diary.load[a] + hinted_load[a] for a in by_assessor), default=0))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
-    solver.parameters.max_time_in_seconds = max(0.05, seconds * 0.7)
+    # The model is built: what is left of the part's time goes 70/30 to the two solves.
+    solver.parameters.max_time_in_seconds = max(0.05, 0.7 * (deadline - time.perf_counter()))
     solver.parameters.log_search_progress = DEBUG
     solver.parameters.symmetry_level = 0
     solver.parameters.max_presolve_iterations = 1
@@ -327,7 +328,7 @@ def _solve_part(
     model.minimize(travel)
     second = cp_model.CpSolver()
     second.parameters.num_workers = workers
-    second.parameters.max_time_in_seconds = max(0.05, seconds * 0.3)
+    second.parameters.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
     status2 = second.solve(model)
     bound = found_travel
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -409,14 +410,20 @@ def solve(
     for name, part in parts:
         part_started = time.perf_counter()
         remaining = seconds - (part_started - started)
-        share = max(0.2, remaining * len(part) / left_methods)
+        share = remaining * len(part) / left_methods
         left_methods -= len(part)
         reserved, pinned = _reserved(instance, part, by_method)
         for a in reserved:
             diary.remove(instance.methods[a.method], a.assessor, a.day)
         pinned_ids = {a.method for a in pinned}
         free = [m for m in part if m.id not in pinned_ids]
-        chosen, bound, _, status = _solve_part(instance, diary, free, by_method, share, workers)
+        chosen: list[tuple[_Option, int]] = []
+        if remaining < 0.5:  # out of time: the hint's placements stand
+            bound, status = 0, "not solved (time limit)"
+        else:
+            chosen, bound, _, status = _solve_part(
+                instance, diary, free, by_method, part_started + share, workers
+            )
         if status in ("OPTIMAL", "FEASIBLE", "empty") and len(chosen) >= len(reserved):
             placed = pinned + _pack(instance, diary, chosen)
         else:

@@ -3,7 +3,9 @@ limits: every plan checker-clean, the optimiser never placing fewer than greedy.
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,8 @@ from openepa.scheduling.instance import read_instance
 from openepa.scheduling.plan import Assignment, Plan, read_plan
 from openepa.scheduling.replan import replan
 from tests.scheduling.examples import example
+
+COMMITTED = Path(__file__).parents[2] / "benchmarks/data/scheduling-seed1-100-apprentices.json"
 
 
 def _where(plan: Plan) -> dict[str, tuple[str, str, int]]:
@@ -190,3 +194,17 @@ def test_a_plan_lists_every_method_once():
     listed = [a.method for a in plan.assignments] + [u.method for u in plan.unplaced]
     assert sorted(listed) == sorted(inst.methods)
     assert all(isinstance(a, Assignment) for a in plan.assignments)
+
+
+def test_the_committed_instance_is_the_generator_s_seed_1():
+    """The seeds are the benchmark's instances: the committed file is what seed 1 makes."""
+    path = COMMITTED
+    assert json.loads(path.read_text()) == generate(1, apprentices=100, assessors=20)
+
+
+def test_the_committed_instance_is_planned_checker_clean():
+    path = COMMITTED
+    inst = read_instance(json.loads(path.read_text()))
+    plan = schedule(inst, seconds=3)
+    assert check_plan(inst, plan) == []
+    assert plan.summary["placed"] >= plan.summary["greedy"]["placed"]
