@@ -247,12 +247,8 @@ def _solve_part(
     for m_id, idx in by_method.items():
         before = instance.methods[m_id].after
         if before is None or before not in by_method:
-            if (
-                before is not None
-                and before not in diary.days
-                and not any(o.method.id == before for o in options)
-            ):
-                model.add(sum(x[i] for i in idx) == 0)
+            if before is not None and before not in diary.days:
+                model.add(sum(x[i] for i in idx) == 0)  # what must come first has no place
             continue
         pidx = by_method[before]
         model.add(sum(x[i] for i in idx) <= sum(x[i] for i in pidx))
