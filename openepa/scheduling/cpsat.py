@@ -244,6 +244,13 @@ def _solve_part(
         if sum(durations) > minutes_left:
             model.add(sum(d * x[i] for d, i in zip(durations, idx, strict=True)) <= minutes_left)
     horizon = (instance.end - instance.start).days + 2
+    # A method followed by a booking outside the part (kept in place) must stay placed.
+    part = {m.id for m in methods}
+    for m in methods:
+        if any(f not in part and f in diary.days for f in instance.followers.get(m.id, ())):
+            if m.id not in by_method:
+                return [], 0, len(by_method), "INFEASIBLE"
+            model.add(sum(x[i] for i in by_method[m.id]) == 1)
     for m_id, idx in by_method.items():
         before = instance.methods[m_id].after
         if before is None or before not in by_method:

@@ -208,3 +208,18 @@ def test_the_committed_instance_is_planned_checker_clean():
     plan = schedule(inst, seconds=3)
     assert check_plan(inst, plan) == []
     assert plan.summary["placed"] >= plan.summary["greedy"]["placed"]
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_the_optimiser_s_own_plan_is_checker_clean_before_any_fallback(seed):
+    """The engine would hide a broken optimiser plan behind the greedy one: check it bare.
+    (These seeds once caught a discussion kept in place while the solver dropped its
+    observation.)"""
+    from openepa.scheduling import cpsat
+    from openepa.scheduling.engine import build_plan
+
+    inst = read_instance(generate(seed, apprentices=150, assessors=10))
+    start, _ = greedy(inst)
+    result = cpsat.solve(inst, start, seconds=4)
+    assert check_plan(inst, build_plan(inst, result.assignments)) == []
+    assert len(result.assignments) >= len(start)
