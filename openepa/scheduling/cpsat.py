@@ -1,22 +1,27 @@
 """The CP-SAT model (OR-Tools) behind the optimiser (issue 16 §5 "Engine").
 
-The month is split into parts solved one after another, each seeing the earlier parts'
-bookings as fixed: first by `after` wave (a method never shares a part with the method it
-must follow, so its first day is known), then, in each wave, one part per region for
-in-person work and then the remote work, shared out over what is left in chunks.
+Decomposition. The month is split into parts: an apprentice's methods always share a part
+(so the order between them, `after`, is a constraint of the part); apprentices go to the
+region of their in-person work, in parts of at most PART_SIZE methods taken by window, and
+apprentices with remote work only come last. The greedy plan is the warm start: all its
+bookings are in the diary from the outset, and each part in turn takes its own out and is
+solved against everything else, hinted with them. So a part always has the greedy
+placements to fall back on (kept when the solver finds nothing better in time) and can
+only improve on them; what an earlier part freed is there for the later ones.
 
-In a part, a method's choice is an assessor, a day and a free stretch of that assessor's
-day (a window less the fixed bookings, widened by travel when they are in person in
-another region). Everything in a part is in one region, so no travel is needed between
-its own methods, and methods packed back to back from a stretch's first grid time, each
-rounded up to the 5-minute grid, fit exactly when their rounded minutes fit the stretch:
-the model is a set of knapsacks, small enough to solve a month in a minute. Daily count
-and minutes limits hold per assessor and day over all stretches.
+Model of a part. A method's choice is an assessor, a day and a free stretch of that
+assessor's day (an availability window less the fixed bookings, widened by the travel
+time when those are in person in another region). The part's in-person work is all in one
+region, so no travel is needed between its own methods, and methods packed back to back
+from a stretch's first grid time, each rounded up to the 5-minute grid, fit exactly when
+their rounded minutes fit the stretch: the model is a set of knapsacks rather than a
+scheduling model, small enough to solve a month in a minute. Daily count and minutes limits
+hold per assessor and day. Start times come afterwards (`_pack`).
 
 Objective, weighted in this order: unplaced methods, days away from the target day (the
-preferred date, else the first allowed), travel minutes, the largest assessor load.
-A second, shorter solve per part keeps the placed count and lateness and minimises
-travel alone; its proven bound is the part's travel bound.
+preferred date, else the first allowed), travel minutes, the largest assessor load. A
+second, shorter solve per part keeps the placed count and lateness and minimises travel
+alone; its proven bound is the part's travel bound.
 """
 
 from __future__ import annotations
@@ -197,9 +202,9 @@ def _solve_part(
     hint: dict[str, Assignment],
     deadline: float,
     workers: int,
-) -> tuple[list[tuple[_Option, int]], int, int, str]:
-    """Returns the chosen options (with their preferred start or -1), the part's travel
-    bound, the number of methods with at least one option, and the solver status."""
+) -> tuple[list[_Option], int, int, str]:
+    """Returns the chosen options, the part's travel bound, the number of methods with at
+    least one option, and the solver status."""
     options = _options(instance, diary, methods)
     if not options:
         return [], 0, 0, "empty"
@@ -339,15 +344,15 @@ def _solve_part(
         if second.objective_value < found_travel:
             values = [second.boolean_value(v) for v in x]
     status_name = solver.status_name(status)
-    chosen = [(o, 0) for o, v in zip(options, values, strict=True) if v]
+    chosen = [o for o, v in zip(options, values, strict=True) if v]
     return chosen, min(bound, found_travel), len(by_method), status_name
 
 
-def _pack(instance: Instance, diary: Diary, chosen: list[tuple[_Option, int]]) -> list[Assignment]:
+def _pack(instance: Instance, diary: Diary, chosen: list[_Option]) -> list[Assignment]:
     """Start times: each stretch's methods back to back from its first grid time, a
     preferred start honoured when the rest still fits after it."""
     per_stretch: dict[tuple[str, date, str, tuple[int, int]], list[_Option]] = defaultdict(list)
-    for o, _ in chosen:
+    for o in chosen:
         per_stretch[(o.assessor, o.day, o.kind, o.stretch)].append(o)
     out: list[Assignment] = []
     for (a_id, day, _, (begin, end)), opts in per_stretch.items():
@@ -420,7 +425,7 @@ def solve(
             diary.remove(instance.methods[a.method], a.assessor, a.day)
         pinned_ids = {a.method for a in pinned}
         free = [m for m in part if m.id not in pinned_ids]
-        chosen: list[tuple[_Option, int]] = []
+        chosen: list[_Option] = []
         if remaining < 0.5:  # out of time: the hint's placements stand
             bound, status = 0, "not solved (time limit)"
         else:
