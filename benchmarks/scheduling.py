@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from openepa.scheduling.check import check_plan  # noqa: E402
 from openepa.scheduling.engine import schedule  # noqa: E402
+from openepa.scheduling.greedy import CROWDED  # noqa: E402
 from openepa.scheduling.instance import Instance, read_instance  # noqa: E402
 from openepa.scheduling.plan import max_load, travel_minutes  # noqa: E402
 from openepa.scheduling.replan import replan  # noqa: E402
@@ -200,9 +201,7 @@ def _run(instance: Instance, engine: str, seconds: float, workers: int) -> dict[
         "placed": len(plan.assignments),
         # unplaced for want of time (the rest have no capable assessor available at all,
         # or follow such a method), the only ones an optimiser could recover
-        "crowded": sum(
-            1 for u in plan.unplaced if u.reason.startswith("every eligible assessor's")
-        ),
+        "crowded": sum(1 for u in plan.unplaced if u.reason.startswith(CROWDED)),
         "travel": travel_minutes(instance, plan.assignments),
         "load": max_load(plan.assignments),
         "wall": wall,

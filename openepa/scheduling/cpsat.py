@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 
 from openepa.scheduling.diary import Diary, on_grid
-from openepa.scheduling.greedy import first_day
+from openepa.scheduling.greedy import CROWDED, first_day, unplaced_reason
 from openepa.scheduling.instance import GRID_MIN, Instance, Method
 from openepa.scheduling.plan import Assignment
 
@@ -395,6 +395,18 @@ def _reserved(
     return [a for a in placed if a.method not in kept], pinned
 
 
+def _weight(
+    instance: Instance, diary: Diary, part: list[Method], hint: dict[str, Assignment]
+) -> int:
+    """A part's claim on the time: its size, five times over when the hint leaves one of
+    its methods unplaced for want of time (the unplaced come first in the objective)."""
+    crowded = any(
+        m.id not in hint and unplaced_reason(instance, m, diary.days).startswith(CROWDED)
+        for m in part
+    )
+    return len(part) * (5 if crowded else 1)
+
+
 def solve(
     instance: Instance,
     hint: list[Assignment],
@@ -413,13 +425,14 @@ def solve(
     for a in hint:
         diary.add(instance.methods[a.method], a.assessor, a.day, a.start)
     parts = parts_of(instance, todo)
-    left_methods = sum(len(p) for _, p in parts) or 1
+    weights = [_weight(instance, diary, part, by_method) for _, part in parts]
+    left_weight = sum(weights) or 1
     result = Result([])
-    for name, part in parts:
+    for (name, part), weight in zip(parts, weights, strict=True):
         part_started = time.perf_counter()
         remaining = seconds - (part_started - started)
-        share = remaining * len(part) / left_methods
-        left_methods -= len(part)
+        share = remaining * weight / left_weight
+        left_weight -= weight
         reserved, pinned = _reserved(instance, part, by_method)
         for a in reserved:
             diary.remove(instance.methods[a.method], a.assessor, a.day)

@@ -91,6 +91,11 @@ def greedy(
     return out, diary
 
 
+#: how the reason for a method unplaced for want of time begins (others have no capable
+#: assessor available at all, or follow such a method)
+CROWDED = "every eligible assessor's available time"
+
+
 def unplaced_reason(instance: Instance, method: Method, days: dict[str, date]) -> str:
     """Why a method could not be placed, in the admin's words."""
     window = f"between {method.earliest.isoformat()} and {method.latest.isoformat()}"
@@ -119,4 +124,4 @@ def unplaced_reason(instance: Instance, method: Method, days: dict[str, date]) -
         for w in a.available
     ):
         return f"no eligible assessor is available {window}"
-    return f"every eligible assessor's available time {window} is taken (other bookings or daily limits)"
+    return f"{CROWDED} {window} is taken (other bookings or daily limits)"
