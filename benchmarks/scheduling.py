@@ -274,7 +274,7 @@ def main() -> None:
         replans.append(
             (seed, assessor, day, done, _cpu() - cpu, len(check_plan(done.instance, done.plan)))
         )
-    print("\nS5: re-planning after the busiest assessor cancels their busiest day")
+    print("\nS5: re-planning after the busiest assessor cancels their busiest day\n")
     print("| seed | cancelled | displaced | re-placed | moved | wall s | CPU s | violations |")
     print("|---|---|---|---|---|---|---|---|")
     for seed, assessor, day, done, cpu, violations in replans:
