@@ -203,6 +203,8 @@ def cmd_schedule(args: argparse.Namespace) -> dict[str, Any]:
             if violations:
                 raise Violations(output)
             return output
+        if args.cancel is not None and args.replan is None:
+            raise InputError("--cancel: only with --replan PLAN.json, the plan to re-plan")
         if args.replan is not None:
             return _replan(instance, read_plan(_read_json(args.replan)), args.cancel)
         if args.time_limit is not None and not 0 < args.time_limit <= 3600:

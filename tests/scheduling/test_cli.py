@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from openepa.cli import main
-from tests.scheduling.examples import example
+from tests.scheduling.examples import example, good_plan
 
 SCRIPT = Path(sys.executable).with_name("openepa")
 
@@ -162,6 +162,10 @@ def test_replan_on_the_command_line(write, capsys):
     assert new_m2["date"] != m2["date"]
     assert main(["schedule", instance, "--replan", path, "--cancel", "A9@2027-01-05"]) == 2
     assert "--cancel: must be ASSESSOR@YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["schedule", instance, "--replan", path, "--cancel", "A1@7 Jan"]) == 2
+    assert "--cancel: the day must be written YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["schedule", instance, "--cancel", "A1@2027-01-05"]) == 2
+    assert "--cancel: only with --replan" in capsys.readouterr().err
 
 
 def test_grading_never_loads_the_solver():
@@ -177,3 +181,22 @@ def test_grading_never_loads_the_solver():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_replan_refuses_a_plan_that_breaks_the_rules(write, capsys):
+    plan = good_plan()
+    plan["assignments"][0]["assessor"] = "A2"  # M3 is remote; A2 does not assess remotely
+    code = main(
+        [
+            "schedule",
+            write(example()),
+            "--replan",
+            write(plan, "p.json"),
+            "--cancel",
+            "A1@2027-01-07",
+        ]
+    )
+    assert code == 2
+    assert "--replan: the plan breaks the instance's rules: M3: A2 does not assess remotely" in (
+        capsys.readouterr().err
+    )
