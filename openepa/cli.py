@@ -1,7 +1,9 @@
-"""The `openepa` command: grade a marking sheet, check gateway eligibility, list the data.
+"""The `openepa` command: grade a marking sheet, check gateway eligibility, schedule
+assessments, list the data.
 
-Exit codes: 0 for a result (graded, incomplete, eligible or not), 2 for invalid input with
-a message naming the field and the rule.
+Exit codes: 0 for a result (graded, incomplete, eligible or not, a plan even with unplaced
+methods), 1 when `schedule --check` finds violations, 2 for invalid input with a message
+naming the field and the rule.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from openepa.policies.loader import all_policies
 from openepa.sheets import MarkingSheet, read_gateway_case, read_marking_sheet
 from openepa.standards.loader import all_standards
 
+EXIT_VIOLATIONS = 1
 EXIT_INVALID = 2
+EXIT_BUG = 3
 
 
 class InputError(Exception):
@@ -34,6 +38,8 @@ def _read_json(path: str) -> Any:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -160,6 +166,84 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+class Violations(Exception):
+    """`schedule --check` found violations: printed, then exit 1."""
+
+    def __init__(self, output: dict[str, Any]) -> None:
+        super().__init__("the plan breaks the instance's rules")
+        self.output = output
+
+
+class PlanFailedCheck(Exception):
+    """The engine's plan broke a rule: a bug, reported instead of printing the plan."""
+
+
+def cmd_schedule(args: argparse.Namespace) -> dict[str, Any]:
+    """Plan the instance (or check a plan against it); the engine is imported here so the
+    other commands never load the solver."""
+    from openepa.scheduling.check import check_plan
+    from openepa.scheduling.engine import PlanRejected, schedule
+    from openepa.scheduling.instance import InstanceError, read_instance
+    from openepa.scheduling.plan import plan_json, read_plan
+
+    try:
+        instance = read_instance(_read_json(args.instance))
+        if instance.policy not in all_policies():
+            raise InstanceError("policy", f"must be one of {', '.join(sorted(all_policies()))}")
+        if args.check is not None:
+            plan = read_plan(_read_json(args.check))
+            violations = check_plan(instance, plan)
+            output = {
+                "violations": [
+                    {"method": v.method, "rule": v.rule, "message": v.message} for v in violations
+                ],
+                "assignments": len(plan.assignments),
+                "unplaced": len(plan.unplaced),
+            }
+            if violations:
+                raise Violations(output)
+            return output
+        if args.cancel is not None and args.replan is None:
+            raise InputError("--cancel: only with --replan PLAN.json, the plan to re-plan")
+        if args.replan is not None:
+            return _replan(instance, read_plan(_read_json(args.replan)), args.cancel)
+        if args.time_limit is not None and not 0 < args.time_limit <= 3600:
+            raise InputError("--time-limit: must be above 0 and at most 3600 seconds")
+        return plan_json(schedule(instance, engine=args.engine, seconds=args.time_limit))
+    except PlanRejected as exc:
+        raise PlanFailedCheck(str(exc)) from exc
+    except InstanceError as exc:
+        raise InputError(f"invalid input: {exc.where}: {exc.rule}") from exc
+
+
+def _replan(instance: Any, plan: Any, cancel: str | None) -> dict[str, Any]:
+    from datetime import date
+
+    from openepa.scheduling.check import check_plan
+    from openepa.scheduling.plan import plan_json
+    from openepa.scheduling.replan import replan
+
+    assessor, _, day = (cancel or "").partition("@")
+    if assessor not in instance.assessors:
+        raise InputError("--cancel: must be ASSESSOR@YYYY-MM-DD naming an assessor of the instance")
+    try:
+        cancelled = date.fromisoformat(day)
+    except ValueError:
+        raise InputError("--cancel: the day must be written YYYY-MM-DD") from None
+    before = check_plan(instance, plan)
+    if before:
+        raise InputError(f"--replan: the plan breaks the instance's rules: {before[0].message}")
+    done = replan(instance, plan, assessor, cancelled)
+    output = plan_json(done.plan)
+    output["summary"] = {
+        "displaced": done.displaced,
+        "moved": done.moved,
+        "unplaced_displaced": done.unplaced,
+        "seconds": round(done.seconds, 2),
+    }
+    return output
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="openepa", description="OpenEPA end-point assessment rules."
@@ -173,6 +257,25 @@ def build_parser() -> argparse.ArgumentParser:
     gateway = sub.add_parser("check-gateway", help="check gateway eligibility (JSON in, JSON out)")
     gateway.add_argument("file", help="path to the gateway file, or - for standard input")
     gateway.set_defaults(func=cmd_check_gateway)
+    sched = sub.add_parser(
+        "schedule",
+        help="propose an assessor, day and start time for each method of an instance (JSON)",
+    )
+    sched.add_argument("instance", help="path to the instance, or - for standard input")
+    sched.add_argument(
+        "--check", metavar="PLAN", help="check this plan against the instance instead"
+    )
+    sched.add_argument(
+        "--engine", choices=["cp-sat", "greedy"], default="cp-sat", help="default cp-sat"
+    )
+    sched.add_argument(
+        "--time-limit", type=float, metavar="S", help="seconds (default: the instance's)"
+    )
+    sched.add_argument(
+        "--replan", metavar="PLAN", help="re-plan this plan after --cancel ASSESSOR@DATE"
+    )
+    sched.add_argument("--cancel", metavar="ASSESSOR@DATE", help="the day an assessor cancels")
+    sched.set_defaults(func=cmd_schedule)
     standards = sub.add_parser("standards", help="list the loaded standards and EPAO policies")
     standards.set_defaults(func=cmd_standards)
     demo = sub.add_parser(
@@ -197,6 +300,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataFileError as exc:
         print(f"openepa: a data file is invalid:\n{exc}", file=sys.stderr)
         return EXIT_INVALID
+    except Violations as exc:
+        json.dump(exc.output, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        for v in exc.output["violations"]:
+            print(f"openepa: {v['message']}", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    except PlanFailedCheck as exc:
+        print(f"openepa: internal error, the plan failed its own check: {exc}", file=sys.stderr)
+        return EXIT_BUG
     json.dump(output, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
