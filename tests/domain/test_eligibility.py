@@ -84,23 +84,30 @@ def test_the_reason_gives_the_numbers(st0072, highfield):
     assert "000 §2.1" in days.source
 
 
+#: A gateway held before the national English and maths rule of 11 February 2025, when each
+#: EPAO's published requirement applied.
+BEFORE = {"start_date": date(2023, 1, 6), "gateway_date": date(2024, 1, 8)}
+
+
 @pytest.mark.parametrize(
     ("policy_fixture", "birth", "english", "maths", "expected_unmet"),
     [
         # Highfield: mandatory for 16–18 at the start, optional for 19+ (seed 002)
-        ("highfield", date(2007, 6, 1), NONE, L1, {"english"}),
-        ("highfield", date(2006, 1, 6), NONE, NONE, set()),  # 19 on the start day
-        ("highfield", date(2006, 1, 7), NONE, NONE, {"english", "maths"}),  # 18 on the start day
+        ("highfield", date(2005, 6, 1), NONE, L1, {"english"}),
+        ("highfield", date(2004, 1, 6), NONE, NONE, set()),  # 19 on the start day
+        ("highfield", date(2004, 1, 7), NONE, NONE, {"english", "maths"}),  # 18 on the start day
         # NQual and Gateway Qualifications: Level 1 whatever the age (seed 004, 000 §2.2)
         ("nqual", date(1990, 1, 1), L1, E3, {"maths"}),
         ("gateway_qualifications", date(1990, 1, 1), NONE, L1, {"english"}),
     ],
 )
-def test_english_and_maths_by_age_at_start(
+def test_english_and_maths_by_age_at_start_before_the_national_change(
     st0072, request, policy_fixture, birth, english, maths, expected_unmet
 ):
     policy = request.getfixturevalue(policy_fixture)
-    result = check_gateway(st0072, policy, case(date_of_birth=birth, english=english, maths=maths))
+    result = check_gateway(
+        st0072, policy, case(**BEFORE, date_of_birth=birth, english=english, maths=maths)
+    )
     assert unmet(result) & {"english", "maths"} == expected_unmet
 
 
