@@ -36,6 +36,9 @@ EVENT_WORDS: dict[str, str] = {
     "case_decided": "Enquiry or appeal decided",
     "case_amendment": "Marking sheet amended through an upheld enquiry or appeal",
     "case_closed": "Enquiry or appeal closed",
+    # The employer's decisions (issue 12).
+    "record_training_plan": "English and maths in the training plan recorded",
+    "record_employer_attempts": "Attempts funded and further learning recorded",
 }
 
 
