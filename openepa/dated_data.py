@@ -17,8 +17,8 @@ from openepa.datafiles import Problem
 from openepa.domain.in_force import (
     ComparedWith,
     DatedRule,
-    PublishedSource,
     RuleVersion,
+    long_date,
     order_problems,
 )
 
@@ -34,6 +34,18 @@ def _day(text: str, where: str, problems: list[Problem]) -> date | None:
         return None
 
 
+def _published(text: str, where: str, problems: list[Problem]) -> None:
+    """A publication date: a day, or a month where the document gives no day."""
+    _day(text if len(text) > 7 else f"{text}-01", where, problems)
+
+
+def published_date_words(text: str) -> str:
+    """'2025-02-11' → '11 February 2025'; '2024-06' → 'June 2024'."""
+    if len(text) == 7:
+        return f"{date.fromisoformat(f'{text}-01'):%B %Y}"
+    return long_date(date.fromisoformat(text))
+
+
 def change_problems(block: dict[str, Any], where: str) -> list[Problem]:
     """Every problem with a block's ``changes`` list, each naming its path."""
     problems: list[Problem] = []
@@ -45,7 +57,7 @@ def change_problems(block: dict[str, Any], where: str) -> list[Problem]:
         if day is not None:
             starts.append(day)
         for j, source in enumerate(change["sources"]):
-            _day(source["date"], f"{at}.sources[{j}].date", problems)
+            _published(source["date"], f"{at}.sources[{j}].date", problems)
         if change["compared_with"] != changes[0]["compared_with"]:
             problems.append(
                 Problem(
@@ -62,9 +74,9 @@ def change_problems(block: dict[str, Any], where: str) -> list[Problem]:
 
 
 def source_words(sources: list[dict[str, str]]) -> str:
+    """Each document as a person could look it up: publisher, “title” (date)."""
     return "; ".join(
-        PublishedSource(s["title"], s["publisher"], date.fromisoformat(s["date"])).words
-        for s in sources
+        f"{s['publisher']}, “{s['title']}” ({published_date_words(s['date'])})" for s in sources
     )
 
 

@@ -111,12 +111,15 @@ def age_on(date_of_birth: date, day: date) -> int:
 
 
 def _time_on_programme(standard: Standard, case: GatewayCase) -> list[Requirement]:
-    """At least 12 months and at least 366 days on programme (seed 000 §2.1, seed 003 §2)."""
+    """At least 12 months and at least 366 days on programme (seed 000 §2.1, seed 003 §2),
+    as the figures in force for this case say; the source names where each is published."""
+    dated = standard.gateway_dated()
+    version = dated.in_force(case.day(dated.compared_with))
     days = days_on_programme(case.start_date, case.gateway_date)
     months = full_months_on_programme(case.start_date, case.gateway_date)
-    need_days = standard.gateway.min_days_on_programme
-    need_months = standard.gateway.min_months_on_programme
-    source = "seed 000 §2.1; seed 003 §2"
+    need_days = version.rule.min_days_on_programme
+    need_months = version.rule.min_months_on_programme
+    source = version.source
     return [
         Requirement(
             "days_on_programme",

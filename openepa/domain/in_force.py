@@ -38,19 +38,6 @@ COMPARED_WITH_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class PublishedSource:
-    """A document a person can look up: its title, who published it and when."""
-
-    title: str
-    publisher: str
-    published: date
-
-    @property
-    def words(self) -> str:
-        return f"{self.publisher}, “{self.title}” ({long_date(self.published)})"
-
-
 def long_date(day: date) -> str:
     """11 February 2025 (no leading zero, on every platform)."""
     return f"{day.day} {day:%B %Y}"
