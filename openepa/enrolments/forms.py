@@ -20,7 +20,7 @@ from openepa.enrolments.queries import Filters
 from openepa.organisations.models import Organisation
 from openepa.reference.models import StandardVersion
 
-TRAINING_PLAN_LABEL = "The employer keeps English and maths in the training plan"
+TRAINING_PLAN_LABEL = "English and maths are in the training plan"
 TRAINING_PLAN_HINT = (
     "The employer's decision, with the apprentice. For gateways from 11 February 2025 an "
     "apprentice aged 19 or over at the start must show English and maths only if they are "

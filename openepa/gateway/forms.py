@@ -41,7 +41,7 @@ class GatewaySubmissionForm(AccessibleForm):
         required=False,
     )
     english_maths_in_training_plan = forms.BooleanField(
-        label="The employer keeps English and maths in the training plan",
+        label="English and maths are in the training plan",
         required=False,
         help_text=(
             "The employer's decision, with the apprentice. For gateways from 11 February 2025 "
