@@ -91,6 +91,8 @@ def eligibility_json(standard: str, policy: str, result: Eligibility) -> dict[st
         "months_on_programme": result.months_on_programme,
         "age_at_start": result.age_at_start,
         "english_maths_required": result.english_maths_required,
+        "english_maths_rule": result.english_maths_rule,
+        "english_maths_why": result.english_maths_why,
     }
 
 

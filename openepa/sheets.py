@@ -161,7 +161,13 @@ def read_gateway_case(raw: Any) -> tuple[Standard, Policy, GatewayCase]:
         adjustment_requested=_bool(obj, "adjustment_requested", ""),
         showcase_format=None if fmt is None else _choice(ShowcaseFormat, fmt, "showcase_format"),
         evidence=frozenset(evidence),
+        english_maths_in_training_plan=_bool(obj, "english_maths_in_training_plan", ""),
+        original_start_date=None
+        if obj.get("original_start_date") is None
+        else _date(obj["original_start_date"], "original_start_date"),
     )
+    if case.original_start_date is not None and case.original_start_date > case.start_date:
+        raise SheetError("original_start_date", "must not be after the start date")
     if case.date_of_birth >= case.start_date:
         raise SheetError("date_of_birth", "must be before the start date")
     if case.gateway_date < case.start_date:

@@ -151,6 +151,8 @@ def _create(
     rules.check_allocation(enrolment, p, name)
     rules.check_duration(policy, p)
     number = replaces.attempt_number if replaces else rules.attempt_number(enrolment, p, policy)
+    if replaces is None:  # a reschedule keeps the attempt it was booked as
+        rules.check_funded_attempts(enrolment, p, number)
     rules.check_resit_window(enrolment, policy, p)
     rules.check_one_pending(enrolment, p)
     problem = rules.epa_window_problem(enrolment, policy, p)

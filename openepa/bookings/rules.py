@@ -245,6 +245,22 @@ def attempt_number(enrolment: Enrolment, p: Proposal, policy: Policy) -> int:
     return previous + 1
 
 
+def check_funded_attempts(enrolment: Enrolment, p: Proposal, number: int) -> None:
+    """Seed 004: "It is then up to the apprentice's employer how many attempts an apprentice
+    is given": a resit or retake beyond the number of attempts the employer funds is
+    refused, naming the limit. No limit recorded: nothing is enforced."""
+    limit = enrolment.funded_attempts
+    if limit is None or p.kind not in {"resit", "retake"} or number <= limit:
+        return
+    raise ActionRefused(
+        f"This would be attempt {number} of the {METHOD_WORDS[p.method]}, but the employer "
+        f"funds {limit} attempt{'s' if limit != 1 else ''} of each method: how many attempts "
+        "an apprentice is given is up to their employer, who can change the number on the "
+        "apprentice's training plan and attempts page.",
+        field="kind",
+    )
+
+
 def follow_up_number(enrolment: Enrolment, p: Proposal) -> int:
     """Seed 002: a failed observation is resat "along with an additional professional
     discussion follow-up" when a suitable situation to evidence the criteria did not occur.

@@ -112,6 +112,7 @@ def context(result: OverallResult, prefix: str) -> dict[str, Any]:
         "result": result,
         "grade": result.get_grade_display(),
         "apprentice": enrolment.apprentice,
+        "enrolment": enrolment,
         "standard": enrolment.standard,
         "epao": enrolment.epao,
         "employer": enrolment.employer,

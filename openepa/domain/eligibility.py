@@ -14,7 +14,8 @@ from enum import StrEnum
 from dateutil.relativedelta import relativedelta
 
 from openepa.domain.dates import days_on_programme, full_months_on_programme
-from openepa.domain.policy import Policy
+from openepa.domain.in_force import ComparedWith, RuleVersion, long_date
+from openepa.domain.policy import EnglishMathsRule, Policy
 from openepa.domain.standard import Standard
 
 
@@ -63,6 +64,18 @@ class GatewayCase:
     adjustment_requested: bool = False
     showcase_format: ShowcaseFormat | None = None
     evidence: frozenset[str] = frozenset()
+    #: The employer keeps English and maths in the training plan (matters only for 19+ at
+    #: start under the national rule from 11 February 2025).
+    english_maths_in_training_plan: bool = False
+    #: The first start of a restarted apprenticeship; None when it has not restarted.
+    original_start_date: date | None = None
+
+    def day(self, compared_with: ComparedWith) -> date:
+        """The day of this case a dated rule's changes are compared with. A gateway check
+        has no assessment yet, so an assessment-dated rule is taken as at the gateway."""
+        if compared_with == ComparedWith.START_DATE:
+            return self.start_date
+        return self.gateway_date
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,11 @@ class Eligibility:
     months_on_programme: int
     age_at_start: int
     english_maths_required: bool
+    #: The English and maths rule applied and why it applied (its summary, from when, and
+    #: its published source).
+    english_maths_rule: str = ""
+    #: Why English and maths are or are not required for this apprentice under that rule.
+    english_maths_why: str = ""
 
     @property
     def unmet(self) -> tuple[Requirement, ...]:
@@ -93,12 +111,15 @@ def age_on(date_of_birth: date, day: date) -> int:
 
 
 def _time_on_programme(standard: Standard, case: GatewayCase) -> list[Requirement]:
-    """At least 12 months and at least 366 days on programme (seed 000 §2.1, seed 003 §2)."""
+    """At least 12 months and at least 366 days on programme (seed 000 §2.1, seed 003 §2),
+    as the figures in force for this case say; the source names where each is published."""
+    dated = standard.gateway_dated()
+    version = dated.in_force(case.day(dated.compared_with))
     days = days_on_programme(case.start_date, case.gateway_date)
     months = full_months_on_programme(case.start_date, case.gateway_date)
-    need_days = standard.gateway.min_days_on_programme
-    need_months = standard.gateway.min_months_on_programme
-    source = "seed 000 §2.1; seed 003 §2"
+    need_days = version.rule.min_days_on_programme
+    need_months = version.rule.min_months_on_programme
+    source = version.source
     return [
         Requirement(
             "days_on_programme",
@@ -115,21 +136,45 @@ def _time_on_programme(standard: Standard, case: GatewayCase) -> list[Requiremen
     ]
 
 
-def english_maths_required(policy: Policy, age_at_start: int) -> bool:
-    """Mandatory for 16–18 at the start, optional for 19+ where the policy says so (seed 002)."""
-    rule = policy.gateway.english_maths
-    return (
-        rule.required_if_under_19_at_start
-        if age_at_start < 19
-        else rule.required_if_19_plus_at_start
+def english_maths_required(rule: EnglishMathsRule, age_at_start: int, in_plan: bool) -> bool:
+    """Mandatory for 16–18 at the start; for 19+ as the EPAO published (optional under seed
+    002, required under seed 000 §2.2 and seed 004) until the national rule of 11 February
+    2025, then only where the employer keeps English and maths in the training plan
+    (DESIGN.md §3 "Rules that changed after the seeds were written")."""
+    if age_at_start < 19:
+        return rule.required_if_under_19_at_start
+    if rule.training_plan_decides_19_plus:
+        return in_plan
+    return rule.required_if_19_plus_at_start
+
+
+def age_start_date(rule: EnglishMathsRule, case: GatewayCase) -> date:
+    """The start whose age counts: the original start of a restart where the rule says so
+    (the national rule of 11 February 2025), else this enrolment's start."""
+    if rule.restart_uses_original_start and case.original_start_date is not None:
+        return case.original_start_date
+    return case.start_date
+
+
+def _why(rule: EnglishMathsRule, case: GatewayCase, age: int, required: bool) -> str:
+    counted = age_start_date(rule, case)
+    when = (
+        f"aged {age} at the original start ({long_date(counted)}) of this restarted apprenticeship"
+        if counted != case.start_date
+        else f"aged {age} at the start"
     )
+    verdict = "required" if required else "not required"
+    if age >= 19 and rule.training_plan_decides_19_plus:
+        plan = "are" if case.english_maths_in_training_plan else "are not"
+        return f"{when}, and English and maths {plan} in the training plan: {verdict}"
+    return f"{when}: {verdict}"
 
 
-def _english_maths(policy: Policy, case: GatewayCase, age_at_start: int) -> list[Requirement]:
+def _english_maths(version: RuleVersion[EnglishMathsRule], case: GatewayCase) -> list[Requirement]:
     """Level 1 English and maths, and a Level 2 attempt where the policy asks (seed 000 §2.2,
     002, 004); EHCP → Entry Level 3; BSL qualification instead of English (000 §2.2, 004)."""
-    rule = policy.gateway.english_maths
-    source = f"{policy.name} policy: {policy.sources.get('gateway.english_maths', 'gateway')}"
+    rule = version.rule
+    source = version.source
     ehcp = case.ehcp and rule.ehcp_entry_level_3
     minimum = QualificationLevel.ENTRY_3 if ehcp else QualificationLevel.LEVEL_1
     minimum_words = "Entry Level 3 (education, health and care plan)" if ehcp else "Level 1"
@@ -205,11 +250,13 @@ def _evidence(policy: Policy, case: GatewayCase) -> list[Requirement]:
 
 def check_gateway(standard: Standard, policy: Policy, case: GatewayCase) -> Eligibility:
     """Every gateway requirement of the standard and the EPAO's policy, met or not, with why."""
-    age = age_on(case.date_of_birth, case.start_date)
-    required = english_maths_required(policy, age)
+    dated = policy.gateway.english_maths_dated()
+    version = dated.in_force(case.day(dated.compared_with))
+    age = age_on(case.date_of_birth, age_start_date(version.rule, case))
+    required = english_maths_required(version.rule, age, case.english_maths_in_training_plan)
     requirements = _time_on_programme(standard, case)
     if required:
-        requirements += _english_maths(policy, case, age)
+        requirements += _english_maths(version, case)
     requirements += _evidence(policy, case)
     return Eligibility(
         eligible=all(r.met for r in requirements),
@@ -218,4 +265,6 @@ def check_gateway(standard: Standard, policy: Policy, case: GatewayCase) -> Elig
         months_on_programme=full_months_on_programme(case.start_date, case.gateway_date),
         age_at_start=age,
         english_maths_required=required,
+        english_maths_rule=version.why,
+        english_maths_why=_why(version.rule, case, age, required),
     )

@@ -8,8 +8,11 @@ Every value that an EPAO's published documents do not state is ``None``: the pol
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
+from typing import Any
 
+from openepa.domain.in_force import DatedRule, RuleVersion
 from openepa.domain.standard import Grade
 
 
@@ -77,16 +80,30 @@ class EnglishMathsRule:
     ehcp_entry_level_3: bool
     #: British Sign Language qualification may replace English (000 §2.2, 004).
     bsl_alternative: bool
+    #: For 19+ at start, English and maths are required only where the employer includes
+    #: them in the training plan (the national rule from 11 February 2025, DESIGN.md §3).
+    training_plan_decides_19_plus: bool = False
+    #: A restart counts the age at the original start (the same national rule).
+    restart_uses_original_start: bool = False
 
 
 @dataclass(frozen=True)
 class GatewayPolicy:
+    #: The EPAO's rule as it published it (the first version of ``english_maths_versions``).
     english_maths: EnglishMathsRule
     #: Evidence codes that must accompany a gateway submission (see EVIDENCE in eligibility).
     required_evidence: tuple[str, ...]
     showcase_format_chosen_at_gateway: bool
     showcase_submitted_at_gateway: bool
     notice_working_days: int | None
+    #: Every version of the English and maths rule, oldest first (openepa.domain.in_force).
+    english_maths_versions: DatedRule[EnglishMathsRule] | None = None
+
+    def english_maths_dated(self) -> DatedRule[EnglishMathsRule]:
+        """The dated versions; a policy built without changes has only its published rule."""
+        if self.english_maths_versions is not None:
+            return self.english_maths_versions
+        return DatedRule((RuleVersion(self.english_maths, None, None, "", ""),))
 
 
 @dataclass(frozen=True)
@@ -139,3 +156,21 @@ class Policy:
     def duration(self, activity: str) -> Duration | None:
         """Activities: observation, discussion, showcase_interview, showcase_presentation."""
         return self.durations.get(activity)
+
+
+#: The rule blocks of a policy that can change on a date, by the name used in data files.
+DATED_BLOCKS = ("english_maths",)
+
+
+def rule_in_force(policy: Policy, block: str, *, on: date) -> RuleVersion[Any]:
+    """The version of one of the policy's rule blocks in force on a day. ``on`` is the day
+    the block's changes are compared with (``policy.gateway.english_maths_dated()
+    .compared_with``: for English and maths, the gateway date)."""
+    if block == "english_maths":
+        return policy.gateway.english_maths_dated().in_force(on)
+    raise KeyError(f"{block!r} is not a dated rule block; known: {', '.join(DATED_BLOCKS)}")
+
+
+def english_maths_in_force(policy: Policy, *, on: date) -> RuleVersion[EnglishMathsRule]:
+    """Typed shortcut for ``rule_in_force(policy, "english_maths", on=...)``."""
+    return policy.gateway.english_maths_dated().in_force(on)

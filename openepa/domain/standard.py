@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from openepa.domain.in_force import DatedRule, RuleVersion
+
 
 class Method(StrEnum):
     SHOWCASE = "showcase"
@@ -131,6 +133,14 @@ class Standard:
     ksbs: dict[str, str] = field(default_factory=dict)
     option: str | None = None
     sources: dict[str, str] = field(default_factory=dict)
+    #: Every version of the gateway minimums, oldest first, each with where its figures
+    #: are published (openepa.domain.in_force); None: only ``gateway``, source unstated.
+    gateway_versions: DatedRule[GatewayRequirements] | None = None
+
+    def gateway_dated(self) -> DatedRule[GatewayRequirements]:
+        if self.gateway_versions is not None:
+            return self.gateway_versions
+        return DatedRule((RuleVersion(self.gateway, None, None, "", ""),))
 
     def method(self, code: Method) -> AssessmentMethod:
         return next(m for m in self.methods if m.code == code)

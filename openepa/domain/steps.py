@@ -21,6 +21,10 @@ class Step(StrEnum):
 
 class EnrolmentStep(Step):
     REGISTER = "register"
+    #: The employer's decisions (issue 12): English and maths in the training plan, the
+    #: attempts funded and whether further learning took place before a resit.
+    RECORD_TRAINING_PLAN = "record_training_plan"
+    RECORD_EMPLOYER_ATTEMPTS = "record_employer_attempts"
 
 
 class BookingStep(Step):

@@ -1,4 +1,5 @@
-"""Writes of apprentices and enrolments: registration and withdrawal."""
+"""Writes of apprentices and enrolments: registration, withdrawal, and the employer's
+decisions (English and maths in the training plan; attempts funded, further learning)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.core.refusals import ActionRefused
-from openepa.domain.journey import Event
+from openepa.domain.journey import Event, State
 from openepa.domain.registration import (
     Problem,
     date_problems,
@@ -22,7 +24,7 @@ from openepa.domain.registration import (
 from openepa.domain.steps import EnrolmentStep
 from openepa.domain.uln import validate_uln
 from openepa.enrolments import bulk
-from openepa.enrolments.journey import lock_enrolment, transition
+from openepa.enrolments.journey import lock_enrolment, record, transition
 from openepa.enrolments.models import Apprentice, BulkUpload, Enrolment, JourneyEvent
 from openepa.organisations.models import Organisation
 from openepa.reference.models import StandardVersion
@@ -45,6 +47,11 @@ class Registration:
     non_facing: bool
     ehcp: bool = False
     bsl: bool = False
+    #: The employer keeps English and maths in the training plan (19+ at start, from
+    #: 11 February 2025).
+    english_maths_in_training_plan: bool = False
+    #: The first start of a restarted apprenticeship.
+    original_start_date: date | None = None
 
 
 def _check_registration(actor: User, reg: Registration) -> None:
@@ -80,6 +87,12 @@ def _check_registration(actor: User, reg: Registration) -> None:
     ]
     if problems:
         raise ActionRefused(problems[0].message, field=problems[0].field)
+    if reg.original_start_date is not None and reg.original_start_date > reg.start_date:
+        raise ActionRefused(
+            "The original start date must be on or before the start date: it is when a "
+            "restarted apprenticeship first started.",
+            field="original_start_date",
+        )
 
 
 def do_register_enrolment(*, actor: User, registration: Registration) -> Enrolment:
@@ -124,6 +137,10 @@ def do_register_enrolment(*, actor: User, registration: Registration) -> Enrolme
                 non_facing=reg.non_facing,
                 ehcp=reg.ehcp,
                 bsl=reg.bsl,
+                original_start_date=reg.original_start_date,
+                english_maths_in_training_plan=reg.english_maths_in_training_plan,
+                training_plan_recorded_by=actor,
+                training_plan_recorded_at=timezone.now(),
             )
             JourneyEvent.objects.create(
                 enrolment=enrolment,
@@ -223,4 +240,119 @@ def do_withdraw_enrolment(
         if not is_epao_admin(actor, enrolment.epao_id):
             raise ActionRefused("Only the EPAO's admins can withdraw an apprentice.")
         transition(enrolment, Event.WITHDRAW, actor=actor, reason=reason.strip())
+    return enrolment
+
+
+#: Before the gateway decision the training plan decision may change; the gateway form
+#: carries it too (issue 12). Afterwards it is part of the decision and stays.
+TRAINING_PLAN_STATES = frozenset({State.REGISTERED, State.GATEWAY_REJECTED})
+TRAINING_PLAN_FIELDS = (
+    "english_maths_in_training_plan",
+    "training_plan_recorded_by",
+    "training_plan_recorded_at",
+)
+
+
+def record_training_plan(enrolment: Enrolment, in_plan: bool, actor: User) -> tuple[str, ...]:
+    """Set the decision, who recorded it and when, on a locked enrolment; returns the fields
+    to save (none when the decision is unchanged, so its first recorder stays)."""
+    if (
+        enrolment.english_maths_in_training_plan == in_plan
+        and enrolment.training_plan_recorded_at is not None
+    ):
+        return ()
+    enrolment.english_maths_in_training_plan = in_plan
+    enrolment.training_plan_recorded_by = actor
+    enrolment.training_plan_recorded_at = timezone.now()
+    return TRAINING_PLAN_FIELDS
+
+
+def _employer_or_provider(actor: User, enrolment: Enrolment) -> bool:
+    roles = roles_of(actor)
+    return enrolment.employer_id in roles.orgs(Role.EMPLOYER) or (
+        enrolment.provider_id in roles.orgs(Role.PROVIDER)
+    )
+
+
+def do_record_training_plan(
+    *,
+    actor: User,
+    enrolment_id: int,
+    english_maths_in_training_plan: bool,
+    expected_version: int | None = None,
+) -> Enrolment:
+    """The employer (or the provider for them) records whether English and maths stay in
+    the training plan: from 11 February 2025 that decides whether an apprentice aged 19 or
+    over at the start must show them at gateway (DESIGN.md §3)."""
+    with transaction.atomic():
+        enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
+        if not _employer_or_provider(actor, enrolment):
+            raise ActionRefused(
+                "Only the apprentice's employer or training provider can record the training plan."
+            )
+        if enrolment.journey_state not in TRAINING_PLAN_STATES:
+            raise ActionRefused(
+                "The training plan can be changed only before gateway is submitted: the "
+                "gateway decision is made on what was recorded then.",
+                field="english_maths_in_training_plan",
+            )
+        fields = record_training_plan(enrolment, english_maths_in_training_plan, actor)
+        if fields:
+            enrolment.save(update_fields=list(fields))
+        record(
+            enrolment,
+            actor=actor,
+            action=EnrolmentStep.RECORD_TRAINING_PLAN,
+            data={"english_maths_in_training_plan": english_maths_in_training_plan},
+        )
+    return enrolment
+
+
+def do_record_employer_attempts(
+    *,
+    actor: User,
+    enrolment_id: int,
+    funded_attempts: int | None,
+    further_learning_before_resit: bool | None,
+    expected_version: int | None = None,
+) -> Enrolment:
+    """The employer records how many attempts of each method they fund (seed 004: "it is
+    then up to the apprentice's employer how many attempts an apprentice is given") and
+    whether further learning took place before the next resit or retake (seed 003 §8: a
+    resit with no additional learning is at the employer's cost). Either may be left
+    unsaid (None)."""
+    if funded_attempts is not None and funded_attempts < 1:
+        raise ActionRefused(
+            "The number of attempts funded must be at least 1 (the first attempt counts), "
+            "or left blank if the employer sets no limit.",
+            field="funded_attempts",
+        )
+    with transaction.atomic():
+        enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
+        if enrolment.employer_id not in roles_of(actor).orgs(Role.EMPLOYER):
+            raise ActionRefused(
+                "Only the apprentice's employer can record this: how many attempts an "
+                "apprentice is given is up to the employer."
+            )
+        enrolment.funded_attempts = funded_attempts
+        enrolment.further_learning_before_resit = further_learning_before_resit
+        enrolment.attempts_recorded_by = actor
+        enrolment.attempts_recorded_at = timezone.now()
+        enrolment.save(
+            update_fields=[
+                "funded_attempts",
+                "further_learning_before_resit",
+                "attempts_recorded_by",
+                "attempts_recorded_at",
+            ]
+        )
+        record(
+            enrolment,
+            actor=actor,
+            action=EnrolmentStep.RECORD_EMPLOYER_ATTEMPTS,
+            data={
+                "funded_attempts": funded_attempts,
+                "further_learning_before_resit": further_learning_before_resit,
+            },
+        )
     return enrolment

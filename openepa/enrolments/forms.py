@@ -20,6 +20,13 @@ from openepa.enrolments.queries import Filters
 from openepa.organisations.models import Organisation
 from openepa.reference.models import StandardVersion
 
+TRAINING_PLAN_LABEL = "English and maths are in the training plan"
+TRAINING_PLAN_HINT = (
+    "The employer's decision, with the apprentice. For gateways from 11 February 2025 an "
+    "apprentice aged 19 or over at the start must show English and maths only if they are "
+    "in the training plan; 16 to 18-year-olds always must."
+)
+
 
 class RegistrationForm(AccessibleForm):
     """Field names match `Registration`, so an ActionRefused naming a field lands on it."""
@@ -50,6 +57,13 @@ class RegistrationForm(AccessibleForm):
     )
     start_date = forms.DateField(label="Apprenticeship start date", widget=DateInput)
     planned_end_date = forms.DateField(label="Planned end date", widget=DateInput)
+    original_start_date = forms.DateField(
+        label="Original start date (restarts only)",
+        widget=DateInput,
+        required=False,
+        help_text="If the apprenticeship was restarted: when it first started. The English "
+        "and maths rule counts the apprentice's age at that start.",
+    )
     face_to_face = forms.BooleanField(label="Face-to-face with customers", required=False)
     non_facing = forms.BooleanField(
         label="Non-facing (telephone, email, web chat and the like)", required=False
@@ -63,6 +77,9 @@ class RegistrationForm(AccessibleForm):
         label="British Sign Language is their primary language",
         required=False,
         help_text="A BSL qualification can replace English at gateway (seeds 000, 004)",
+    )
+    english_maths_in_training_plan = forms.BooleanField(
+        label=TRAINING_PLAN_LABEL, required=False, help_text=TRAINING_PLAN_HINT
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -125,6 +142,8 @@ class RegistrationForm(AccessibleForm):
             non_facing=data["non_facing"],
             ehcp=data["ehcp"],
             bsl=data["bsl"],
+            english_maths_in_training_plan=data["english_maths_in_training_plan"],
+            original_start_date=data.get("original_start_date"),
         )
 
 
@@ -258,3 +277,42 @@ class SearchForm(AccessibleForm):
 
 def _pk(obj: Any) -> int | None:
     return None if obj is None else int(obj.pk)
+
+
+class TrainingPlanForm(AccessibleForm):
+    """English and maths in the training plan: the employer's decision (issue 12)."""
+
+    version = VersionField()
+    english_maths_in_training_plan = forms.BooleanField(
+        label=TRAINING_PLAN_LABEL, required=False, help_text=TRAINING_PLAN_HINT
+    )
+
+
+FURTHER_LEARNING_CHOICES = [
+    ("", "Not recorded"),
+    ("yes", "Yes: further learning took place (a retake)"),
+    ("no", "No: no further learning (a resit, at the employer's cost)"),
+]
+
+
+class EmployerAttemptsForm(AccessibleForm):
+    """The attempts the employer funds and further learning before a resit or retake."""
+
+    version = VersionField()
+    funded_attempts = forms.IntegerField(
+        label="Attempts of each assessment method the employer funds",
+        required=False,
+        min_value=0,  # the action refuses 0 with its own message
+        help_text="The first attempt included; leave blank if the employer sets no limit.",
+    )
+    further_learning_before_resit = forms.ChoiceField(
+        label="Further learning before the next resit or retake",
+        choices=FURTHER_LEARNING_CHOICES,
+        required=False,
+        help_text="If the apprentice resits with no additional learning, the employer bears "
+        "the cost (the Customer Service Practitioner assessment plan).",
+    )
+
+    def further_learning(self) -> bool | None:
+        value = self.cleaned_data["further_learning_before_resit"]
+        return None if not value else value == "yes"

@@ -49,6 +49,8 @@ LINKS: tuple[ActionLink, ...] = (
         frozenset({State.GATEWAY_SUBMITTED}),
     ),
     ActionLink("Gateway submissions", ("gateway:review",), _ADMIN | _PARTNERS),
+    # Issue 12: English and maths in the training plan; attempts funded, further learning.
+    ActionLink("Training plan and attempts funded", ("enrolments:employer_decisions",), _PARTNERS),
     ActionLink(
         "Record the planning meeting",
         ("bookings:planning",),

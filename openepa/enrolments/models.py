@@ -65,6 +65,28 @@ class Enrolment(models.Model):
     first_activity_on = models.DateField(null=True, blank=True)
     #: Set when a Fail is released; anchors the resit window (seed 000 §4).
     fail_notified_on = models.DateField(null=True, blank=True)
+    #: The first start of a restarted apprenticeship: the national English and maths rule
+    #: of 11 February 2025 counts the age at it. None when it has not restarted.
+    original_start_date = models.DateField(null=True, blank=True)
+    #: The employer's decision (with the apprentice) to keep English and maths in the
+    #: training plan; it matters for apprentices aged 19 or over at the start under the
+    #: national rule of 11 February 2025. Who recorded it and when are kept beside it.
+    english_maths_in_training_plan = models.BooleanField(default=False)
+    training_plan_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    training_plan_recorded_at = models.DateTimeField(null=True, blank=True)
+    #: How many attempts of each assessment method the employer funds, first attempt
+    #: included (seed 004: "up to the apprentice's employer how many attempts"); None when
+    #: the employer has not said, and no limit is then enforced.
+    funded_attempts = models.PositiveSmallIntegerField(null=True, blank=True)
+    #: Whether further learning took place before the next resit or retake (seed 003 §8: a
+    #: resit without it is at the employer's cost); None when not recorded.
+    further_learning_before_resit = models.BooleanField(null=True, blank=True)
+    attempts_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attempts_recorded_at = models.DateTimeField(null=True, blank=True)
     #: Bumped by every action; forms carry it so concurrent edits are detected.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

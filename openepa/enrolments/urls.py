@@ -13,4 +13,9 @@ urlpatterns = [
     path("bulk/<int:upload_id>/errors.csv", views.bulk_errors, name="bulk_errors"),
     path("<int:enrolment_id>/", views.detail, name="detail"),
     path("<int:enrolment_id>/withdraw", views.withdraw, name="withdraw"),
+    path(
+        "<int:enrolment_id>/employer-decisions",
+        views.employer_decisions,
+        name="employer_decisions",
+    ),
 ]

@@ -23,15 +23,20 @@ from openepa.domain.journey import TERMINAL
 from openepa.enrolments import queries
 from openepa.enrolments.access import access_bulk_upload, access_enrolment
 from openepa.enrolments.actions import (
+    TRAINING_PLAN_STATES,
     do_bulk_register_enrolments,
+    do_record_employer_attempts,
+    do_record_training_plan,
     do_register_enrolment,
     do_withdraw_enrolment,
 )
 from openepa.enrolments.forms import (
     BulkUploadForm,
+    EmployerAttemptsForm,
     PipelineFilterForm,
     RegistrationForm,
     SearchForm,
+    TrainingPlanForm,
     WithdrawForm,
 )
 from openepa.enrolments.links import action_links, object_links
@@ -153,6 +158,72 @@ def withdraw(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
             messages.success(request, f"{enrolment.apprentice} has been withdrawn.")
             return redirect("enrolments:detail", enrolment_id=enrolment.pk)
     return render(request, "enrolments/withdraw.html", {"enrolment": enrolment, "form": form})
+
+
+@login_required
+def employer_decisions(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
+    """The employer's say: English and maths in the training plan (employer or provider,
+    before gateway) and the attempts funded with further learning (employer)."""
+    enrolment = access_enrolment(
+        request.user, enrolment_id, roles={Role.EMPLOYER, Role.PROVIDER}, apprentice=False
+    )
+    is_employer = enrolment.employer_id in roles_of(request.user).orgs(Role.EMPLOYER)
+    which = request.POST.get("which") if request.method == "POST" else None
+    posted = request.POST if which else None
+    plan = TrainingPlanForm(
+        posted if which == "training_plan" else None,
+        initial={
+            "version": enrolment.version,
+            "english_maths_in_training_plan": enrolment.english_maths_in_training_plan,
+        },
+    )
+    further = enrolment.further_learning_before_resit
+    attempts = EmployerAttemptsForm(
+        posted if which == "attempts" else None,
+        initial={
+            "version": enrolment.version,
+            "funded_attempts": enrolment.funded_attempts,
+            "further_learning_before_resit": ""
+            if further is None
+            else ("yes" if further else "no"),
+        },
+    )
+    done = None
+    if which == "training_plan" and plan.is_valid():
+        done = run_action(
+            plan,
+            lambda: do_record_training_plan(
+                actor=request.user,
+                enrolment_id=enrolment.pk,
+                english_maths_in_training_plan=plan.cleaned_data["english_maths_in_training_plan"],
+                expected_version=plan.cleaned_data["version"],
+            ),
+        )
+    elif which == "attempts" and attempts.is_valid():
+        done = run_action(
+            attempts,
+            lambda: do_record_employer_attempts(
+                actor=request.user,
+                enrolment_id=enrolment.pk,
+                funded_attempts=attempts.cleaned_data["funded_attempts"],
+                further_learning_before_resit=attempts.further_learning(),
+                expected_version=attempts.cleaned_data["version"],
+            ),
+        )
+    if done is not None:
+        messages.success(request, "The employer's decision is recorded.")
+        return redirect("enrolments:employer_decisions", enrolment_id=enrolment.pk)
+    return render(
+        request,
+        "enrolments/employer_decisions.html",
+        {
+            "enrolment": enrolment,
+            "plan_form": plan,
+            "attempts_form": attempts,
+            "plan_open": enrolment.journey_state in TRAINING_PLAN_STATES,
+            "is_employer": is_employer,
+        },
+    )
 
 
 @login_required

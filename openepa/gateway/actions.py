@@ -18,10 +18,11 @@ from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.core.refusals import ActionRefused
 from openepa.domain.eligibility import EVIDENCE
 from openepa.domain.journey import Event
+from openepa.enrolments.actions import record_training_plan
 from openepa.enrolments.journey import lock_enrolment, transition
 from openepa.enrolments.models import Enrolment
 from openepa.gateway.models import GatewaySubmission
-from openepa.gateway.queries import eligibility_for
+from openepa.gateway.queries import current_eligibility, eligibility_record
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,13 @@ class GatewayEvidence:
     showcase_format: str = ""
     evidence: tuple[str, ...] = ()
     notes: str = ""
+    #: The employer keeps English and maths in the training plan (19+ at start, from
+    #: 11 February 2025); recorded on the enrolment too, with who and when.
+    english_maths_in_training_plan: bool = False
+
+
+#: What a decision writes on the submission, the eligibility it was made on included.
+DECISION_FIELDS = ("status", "decided_by", "decided_at", "decision_reasons", "recorded_eligibility")
 
 
 def _check_evidence(evidence: GatewayEvidence) -> None:
@@ -85,10 +93,18 @@ def do_submit_gateway(
             showcase_format=evidence.showcase_format,
             evidence=sorted(set(evidence.evidence)),
             notes=evidence.notes.strip(),
+            english_maths_in_training_plan=evidence.english_maths_in_training_plan,
         )
+        extra = record_training_plan(enrolment, evidence.english_maths_in_training_plan, actor)
         # The transition refuses any state but registered or gateway rejected, rolling the
         # row above back with it.
-        transition(enrolment, Event.SUBMIT_GATEWAY, actor=actor, data={"submission": submission.pk})
+        transition(
+            enrolment,
+            Event.SUBMIT_GATEWAY,
+            actor=actor,
+            data={"submission": submission.pk},
+            extra_fields=extra,
+        )
     return submission
 
 
@@ -115,7 +131,7 @@ def do_accept_gateway(
         if not is_epao_admin(actor, enrolment.epao_id):
             raise ActionRefused("Only the EPAO's admins can decide on gateway.")
         submission = _open_submission(enrolment)
-        eligibility = eligibility_for(submission)
+        eligibility = current_eligibility(submission)
         if not eligibility.eligible:
             unmet = "; ".join(r.reason for r in eligibility.unmet)
             raise ActionRefused(
@@ -127,7 +143,8 @@ def do_accept_gateway(
         submission.decided_by = actor
         submission.decided_at = timezone.now()
         submission.decision_reasons = notes.strip()
-        submission.save(update_fields=["status", "decided_by", "decided_at", "decision_reasons"])
+        submission.recorded_eligibility = eligibility_record(eligibility)
+        submission.save(update_fields=[*DECISION_FIELDS])
         enrolment.gateway_accepted_on = today
         transition(
             enrolment,
@@ -159,7 +176,8 @@ def do_reject_gateway(
         submission.decided_by = actor
         submission.decided_at = timezone.now()
         submission.decision_reasons = reasons.strip()
-        submission.save(update_fields=["status", "decided_by", "decided_at", "decision_reasons"])
+        submission.recorded_eligibility = eligibility_record(current_eligibility(submission))
+        submission.save(update_fields=[*DECISION_FIELDS])
         transition(
             enrolment,
             Event.REJECT_GATEWAY,

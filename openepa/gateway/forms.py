@@ -40,6 +40,15 @@ class GatewaySubmissionForm(AccessibleForm):
         label="Holds a British Sign Language qualification (BSL is their primary language)",
         required=False,
     )
+    english_maths_in_training_plan = forms.BooleanField(
+        label="English and maths are in the training plan",
+        required=False,
+        help_text=(
+            "The employer's decision, with the apprentice. For gateways from 11 February 2025 "
+            "an apprentice aged 19 or over at the start must show English and maths only if "
+            "they are in the training plan."
+        ),
+    )
     adjustment_requested = forms.BooleanField(
         label="A reasonable adjustment is requested",
         required=False,
@@ -66,6 +75,7 @@ class GatewaySubmissionForm(AccessibleForm):
             showcase_format=data["showcase_format"],
             evidence=tuple(data["evidence"]),
             notes=data["notes"],
+            english_maths_in_training_plan=data["english_maths_in_training_plan"],
         )
 
 

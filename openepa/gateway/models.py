@@ -42,6 +42,9 @@ class GatewaySubmission(models.Model):
     bsl_qualification = models.BooleanField(default=False)
     adjustment_requested = models.BooleanField(default=False)
     showcase_format = models.CharField(max_length=20, choices=FORMAT_CHOICES, blank=True)
+    #: The employer keeps English and maths in the training plan, as submitted (it matters
+    #: for 19+ at start under the national rule of 11 February 2025).
+    english_maths_in_training_plan = models.BooleanField(default=False)
     #: Evidence codes supplied (openepa.domain.eligibility.EVIDENCE).
     evidence = models.JSONField(default=list)
     notes = models.TextField(blank=True)
@@ -51,6 +54,10 @@ class GatewaySubmission(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reasons = models.TextField(blank=True)
+    #: The eligibility as it was when the EPAO decided (openepa.gateway.queries
+    #: .eligibility_record): shown for a decided submission instead of recomputing it, so a
+    #: rule that changes later never re-judges a decision already made.
+    recorded_eligibility = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

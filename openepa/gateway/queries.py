@@ -3,6 +3,8 @@ computes for one, and the dashboard lists (each starting from what the user may 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from openepa.accounts.models import Role, User
@@ -11,6 +13,7 @@ from openepa.domain.eligibility import (
     Eligibility,
     GatewayCase,
     QualificationLevel,
+    Requirement,
     ShowcaseFormat,
     check_gateway,
 )
@@ -53,14 +56,56 @@ def gateway_case(submission: GatewaySubmission) -> GatewayCase:
         if submission.showcase_format
         else None,
         evidence=frozenset(evidence),
+        english_maths_in_training_plan=submission.english_maths_in_training_plan,
+        original_start_date=enrolment.original_start_date,
     )
 
 
-def eligibility_for(submission: GatewaySubmission) -> Eligibility:
+def current_eligibility(submission: GatewaySubmission) -> Eligibility:
     """Every gateway requirement, met or not, with its reason and source (seed 000 §2.1,
-    §2.2; seed 002; seed 004), computed by openepa.domain.eligibility.check_gateway."""
+    §2.2; seed 002; seed 004), computed now by openepa.domain.eligibility.check_gateway
+    under the rules in force on the submission's gateway date."""
     standard, policy = rules_for(submission.enrolment)
     return check_gateway(standard, policy, gateway_case(submission))
+
+
+def eligibility_for(submission: GatewaySubmission) -> Eligibility:
+    """The eligibility the EPAO decided on, as recorded with the decision; for a
+    submission still waiting, the eligibility computed now. A decision is never re-judged
+    by a rule that changed after it (issue 12)."""
+    if submission.recorded_eligibility is not None:
+        return eligibility_from_record(submission.recorded_eligibility)
+    return current_eligibility(submission)
+
+
+def eligibility_record(result: Eligibility) -> dict[str, Any]:
+    """An Eligibility as JSON, stored with the gateway decision."""
+    return {
+        "eligible": result.eligible,
+        "requirements": [
+            {"code": r.code, "met": r.met, "reason": r.reason, "source": r.source}
+            for r in result.requirements
+        ],
+        "days_on_programme": result.days_on_programme,
+        "months_on_programme": result.months_on_programme,
+        "age_at_start": result.age_at_start,
+        "english_maths_required": result.english_maths_required,
+        "english_maths_rule": result.english_maths_rule,
+        "english_maths_why": result.english_maths_why,
+    }
+
+
+def eligibility_from_record(raw: dict[str, Any]) -> Eligibility:
+    return Eligibility(
+        eligible=raw["eligible"],
+        requirements=tuple(Requirement(**r) for r in raw["requirements"]),
+        days_on_programme=raw["days_on_programme"],
+        months_on_programme=raw["months_on_programme"],
+        age_at_start=raw["age_at_start"],
+        english_maths_required=raw["english_maths_required"],
+        english_maths_rule=raw.get("english_maths_rule", ""),
+        english_maths_why=raw.get("english_maths_why", ""),
+    )
 
 
 def submissions_of(enrolment: Enrolment) -> QuerySet[GatewaySubmission]:

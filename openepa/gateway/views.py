@@ -27,7 +27,13 @@ VIEWERS = {Role.PROVIDER, Role.EMPLOYER, Role.EPAO_ADMIN}
 @login_required
 def submit(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(request.user, enrolment_id, roles=SUBMITTERS, apprentice=False)
-    form = GatewaySubmissionForm(request.POST or None, initial={"version": enrolment.version})
+    form = GatewaySubmissionForm(
+        request.POST or None,
+        initial={
+            "version": enrolment.version,
+            "english_maths_in_training_plan": enrolment.english_maths_in_training_plan,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         done = run_action(
             form,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from openepa.datafiles import DataFileError, Problem, load_validated
+from openepa.dated_data import change_problems, dated
 from openepa.domain.policy import (
     Anchor,
     Duration,
@@ -31,7 +32,34 @@ def load_policy(path: Path) -> Policy:
     data = load_validated(path, SCHEMA)
     if data["code"] != path.stem:
         raise DataFileError(path, [Problem("$.code", f"must equal the file name {path.stem!r}")])
+    problems = change_problems(data["gateway"]["english_maths"], "$.gateway.english_maths")
+    if problems:
+        raise DataFileError(path, problems)
     return _build(data)
+
+
+def _english_maths(raw: dict[str, Any]) -> EnglishMathsRule:
+    return EnglishMathsRule(
+        required_if_under_19_at_start=raw["required_if_under_19_at_start"],
+        required_if_19_plus_at_start=raw["required_if_19_plus_at_start"],
+        level_2_attempt_required=raw["level_2_attempt_required"],
+        ehcp_entry_level_3=raw["ehcp_entry_level_3"],
+        bsl_alternative=raw["bsl_alternative"],
+        training_plan_decides_19_plus=raw.get("training_plan_decides_19_plus", False),
+        restart_uses_original_start=raw.get("restart_uses_original_start", False),
+    )
+
+
+def _published_english_maths_summary(name: str, rule: EnglishMathsRule) -> str:
+    """The EPAO's own rule in words, for the gateway review and the CLI."""
+    who = (
+        "every apprentice, whatever their age at the start"
+        if rule.required_if_under_19_at_start and rule.required_if_19_plus_at_start
+        else "apprentices aged 16 to 18 at the start; optional for those aged 19 or over"
+        if rule.required_if_under_19_at_start
+        else "no apprentice"
+    )
+    return f"The gateway requirement {name} publishes: English and maths for {who}"
 
 
 def _period(raw: dict[str, Any] | None) -> Period | None:
@@ -60,23 +88,24 @@ def _sources(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
 def _build(data: dict[str, Any]) -> Policy:
     gw = data["gateway"]
     em = gw["english_maths"]
+    published = _english_maths(em)
     rs = data["resits"]
     sc = data["special_consideration"]
     return Policy(
         code=data["code"],
         name=data["name"],
         gateway=GatewayPolicy(
-            english_maths=EnglishMathsRule(
-                required_if_under_19_at_start=em["required_if_under_19_at_start"],
-                required_if_19_plus_at_start=em["required_if_19_plus_at_start"],
-                level_2_attempt_required=em["level_2_attempt_required"],
-                ehcp_entry_level_3=em["ehcp_entry_level_3"],
-                bsl_alternative=em["bsl_alternative"],
-            ),
+            english_maths=published,
             required_evidence=tuple(gw["required_evidence"]),
             showcase_format_chosen_at_gateway=gw["showcase_format_chosen_at_gateway"],
             showcase_submitted_at_gateway=gw["showcase_submitted_at_gateway"],
             notice_working_days=gw["notice_working_days"],
+            english_maths_versions=dated(
+                em,
+                _english_maths,
+                summary=_published_english_maths_summary(data["name"], published),
+                source=f"{data['name']} policy: {em['source']}",
+            ),
         ),
         epa_window=_period(data["epa_window"]),
         results_deadline=_period(data["results_deadline"]),

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from openepa.datafiles import DataFileError, Problem, load_validated
+from openepa.dated_data import change_problems, dated, source_words
 from openepa.domain.standard import (
     Amplification,
     AssessmentMethod,
@@ -30,7 +31,7 @@ SCHEMA = Path(__file__).with_name("schema.yaml")
 def load_standard(path: Path) -> Standard:
     """Load one standard file; raises DataFileError naming the file, path and rule."""
     data = load_validated(path, SCHEMA)
-    problems = _consistency_problems(data)
+    problems = _consistency_problems(data) + change_problems(data["gateway"], "$.gateway")
     if problems:
         raise DataFileError(path, problems)
     return _build(data)
@@ -157,12 +158,34 @@ def _build(data: dict[str, Any]) -> Standard:
         modules=tuple(modules),
         criteria=tuple(criteria),
         ksbs={k["code"]: k["text"] for k in data["ksbs"]},
-        gateway=GatewayRequirements(
-            min_days_on_programme=data["gateway"]["min_days_on_programme"],
-            min_months_on_programme=data["gateway"]["min_months_on_programme"],
-        ),
+        gateway=_gateway(data["gateway"]),
         option=data["option"],
         sources=dict(data["sources"]),
+        gateway_versions=dated(
+            data["gateway"],
+            _gateway,
+            summary="The minimum time on programme before gateway",
+            source=_figure_sources(data["gateway"]),
+        ),
+    )
+
+
+def _gateway(raw: dict[str, Any]) -> GatewayRequirements:
+    return GatewayRequirements(
+        min_days_on_programme=raw["min_days_on_programme"],
+        min_months_on_programme=raw["min_months_on_programme"],
+    )
+
+
+def _figure_sources(raw: dict[str, Any]) -> str:
+    """Where each figure is published, in words; the maintainers' citation when the file
+    names no published document."""
+    figures = raw.get("figure_sources", {})
+    if not figures:
+        return str(raw["source"])
+    words = {"min_months_on_programme": "months", "min_days_on_programme": "days"}
+    return "; ".join(
+        f"{raw[key]} {words[key]}: {source_words(sources)}" for key, sources in figures.items()
     )
 
 

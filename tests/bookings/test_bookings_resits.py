@@ -232,3 +232,34 @@ def test_nqual_every_method_within_6_months_of_the_first_attempt(
     }
     page, html = book(client, nqual_failed, booking_post, **in_time)
     assert page.status_code == 302, html[html.find("There is a problem") :][:600]
+
+
+def test_a_resit_beyond_the_attempts_the_employer_funds_is_refused_naming_the_limit(
+    client, failed_observation, booking_post
+):
+    # Seed 004: how many attempts an apprentice is given is up to their employer.
+    world = failed_observation
+    Enrolment.objects.filter(pk=world.enrolment.pk).update(funded_attempts=1)
+    page, html = book(client, world, booking_post, kind="resit", starts_at=local(at(12, 15, 10)))
+    assert page.status_code == 200
+    assert (
+        "This would be attempt 2 of the practical observation, but the employer funds 1 "
+        "attempt of each method" in html
+    )
+    assert not Booking.objects.filter(status="active").exists()
+
+
+def test_a_resit_within_the_attempts_the_employer_funds_is_booked(
+    client, failed_observation, booking_post
+):
+    world = failed_observation
+    Enrolment.objects.filter(pk=world.enrolment.pk).update(
+        funded_attempts=2, further_learning_before_resit=False
+    )
+    client.force_login(world.admin)
+    form = unescape(client.get(f"/bookings/enrolments/{world.enrolment.pk}/book/").content.decode())
+    assert "Attempts of each method the employer funds: <strong>2</strong>" in form
+    assert "no — a resit without further learning is at the employer's cost" in form
+    page, _ = book(client, world, booking_post, kind="resit", starts_at=local(at(12, 15, 10)))
+    assert page.status_code == 302
+    assert Booking.objects.get(status="active").attempt_number == 2

@@ -324,8 +324,53 @@ def test_check_gateway_lists_every_unmet_requirement(write, capsys):
         ({"ehcp": "yes"}, "ehcp: must be true or false"),
         ({"date_of_birth": "2025-02-01"}, "date_of_birth: must be before the start date"),
         ({"policy": None}, "policy: None is not an EPAO policy"),
+        (
+            {"english_maths_in_training_plan": "yes"},
+            "english_maths_in_training_plan: must be true or false",
+        ),
+        (
+            {"original_start_date": "2025-02-01"},
+            "original_start_date: must not be after the start date",
+        ),
     ],
 )
 def test_check_gateway_invalid_input(write, capsys, change, message):
     assert main(["check-gateway", write({**GATEWAY, **change})]) == 2
     assert message in capsys.readouterr().err
+
+
+#: NQual, 20 at the start, no English or maths: the case the national rule of 11 February
+#: 2025 changed.
+ADULT_WITHOUT_ENGLISH_MATHS = {
+    "policy": "nqual",
+    "start_date": "2024-02-05",
+    "date_of_birth": "2004-01-01",
+    "gateway_date": "2025-02-11",
+    "english": "none",
+    "maths": "none",
+    "evidence": ["employer_sign_off", "showcase_submission"],
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "required", "rule_starts"),
+    [
+        ({}, False, "The national rule from 11 February 2025"),
+        ({"english_maths_in_training_plan": False}, False, "The national rule"),
+        ({"english_maths_in_training_plan": True}, True, "The national rule"),
+        ({"gateway_date": "2025-02-10"}, True, "The gateway requirement NQual publishes"),
+        # A restart: 18 at the original start, so required whatever the plan says.
+        ({"original_start_date": "2022-09-01"}, True, "The national rule"),
+    ],
+)
+def test_check_gateway_names_the_english_and_maths_rule_applied(
+    write, capsys, change, required, rule_starts
+):
+    assert main(["check-gateway", write({**ADULT_WITHOUT_ENGLISH_MATHS, **change})]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["english_maths_required"] is required
+    assert result["eligible"] is not required
+    assert result["english_maths_rule"].startswith(rule_starts)
+    assert ("required" if required else "not required") in result["english_maths_why"]
+    if rule_starts.startswith("The national rule"):
+        assert "Changes to English and maths requirements" in result["english_maths_rule"]

@@ -281,3 +281,29 @@ def test_regenerating_a_document_from_the_same_data_gives_the_same_bytes(client,
     one = client.get(f"/documents/results/{journey.fail_id}/fail-letter.pdf").content
     two = client.get(f"/documents/results/{journey.fail_id}/fail-letter.pdf").content
     assert one == two == first[FAIL_LETTER]
+
+
+def test_the_fail_letter_says_who_pays_for_a_resit_without_further_learning(client, db):
+    # Seed 003 §8: a resit with no additional learning is at the employer's cost; seed 004:
+    # the employer decides how many attempts the apprentice is given.
+    world = build_world(policy="nqual")
+    journey = fail(world)
+    result = OverallResult.objects.get(pk=journey.fail_id)
+    letter = download(client, world.apprentice_user, "fail-letter", result.pk)
+    assert (
+        "if you resit with no additional learning, Harbour Bank, your employer, bears the cost "
+        "of the resit" in letter
+    )
+    assert "How many attempts you are given is up to your employer." in letter
+    type(world.enrolment).objects.filter(pk=world.enrolment.pk).update(
+        funded_attempts=2, further_learning_before_resit=False
+    )
+    letter = download(client, world.apprentice_user, "fail-letter", result.pk)
+    assert_all_in(
+        letter,
+        [
+            "Your employer has recorded that further learning did not take place before the "
+            "next attempt.",
+            "Harbour Bank funds 2 attempts of each assessment method, the first included.",
+        ],
+    )

@@ -81,26 +81,39 @@ def test_the_reason_gives_the_numbers(st0072, highfield):
     result = check_gateway(st0072, highfield, case(gateway_date=date(2026, 1, 6)))
     (days,) = [r for r in result.unmet if r.code == "days_on_programme"]
     assert days.reason == "365 days on programme by the gateway date; at least 366 are required"
-    assert "000 §2.1" in days.source
+    # Each figure names the published document it comes from.
+    assert days.source == (
+        "12 months: Institute for Apprenticeships and Technical Education, “Customer Service "
+        "Practitioner (Level 2) assessment plan” (17 January 2017); 366 days: Gateway "
+        "Qualifications, “Level 2 Customer Service Practitioner ST0072 EPA standard "
+        "specification, version 1.1” (June 2024)"
+    )
+
+
+#: A gateway held before the national English and maths rule of 11 February 2025, when each
+#: EPAO's published requirement applied.
+BEFORE = {"start_date": date(2023, 1, 6), "gateway_date": date(2024, 1, 8)}
 
 
 @pytest.mark.parametrize(
     ("policy_fixture", "birth", "english", "maths", "expected_unmet"),
     [
         # Highfield: mandatory for 16–18 at the start, optional for 19+ (seed 002)
-        ("highfield", date(2007, 6, 1), NONE, L1, {"english"}),
-        ("highfield", date(2006, 1, 6), NONE, NONE, set()),  # 19 on the start day
-        ("highfield", date(2006, 1, 7), NONE, NONE, {"english", "maths"}),  # 18 on the start day
+        ("highfield", date(2005, 6, 1), NONE, L1, {"english"}),
+        ("highfield", date(2004, 1, 6), NONE, NONE, set()),  # 19 on the start day
+        ("highfield", date(2004, 1, 7), NONE, NONE, {"english", "maths"}),  # 18 on the start day
         # NQual and Gateway Qualifications: Level 1 whatever the age (seed 004, 000 §2.2)
         ("nqual", date(1990, 1, 1), L1, E3, {"maths"}),
         ("gateway_qualifications", date(1990, 1, 1), NONE, L1, {"english"}),
     ],
 )
-def test_english_and_maths_by_age_at_start(
+def test_english_and_maths_by_age_at_start_before_the_national_change(
     st0072, request, policy_fixture, birth, english, maths, expected_unmet
 ):
     policy = request.getfixturevalue(policy_fixture)
-    result = check_gateway(st0072, policy, case(date_of_birth=birth, english=english, maths=maths))
+    result = check_gateway(
+        st0072, policy, case(**BEFORE, date_of_birth=birth, english=english, maths=maths)
+    )
     assert unmet(result) & {"english", "maths"} == expected_unmet
 
 

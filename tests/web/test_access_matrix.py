@@ -76,6 +76,7 @@ ALLOWED: dict[str, set[str]] = {
     "enrolments:withdraw": STAFF,
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
     "gateway:submit": {"employer", "provider"},
+    "enrolments:employer_decisions": {"employer", "provider"},  # the employer's say (issue 12)
     "bookings:enrolment": STAFF,
     "bookings:planning": STAFF,
     "bookings:book": STAFF,

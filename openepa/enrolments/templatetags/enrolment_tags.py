@@ -37,6 +37,9 @@ EVENT_WORDS: dict[JourneyAction, str] = {
     CaseStep.CASE_DECIDED: "Enquiry or appeal decided",
     CaseStep.CASE_AMENDMENT: "Marking sheet amended through an upheld enquiry or appeal",
     CaseStep.CASE_CLOSED: "Enquiry or appeal closed",
+    # The employer's decisions (issue 12).
+    EnrolmentStep.RECORD_TRAINING_PLAN: "English and maths in the training plan recorded",
+    EnrolmentStep.RECORD_EMPLOYER_ATTEMPTS: "Attempts funded and further learning recorded",
 }
 
 
