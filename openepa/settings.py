@@ -150,6 +150,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'openepa.sqlite3'}"),
         conn_max_age=60,
+        # A kept connection the database has dropped (restart, failover, an idle timeout,
+        # pg_terminate_backend) is checked before a request or a worker task reuses it and
+        # replaced, instead of failing that request with a 500 (issue 11 §4).
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
