@@ -6,7 +6,6 @@ batch is checked against it before anyone can download it."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -18,7 +17,7 @@ from jsonschema import Draft202012Validator
 
 from openepa.certificates.models import ExportKind
 from openepa.core.refusals import ActionRefused
-from openepa.domain.csvsafe import spreadsheet_safe
+from openepa.domain import csvsafe
 from openepa.domain.grading import AttemptKind, OverallGrade
 from openepa.domain.record_a_grade import (
     Sitting,
@@ -125,7 +124,7 @@ def _flatten(value: Any, prefix: str, into: dict[str, str]) -> None:
     elif isinstance(value, bool):
         into[prefix] = "true" if value else "false"
     else:
-        into[prefix] = "" if value is None else spreadsheet_safe(str(value))
+        into[prefix] = "" if value is None else str(value)
 
 
 def as_csv(stored_payload: str) -> str:
@@ -141,7 +140,7 @@ def as_csv(stored_payload: str) -> str:
         rows.append(flat)
         columns.update(dict.fromkeys(flat))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
+    writer = csvsafe.dict_writer(out, list(columns), lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()

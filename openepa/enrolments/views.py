@@ -3,7 +3,6 @@ through `actions` via `run_action`, so a refusal shows on the field it names."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.shortcuts import redirect, render
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import run_action
+from openepa.domain import csvsafe
 from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW, LABELS, REQUIRED_COLUMNS
 from openepa.domain.journey import TERMINAL
 from openepa.enrolments import queries
@@ -261,7 +261,7 @@ def bulk_template(request: HttpRequest) -> HttpResponse:
     """The CSV template: the header row and one example apprentice."""
     _only_registrars(request.user)
     response = _csv_response("apprentices-template.csv")
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(COLUMNS)
     writer.writerow(EXAMPLE_ROW[c] for c in COLUMNS)
     return response
@@ -295,7 +295,7 @@ def bulk_errors(request: HttpRequest, upload_id: int) -> HttpResponse:
     """Every problem of an upload, one per line, to fix in the spreadsheet."""
     upload = access_bulk_upload(request.user, upload_id)
     response = _csv_response(f"errors-upload-{upload.pk}.csv")
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(["row", "uln", "name", "column", "problem"])
     for number, uln, name, problems in upload.rows:
         for column, message in problems:
