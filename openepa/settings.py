@@ -206,11 +206,12 @@ OPENEPA_UPLOAD_MAX_BYTES = int(env_str("OPENEPA_UPLOAD_MAX_BYTES", str(10 * 1_00
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 
-# Django 6.1's MAILERS (EMAIL_BACKEND is deprecated). Console locally; SMTP etc. by setting.
+# Django 6.1's MAILERS (EMAIL_BACKEND is deprecated). Locally the worker prints one line per
+# email (recipient and subject); SMTP etc. by setting.
 _default_mail_backend = (
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend"
+    else "openepa.notifications.console.OneLineBackend"
 )
 _mail_backend = env_str("EMAIL_BACKEND", _default_mail_backend)
 MAILERS: dict[str, dict[str, Any]] = {"default": {"BACKEND": _mail_backend}}
@@ -221,6 +222,9 @@ if _mail_backend.endswith("smtp.EmailBackend"):
         "username": env_str("EMAIL_HOST_USER", ""),
         "password": env_str("EMAIL_HOST_PASSWORD", ""),
         "use_tls": env_bool("EMAIL_USE_TLS", True),
+        # A mail server that stops answering fails the send (retried later) instead of
+        # holding the worker; well under OPENEPA_TASK_TIMEOUT_SECONDS.
+        "timeout": env_int("EMAIL_TIMEOUT", 60, minimum=1),
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenEPA <no-reply@openepa.localhost>")
 
@@ -235,6 +239,11 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 # times the last) until this many attempts; then it stays failed on the admins' outbox page.
 OPENEPA_EMAIL_MAX_ATTEMPTS = env_int("OPENEPA_EMAIL_MAX_ATTEMPTS", 5, minimum=1)
 OPENEPA_EMAIL_RETRY_MINUTES = env_int("OPENEPA_EMAIL_RETRY_MINUTES", 1, minimum=1)
+# A task still "running", or an email still "sending", after this many seconds is taken to
+# have lost its worker (killed, out of memory): the worker's recovery, at its start and every
+# minute, queues the task again or marks the email "failed, outcome unknown" for an admin.
+# Longer than any task takes (the slowest is an email with PDFs to a slow mail server).
+OPENEPA_TASK_TIMEOUT_SECONDS = env_int("OPENEPA_TASK_TIMEOUT_SECONDS", 600, minimum=1)
 # Reminders before a resit or retake deadline, in working days before it (one each).
 OPENEPA_RESIT_REMINDER_WORKING_DAYS = [
     int(n) for n in env_list("OPENEPA_RESIT_REMINDER_WORKING_DAYS", ["10", "3"])

@@ -19,7 +19,7 @@ def may_see_outbox(user: Any) -> bool:
 def access_message(user: Any, message_id: int) -> OutboxMessage:
     message = (
         OutboxMessage.objects.select_related("enrolment__apprentice", "retried_by")
-        .filter(pk=message_id, enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN))
+        .filter(pk=message_id, epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN))
         .first()
     )
     if message is None:

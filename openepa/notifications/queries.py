@@ -10,15 +10,18 @@ from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
 from openepa.notifications.models import OutboxMessage
 
-#: Messages an admin should look at: not sent, and the worker has given up or will retry.
-NEEDS_ATTENTION = (OutboxMessage.State.FAILED, OutboxMessage.State.RETRYING)
+#: Messages an admin should look at: not sent, and the worker has given up, will retry, or
+#: stopped while sending (outcome unknown).
+NEEDS_ATTENTION = (
+    OutboxMessage.State.FAILED,
+    OutboxMessage.State.RETRYING,
+    OutboxMessage.State.UNKNOWN,
+)
 
 
 def outbox_for(user: Any, *, state: str = "") -> QuerySet[OutboxMessage]:
     """The messages of the admin's EPAOs, newest first; `state` narrows to one state."""
-    messages = OutboxMessage.objects.filter(
-        enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN)
-    )
+    messages = OutboxMessage.objects.filter(epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN))
     if state in OutboxMessage.State.values:
         messages = messages.filter(state=state)
     return messages.select_related("enrolment__apprentice").order_by("-created_at", "-id")

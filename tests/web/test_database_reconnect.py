@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.subprocess_db import postgres_url
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
@@ -36,16 +38,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 @pytest.fixture
 def server() -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url(), "OPENEPA_REQUIRE_2FA": "false"}
+    env = {**os.environ, "DATABASE_URL": postgres_url(), "OPENEPA_REQUIRE_2FA": "false"}
     process = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
