@@ -173,6 +173,9 @@ AUTHENTICATION_BACKENDS = [
 # work at once (set OPENEPA_REQUIRE_2FA=true to try it locally).
 OPENEPA_REQUIRE_2FA = env_bool("OPENEPA_REQUIRE_2FA", PRODUCTION)
 OTP_TOTP_ISSUER = "OpenEPA"
+# First-time two-factor set-up is unlocked by a one-time link emailed to the account's
+# address, not by the password alone (issue 11 §4); the link works for this many minutes.
+OPENEPA_2FA_SETUP_LINK_MINUTES = env_int("OPENEPA_2FA_SETUP_LINK_MINUTES", 60, minimum=1)
 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = 5

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/setup/<str:token>/", views.two_factor_setup, name="two_factor_setup"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
