@@ -42,7 +42,7 @@ class SetupLinkRefused(Exception):
 
 
 def _key_digest(device: TOTPDevice) -> str:
-    return salted_hmac(SETUP_SALT, device.key).hexdigest()[:24]
+    return salted_hmac(SETUP_SALT, device.key, algorithm="sha256").hexdigest()[:24]
 
 
 def fresh_pending_device(user: Any) -> TOTPDevice:

@@ -6,20 +6,20 @@ from typing import Any
 
 from django.db import transaction
 
-from openepa.accounts.roles import is_epao_admin
 from openepa.core.refusals import ActionRefused
 from openepa.notifications.models import OutboxMessage
+from openepa.notifications.queries import administered_by
 from openepa.notifications.tasks import queue_sends
 
 
 def do_retry_message(*, actor: Any, message_id: int) -> OutboxMessage:
     """Queue the message for the worker now, whatever its retry schedule. A message already
     sent is refused: sending it again would send it twice. A message whose outcome is
-    unknown may be sent again: the page asks the admin to check with the recipient first. Not a JourneyEvent: resending
-    an email changes nothing in the apprentice's journey."""
+    unknown may be sent again: the page asks the admin to check with the recipient first.
+    Not a JourneyEvent: resending an email changes nothing in the apprentice's journey."""
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().get(pk=message_id)
-        if not is_epao_admin(actor, message.epao_id):
+        if not OutboxMessage.objects.filter(administered_by(actor), pk=message.pk).exists():
             raise ActionRefused("Only the EPAO's admins can send its emails again.")
         if message.state == OutboxMessage.State.SENT:
             raise ActionRefused("This email was sent already; it is not sent twice.")

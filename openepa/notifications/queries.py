@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
@@ -19,9 +19,16 @@ NEEDS_ATTENTION = (
 )
 
 
+def administered_by(user: Any) -> Q:
+    """Messages of the EPAOs the user administers: the message's EPAO, or for a message
+    written without one, its enrolment's."""
+    epaos = roles_of(user).orgs(Role.EPAO_ADMIN)
+    return Q(epao_id__in=epaos) | Q(epao__isnull=True, enrolment__epao_id__in=epaos)
+
+
 def outbox_for(user: Any, *, state: str = "") -> QuerySet[OutboxMessage]:
     """The messages of the admin's EPAOs, newest first; `state` narrows to one state."""
-    messages = OutboxMessage.objects.filter(epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN))
+    messages = OutboxMessage.objects.filter(administered_by(user))
     if state in OutboxMessage.State.values:
         messages = messages.filter(state=state)
     return messages.select_related("enrolment__apprentice").order_by("-created_at", "-id")
