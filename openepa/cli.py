@@ -33,13 +33,20 @@ class InputError(Exception):
     pass
 
 
+def _read_stdin() -> bytes:
+    """Standard input's bytes (decoded by the caller, so that non-UTF-8 input gets a
+    message); a text stream without bytes underneath (as tests substitute) is taken as is."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8")
+
+
 def _read_json(path: str) -> Any:
     """The JSON document at `path` (or standard input for "-"), read as UTF-8. Input that
     is not UTF-8, not JSON, or nested too deeply to read is refused with a message (exit 2),
     never a traceback."""
     name = "standard input" if path == "-" else path
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        raw = _read_stdin() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"{name}: cannot be read: {exc.strerror}") from exc
     try:
