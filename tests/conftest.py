@@ -1,11 +1,32 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import pytest
 
 from openepa.domain.policy import Policy
 from openepa.domain.standard import Standard
 from openepa.policies.loader import get_policy
 from openepa.standards.loader import get_standard
+
+_CACHE_DIR = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The cache of validated data files (openepa/datafiles.py) lives in a directory of the
+    # test run's own: tests neither trust entries a developer's earlier code left in their
+    # user cache nor leave entries there. xdist's workers inherit it from the controller.
+    if "OPENEPA_CACHE_DIR" not in os.environ:
+        os.environ["OPENEPA_CACHE_DIR"] = tempfile.mkdtemp(prefix="openepa-test-cache-")
+        config.stash[_CACHE_DIR] = os.environ["OPENEPA_CACHE_DIR"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _CACHE_DIR in config.stash:
+        shutil.rmtree(config.stash[_CACHE_DIR], ignore_errors=True)
+        del os.environ["OPENEPA_CACHE_DIR"]
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from dateutil.relativedelta import relativedelta
-
 from openepa.domain.dates import days_on_programme, full_months_on_programme
 from openepa.domain.in_force import ComparedWith, RuleVersion, long_date
 from openepa.domain.policy import EnglishMathsRule, Policy
@@ -107,6 +105,10 @@ class Eligibility:
 
 def age_on(date_of_birth: date, day: date) -> int:
     """Age in whole years on a day (a 29 February birthday ages on 28 February)."""
+    # Imported here so that `openepa grade`, which reads this module's vocabulary but
+    # computes no age, starts without dateutil (openepa.domain.dates does the same).
+    from dateutil.relativedelta import relativedelta
+
     return relativedelta(day, date_of_birth).years
 
 
