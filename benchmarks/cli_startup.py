@@ -10,8 +10,14 @@ steadier figure.
 The commands run with ``OPENEPA_CACHE_DIR`` pointing at a fresh directory: "warm" rows run
 after one call has filled the cache of validated data files (every later call of a user),
 "cold" rows empty it before each call (the first call after installing or changing a file).
+Python's compiled bytecode is kept as for an installed package (pip compiles it when it
+installs; here in a temporary ``PYTHONPYCACHEPREFIX``), except in the "no .pyc" row, which
+runs with ``PYTHONDONTWRITEBYTECODE=1`` in an editable install: OpenEPA's own modules are
+compiled from source on every call, as in a development environment that sets it.
 Then ``python -X importtime`` of one warm `grade` call lists the packages that cost the most
-to import.
+to import. With ``--instructions`` each case also runs once under valgrind's callgrind,
+which counts the instructions the call executed: slow (about a minute), but the same count
+however loaded the machine is.
 
 Run from the project root: ``.venv/bin/python -m benchmarks.cli_startup --runs 40``.
 """
@@ -21,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -31,7 +38,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from openepa.domain.standard import InteractionMode, Level
 from openepa.standards.loader import all_standards
@@ -92,6 +99,12 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class Case(NamedTuple):
+    argv: list[str]
+    env: dict[str, str]
+    before: Callable[[], None]  # run before each call, untimed
+
+
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one call; fails loudly if the command fails."""
     cpu = children_cpu()
@@ -110,16 +123,14 @@ def p95(values: list[float]) -> float:
 Timings = dict[str, list[float]]
 
 
-def measure(
-    cases: dict[str, tuple[list[str], Callable[[], None]]], runs: int, env: dict[str, str]
-) -> tuple[Timings, Timings]:
+def measure(cases: dict[str, Case], runs: int) -> tuple[Timings, Timings]:
     """Each case `runs` times, round-robin so that load from elsewhere falls on all alike."""
     walls: Timings = defaultdict(list)
     cpus: Timings = defaultdict(list)
     for _ in range(runs):
-        for name, (argv, before) in cases.items():
-            before()
-            wall, cpu = run_once(argv, env)
+        for name, case in cases.items():
+            case.before()
+            wall, cpu = run_once(case.argv, case.env)
             walls[name].append(wall)
             cpus[name].append(cpu)
     return walls, cpus
@@ -152,10 +163,33 @@ def import_offenders(argv: list[str], env: dict[str, str], top: int) -> None:
         print(f"  {name:<36} {us / 1000:>7.1f} ms")
 
 
+def instructions(cases: dict[str, Case]) -> None:
+    """Instructions executed by one call of each case, counted by callgrind."""
+    if shutil.which("valgrind") is None:
+        print("\n--instructions needs valgrind, which is not installed")
+        return
+    print("\ninstructions per call (valgrind --tool=callgrind), millions:")
+    for name, (argv, env, before) in cases.items():
+        before()
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+        found = re.search(r"Collected : (\d+)", done.stderr.decode())
+        if done.returncode != 0 or found is None:
+            raise SystemExit(f"{' '.join(argv)} failed under valgrind:\n{done.stderr.decode()}")
+        print(f"  {name:<30} {int(found[1]) / 1e6:>9.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="calls per command (default 30)")
     parser.add_argument("--top", type=int, default=12, help="packages listed from importtime")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions with callgrind"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="openepa-cli-bench-"))
@@ -163,7 +197,13 @@ def main() -> None:
         sheet, gateway, cache = work / "sheet.json", work / "gateway.json", work / "cache"
         sheet.write_text(json.dumps(marking_sheet()), encoding="utf-8")
         gateway.write_text(json.dumps(GATEWAY_CASE), encoding="utf-8")
-        env = {**os.environ, "OPENEPA_CACHE_DIR": str(cache)}
+        env = {
+            **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+            "OPENEPA_CACHE_DIR": str(cache),
+            "PYTHONPYCACHEPREFIX": str(work / "pycache"),
+        }
+        no_pyc = {**os.environ, "OPENEPA_CACHE_DIR": str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
+        no_pyc.pop("PYTHONPYCACHEPREFIX", None)
         openepa = openepa_command()
         grade = [*openepa, "grade", str(sheet)]
         check = [*openepa, "check-gateway", str(gateway)]
@@ -174,21 +214,23 @@ def main() -> None:
         def empty_cache() -> None:
             shutil.rmtree(cache, ignore_errors=True)
 
-        run_once(grade, env)  # fills the cache for the warm rows
-        walls, cpus = measure(
-            {
-                "python -c pass": ([sys.executable, "-c", "pass"], keep),
-                "openepa grade (warm)": (grade, keep),
-                "openepa check-gateway (warm)": (check, keep),
-                "openepa grade (cold)": (grade, empty_cache),
-            },
-            args.runs,
-            env,
-        )
+        cases = {
+            "python -c pass": Case([sys.executable, "-c", "pass"], env, keep),
+            "openepa grade (warm)": Case(grade, env, keep),
+            "openepa check-gateway (warm)": Case(check, env, keep),
+            "openepa grade (cold)": Case(grade, env, empty_cache),
+            "openepa grade (warm, no .pyc)": Case(grade, no_pyc, keep),
+        }
+        for argv in ([sys.executable, "-c", "pass"], grade, check):
+            run_once(argv, env)  # fills the caches (data files, bytecode) for the warm rows
+        walls, cpus = measure(cases, args.runs)
         print(f"{args.runs} calls each, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
         print_table(walls, cpus)
         run_once(grade, env)
         import_offenders(["-m", "openepa", "grade", str(sheet)], env, args.top)
+        if args.instructions:
+            run_once(grade, env)
+            instructions(cases)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
