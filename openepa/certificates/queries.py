@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
@@ -114,12 +114,14 @@ def batches_for(user: Any) -> QuerySet[ExportBatch]:
 
 
 def withdrawn_to_send(epao_id: int) -> QuerySet[Enrolment]:
-    """Withdrawn enrolments of the EPAO that passed gateway (an EPA had begun) and whose
-    withdrawal the service has not been sent: it is recorded there as "Withdrawn"."""
+    """Withdrawn enrolments of the EPAO whose EPA had begun (gateway accepted, or a result
+    released) and whose withdrawal the service has not been sent: it is recorded there as
+    "Withdrawn"."""
+    begun = Q(gateway_accepted_on__isnull=False) | Q(
+        pk__in=OverallResult.objects.filter(released_at__isnull=False).values("enrolment_id")
+    )
     return (
-        Enrolment.objects.filter(
-            epao_id=epao_id, state=State.WITHDRAWN.value, gateway_accepted_on__isnull=False
-        )
+        Enrolment.objects.filter(begun, epao_id=epao_id, state=State.WITHDRAWN.value)
         .exclude(service_records__subject="withdrawn")
         .order_by("pk")
     )

@@ -351,8 +351,9 @@ def claim(ids: list[int], today: date) -> tuple[str, list[ServiceRecord], list[d
                     "epaReference": body.pop("epaReference"),
                     **body,
                 }
+            # The service's own words first; the schema catches what its rules do not.
             problems = records.rule_problems(kind, body, today)
-            schema = records.schema_problem(kind, [body])
+            schema = None if problems else records.schema_problem(kind, [body])
             if schema:
                 problems.append(f"Does not match the request schema: {schema}")
             if problems:
