@@ -92,7 +92,12 @@ def _write_batch(
         for r in results
     )
     for result in results:
-        data = {"result_id": result.pk, "batch_id": batch.pk, "grade": result.grade}
+        data = {
+            "result_id": result.pk,
+            "batch_id": batch.pk,
+            "request_id": records.request_id(result),
+            "grade": result.grade,
+        }
         if kind == ExportKind.CERTIFICATE:
             record_certificate_requested(locked[result.enrolment_id], actor, result, data)
         else:

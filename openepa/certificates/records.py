@@ -234,19 +234,19 @@ def rule_problems(kind: str, body: dict[str, Any], today: date) -> list[str]:
 
 
 def check(kind: str, records: Sequence[dict[str, Any]], today: date | None = None) -> None:
-    """Refuse a batch that breaks the schema or a rule of the service, naming the first
-    broken path or the record and the service's message."""
-    problem = schema_problem(kind, records)
-    if problem:
-        raise InvalidExport(f"The batch does not match the schema ({SCHEMA_PATH.name}): {problem}")
+    """Refuse a batch that breaks a rule of the service (named in the service's words, with
+    the record) or the schema (naming the first broken path)."""
     day = today or timezone.localdate()
     for index, body in enumerate(records):
         broken = rule_problems(kind, body, day)
         if broken:
             raise InvalidExport(
-                f"Record {index + 1} ({body['requestId']}) would be refused by the "
+                f"Record {index + 1} ({body.get('requestId')}) would be refused by the "
                 f"assessment service: {'; '.join(broken)}."
             )
+    problem = schema_problem(kind, records)
+    if problem:
+        raise InvalidExport(f"The batch does not match the schema ({SCHEMA_PATH.name}): {problem}")
 
 
 def payload(records: Sequence[dict[str, Any]]) -> str:

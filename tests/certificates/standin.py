@@ -127,13 +127,13 @@ class StandIn:
         with self._lock:
             return 200, [route(item) for item in body]
 
-    def _learner(self, uln: Any, family_name: str, standard: Any) -> tuple[int, str] | None:
+    def _learner(self, uln: Any, family_name: Any, standard: Any) -> tuple[int, str] | None:
         reference = standard.get("standardReference") if isinstance(standard, dict) else standard
         key = (uln, str(reference))
-        known = self.learners.get(key)  # type: ignore[arg-type]
+        known = self.learners.get(key)
         if known is None or known.lower() != (family_name or "").lower():
             return None
-        return key  # type: ignore[return-value]
+        return key
 
     def _reference(self) -> str:
         self._next += 1
@@ -224,7 +224,9 @@ class StandIn:
         errors = submit_request_errors(item)
         key = None
         if not errors:
-            key = self._learner(item.get("uln"), item.get("familyName"), item.get("standardReference"))
+            key = self._learner(
+                item.get("uln"), item.get("familyName"), item.get("standardReference")
+            )
             if key is None:
                 errors.append("ULN, FamilyName and Standard not found")
         held = self.held.get(key) if key else None

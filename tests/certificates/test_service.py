@@ -70,7 +70,8 @@ def test_fail_resit_pass_arrive_at_the_service_in_order_through_the_worker(
     assert [e["epaOutcome"] for e in create.body[0]["epaDetails"]["epas"]] == ["Fail"]
     assert "epaReference" not in create.body[0]
     [(kind, state, reference)] = states(world)
-    assert (kind, state) == ("epa_create", "accepted") and reference
+    assert (kind, state) == ("epa_create", "accepted")
+    assert reference
 
     resat(world, world.enrolment, "observation", on=ago(10))
     send(client, world)
@@ -106,7 +107,8 @@ def test_fail_resit_pass_arrive_at_the_service_in_order_through_the_worker(
 
     # The states on the certificates page and the steps on the enrolment's timeline.
     listing = client.get(reverse("certificates:list")).content.decode()
-    assert "Submitted" in listing and f"Reference {reference}" in listing
+    assert "Submitted" in listing
+    assert f"Reference {reference}" in listing
     timeline = client.get(
         reverse("enrolments:detail", kwargs={"enrolment_id": world.enrolment.pk})
     ).content.decode()
@@ -207,7 +209,8 @@ def test_no_answer_is_retried_later_with_backoff_and_the_reason_shown(world, sta
         task_path=send_to_service.module_path, status=TaskResultStatus.READY
     )
     assert retry.args_kwargs == {"args": [world.epao.pk], "kwargs": {"attempt": 2}}
-    assert retry.run_after is not None and retry.run_after > timezone.now()
+    assert retry.run_after is not None
+    assert retry.run_after > timezone.now()
     # The next try gets an answer: accepted, tried twice.
     assert send_to_service.call(world.epao.pk, attempt=2) == 1
     row.refresh_from_db()
@@ -224,7 +227,8 @@ def test_a_timeout_is_retried_and_the_last_try_queues_nothing_more(world, standi
     standin.delay = 1.5
     send_to_service.call(world.epao.pk, attempt=2)
     [row] = ServiceRecord.objects.all()
-    assert row.state == "to_send" and "No answer" in row.last_error
+    assert row.state == "to_send"
+    assert "No answer" in row.last_error
     assert not DBTaskResult.objects.filter(task_path=send_to_service.module_path).exists()
 
 
