@@ -245,3 +245,35 @@ def test_an_export_without_the_employers_address_says_what_the_service_needs(cli
     html = press_export(client, world).content.decode()
     assert "Provide a valid UK postcode" in html
     assert not ExportBatch.objects.exists()
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_records_for_the_service_are_a_page_at_a_time_in_the_same_queries(
+    client, world, django_assert_max_num_queries, rows
+):
+    from openepa.certificates.models import ServiceRecord
+
+    for n, result in enumerate(many_released(world, rows)):
+        ServiceRecord.objects.create(
+            epao=world.epao,
+            enrolment=result.enrolment,
+            result=result,
+            kind="epa_create",
+            subject=f"result-{result.pk}",
+            sequence=1,
+            request_id=f"openepa-{result.enrolment_id}-1",
+            body={},
+            state="rejected" if n % 2 else "accepted",
+            messages=["ULN, FamilyName and Standard not found."] if n % 2 else [],
+            reference="" if n % 2 else f"{n:08d}",
+            created_by=world.admin,
+        )
+    client.force_login(world.admin)
+    with django_assert_max_num_queries(11):
+        response = client.get("/certificates/")
+    html = response.content.decode()
+    assert html.count("openepa-") >= min(rows, 25)
+    assert ("Page 1 of 2" in html) == (rows > 25)
+    rejected = client.get("/certificates/?state=rejected").content.decode()
+    assert "<strong>Accepted</strong>" not in rejected
+    assert rejected.count("<strong>Rejected</strong>") == min(rows // 2, 25)
