@@ -280,3 +280,70 @@ def test_only_the_epaos_admins_send_and_only_when_the_service_is_set_up(world, s
     settings.OPENEPA_ASSESSMENT_SERVICE_URL = ""
     with pytest.raises(ActionRefused, match="connection to the assessment service is not set up"):
         sending.do_queue_for_service(actor=world.admin, epao_id=world.epao.pk)
+
+
+def test_pages_say_when_the_connection_is_not_set_up(world, client, settings):
+    settings.OPENEPA_ASSESSMENT_SERVICE_URL = ""
+    with_address(world.employer)
+    failed_observation(world, world.enrolment, start=ago(30))
+    client.force_login(world.admin)
+    listing = client.get(reverse("certificates:list")).content.decode()
+    assert "Send to the assessment service" not in listing
+    refused = client.post(reverse("certificates:send"), {"epao": world.epao.pk}).content.decode()
+    assert "The connection to the assessment service is not set up" in refused
+    checked = client.post(reverse("certificates:check"), {"epao": world.epao.pk}, follow=True)
+    assert "The connection to the assessment service is not set up" in checked.content.decode()
+    assert not ServiceRecord.objects.exists()
+
+
+def test_another_epaos_admin_cannot_send_a_record_again(world, standin, client, deliver):
+    with_address(world.employer)
+    failed_observation(world, world.enrolment, start=ago(30))
+    with deliver():
+        sending.do_queue_for_service(actor=world.admin, epao_id=world.epao.pk)
+    [row] = ServiceRecord.objects.all()
+    assert row.state == "rejected"  # the stand-in does not know the apprentice
+    client.force_login(world.outsider_admin)
+    assert client.post(reverse("certificates:send_again"), {"record": row.pk}).status_code == 404
+    client.force_login(world.employer_user)
+    assert client.post(reverse("certificates:send_again"), {"record": row.pk}).status_code == 404
+    row.refresh_from_db()
+    assert row.state == "rejected"
+
+
+def test_an_accepted_record_is_not_sent_again(world, standin, deliver):
+    with_address(world.employer)
+    standin.learn(world.enrolment.apprentice.uln, world.enrolment.apprentice.family_name)
+    failed_observation(world, world.enrolment, start=ago(30))
+    with deliver():
+        sending.do_queue_for_service(actor=world.admin, epao_id=world.epao.pk)
+    [row] = ServiceRecord.objects.all()
+    with pytest.raises(ActionRefused, match="was accepted by the service"):
+        sending.do_send_again(actor=world.admin, record_id=row.pk)
+
+
+def test_a_lost_answer_to_a_certificate_request_is_recognised_on_the_next_try(
+    world, standin, deliver
+):
+    """The service took the certificate request but its answer never came: sent again,
+    the service says it already exists, with its reference, which is this record's."""
+    with_address(world.employer)
+    apprentice = world.enrolment.apprentice
+    standin.learn(apprentice.uln, apprentice.family_name)
+    from tests.certificates.helpers import released
+
+    released(world, world.enrolment, "pass", start=ago(20))
+    sending.do_queue_for_service(actor=world.admin, epao_id=world.epao.pk)
+    kind, rows, bodies = sending.claim(sending.next_batch(world.epao.pk), timezone.localdate())
+    assert kind == "epa_create"
+    sending.apply_answer(kind, rows, sending.client.call("POST", "/api/v1/epa", bodies))
+    kind, rows, bodies = sending.claim(sending.next_batch(world.epao.pk), timezone.localdate())
+    assert kind == "certificate"
+    sending.client.call("POST", "/api/v1/certificate", bodies)  # answer lost
+    sending.back_to_send(rows, "No answer from the assessment service (timed out)")
+    send_to_service.call(world.epao.pk)
+    certificate = ServiceRecord.objects.get(kind="certificate")
+    assert (certificate.state, certificate.attempts) == ("accepted", 2)
+    held = standin.held[(int(apprentice.uln), "ST0072")]
+    assert certificate.reference == held.reference
+    assert held.status == "Submitted"
