@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from openepa.certificates import sending
+from openepa.certificates import client, sending
 from openepa.certificates.models import RecordState, ServiceRecord
 from openepa.certificates.tasks import send_to_service
 from openepa.enrolments.journey import ActionRefused
@@ -336,10 +336,10 @@ def test_a_lost_answer_to_a_certificate_request_is_recognised_on_the_next_try(
     sending.do_queue_for_service(actor=world.admin, epao_id=world.epao.pk)
     kind, rows, bodies = sending.claim(sending.next_batch(world.epao.pk), timezone.localdate())
     assert kind == "epa_create"
-    sending.apply_answer(kind, rows, sending.client.call("POST", "/api/v1/epa", bodies))
+    sending.apply_answer(kind, rows, client.call("POST", "/api/v1/epa", bodies))
     kind, rows, bodies = sending.claim(sending.next_batch(world.epao.pk), timezone.localdate())
     assert kind == "certificate"
-    sending.client.call("POST", "/api/v1/certificate", bodies)  # answer lost
+    client.call("POST", "/api/v1/certificate", bodies)  # answer lost
     sending.back_to_send(rows, "No answer from the assessment service (timed out)")
     send_to_service.call(world.epao.pk)
     certificate = ServiceRecord.objects.get(kind="certificate")
