@@ -21,8 +21,9 @@ from openepa.certificates.models import (
     RecordState,
     ServiceRecord,
 )
+from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.assessment_service import postcode_problem
-from openepa.enrolments.journey import ActionRefused, StaleEdit, lock_enrolment, record
+from openepa.enrolments.journey import lock_enrolment, record
 from openepa.enrolments.models import Enrolment
 
 
@@ -97,12 +98,7 @@ def do_set_postal_contact(
         for field, message in problems(details):
             raise ActionRefused(message, field=field)
         contact = PostalContact.objects.select_for_update().filter(enrolment=enrolment).first()
-        current = contact.version if contact else 0
-        if current != expected_version:
-            raise StaleEdit(
-                "This address was changed by someone else while you were working on it. "
-                "Reload the page to see the latest version, then make your change again."
-            )
+        check_version(contact.version if contact else 0, expected_version)
         values = {k: v.strip() for k, v in asdict(details).items()}
         values["postcode"] = normal_postcode(values["postcode"])
         if contact is None:

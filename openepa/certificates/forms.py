@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from openepa.certificates.contacts import PostalDetails, problems
-from openepa.web.forms import AccessibleForm, VersionField
+from openepa.core.forms import AccessibleForm, VersionField
 
 
 class ExportForm(AccessibleForm):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from openepa.certificates.models import ExportKind
+from openepa.core.refusals import ActionRefused
 from openepa.domain.assessment_service import (
     certificate_request_errors,
     epa_request_errors,
@@ -36,7 +37,6 @@ from openepa.domain.record_a_grade import (
     epa_history,
 )
 from openepa.enrolments.domain_data import standard_of
-from openepa.enrolments.journey import ActionRefused
 from openepa.enrolments.models import Enrolment
 from openepa.results.models import OverallResult
 

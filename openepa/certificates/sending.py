@@ -38,9 +38,10 @@ from openepa.certificates import client, records
 from openepa.certificates.actions import record_certificate_requested
 from openepa.certificates.models import ExportKind, RecordKind, RecordState, ServiceRecord
 from openepa.certificates.queries import ready_results, released_history, withdrawn_to_send
+from openepa.core.refusals import ActionRefused
 from openepa.domain.assessment_service import BATCH_LIMIT
 from openepa.domain.journey import State
-from openepa.enrolments.journey import ActionRefused, lock_enrolment, record
+from openepa.enrolments.journey import lock_enrolment, record
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.results.models import OverallResult
 

@@ -24,9 +24,9 @@ from openepa.certificates.forms import (
     details_from,
 )
 from openepa.certificates.models import ExportBatch, ExportKind, RecordState, ServiceRecord
+from openepa.core.actions_ui import run_action
+from openepa.core.forms import AccessibleForm
 from openepa.enrolments.access import access_enrolment
-from openepa.web.actions_ui import run_action
-from openepa.web.forms import AccessibleForm
 
 PAGE_SIZE = 25
 

@@ -16,8 +16,8 @@ from django.http import Http404
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.core.refusals import ActionRefused
 from openepa.domain.assessment_service import postcode_problem
-from openepa.enrolments.journey import ActionRefused
 from openepa.organisations.models import Organisation
 
 #: Who keeps each kind of organisation's details.

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
+from openepa.core.forms import AccessibleForm
 from openepa.organisations.details import Details, problems
-from openepa.web.forms import AccessibleForm
 
 
 class DetailsForm(AccessibleForm):

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from openepa.core.actions_ui import run_action
 from openepa.organisations.details import (
     Details,
     access_kept,
@@ -16,7 +17,6 @@ from openepa.organisations.details import (
     kept_by,
 )
 from openepa.organisations.forms import DetailsForm
-from openepa.web.actions_ui import run_action
 
 
 @login_required

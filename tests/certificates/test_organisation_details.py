@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from openepa.certificates import records
-from openepa.enrolments.journey import ActionRefused
+from openepa.core.refusals import ActionRefused
 from openepa.organisations.details import Details, do_update_organisation_details
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openepa.certificates.actions import do_export_certificate_requests
 from openepa.certificates.contacts import PostalDetails, do_set_postal_contact
 from openepa.certificates.models import PostalContact
-from openepa.enrolments.journey import ActionRefused, StaleEdit
+from openepa.core.refusals import ActionRefused, StaleEdit
 from openepa.enrolments.models import JourneyEvent
 from tests.certificates.helpers import released, with_address
 

@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from openepa.certificates import client, sending
 from openepa.certificates.models import RecordState, ServiceRecord
 from openepa.certificates.tasks import send_to_service
-from openepa.enrolments.journey import ActionRefused
+from openepa.core.refusals import ActionRefused
 from openepa.enrolments.models import JourneyEvent
 from tests.certificates.helpers import failed_observation, resat, with_address
 from tests.certificates.standin import StandIn
