@@ -256,6 +256,20 @@ OPENEPA_REMINDER_HOUR = env_int("OPENEPA_REMINDER_HOUR", 7)
 # The typeface of the PDF documents: DejaVu Sans from Debian's fonts-dejavu-core covers
 # names beyond Latin-1 (Łukasz, Żaneta); without it the documents use Helvetica.
 OPENEPA_PDF_FONT_DIR = env_str("OPENEPA_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+# The Apprenticeship Assessment Service API for EPAOs (issue 13): where the worker sends
+# EPA records and certificate requests, and the subscription key of the EPAO's account
+# (sent as Ocp-Apim-Subscription-Key). No URL: nothing is sent (the file export still works).
+OPENEPA_ASSESSMENT_SERVICE_URL = env_str("OPENEPA_ASSESSMENT_SERVICE_URL", "").rstrip("/")
+OPENEPA_ASSESSMENT_SERVICE_KEY = env_str("OPENEPA_ASSESSMENT_SERVICE_KEY", "")
+# Seconds to wait for one answer; a timeout is retried like a 5xx answer.
+OPENEPA_ASSESSMENT_SERVICE_TIMEOUT = env_int("OPENEPA_ASSESSMENT_SERVICE_TIMEOUT", 30, minimum=1)
+# Tries of a call that gets no answer or a 5xx; waits of 1, 5, 25 ... minutes between.
+OPENEPA_ASSESSMENT_SERVICE_MAX_ATTEMPTS = env_int(
+    "OPENEPA_ASSESSMENT_SERVICE_MAX_ATTEMPTS", 5, minimum=1
+)
+OPENEPA_ASSESSMENT_SERVICE_RETRY_MINUTES = env_int(
+    "OPENEPA_ASSESSMENT_SERVICE_RETRY_MINUTES", 1, minimum=1
+)
 # CSV bulk registration (issue 4 item 5): the largest file and the most rows one upload takes.
 OPENEPA_BULK_MAX_BYTES = int(env_str("OPENEPA_BULK_MAX_BYTES", str(10 * 1024 * 1024)))
 OPENEPA_BULK_MAX_ROWS = int(env_str("OPENEPA_BULK_MAX_ROWS", "50000"))

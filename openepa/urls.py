@@ -15,4 +15,5 @@ urlpatterns = [
     path("iqa/", include("openepa.quality.urls")),
     path("assessors/", include("openepa.assessors.urls")),
     path("cases/", include("openepa.cases.urls")),
+    path("organisations/", include("openepa.organisations.urls")),
 ]

@@ -1,6 +1,7 @@
-"""Exporting released results in the shape of the record-a-grade API (issue 4 item 4): a
-Pass or Distinction as a certificate request with its EPA history, a Fail as an EPA record
-only, in batches of at most 25 (the API's limit), each result exported once."""
+"""Exporting released results as files for EPAOs that upload by hand (issue 4 item 4,
+issue 13): every result as an EPA record with all its attempts, and a Pass or Distinction
+also as a certificate request, in batches of at most 25 (the service's limit), each result
+exported once. Sending them to the service instead is `openepa.certificates.sending`."""
 
 from __future__ import annotations
 
@@ -53,13 +54,15 @@ def do_export_certificate_requests(
         chosen = list(
             ready_results(epao_id)
             .filter(enrolment_id__in=list(locked))
-            .select_related("enrolment__apprentice", "enrolment__standard", "enrolment__policy")
+            .select_related(*records.RESULT_RELATED)
             .select_for_update(of=("self",))
         )
         history = released_history(locked)
         batches: list[ExportBatch] = []
-        for kind in ExportKind:
-            of_kind = [r for r in chosen if records.kind_of(r) == kind]
+        # The EPA records first: a hand upload follows the file order, and the service
+        # must hold the attempts before the certificate request.
+        for kind in (ExportKind.EPA, ExportKind.CERTIFICATE):
+            of_kind = [r for r in chosen if kind == ExportKind.EPA or records.kind_of(r) == kind]
             for chunk in in_batches(of_kind):
                 batches.append(_write_batch(actor, epao_id, kind, format, chunk, history, locked))
     return batches
@@ -74,8 +77,8 @@ def _write_batch(
     history: dict[int, list[OverallResult]],
     locked: dict[int, Enrolment],
 ) -> ExportBatch:
-    built = records.build(results, history)
-    records.check(built)
+    built = records.build(kind, results, history)
+    records.check(records.SCHEMA_KIND[kind], built)
     batch = ExportBatch.objects.create(
         epao_id=epao_id,
         created_by=actor,
@@ -89,15 +92,27 @@ def _write_batch(
         for r in results
     )
     for result in results:
-        record(
-            locked[result.enrolment_id],
-            actor=actor,
-            action=EVENTS[kind],
-            data={
-                "result_id": result.pk,
-                "batch_id": batch.pk,
-                "request_id": records.request_id(result),
-                "grade": result.grade,
-            },
-        )
+        data = {
+            "result_id": result.pk,
+            "batch_id": batch.pk,
+            "request_id": records.request_id(result),
+            "grade": result.grade,
+        }
+        if kind == ExportKind.CERTIFICATE:
+            record_certificate_requested(locked[result.enrolment_id], actor, result, data)
+        else:
+            record(locked[result.enrolment_id], actor=actor, action=EVENTS[kind], data=data)
     return batch
+
+
+def record_certificate_requested(
+    enrolment: Enrolment, actor: Any, result: OverallResult, data: dict[str, Any]
+) -> None:
+    """The one place a certificate request is recorded on the enrolment's timeline (by the
+    file export and by queueing it for the service): `certificate_requested`."""
+    record(
+        enrolment,
+        actor=actor,
+        action="certificate_requested",
+        data={**data, "result_id": result.pk, "grade": result.grade},
+    )

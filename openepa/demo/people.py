@@ -26,6 +26,56 @@ EPAO_NAME = "Demo EPAO"
 EMPLOYERS = ("Harbour Bank", "Meadow Stores", "Northgate Energy")
 PROVIDERS = ("Coastal Training", "Riverside College")
 
+#: Each demo organisation's named contact, postal address and reference numbers (issue 13):
+#: the employers' addresses are where certificates go by default. Made-up streets with
+#: real postcode districts, so they pass the assessment service's postcode rule.
+ADDRESSES: dict[str, dict[str, str]] = {
+    EPAO_NAME: {
+        "contact_name": "Amina Admin",
+        "address_line1": "4 Assessment Yard",
+        "city": "Leeds",
+        "postcode": "LS1 4DY",
+        "ukprn": "10099999",
+        "register_id": "EPA9999",
+    },
+    "Harbour Bank": {
+        "contact_name": "Erin Employer",
+        "department": "Apprenticeships",
+        "address_line1": "1 Harbour Street",
+        "city": "Hull",
+        "postcode": "HU1 1NQ",
+    },
+    "Meadow Stores": {
+        "contact_name": "Mo Employer",
+        "address_line1": "12 Meadow Lane",
+        "address_line2": "Holbeck",
+        "city": "Leeds",
+        "postcode": "LS11 5WB",
+    },
+    "Northgate Energy": {
+        "contact_name": "Nia Employer",
+        "department": "People Team",
+        "address_line1": "Northgate House",
+        "address_line2": "3 Northgate",
+        "city": "Wakefield",
+        "postcode": "WF1 3AP",
+    },
+    "Coastal Training": {
+        "contact_name": "Pat Provider",
+        "address_line1": "8 Promenade",
+        "city": "Scarborough",
+        "postcode": "YO11 2HG",
+        "ukprn": "10012345",
+    },
+    "Riverside College": {
+        "contact_name": "Ray Provider",
+        "address_line1": "Riverside Campus",
+        "city": "York",
+        "postcode": "YO1 7HH",
+        "ukprn": "10054321",
+    },
+}
+
 PEOPLE = (
     # (email local part, full name, role, organisation name)
     ("admin", "Amina Admin", Role.EPAO_ADMIN, EPAO_NAME),
@@ -82,7 +132,9 @@ def demo_email(local: str) -> str:
 
 
 def _org(name: str, kind: str, policy: Policy | None = None) -> Organisation:
-    org, _ = Organisation.objects.get_or_create(name=name, kind=kind, defaults={"policy": policy})
+    org, _ = Organisation.objects.get_or_create(
+        name=name, kind=kind, defaults={"policy": policy, **ADDRESSES.get(name, {})}
+    )
     return org
 
 

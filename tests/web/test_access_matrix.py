@@ -74,6 +74,8 @@ ALLOWED: dict[str, set[str]] = {
     "quality": STAFF | {"iqa"},  # the EPAO's IQAs review a sample; its admins follow it
     # Pages narrower or wider than their app.
     "enrolments:withdraw": STAFF,
+    # Where the certificate goes: the employer or the EPAO's admins set it (issue 13).
+    "certificates:postal_contact": STAFF | {"employer"},
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
     "gateway:submit": {"employer", "provider"},
     "enrolments:employer_decisions": {"employer", "provider"},  # the employer's say (issue 12)

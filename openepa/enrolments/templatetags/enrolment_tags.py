@@ -39,6 +39,15 @@ EVENT_WORDS: dict[str, str] = {
     # The employer's decisions (issue 12).
     "record_training_plan": "English and maths in the training plan recorded",
     "record_employer_attempts": "Attempts funded and further learning recorded",
+    # Certificates and the assessment service (issues 4 and 13).
+    "certificate_requested": "Certificate requested",
+    "epa_record_exported": "EPA record exported for upload",
+    "epa_record_queued": "EPA record queued for the assessment service",
+    "service_record_accepted": "Accepted by the assessment service",
+    "service_record_rejected": "Rejected by the assessment service",
+    "service_record_resent": "Queued again for the assessment service",
+    "certificate_submitted": "Certificate submitted to the assessment service",
+    "postal_contact_changed": "Certificate address changed",
 }
 
 
