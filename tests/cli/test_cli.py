@@ -331,9 +331,7 @@ def test_check_gateway_invalid_input(write, capsys, change, message):
     assert message in capsys.readouterr().err
 
 
-def test_discussion_dated_before_its_observation_exits_2_naming_both_dates(
-    st0072, write, capsys
-):
+def test_discussion_dated_before_its_observation_exits_2_naming_both_dates(st0072, write, capsys):
     sheet = full_sheet(st0072)
     sheet["attempts"][2]["date"] = "2026-03-01"  # the observation is on 2026-03-03
     code, _, err = grade(write(sheet), capsys)

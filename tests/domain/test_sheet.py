@@ -369,9 +369,7 @@ def test_method_order_problem(st0072, dated, expected):
     assert method_order_problem(st0072, dated) == expected
 
 
-def test_a_discussion_dated_before_the_observation_is_refused_naming_both_dates(
-    st0072, highfield
-):
+def test_a_discussion_dated_before_the_observation_is_refused_naming_both_dates(st0072, highfield):
     sheet = distinction_sheet(st0072)
     sheet[2] = _replace(sheet[2], date=date(2026, 3, 1))
     with pytest.raises(SheetError) as refused:
