@@ -13,8 +13,9 @@ from openepa.certificates import records
 from openepa.certificates.models import ExportBatch, ExportedRecord, ExportFormat, ExportKind
 from openepa.certificates.queries import ready_results, released_history
 from openepa.core.refusals import ActionRefused
+from openepa.domain.journey import Event, State
 from openepa.domain.record_a_grade import in_batches
-from openepa.enrolments.journey import record
+from openepa.enrolments.journey import record, transition
 from openepa.enrolments.models import Enrolment
 from openepa.results.models import OverallResult
 
@@ -89,8 +90,9 @@ def _write_batch(
         for r in results
     )
     for result in results:
+        enrolment = locked[result.enrolment_id]
         record(
-            locked[result.enrolment_id],
+            enrolment,
             actor=actor,
             action=EVENTS[kind],
             data={
@@ -100,4 +102,8 @@ def _write_batch(
                 "grade": result.grade,
             },
         )
+        if kind == ExportKind.CERTIFICATE and enrolment.journey_state == State.RESULTS_ISSUED:
+            # Completion follows the certificate request (openepa.domain.journey); a
+            # replacement request after an upheld enquiry leaves it completed.
+            transition(enrolment, Event.COMPLETE, actor=actor, reason="certificate requested")
     return batch
