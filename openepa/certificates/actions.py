@@ -4,6 +4,7 @@ only, in batches of at most 25 (the API's limit), each result exported once."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db import transaction
@@ -27,7 +28,11 @@ EVENTS = {
 
 
 def do_export_certificate_requests(
-    *, actor: Any, epao_id: int, format: str = ExportFormat.JSON
+    *,
+    actor: Any,
+    epao_id: int,
+    format: str = ExportFormat.JSON,
+    enrolment_ids: Collection[int] | None = None,
 ) -> list[ExportBatch]:
     """Export every result of the EPAO that is ready and not yet exported, as many batches
     of at most 25 as it takes (certificate requests and EPA records in separate batches:
@@ -38,13 +43,19 @@ def do_export_certificate_requests(
     result action locks in), then the results are chosen again under the lock, so the
     second export sees the first one's marks and leaves those results out; the unique
     (result, kind) constraint backs this up. A batch that does not match the schema is
-    refused, naming the path, and nothing is written."""
+    refused, naming the path, and nothing is written.
+
+    ``enrolment_ids`` limits the export to those enrolments (the demo replays one
+    apprentice's story at a time, on the day it happened)."""
     if not is_epao_admin(actor, epao_id):
         raise ActionRefused("Only the EPAO's admins can export certificate requests.")
     if format not in ExportFormat.values:
         raise ActionRefused("Choose JSON or CSV.", field="format")
     with transaction.atomic():
-        waiting = list(ready_results(epao_id).values_list("enrolment_id", flat=True))
+        ready = ready_results(epao_id)
+        if enrolment_ids is not None:
+            ready = ready.filter(enrolment_id__in=list(enrolment_ids))
+        waiting = list(ready.values_list("enrolment_id", flat=True))
         if not waiting:
             return []
         locked = {

@@ -84,7 +84,7 @@ def many_released(world, count: int, grade: str = "pass", epao=None) -> list[Ove
                 grade=grade,
                 methods={m: {"grade": grade, "kind": "first"} for m in METHODS},
                 last_component_on=date(2026, 3, 2) + timedelta(days=n % 5),
-                released_at=now - timedelta(seconds=count - n),  # in order, never ahead
+                released_at=now + timedelta(seconds=n),
                 released_by=world.admin,
             )
         )

@@ -169,7 +169,12 @@ class Journey:
         assert booking.no_conflict_confirmed_at is not None
 
     def mark(
-        self, assessor: Any, booking_id: int, outcomes: dict[str, Outcome], feedback: str = ""
+        self,
+        assessor: Any,
+        booking_id: int,
+        outcomes: dict[str, Outcome],
+        feedback: str = "",
+        notes: dict[str, str] | None = None,
     ) -> Any:
         """Accept the booking if not yet accepted, then, once the assessment has taken place
         (the clock moved to its end), fill the sheet with an evidence note per judgement,
@@ -195,7 +200,9 @@ class Journey:
             }
             for code, outcome in outcomes.items():
                 data[outcome_field(code)] = outcome.value
-                data[note_field(code)] = f"Saw and heard the evidence for {code}."
+                data[note_field(code)] = (notes or {}).get(
+                    code, f"Saw and heard the evidence for {code}."
+                )
             response = client.post(url, data)
             assert response.status_code == 302, _errors(response)
             check = client.get(response["Location"])
