@@ -5,6 +5,7 @@ exported once. Sending them to the service instead is `openepa.certificates.send
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db import transaction
@@ -14,8 +15,9 @@ from openepa.certificates import records
 from openepa.certificates.models import ExportBatch, ExportedRecord, ExportFormat, ExportKind
 from openepa.certificates.queries import ready_results, released_history
 from openepa.core.refusals import ActionRefused
+from openepa.domain.journey import Event, State
 from openepa.domain.record_a_grade import in_batches
-from openepa.enrolments.journey import record
+from openepa.enrolments.journey import record, transition
 from openepa.enrolments.models import Enrolment
 from openepa.results.models import OverallResult
 
@@ -27,7 +29,11 @@ EVENTS = {
 
 
 def do_export_certificate_requests(
-    *, actor: Any, epao_id: int, format: str = ExportFormat.JSON
+    *,
+    actor: Any,
+    epao_id: int,
+    format: str = ExportFormat.JSON,
+    enrolment_ids: Collection[int] | None = None,
 ) -> list[ExportBatch]:
     """Export every result of the EPAO that is ready and not yet exported, as many batches
     of at most 25 as it takes (certificate requests and EPA records in separate batches:
@@ -38,13 +44,19 @@ def do_export_certificate_requests(
     result action locks in), then the results are chosen again under the lock, so the
     second export sees the first one's marks and leaves those results out; the unique
     (result, kind) constraint backs this up. A batch that does not match the schema is
-    refused, naming the path, and nothing is written."""
+    refused, naming the path, and nothing is written.
+
+    ``enrolment_ids`` limits the export to those enrolments (the demo replays one
+    apprentice's story at a time, on the day it happened)."""
     if not is_epao_admin(actor, epao_id):
         raise ActionRefused("Only the EPAO's admins can export certificate requests.")
     if format not in ExportFormat.values:
         raise ActionRefused("Choose JSON or CSV.", field="format")
     with transaction.atomic():
-        waiting = list(ready_results(epao_id).values_list("enrolment_id", flat=True))
+        ready = ready_results(epao_id)
+        if enrolment_ids is not None:
+            ready = ready.filter(enrolment_id__in=list(enrolment_ids))
+        waiting = list(ready.values_list("enrolment_id", flat=True))
         if not waiting:
             return []
         locked = {
@@ -98,10 +110,11 @@ def _write_batch(
             "request_id": records.request_id(result),
             "grade": result.grade,
         }
+        enrolment = locked[result.enrolment_id]
         if kind == ExportKind.CERTIFICATE:
-            record_certificate_requested(locked[result.enrolment_id], actor, result, data)
+            record_certificate_requested(enrolment, actor, result, data)
         else:
-            record(locked[result.enrolment_id], actor=actor, action=EVENTS[kind], data=data)
+            record(enrolment, actor=actor, action=EVENTS[kind], data=data)
     return batch
 
 
@@ -109,10 +122,14 @@ def record_certificate_requested(
     enrolment: Enrolment, actor: Any, result: OverallResult, data: dict[str, Any]
 ) -> None:
     """The one place a certificate request is recorded on the enrolment's timeline (by the
-    file export and by queueing it for the service): `certificate_requested`."""
+    file export and by queueing it for the service): `certificate_requested`. Completion
+    follows the certificate request (openepa.domain.journey); a replacement request after an
+    upheld enquiry leaves the enrolment completed."""
     record(
         enrolment,
         actor=actor,
         action="certificate_requested",
         data={**data, "result_id": result.pk, "grade": result.grade},
     )
+    if enrolment.journey_state == State.RESULTS_ISSUED:
+        transition(enrolment, Event.COMPLETE, actor=actor, reason="certificate requested")

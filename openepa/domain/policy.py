@@ -134,6 +134,22 @@ class IqaSamplingPolicy:
     always_sample: tuple[Grade, ...] | None = None
 
 
+#: Every kind of judgement an assessor records on a marking sheet (Outcome values).
+ALL_JUDGEMENTS = frozenset({"met", "not_met", "not_evidenced", "carried_over"})
+
+
+@dataclass(frozen=True)
+class MarkingPolicy:
+    """What a submitted marking sheet must hold beyond its judgements.
+
+    ``notes_required_for``: the judgements (Outcome values) that need an evidence note.
+    Every seeded policy requires one for every judgement: an IQA, an enquiry reviewer or
+    an appeal panel must be able to see the evidence behind each decision (Ofqual General
+    Conditions of Recognition, H2 and the record-keeping of assessment decisions)."""
+
+    notes_required_for: frozenset[str] = ALL_JUDGEMENTS
+
+
 @dataclass(frozen=True)
 class Policy:
     code: str
@@ -152,6 +168,7 @@ class Policy:
     appeal_window: Period | None
     sources: dict[str, str]
     iqa_sampling: IqaSamplingPolicy = field(default_factory=IqaSamplingPolicy)
+    marking: MarkingPolicy = field(default_factory=MarkingPolicy)
 
     def duration(self, activity: str) -> Duration | None:
         """Activities: observation, discussion, showcase_interview, showcase_presentation."""

@@ -17,6 +17,7 @@ from openepa.domain.policy import (
     EnglishMathsRule,
     GatewayPolicy,
     IqaSamplingPolicy,
+    MarkingPolicy,
     Period,
     Policy,
     ResitPolicy,
@@ -133,6 +134,9 @@ def _build(data: dict[str, Any]) -> Policy:
         appeal_window=_period(data["cases"]["appeal_window"]),
         sources=_sources(data),
         iqa_sampling=_iqa_sampling(data["iqa_sampling"]),
+        marking=MarkingPolicy(
+            notes_required_for=frozenset(data["marking"]["evidence_note_required_for"])
+        ),
     )
 
 

@@ -277,7 +277,8 @@ def do_restart_epa(
     return enrolment
 
 
-REISSUE_STATES = frozenset({State.RESULTS_ISSUED, State.RESIT_DUE})
+#: Completed: an enquiry or appeal after the certificate request (openepa.domain.journey).
+REISSUE_STATES = frozenset({State.RESULTS_ISSUED, State.RESIT_DUE, State.COMPLETED})
 
 
 def do_reissue_result(*, actor: Any, enrolment_id: int, reason: str) -> OverallResult:
@@ -297,8 +298,9 @@ def do_reissue_result(*, actor: Any, enrolment_id: int, reason: str) -> OverallR
             raise ActionRefused("Only the EPAO's admins can re-issue results.")
         if enrolment.journey_state not in REISSUE_STATES:
             raise ActionRefused(
-                "A released result can be re-issued only while results are issued or a resit "
-                f"is due; this apprentice's EPA is {enrolment.journey_state.label.lower()}."
+                "A released result can be re-issued only while results are issued, a resit "
+                "is due or the EPA is completed; this apprentice's EPA is "
+                f"{enrolment.journey_state.label.lower()}."
             )
         previous = latest_released(enrolment)
         if previous is None:
@@ -307,6 +309,15 @@ def do_reissue_result(*, actor: Any, enrolment_id: int, reason: str) -> OverallR
             graded = graded_epa(enrolment)
         except SheetError as problem:
             raise ActionRefused(f"The marking sheets cannot be graded: {problem}") from problem
+        if (
+            enrolment.journey_state == State.COMPLETED
+            and graded.result.overall == OverallGrade.FAIL
+        ):
+            raise ActionRefused(
+                "The certificate for this apprentice's Pass has been requested and the EPA is "
+                "completed, so the result cannot be re-issued as a Fail here: the certificate "
+                "must first be withdrawn with the Department for Education."
+            )
         now = timezone.now()
         values = _result_values(enrolment, graded)
         values["due_on"] = previous.due_on

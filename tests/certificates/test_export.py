@@ -294,3 +294,50 @@ def test_a_restarted_epa_exports_its_new_result_with_the_old_sitting_in_the_hist
     ]
     assert record["learningDetails"]["achievementDate"] == "2026-09-03"
     assert not ExportedRecord.objects.filter(result=fail).exists()
+
+
+def test_requesting_the_certificate_completes_the_epa_and_a_fail_stays_open(world):
+    released(world, world.enrolment, "pass", start=MARCH)
+    export(world)
+    enrolment = Enrolment.objects.get(pk=world.enrolment.pk)
+    assert enrolment.state == "completed"
+    actions = list(enrolment.events.order_by("id").values_list("action", "to_state"))
+    assert actions[-2:] == [("certificate_requested", "results_issued"), ("complete", "completed")]
+
+
+def test_after_completion_an_upheld_enquiry_reissues_without_reopening(world):
+    from openepa.assessments.actions import do_amend_sheet
+    from openepa.assessments.models import Attempt
+    from openepa.results.actions import do_reissue_result
+
+    result = released(world, world.enrolment, "pass", start=MARCH)
+    export(world)
+    # The same grade re-issued (e.g. a corrected mark that does not change it).
+    again = do_reissue_result(
+        actor=world.admin, enrolment_id=world.enrolment.pk, reason="Enquiry 1 upheld"
+    )
+    enrolment = Enrolment.objects.get(pk=world.enrolment.pk)
+    assert enrolment.state == "completed"
+    assert again.pk != result.pk
+    # The re-issued result is exported as a replacement request; the EPA stays completed.
+    [batch] = export(world)
+    assert batch.kind == "certificate"
+    assert enrolment.events.filter(action="complete").count() == 1
+    assert Enrolment.objects.get(pk=world.enrolment.pk).state == "completed"
+
+    # A change to a Fail after the certificate request is refused, with the reason.
+    observation = Attempt.objects.get(pk__in=again.attempt_ids, method="observation")
+    code = observation.judgements.filter(outcome="met").order_by("id")[0].criterion_code
+    do_amend_sheet(
+        actor=world.admin,
+        attempt_id=observation.pk,
+        expected_version=observation.version,
+        changes={code: "not_met"},
+        reason="Enquiry 2 upheld",
+        through_case=True,
+    )
+    with pytest.raises(ActionRefused) as refused:
+        do_reissue_result(
+            actor=world.admin, enrolment_id=world.enrolment.pk, reason="Enquiry 2 upheld"
+        )
+    assert "the result cannot be re-issued as a Fail here" in refused.value.message

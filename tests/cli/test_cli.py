@@ -408,3 +408,21 @@ def test_unreadable_input_exits_2_with_a_message_not_a_traceback(
     assert stderr == f"openepa: {where}: {message}\n"
     assert "Traceback" not in stderr
     assert done.stdout == b""
+
+
+def test_discussion_dated_before_its_observation_exits_2_naming_both_dates(st0072, write, capsys):
+    sheet = full_sheet(st0072)
+    sheet["attempts"][2]["date"] = "2026-03-01"  # the observation is on 2026-03-03
+    code, _, err = grade(write(sheet), capsys)
+    assert code == 2
+    assert "attempts[2].date" in err
+    assert "professional discussion on 2026-03-01" in err
+    assert "practical observation on 2026-03-03" in err
+
+
+def test_discussion_on_the_day_of_the_observation_is_graded(st0072, write, capsys):
+    sheet = full_sheet(st0072)
+    sheet["attempts"][2]["date"] = "2026-03-03"
+    code, result, _ = grade(write(sheet), capsys)
+    assert code == 0
+    assert result["overall"] == "distinction"

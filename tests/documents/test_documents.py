@@ -133,7 +133,7 @@ def test_a_distinction_has_a_statement_a_record_of_achievement_and_a_feedback_re
             "Practical observation: Distinction",
             "Summarise the customer's request before acting. Close every call with a recap.",
             "Distinction criteria not achieved",
-            f"{missed.code} {' '.join(missed.text.split())} Not met No note recorded",
+            f"{missed.code} {' '.join(missed.text.split())} Not met Saw and heard the evidence for {missed.code}.",
             "Professional discussion: Distinction",
             DISCUSSION_FEEDBACK,
             "Apprentice showcase: Distinction",

@@ -88,6 +88,7 @@ ALLOWED: dict[str, set[str]] = {
     "bookings:withdraw_conflict": {"assessor"},  # the assessor who declared it
     "assessments:amend": STAFF,  # only an EPAO admin amends a submitted sheet
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
+    "assessments:check": {"assessor"},  # check your answers: the marking assessor only
     "evidence:remove": PARTIES,  # the apprentice's side and the EPAO's admins
     # The result below is a Pass: it has no fail letter, for anyone (tests/documents
     # download a Fail's letter).
@@ -191,6 +192,7 @@ def objects(world, settings, tmp_path) -> dict[str, int]:
         duration_minutes=90,
         assessor=world.assessor,
         created_by=world.admin,
+        no_conflict_confirmed_at=now,  # accepted, so its sheet opens
     )
     attempt = Attempt.objects.create(
         enrolment=enrolment,

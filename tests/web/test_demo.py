@@ -94,7 +94,7 @@ def test_running_again_adds_nothing_and_the_apprentice_login_is_linked(demo):
     assert JourneyEvent.objects.count() == events
     assert Apprentice.objects.get(
         user__email="apprentice@demo.openepa.test"
-    ).enrolments.get().state == ("results_issued")
+    ).enrolments.get().state == ("completed")
 
 
 def test_openepa_demo_builds_a_set_in_the_configured_database(tmp_path):
