@@ -1,11 +1,61 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
 import pytest
+import time_machine
 
 from openepa.domain.policy import Policy
 from openepa.domain.standard import Standard
 from openepa.policies.loader import get_policy
 from openepa.standards.loader import get_standard
+from tests.clock import TODAY_VARIABLE, moved_clock
+from tests.module_db import rolled_back_at_module_end
+
+_clock = pytest.StashKey[Any]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before Django and any test start, in the controller and in each xdist worker.
+    value = os.environ.get(TODAY_VARIABLE, "").strip()
+    if value:
+        traveller = time_machine.travel(moved_clock(value), tick=True)
+        traveller.start()
+        config.stash[_clock] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_clock, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if _clock in config.stash:
+        terminalreporter.write_line(
+            f"Ran with the clock moved: {TODAY_VARIABLE}={os.environ[TODAY_VARIABLE]} "
+            f"(it is now {datetime.now():%Y-%m-%d %H:%M} for the tests)"
+        )
+
+
+def _load_reference_data(sender: Any, **kwargs: Any) -> None:
+    """Each test database gets the standards and policies once, when it is created, and
+    again after a transactional test flushes it (flush sends post_migrate too); tests then
+    roll back around them instead of loading them again."""
+    if getattr(sender, "label", None) == "reference":
+        from openepa.reference.actions import do_load_reference_data
+
+        if kwargs.get("using", "default") == "default":
+            do_load_reference_data()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_load_reference_data, dispatch_uid="tests-reference-data")
 
 
 @pytest.fixture(scope="session")
@@ -36,10 +86,13 @@ def gateway_qualifications() -> Policy:
     return _policy("gateway-qualifications")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # Argon2 is deliberately slow; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    # Argon2 is deliberately slow; tests create many users (module-wide worlds included).
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +107,18 @@ def world(db):
     from tests.personas import build_world
 
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker) -> Iterator[Any]:
+    """One world for a whole module of tests that only read it (lists, dashboards, access
+    checks): such a module defines a module-scoped `world` fixture returning this one."""
+    from tests.personas import build_world
+
+    with rolled_back_at_module_end(django_db_blocker):
+        with django_db_blocker.unblock():
+            world = build_world()
+        yield world
 
 
 @pytest.fixture
