@@ -9,9 +9,11 @@ fixed date with the real clock; .ci/run runs the suite on two such days."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 TODAY_VARIABLE = "OPENEPA_TEST_TODAY"
 LONDON = ZoneInfo("Europe/London")
@@ -28,3 +30,9 @@ def moved_clock(value: str) -> datetime:
     if len(value) == len("2027-06-30"):
         moment = datetime.combine(date.fromisoformat(value), time(10, 0))
     return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+def on(day: date, hour: int = 10) -> Any:
+    """`@on(date(2026, 11, 27))`: the decorated test (or a `with` block) runs on that day
+    from that London hour, the clock ticking; for a test whose story has fixed dates."""
+    return time_machine.travel(datetime.combine(day, time(hour), LONDON), tick=True)

@@ -95,6 +95,43 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
+def _swap_template_render(template: Any, partial: Any) -> tuple[Any, Any]:
+    """Sets how Django's templates and partials render; returns the methods it replaced.
+    These are private Django attributes, hence getattr and setattr."""
+    from django.template.base import PartialTemplate, Template
+
+    previous = getattr(Template, "_render"), getattr(PartialTemplate, "_render")  # noqa: B009
+    setattr(Template, "_render", template)  # noqa: B010
+    setattr(PartialTemplate, "_render", partial)  # noqa: B010
+    return previous
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _templates_rendered_without_test_instrumentation(django_test_environment) -> Iterator[None]:
+    """Django's test environment sends a signal for every template and include rendered and
+    the test client copies each one's context, for `response.context` and
+    `response.templates`: about a tenth of a page test's time, for attributes no test reads
+    (tests read the HTML people get). A test that wants them asks for `template_contexts`."""
+    from django.test import utils
+
+    saved = getattr(utils, "_TestState").saved_data  # noqa: B009
+    instrumented = _swap_template_render(saved.template_render, saved.partial_template_render)
+    yield
+    _swap_template_render(*instrumented)
+
+
+@pytest.fixture
+def template_contexts() -> Iterator[None]:
+    """Puts back Django's test instrumentation, so that `response.context` and
+    `response.templates` are filled (tests/conftest.py turns it off for speed)."""
+    from django.test import utils
+
+    instrumented = getattr(utils, "instrumented_test_render")  # noqa: B009
+    plain = _swap_template_render(instrumented, instrumented)
+    yield
+    _swap_template_render(*plain)
+
+
 @pytest.fixture(autouse=True)
 def _two_factor_off_unless_asked(settings) -> None:
     # Views are tested signed in with force_login; tests/accounts/test_two_factor.py turns

@@ -1,5 +1,6 @@
-"""The suite's moved clock (OPENEPA_TEST_TODAY, tests/clock.py): how its value is read,
-and, when it is set, that the tests, the app and the rows it writes all see that day."""
+"""How the suite runs (tests/conftest.py): its moved clock (OPENEPA_TEST_TODAY,
+tests/clock.py), which the tests, the app and the rows it writes all see; the standards and
+policies in every test database; Django's template instrumentation only where asked."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from openepa.reference.models import StandardVersion
+from openepa.reference.models import Policy, StandardVersion
 from tests.clock import TODAY_VARIABLE, moved_clock
 
 LONDON = ZoneInfo("Europe/London")
@@ -49,3 +50,25 @@ def test_the_moved_clock_reaches_the_tests_the_app_and_the_database():
     }
     assert all(0 <= (day - start).days <= 1 for day in seen), (start, seen)
     assert timezone.localdate().year == start.year
+
+
+@pytest.mark.django_db
+def test_response_context_is_off_unless_a_test_asks_for_it(client):
+    assert client.get("/").context is None
+
+
+@pytest.mark.django_db
+def test_template_contexts_puts_response_context_back(client, template_contexts):
+    page = client.get("/")
+    assert page.context is not None
+    assert "web/home.html" in [t.name for t in page.templates]
+
+
+@pytest.mark.django_db
+def test_every_test_database_holds_the_standards_and_policies():
+    assert StandardVersion.objects.filter(reference="ST0072").exists()
+    assert set(Policy.objects.values_list("code", flat=True)) == {
+        "gateway-qualifications",
+        "highfield",
+        "nqual",
+    }
