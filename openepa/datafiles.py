@@ -62,12 +62,12 @@ def _schema(schema_text: str) -> dict[str, Any]:
     a process runs is read again, as its cache key changes too)."""
     import jsonschema
 
-    schema: dict[str, Any] = _parse_yaml(schema_text)
+    schema: dict[str, Any] = parse_yaml(schema_text)
     jsonschema.Draft202012Validator.check_schema(schema)
     return schema
 
 
-def _parse_yaml(text: str) -> Any:
+def parse_yaml(text: str) -> Any:
     """Safe YAML, with libyaml's C parser when PyYAML was built with it (ten times faster
     on the standard; the same safe constructor builds the values)."""
     import yaml
@@ -120,7 +120,7 @@ def _validate(path: Path, raw: bytes, schema: str) -> dict[str, Any]:
     import yaml
 
     try:
-        data = _parse_yaml(raw.decode("utf-8"))
+        data = parse_yaml(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise DataFileError(path, [Problem("$", f"is not UTF-8 text (byte {exc.start})")]) from exc
     except yaml.YAMLError as exc:

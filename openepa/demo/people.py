@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
+
 from openepa.accounts.models import Membership, Role, User
 from openepa.assessors.actions import (
     EventDetails,
@@ -138,9 +140,16 @@ def _org(name: str, kind: str, policy: Policy | None = None) -> Organisation:
     return org
 
 
-def demo_user(local: str, name: str) -> User:
+def demo_user(local: str, name: str, *, password_hash: str | None = None) -> User:
+    """The demo user with that email, created when missing. Every demo user has the same
+    published password: pass its hash (made once) to save Argon2's deliberate cost per user."""
     user = User.objects.filter(email=demo_email(local)).first()
-    return user or User.objects.create_user(demo_email(local), DEMO_PASSWORD, full_name=name)
+    if user is not None:
+        return user
+    user = User.objects.create_user(demo_email(local), None, full_name=name)
+    user.password = password_hash or make_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    return user
 
 
 def cast(policy: Policy) -> Cast:
@@ -151,8 +160,9 @@ def cast(policy: Policy) -> Cast:
     orgs = {o.name: o for o in (epao, *employers, *providers)}
     users: dict[str, User] = {}
     logins = []
+    password_hash = make_password(DEMO_PASSWORD)
     for local, name, role, org_name in PEOPLE:
-        user = demo_user(local, name)
+        user = demo_user(local, name, password_hash=password_hash)
         Membership.objects.get_or_create(user=user, organisation=orgs[org_name], role=role)
         users[local] = user
         logins.append(DemoLogin(user.email, role.label))

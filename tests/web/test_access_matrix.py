@@ -12,12 +12,14 @@ nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
@@ -35,6 +37,7 @@ from openepa.gateway.models import GatewaySubmission
 from openepa.notifications.models import OutboxMessage
 from openepa.quality.models import IqaCriterionReview, IqaSample
 from openepa.results.models import OverallResult
+from tests.module_db import rolled_back_at_module_end
 
 pytestmark = pytest.mark.django_db
 
@@ -166,8 +169,26 @@ def object_urls() -> list[ObjectUrl]:
 URLS = object_urls()
 
 
-@pytest.fixture
-def objects(world, settings, tmp_path) -> dict[str, int]:
+@pytest.fixture(scope="module")
+def world(module_world):
+    """One world for the module: its GETs write nothing but sessions and sign-in records,
+    and each test (its POSTs included) runs in a savepoint rolled back at its end."""
+    return module_world
+
+
+@pytest.fixture(scope="module")
+def objects(world, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, int]]:
+    uploads = tmp_path_factory.mktemp("evidence")
+    with (
+        rolled_back_at_module_end(django_db_blocker),
+        override_settings(OPENEPA_UPLOAD_ROOT=uploads),
+    ):
+        with django_db_blocker.unblock():
+            found = _objects(world)
+        yield found
+
+
+def _objects(world) -> dict[str, int]:
     """One object of every kind for the world's enrolment, by the URL parameter naming it.
     The booking (and so the sheet) is allocated to world.assessor."""
     enrolment = world.enrolment
@@ -213,7 +234,6 @@ def objects(world, settings, tmp_path) -> dict[str, int]:
         released_at=now,
         released_by=world.admin,
     )
-    settings.OPENEPA_UPLOAD_ROOT = tmp_path
     stored = evidence_storage().save("ab/evidence.pdf", ContentFile(b"%PDF-1.7 matrix"))
     evidence = EvidenceFile.objects.create(
         enrolment=enrolment,
