@@ -292,7 +292,7 @@ def do_amend_sheet(
         if not through_case and _under_released_result(enrolment, attempt):
             raise ActionRefused(
                 "This marking sheet counts towards a released result, so it can be changed "
-                "only through an upheld enquiry about results or appeal (seed 000 §3), from "
+                "only through an upheld enquiry about results or appeal, from "
                 "the case's page."
             )
         rows = {j.criterion_code: j for j in attempt.judgements.all()}
@@ -303,7 +303,7 @@ def do_amend_sheet(
             if to not in AMENDABLE:
                 raise ActionRefused(
                     f"{code} can be amended to met, not met or not evidenced only; carrying a "
-                    "criterion over is decided during the observation (seed 002).",
+                    "criterion over is decided during the observation.",
                     field=outcome_field(code),
                 )
             if rows[code].outcome != to:
@@ -397,7 +397,7 @@ def _apply(attempt: Attempt, judgements: dict[str, JudgementInput]) -> None:
         if outcome == Outcome.CARRIED_OVER and not (may_carry and own):
             raise ActionRefused(
                 f"{code} cannot be carried over: only observation criteria can be carried over "
-                "to the discussion, once (seed 002).",
+                "to the discussion, once.",
                 field=outcome_field(code),
             )
         row.outcome = outcome
@@ -492,7 +492,7 @@ def _check_order(enrolment: Enrolment, attempt: Attempt) -> None:
 def _check_complete(attempt: Attempt, rows: list[Judgement]) -> None:
     if not attempt.photo_id_checked:
         raise ActionRefused(
-            "Check the apprentice's photo ID before submitting (seed 002).",
+            "Check the apprentice's photo ID before submitting.",
             field="photo_id_checked",
         )
     if attempt.actual_start is None:

@@ -72,9 +72,7 @@ ACTIONS = (
     CASE_CLOSED,
 )
 
-PARTIES_ONLY = (
-    "Only the apprentice, their employer or their training provider can {what} (seed 000 §3, §5)."
-)
+PARTIES_ONLY = "Only the apprentice, their employer or their training provider can {what}."
 
 
 def today() -> date:
@@ -140,7 +138,7 @@ def do_request_adjustment(
             raise ActionRefused(
                 f"This request comes after the gateway submission of {long_date(gateway_on)}: "
                 "reasonable adjustments are asked for no later than gateway submission "
-                "(seed 000 §5). Say why it is late; it is then accepted and flagged late for "
+                ". Say why it is late; it is then accepted and flagged late for "
                 "the EPAO.",
                 field="late_reason",
             )
@@ -239,7 +237,7 @@ def do_request_special_consideration(
     if not rescheduling_tried and not why_not:
         raise ActionRefused(
             "Say why the assessment could not be rescheduled: rescheduling comes first, and "
-            "special consideration is a last resort (seed 000 §5).",
+            "special consideration is a last resort.",
             field="why_not_rescheduled",
         )
     with transaction.atomic():
@@ -297,7 +295,7 @@ def _check_in_time(window: ConsiderationWindow, assessment_day: date, enrolment:
             f"It is too late to request special consideration before the assessment on "
             f"{long_date(assessment_day)}: {policy.name}'s policy asks for requests no later "
             f"than {rule.before_working_days} working days before it, which was "
-            f"{long_date(last_before)}{after} (seed 000 §5). Ask the EPAO to reschedule the "
+            f"{long_date(last_before)}{after}. Ask the EPAO to reschedule the "
             "assessment instead.",
             field="booking",
         )
@@ -307,7 +305,7 @@ def _check_in_time(window: ConsiderationWindow, assessment_day: date, enrolment:
             f"The time to request special consideration for the assessment on "
             f"{long_date(assessment_day)} closed on {long_date(last_after)}: {policy.name}'s "
             f"policy allows up to {rule.after_working_days} working days after the "
-            "assessment (seed 000 §5).",
+            "assessment.",
             field="booking",
         )
 
@@ -446,7 +444,7 @@ def _subject(enrolment: Enrolment, kind: CaseKind, subject: Subject) -> tuple[di
     if kind == CaseKind.ENQUIRY:
         raise ActionRefused(
             "An enquiry about results is about a released result; to challenge a decision on "
-            "an adjustment or a special consideration, raise an appeal (seed 000 §3).",
+            "an adjustment or a special consideration, raise an appeal.",
             field="kind",
         )
     decision: ReasonableAdjustment | SpecialConsideration | None
@@ -516,7 +514,7 @@ def do_start_case_review(
             raise ActionRefused(
                 f"{reviewer} cannot review this {_kind_words(CaseKind(case.kind))}: "
                 f"{connected[reviewer.pk]}. The reviewer must not be connected to the "
-                "decision under review (seed 003 §6, §9).",
+                "decision under review (ST0072 assessment plan (IfATE) — §6, §9).",
                 field="reviewer",
             )
         panel = [people[i] for i in panel_ids if i in people]
@@ -533,7 +531,7 @@ def do_start_case_review(
                     if panel
                     else "choose the panel's members"
                 )
-                + " (seed 003 §6, §9).",
+                + " (ST0072 assessment plan (IfATE) — §6, §9).",
                 field="panel",
             )
         _move(case, CaseEvent.START_REVIEW)

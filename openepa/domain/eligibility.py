@@ -76,12 +76,30 @@ class GatewayCase:
         return self.gateway_date
 
 
+#: Each requirement's name as people read it (the code stays internal).
+REQUIREMENT_LABELS = {
+    "days_on_programme": "Days on programme",
+    "months_on_programme": "Months on programme",
+    "english": "English",
+    "maths": "Maths",
+    "english_level_2_attempt": "Level 2 English attempt",
+    "maths_level_2_attempt": "Level 2 maths attempt",
+    "showcase_format": "Showcase format chosen",
+    **{code: words[:1].upper() + words[1:] for code, words in EVIDENCE.items()},
+}
+
+
 @dataclass(frozen=True)
 class Requirement:
     code: str
     met: bool
     reason: str
+    #: The published document the rule comes from, as people read it.
     source: str
+
+    @property
+    def label(self) -> str:
+        return REQUIREMENT_LABELS[self.code]
 
 
 @dataclass(frozen=True)
@@ -230,7 +248,7 @@ def _english_maths(version: RuleVersion[EnglishMathsRule], case: GatewayCase) ->
 
 
 def _evidence(policy: Policy, case: GatewayCase) -> list[Requirement]:
-    source = f"{policy.name} policy: {policy.sources.get('gateway', 'gateway')}"
+    source = policy.cite("gateway")
     needed = list(policy.gateway.required_evidence)
     if case.adjustment_requested:
         needed.append("adjustment_request_form")  # "where relevant" (seed 000 §2.2)

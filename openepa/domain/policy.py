@@ -166,9 +166,23 @@ class Policy:
     special_consideration: SpecialConsiderationPolicy
     enquiry_window: Period | None
     appeal_window: Period | None
+    #: Where each section's values come from, for maintainers (seed, section, line); never
+    #: shown to people.
     sources: dict[str, str]
     iqa_sampling: IqaSamplingPolicy = field(default_factory=IqaSamplingPolicy)
     marking: MarkingPolicy = field(default_factory=MarkingPolicy)
+    #: The published document (and section) each section's values come from, as people see
+    #: it: "NQual EPA support pack v1.1 — Gateway". Keyed like ``sources``.
+    published_sources: dict[str, str] = field(default_factory=dict)
+
+    def cite(self, section: str) -> str:
+        """The published source of a section ("resits.window"), else of the nearest section
+        around it, else the EPAO's name: never a seed or line reference."""
+        while section:
+            if section in self.published_sources:
+                return self.published_sources[section]
+            section = section.rpartition(".")[0]
+        return f"{self.name} policy"
 
     def duration(self, activity: str) -> Duration | None:
         """Activities: observation, discussion, showcase_interview, showcase_presentation."""

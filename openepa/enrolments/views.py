@@ -17,7 +17,13 @@ from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import run_action
 from openepa.domain import csvsafe
-from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW, LABELS, REQUIRED_COLUMNS
+from openepa.domain.bulk_registration import (
+    COLUMNS,
+    EXAMPLE_ROW,
+    HEADINGS,
+    LABELS,
+    REQUIRED_COLUMNS,
+)
 from openepa.domain.journey import TERMINAL
 from openepa.enrolments import queries
 from openepa.enrolments.access import access_bulk_upload, access_enrolment
@@ -128,7 +134,7 @@ def detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         "enrolments/detail.html",
         {
             "enrolment": enrolment,
-            "timeline": queries.timeline(enrolment),
+            "timeline": queries.timeline(enrolment, request.user),
             "links": action_links(request.user, enrolment),
             "records": object_links(request.user, enrolment),
             "may_withdraw": is_admin and enrolment.journey_state not in TERMINAL,
@@ -249,7 +255,7 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
         "enrolments/bulk_upload.html",
         {
             "form": form,
-            "columns": COLUMNS,
+            "columns": [(key, HEADINGS[key], text) for key, text in COLUMNS.items()],
             "required": REQUIRED_COLUMNS,
             "max_rows": f"{settings.OPENEPA_BULK_MAX_ROWS:,}",
         },
@@ -262,7 +268,7 @@ def bulk_template(request: HttpRequest) -> HttpResponse:
     _only_registrars(request.user)
     response = _csv_response("apprentices-template.csv")
     writer = csvsafe.writer(response)
-    writer.writerow(COLUMNS)
+    writer.writerow(HEADINGS[c] for c in COLUMNS)
     writer.writerow(EXAMPLE_ROW[c] for c in COLUMNS)
     return response
 
@@ -274,7 +280,11 @@ REPORT_PER_PAGE = 100
 def bulk_report(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = access_bulk_upload(request.user, upload_id)
     show = request.GET.get("show") or ("errors" if upload.error_row_count else "all")
-    rows = [r for r in upload.rows if r[3]] if show == "errors" else upload.rows
+    rows = [
+        (number, uln, name, [(LABELS.get(column, column), text) for column, text in problems])
+        for number, uln, name, problems in upload.rows
+        if problems or show != "errors"
+    ]
     paginator = Paginator(rows, REPORT_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -296,10 +306,10 @@ def bulk_errors(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = access_bulk_upload(request.user, upload_id)
     response = _csv_response(f"errors-upload-{upload.pk}.csv")
     writer = csvsafe.writer(response)
-    writer.writerow(["row", "uln", "name", "column", "problem"])
+    writer.writerow(["Row", "ULN", "Name", "Column", "Problem"])
     for number, uln, name, problems in upload.rows:
         for column, message in problems:
-            writer.writerow([number, uln, name, column, message])
+            writer.writerow([number, uln, name, LABELS.get(column, column), message])
     return response
 
 

@@ -225,8 +225,7 @@ def do_override_resit_window(
     circumstances"). The bookings context reads the ``resit_window_override`` event."""
     reason = _require_reason(
         reason,
-        "Describe the exceptional circumstances that allow a resit or retake after the "
-        "window (seed 000 §4).",
+        "Describe the exceptional circumstances that allow a resit or retake after the window.",
     )
     with transaction.atomic():
         enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
@@ -269,7 +268,7 @@ def do_restart_epa(
         if not plan.expired:
             raise ActionRefused(
                 f"The resit or retake window is open until {long_date(deadline)}; the whole EPA "
-                "is taken again only once it has passed (seed 000 §4)."
+                "is taken again only once it has passed."
             )
         data = _plan_data(result, plan)
         data[SUPERSEDED_KEY] = list(enrolment.attempts.order_by("id").values_list("pk", flat=True))

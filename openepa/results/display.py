@@ -8,7 +8,7 @@ from typing import Any
 
 from openepa.core.dates import long_date
 from openepa.domain.policy import Policy
-from openepa.domain.resits import ResitPlan, cited_seed
+from openepa.domain.resits import ResitPlan
 from openepa.domain.standard import Method, Standard
 
 KIND_LABELS = {
@@ -20,8 +20,8 @@ KIND_LABELS = {
 
 
 def _cite(policy: Policy, section: str) -> str:
-    seed = cited_seed(policy.sources.get(section, ""))
-    return f", {seed}" if seed else ""
+    """ ", <published document>" for a sentence that already names the EPAO."""
+    return f", {policy.cite(section)}"
 
 
 def method_name(standard: Standard, method: Method | str) -> str:
@@ -59,10 +59,9 @@ def plan_lines(
             f"({policy.name}{_cite(policy, 'resits.all_methods_window')})"
         )
     if not deadlines:
-        seed = cited_seed(policy.sources.get("resits", ""))
         deadlines.append(
-            f"{policy.name} sets no deadline for a resit or retake"
-            + (f" ({seed} is silent)" if seed else "")
+            f"{policy.name} sets no deadline for a resit or retake ({policy.cite('resits')} "
+            "states none)"
         )
     return {
         "methods": [method_name(standard, m) for m in plan.methods],

@@ -130,7 +130,11 @@ def test_flags(text, parsed):
 @pytest.mark.parametrize(
     ("changes", "column", "message"),
     [
-        ({"uln": "9276308687"}, "uln", "ULN check digit does not match (expected 6)"),
+        (
+            {"uln": "9276308687"},
+            "uln",
+            "ULN is not valid: its last digit does not match the others; check it against the learner's record",
+        ),
         ({"uln": ""}, "uln", "ULN must be exactly 10 digits (this has 0)"),
         ({"given_name": ""}, "given_name", "Given name is required."),
         ({"family_name": "x" * 101}, "family_name", "Family name must be at most 100 characters"),

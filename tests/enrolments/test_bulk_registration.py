@@ -116,7 +116,10 @@ def test_all_or_nothing_with_one_bad_row_registers_nobody_and_names_row_and_colu
     assert registered() == 0
     assert "Nobody was registered: 1 row has errors" in html
     assert '<th scope="row">3</th>' in html
-    assert "<code>uln</code>: ULN check digit does not match (expected 6)" in html
+    assert (
+        "<code>ULN</code>: ULN is not valid: its last digit does not match the others; check it against the learner's record"
+        in html
+    )
     # The rows with errors are shown first; the valid ones are a link away.
     assert rows[0]["uln"] not in html
     assert (

@@ -131,7 +131,7 @@ def test_release_is_refused_while_the_policy_holds_results_for_iqa(client, world
     showcase = IqaSample.objects.create(
         attempt_id=result.attempt_ids[0],
         reason="rate",
-        explanation="draw 7 of 10000 is within the 10% sample",
+        explanation="picked at random for the 10% sample of decisions",
         draw=7,
     )
     page = get(client, world.admin, result).content.decode()
