@@ -295,7 +295,8 @@ def _check_in_time(window: ConsiderationWindow, assessment_day: date, enrolment:
             f"It is too late to request special consideration before the assessment on "
             f"{long_date(assessment_day)}: {policy.name}'s policy asks for requests no later "
             f"than {rule.before_working_days} working days before it, which was "
-            f"{long_date(last_before)}{after}. Ask the EPAO to reschedule the "
+            f"{long_date(last_before)}{after} ({policy.cite('special_consideration')}). Ask "
+            "the EPAO to reschedule the "
             "assessment instead.",
             field="booking",
         )
@@ -305,7 +306,7 @@ def _check_in_time(window: ConsiderationWindow, assessment_day: date, enrolment:
             f"The time to request special consideration for the assessment on "
             f"{long_date(assessment_day)} closed on {long_date(last_after)}: {policy.name}'s "
             f"policy allows up to {rule.after_working_days} working days after the "
-            "assessment.",
+            f"assessment ({policy.cite('special_consideration')}).",
             field="booking",
         )
 

@@ -129,6 +129,12 @@ class Cast:
         return self.users["provider" if provider == self.providers[0] else "provider2"]
 
 
+def demo_logins() -> list[DemoLogin]:
+    """Every demo sign-in, as `cast` creates them, without touching the database."""
+    people = [DemoLogin(demo_email(local), role.label) for local, _, role, _ in PEOPLE]
+    return [*people, DemoLogin(demo_email(APPRENTICE_LOCAL), "Apprentice")]
+
+
 def demo_email(local: str) -> str:
     return f"{local}@{DEMO_DOMAIN}"
 

@@ -103,8 +103,7 @@ def resit_plan(
     """
     if result.overall != OverallGrade.FAIL:
         raise ValueError(
-            f"an EPA graded {result.overall.value} has no resit or retake; only a Fail does "
-            "(seed 000 §4, seed 002, seed 004)"
+            f"an EPA graded {result.overall.value} has no resit or retake; only a Fail does"
         )
     failed = tuple(
         m for m in Method if m in result.methods and result.methods[m].grade == Grade.FAIL

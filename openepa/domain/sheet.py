@@ -75,7 +75,7 @@ def _check_judgement(
                 where,
                 f"{code} is a {criterion.method.value} criterion that was not carried over to "
                 f"this {attempt.method.value}; only criteria not evidenced in the "
-                f"{criterion.method.value} before it may be judged here (seed 002)",
+                f"{criterion.method.value} before it may be judged here",
             )
         if not carried_here:
             raise SheetError(
@@ -96,7 +96,7 @@ def _check_judgement(
             raise SheetError(
                 where,
                 f"{code} was attempted and not met, so it cannot be carried over to the {target.value}; "
-                "only a criterion whose situation did not arise can (seed 002)",
+                "only a criterion whose situation did not arise can",
             )
     return False
 
@@ -267,13 +267,12 @@ def _check_follow_up(
         raise SheetError(
             where,
             f"a 'follow_up' must be a discussion of carried-over observation criteria, not a "
-            f"{attempt.method.value} (seed 002)",
+            f"{attempt.method.value}",
         )
     if own or not resolved:
         raise SheetError(
             where,
-            "a 'follow_up' judges only criteria carried over from the observation and nothing "
-            "else (seed 002)",
+            "a 'follow_up' judges only criteria carried over from the observation and nothing else",
         )
 
 

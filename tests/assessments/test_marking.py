@@ -228,7 +228,7 @@ def test_submit_needs_the_photo_id_checked(assessor_client, world):
     assert 'name="photo_id_checked"' in page
     assert "I checked the apprentice&#x27;s photo ID" in page
     html = text(mark(assessor_client, booking, photo_id_checked=False))
-    assert "Check the apprentice's photo ID before submitting (seed 002)." in html
+    assert "Check the apprentice's photo ID before submitting." in html
     assert 'id="id_photo_id_checked-error"' in html  # shown on the checkbox itself
     attempt = Attempt.objects.get(booking=booking)
     assert (attempt.status, attempt.photo_id_checked) == ("draft", False)

@@ -64,7 +64,7 @@ def test_an_assessor_with_a_declared_conflict_cannot_confirm(client, booked):
     page = client.post(f"/bookings/{booking.pk}/confirm/", follow=True)
     assert (
         "You have declared a conflict of interest with this apprentice, their employer or "
-        "provider: ask the EPAO admin to allocate another assessor (seed 003 §6)."
+        "provider: ask the EPAO admin to allocate another assessor (ST0072 assessment plan (IfATE) — §6)."
         in unescape(page.content.decode())
     )
     booking.refresh_from_db()

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 RULE = (
     "a discussion follow-up judges only observation criteria carried over because the "
-    "situation did not arise (seed 002)."
+    "situation did not arise."
 )
 
 

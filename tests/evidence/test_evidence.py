@@ -158,7 +158,7 @@ def test_highfield_asks_for_the_ai_declaration(client, world):
     assert Policy.objects.get(pk=world.enrolment.policy_id).code == "highfield"
     client.force_login(world.provider_user)
     response = upload(client, world)
-    assert "any use of AI tools is declared and referenced (seed 002)" in response.content.decode()
+    assert "any use of AI tools is declared and referenced" in response.content.decode()
     assert not EvidenceFile.objects.exists()
     assert upload(client, world, ai_declaration="on").status_code == 302
     assert EvidenceFile.objects.get().ai_declaration is True

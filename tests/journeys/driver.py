@@ -74,6 +74,14 @@ class Journey:
 
     # --- gateway -----------------------------------------------------------------------
     def submit_gateway(self, provider: Any, **changes: Any) -> None:
+        """Tick the evidence asked for, as a person would: only what the EPAO's form offers."""
+        submit = f"/gateway/enrolments/{self.enrolment.pk}/submit/"
+        offered = set(
+            re.findall(
+                r'name="evidence" value="([a-z_]+)"',
+                self.as_(provider).get(submit).content.decode(),
+            )
+        )
         data = {
             "gateway_date": date.today().isoformat(),
             "evidence": ["gateway_meeting_record", "employer_sign_off", "provider_sign_off"],
@@ -82,7 +90,8 @@ class Journey:
             "showcase_format": "report",
             **changes,
         }
-        self.post_form(provider, f"/gateway/enrolments/{self.enrolment.pk}/submit/", data)
+        data["evidence"] = [code for code in data["evidence"] if code in offered]
+        self.post_form(provider, submit, data)
 
     def reject_gateway(self, admin: Any, reasons: str) -> None:
         review = f"/gateway/enrolments/{self.enrolment.pk}/"

@@ -58,7 +58,7 @@ def test_released_results_go_to_the_apprentice_employer_and_provider(assessed, d
     assert "Overall: Fail" in body
     assert "Next step: resit or retake Practical observation." in body
     assert "All assessment methods taken by" in body  # NQual's 6 months (seed 004)
-    assert "- NQual caps the EPA at Pass after a resit or retake (seed 004)" in body
+    assert "- NQual caps the EPA at Pass after a resit or retake" in body
     assert f"http://127.0.0.1:8000/results/{result_id}/" in body
     assert f'href="http://127.0.0.1:8000/results/{result_id}/"' in html_of(
         emails["ada@example.org"]
