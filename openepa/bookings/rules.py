@@ -234,14 +234,14 @@ def attempt_number(enrolment: Enrolment, p: Proposal, policy: Policy) -> int:
     if p.kind == "retake" and policy.resits.retake_checklist_required:
         if not p.retake_checklist_confirmed:
             raise ActionRefused(
-                f"A retake needs the retake checklist ({policy.name} policy): "
+                f"A retake needs the retake checklist ({policy.cite('resits')}): "
                 "confirm it is complete.",
                 field="retake_checklist_confirmed",
             )
         if not p.further_learning_summary.strip():
             raise ActionRefused(
-                f"A retake follows a period of further learning ({policy.name} policy, seed "
-                "002): summarise it.",
+                f"A retake follows a period of further learning ({policy.cite('resits')}): "
+                "summarise it.",
                 field="further_learning_summary",
             )
     return previous + 1

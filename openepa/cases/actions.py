@@ -137,8 +137,8 @@ def do_request_adjustment(
             assert gateway_on is not None
             raise ActionRefused(
                 f"This request comes after the gateway submission of {long_date(gateway_on)}: "
-                "reasonable adjustments are asked for no later than gateway submission "
-                ". Say why it is late; it is then accepted and flagged late for "
+                "reasonable adjustments are asked for no later than gateway submission. "
+                "Say why it is late; it is then accepted and flagged late for "
                 "the EPAO.",
                 field="late_reason",
             )

@@ -58,10 +58,7 @@ def validate_uln(value: str) -> str | None:
     # number into a valid-looking ULN instead of checking it against the learner's record.
     expected = _check_digit(uln[:9])
     if expected is None or int(uln[9]) != expected:
-        return (
-            "ULN is not valid: its last digit does not match the others; check it against "
-            "the learner's record"
-        )
+        return "ULN is not valid: its last digit does not match the other nine; check the number"
     return None
 
 

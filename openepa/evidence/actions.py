@@ -91,7 +91,7 @@ def _check(
         raise ActionRefused(
             f"Confirm the declaration: the {policy.name} policy asks the apprentice to declare "
             "that the work is their own and that any use of AI tools is declared and referenced "
-            ".",
+            f"({policy.cite('showcase')}).",
             field="ai_declaration",
         )
     return kind

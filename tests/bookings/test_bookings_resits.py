@@ -126,12 +126,12 @@ def test_highfield_retake_needs_the_checklist_and_further_learning(
     retake = {"kind": "retake", "starts_at": local(at(12, 15, 10))}
     _, html = book(client, world, booking_post, **retake)
     assert (
-        "A retake needs the retake checklist (Highfield Assessment policy): confirm it is complete."
+        "A retake needs the retake checklist (Highfield EPA kit — Retake and resit information): confirm it is complete."
         in html
     )
     _, html = book(client, world, booking_post, retake_checklist_confirmed="on", **retake)
     assert (
-        "A retake follows a period of further learning (Highfield Assessment policy): summarise it."
+        "A retake follows a period of further learning (Highfield EPA kit — Retake and resit information): summarise it."
         in html
     )
     page, _ = book(

@@ -230,8 +230,9 @@ def test_amending_through_a_case_not_upheld_is_refused(world, failed):
     html = page(client_for(world.provider_user).get(f"/cases/{case.pk}/"))
     assert "Not upheld" in html
     assert "The judgement stands" in html
-    assert "Enquiry or appeal decided (not upheld)" in html  # the case's history
-    assert "Enquiry or appeal under review" in html
+    assert "was decided by" in html  # the case's history, as sentences
+    assert "Outcome: not upheld." in html
+    assert "started the review of" in html
 
 
 def test_a_decision_before_review_and_a_close_before_decision_are_refused(world, failed):

@@ -88,7 +88,8 @@ def test_after_the_fifth_working_day_after_it_is_refused(gq_world, monkeypatch):
     assert (
         "The time to request special consideration for the assessment on 23 December 2026 "
         "closed on 4 January 2027: Gateway Qualifications's policy allows up to 5 working "
-        "days after the assessment." in page(response)
+        "days after the assessment (Gateway Qualifications EPA specification v1.1 — §5)."
+        in page(response)
     )
     assert not SpecialConsideration.objects.exists()
 

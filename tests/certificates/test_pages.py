@@ -220,7 +220,7 @@ def test_a_real_journey_ends_in_a_certificate_request(world, time_machine):
     assert record["learningDetails"]["overallGrade"] == "Pass"
     assert record["learningDetails"]["achievementDate"] == last_component.isoformat()
     timeline = admin.get(f"/enrolments/{world.enrolment.pk}/").content.decode()
-    assert "Certificate requested" in timeline
+    assert "apprenticeship certificate was requested by" in timeline
 
 
 def test_a_refused_export_shows_why_and_writes_nothing(client, world, monkeypatch):

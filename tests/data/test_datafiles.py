@@ -191,6 +191,7 @@ def test_a_fourth_epao_states_its_own_iqa_sampling_plan(tmp_path):
             "sample_rate_percent": 12.5,
             "always_sample": ["fail"],
             "source": "Acme IQA strategy, section 3",
+            "published_source": "Acme IQA strategy — Sampling",
         }
 
     policy = load_policy(broken_copy(HIGHFIELD, tmp_path, acme, name="acme.yaml"))

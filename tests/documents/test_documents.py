@@ -157,14 +157,15 @@ def test_a_distinction_has_a_statement_a_record_of_achievement_and_a_feedback_re
     [
         (
             "nqual",
-            "All assessment methods taken by {six}: within 6 months of the first attempt on {first} (NQual)",
-            "NQual caps the EPA at Pass after a resit or retake.",
+            "All assessment methods taken by {six}: within 6 months of the first attempt on {first} (NQual EPA support pack v1.1 — Re-sit / Re-take)",
+            "NQual caps the EPA at Pass after a resit or retake (NQual EPA support pack v1.1 — "
+            "Re-sit / Re-take).",
             True,
         ),
         (
             GQ,
-            "Resit or retake by {three}: within 3 months of the fail notification on {today} (Gateway Qualifications)",
-            "No cap: Gateway Qualifications removed it in specification v1.1.",
+            "Resit or retake by {three}: within 3 months of the fail notification on {today} (Gateway Qualifications EPA specification v1.1 — §4)",
+            "No cap: Gateway Qualifications removed it in its EPA specification v1.1 (change log).",
             False,
         ),
     ],

@@ -181,14 +181,18 @@ def test_no_resit_after_a_pass_or_without_a_fail(highfield, grades):
 @pytest.mark.parametrize(
     ("code", "statement"),
     [
-        ("nqual", "NQual caps the EPA at Pass after a resit or retake"),
+        (
+            "nqual",
+            "NQual caps the EPA at Pass after a resit or retake (NQual EPA support pack v1.1 — "
+            "Re-sit / Re-take)",
+        ),
         (
             "gq",
-            "no cap: Gateway Qualifications removed it in specification v1.1",
+            "no cap: Gateway Qualifications removed it in its EPA specification v1.1 (change log)",
         ),
         (
             "highfield",
-            "no cap stated: Highfield is silent on a grade cap after a resit or retake",
+            "no cap stated: the Highfield EPA kit says nothing of a grade cap after a resit or retake",
         ),
     ],
 )
@@ -219,7 +223,7 @@ def test_retake_checklist_and_observation_follow_up(policies, code, failed, chec
         assert plan.follow_up_note == (
             "The observation is resat along with an additional 30-minute professional "
             "discussion follow-up if a suitable situation to evidence the criteria did not "
-            "occur"
+            "occur (Highfield EPA kit — Retake and resit information)"
         )
     else:
         assert plan.follow_up_note is None
