@@ -142,6 +142,7 @@ class Standard:
         if self.gateway_versions is not None:
             return self.gateway_versions
         return DatedRule((RuleVersion(self.gateway, None, None, "", ""),))
+
     #: The published documents each part comes from, as people see them ("ST0072 assessment
     #: plan (IfATE) — §2"), keyed like ``sources`` (plus "gateway").
     published_sources: dict[str, str] = field(default_factory=dict)
