@@ -52,6 +52,6 @@ def test_the_review_names_each_requirement_and_its_published_source(client, worl
     assert "Days on programme" in page
     assert "Employer sign-off that the apprentice is ready for EPA" in page
     assert "Highfield EPA kit — Gateway" in page
-    assert "ST0072 assessment plan (IfATE) — §2 and §4" in page
+    assert "12 months: Institute for Apprenticeships and Technical Education" in page
     assert "EPA gateway meeting record" in page  # the evidence supplied, in words
     assert not leaks(page)
