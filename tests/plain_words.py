@@ -16,7 +16,8 @@ from openepa.standards.loader import all_standards
 
 PATTERNS = {
     "seed reference": re.compile(r"\bseeds? \d{3}\b", re.IGNORECASE),
-    "line number": re.compile(r"\b(?:line|lines|l\.) ?\d+", re.IGNORECASE),
+    # "Address line 1" is a field a person fills in, not a file line.
+    "line number": re.compile(r"(?<!address )\b(?:line|lines|l\.) ?\d+", re.IGNORECASE),
     "IQA draw": re.compile(r"\bdraw \d+ of\b", re.IGNORECASE),
     "snake_case code": re.compile(r"\b[a-z]+_[a-z_]+\b"),
     "section sign": re.compile(r"§"),
