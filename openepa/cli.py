@@ -33,19 +33,36 @@ class InputError(Exception):
     pass
 
 
+def _read_stdin() -> bytes:
+    """Standard input's bytes (decoded by the caller, so that non-UTF-8 input gets a
+    message); a text stream without bytes underneath (as tests substitute) is taken as is."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8")
+
+
 def _read_json(path: str) -> Any:
+    """The JSON document at `path` (or standard input for "-"), read as UTF-8. Input that
+    is not UTF-8, not JSON, or nested too deeply to read is refused with a message (exit 2),
+    never a traceback."""
+    name = "standard input" if path == "-" else path
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        raw = _read_stdin() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
+        raise InputError(f"{name}: cannot be read: {exc.strerror}") from exc
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+        raise InputError(
+            f"{name}: not UTF-8 text (byte {exc.start + 1} cannot be read); save it as UTF-8"
+        ) from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from exc
+    except RecursionError as exc:
+        raise InputError(f"{name}: not valid JSON: nested too deeply to read") from exc
 
 
 def grade_json(sheet: MarkingSheet, result: EpaResult) -> dict[str, Any]:

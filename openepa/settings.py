@@ -150,6 +150,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'openepa.sqlite3'}"),
         conn_max_age=60,
+        # A kept connection the database has dropped (restart, failover, an idle timeout,
+        # pg_terminate_backend) is checked before a request or a worker task reuses it and
+        # replaced, instead of failing that request with a 500 (issue 11 §4).
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -169,6 +173,9 @@ AUTHENTICATION_BACKENDS = [
 # work at once (set OPENEPA_REQUIRE_2FA=true to try it locally).
 OPENEPA_REQUIRE_2FA = env_bool("OPENEPA_REQUIRE_2FA", PRODUCTION)
 OTP_TOTP_ISSUER = "OpenEPA"
+# First-time two-factor set-up is unlocked by a one-time link emailed to the account's
+# address, not by the password alone (issue 11 §4); the link works for this many minutes.
+OPENEPA_2FA_SETUP_LINK_MINUTES = env_int("OPENEPA_2FA_SETUP_LINK_MINUTES", 60, minimum=1)
 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = 5
@@ -202,11 +209,12 @@ OPENEPA_UPLOAD_MAX_BYTES = int(env_str("OPENEPA_UPLOAD_MAX_BYTES", str(10 * 1_00
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 
-# Django 6.1's MAILERS (EMAIL_BACKEND is deprecated). Console locally; SMTP etc. by setting.
+# Django 6.1's MAILERS (EMAIL_BACKEND is deprecated). Locally the worker prints one line per
+# email (recipient and subject); SMTP etc. by setting.
 _default_mail_backend = (
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend"
+    else "openepa.notifications.console.OneLineBackend"
 )
 _mail_backend = env_str("EMAIL_BACKEND", _default_mail_backend)
 MAILERS: dict[str, dict[str, Any]] = {"default": {"BACKEND": _mail_backend}}
@@ -217,6 +225,9 @@ if _mail_backend.endswith("smtp.EmailBackend"):
         "username": env_str("EMAIL_HOST_USER", ""),
         "password": env_str("EMAIL_HOST_PASSWORD", ""),
         "use_tls": env_bool("EMAIL_USE_TLS", True),
+        # A mail server that stops answering fails the send (retried later) instead of
+        # holding the worker; well under OPENEPA_TASK_TIMEOUT_SECONDS.
+        "timeout": env_int("EMAIL_TIMEOUT", 60, minimum=1),
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenEPA <no-reply@openepa.localhost>")
 
@@ -231,6 +242,11 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 # times the last) until this many attempts; then it stays failed on the admins' outbox page.
 OPENEPA_EMAIL_MAX_ATTEMPTS = env_int("OPENEPA_EMAIL_MAX_ATTEMPTS", 5, minimum=1)
 OPENEPA_EMAIL_RETRY_MINUTES = env_int("OPENEPA_EMAIL_RETRY_MINUTES", 1, minimum=1)
+# A task still "running", or an email still "sending", after this many seconds is taken to
+# have lost its worker (killed, out of memory): the worker's recovery, at its start and every
+# minute, queues the task again or marks the email "failed, outcome unknown" for an admin.
+# Longer than any task takes (the slowest is an email with PDFs to a slow mail server).
+OPENEPA_TASK_TIMEOUT_SECONDS = env_int("OPENEPA_TASK_TIMEOUT_SECONDS", 600, minimum=1)
 # Reminders before a resit or retake deadline, in working days before it (one each).
 OPENEPA_RESIT_REMINDER_WORKING_DAYS = [
     int(n) for n in env_list("OPENEPA_RESIT_REMINDER_WORKING_DAYS", ["10", "3"])
@@ -240,6 +256,20 @@ OPENEPA_REMINDER_HOUR = env_int("OPENEPA_REMINDER_HOUR", 7)
 # The typeface of the PDF documents: DejaVu Sans from Debian's fonts-dejavu-core covers
 # names beyond Latin-1 (Łukasz, Żaneta); without it the documents use Helvetica.
 OPENEPA_PDF_FONT_DIR = env_str("OPENEPA_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+# The Apprenticeship Assessment Service API for EPAOs (issue 13): where the worker sends
+# EPA records and certificate requests, and the subscription key of the EPAO's account
+# (sent as Ocp-Apim-Subscription-Key). No URL: nothing is sent (the file export still works).
+OPENEPA_ASSESSMENT_SERVICE_URL = env_str("OPENEPA_ASSESSMENT_SERVICE_URL", "").rstrip("/")
+OPENEPA_ASSESSMENT_SERVICE_KEY = env_str("OPENEPA_ASSESSMENT_SERVICE_KEY", "")
+# Seconds to wait for one answer; a timeout is retried like a 5xx answer.
+OPENEPA_ASSESSMENT_SERVICE_TIMEOUT = env_int("OPENEPA_ASSESSMENT_SERVICE_TIMEOUT", 30, minimum=1)
+# Tries of a call that gets no answer or a 5xx; waits of 1, 5, 25 ... minutes between.
+OPENEPA_ASSESSMENT_SERVICE_MAX_ATTEMPTS = env_int(
+    "OPENEPA_ASSESSMENT_SERVICE_MAX_ATTEMPTS", 5, minimum=1
+)
+OPENEPA_ASSESSMENT_SERVICE_RETRY_MINUTES = env_int(
+    "OPENEPA_ASSESSMENT_SERVICE_RETRY_MINUTES", 1, minimum=1
+)
 # CSV bulk registration (issue 4 item 5): the largest file and the most rows one upload takes.
 OPENEPA_BULK_MAX_BYTES = int(env_str("OPENEPA_BULK_MAX_BYTES", str(10 * 1024 * 1024)))
 OPENEPA_BULK_MAX_ROWS = int(env_str("OPENEPA_BULK_MAX_ROWS", "50000"))

@@ -17,4 +17,5 @@ urlpatterns = [
     path("assessors/", include("openepa.quality.consistency_urls")),
     path("assessors/", include("openepa.assessors.urls")),
     path("cases/", include("openepa.cases.urls")),
+    path("organisations/", include("openepa.organisations.urls")),
 ]

@@ -1,11 +1,73 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
 import pytest
+import time_machine
 
 from openepa.domain.policy import Policy
 from openepa.domain.standard import Standard
 from openepa.policies.loader import get_policy
 from openepa.standards.loader import get_standard
+from tests.clock import TODAY_VARIABLE, moved_clock
+from tests.module_db import rolled_back_at_module_end
+
+_clock = pytest.StashKey[Any]()
+_CACHE_DIR = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The cache of validated data files (openepa/datafiles.py) lives in a directory of the
+    # test run's own: tests neither trust entries a developer's earlier code left in their
+    # user cache nor leave entries there. xdist's workers inherit it from the controller.
+    if "OPENEPA_CACHE_DIR" not in os.environ:
+        os.environ["OPENEPA_CACHE_DIR"] = tempfile.mkdtemp(prefix="openepa-test-cache-")
+        config.stash[_CACHE_DIR] = os.environ["OPENEPA_CACHE_DIR"]
+    # Before Django and any test start, in the controller and in each xdist worker.
+    value = os.environ.get(TODAY_VARIABLE, "").strip()
+    if value:
+        traveller = time_machine.travel(moved_clock(value), tick=True)
+        traveller.start()
+        config.stash[_clock] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_clock, None)
+    if traveller is not None:
+        traveller.stop()
+    if _CACHE_DIR in config.stash:
+        shutil.rmtree(config.stash[_CACHE_DIR], ignore_errors=True)
+        del os.environ["OPENEPA_CACHE_DIR"]
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if _clock in config.stash:
+        terminalreporter.write_line(
+            f"Ran with the clock moved: {TODAY_VARIABLE}={os.environ[TODAY_VARIABLE]} "
+            f"(it is now {datetime.now():%Y-%m-%d %H:%M} for the tests)"
+        )
+
+
+def _load_reference_data(sender: Any, **kwargs: Any) -> None:
+    """Each test database gets the standards and policies once, when it is created, and
+    again after a transactional test flushes it (flush sends post_migrate too); tests then
+    roll back around them instead of loading them again."""
+    if getattr(sender, "label", None) == "reference":
+        from openepa.reference.actions import do_load_reference_data
+
+        if kwargs.get("using", "default") == "default":
+            do_load_reference_data()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_load_reference_data, dispatch_uid="tests-reference-data")
 
 
 @pytest.fixture(scope="session")
@@ -36,10 +98,50 @@ def gateway_qualifications() -> Policy:
     return _policy("gateway-qualifications")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # Argon2 is deliberately slow; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    # Argon2 is deliberately slow; tests create many users (module-wide worlds included).
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+def _swap_template_render(template: Any, partial: Any) -> tuple[Any, Any]:
+    """Sets how Django's templates and partials render; returns the methods it replaced.
+    These are private Django attributes, hence getattr and setattr."""
+    from django.template.base import PartialTemplate, Template
+
+    previous = getattr(Template, "_render"), getattr(PartialTemplate, "_render")  # noqa: B009
+    setattr(Template, "_render", template)  # noqa: B010
+    setattr(PartialTemplate, "_render", partial)  # noqa: B010
+    return previous
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _templates_rendered_without_test_instrumentation(django_test_environment) -> Iterator[None]:
+    """Django's test environment sends a signal for every template and include rendered and
+    the test client copies each one's context, for `response.context` and
+    `response.templates`: about a tenth of a page test's time, for attributes no test reads
+    (tests read the HTML people get). A test that wants them asks for `template_contexts`."""
+    from django.test import utils
+
+    saved = getattr(utils, "_TestState").saved_data  # noqa: B009
+    instrumented = _swap_template_render(saved.template_render, saved.partial_template_render)
+    yield
+    _swap_template_render(*instrumented)
+
+
+@pytest.fixture
+def template_contexts() -> Iterator[None]:
+    """Puts back Django's test instrumentation, so that `response.context` and
+    `response.templates` are filled (tests/conftest.py turns it off for speed)."""
+    from django.test import utils
+
+    instrumented = getattr(utils, "instrumented_test_render")  # noqa: B009
+    plain = _swap_template_render(instrumented, instrumented)
+    yield
+    _swap_template_render(*plain)
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +156,18 @@ def world(db):
     from tests.personas import build_world
 
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker) -> Iterator[Any]:
+    """One world for a whole module of tests that only read it (lists, dashboards, access
+    checks): such a module defines a module-scoped `world` fixture returning this one."""
+    from tests.personas import build_world
+
+    with rolled_back_at_module_end(django_db_blocker):
+        with django_db_blocker.unblock():
+            world = build_world()
+        yield world
 
 
 @pytest.fixture

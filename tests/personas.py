@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.management import call_command
-
 from openepa.accounts.models import Membership, Role, User
 from openepa.assessors.actions import (
     EventDetails,
@@ -161,7 +159,7 @@ def make_allocatable(admin: User, epao: Organisation, *assessors: User) -> None:
 
 
 def build_world(policy: str = "highfield") -> World:
-    call_command("load_reference_data", verbosity=0)
+    # The standards and policies are in every test database already (tests/conftest.py).
     epao = org("Northern EPAO", Organisation.Kind.EPAO, policy)
     other_epao = org("Southern EPAO", Organisation.Kind.EPAO, "nqual")
     employer = org("Harbour Bank", Organisation.Kind.EMPLOYER)

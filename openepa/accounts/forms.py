@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template.loader import render_to_string
 
 from openepa.core.forms import AccessibleFormMixin
 
@@ -19,3 +22,26 @@ class EmailAuthenticationForm(AccessibleFormMixin, AuthenticationForm):
 
     def clean_username(self) -> str:
         return str(self.cleaned_data["username"]).strip().lower()
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's password reset, its email written to the outbox and sent by the worker with
+    retries (issue 11 §4), not sent inside the request where a failure was only logged."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from openepa.notifications.account_emails import PASSWORD_RESET, queue_account_email
+
+        queue_account_email(
+            user=context["user"],
+            kind=PASSWORD_RESET,
+            subject=render_to_string(subject_template_name, context),
+            text=render_to_string(email_template_name, context),
+        )

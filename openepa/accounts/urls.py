@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from openepa.accounts import views
-from openepa.accounts.forms import EmailAuthenticationForm
+from openepa.accounts.forms import EmailAuthenticationForm, OutboxPasswordResetForm
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,10 +15,12 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/setup/<str:token>/", views.two_factor_setup, name="two_factor_setup"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
+            form_class=OutboxPasswordResetForm,
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 
+from openepa.accounts import setup_link
 from openepa.accounts.requests import AuthenticatedRequest
-from openepa.accounts.two_factor import confirmed_device, pending_device
+from openepa.accounts.two_factor import (
+    SETUP_SESSION_KEY,
+    SetupLinkRefused,
+    confirmed_device,
+    unlocked_device,
+    use_setup_token,
+)
 from openepa.core.forms import AccessibleForm
 
 
@@ -35,11 +43,14 @@ def _next(request: AuthenticatedRequest) -> str:
 
 @login_required
 def two_factor(request: AuthenticatedRequest) -> HttpResponse:
-    """Set up the authenticator app (first time) or enter its code (every sign-in)."""
+    """Set up the authenticator app (first time, once the emailed link was opened in this
+    browser) or enter its code (every sign-in)."""
     device = confirmed_device(request.user)
     setting_up = device is None
     if device is None:
-        device = pending_device(request.user)
+        device = unlocked_device(request.user, request.session)
+        if device is None:
+            return _ask_for_link(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _ = device.verify_is_allowed()
@@ -52,6 +63,7 @@ def two_factor(request: AuthenticatedRequest) -> HttpResponse:
             if setting_up:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                request.session.pop(SETUP_SESSION_KEY, None)
             otp_login(request, device)
             return redirect(_next(request))
         else:
@@ -63,6 +75,50 @@ def two_factor(request: AuthenticatedRequest) -> HttpResponse:
         context["qr_svg"] = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
         context["secret"] = _spaced(device.bin_key)
     return render(request, "accounts/two_factor.html", context)
+
+
+class SendLinkForm(AccessibleForm):
+    pass
+
+
+def _ask_for_link(request: AuthenticatedRequest, *, refused: str = "") -> HttpResponse:
+    """First-time set-up, before the emailed link is opened: the password alone shows no
+    secret and accepts no code; a POST emails a one-time link to the account's address."""
+    form = SendLinkForm(request.POST if request.method == "POST" else ({} if refused else None))
+    sent = False
+    if refused:
+        form.is_valid()
+        form.refuse(refused)
+    elif form.is_bound and form.is_valid():
+        wait = setup_link.wait_before_another(request.user)
+        if wait:
+            form.refuse(wait)
+        else:
+            setup_link.send(request, request.user)
+            sent = True
+    return render(
+        request,
+        "accounts/two_factor_link.html",
+        {
+            "form": form,
+            "sent": sent,
+            "email": request.user.email,
+            "minutes": settings.OPENEPA_2FA_SETUP_LINK_MINUTES,
+        },
+    )
+
+
+@login_required
+def two_factor_setup(request: AuthenticatedRequest, token: str) -> HttpResponse:
+    """The emailed link: unlocks the set-up in this browser, for this account, once."""
+    if confirmed_device(request.user) is not None:
+        return redirect("accounts:two_factor")
+    try:
+        device = use_setup_token(request.user, token)
+    except SetupLinkRefused as refusal:
+        return _ask_for_link(request, refused=str(refusal))
+    request.session[SETUP_SESSION_KEY] = device.pk
+    return redirect("accounts:two_factor")
 
 
 def _spaced(key: bytes) -> str:

@@ -7,7 +7,8 @@ openepa.domain.sheet.grade_epa and turn its SheetError into a refusal naming the
 
 from __future__ import annotations
 
-from datetime import time
+from dataclasses import dataclass
+from datetime import datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from openepa.accounts.roles import is_epao_admin
 from openepa.assessments import hooks
 from openepa.assessments.access import is_allocated_assessor
 from openepa.assessments.grading import domain_attempts, grade_attempts, to_domain
-from openepa.assessments.layout import outcome_field
+from openepa.assessments.layout import note_field, outcome_field
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.assessments.queries import open_carry_over
 from openepa.bookings.models import Booking
@@ -25,9 +26,10 @@ from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.grading import Attempt as DomainAttempt
 from openepa.domain.grading import AttemptKind, EpaResult, Outcome, OverallGrade, SheetError
 from openepa.domain.journey import Event, State
-from openepa.domain.standard import Method, Standard
+from openepa.domain.sheet import method_order_problem, method_order_words, missing_notes
+from openepa.domain.standard import Grade, Method, Standard
 from openepa.domain.steps import MarkingStep
-from openepa.enrolments.domain_data import modes_of, standard_of
+from openepa.enrolments.domain_data import modes_of, policy_of, standard_of
 from openepa.enrolments.journey import lock_enrolment, record, transition
 from openepa.enrolments.models import Enrolment
 
@@ -35,6 +37,17 @@ from openepa.enrolments.models import Enrolment
 type JudgementInput = tuple[str, str, bool]
 
 OUTCOMES = {o.value for o in Outcome}
+
+
+class NotesMissing(ActionRefused):
+    """Judgements without the evidence note the policy asks for: one message per
+    criterion's note field (``errors``), and a summary naming them all."""
+
+    def __init__(self, errors: dict[str, str], summary: str) -> None:
+        super().__init__(summary)
+        self.errors = errors
+
+
 #: An amendment corrects a judgement; carrying over is decided during the observation.
 AMENDABLE = {Outcome.MET.value, Outcome.NOT_MET.value, Outcome.NOT_EVIDENCED.value}
 
@@ -49,6 +62,7 @@ def do_open_sheet(*, actor: User, booking_id: int) -> Attempt:
     if existing is not None:
         if not is_allocated_assessor(actor, existing.booking):
             raise refusal
+        _check_accepted(existing.booking)
         if existing.status == Attempt.Status.DRAFT and existing.method == Method.DISCUSSION:
             _sync_carried_rows(existing)
         return existing
@@ -64,6 +78,7 @@ def do_open_sheet(*, actor: User, booking_id: int) -> Attempt:
             return existing
         if booking.status == Booking.Status.CANCELLED:
             raise ActionRefused("This booking was cancelled, so there is nothing to mark.")
+        _check_accepted(booking)
         if enrolment.journey_state != State.IN_ASSESSMENT:
             raise ActionRefused(
                 f"Marking opens while the apprentice is in assessment; this enrolment is "
@@ -129,6 +144,7 @@ def do_save_sheet(
     with transaction.atomic():
         attempt = _lock_attempt(attempt_id)
         _check_markable(actor, attempt, expected_version)
+        _check_times(attempt.booking, actual_start, actual_end)
         _apply(attempt, judgements)
         attempt.actual_start = actual_start
         attempt.actual_end = actual_end
@@ -138,35 +154,53 @@ def do_save_sheet(
     return attempt
 
 
+@dataclass(frozen=True)
+class SheetCheck:
+    """What the assessor confirms on "check your answers": the sheet as it will be locked
+    and the method grade it gives (the whole EPA graded with it)."""
+
+    attempt: Attempt
+    rows: list[Judgement]
+    result: EpaResult
+
+    @property
+    def grade(self) -> Grade | None:
+        graded = self.result.methods.get(Method(self.attempt.method))
+        return graded.grade if graded else None
+
+
+def check_submission(*, actor: User, attempt_id: int) -> SheetCheck:
+    """Every check of ``do_submit_sheet`` on the saved draft, writing nothing: the
+    check-your-answers page shows what would be locked, or the refusal."""
+    with transaction.atomic():
+        attempt = Attempt.objects.select_related("booking__enrolment", "updated_by").get(
+            pk=attempt_id
+        )
+        return _submittable(actor, attempt, attempt.booking.enrolment, attempt.version)
+
+
 def do_submit_sheet(*, actor: User, attempt_id: int, expected_version: int) -> Attempt:
-    """Submit and lock the sheet once it is complete and the whole EPA still grades under
-    the domain rules; when every method then has a grade the enrolment awaits results."""
+    """Submit and lock the sheet (confirmed on "check your answers") once it is complete,
+    the assessment has started and the whole EPA still grades under the domain rules;
+    when every method then has a grade the enrolment awaits results."""
     with transaction.atomic():
         enrolment_id = Attempt.objects.values_list("enrolment_id", flat=True).get(pk=attempt_id)
         enrolment = lock_enrolment(enrolment_id)
         attempt = _lock_attempt(attempt_id)
         attempt.enrolment = enrolment
-        _check_markable(actor, attempt, expected_version)
-        if enrolment.journey_state != State.IN_ASSESSMENT:
-            raise ActionRefused(
-                f"This enrolment is {enrolment.journey_state.label.lower()}, so marking sheets "
-                "can no longer be submitted for it."
-            )
-        rows = list(attempt.judgements.order_by("id"))
-        _check_complete(attempt, rows)
-        attempts = [*domain_attempts(enrolment), to_domain(attempt, rows)]
-        result = _grade(enrolment, attempts)
+        checked = _submittable(actor, attempt, enrolment, expected_version)
+        result = checked.result
         now = timezone.now()
         attempt.status = Attempt.Status.SUBMITTED
         attempt.submitted_at = now
+        attempt.submitted_by = actor
         attempt.assessor = actor
-        _bump(attempt, actor, "status", "submitted_at", "assessor")
+        _bump(attempt, actor, "status", "submitted_at", "submitted_by", "assessor")
         Booking.objects.filter(pk=attempt.booking_id).update(status=Booking.Status.COMPLETED)
         if enrolment.first_activity_on is None:
             enrolment.first_activity_on = attempt.assessed_on
             enrolment.save(update_fields=["first_activity_on"])
-        graded = result.methods.get(Method(attempt.method))
-        grade = graded.grade if graded else None
+        grade = checked.grade
         record(
             enrolment,
             actor=actor,
@@ -193,6 +227,28 @@ def do_submit_sheet(*, actor: User, attempt_id: int, expected_version: int) -> A
             # through openepa.assessments.hooks).
             hooks.graded(enrolment, actor)
     return attempt
+
+
+def _submittable(
+    actor: User, attempt: Attempt, enrolment: Enrolment, expected_version: int
+) -> SheetCheck:
+    _check_markable(actor, attempt, expected_version)
+    if enrolment.journey_state != State.IN_ASSESSMENT:
+        raise ActionRefused(
+            f"This enrolment is {enrolment.journey_state.label.lower()}, so marking sheets "
+            "can no longer be submitted for it."
+        )
+    booking = attempt.booking
+    if timezone.now() < booking.starts_at:
+        raise ActionRefused(
+            f"This assessment is booked to start at {_when(booking.starts_at)}: its marking "
+            "sheet can be submitted once it has started."
+        )
+    rows = list(attempt.judgements.order_by("id"))
+    _check_complete(attempt, rows)
+    _check_order(enrolment, attempt)
+    attempts = [*domain_attempts(enrolment), to_domain(attempt, rows)]
+    return SheetCheck(attempt=attempt, rows=rows, result=_grade(enrolment, attempts))
 
 
 def do_amend_sheet(
@@ -238,7 +294,7 @@ def do_amend_sheet(
         if not through_case and _under_released_result(enrolment, attempt):
             raise ActionRefused(
                 "This marking sheet counts towards a released result, so it can be changed "
-                "only through an upheld enquiry about results or appeal (seed 000 §3), from "
+                "only through an upheld enquiry about results or appeal, from "
                 "the case's page."
             )
         rows = {j.criterion_code: j for j in attempt.judgements.all()}
@@ -249,7 +305,7 @@ def do_amend_sheet(
             if to not in AMENDABLE:
                 raise ActionRefused(
                     f"{code} can be amended to met, not met or not evidenced only; carrying a "
-                    "criterion over is decided during the observation (seed 002).",
+                    "criterion over is decided during the observation.",
                     field=outcome_field(code),
                 )
             if rows[code].outcome != to:
@@ -343,7 +399,7 @@ def _apply(attempt: Attempt, judgements: dict[str, JudgementInput]) -> None:
         if outcome == Outcome.CARRIED_OVER and not (may_carry and own):
             raise ActionRefused(
                 f"{code} cannot be carried over: only observation criteria can be carried over "
-                "to the discussion, once (seed 002).",
+                "to the discussion, once.",
                 field=outcome_field(code),
             )
         row.outcome = outcome
@@ -364,18 +420,88 @@ def _bump(attempt: Attempt, actor: User, *fields: str) -> None:
     attempt.save(update_fields=["version", "updated_by", "updated_at", *fields])
 
 
+def _when(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%H:%M on %-d %B %Y}"
+
+
+def _check_accepted(booking: Booking) -> None:
+    """Seed 003 §6 (no direct relationship with the apprentice): the assessor accepts the
+    booking, confirming no conflict of interest, before its sheet opens."""
+    if booking.no_conflict_confirmed_at is None:
+        raise ActionRefused(
+            "Accept this booking first: on the booking's page, confirm you have no conflict "
+            "of interest with the apprentice, their employer or provider. The marking sheet "
+            "opens once you have."
+        )
+
+
+def _check_times(booking: Booking, start: time | None, end: time | None) -> None:
+    """The actual times are on the booked day: never before the booked start, and the end
+    after the start."""
+    booked = timezone.localtime(booking.starts_at).time().replace(second=0, microsecond=0)
+    if start is not None and start < booked:
+        raise ActionRefused(
+            f"The actual start time ({start:%H:%M}) is before the booked start "
+            f"({booked:%H:%M}): an assessment cannot start before its booked time.",
+            field="actual_start",
+        )
+    if start is not None and end is not None and end <= start:
+        raise ActionRefused(
+            f"The actual end time ({end:%H:%M}) must be after the actual start time "
+            f"({start:%H:%M}).",
+            field="actual_end",
+        )
+
+
+def _check_notes(attempt: Attempt, rows: list[Judgement]) -> None:
+    policy = policy_of(attempt.booking.enrolment)
+    missing = missing_notes(policy, {j.criterion_code: (j.outcome, j.note) for j in rows})
+    if missing:
+        raise NotesMissing(
+            {
+                note_field(code): (
+                    f"Write the evidence note for {code}: what you saw, heard or read that "
+                    "supports this judgement."
+                )
+                for code in missing
+            },
+            f"Each judgement needs an evidence note, so that a quality assurer, an enquiry or "
+            f"an appeal can see the evidence behind it ({policy.name} policy). Still without "
+            f"a note: {', '.join(missing)}.",
+        )
+
+
+def _check_order(enrolment: Enrolment, attempt: Attempt) -> None:
+    """The observation comes before the discussion: the domain's rule, applied to this
+    sheet's day and every observation booked or marked for the enrolment."""
+    standard = standard_of(enrolment)
+    observed = (
+        Booking.objects.filter(enrolment=enrolment, method=Method.OBSERVATION)
+        .exclude(status=Booking.Status.CANCELLED)
+        .values_list("starts_at", flat=True)
+    )
+    dated = [(Method(attempt.method), attempt.assessed_on)]
+    dated += [(Method.OBSERVATION, timezone.localtime(s).date()) for s in observed]
+    wrong = method_order_problem(standard, dated)
+    if wrong is not None:
+        later, earlier = wrong
+        words = method_order_words(
+            standard, dated[later], dated[earlier], day=lambda d: f"{d:%-d %B %Y}"
+        )
+        raise ActionRefused(f"This sheet cannot be submitted: {words[0].upper()}{words[1:]}.")
+
+
 def _check_complete(attempt: Attempt, rows: list[Judgement]) -> None:
     if not attempt.photo_id_checked:
         raise ActionRefused(
-            "Check the apprentice's photo ID before submitting (seed 002).",
+            "Check the apprentice's photo ID before submitting.",
             field="photo_id_checked",
         )
     if attempt.actual_start is None:
         raise ActionRefused("Enter the actual start time before submitting.", field="actual_start")
     if attempt.actual_end is None:
         raise ActionRefused("Enter the actual end time before submitting.", field="actual_end")
-    if attempt.actual_end <= attempt.actual_start:
-        raise ActionRefused("The actual end time must be after the start time.", field="actual_end")
+    _check_times(attempt.booking, attempt.actual_start, attempt.actual_end)
     blank = [j.criterion_code for j in rows if not j.outcome]
     if blank:
         raise ActionRefused(
@@ -383,6 +509,7 @@ def _check_complete(attempt: Attempt, rows: list[Judgement]) -> None:
             f"{', '.join(blank)}.",
             field=outcome_field(blank[0]),
         )
+    _check_notes(attempt, rows)
 
 
 def _grade(

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from openepa.assessments.actions import AMENDABLE, JudgementInput
-from openepa.assessments.layout import Line, outcome_field
+from openepa.assessments.layout import Line, note_field, outcome_field
 from openepa.assessments.models import OUTCOME_CHOICES
 from openepa.core.forms import AccessibleForm, VersionField
 
@@ -41,7 +41,7 @@ class SheetForm(AccessibleForm):
     photo_id_checked = forms.BooleanField(
         label="I checked the apprentice's photo ID",
         required=False,  # the action refuses submission without it, with its own message
-        help_text="Photo ID is checked on assessment day (seed 002).",
+        help_text="Photo ID is checked on assessment day.",
     )
     version = VersionField()
 
@@ -54,9 +54,12 @@ class SheetForm(AccessibleForm):
             self.fields[outcome_field(code)] = forms.ChoiceField(
                 label=code, choices=choices, required=False, widget=forms.RadioSelect
             )
-            self.fields[f"note_{_slug(code)}"] = forms.CharField(
+            self.fields[note_field(code)] = forms.CharField(
                 label=f"Evidence note for {code}",
+                # Required on submission (the policy says for which judgements); a draft
+                # may be saved without.
                 required=False,
+                help_text="What you saw, heard or read that supports the judgement.",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             if line.can_carry:
@@ -69,7 +72,7 @@ class SheetForm(AccessibleForm):
         slug = _slug(line.criterion.code)
         return {
             "outcome": self[outcome_field(line.criterion.code)],
-            "note": self[f"note_{slug}"],
+            "note": self[note_field(line.criterion.code)],
             "attempted": self[f"attempted_{slug}"] if line.can_carry else None,
         }
 
@@ -90,7 +93,7 @@ class SheetForm(AccessibleForm):
         return {
             line.criterion.code: (
                 data.get(outcome_field(line.criterion.code)) or "",
-                data.get(f"note_{_slug(line.criterion.code)}") or "",
+                data.get(note_field(line.criterion.code)) or "",
                 bool(data.get(f"attempted_{_slug(line.criterion.code)}")),
             )
             for line in self.lines
@@ -108,7 +111,7 @@ def sheet_initial(attempt: Any, rows: dict[str, Any]) -> dict[str, Any]:
     }
     for code, row in rows.items():
         initial[outcome_field(code)] = row.outcome
-        initial[f"note_{_slug(code)}"] = row.note
+        initial[note_field(code)] = row.note
         initial[f"attempted_{_slug(code)}"] = row.attempted
     return initial
 
@@ -137,3 +140,9 @@ class AmendForm(AccessibleForm):
             for line in self.lines
             if (value := self.cleaned_data.get(outcome_field(line.criterion.code)))
         }
+
+
+class ConfirmForm(AccessibleForm):
+    """Check your answers: confirming submits the sheet as it was shown (the version)."""
+
+    version = VersionField()

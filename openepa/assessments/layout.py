@@ -29,6 +29,11 @@ def outcome_field(code: str) -> str:
     return "outcome_" + code.replace(".", "_")
 
 
+def note_field(code: str) -> str:
+    """Form field of a criterion's evidence note."""
+    return "note_" + code.replace(".", "_")
+
+
 def sheet_lines(standard: Standard, method: Method, codes: Iterable[str]) -> list[Line]:
     """The criteria on a sheet (its judgement rows), in the standard's order."""
     on_sheet = set(codes)

@@ -37,6 +37,10 @@ class Attempt(models.Model):
     actual_start = models.TimeField(null=True, blank=True)
     actual_end = models.TimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    #: Who confirmed the submission on the check-your-answers page (the sheet then locks).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     #: Optimistic lock: every save of the sheet bumps it; a stale form is refused.
     version = models.PositiveIntegerField(default=1)
     #: Who saved the sheet last and when, so a refused stale save can say who changed it.

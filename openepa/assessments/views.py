@@ -20,16 +20,18 @@ from openepa.assessments.access import (
     is_allocated_assessor,
 )
 from openepa.assessments.actions import (
+    NotesMissing,
+    check_submission,
     do_amend_sheet,
     do_open_sheet,
     do_save_sheet,
     do_submit_sheet,
 )
-from openepa.assessments.forms import LABELS, AmendForm, SheetForm, sheet_initial
+from openepa.assessments.forms import LABELS, AmendForm, ConfirmForm, SheetForm, sheet_initial
 from openepa.assessments.layout import Line, groups, outcome_field
 from openepa.assessments.models import Attempt
 from openepa.assessments.preview import sheet_preview
-from openepa.assessments.queries import LoadedSheet, load_sheet
+from openepa.assessments.queries import CARRIED, LoadedSheet, load_sheet
 from openepa.assessments.sections import SUBMITTED_SHEET_PAGE
 from openepa.bookings.sections import BOOKING_PAGE
 from openepa.core.actions_ui import run_action
@@ -88,24 +90,86 @@ def _post(request: AuthenticatedRequest, attempt: Attempt) -> HttpResponse:
     if intent != "submit":
         messages.success(request, "Draft saved.")
         return redirect("assessments:sheet", booking_id=attempt.booking_id)
-    # The draft is saved first, so a sheet that is not ready to submit loses nothing.
+    # The draft is saved first, so a sheet that is not ready to submit loses nothing; a
+    # ready one goes to "check your answers", where submitting is confirmed.
     post = request.POST.copy()
     post["version"] = str(saved.version)
     form = SheetForm(loaded.lines, data=post)
     form.is_valid()
-    submitted = run_action(
-        form,
-        lambda: do_submit_sheet(
-            actor=request.user, attempt_id=attempt.pk, expected_version=saved.version
-        ),
-    )
-    if submitted is None:
+    checked = _refusing(form, lambda: check_submission(actor=request.user, attempt_id=attempt.pk))
+    if checked is None:
         messages.info(
             request, "Your changes were saved as a draft, but the sheet was not submitted."
         )
         return _marking(request, load_sheet(saved), form, form.outcomes())
-    messages.success(request, "Marking sheet submitted. It is now locked.")
-    return redirect("assessments:sheet", booking_id=attempt.booking_id)
+    return redirect("assessments:check", booking_id=attempt.booking_id)
+
+
+def _refusing[T](form: SheetForm, action: Callable[[], T]) -> T | None:
+    """run_action, plus one message per criterion when evidence notes are missing."""
+    try:
+        return action()
+    except NotesMissing as refusal:
+        form.refuse(refusal.message)
+        for field, message in refusal.errors.items():
+            form.refuse(message, field)
+        return None
+    except ActionRefused as refusal:
+        form.refuse(refusal.message, refusal.field)
+        return None
+
+
+@login_required
+def check(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
+    """Check your answers: each criterion's judgement and note, what is carried over and
+    the method grade, before the assessor confirms and the sheet locks."""
+    booking = access_booking_sheet(request.user, booking_id)
+    attempt = Attempt.objects.filter(booking=booking).first()
+    if attempt is None or not is_allocated_assessor(request.user, booking):
+        raise Http404("No such marking sheet")
+    if attempt.status == Attempt.Status.SUBMITTED:
+        return redirect("assessments:sheet", booking_id=booking.pk)
+    form = ConfirmForm(request.POST or None, initial={"version": attempt.version})
+    if request.method == "POST" and form.is_valid():
+        done = run_action(
+            form,
+            lambda: do_submit_sheet(
+                actor=request.user,
+                attempt_id=attempt.pk,
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Marking sheet submitted. It is now locked.")
+            return redirect("assessments:sheet", booking_id=booking.pk)
+    try:
+        checked = check_submission(actor=request.user, attempt_id=attempt.pk)
+    except ActionRefused as refusal:
+        messages.error(request, f"The sheet is not ready to submit: {refusal.message}")
+        return redirect("assessments:sheet", booking_id=booking.pk)
+    loaded = load_sheet(attempt)
+    context = {
+        **_header(request, loaded),
+        "form": form,
+        "grade": checked.grade,
+        "method_result": checked.result.methods.get(Method(attempt.method)),
+        "sections": _sections(
+            loaded,
+            lambda line: {
+                "judgement": loaded.rows[line.criterion.code],
+                "label": LABELS[loaded.rows[line.criterion.code].outcome],
+                "anchor": outcome_field(line.criterion.code),
+            },
+        ),
+        "carried_out": [
+            line.criterion.code
+            for line in loaded.lines
+            if loaded.rows[line.criterion.code].outcome == CARRIED
+        ],
+        "carried_in": [line.criterion.code for line in loaded.lines if line.carried],
+    }
+    status = 409 if request.method == "POST" else 200
+    return render(request, "assessments/check.html", context, status=status)
 
 
 def _marking(

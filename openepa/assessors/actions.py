@@ -85,7 +85,7 @@ def _check_details(d: ProfileDetails) -> None:
     ):
         raise ActionRefused(
             "Name the qualification (for example a Level 3 Certificate in Assessing "
-            "Vocational Achievement, PGCE or Cert Ed; seed 003 §6).",
+            "Vocational Achievement, PGCE or Cert Ed; ST0072 assessment plan (IfATE) — §6).",
             field="qualification_name",
         )
     unknown = [r for r in d.regions if r not in REGION_NAMES]

@@ -18,7 +18,7 @@ class ProfileForm(AccessibleForm):
     competence_years = forms.IntegerField(
         label="Years of occupational competence in customer service",
         min_value=0,
-        help_text="The assessment plan asks for 2 years or more (seed 003 §6).",
+        help_text="The assessment plan asks for 2 years or more (ST0072 assessment plan (IfATE) — §6).",
     )
     competence_notes = forms.CharField(
         label="Evidence of occupational competence", widget=forms.Textarea, required=False
@@ -28,7 +28,7 @@ class ProfileForm(AccessibleForm):
         choices=QUALIFICATION_CHOICES,
         widget=forms.RadioSelect,
         help_text="Held or working towards (PGCE, Cert Ed or an assessor/verifier "
-        "qualification), or significant expertise in consistent judgements (seed 003 §6).",
+        "qualification), or significant expertise in consistent judgements (ST0072 assessment plan (IfATE) — §6).",
     )
     qualification_name = forms.CharField(label="Qualification", required=False, max_length=200)
     qualification_achieved_on = forms.DateField(

@@ -76,8 +76,8 @@ def allocation_problems(
     if profile is None:
         return [
             f"{name} cannot be allocated: has no assessor profile. An EPAO admin records their "
-            "occupational competence, assessor qualification and standardisation first (seed "
-            "003 §6, §9)."
+            "occupational competence, assessor qualification and standardisation first "
+            "(ST0072 assessment plan (IfATE) — §6, §9)."
         ]
     attended = attended_dates([profile.pk]).get(profile.pk, ())
     return allocation_refusals(facts_of(profile, attended), on=on, remote=remote)

@@ -72,24 +72,24 @@ def _check_planning(details: PlanningDetails) -> None:
         raise ActionRefused("The planning meeting date cannot be in the future.", field="held_on")
     if not details.arrangements.strip():
         raise ActionRefused(
-            "Record the access arrangements agreed (write 'none needed' if there are none; seed 000 §2.3).",
+            "Record the access arrangements agreed (write 'none needed' if there are none).",
             field="arrangements",
         )
     if not details.method_requirements_explained:
         raise ActionRefused(
-            "Confirm that each assessment method's requirements were explained (seed 000 §2.3).",
+            "Confirm that each assessment method's requirements were explained.",
             field="method_requirements_explained",
         )
     if not details.feedback_certification_appeals_explained:
         raise ActionRefused(
-            "Confirm that feedback, certification and the appeals process were explained (seed 000 §2.3).",
+            "Confirm that feedback, certification and the appeals process were explained.",
             field="feedback_certification_appeals_explained",
         )
     needed = REMOTE_CHECKS.get(details.observation_setting, {})
     missing = [words for code, words in needed.items() if code not in details.checks]
     if missing:
         raise ActionRefused(
-            "A remote observation needs " + "; ".join(missing) + " (seed 002). Confirm each, "
+            "A remote observation needs " + "; ".join(missing) + ". Confirm each, "
             "or plan the observation in person at the workplace.",
             field=next(code for code in needed if code not in details.checks),
         )
@@ -110,7 +110,7 @@ def do_record_planning_meeting(
         accepted = enrolment.gateway_accepted_on
         if accepted is not None and details.held_on < accepted:
             raise ActionRefused(
-                f"The planning meeting takes place once gateway is accepted (seed 000 §2.3): "
+                f"The planning meeting takes place once gateway is accepted: "
                 f"gateway was accepted on {rules.day_words(accepted)}.",
                 field="held_on",
             )
@@ -321,7 +321,7 @@ def do_confirm_no_conflict(*, actor: User, booking_id: int) -> Booking:
         if active_conflicts(actor.pk, enrolment):
             raise ActionRefused(
                 "You have declared a conflict of interest with this apprentice, their employer "
-                "or provider: ask the EPAO admin to allocate another assessor (seed 003 §6)."
+                "or provider: ask the EPAO admin to allocate another assessor (ST0072 assessment plan (IfATE) — §6)."
             )
         if booking.no_conflict_confirmed_at is None:
             booking.no_conflict_confirmed_at = timezone.now()

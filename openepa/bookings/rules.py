@@ -113,7 +113,7 @@ def check_input(p: Proposal) -> None:
 def check_state(enrolment: Enrolment) -> None:
     if enrolment.journey_state not in BOOKABLE_STATES:
         raise ActionRefused(
-            "Assessments can be booked once the planning meeting is recorded (seed 000 §2.3); "
+            "Assessments can be booked once the planning meeting is recorded; "
             f"this enrolment is {enrolment.journey_state.label.lower()}."
         )
 
@@ -134,7 +134,7 @@ def check_assessor(enrolment: Enrolment, p: Proposal, assessor_name: str) -> Non
         )
         raise ActionRefused(
             f"{assessor_name} has declared a conflict of interest with {named}; an assessor "
-            "must have no direct relationship with the apprentice (seed 003 §6). Choose "
+            "must have no direct relationship with the apprentice (ST0072 assessment plan (IfATE) — §6). Choose "
             "another assessor.",
             field="assessor",
         )
@@ -161,7 +161,7 @@ def check_follow_up_duration(policy: Policy, p: Proposal) -> None:
     "an additional professional discussion follow-up of 30 minutes"); where the policy is
     silent, at most the discussion's own maximum."""
     limit = policy.resits.resit_with_discussion_follow_up_minutes
-    rule = f"{policy.name} policy, seed 002"
+    rule = policy.cite("resits")
     if limit is None:
         duration = policy.duration(DURATION_ACTIVITY["discussion"])
         limit = duration.max_minutes if duration is not None else None
@@ -189,11 +189,10 @@ def check_duration(policy: Policy, p: Proposal) -> None:
         bounds.append(f"at least {duration.min_minutes}")
     if duration.max_minutes is not None:
         bounds.append(f"at most {duration.max_minutes}")
-    source = policy.sources.get(f"durations.{activity}", "")
+    source = policy.cite(f"durations.{activity}")
     raise ActionRefused(
         f"The {policy.name} policy allows {' and '.join(bounds)} minutes for the "
-        f"{activity.replace('_', ' ')}; {p.duration_minutes} minutes were given"
-        + (f" ({source})." if source else "."),
+        f"{activity.replace('_', ' ')}; {p.duration_minutes} minutes were given ({source}).",
         field="duration_minutes",
     )
 
@@ -226,20 +225,20 @@ def attempt_number(enrolment: Enrolment, p: Proposal, policy: Policy) -> int:
     refusal = resit_refusal(attempt_history().latest_method_grade(enrolment, p.method))
     if refusal:
         raise ActionRefused(
-            f"{refusal[:1].upper()}{refusal[1:]} (the {words}; seed 000 §4, seed 002, seed 004).",
+            f"{refusal[:1].upper()}{refusal[1:]} (the {words}).",
             field="kind",
         )
     if p.kind == "retake" and policy.resits.retake_checklist_required:
         if not p.retake_checklist_confirmed:
             raise ActionRefused(
-                f"A retake needs the retake checklist ({policy.name} policy, seed 002): "
+                f"A retake needs the retake checklist ({policy.cite('resits')}): "
                 "confirm it is complete.",
                 field="retake_checklist_confirmed",
             )
         if not p.further_learning_summary.strip():
             raise ActionRefused(
-                f"A retake follows a period of further learning ({policy.name} policy, seed "
-                "002): summarise it.",
+                f"A retake follows a period of further learning ({policy.cite('resits')}): "
+                "summarise it.",
                 field="further_learning_summary",
             )
     return previous + 1
@@ -269,7 +268,7 @@ def follow_up_number(enrolment: Enrolment, p: Proposal) -> int:
     resit of the discussion, so it is numbered after the discussion's sheets."""
     rule = (
         "a discussion follow-up judges only observation criteria carried over because the "
-        "situation did not arise (seed 002)"
+        "situation did not arise"
     )
     if p.method != "discussion":
         raise ActionRefused(
@@ -313,7 +312,7 @@ def check_resit_window(enrolment: Enrolment, policy: Policy, p: Proposal) -> Non
         raise ActionRefused(
             f"The resit window ended on {day_words(deadline)} ({policy.name} policy: within "
             f"the window from the fail notification on {day_words(enrolment.fail_notified_on)}, "
-            f"seed 000 §4); {again}",
+            f"{policy.cite('resits.window')}); {again}",
             field="starts_at",
         )
     first = enrolment.first_activity_on
@@ -323,7 +322,7 @@ def check_resit_window(enrolment: Enrolment, policy: Policy, p: Proposal) -> Non
     if all_by is not None and p.day > all_by and not _window_overridden(enrolment):
         raise ActionRefused(
             f"Every assessment method had to be taken by {day_words(all_by)} ({policy.name} "
-            f"policy: within the period from the first attempt on {day_words(first)}, seed 004); "
+            f"policy: within the period from the first attempt on {day_words(first)}); "
             f"{again}",
             field="starts_at",
         )
@@ -370,7 +369,7 @@ def epa_window_problem(enrolment: Enrolment, policy: Policy, p: Proposal) -> str
     window = policy.epa_window
     if window is None or p.kind != "first":
         return None
-    source = policy.sources.get("epa_window", "")
+    source = policy.cite("epa_window")
     if window.anchor == Anchor.GATEWAY:
         anchor = enrolment.gateway_accepted_on
         if anchor is None:
@@ -401,7 +400,7 @@ def epa_window_problem(enrolment: Enrolment, policy: Policy, p: Proposal) -> str
 
 def check_order(enrolment: Enrolment, p: Proposal) -> None:
     """The observation comes before the discussion (seed 000 §2.4, seed 002)."""
-    rule = "the practical observation comes before the professional discussion (seed 000 §2.4, seed 002)"
+    rule = "the practical observation comes before the professional discussion"
     if p.method == "discussion":
         observation = (
             live_bookings(enrolment).filter(method="observation").order_by("-starts_at").first()
@@ -440,7 +439,7 @@ def check_remote_observation(enrolment: Enrolment, p: Proposal) -> None:
         raise ActionRefused(
             "A remote observation needs the planning meeting to confirm the remote checks "
             "(camera, microphone, screen sharing and a private room, or a workplace camera "
-            "person when not desk-based; seed 002). Record them, or book the observation in person.",
+            "person when not desk-based). Record them, or book the observation in person.",
             field="remote",
         )
 

@@ -51,9 +51,29 @@ from openepa.enrolments.models import Enrolment
 from openepa.organisations.models import Organisation
 from openepa.results.actions import do_reissue_result
 
-PARTIES_ONLY = (
-    "Only the apprentice, their employer or their training provider can {what} (seed 000 §3, §5)."
+#: The JourneyEvent action names this context records (stable: notifications map them).
+ADJUSTMENT_REQUESTED = "adjustment_requested"
+ADJUSTMENT_DECIDED = "adjustment_decided"
+CONSIDERATION_REQUESTED = "special_consideration_requested"
+CONSIDERATION_DECIDED = "special_consideration_decided"
+CASE_RAISED = "case_raised"
+CASE_REVIEW_STARTED = "case_review_started"
+CASE_DECIDED = "case_decided"
+CASE_AMENDMENT = "case_amendment"
+CASE_CLOSED = "case_closed"
+ACTIONS = (
+    ADJUSTMENT_REQUESTED,
+    ADJUSTMENT_DECIDED,
+    CONSIDERATION_REQUESTED,
+    CONSIDERATION_DECIDED,
+    CASE_RAISED,
+    CASE_REVIEW_STARTED,
+    CASE_DECIDED,
+    CASE_AMENDMENT,
+    CASE_CLOSED,
 )
+
+PARTIES_ONLY = "Only the apprentice, their employer or their training provider can {what}."
 
 
 def today() -> date:
@@ -118,8 +138,8 @@ def do_request_adjustment(
             assert gateway_on is not None
             raise ActionRefused(
                 f"This request comes after the gateway submission of {long_date(gateway_on)}: "
-                "reasonable adjustments are asked for no later than gateway submission "
-                "(seed 000 §5). Say why it is late; it is then accepted and flagged late for "
+                "reasonable adjustments are asked for no later than gateway submission. "
+                "Say why it is late; it is then accepted and flagged late for "
                 "the EPAO.",
                 field="late_reason",
             )
@@ -218,7 +238,7 @@ def do_request_special_consideration(
     if not rescheduling_tried and not why_not:
         raise ActionRefused(
             "Say why the assessment could not be rescheduled: rescheduling comes first, and "
-            "special consideration is a last resort (seed 000 §5).",
+            "special consideration is a last resort.",
             field="why_not_rescheduled",
         )
     with transaction.atomic():
@@ -276,7 +296,8 @@ def _check_in_time(window: ConsiderationWindow, assessment_day: date, enrolment:
             f"It is too late to request special consideration before the assessment on "
             f"{long_date(assessment_day)}: {policy.name}'s policy asks for requests no later "
             f"than {rule.before_working_days} working days before it, which was "
-            f"{long_date(last_before)}{after} (seed 000 §5). Ask the EPAO to reschedule the "
+            f"{long_date(last_before)}{after} ({policy.cite('special_consideration')}). Ask "
+            "the EPAO to reschedule the "
             "assessment instead.",
             field="booking",
         )
@@ -286,7 +307,7 @@ def _check_in_time(window: ConsiderationWindow, assessment_day: date, enrolment:
             f"The time to request special consideration for the assessment on "
             f"{long_date(assessment_day)} closed on {long_date(last_after)}: {policy.name}'s "
             f"policy allows up to {rule.after_working_days} working days after the "
-            "assessment (seed 000 §5).",
+            f"assessment ({policy.cite('special_consideration')}).",
             field="booking",
         )
 
@@ -425,7 +446,7 @@ def _subject(enrolment: Enrolment, kind: CaseKind, subject: Subject) -> tuple[di
     if kind == CaseKind.ENQUIRY:
         raise ActionRefused(
             "An enquiry about results is about a released result; to challenge a decision on "
-            "an adjustment or a special consideration, raise an appeal (seed 000 §3).",
+            "an adjustment or a special consideration, raise an appeal.",
             field="kind",
         )
     decision: ReasonableAdjustment | SpecialConsideration | None
@@ -495,7 +516,7 @@ def do_start_case_review(
             raise ActionRefused(
                 f"{reviewer} cannot review this {_kind_words(CaseKind(case.kind))}: "
                 f"{connected[reviewer.pk]}. The reviewer must not be connected to the "
-                "decision under review (seed 003 §6, §9).",
+                "decision under review (ST0072 assessment plan (IfATE) — §6, §9).",
                 field="reviewer",
             )
         panel = [people[i] for i in panel_ids if i in people]
@@ -512,7 +533,7 @@ def do_start_case_review(
                     if panel
                     else "choose the panel's members"
                 )
-                + " (seed 003 §6, §9).",
+                + " (ST0072 assessment plan (IfATE) — §6, §9).",
                 field="panel",
             )
         _move(case, CaseEvent.START_REVIEW)

@@ -40,7 +40,7 @@ class AdjustmentRequestForm(AccessibleForm):
     )
     late_reason = _text(
         "If gateway has already been submitted: why the request is late",
-        "Seed 000 §5 asks for adjustments no later than gateway submission.",
+        "Adjustments are asked for no later than gateway submission.",
         rows=3,
     )
 
@@ -82,7 +82,7 @@ class ConsiderationRequestForm(AccessibleForm):
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        help_text="Rescheduling comes first; special consideration is a last resort (seed 000 §5).",
+        help_text="Rescheduling comes first; special consideration is a last resort.",
     )
     why_not_rescheduled = _text("If not, why it could not be rescheduled", rows=3)
     circumstances = _text(

@@ -177,3 +177,11 @@ class Case(models.Model):
         if self.adjustment_id is not None:
             return "the decision on a reasonable adjustment"
         return "the decision on a special consideration"
+
+    @property
+    def summary(self) -> str:
+        """ "Enquiry about results" (always about the released result), or "Appeal about
+        <its subject>"."""
+        if self.kind == "enquiry":
+            return self.get_kind_display()
+        return f"{self.get_kind_display()} about {self.subject_words}"

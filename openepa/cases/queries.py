@@ -21,6 +21,7 @@ from openepa.cases.models import Case, Decision, ReasonableAdjustment, SpecialCo
 from openepa.domain.cases import OPEN_CASE_STATES, ConsiderationWindow, special_consideration_timing
 from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.models import Enrolment
+from openepa.enrolments.sentences import event_sentence
 from openepa.gateway.models import GatewaySubmission
 
 _ENROLMENT = ("enrolment__apprentice", "enrolment__employer", "enrolment__provider")
@@ -241,13 +242,15 @@ def party_open_items(user: User) -> dict[str, list[Any]]:
     }
 
 
-def case_history(case: Case) -> QuerySet[Any]:
-    """The enrolment's events about this case, oldest first."""
-    return (
+def case_history(case: Case) -> list[tuple[Any, str]]:
+    """The enrolment's events about this case, oldest first, each with its sentence."""
+    events = (
         case.enrolment.events.filter(action__startswith="case_", data__case_id=case.pk)
         .select_related("actor")
         .order_by("at", "id")
     )
+    name = case.enrolment.apprentice.name
+    return [(e, event_sentence(e, name)) for e in events]
 
 
 def epao_staff(enrolment: Enrolment) -> QuerySet[Any]:

@@ -6,13 +6,20 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.certificates.models import ExportBatch, ExportedRecord, ExportKind
+from openepa.certificates.models import (
+    ExportBatch,
+    ExportedRecord,
+    ExportKind,
+    ServiceCheck,
+    ServiceRecord,
+)
 from openepa.certificates.records import kind_for
 from openepa.domain.journey import State
+from openepa.enrolments.models import Enrolment
 from openepa.organisations.models import Organisation
 from openepa.results.models import OverallResult
 
@@ -45,6 +52,8 @@ def _ready(epao_ids: Iterable[int]) -> QuerySet[OverallResult]:
         )
         .exclude(enrolment__state=State.WITHDRAWN.value)
         .exclude(pk__in=ExportedRecord.objects.values("result_id"))
+        # A result sent to the service is not exported again as a file, nor the reverse.
+        .exclude(pk__in=ServiceRecord.objects.filter(result__isnull=False).values("result_id"))
         .order_by("released_at", "id")
     )
 
@@ -60,10 +69,14 @@ def ready_counts_for(user: User) -> dict[ExportKind, int]:
 
 
 def _counts(ready: QuerySet[OverallResult]) -> dict[ExportKind, int]:
+    """Every ready result is an EPA record; a Pass or Distinction also a certificate
+    request."""
     grades = Counter(ready.values_list("grade", flat=True))
     counts = dict.fromkeys(ExportKind, 0)
     for grade, n in grades.items():
-        counts[kind_for(grade)] += n
+        counts[ExportKind.EPA] += n
+        if kind_for(grade) == ExportKind.CERTIFICATE:
+            counts[ExportKind.CERTIFICATE] += n
     return counts
 
 
@@ -96,4 +109,46 @@ def batches_for(user: User) -> QuerySet[ExportBatch]:
         .select_related("epao", "created_by")
         .defer("payload")
         .order_by("-created_at", "-id")
+    )
+
+
+def withdrawn_to_send(epao_id: int) -> QuerySet[Enrolment]:
+    """Withdrawn enrolments of the EPAO whose EPA had begun (gateway accepted, or a result
+    released) and whose withdrawal the service has not been sent: it is recorded there as
+    "Withdrawn"."""
+    begun = Q(gateway_accepted_on__isnull=False) | Q(
+        pk__in=OverallResult.objects.filter(released_at__isnull=False).values("enrolment_id")
+    )
+    return (
+        Enrolment.objects.filter(begun, epao_id=epao_id, state=State.WITHDRAWN.value)
+        .exclude(service_records__subject="withdrawn")
+        .order_by("pk")
+    )
+
+
+def service_records_for(user: User, state: str | None = None) -> QuerySet[ServiceRecord]:
+    """The records of the admin's EPAOs sent (or to send) to the assessment service, newest
+    first, with the apprentice each concerns; optionally of one state."""
+    found = ServiceRecord.objects.filter(epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN))
+    if state:
+        found = found.filter(state=state)
+    return found.select_related("enrolment__apprentice", "epao").order_by("-created_at", "-id")
+
+
+def record_counts_for(user: User) -> dict[str, int]:
+    """How many records are in each state, over the admin's EPAOs (one query)."""
+    return dict(
+        ServiceRecord.objects.filter(epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN))
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+
+
+def checks_for(user: User) -> QuerySet[ServiceCheck]:
+    """The last reconciliation of the admin's EPAOs: differences first."""
+    return (
+        ServiceCheck.objects.filter(epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN))
+        .select_related("enrolment__apprentice", "enrolment__standard", "epao")
+        .order_by("-differs", "enrolment__apprentice__family_name", "enrolment_id")
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
+
 from openepa.accounts.models import Membership, Role, User
 from openepa.assessors.actions import (
     EventDetails,
@@ -25,6 +27,56 @@ DEMO_DOMAIN = "demo.openepa.test"
 EPAO_NAME = "Demo EPAO"
 EMPLOYERS = ("Harbour Bank", "Meadow Stores", "Northgate Energy")
 PROVIDERS = ("Coastal Training", "Riverside College")
+
+#: Each demo organisation's named contact, postal address and reference numbers (issue 13):
+#: the employers' addresses are where certificates go by default. Made-up streets with
+#: real postcode districts, so they pass the assessment service's postcode rule.
+ADDRESSES: dict[str, dict[str, str]] = {
+    EPAO_NAME: {
+        "contact_name": "Amina Admin",
+        "address_line1": "4 Assessment Yard",
+        "city": "Leeds",
+        "postcode": "LS1 4DY",
+        "ukprn": "10099999",
+        "register_id": "EPA9999",
+    },
+    "Harbour Bank": {
+        "contact_name": "Erin Employer",
+        "department": "Apprenticeships",
+        "address_line1": "1 Harbour Street",
+        "city": "Hull",
+        "postcode": "HU1 1NQ",
+    },
+    "Meadow Stores": {
+        "contact_name": "Mo Employer",
+        "address_line1": "12 Meadow Lane",
+        "address_line2": "Holbeck",
+        "city": "Leeds",
+        "postcode": "LS11 5WB",
+    },
+    "Northgate Energy": {
+        "contact_name": "Nia Employer",
+        "department": "People Team",
+        "address_line1": "Northgate House",
+        "address_line2": "3 Northgate",
+        "city": "Wakefield",
+        "postcode": "WF1 3AP",
+    },
+    "Coastal Training": {
+        "contact_name": "Pat Provider",
+        "address_line1": "8 Promenade",
+        "city": "Scarborough",
+        "postcode": "YO11 2HG",
+        "ukprn": "10012345",
+    },
+    "Riverside College": {
+        "contact_name": "Ray Provider",
+        "address_line1": "Riverside Campus",
+        "city": "York",
+        "postcode": "YO1 7HH",
+        "ukprn": "10054321",
+    },
+}
 
 PEOPLE = (
     # (email local part, full name, role, organisation name)
@@ -77,18 +129,33 @@ class Cast:
         return self.users["provider" if provider == self.providers[0] else "provider2"]
 
 
+def demo_logins() -> list[DemoLogin]:
+    """Every demo sign-in, as `cast` creates them, without touching the database."""
+    people = [DemoLogin(demo_email(local), role.label) for local, _, role, _ in PEOPLE]
+    return [*people, DemoLogin(demo_email(APPRENTICE_LOCAL), "Apprentice")]
+
+
 def demo_email(local: str) -> str:
     return f"{local}@{DEMO_DOMAIN}"
 
 
 def _org(name: str, kind: str, policy: Policy | None = None) -> Organisation:
-    org, _ = Organisation.objects.get_or_create(name=name, kind=kind, defaults={"policy": policy})
+    org, _ = Organisation.objects.get_or_create(
+        name=name, kind=kind, defaults={"policy": policy, **ADDRESSES.get(name, {})}
+    )
     return org
 
 
-def demo_user(local: str, name: str) -> User:
+def demo_user(local: str, name: str, *, password_hash: str | None = None) -> User:
+    """The demo user with that email, created when missing. Every demo user has the same
+    published password: pass its hash (made once) to save Argon2's deliberate cost per user."""
     user = User.objects.filter(email=demo_email(local)).first()
-    return user or User.objects.create_user(demo_email(local), DEMO_PASSWORD, full_name=name)
+    if user is not None:
+        return user
+    user = User.objects.create_user(demo_email(local), None, full_name=name)
+    user.password = password_hash or make_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    return user
 
 
 def cast(policy: Policy) -> Cast:
@@ -99,8 +166,9 @@ def cast(policy: Policy) -> Cast:
     orgs = {o.name: o for o in (epao, *employers, *providers)}
     users: dict[str, User] = {}
     logins = []
+    password_hash = make_password(DEMO_PASSWORD)
     for local, name, role, org_name in PEOPLE:
-        user = demo_user(local, name)
+        user = demo_user(local, name, password_hash=password_hash)
         Membership.objects.get_or_create(user=user, organisation=orgs[org_name], role=role)
         users[local] = user
         logins.append(DemoLogin(user.email, role.label))

@@ -16,13 +16,22 @@ import time_machine
 from django.utils import timezone
 
 from openepa.assessments.actions import do_open_sheet, do_save_sheet, do_submit_sheet
-from openepa.bookings.actions import PlanningDetails, do_book_assessment, do_record_planning_meeting
+from openepa.bookings.actions import (
+    PlanningDetails,
+    do_book_assessment,
+    do_confirm_no_conflict,
+    do_record_planning_meeting,
+)
 from openepa.bookings.models import Booking
 from openepa.bookings.rules import DURATION_ACTIVITY, Proposal
 from openepa.cases.actions import do_decide_adjustment, do_raise_case, do_request_adjustment
+from openepa.certificates.actions import do_export_certificate_requests
+from openepa.demo.notes import evidence_note
 from openepa.demo.people import Cast
 from openepa.demo.stories import Grade, Step, Story
+from openepa.domain.dates import add_working_days
 from openepa.domain.grading import Outcome
+from openepa.domain.journey import State
 from openepa.domain.standard import Level, Method
 from openepa.enrolments.actions import Registration, do_register_enrolment, do_withdraw_enrolment
 from openepa.enrolments.domain_data import modes_of, policy_of, standard_of
@@ -33,11 +42,21 @@ from openepa.gateway.actions import (
     do_reject_gateway,
     do_submit_gateway,
 )
+from openepa.quality.actions import do_sign_off_sample
+from openepa.quality.models import IqaSample
 from openepa.reference.models import StandardVersion
 from openepa.results.actions import do_release_results
 
 ALL_EVIDENCE = ("gateway_meeting_record", "employer_sign_off", "provider_sign_off")
 SLOT_HOURS = (9, 11, 13, 15)
+#: The assessor accepts a booking (confirming no conflict) the day it is made, at noon.
+ACCEPT_HOUR = 12
+#: The IQA reviews a sampled decision this many working days after it was submitted.
+IQA_REVIEW_DAYS = 3
+#: The admin requests the certificate of a Pass or Distinction this many working days
+#: after its release, at 16:00; the request completes the EPA.
+CERTIFICATE_DAYS = 5
+CERTIFICATE_HOUR = 16
 MARKING_STEP = {
     Step.MARK_OBSERVATION: Method.OBSERVATION,
     Step.MARK_DISCUSSION: Method.DISCUSSION,
@@ -98,11 +117,22 @@ class Player:
     standard: StandardVersion
     diary: Diary
     rng: random.Random
+    #: The real moment the demo is generated: no step of a story happens after it.
+    now: datetime = field(default_factory=timezone.now)
+    #: Sampled decisions the IQA will review: (day, sample id), in the order sampled.
+    reviews: list[tuple[date, int]] = field(default_factory=list)
+
+    def moment(self, day: date, hour: int) -> datetime:
+        """`hour` on `day`, or now if that is still to come (a step taken today)."""
+        return min(at(day, hour), self.now)
 
     def play(self, story: Story, person: dict[str, object]) -> Enrolment:
         enrolment: Enrolment | None = None
+        self.reviews = []
         for step, day in story.steps:
-            with time_machine.travel(at(day, 18 if step in MARKING_STEP else 8), tick=False):
+            self.review_samples(before=day)
+            hour = 18 if step in MARKING_STEP or step == Step.MARK_RESIT else 8
+            with time_machine.travel(self.moment(day, hour), tick=False):
                 if step == Step.REGISTER:
                     enrolment = self.register(story, person)
                     if story.scenario.adjustment:
@@ -112,7 +142,47 @@ class Player:
                 self.take(step, day, story, enrolment)
                 enrolment.refresh_from_db()
         assert enrolment is not None
+        self.request_certificate(enrolment)
+        self.review_samples(before=timezone.localdate(self.now))
         return enrolment
+
+    def request_certificate(self, enrolment: Enrolment) -> None:
+        """A released Pass or Distinction is exported as a certificate request a week after
+        its release, once that day has come; the request completes the EPA."""
+        enrolment.refresh_from_db()
+        if enrolment.state != State.RESULTS_ISSUED:
+            return
+        result = enrolment.results.filter(released_at__isnull=False).latest("released_at")
+        assert result.released_at is not None
+        released = timezone.localdate(result.released_at)
+        day = add_working_days(released, CERTIFICATE_DAYS)
+        if result.grade == "fail" or day >= timezone.localdate(self.now):
+            return
+        self.review_samples(before=day)
+        with time_machine.travel(self.moment(day, CERTIFICATE_HOUR), tick=False):
+            do_export_certificate_requests(
+                actor=self.cast.admin, epao_id=enrolment.epao_id, enrolment_ids=[enrolment.pk]
+            )
+
+    def review_samples(self, *, before: date) -> None:
+        """The IQA signs off, agreeing, each sample due for review before `before`; the
+        most recent samples are still waiting, as on any working day."""
+        iqa = self.cast.users["iqa"]
+        while self.reviews and self.reviews[0][0] < before:
+            day, sample_id = self.reviews.pop(0)
+            with time_machine.travel(self.moment(day, 11), tick=False):
+                sample = IqaSample.objects.select_related("attempt").get(pk=sample_id)
+                codes = sample.attempt.judgements.values_list("criterion_code", flat=True)
+                do_sign_off_sample(
+                    actor=iqa,
+                    sample_id=sample.pk,
+                    expected_version=sample.version,
+                    sheet_version=sample.attempt.version,
+                    reviews=dict.fromkeys(codes, (True, "")),
+                    outcome=IqaSample.Outcome.GRADE_STANDS,
+                    comments="",
+                    changes={},
+                )
 
     def register(self, story: Story, person: dict[str, object]) -> Enrolment:
         employer = self.cast.employers[story.index % len(self.cast.employers)]
@@ -178,8 +248,11 @@ class Player:
                 ),
             )
         elif step == Step.BOOK:
-            for mark_step, method in MARKING_STEP.items():
+            booked = [
                 self.book(enrolment, method, story.day_of(mark_step), "first")
+                for mark_step, method in MARKING_STEP.items()
+            ]
+            self.accept(day, booked)
         elif step in MARKING_STEP:
             method = MARKING_STEP[step]
             grade = story.scenario.grades[list(MARKING_STEP.values()).index(method)]
@@ -197,7 +270,8 @@ class Player:
                     "solution; please check the observation recording.",
                 )
         elif step == Step.BOOK_RESIT:
-            self.book(enrolment, Method.OBSERVATION, story.day_of(Step.MARK_RESIT), "resit")
+            resit = self.book(enrolment, Method.OBSERVATION, story.day_of(Step.MARK_RESIT), "resit")
+            self.accept(day, [resit])
         elif step == Step.MARK_RESIT:
             self.mark(enrolment, Method.OBSERVATION, Grade.PASS, carry_over=False)
         elif step == Step.WITHDRAW:
@@ -217,10 +291,10 @@ class Player:
             "questions also given in writing.",
         )
 
-    def book(self, enrolment: Enrolment, method: Method, day: date, kind: str) -> None:
+    def book(self, enrolment: Enrolment, method: Method, day: date, kind: str) -> Booking:
         assessor_ids = tuple(a.pk for a in self.cast.assessors)
         assessor_id, hour = self.diary.slot(assessor_ids, day, self.rng)
-        do_book_assessment(
+        return do_book_assessment(
             actor=self.cast.admin,
             enrolment_id=enrolment.pk,
             proposal=Proposal(
@@ -233,13 +307,20 @@ class Player:
             ),
         )
 
+    def accept(self, day: date, bookings: list[Booking]) -> None:
+        """Each assessor accepts their booking, confirming no conflict of interest, at noon
+        on the day it was made (or now, if noon is still to come)."""
+        with time_machine.travel(self.moment(day, ACCEPT_HOUR), tick=False):
+            for booking in bookings:
+                do_confirm_no_conflict(actor=booking.assessor, booking_id=booking.pk)
+
     def mark(self, enrolment: Enrolment, method: Method, grade: Grade, carry_over: bool) -> None:
         booking = enrolment.bookings.filter(method=method.value, status="active").latest("id")
         assessor = booking.assessor
         hour = timezone.localtime(booking.starts_at).hour
         attempt = do_open_sheet(actor=assessor, booking_id=booking.pk)
         codes = list(attempt.judgements.values_list("criterion_code", flat=True))
-        judgements = outcomes(enrolment, method, codes, grade, carry_over)
+        judgements = outcomes(enrolment, method, codes, grade, carry_over, self.rng)
         attempt = do_save_sheet(
             actor=assessor,
             attempt_id=attempt.pk,
@@ -251,6 +332,10 @@ class Player:
             photo_id_checked=True,
         )
         do_submit_sheet(actor=assessor, attempt_id=attempt.pk, expected_version=attempt.version)
+        sample = IqaSample.objects.filter(attempt=attempt).first()
+        if sample is not None:
+            day = timezone.localdate()
+            self.reviews.append((add_working_days(day, IQA_REVIEW_DAYS), sample.pk))
 
 
 def minutes_for(enrolment: Enrolment, method: Method) -> int:
@@ -262,33 +347,35 @@ def minutes_for(enrolment: Enrolment, method: Method) -> int:
 
 
 def outcomes(
-    enrolment: Enrolment, method: Method, codes: list[str], grade: Grade, carry_over: bool
+    enrolment: Enrolment,
+    method: Method,
+    codes: list[str],
+    grade: Grade,
+    carry_over: bool,
+    rng: random.Random,
 ) -> dict[str, tuple[str, str, bool]]:
-    """Every criterion on the sheet judged so the method comes out at `grade`."""
+    """Every criterion on the sheet judged so the method comes out at `grade`, each with
+    the evidence note an assessor would write."""
     standard = standard_of(enrolment)
     modes = modes_of(enrolment)
     pass_codes = [c.code for c in standard.criteria_for(method, modes, Level.PASS)]
-    out: dict[str, tuple[str, str, bool]] = {}
+    chosen: dict[str, str] = {}
     for code in codes:
         criterion = standard.criterion(code)
         if criterion is None or criterion.method != method:  # carried over into this sheet
-            out[code] = (Outcome.MET.value, "Covered in the discussion.", False)
+            chosen[code] = Outcome.MET.value
         elif criterion.level == Level.DISTINCTION:
             met = grade == Grade.DISTINCTION
-            out[code] = (Outcome.MET.value if met else Outcome.NOT_MET.value, "", False)
+            chosen[code] = Outcome.MET.value if met else Outcome.NOT_MET.value
         else:
-            out[code] = (Outcome.MET.value, "", False)
+            chosen[code] = Outcome.MET.value
     if grade == Grade.FAIL and pass_codes:
-        out[pass_codes[0]] = (
-            Outcome.NOT_MET.value,
-            "Did not confirm the customer's need before offering a solution.",
-            False,
-        )
+        chosen[pass_codes[0]] = Outcome.NOT_MET.value
     if carry_over and method == Method.OBSERVATION and standard.method(method).carry_over_to:
-        last = pass_codes[-1]
-        out[last] = (
-            Outcome.CARRIED_OVER.value,
-            "The situation did not arise; covered in the discussion.",
-            False,
-        )
+        chosen[pass_codes[-1]] = Outcome.CARRIED_OVER.value
+    out: dict[str, tuple[str, str, bool]] = {}
+    for code, outcome in chosen.items():
+        criterion = standard.criterion(code)
+        assert criterion is not None
+        out[code] = (outcome, evidence_note(criterion, method, outcome, rng), False)
     return out

@@ -71,11 +71,13 @@ FAILED_OBSERVATION = (Grade.FAIL, Grade.PASS, Grade.PASS)
 
 #: One of each comes first (so even a small demo shows every state), then weighted draws.
 SCENARIOS = (
+    # Released more than a working week ago: the certificate was requested a week after the
+    # release, which completed the EPA (openepa.demo.replay.Player.request_certificate).
     Scenario(
         "distinction",
-        State.RESULTS_ISSUED,
+        State.COMPLETED,
         Step.RELEASE,
-        (5, 60),
+        (6, 60),
         DISTINCTIONS,
         carry_over=True,
         weight=20,
@@ -104,15 +106,18 @@ SCENARIOS = (
         "observation marked",
         State.IN_ASSESSMENT,
         Step.MARK_OBSERVATION,
-        (0, 4),
+        # Marked on an earlier day: a sheet is submitted after the assessment, never ahead.
+        (1, 4),
         carry_over=True,
         weight=14,
     ),
-    Scenario("awaiting results", State.AWAITING_RESULTS, Step.MARK_SHOWCASE, (0, 9), weight=12),
+    Scenario("awaiting results", State.AWAITING_RESULTS, Step.MARK_SHOWCASE, (1, 9), weight=12),
     Scenario("results overdue", State.AWAITING_RESULTS, Step.MARK_SHOWCASE, (12, 20), weight=4),
     Scenario(
-        "pass", State.RESULTS_ISSUED, Step.RELEASE, (5, 120), PASSES, rejected_first=True, weight=30
+        "pass", State.COMPLETED, Step.RELEASE, (6, 120), PASSES, rejected_first=True, weight=24
     ),
+    # Released today: the certificate is requested a week after the release.
+    Scenario("results issued", State.RESULTS_ISSUED, Step.RELEASE, (0, 0), PASSES, weight=6),
     Scenario(
         "fail, resit due",
         State.RESIT_DUE,
@@ -127,9 +132,9 @@ SCENARIOS = (
     ),
     Scenario(
         "passed at resit",
-        State.RESULTS_ISSUED,
+        State.COMPLETED,
         Step.RELEASE_RESIT,
-        (3, 60),
+        (6, 60),
         FAILED_OBSERVATION,
         weight=12,
     ),
@@ -187,11 +192,16 @@ class Story:
         return step_day(self.gateway_day, step, self.scenario.rejected_first)
 
 
+#: Steps before the rejection's delay: the resubmission comes 3 working days after the
+#: rejection, and everything after it (acceptance first) is delayed.
+BEFORE_DELAY = (Step.SUBMIT_GATEWAY, Step.REJECT_GATEWAY, Step.RESUBMIT_GATEWAY)
+
+
 def step_day(gateway_day: date, step: Step, rejected_first: bool) -> date:
     if step == Step.REGISTER:
         return gateway_day - timedelta(days=70)
     offset = OFFSETS[step]
-    if rejected_first and step not in (Step.SUBMIT_GATEWAY, Step.REJECT_GATEWAY):
+    if rejected_first and step not in BEFORE_DELAY:
         offset += REJECTION_DELAY
     return add_working_days(gateway_day, offset) if offset else gateway_day
 

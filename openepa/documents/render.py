@@ -38,9 +38,7 @@ def load(result_id: int) -> OverallResult:
 def markup(kind: Kind, result: OverallResult) -> str:
     """The rendered template: the document's words, before they become a PDF."""
     if not kind.applies_to(result):
-        raise NotApplicable(
-            f"A {result.get_grade_display()} result has no {kind.title.lower()} (seed 000 §3)."
-        )
+        raise NotApplicable(f"A {result.get_grade_display()} result has no {kind.title.lower()}.")
     return render_to_string(kind.template, content.context(result, kind.prefix))
 
 

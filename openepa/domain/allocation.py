@@ -107,25 +107,25 @@ def allocation_refusals(
         years = "year" if facts.competence_years == 1 else "years"
         out.append(
             f"{who}: {facts.competence_years} {years} of occupational competence recorded, "
-            f"fewer than the {need} years the assessment plan requires (seed 003 §6)."
+            f"fewer than the {need} years the assessment plan requires (ST0072 assessment plan (IfATE) — §6)."
         )
     if facts.qualification not in QUALIFYING:
         out.append(
-            f"{who}: holds no assessor qualification and is not working towards one (seed "
-            "003 §6: hold or work towards a qualification to undertake assessment, or have "
+            f"{who}: holds no assessor qualification and is not working towards one "
+            "(ST0072 assessment plan (IfATE) — §6: hold or work towards a qualification to undertake assessment, or have "
             "significant expertise in consistent judgements)."
         )
     last = last_standardised(facts, on)
     months = thresholds.standardisation_months
     if last is None:
         out.append(
-            f"{who}: has attended no standardisation event on or before {long_date(on)} (seed "
-            f"003 §9: standardisation at least every {months} months)."
+            f"{who}: has attended no standardisation event on or before {long_date(on)} "
+            f"(ST0072 assessment plan (IfATE) — §9: standardisation at least every {months} months)."
         )
     elif on > add_months(last, months):
         out.append(
             f"{who}: last standardisation attended on {long_date(last)}, more than {months} "
-            f"months before {long_date(on)} (seed 003 §9: at least yearly)."
+            f"months before {long_date(on)} (ST0072 assessment plan (IfATE) — §9: at least yearly)."
         )
     for period in facts.unavailable:
         if period.covers(on):

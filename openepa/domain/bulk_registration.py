@@ -59,10 +59,17 @@ LABELS = {
     "provider": "Training provider",
     "start_date": "Start date",
     "planned_end_date": "Planned end date",
-    "face_to_face": "face_to_face",
-    "non_facing": "non_facing",
-    "ehcp": "ehcp",
-    "bsl": "bsl",
+    "face_to_face": "Face to face",
+    "non_facing": "Non facing",
+    "ehcp": "EHCP",
+    "bsl": "BSL",
+    "row": "Row",
+}
+#: Each column's heading as the template and the pages write it (column_key reads it back).
+HEADINGS = {key: LABELS[key] for key in COLUMNS} | {
+    "email": "Email",
+    "provider": "Provider",
+    "start_date": "Start date",
 }
 #: The row the CSV template shows as an example (HESA's worked-example ULN).
 EXAMPLE_ROW = {
@@ -116,14 +123,16 @@ def read_header(headings: Sequence[str]) -> Header:
         if key not in COLUMNS:
             problems.append(f"Unknown column “{heading.strip()}”.")
         elif key in positions:
-            problems.append(f"Column “{key}” appears twice.")
+            problems.append(f"Column “{HEADINGS[key]}” appears twice.")
         else:
             positions[key] = index
     missing = [c for c in REQUIRED_COLUMNS if c not in positions]
     if missing:
-        problems.append("Missing columns: " + ", ".join(missing) + ".")
+        problems.append("Missing columns: " + ", ".join(HEADINGS[c] for c in missing) + ".")
     if problems:
-        problems.append("The columns are: " + ", ".join(COLUMNS) + " (see the CSV template).")
+        problems.append(
+            "The columns are: " + ", ".join(HEADINGS.values()) + " (see the CSV template)."
+        )
     return Header(positions, len(headings), tuple(problems))
 
 
@@ -269,7 +278,7 @@ def _flag(row: Row, values: Mapping[str, str], key: str) -> bool | None:
     text = values.get(key, "")
     parsed = parse_flag(text)
     if parsed is None:
-        row.problems.append(Problem(key, f"Write yes or no in {key}, not “{text}”."))
+        row.problems.append(Problem(key, f"Write yes or no in {HEADINGS[key]}, not “{text}”."))
     return parsed
 
 

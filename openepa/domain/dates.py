@@ -15,9 +15,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-from dateutil.relativedelta import relativedelta
-
 from openepa.domain.policy import Anchor, Period, Policy
 
 _ONE_DAY = timedelta(days=1)
@@ -37,6 +34,10 @@ def _bank_holidays(year: int) -> frozenset[date]:
     One-off holidays (2022 state funeral, 2023 coronation) and substitute days for
     Christmas, Boxing Day and New Year's Day falling on a weekend are included.
     """
+    # Imported on first use: `holidays` takes longer to import than `openepa grade` takes
+    # to run, and grading never counts working days.
+    import holidays
+
     calendar = holidays.country_holidays("GB", subdiv="ENG", years=year)
     return frozenset(calendar.keys())
 
@@ -92,6 +93,8 @@ def add_months(day: date, months: int) -> date:
 
     Source: seed 000 §4 and seed 004 count resit and EPA windows in months.
     """
+    from dateutil.relativedelta import relativedelta  # on first use, as `holidays` above
+
     return day + relativedelta(months=months)
 
 
@@ -209,6 +212,8 @@ def full_months_on_programme(start: date, on: date) -> int:
     ``full_months_on_programme(d, add_months(d, m)) == m``. Seed 000 §2.1 and seed 003 §2:
     at least 12 months on programme before gateway.
     """
+    from dateutil.relativedelta import relativedelta
+
     span = relativedelta(on, start)
     return span.years * 12 + span.months
 

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from dateutil.relativedelta import relativedelta
-
 from openepa.domain.dates import days_on_programme, full_months_on_programme
 from openepa.domain.in_force import ComparedWith, RuleVersion, long_date
 from openepa.domain.policy import EnglishMathsRule, Policy
@@ -78,12 +76,30 @@ class GatewayCase:
         return self.gateway_date
 
 
+#: Each requirement's name as people read it (the code stays internal).
+REQUIREMENT_LABELS = {
+    "days_on_programme": "Days on programme",
+    "months_on_programme": "Months on programme",
+    "english": "English",
+    "maths": "Maths",
+    "english_level_2_attempt": "Level 2 English attempt",
+    "maths_level_2_attempt": "Level 2 maths attempt",
+    "showcase_format": "Showcase format chosen",
+    **{code: words[:1].upper() + words[1:] for code, words in EVIDENCE.items()},
+}
+
+
 @dataclass(frozen=True)
 class Requirement:
     code: str
     met: bool
     reason: str
+    #: The published document the rule comes from, as people read it.
     source: str
+
+    @property
+    def label(self) -> str:
+        return REQUIREMENT_LABELS[self.code]
 
 
 @dataclass(frozen=True)
@@ -107,6 +123,10 @@ class Eligibility:
 
 def age_on(date_of_birth: date, day: date) -> int:
     """Age in whole years on a day (a 29 February birthday ages on 28 February)."""
+    # Imported here so that `openepa grade`, which reads this module's vocabulary but
+    # computes no age, starts without dateutil (openepa.domain.dates does the same).
+    from dateutil.relativedelta import relativedelta
+
     return relativedelta(day, date_of_birth).years
 
 
@@ -228,7 +248,7 @@ def _english_maths(version: RuleVersion[EnglishMathsRule], case: GatewayCase) ->
 
 
 def _evidence(policy: Policy, case: GatewayCase) -> list[Requirement]:
-    source = f"{policy.name} policy: {policy.sources.get('gateway', 'gateway')}"
+    source = policy.cite("gateway")
     needed = list(policy.gateway.required_evidence)
     if case.adjustment_requested:
         needed.append("adjustment_request_form")  # "where relevant" (seed 000 §2.2)

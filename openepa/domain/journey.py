@@ -73,6 +73,8 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
     (State.IN_ASSESSMENT, Event.COMPLETE_ASSESSMENT): State.AWAITING_RESULTS,
     (State.AWAITING_RESULTS, Event.RELEASE_RESULTS): State.RESULTS_ISSUED,
     (State.RESULTS_ISSUED, Event.OFFER_RESIT): State.RESIT_DUE,
+    # Completion follows the certificate request: exporting a Pass or Distinction to the
+    # record-a-grade service ends the journey (seed 000 §3, seed 004 certification).
     (State.RESULTS_ISSUED, Event.COMPLETE): State.COMPLETED,
     (State.RESIT_DUE, Event.BOOK_ASSESSMENT): State.IN_ASSESSMENT,
     # Resit window missed: the whole EPA is taken again (seed 000 §4, seed 004).
@@ -81,6 +83,13 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
     # Fail then offers a resit again (OFFER_RESIT), a Pass ends the resit (issue 5 §3).
     (State.RESULTS_ISSUED, Event.REISSUE_RESULTS): State.RESULTS_ISSUED,
     (State.RESIT_DUE, Event.REISSUE_RESULTS): State.RESULTS_ISSUED,
+    # After completion an enquiry or appeal may still be raised within its window (Ofqual
+    # General Conditions: the EPAO reviews results and hears appeals whether or not the
+    # certificate was requested). An upheld one re-issues the statement of results without
+    # reopening the journey; the new Pass or Distinction is exported as a replacement
+    # certificate request. A re-issued Fail is refused after completion (the certificate
+    # would first have to be withdrawn, outside OpenEPA).
+    (State.COMPLETED, Event.REISSUE_RESULTS): State.COMPLETED,
 }
 
 

@@ -134,6 +134,22 @@ class IqaSamplingPolicy:
     always_sample: tuple[Grade, ...] | None = None
 
 
+#: Every kind of judgement an assessor records on a marking sheet (Outcome values).
+ALL_JUDGEMENTS = frozenset({"met", "not_met", "not_evidenced", "carried_over"})
+
+
+@dataclass(frozen=True)
+class MarkingPolicy:
+    """What a submitted marking sheet must hold beyond its judgements.
+
+    ``notes_required_for``: the judgements (Outcome values) that need an evidence note.
+    Every seeded policy requires one for every judgement: an IQA, an enquiry reviewer or
+    an appeal panel must be able to see the evidence behind each decision (Ofqual General
+    Conditions of Recognition, H2 and the record-keeping of assessment decisions)."""
+
+    notes_required_for: frozenset[str] = ALL_JUDGEMENTS
+
+
 @dataclass(frozen=True)
 class Policy:
     code: str
@@ -150,8 +166,23 @@ class Policy:
     special_consideration: SpecialConsiderationPolicy
     enquiry_window: Period | None
     appeal_window: Period | None
+    #: Where each section's values come from, for maintainers (seed, section, line); never
+    #: shown to people.
     sources: dict[str, str]
     iqa_sampling: IqaSamplingPolicy = field(default_factory=IqaSamplingPolicy)
+    marking: MarkingPolicy = field(default_factory=MarkingPolicy)
+    #: The published document (and section) each section's values come from, as people see
+    #: it: "NQual EPA support pack v1.1 — Gateway". Keyed like ``sources``.
+    published_sources: dict[str, str] = field(default_factory=dict)
+
+    def cite(self, section: str) -> str:
+        """The published source of a section ("resits.window"), else of the nearest section
+        around it, else the EPAO's name: never a seed or line reference."""
+        while section:
+            if section in self.published_sources:
+                return self.published_sources[section]
+            section = section.rpartition(".")[0]
+        return f"{self.name} policy"
 
     def duration(self, activity: str) -> Duration | None:
         """Activities: observation, discussion, showcase_interview, showcase_presentation."""

@@ -28,10 +28,8 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import batched
 
+from openepa.domain.assessment_service import BATCH_LIMIT, EpaAttempt, epa_list
 from openepa.domain.grading import AttemptKind, OverallGrade
-
-#: Requests per API call: "capped at that limit" (README) / MAX_*_IN_REQUEST = 25.
-BATCH_LIMIT = 25
 
 #: The API's grade names (GET api/v1/certificate/grades) for the grades ST0072 gives.
 _CERTIFICATE_GRADES = {OverallGrade.PASS: "Pass", OverallGrade.DISTINCTION: "Distinction"}
@@ -71,21 +69,26 @@ def resit_retake(kinds: Iterable[AttemptKind]) -> tuple[bool, bool]:
     return AttemptKind.RESIT in listed, AttemptKind.RETAKE in listed
 
 
-def epa_history(sittings: Sequence[Sitting]) -> list[dict[str, object]]:
-    """``epaDetails.epas``: every completed EPA in date order, each with its outcome and
-    whether it was a resit or a retake. The first sitting is neither."""
-    history: list[dict[str, object]] = []
-    for sitting in sorted(sittings, key=lambda s: s.on):
-        resit, retake = resit_retake(sitting.kinds) if history else (False, False)
-        history.append(
-            {
-                "epaDate": sitting.on.isoformat(),
-                "epaOutcome": epa_outcome(sitting.grade),
-                "resit": resit,
-                "retake": retake,
-            }
-        )
-    return history
+def attempts(sittings: Sequence[Sitting], withdrawn_on: date | None = None) -> list[EpaAttempt]:
+    """Every completed EPA as an attempt the service records, in date order (sittings of
+    one date keep the order given: release order), the first neither resit nor retake; a
+    withdrawal after them is one more attempt with the outcome "Withdrawn"
+    (Domain/Consts/EpaOutcome.cs of SkillsFundingAgency/das-assessor-service)."""
+    listed: list[EpaAttempt] = []
+    for index, sitting in enumerate(sorted(sittings, key=lambda s: s.on)):
+        resit, retake = resit_retake(sitting.kinds) if index else (False, False)
+        listed.append(EpaAttempt(sitting.on, epa_outcome(sitting.grade), resit, retake, index))
+    if withdrawn_on is not None:
+        listed.append(EpaAttempt(withdrawn_on, "Withdrawn", sequence=len(listed)))
+    return listed
+
+
+def epa_history(
+    sittings: Sequence[Sitting], withdrawn_on: date | None = None
+) -> list[dict[str, object]]:
+    """``epaDetails.epas``: every attempt, newest first, so that of two attempts on one day
+    the later is read as the latest (openepa.domain.assessment_service.epa_list)."""
+    return epa_list(attempts(sittings, withdrawn_on))
 
 
 def achievement_date(sittings: Sequence[Sitting]) -> date:

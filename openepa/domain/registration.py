@@ -50,7 +50,7 @@ def date_problems(
             Problem(
                 "date_of_birth",
                 f"The apprentice must be at least {MIN_AGE_AT_START} on the start date "
-                f"(apprenticeships start at 16, seeds 002 and 003); check the date of birth.",
+                f"(apprenticeships start at 16: ST0072 assessment plan (IfATE)); check the date of birth.",
             )
         )
     if planned_end_date <= start_date:

@@ -22,7 +22,6 @@ None and nothing is enforced (openepa.domain.policy).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,8 +29,6 @@ from openepa.domain.dates import all_methods_deadline, resit_deadline
 from openepa.domain.grading import EpaResult, OverallGrade
 from openepa.domain.policy import Policy
 from openepa.domain.standard import Grade, Method
-
-_SEED = re.compile(r"\bseed (\d{3})\b(?: (§\d+(?:\.\d+)*))?")
 
 
 @dataclass(frozen=True)
@@ -63,15 +60,6 @@ class ResitPlan:
         return min(stated) if stated else None
 
 
-def cited_seed(source: str) -> str:
-    """The first "seed NNN" (with its "§n" when given) named in a policy source citation,
-    or "" when none is named."""
-    found = _SEED.search(source)
-    if found is None:
-        return ""
-    return f"seed {found.group(1)}" + (f" {found.group(2)}" if found.group(2) else "")
-
-
 def grade_cap_statement(policy: Policy) -> str:
     """The policy's grade cap after a resit or retake, in words, citing its seed (seed 004:
     NQual caps at Pass; seed 000: Gateway Qualifications v1.1 removed the cap; seed 002:
@@ -85,11 +73,10 @@ def follow_up_note(policy: Policy, failed: tuple[Method, ...]) -> str | None:
     minutes = policy.resits.resit_with_discussion_follow_up_minutes
     if minutes is None or Method.OBSERVATION not in failed:
         return None
-    seed = cited_seed(policy.sources.get("resits", ""))
     return (
         f"The observation is resat along with an additional {minutes}-minute professional "
         "discussion follow-up if a suitable situation to evidence the criteria did not occur"
-        + (f" ({seed})" if seed else "")
+        f" ({policy.cite('resits')})"
     )
 
 
@@ -116,8 +103,7 @@ def resit_plan(
     """
     if result.overall != OverallGrade.FAIL:
         raise ValueError(
-            f"an EPA graded {result.overall.value} has no resit or retake; only a Fail does "
-            "(seed 000 §4, seed 002, seed 004)"
+            f"an EPA graded {result.overall.value} has no resit or retake; only a Fail does"
         )
     failed = tuple(
         m for m in Method if m in result.methods and result.methods[m].grade == Grade.FAIL

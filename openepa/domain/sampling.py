@@ -112,10 +112,10 @@ def should_sample(
     rate = f"{plan.sample_rate_percent.normalize():f}%"
     if draw < threshold:
         return SampleChoice(
-            True, SampleReason.RATE, f"draw {draw} of {DRAW_SIZE} is within the {rate} sample"
+            True, SampleReason.RATE, f"picked at random for the {rate} sample of decisions"
         )
     return SampleChoice(
         False,
         SampleReason.NOT_SAMPLED,
-        f"draw {draw} of {DRAW_SIZE} is outside the {rate} sample",
+        f"not picked at random for the {rate} sample of decisions",
     )

@@ -6,8 +6,9 @@ Sources: see openepa.domain.grading (seed 000 §2.8 and §4, seed 002, seed 003 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from openepa.domain.grading import (
     Attempt,
@@ -74,7 +75,7 @@ def _check_judgement(
                 where,
                 f"{code} is a {criterion.method.value} criterion that was not carried over to "
                 f"this {attempt.method.value}; only criteria not evidenced in the "
-                f"{criterion.method.value} before it may be judged here (seed 002)",
+                f"{criterion.method.value} before it may be judged here",
             )
         if not carried_here:
             raise SheetError(
@@ -95,9 +96,63 @@ def _check_judgement(
             raise SheetError(
                 where,
                 f"{code} was attempted and not met, so it cannot be carried over to the {target.value}; "
-                "only a criterion whose situation did not arise can (seed 002)",
+                "only a criterion whose situation did not arise can",
             )
     return False
+
+
+def method_order_problem(
+    standard: Standard, dated: Sequence[tuple[Method, date]]
+) -> tuple[int, int] | None:
+    """The first pair (later, earlier) of indexes into ``dated`` where a method is dated
+    before the method it follows, else None.
+
+    Seed 000 §2.4 (assessment overview: the practical observation comes before the
+    professional discussion), seed 002 and seed 003 §5 (not-evidenced observation criteria
+    are carried over *to the discussion that follows*): every attempt of a method that
+    another method's criteria carry over to is dated on or after that method's first
+    attempt. The same rule is applied by the booking form, the marking pages and
+    ``openepa grade``."""
+    for earlier in standard.methods:
+        follows = earlier.carry_over_to
+        if follows is None:
+            continue
+        firsts = [i for i, (m, _) in enumerate(dated) if m == earlier.code]
+        if not firsts:
+            continue
+        first = min(firsts, key=lambda i: (dated[i][1], i))
+        for i, (method, on) in enumerate(dated):
+            if method == follows and on < dated[first][1]:
+                return i, first
+    return None
+
+
+def method_order_words(
+    standard: Standard,
+    later: tuple[Method, date],
+    earlier: tuple[Method, date],
+    day: Callable[[date], str] = date.isoformat,
+) -> str:
+    """The order rule broken, naming both methods and both dates (``day`` writes a date)."""
+    return (
+        f"the {standard.method(later[0]).name.lower()} on {day(later[1])} is dated "
+        f"before the {standard.method(earlier[0]).name.lower()} on {day(earlier[1])} "
+        "that it follows; the practical observation comes before the professional discussion"
+    )
+
+
+def missing_notes(policy: Policy, judgements: Mapping[str, tuple[str, str]]) -> list[str]:
+    """Criteria (in the given order) whose judgement needs an evidence note and has none.
+
+    ``judgements`` maps criterion code to (outcome value, note). Which judgements need a
+    note is the policy's ``marking.evidence_note_required_for`` (every judgement in each
+    seeded policy: the evidence behind each decision is kept for IQA, enquiries and
+    appeals, Ofqual's General Conditions on records)."""
+    return [
+        code
+        for code, (outcome, note) in judgements.items()
+        if outcome in policy.marking.notes_required_for and not note.strip()
+    ]
 
 
 def grade_epa(
@@ -120,6 +175,14 @@ def grade_epa(
     """
     if not modes:
         raise SheetError("interaction_modes", "at least one interaction mode is required")
+    dated = [(a.method, a.date) for a in attempts]
+    wrong = method_order_problem(standard, dated)
+    if wrong is not None:
+        later, earlier = wrong
+        raise SheetError(
+            f"{_where(later)}.date",
+            method_order_words(standard, dated[later], dated[earlier]) + " (seed 000 §2.4)",
+        )
     order = sorted(range(len(attempts)), key=lambda i: (attempts[i].date, i))
     latest: dict[Method, _Graded] = {}
     last_carry_source: _Graded | None = None  # the observation whose carries are open
@@ -204,13 +267,12 @@ def _check_follow_up(
         raise SheetError(
             where,
             f"a 'follow_up' must be a discussion of carried-over observation criteria, not a "
-            f"{attempt.method.value} (seed 002)",
+            f"{attempt.method.value}",
         )
     if own or not resolved:
         raise SheetError(
             where,
-            "a 'follow_up' judges only criteria carried over from the observation and nothing "
-            "else (seed 002)",
+            "a 'follow_up' judges only criteria carried over from the observation and nothing else",
         )
 
 

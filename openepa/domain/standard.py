@@ -132,6 +132,7 @@ class Standard:
     assessment_plan: str = ""
     ksbs: dict[str, str] = field(default_factory=dict)
     option: str | None = None
+    #: Where each part comes from, for maintainers (seed and section); never shown.
     sources: dict[str, str] = field(default_factory=dict)
     #: Every version of the gateway minimums, oldest first, each with where its figures
     #: are published (openepa.domain.in_force); None: only ``gateway``, source unstated.
@@ -141,6 +142,10 @@ class Standard:
         if self.gateway_versions is not None:
             return self.gateway_versions
         return DatedRule((RuleVersion(self.gateway, None, None, "", ""),))
+
+    #: The published documents each part comes from, as people see them ("ST0072 assessment
+    #: plan (IfATE) — §2"), keyed like ``sources`` (plus "gateway").
+    published_sources: dict[str, str] = field(default_factory=dict)
 
     def method(self, code: Method) -> AssessmentMethod:
         return next(m for m in self.methods if m.code == code)

@@ -74,6 +74,12 @@ class CaseStep(Step):
 class CertificateStep(Step):
     CERTIFICATE_REQUESTED = "certificate_requested"
     EPA_RECORD_EXPORTED = "epa_record_exported"
+    EPA_RECORD_QUEUED = "epa_record_queued"
+    SERVICE_RECORD_ACCEPTED = "service_record_accepted"
+    SERVICE_RECORD_REJECTED = "service_record_rejected"
+    SERVICE_RECORD_RESENT = "service_record_resent"
+    CERTIFICATE_SUBMITTED = "certificate_submitted"
+    POSTAL_CONTACT_CHANGED = "postal_contact_changed"
 
 
 #: Anything a JourneyEvent's action may be.

@@ -54,11 +54,11 @@ def validate_uln(value: str) -> str | None:
         return "ULN must not start with 0"
     if uln == _UNKNOWN_PLACEHOLDER:
         return "9999999999 is the placeholder for an unknown ULN, not a learner's ULN"
+    # The check digit expected is never told: it would let anyone turn a mistyped or made-up
+    # number into a valid-looking ULN instead of checking it against the learner's record.
     expected = _check_digit(uln[:9])
-    if expected is None:
-        return "ULN is not valid: its first nine digits give no possible check digit"
-    if int(uln[9]) != expected:
-        return f"ULN check digit does not match (expected {expected})"
+    if expected is None or int(uln[9]) != expected:
+        return "ULN is not valid: its last digit does not match the other nine; check the number"
     return None
 
 

@@ -78,6 +78,6 @@ def upload_problems(
     if max_files is not None and held >= max_files:
         problems.append(
             f"The portfolio already holds {held} pieces of evidence, the most this EPAO accepts "
-            f"({max_files}; seed 004). Remove one before adding another."
+            f"({max_files}). Remove one before adding another."
         )
     return problems

@@ -71,12 +71,12 @@ class RegistrationForm(AccessibleForm):
     ehcp = forms.BooleanField(
         label="Has an education, health and care plan or a legacy statement",
         required=False,
-        help_text="Entry Level 3 English and maths then suffice at gateway (seeds 000, 004)",
+        help_text="Entry Level 3 English and maths then suffice at gateway",
     )
     bsl = forms.BooleanField(
         label="British Sign Language is their primary language",
         required=False,
-        help_text="A BSL qualification can replace English at gateway (seeds 000, 004)",
+        help_text="A BSL qualification can replace English at gateway",
     )
     english_maths_in_training_plan = forms.BooleanField(
         label=TRAINING_PLAN_LABEL, required=False, help_text=TRAINING_PLAN_HINT

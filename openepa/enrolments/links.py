@@ -75,6 +75,12 @@ LINKS: tuple[ActionLink, ...] = (
         ("cases:enrolment",),
         _ADMIN | _PARTNERS | {APPRENTICE},
     ),
+    # Issue 13: where the certificate goes, set by the employer or the EPAO's admins.
+    ActionLink(
+        "Where the certificate goes",
+        ("certificates:postal_contact",),
+        _ADMIN | {Role.EMPLOYER.value},
+    ),
 )
 
 

@@ -13,6 +13,7 @@ from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.domain.journey import State
 from openepa.enrolments.models import Enrolment, JourneyEvent
+from openepa.enrolments.sentences import event_sentence, visible_events
 
 #: Everyone who sees an enrolment's own page: the IQA is left out on purpose, they see
 #: samples of decisions through quality assurance, not the apprentice's record (DESIGN.md §1).
@@ -177,5 +178,11 @@ def own_enrolments(user: User) -> QuerySet[Enrolment]:
     return _with_relations(Enrolment.objects.filter(apprentice_id=apprentice_id)).order_by("pk")
 
 
-def timeline(enrolment: Enrolment) -> QuerySet[JourneyEvent]:
-    return enrolment.events.select_related("actor").order_by("at", "id")
+def timeline(enrolment: Enrolment, user: User) -> list[tuple[JourneyEvent, str]]:
+    """Each event the user may read, oldest first, with its sentence. The apprentice, the
+    employer and the provider do not see the internal quality assurance of a decision."""
+    held = roles_of(user)
+    internal = enrolment.epao_id in held.orgs(Role.EPAO_ADMIN) | held.orgs(Role.IQA)
+    events = enrolment.events.select_related("actor").order_by("at", "id")
+    name = enrolment.apprentice.name
+    return [(e, event_sentence(e, name)) for e in visible_events(events, internal=internal)]

@@ -3,7 +3,6 @@ through `actions` via `run_action`, so a refusal shows on the field it names."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +17,14 @@ from openepa.accounts.models import Role, User
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import run_action
-from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW, LABELS, REQUIRED_COLUMNS
+from openepa.domain import csvsafe
+from openepa.domain.bulk_registration import (
+    COLUMNS,
+    EXAMPLE_ROW,
+    HEADINGS,
+    LABELS,
+    REQUIRED_COLUMNS,
+)
 from openepa.domain.journey import TERMINAL
 from openepa.enrolments import queries
 from openepa.enrolments.access import access_bulk_upload, access_enrolment
@@ -129,7 +135,7 @@ def detail(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
         "enrolments/detail.html",
         {
             "enrolment": enrolment,
-            "timeline": queries.timeline(enrolment),
+            "timeline": queries.timeline(enrolment, request.user),
             "links": action_links(request.user, enrolment),
             "records": object_links(request.user, enrolment),
             "may_withdraw": is_admin and enrolment.journey_state not in TERMINAL,
@@ -250,7 +256,7 @@ def bulk_upload(request: AuthenticatedRequest) -> HttpResponse:
         "enrolments/bulk_upload.html",
         {
             "form": form,
-            "columns": COLUMNS,
+            "columns": [(key, HEADINGS[key], text) for key, text in COLUMNS.items()],
             "required": REQUIRED_COLUMNS,
             "max_rows": f"{settings.OPENEPA_BULK_MAX_ROWS:,}",
         },
@@ -262,8 +268,8 @@ def bulk_template(request: AuthenticatedRequest) -> HttpResponse:
     """The CSV template: the header row and one example apprentice."""
     _only_registrars(request.user)
     response = _csv_response("apprentices-template.csv")
-    writer = csv.writer(response)
-    writer.writerow(COLUMNS)
+    writer = csvsafe.writer(response)
+    writer.writerow(HEADINGS[c] for c in COLUMNS)
     writer.writerow(EXAMPLE_ROW[c] for c in COLUMNS)
     return response
 
@@ -275,7 +281,11 @@ REPORT_PER_PAGE = 100
 def bulk_report(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
     upload = access_bulk_upload(request.user, upload_id)
     show = request.GET.get("show") or ("errors" if upload.error_row_count else "all")
-    rows = [r for r in upload.rows if r[3]] if show == "errors" else upload.rows
+    rows = [
+        (number, uln, name, [(LABELS.get(column, column), text) for column, text in problems])
+        for number, uln, name, problems in upload.rows
+        if problems or show != "errors"
+    ]
     paginator = Paginator(rows, REPORT_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -296,11 +306,11 @@ def bulk_errors(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
     """Every problem of an upload, one per line, to fix in the spreadsheet."""
     upload = access_bulk_upload(request.user, upload_id)
     response = _csv_response(f"errors-upload-{upload.pk}.csv")
-    writer = csv.writer(response)
-    writer.writerow(["row", "uln", "name", "column", "problem"])
+    writer = csvsafe.writer(response)
+    writer.writerow(["Row", "ULN", "Name", "Column", "Problem"])
     for number, uln, name, problems in upload.rows:
         for column, message in problems:
-            writer.writerow([number, uln, name, column, message])
+            writer.writerow([number, uln, name, LABELS.get(column, column), message])
     return response
 
 

@@ -90,7 +90,7 @@ def _check(
         raise ActionRefused(
             f"Confirm the declaration: the {policy.name} policy asks the apprentice to declare "
             "that the work is their own and that any use of AI tools is declared and referenced "
-            "(seed 002).",
+            f"({policy.cite('showcase')}).",
             field="ai_declaration",
         )
     return kind

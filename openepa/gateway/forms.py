@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from openepa.core.forms import AccessibleForm, DateInput, VersionField
 from openepa.domain.eligibility import EVIDENCE
+from openepa.domain.policy import Policy
 from openepa.gateway.actions import GatewayEvidence
 from openepa.gateway.models import FORMAT_CHOICES, LEVEL_CHOICES
 
@@ -58,9 +61,30 @@ class GatewaySubmissionForm(AccessibleForm):
         label="Showcase format",
         choices=[("", "Not chosen yet"), *FORMAT_CHOICES],
         required=False,
-        help_text="Highfield asks for the choice of report or presentation at gateway.",
     )
     notes = forms.CharField(label="Notes for the EPAO", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:
+        """Only what the EPAO's own policy asks for: its evidence, a Level 2 attempt, the
+        BSL alternative and the showcase format appear only where its policy has them."""
+        super().__init__(*args, **kwargs)
+        gateway = policy.gateway
+        asked = {*gateway.required_evidence, "adjustment_request_form"}
+        evidence = self.fields["evidence"]
+        assert isinstance(evidence, forms.MultipleChoiceField)
+        evidence.choices = [c for c in EVIDENCE_CHOICES if c[0] in asked]
+        if not gateway.english_maths.level_2_attempt_required:
+            del self.fields["english_level_2_attempted"]
+            del self.fields["maths_level_2_attempted"]
+        if not gateway.english_maths.bsl_alternative:
+            del self.fields["bsl_qualification"]
+        if gateway.showcase_format_chosen_at_gateway:
+            self.fields["showcase_format"].help_text = (
+                f"{policy.name} asks for the choice of report or presentation at gateway "
+                f"({policy.cite('gateway')})."
+            )
+        else:
+            del self.fields["showcase_format"]
 
     def evidence_record(self) -> GatewayEvidence:
         data = self.cleaned_data
@@ -68,11 +92,11 @@ class GatewaySubmissionForm(AccessibleForm):
             gateway_date=data["gateway_date"],
             english=data["english"],
             maths=data["maths"],
-            english_level_2_attempted=data["english_level_2_attempted"],
-            maths_level_2_attempted=data["maths_level_2_attempted"],
-            bsl_qualification=data["bsl_qualification"],
+            english_level_2_attempted=data.get("english_level_2_attempted", False),
+            maths_level_2_attempted=data.get("maths_level_2_attempted", False),
+            bsl_qualification=data.get("bsl_qualification", False),
             adjustment_requested=data["adjustment_requested"],
-            showcase_format=data["showcase_format"],
+            showcase_format=data.get("showcase_format", ""),
             evidence=tuple(data["evidence"]),
             notes=data["notes"],
             english_maths_in_training_plan=data["english_maths_in_training_plan"],

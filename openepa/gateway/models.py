@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from openepa.domain.eligibility import QualificationLevel, ShowcaseFormat
+from openepa.domain.eligibility import REQUIREMENT_LABELS, QualificationLevel, ShowcaseFormat
 from openepa.enrolments.models import Enrolment
 
 LEVEL_CHOICES = [
@@ -64,3 +64,8 @@ class GatewaySubmission(models.Model):
 
     def __str__(self) -> str:
         return f"Gateway submission {self.pk} ({self.status})"
+
+    @property
+    def evidence_labels(self) -> list[str]:
+        """The evidence supplied, in words (the codes stay internal)."""
+        return [REQUIREMENT_LABELS.get(code, code) for code in self.evidence]

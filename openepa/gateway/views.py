@@ -15,6 +15,7 @@ from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import post_action, run_action
 from openepa.domain.journey import State
 from openepa.enrolments.access import access_enrolment
+from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.models import Enrolment
 from openepa.gateway.actions import do_accept_gateway, do_reject_gateway, do_submit_gateway
 from openepa.gateway.forms import AcceptForm, GatewaySubmissionForm, RejectForm
@@ -33,6 +34,7 @@ def submit(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
             "version": enrolment.version,
             "english_maths_in_training_plan": enrolment.english_maths_in_training_plan,
         },
+        policy=policy_of(enrolment),
     )
     if request.method == "POST" and form.is_valid():
         done = run_action(

@@ -8,6 +8,7 @@ from django.http import Http404
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.notifications.models import OutboxMessage
+from openepa.notifications.queries import administered_by
 
 
 def may_see_outbox(user: User) -> bool:
@@ -17,7 +18,7 @@ def may_see_outbox(user: User) -> bool:
 def access_message(user: User, message_id: int) -> OutboxMessage:
     message = (
         OutboxMessage.objects.select_related("enrolment__apprentice", "retried_by")
-        .filter(pk=message_id, enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN))
+        .filter(administered_by(user), pk=message_id)
         .first()
     )
     if message is None:

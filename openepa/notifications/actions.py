@@ -5,24 +5,25 @@ from __future__ import annotations
 from django.db import transaction
 
 from openepa.accounts.models import User
-from openepa.accounts.roles import is_epao_admin
 from openepa.core.refusals import ActionRefused
 from openepa.notifications.models import OutboxMessage
+from openepa.notifications.queries import administered_by
 from openepa.notifications.tasks import queue_sends
 
 
 def do_retry_message(*, actor: User, message_id: int) -> OutboxMessage:
     """Queue the message for the worker now, whatever its retry schedule. A message already
-    sent is refused: sending it again would send it twice. Not a JourneyEvent: resending
-    an email changes nothing in the apprentice's journey."""
+    sent is refused: sending it again would send it twice. A message whose outcome is
+    unknown may be sent again: the page asks the admin to check with the recipient first.
+    Not a JourneyEvent: resending an email changes nothing in the apprentice's journey."""
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update().select_related("enrolment").get(pk=message_id)
-        )
-        if not is_epao_admin(actor, message.enrolment.epao_id):
+        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        if not OutboxMessage.objects.filter(administered_by(actor), pk=message.pk).exists():
             raise ActionRefused("Only the EPAO's admins can send its emails again.")
         if message.state == OutboxMessage.State.SENT:
             raise ActionRefused("This email was sent already; it is not sent twice.")
+        if message.state == OutboxMessage.State.SENDING:
+            raise ActionRefused("This email is being sent now; wait for the outcome.")
         message.state = OutboxMessage.State.QUEUED
         message.next_attempt_at = None
         message.retried_by = actor

@@ -153,6 +153,7 @@ def write(*, key: str, notice: Notice, recipient: Recipient, draft: Draft) -> Ou
             "html_body": html,
             "ics": ics,
             "enrolment": draft.enrolment,
+            "epao_id": draft.enrolment.epao_id,
             "event": draft.event,
         },
     )

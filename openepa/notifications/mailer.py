@@ -55,8 +55,10 @@ def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
         body=message.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient],
+        headers={"Message-ID": message.message_id} if message.message_id else None,
     )
-    email.attach_alternative(message.html_body, "text/html")
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
     if message.ics:
         email.attach(
             "invite.ics",

@@ -1,6 +1,12 @@
 """OutboxMessage: every email OpenEPA sends, written before it is sent, with its delivery
 state. The worker sends it (openepa.notifications.tasks); a failed send is retried and
-stays visible to the EPAO's admins on the outbox page."""
+stays visible to the EPAO's admins on the outbox page.
+
+The row is the truth about a message: the worker claims it ("sending", with the time it
+did) in its own transaction before handing it to the mail server, and records the outcome
+in another. A claim older than OPENEPA_TASK_TIMEOUT_SECONDS means the worker died while
+sending; the recovery (tasks.recover_stalled_work) marks it "outcome unknown" rather than
+sending it again, so no message is ever sent twice by the worker (issue 11 §4)."""
 
 from __future__ import annotations
 
@@ -13,9 +19,13 @@ from openepa.enrolments.models import Enrolment, JourneyEvent
 class OutboxMessage(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         RETRYING = "retrying", "Failed, will retry"
         FAILED = "failed", "Failed"
+        #: The worker stopped while handing it to the mail server: it may or may not have
+        #: arrived. Not retried automatically; an admin checks, then may send it again.
+        UNKNOWN = "unknown", "Failed, outcome unknown"
 
     #: What the message is about: one template per kind (openepa.notifications.kinds).
     kind = models.CharField(max_length=50)
@@ -31,13 +41,31 @@ class OutboxMessage(models.Model):
     #: Every file the sent email carried (the .ics above, files generated at send time such
     #: as the statement of results): names and types only.
     attachments = models.JSONField(default=list, blank=True)
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="messages")
+    #: The apprentice the message is about; none for an account email (password reset,
+    #: two-factor setup link), which belongs to its recipient alone.
+    enrolment = models.ForeignKey(
+        Enrolment, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    #: The EPAO whose admins see the message on the outbox page: the enrolment's EPAO, or
+    #: for an account email the EPAO the recipient works for (none: no admin sees it).
+    epao = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     #: The journey step the message follows; none for a scheduled reminder.
     event = models.ForeignKey(
         JourneyEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
+    #: When a worker claimed the message to send it (state "sending").
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    #: The Message-ID header the email carries (the same at every attempt), so an admin can
+    #: find it in the mail server's log before sending an "outcome unknown" message again.
+    message_id = models.CharField(max_length=255, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -54,3 +82,8 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient} ({self.state})"
+
+    @property
+    def is_account_email(self) -> bool:
+        """An email about a person's own account: its text (a sign-in link) is theirs only."""
+        return self.enrolment_id is None

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
+from email.utils import make_msgid
 from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
@@ -64,45 +66,79 @@ def notify_for_event(event_id: int, attempt: int = 1) -> int:
     return len(ids)
 
 
+CLAIMABLE = (OutboxMessage.State.QUEUED, OutboxMessage.State.RETRYING)
+
+
+def claim(message_id: int) -> OutboxMessage | None:
+    """Mark the message "sending" in a transaction of its own, committed before the mail
+    server is contacted, so that a worker killed mid-send leaves a trace. A conditional
+    update: of two workers given the same message, one claims it. None when the message is
+    not waiting to be sent (sent, being sent, failed, outcome unknown)."""
+    with transaction.atomic():
+        claimed = OutboxMessage.objects.filter(pk=message_id, state__in=CLAIMABLE).update(
+            state=OutboxMessage.State.SENDING,
+            claimed_at=timezone.now(),
+            attempts=F("attempts") + 1,
+        )
+        if not claimed:
+            return None
+        message = OutboxMessage.objects.get(pk=message_id)
+        if not message.message_id:
+            message.message_id = make_msgid(domain=message_id_domain())
+            message.save(update_fields=["message_id"])
+    return message
+
+
+def message_id_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "openepa.localhost"
+
+
+def record_sent(message: OutboxMessage, attached: list[dict[str, str]]) -> None:
+    """The mail server took it. Also over an "outcome unknown" the recovery wrote while a
+    slow send was still going: the send is now known to have succeeded."""
+    OutboxMessage.objects.filter(
+        pk=message.pk, state__in=(OutboxMessage.State.SENDING, OutboxMessage.State.UNKNOWN)
+    ).update(
+        state=OutboxMessage.State.SENT,
+        sent_at=timezone.now(),
+        next_attempt_at=None,
+        last_error="",
+        attachments=attached,
+    )
+
+
+def record_failure(message: OutboxMessage, exc: Exception) -> str:
+    """The mail server refused or could not be reached: retry with backoff, or give up
+    after OPENEPA_EMAIL_MAX_ATTEMPTS."""
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    with transaction.atomic():
+        if message.attempts >= settings.OPENEPA_EMAIL_MAX_ATTEMPTS:
+            state, next_at = OutboxMessage.State.FAILED, None
+        else:
+            state = OutboxMessage.State.RETRYING
+            next_at = timezone.now() + retry_delay(message.attempts)
+            message_id = message.pk
+            transaction.on_commit(lambda: send_message.using(run_after=next_at).enqueue(message_id))
+        OutboxMessage.objects.filter(pk=message.pk, state=OutboxMessage.State.SENDING).update(
+            state=state, next_attempt_at=next_at, last_error=error
+        )
+    logger.warning("Email %s to %s failed: %s", message.pk, message.recipient, exc)
+    return state
+
+
 @task()
 def send_message(message_id: int) -> str:
-    """Send one outbox message; a message already sent is left alone."""
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
-        if message.state == OutboxMessage.State.SENT:
-            return "already sent"
-        message.attempts += 1
-        try:
-            attached = mailer.send(message)
-        except Exception as exc:  # any mailer failure is recorded and retried
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= settings.OPENEPA_EMAIL_MAX_ATTEMPTS:
-                message.state = OutboxMessage.State.FAILED
-                message.next_attempt_at = None
-            else:
-                message.state = OutboxMessage.State.RETRYING
-                message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
-                run_after = message.next_attempt_at
-                transaction.on_commit(
-                    lambda: send_message.using(run_after=run_after).enqueue(message_id)
-                )
-            logger.warning("Email %s to %s failed: %s", message.pk, message.recipient, exc)
-        else:
-            message.state = OutboxMessage.State.SENT
-            message.sent_at = timezone.now()
-            message.next_attempt_at = None
-            message.attachments = attached
-        message.save(
-            update_fields=[
-                "state",
-                "attempts",
-                "last_error",
-                "sent_at",
-                "next_attempt_at",
-                "attachments",
-            ]
-        )
-    return message.state
+    """Send one outbox message if it is waiting to be sent: claim, send, record, each
+    step committed on its own (see claim)."""
+    message = claim(message_id)
+    if message is None:
+        return "not waiting to be sent"
+    try:
+        attached = mailer.send(message)
+    except Exception as exc:  # any mailer failure is recorded and retried
+        return record_failure(message, exc)
+    record_sent(message, attached)
+    return OutboxMessage.State.SENT
 
 
 def next_scan_at(now: datetime) -> datetime:

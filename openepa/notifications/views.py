@@ -71,7 +71,8 @@ def _detail(
         {
             "message": message,
             "kind": KIND_LABELS.get(message.kind, message.kind),
-            "retryable": message.state != OutboxMessage.State.SENT,
+            "retryable": message.state
+            not in (OutboxMessage.State.SENT, OutboxMessage.State.SENDING),
             "form": form or RetryForm(),
         },
     )

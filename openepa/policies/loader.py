@@ -17,6 +17,7 @@ from openepa.domain.policy import (
     EnglishMathsRule,
     GatewayPolicy,
     IqaSamplingPolicy,
+    MarkingPolicy,
     Period,
     Policy,
     ResitPolicy,
@@ -73,15 +74,16 @@ def _period(raw: dict[str, Any] | None) -> Period | None:
     )
 
 
-def _sources(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    """Every `source` citation in the file, keyed by the dotted path of its section."""
+def _sources(data: dict[str, Any], prefix: str = "", name: str = "source") -> dict[str, str]:
+    """Every `source` citation in the file (or every `published_source` with
+    name="published_source"), keyed by the dotted path of its section."""
     out: dict[str, str] = {}
     for key, value in data.items():
         path = f"{prefix}.{key}" if prefix else key
-        if key == "source" and isinstance(value, str):
+        if key == name and isinstance(value, str):
             out[prefix or "policy"] = value
         elif isinstance(value, dict):
-            out.update(_sources(value, path))
+            out.update(_sources(value, path, name))
     return out
 
 
@@ -104,7 +106,7 @@ def _build(data: dict[str, Any]) -> Policy:
                 em,
                 _english_maths,
                 summary=_published_english_maths_summary(data["name"], published),
-                source=f"{data['name']} policy: {em['source']}",
+                source=em["published_source"],
             ),
         ),
         epa_window=_period(data["epa_window"]),
@@ -132,7 +134,11 @@ def _build(data: dict[str, Any]) -> Policy:
         enquiry_window=_period(data["cases"]["enquiry_window"]),
         appeal_window=_period(data["cases"]["appeal_window"]),
         sources=_sources(data),
+        published_sources=_sources(data, name="published_source"),
         iqa_sampling=_iqa_sampling(data["iqa_sampling"]),
+        marking=MarkingPolicy(
+            notes_required_for=frozenset(data["marking"]["evidence_note_required_for"])
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from openepa.accounts.roles import is_epao_admin, is_epao_iqa, roles_of
 from openepa.assessments.models import Attempt
 from openepa.quality.models import IqaSample
 
-SOURCE = "seed 003 §9"
+SOURCE = "ST0072 assessment plan (IfATE) — §9"
 
 
 def independence_problem(user: User, attempt: Attempt) -> str | None:

@@ -11,7 +11,6 @@ grade of its own, so it is not a decision here."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from django.db.models import Prefetch
 
 from openepa.accounts.models import Membership, Role, User
 from openepa.assessments.models import Attempt, Judgement
+from openepa.domain import csvsafe
 from openepa.domain.consistency import GRADES, Tally, outlying_grades, tally
 from openepa.domain.grading import AttemptKind, Outcome, grade_method
 from openepa.domain.standard import Grade, Method
@@ -203,7 +203,7 @@ CSV_HEADER = [
 def report_csv(reports: Iterable[Report]) -> str:
     """One line per assessor and scope (overall, then each method)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow(CSV_HEADER)
     for report in reports:
         for row in report.rows:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
+from openepa.domain.standard import Criterion as CriterionData
 from openepa.policies import loader as policy_loader
 from openepa.reference.models import Criterion, Policy, StandardVersion
 from openepa.standards import loader as standard_loader
@@ -24,6 +26,18 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _criterion_fields(crit: CriterionData, position: int) -> dict[str, Any]:
+    return {
+        "code": crit.code,
+        "method": crit.method.value,
+        "level": crit.level.value,
+        "module": crit.module,
+        "text": crit.text,
+        "interaction_mode": crit.interaction_mode.value if crit.interaction_mode else "",
+        "position": position,
+    }
+
+
 def do_load_reference_data() -> LoadReport:
     """Validate every data file, then upsert standards, criteria and policies in one
     transaction: an invalid file changes nothing. Idempotent."""
@@ -34,7 +48,7 @@ def do_load_reference_data() -> LoadReport:
     criteria = 0
     with transaction.atomic():
         for path, standard in standards:
-            row, _ = StandardVersion.objects.select_for_update().update_or_create(
+            row, created = StandardVersion.objects.select_for_update().update_or_create(
                 reference=standard.reference,
                 version=standard.version,
                 defaults={
@@ -44,21 +58,15 @@ def do_load_reference_data() -> LoadReport:
                     "digest": _digest(path),
                 },
             )
-            for position, crit in enumerate(standard.criteria):
-                Criterion.objects.update_or_create(
-                    standard=row,
-                    code=crit.code,
-                    defaults={
-                        "method": crit.method.value,
-                        "level": crit.level.value,
-                        "module": crit.module,
-                        "text": crit.text,
-                        "interaction_mode": crit.interaction_mode.value
-                        if crit.interaction_mode
-                        else "",
-                        "position": position,
-                    },
-                )
+            fields = [
+                _criterion_fields(crit, position) for position, crit in enumerate(standard.criteria)
+            ]
+            if created:
+                # A new version has no criteria yet: one INSERT instead of a lookup each.
+                Criterion.objects.bulk_create(Criterion(standard=row, **f) for f in fields)
+            else:
+                for f in fields:
+                    Criterion.objects.update_or_create(standard=row, code=f.pop("code"), defaults=f)
             criteria += len(standard.criteria)
         for path, policy in policies:
             Policy.objects.update_or_create(

@@ -243,8 +243,7 @@ def do_override_resit_window(
     circumstances"). The bookings context reads the ``resit_window_override`` event."""
     reason = _require_reason(
         reason,
-        "Describe the exceptional circumstances that allow a resit or retake after the "
-        "window (seed 000 §4).",
+        "Describe the exceptional circumstances that allow a resit or retake after the window.",
     )
     with transaction.atomic():
         enrolment = lock_enrolment(enrolment_id, expected_version=expected_version)
@@ -287,7 +286,7 @@ def do_restart_epa(
         if not plan.expired:
             raise ActionRefused(
                 f"The resit or retake window is open until {long_date(deadline)}; the whole EPA "
-                "is taken again only once it has passed (seed 000 §4)."
+                "is taken again only once it has passed."
             )
         data = _plan_data(result, plan)
         data[SUPERSEDED_KEY] = list(enrolment.attempts.order_by("id").values_list("pk", flat=True))
@@ -295,7 +294,8 @@ def do_restart_epa(
     return enrolment
 
 
-REISSUE_STATES = frozenset({State.RESULTS_ISSUED, State.RESIT_DUE})
+#: Completed: an enquiry or appeal after the certificate request (openepa.domain.journey).
+REISSUE_STATES = frozenset({State.RESULTS_ISSUED, State.RESIT_DUE, State.COMPLETED})
 
 
 def do_reissue_result(*, actor: User, enrolment_id: int, reason: str) -> OverallResult:
@@ -315,8 +315,9 @@ def do_reissue_result(*, actor: User, enrolment_id: int, reason: str) -> Overall
             raise ActionRefused("Only the EPAO's admins can re-issue results.")
         if enrolment.journey_state not in REISSUE_STATES:
             raise ActionRefused(
-                "A released result can be re-issued only while results are issued or a resit "
-                f"is due; this apprentice's EPA is {enrolment.journey_state.label.lower()}."
+                "A released result can be re-issued only while results are issued, a resit "
+                "is due or the EPA is completed; this apprentice's EPA is "
+                f"{enrolment.journey_state.label.lower()}."
             )
         previous = latest_released(enrolment)
         if previous is None:
@@ -325,6 +326,15 @@ def do_reissue_result(*, actor: User, enrolment_id: int, reason: str) -> Overall
             graded = graded_epa(enrolment)
         except SheetError as problem:
             raise ActionRefused(f"The marking sheets cannot be graded: {problem}") from problem
+        if (
+            enrolment.journey_state == State.COMPLETED
+            and graded.result.overall == OverallGrade.FAIL
+        ):
+            raise ActionRefused(
+                "The certificate for this apprentice's Pass has been requested and the EPA is "
+                "completed, so the result cannot be re-issued as a Fail here: the certificate "
+                "must first be withdrawn with the Department for Education."
+            )
         now = timezone.now()
         values = _result_values(enrolment, graded)
         values["due_on"] = previous.due_on

@@ -8,7 +8,7 @@ from typing import Any
 
 from openepa.domain.dates import long_date
 from openepa.domain.policy import Policy
-from openepa.domain.resits import ResitPlan, cited_seed
+from openepa.domain.resits import ResitPlan
 from openepa.domain.standard import Method, Standard
 
 KIND_LABELS = {
@@ -20,8 +20,8 @@ KIND_LABELS = {
 
 
 def _cite(policy: Policy, section: str) -> str:
-    seed = cited_seed(policy.sources.get(section, ""))
-    return f", {seed}" if seed else ""
+    """ ", <published document>" for a sentence that already names the EPAO."""
+    return f", {policy.cite(section)}"
 
 
 def method_name(standard: Standard, method: Method | str) -> str:
@@ -35,7 +35,7 @@ def results_deadline_text(policy: Policy) -> str:
         return f"{policy.name} sets no deadline for issuing results"
     return (
         f"within {period.working_days} working days of the last assessment "
-        f"({policy.name}{_cite(policy, 'results_deadline')})"
+        f"({policy.cite('results_deadline')})"
     )
 
 
@@ -49,20 +49,19 @@ def plan_lines(
     if plan.deadline is not None and window is not None:
         deadlines.append(
             f"Resit or retake by {long_date(plan.deadline)}: within {window.months} months of "
-            f"the fail notification on {long_date(notified)} ({policy.name}"
-            f"{_cite(policy, 'resits.window')})"
+            f"the fail notification on {long_date(notified)} "
+            f"({policy.cite('resits.window')})"
         )
     if plan.all_methods_deadline is not None and all_window is not None and first is not None:
         deadlines.append(
             f"All assessment methods taken by {long_date(plan.all_methods_deadline)}: within "
             f"{all_window.months} months of the first attempt on {long_date(first)} "
-            f"({policy.name}{_cite(policy, 'resits.all_methods_window')})"
+            f"({policy.cite('resits.all_methods_window')})"
         )
     if not deadlines:
-        seed = cited_seed(policy.sources.get("resits", ""))
         deadlines.append(
-            f"{policy.name} sets no deadline for a resit or retake"
-            + (f" ({seed} is silent)" if seed else "")
+            f"{policy.name} sets no deadline for a resit or retake ({policy.cite('resits')} "
+            "states none)"
         )
     return {
         "methods": [method_name(standard, m) for m in plan.methods],
@@ -72,7 +71,7 @@ def plan_lines(
         "expired": plan.expired,
         "retake_checklist": (
             f"A retake (after a period of further learning) needs the retake checklist "
-            f"({policy.name}{_cite(policy, 'resits')})"
+            f"({policy.cite('resits')})"
             if plan.retake_checklist_required
             else f"{policy.name} does not require a retake checklist"
         ),

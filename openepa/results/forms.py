@@ -18,7 +18,7 @@ class OverrideForm(AccessibleForm):
         label="Exceptional circumstances",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What prevented the resit or retake within the window (seed 000 §4).",
+        help_text="What prevented the resit or retake within the window.",
     )
     version = VersionField()
 

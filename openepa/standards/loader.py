@@ -161,6 +161,7 @@ def _build(data: dict[str, Any]) -> Standard:
         gateway=_gateway(data["gateway"]),
         option=data["option"],
         sources=dict(data["sources"]),
+        published_sources=dict(data["published_sources"]),
         gateway_versions=dated(
             data["gateway"],
             _gateway,

@@ -46,8 +46,9 @@ def test_sign_out_is_a_post(client, world):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_by_email(client, world):
-    client.post("/accounts/password-reset/", {"email": "pat@coastal.example"})
+def test_password_reset_by_email(client, world, deliver):
+    with deliver():  # through the outbox and the worker (tests/accounts/test_password_reset.py)
+        client.post("/accounts/password-reset/", {"email": "pat@coastal.example"})
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["pat@coastal.example"]

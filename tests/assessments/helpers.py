@@ -25,7 +25,10 @@ def book(
     number: int = 1,
     kind: str = "first",
     assessor: Any = None,
+    accepted: bool = True,
 ) -> Booking:
+    """A booking at 09:00 on `on`; `accepted`: its assessor has accepted it, confirming no
+    conflict of interest (without that its sheet does not open)."""
     enrolment = enrolment or world.enrolment
     if enrolment.state != "in_assessment":
         enrolment.state = "in_assessment"
@@ -39,11 +42,20 @@ def book(
         duration_minutes=60,
         assessor=assessor or world.assessor,
         created_by=world.admin,
+        no_conflict_confirmed_at=datetime.combine(on, time(8, 0), tzinfo=UTC) if accepted else None,
     )
 
 
 def sheet_url(booking: Booking) -> str:
     return f"/marking/booking/{booking.pk}/"
+
+
+def check_url(booking: Booking) -> str:
+    return f"/marking/booking/{booking.pk}/check"
+
+
+def evidence_note(code: str) -> str:
+    return f"Saw and heard the evidence for {code} during the assessment."
 
 
 def open_sheet(client: Client, booking: Booking) -> Attempt:
@@ -83,19 +95,30 @@ def form_data(
         value = (outcomes or {}).get(code, default)
         if value:
             data[outcome_field(code)] = value
-        data[f"note_{slug}"] = (notes or {}).get(code, "")
+        data[f"note_{slug}"] = (notes or {}).get(code, evidence_note(code) if value else "")
         if code in attempted:
             data[f"attempted_{slug}"] = "on"
     return data
 
 
 def mark(
-    client: Client, booking: Booking, outcomes: Mapping[str, str] | None = None, **kwargs: Any
+    client: Client,
+    booking: Booking,
+    outcomes: Mapping[str, str] | None = None,
+    *,
+    confirm: bool = True,
+    **kwargs: Any,
 ) -> Any:
-    """Open the sheet and post it (submit by default)."""
+    """Open the sheet and post it (submit by default). A sheet ready to submit goes to
+    "check your answers"; with `confirm` that page is confirmed too, as the assessor would,
+    and its answer returned."""
     attempt = open_sheet(client, booking)
     kwargs.setdefault("intent", "submit")
-    return client.post(sheet_url(booking), form_data(attempt, outcomes, **kwargs))
+    response = client.post(sheet_url(booking), form_data(attempt, outcomes, **kwargs))
+    if confirm and response.status_code == 302 and response["Location"] == check_url(booking):
+        attempt.refresh_from_db()
+        return client.post(check_url(booking), {"version": str(attempt.version)})
+    return response
 
 
 def text(response: Any) -> str:

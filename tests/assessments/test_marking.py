@@ -74,7 +74,7 @@ def test_sheet_groups_criteria_by_module_with_amplification(assessor_client, wor
     assert 'aria-live="polite"' in page
     assert "Carry over to the discussion" not in page  # showcase criteria cannot be carried
     assert "Save draft" in page
-    assert "Submit (locks the sheet)" in page
+    assert "Continue to check your answers" in page
     assert "<script>" not in page  # no inline script (CSP)
     assert "style=" not in page
 
@@ -173,7 +173,7 @@ def test_submit_locks_the_sheet(assessor_client, world):
 
     page = assessor_client.get(sheet_url(booking))
     html = page.content.decode()
-    assert "Submit (locks the sheet)" not in html  # read-only now
+    assert "Continue to check your answers" not in html  # read-only now
     assert ">Distinction</strong>" in html
 
     again = assessor_client.post(sheet_url(booking), form_data(attempt, default="not_met"))
@@ -207,7 +207,11 @@ def test_submit_needs_every_outcome_and_saves_the_draft(assessor_client, world):
     [
         ("", "10:00", "Enter the actual start time before submitting."),
         ("09:00", "", "Enter the actual end time before submitting."),
-        ("10:00", "09:30", "The actual end time must be after the start time."),
+        (
+            "10:00",
+            "09:30",
+            "The actual end time (09:30) must be after the actual start time (10:00).",
+        ),
     ],
 )
 def test_submit_needs_actual_start_and_end(assessor_client, world, start, end, message):
@@ -224,7 +228,7 @@ def test_submit_needs_the_photo_id_checked(assessor_client, world):
     assert 'name="photo_id_checked"' in page
     assert "I checked the apprentice&#x27;s photo ID" in page
     html = text(mark(assessor_client, booking, photo_id_checked=False))
-    assert "Check the apprentice's photo ID before submitting (seed 002)." in html
+    assert "Check the apprentice's photo ID before submitting." in html
     assert 'id="id_photo_id_checked-error"' in html  # shown on the checkbox itself
     attempt = Attempt.objects.get(booking=booking)
     assert (attempt.status, attempt.photo_id_checked) == ("draft", False)

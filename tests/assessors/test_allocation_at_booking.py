@@ -44,7 +44,8 @@ def test_an_unstandardised_assessor_is_refused(client, planned, ian):
     assert response.status_code == 200
     assert (
         "Ian Assessor cannot be allocated: has attended no standardisation event on or before "
-        "14 December 2026 (seed 003 §9: standardisation at least every 12 months)." in html
+        "14 December 2026 (ST0072 assessment plan (IfATE) — §9: standardisation at least every 12 months)."
+        in html
     )
     assert not Booking.objects.exists()
 
@@ -54,7 +55,8 @@ def test_a_lapsed_standardisation_is_refused_with_its_date(client, planned, ian)
     _, html = book(client, planned, starts_at=local(at(6, 2, 10, year=2027)))
     assert (
         "Ian Assessor cannot be allocated: last standardisation attended on 1 June 2026, more "
-        "than 12 months before 2 June 2027 (seed 003 §9: at least yearly)." in html
+        "than 12 months before 2 June 2027 (ST0072 assessment plan (IfATE) — §9: at least yearly)."
+        in html
     )
 
 
@@ -63,7 +65,8 @@ def test_an_assessor_lacking_competence_is_refused(client, planned, ian):
     _, html = book(client, planned)
     assert (
         "Ian Assessor cannot be allocated: 1 year of occupational competence recorded, fewer "
-        "than the 2 years the assessment plan requires (seed 003 §6)." in html
+        "than the 2 years the assessment plan requires (ST0072 assessment plan (IfATE) — §6)."
+        in html
     )
     assert not Booking.objects.exists()
 
@@ -73,7 +76,7 @@ def test_an_assessor_without_a_qualification_is_refused(client, planned, ian):
     _, html = book(client, planned)
     assert (
         "Ian Assessor cannot be allocated: holds no assessor qualification and is not working "
-        "towards one (seed 003 §6" in html
+        "towards one (ST0072 assessment plan (IfATE) — §6" in html
     )
 
 
@@ -142,7 +145,8 @@ def test_a_conflicted_assessor_is_refused(client, planned):
     _, html = book(client, planned)
     assert (
         "Ian Assessor has declared a conflict of interest with the apprentice Ada Lovelace; an "
-        "assessor must have no direct relationship with the apprentice (seed 003 §6)." in html
+        "assessor must have no direct relationship with the apprentice (ST0072 assessment plan (IfATE) — §6)."
+        in html
     )
 
 

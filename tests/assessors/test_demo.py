@@ -15,7 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_assessors_are_allocatable_and_seeding_twice_adds_nothing():
-    call_command("load_reference_data", verbosity=0)
     call_command("seed_demo", apprentices=2, verbosity=0)
     call_command("seed_demo", apprentices=2, verbosity=0)
     profiles = AssessorProfile.objects.select_related("user")

@@ -93,7 +93,10 @@ def test_the_admin_edits_a_profile_and_a_stale_form_is_refused(client, world, ia
     ian.refresh_from_db()
     assert ian.competence_years == 1
     html = text(client.get(f"/assessors/{ian.pk}/"))
-    assert "fewer than the 2 years the assessment plan requires (seed 003 §6)" in html
+    assert (
+        "fewer than the 2 years the assessment plan requires (ST0072 assessment plan (IfATE) — §6)"
+        in html
+    )
     stale = client.post(f"/assessors/{ian.pk}/edit/", form)
     assert "This profile was changed by someone else" in text(stale)
 

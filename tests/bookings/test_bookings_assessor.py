@@ -3,6 +3,7 @@ declaring a conflict of interest (seed 003 §6)."""
 
 from __future__ import annotations
 
+from datetime import date
 from html import unescape
 
 import pytest
@@ -12,6 +13,7 @@ from openepa.bookings.models import Booking, ConflictDeclaration
 from openepa.bookings.rules import Proposal
 from openepa.enrolments.models import JourneyEvent
 from tests.bookings.helpers import at
+from tests.clock import on
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +64,7 @@ def test_an_assessor_with_a_declared_conflict_cannot_confirm(client, booked):
     page = client.post(f"/bookings/{booking.pk}/confirm/", follow=True)
     assert (
         "You have declared a conflict of interest with this apprentice, their employer or "
-        "provider: ask the EPAO admin to allocate another assessor (seed 003 §6)."
+        "provider: ask the EPAO admin to allocate another assessor (ST0072 assessment plan (IfATE) — §6)."
         in unescape(page.content.decode())
     )
     booking.refresh_from_db()
@@ -155,6 +157,7 @@ def test_an_apprentice_of_another_epao_cannot_be_named(client, planned):
     assert f"No apprentice with ULN {uln} is registered with your EPAO." in page.content.decode()
 
 
+@on(date(2026, 11, 27))  # before the bookings of 1 and 2 December 2026 below
 def test_the_assessor_dashboard_lists_upcoming_bookings_unconfirmed_first(client, booked):
     world, booking = booked
     later = do_book_assessment(

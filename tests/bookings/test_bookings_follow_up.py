@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 RULE = (
     "a discussion follow-up judges only observation criteria carried over because the "
-    "situation did not arise (seed 002)."
+    "situation did not arise."
 )
 
 
@@ -122,8 +122,8 @@ def test_a_follow_up_longer_than_highfields_30_minutes_is_refused(client, resat,
     observation_resit(resat, carried=("S9.1",))
     _, html = book(client, resat, booking_post, **follow_up(duration_minutes=45))
     assert (
-        "A discussion follow-up lasts at most 30 minutes (Highfield Assessment policy, seed "
-        "002); 45 minutes were given." in html
+        "A discussion follow-up lasts at most 30 minutes (Highfield EPA kit — Retake and resit "
+        "information); 45 minutes were given." in html
     )
     assert not Booking.objects.filter(status="active").exists()
 

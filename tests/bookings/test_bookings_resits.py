@@ -115,7 +115,7 @@ def test_no_resit_to_improve_a_pass(client, failed_observation, booking_post):
     )
     assert (
         "A resit or retake cannot be taken to improve a Pass or Distinction (the professional "
-        "discussion; seed 000 §4, seed 002, seed 004)." in html
+        "discussion)." in html
     )
 
 
@@ -126,12 +126,12 @@ def test_highfield_retake_needs_the_checklist_and_further_learning(
     retake = {"kind": "retake", "starts_at": local(at(12, 15, 10))}
     _, html = book(client, world, booking_post, **retake)
     assert (
-        "A retake needs the retake checklist (Highfield Assessment policy, seed 002): confirm it is complete."
+        "A retake needs the retake checklist (Highfield EPA kit — Retake and resit information): confirm it is complete."
         in html
     )
     _, html = book(client, world, booking_post, retake_checklist_confirmed="on", **retake)
     assert (
-        "A retake follows a period of further learning (Highfield Assessment policy, seed 002): summarise it."
+        "A retake follows a period of further learning (Highfield EPA kit — Retake and resit information): summarise it."
         in html
     )
     page, _ = book(
@@ -159,8 +159,8 @@ def test_after_the_resit_window_the_whole_epa_is_retaken(client, gq_failed, book
     _, html = book(client, gq_failed, booking_post, **late)
     assert (
         "The resit window ended on Saturday 20 February 2027 (Gateway Qualifications policy: "
-        "within the window from the fail notification on Friday 20 November 2026, seed 000 "
-        "§4); the whole EPA must be taken again unless an EPAO admin records exceptional "
+        "within the window from the fail notification on Friday 20 November 2026, "
+        "Gateway Qualifications EPA specification v1.1 — §4); the whole EPA must be taken again unless an EPAO admin records exceptional "
         "circumstances." in html
     )
     page, _ = book(
@@ -222,7 +222,7 @@ def test_nqual_every_method_within_6_months_of_the_first_attempt(
     assert page.status_code == 200
     assert (
         "Every assessment method had to be taken by Sunday 16 May 2027 (NQual policy: within "
-        "the period from the first attempt on Monday 16 November 2026, seed 004); the whole EPA "
+        "the period from the first attempt on Monday 16 November 2026); the whole EPA "
         "must be taken again unless an EPAO admin records exceptional circumstances." in html
     )
     in_time = {

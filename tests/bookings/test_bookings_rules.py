@@ -51,7 +51,7 @@ def test_a_discussion_with_no_observation_booked_is_refused(client, planned, boo
     _, html = book(client, planned, booking_post, method="discussion", duration_minutes=60)
     assert (
         "Book the practical observation first: the practical observation comes before the "
-        "professional discussion (seed 000 §2.4, seed 002)." in html
+        "professional discussion." in html
     )
     assert not Booking.objects.exists()
 
@@ -184,7 +184,8 @@ def test_an_assessor_with_a_declared_conflict_is_refused(client, planned, bookin
     }[party]
     assert (
         f"Ian Assessor has declared a conflict of interest with {named}; an assessor must have "
-        "no direct relationship with the apprentice (seed 003 §6). Choose another assessor." in html
+        "no direct relationship with the apprentice (ST0072 assessment plan (IfATE) — §6). Choose another assessor."
+        in html
     )
     declaration.withdrawn_at = declaration.declared_at
     declaration.save()
@@ -202,7 +203,7 @@ def test_nothing_can_be_booked_before_planning(client, world, booking_post):
     Enrolment.objects.filter(pk=world.enrolment.pk).update(state="gateway_accepted")
     _, html = book(client, world, booking_post)
     assert (
-        "Assessments can be booked once the planning meeting is recorded (seed 000 §2.3); "
+        "Assessments can be booked once the planning meeting is recorded; "
         "this enrolment is gateway accepted." in html
     )
 

@@ -21,7 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(db: Any) -> Enrolment:
-    call_command("load_reference_data", verbosity=0)
     call_command("seed_demo", apprentices=len(SCENARIOS), verbosity=0)
     return Enrolment.objects.order_by("id")[0]  # the released Distinction
 

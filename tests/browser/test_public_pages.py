@@ -12,7 +12,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(db):
-    call_command("load_reference_data", verbosity=0)
     call_command("seed_demo", apprentices=2, verbosity=0)
 
 

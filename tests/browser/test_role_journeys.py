@@ -19,10 +19,12 @@ the registration's error summary is checked the same way.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -36,6 +38,7 @@ from tests.personas import World, build_world, next_uln, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+LONDON = ZoneInfo("Europe/London")
 PASSWORD = "correct horse battery staple"  # tests.personas.person's password
 F2F = frozenset({InteractionMode.FACE_TO_FACE})
 #: The outcome radios of a criterion, by their labels on the marking sheet.
@@ -76,18 +79,21 @@ def world(db: Any) -> World:
 def test_epa_journey_role_by_role(visit: Any, world: World) -> None:
     enrolment = provider_registers_and_submits_gateway(visit, world)
     admin_accepts_gateway_plans_and_books(visit, world, enrolment)
-    assessor_marks_on_a_tablet(visit, world)
-    admin_releases_the_result(visit, world)
-    # The apprentice's own sign-in (there is no invitation page yet: arranged here).
-    grace = person("grace@example.org", "Grace Hopper")
-    enrolment.apprentice.user = grace
-    enrolment.apprentice.save(update_fields=["user"])
-    for role, persona in (
-        ("apprentice", grace),
-        ("employer", world.employer_user),
-        ("provider", world.provider_user),
-    ):
-        see_result(sign_in(visit, role, persona), persona)
+    # The sheets are submitted once the assessments have taken place: the clock moves on
+    # to the afternoon of the discussion, the last of them.
+    with time_machine.travel(datetime.combine(working_day_after(7), time(14), LONDON)):
+        assessor_marks_on_a_tablet(visit, world)
+        admin_releases_the_result(visit, world)
+        # The apprentice's own sign-in (there is no invitation page yet: arranged here).
+        grace = person("grace@example.org", "Grace Hopper")
+        enrolment.apprentice.user = grace
+        enrolment.apprentice.save(update_fields=["user"])
+        for role, persona in (
+            ("apprentice", grace),
+            ("employer", world.employer_user),
+            ("provider", world.provider_user),
+        ):
+            see_result(sign_in(visit, role, persona), persona)
 
 
 # --- the steps, one per role's session -------------------------------------------------
@@ -264,6 +270,7 @@ def mark_with_the_mouse(tab: Visitor, outcomes: dict[str, Outcome]) -> None:
     page.get_by_label("I checked the apprentice's photo ID").check()
     for code, outcome in outcomes.items():
         criterion(page, code).get_by_label(OUTCOME_LABELS[outcome], exact=True).check()
+        criterion(page, code).get_by_label(f"Evidence note for {code}").fill(note(code))
     submit_sheet(tab, "Apprentice showcase: Distinction", lambda button: button.click())
 
 
@@ -277,16 +284,28 @@ def mark_by_touch(tab: Visitor, outcomes: dict[str, Outcome]) -> None:
         choice = criterion(page, code).get_by_label(OUTCOME_LABELS[outcome], exact=True)
         choice.tap()
         expect(choice).to_be_checked()
+        criterion(page, code).get_by_label(f"Evidence note for {code}").fill(note(code))
     submit_sheet(tab, "Practical observation: Awaiting the discussion", lambda b: b.tap())
 
 
+def note(code: str) -> str:
+    return f"Seen and heard during the assessment: the evidence for {code}."
+
+
 def submit_sheet(tab: Visitor, preview: str, press: Any) -> None:
-    """Read the live grade preview, then submit. The preview answers the last change
-    first, so its request never overlaps the submission."""
+    """Read the live grade preview, then continue to "check your answers" and confirm
+    there. The preview answers the last change first, so its request never overlaps the
+    submission."""
     page = tab.page
     expect(page.get_by_role("complementary", name="Grade preview")).to_contain_text(preview)
     with page.expect_navigation():
-        press(page.get_by_role("button", name="Submit (locks the sheet)"))
+        press(page.get_by_role("button", name="Continue to check your answers"))
+    expect(page.get_by_role("heading", name="Check your answers before submitting")).to_be_visible()
+    tab.check("check-answers")
+    confirm = page.get_by_role("button", name="Confirm and submit (locks the sheet)")
+    confirm.focus()
+    with page.expect_navigation():
+        press(confirm)
 
 
 def mark_by_keyboard(tab: Visitor, outcomes: dict[str, Outcome]) -> None:
@@ -328,11 +347,13 @@ def tab_to_submit(page: Any, outcomes: dict[str, Outcome], times: dict[str, str]
         name = focused["name"]
         if name in times and name not in done:
             page.keyboard.type(times[name])
+        elif name.startswith("note_") and not focused["value"]:
+            page.keyboard.type(note(name.removeprefix("note_").replace("_", ".")))
         elif name == "photo_id_checked" and not focused["checked"]:
             press(page, "Space")
         elif name in outcomes and name not in done:
             choose_radio(page, focused, outcomes[name].value)
-        elif focused["text"] == "Submit (locks the sheet)":
+        elif focused["text"] == "Continue to check your answers":
             missed = {*outcomes, *times} - done
             assert not missed, f"not reached by Tab: {missed}"
             return

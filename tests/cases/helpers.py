@@ -59,6 +59,8 @@ def booking_on(world: World, day: date, *, method: str = "observation") -> Booki
         duration_minutes=60,
         assessor=world.assessor,
         created_by=world.admin,
+        # Accepted by its assessor (no conflict), so its marking sheet opens.
+        no_conflict_confirmed_at=datetime.combine(day, time(8), tzinfo=LONDON),
     )
 
 

@@ -87,7 +87,7 @@ def test_after_gateway_submission_a_request_without_a_reason_is_refused(world, m
     assert response.status_code == 200
     assert (
         "This request comes after the gateway submission of 2 November 2026: reasonable "
-        "adjustments are asked for no later than gateway submission (seed 000 §5). Say why it "
+        "adjustments are asked for no later than gateway submission. Say why it "
         "is late; it is then accepted and flagged late for the EPAO." in page(response)
     )
     assert not ReasonableAdjustment.objects.exists()

@@ -73,8 +73,9 @@ def test_the_day_after_the_last_day_before_is_refused_naming_the_date(gq_world, 
     assert (
         "It is too late to request special consideration before the assessment on 8 January "
         "2027: Gateway Qualifications's policy asks for requests no later than 10 working days "
-        "before it, which was 22 December 2026, or after it until 15 January 2027 (seed 000 "
-        "§5). Ask the EPAO to reschedule the assessment instead." in page(response)
+        "before it, which was 22 December 2026, or after it until 15 January 2027 (Gateway "
+        "Qualifications EPA specification v1.1 — §5). Ask the EPAO to reschedule the assessment instead."
+        in page(response)
     )
     assert not SpecialConsideration.objects.exists()
 
@@ -87,7 +88,8 @@ def test_after_the_fifth_working_day_after_it_is_refused(gq_world, monkeypatch):
     assert (
         "The time to request special consideration for the assessment on 23 December 2026 "
         "closed on 4 January 2027: Gateway Qualifications's policy allows up to 5 working "
-        "days after the assessment (seed 000 §5)." in page(response)
+        "days after the assessment (Gateway Qualifications EPA specification v1.1 — §5)."
+        in page(response)
     )
     assert not SpecialConsideration.objects.exists()
 
@@ -118,7 +120,7 @@ def test_rescheduling_comes_first(world):
     response = ask(world, world.provider_user, booking, rescheduling_tried="no")
     assert (
         "Say why the assessment could not be rescheduled: rescheduling comes first, and "
-        "special consideration is a last resort (seed 000 §5)." in page(response)
+        "special consideration is a last resort." in page(response)
     )
     ask(
         world, world.provider_user, booking, rescheduling_tried="no", why_not_rescheduled="No slots"

@@ -94,3 +94,13 @@ def many_released(world, count: int, grade: str = "pass", epao=None) -> list[Ove
 def payload_of(batch: ExportBatch) -> list[Any]:
     data: list[Any] = json.loads(batch.payload)
     return data
+
+
+def with_address(organisation, postcode: str = "LS1 4AP") -> None:
+    """A named contact and a postal address on the organisation (the certificate's default
+    destination when it is the employer)."""
+    organisation.contact_name = "Erin Employer"
+    organisation.address_line1 = "1 Harbour Street"
+    organisation.city = "Leeds"
+    organisation.postcode = postcode
+    organisation.save()

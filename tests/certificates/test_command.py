@@ -12,9 +12,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from openepa.certificates.models import ExportBatch
-from tests.certificates.helpers import many_released, released
+from tests.certificates.helpers import many_released, released, with_address
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def addressed(world):
+    with_address(world.employer)
 
 
 def run(world, tmp_path, *extra: str) -> str:
@@ -37,24 +42,31 @@ def test_writes_one_json_file_per_batch_and_nothing_the_second_time(world, tmp_p
     many_released(world, 30)
     printed = run(world, tmp_path, "--format", "json")
     batches = list(ExportBatch.objects.order_by("id"))
-    assert [b.record_count for b in batches] == [25, 5]
+    assert [(b.kind, b.record_count) for b in batches] == [
+        ("epa", 25),
+        ("epa", 5),
+        ("certificate", 25),
+        ("certificate", 5),
+    ]
     for batch in batches:
-        path = tmp_path / f"openepa-certificate-batch-{batch.pk}.json"
-        assert f"{path} ({batch.record_count} certificate requests)" in printed
+        path = tmp_path / f"openepa-{batch.kind}-batch-{batch.pk}.json"
+        words = batch.get_kind_display().lower()
+        assert f"{path} ({batch.record_count} {words})" in printed
         assert path.read_bytes() == batch.payload.encode()
         assert len(json.loads(path.read_text())) == batch.record_count
     assert run(world, tmp_path) == "Nothing to export: every released result is exported.\n"
-    assert ExportBatch.objects.count() == 2
+    assert ExportBatch.objects.count() == 4
 
 
 def test_csv_files(world, tmp_path):
     released(world, world.enrolment, "pass", start=date(2026, 3, 2))
     run(world, tmp_path, "--format", "csv")
-    batch = ExportBatch.objects.get()
+    batch = ExportBatch.objects.get(kind="certificate")
     assert batch.format == "csv"
     with (tmp_path / f"openepa-certificate-batch-{batch.pk}.csv").open(newline="") as f:
         [row] = list(csv.DictReader(f))
     assert row["learner.familyName"] == "Lovelace"
+    assert row["postalContact.postCode"] == "LS1 4AP"
 
 
 def test_refusals_are_command_errors(world, tmp_path):

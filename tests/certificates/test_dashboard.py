@@ -8,9 +8,14 @@ from django.template.loader import render_to_string
 
 from openepa.certificates.actions import do_export_certificate_requests
 from openepa.certificates.dashboard import sections
-from tests.certificates.helpers import many_released
+from tests.certificates.helpers import many_released, with_address
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def addressed(world):
+    with_address(world.employer)
 
 
 def render_sections(user) -> str:
@@ -23,7 +28,7 @@ def test_the_admin_is_told_what_waits_and_where_to_export_it(client, world):
     client.force_login(world.admin)
     html = client.get("/").content.decode()
     assert "Certificates to request" in html
-    assert "2 certificate requests and 1 EPA record are ready to export." in html
+    assert "2 certificate requests and 3 EPA records are ready to export." in html
     assert '<a href="/certificates/">Export them from Certificates</a>' in html
     do_export_certificate_requests(actor=world.admin, epao_id=world.epao.pk)
     assert "Certificates to request" not in client.get("/").content.decode()

@@ -374,3 +374,55 @@ def test_check_gateway_names_the_english_and_maths_rule_applied(
     assert ("required" if required else "not required") in result["english_maths_why"]
     if rule_starts.startswith("The national rule"):
         assert "Changes to English and maths requirements" in result["english_maths_rule"]
+
+
+NOT_UTF8 = b'{"policy": "highfield", "name": "Jos\xe9"}'
+TOO_DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize("command", ["grade", "check-gateway"])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (NOT_UTF8, "not UTF-8 text (byte 37 cannot be read); save it as UTF-8"),
+        (TOO_DEEP, "not valid JSON: nested too deeply to read"),
+    ],
+    ids=["not-utf8", "nested-too-deeply"],
+)
+@pytest.mark.parametrize("source", ["file", "stdin"])
+def test_unreadable_input_exits_2_with_a_message_not_a_traceback(
+    tmp_path, command, content, message, source
+):
+    if source == "file":
+        path = tmp_path / "input.json"
+        path.write_bytes(content)
+        done = subprocess.run([str(SCRIPT), command, str(path)], capture_output=True, check=False)
+        where = str(path)
+    else:
+        done = subprocess.run(
+            [str(SCRIPT), command, "-"], input=content, capture_output=True, check=False
+        )
+        where = "standard input"
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert stderr == f"openepa: {where}: {message}\n"
+    assert "Traceback" not in stderr
+    assert done.stdout == b""
+
+
+def test_discussion_dated_before_its_observation_exits_2_naming_both_dates(st0072, write, capsys):
+    sheet = full_sheet(st0072)
+    sheet["attempts"][2]["date"] = "2026-03-01"  # the observation is on 2026-03-03
+    code, _, err = grade(write(sheet), capsys)
+    assert code == 2
+    assert "attempts[2].date" in err
+    assert "professional discussion on 2026-03-01" in err
+    assert "practical observation on 2026-03-03" in err
+
+
+def test_discussion_on_the_day_of_the_observation_is_graded(st0072, write, capsys):
+    sheet = full_sheet(st0072)
+    sheet["attempts"][2]["date"] = "2026-03-03"
+    code, result, _ = grade(write(sheet), capsys)
+    assert code == 0
+    assert result["overall"] == "distinction"

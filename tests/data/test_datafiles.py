@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from openepa.datafiles import DataFileError
+from openepa.datafiles import DataFileError, parse_yaml
 from openepa.policies.loader import DATA_DIR as POLICY_DIR
 from openepa.policies.loader import all_policies, load_policy
 from openepa.standards.loader import DATA_DIR as STANDARD_DIR
@@ -16,7 +16,7 @@ from openepa.standards.loader import load_standard
 
 
 def broken_copy(source: Path, tmp_path: Path, change, name: str | None = None) -> Path:
-    data = yaml.safe_load(source.read_text())
+    data = parse_yaml(source.read_text())
     change(data)
     target = tmp_path / (name or source.name)
     target.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -191,6 +191,7 @@ def test_a_fourth_epao_states_its_own_iqa_sampling_plan(tmp_path):
             "sample_rate_percent": 12.5,
             "always_sample": ["fail"],
             "source": "Acme IQA strategy, section 3",
+            "published_source": "Acme IQA strategy — Sampling",
         }
 
     policy = load_policy(broken_copy(HIGHFIELD, tmp_path, acme, name="acme.yaml"))

@@ -8,7 +8,7 @@ The seeds (shared/seeds beside the project, or $OPENEPA_SEEDS_DIR) are:
 - 003 IfATE assessment plan (weights and distinction thresholds)
 - 004 NQual support pack (the learning outcomes K1-K15, S1-S10, B1-B10; OCR text)
 
-No database: the data file is read with ``yaml.safe_load``.
+No database: the data file is read with PyYAML's safe loader.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+
+from openepa.datafiles import parse_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_FILE = PROJECT_ROOT / "openepa" / "standards" / "data" / "st0072.yaml"
 
-DATA: dict[str, Any] = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+DATA: dict[str, Any] = parse_yaml(DATA_FILE.read_text(encoding="utf-8"))
 CRITERIA: dict[str, dict[str, Any]] = {
     c["code"]: c | {"module": m["code"]} for m in DATA["modules"] for c in m["criteria"]
 }

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from openepa.domain.grading import Outcome
 from openepa.domain.standard import InteractionMode, Method
-from tests.journeys.driver import Journey, marks, version_of, working_day_after
+from tests.journeys.driver import Journey, marks, working_day_after
 from tests.personas import World, next_uln, person
 
 F2F = frozenset({InteractionMode.FACE_TO_FACE})
@@ -44,24 +44,7 @@ class NotingJourney(Journey):
         feedback: str,
         notes: dict[str, str],
     ) -> None:
-        url = f"/marking/booking/{booking_id}/"
-        client = self.as_(assessor)
-        page = client.get(url)
-        assert page.status_code == 200, page.status_code
-        data: dict[str, Any] = {
-            "version": version_of(page.content.decode()),
-            "actual_start": "10:00",
-            "actual_end": "11:00",
-            "feedback": feedback,
-            "photo_id_checked": "on",
-            "intent": "submit",
-        }
-        for code, outcome in outcomes.items():
-            data["outcome_" + code.replace(".", "_")] = outcome.value
-        for code, note in notes.items():
-            data["note_" + code.replace(".", "_")] = note
-        response = client.post(url, data)
-        assert response.status_code == 302, response.status_code
+        self.mark(assessor, booking_id, outcomes, feedback, notes=notes)
 
 
 @dataclass

@@ -139,7 +139,7 @@ def test_a_distinction_has_a_statement_a_record_of_achievement_and_a_feedback_re
             "Practical observation: Distinction",
             "Summarise the customer's request before acting. Close every call with a recap.",
             "Distinction criteria not achieved",
-            f"{missed.code} {' '.join(missed.text.split())} Not met No note recorded",
+            f"{missed.code} {' '.join(missed.text.split())} Not met Saw and heard the evidence for {missed.code}.",
             "Professional discussion: Distinction",
             DISCUSSION_FEEDBACK,
             "Apprentice showcase: Distinction",
@@ -163,14 +163,15 @@ def test_a_distinction_has_a_statement_a_record_of_achievement_and_a_feedback_re
     [
         (
             "nqual",
-            "All assessment methods taken by {six}: within 6 months of the first attempt on {first} (NQual, seed 004)",
-            "NQual caps the EPA at Pass after a resit or retake (seed 004).",
+            "All assessment methods taken by {six}: within 6 months of the first attempt on {first} (NQual EPA support pack v1.1 — Re-sit / Re-take)",
+            "NQual caps the EPA at Pass after a resit or retake (NQual EPA support pack v1.1 — "
+            "Re-sit / Re-take).",
             True,
         ),
         (
             GQ,
-            "Resit or retake by {three}: within 3 months of the fail notification on {today} (Gateway Qualifications, seed 000 §4)",
-            "No cap: Gateway Qualifications removed it in specification v1.1 (seed 000 change log).",
+            "Resit or retake by {three}: within 3 months of the fail notification on {today} (Gateway Qualifications EPA specification v1.1 — §4)",
+            "No cap: Gateway Qualifications removed it in its EPA specification v1.1 (change log).",
             False,
         ),
     ],
@@ -208,7 +209,7 @@ def test_a_fail_has_a_letter_with_its_deadlines_then_the_resit_a_statement_and_r
             "Dear Ada,",
             f"was graded Fail; you were notified on {issued}.",
             *method_rows(result),
-            "Practical observation, each in full (seed 002). Apprentice showcase, Professional "
+            "Practical observation, each in full. Apprentice showcase, Professional "
             "discussion were passed and are not resat or retaken",
             deadline.format(
                 six=long_date(add_months(first, 6)),
@@ -218,7 +219,7 @@ def test_a_fail_has_a_letter_with_its_deadlines_then_the_resit_a_statement_and_r
             ),
             "If the deadline is missed, the whole end-point assessment is taken again, unless "
             "Northern EPAO accepts exceptional circumstances",
-            "A resit needs no further learning, and the employer bears its cost (seed 003 §8)",
+            "A resit needs no further learning, and the employer bears its cost (ST0072 assessment plan (IfATE) — §8)",
             f"Grade after a resit or retake {cap}",
             "Your EPA feedback report gives the assessors' feedback on areas for development",
         ],
@@ -252,11 +253,7 @@ def test_a_fail_has_a_letter_with_its_deadlines_then_the_resit_a_statement_and_r
             "Practical observation Distinction Resit (attempt 2)",
             *method_rows(passed),
             f"Overall grade: {grade}"
-            + (
-                ". Capped: NQual caps the EPA at Pass after a resit or retake (seed 004)"
-                if capped
-                else ""
-            ),
+            + (". Capped: NQual caps the EPA at Pass after a resit or retake" if capped else ""),
         ],
     )
     record = download(client, world.apprentice_user, "record-of-achievement", passed.pk)

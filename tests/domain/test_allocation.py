@@ -38,7 +38,7 @@ DAY = date(2026, 12, 14)
             False,
             [
                 "Ian Assessor cannot be allocated: 1 year of occupational competence recorded, "
-                "fewer than the 2 years the assessment plan requires (seed 003 §6)."
+                "fewer than the 2 years the assessment plan requires (ST0072 assessment plan (IfATE) — §6)."
             ],
         ),
         ({"qualification": Qualification.WORKING_TOWARDS}, DAY, False, []),
@@ -49,7 +49,7 @@ DAY = date(2026, 12, 14)
             False,
             [
                 "Ian Assessor cannot be allocated: holds no assessor qualification and is not "
-                "working towards one (seed 003 §6: hold or work towards a qualification to "
+                "working towards one (ST0072 assessment plan (IfATE) — §6: hold or work towards a qualification to "
                 "undertake assessment, or have significant expertise in consistent judgements)."
             ],
         ),
@@ -62,7 +62,7 @@ DAY = date(2026, 12, 14)
             False,
             [
                 "Ian Assessor cannot be allocated: last standardisation attended on 10 January "
-                "2026, more than 12 months before 11 January 2027 (seed 003 §9: at least yearly)."
+                "2026, more than 12 months before 11 January 2027 (ST0072 assessment plan (IfATE) — §9: at least yearly)."
             ],
         ),
         (
@@ -71,7 +71,7 @@ DAY = date(2026, 12, 14)
             False,
             [
                 "Ian Assessor cannot be allocated: last standardisation attended on 3 May 2025, "
-                "more than 12 months before 14 December 2026 (seed 003 §9: at least yearly)."
+                "more than 12 months before 14 December 2026 (ST0072 assessment plan (IfATE) — §9: at least yearly)."
             ],
         ),
         # The latest attendance counts.
@@ -83,7 +83,7 @@ DAY = date(2026, 12, 14)
             False,
             [
                 "Ian Assessor cannot be allocated: has attended no standardisation event on or "
-                "before 14 December 2026 (seed 003 §9: standardisation at least every 12 months)."
+                "before 14 December 2026 (ST0072 assessment plan (IfATE) — §9: standardisation at least every 12 months)."
             ],
         ),
         (

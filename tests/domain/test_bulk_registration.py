@@ -74,9 +74,9 @@ def test_optional_columns_may_be_left_out():
 @pytest.mark.parametrize(
     ("headings", "expected"),
     [
-        (["uln", "given_name"], "Missing columns: family_name, date_of_birth, employer"),
+        (["uln", "given_name"], "Missing columns: Family name, Date of birth, Employer"),
         ([*COLUMNS, "non_fasing"], "Unknown column “non_fasing”."),
-        ([*COLUMNS, "ULN"], "Column “uln” appears twice."),
+        ([*COLUMNS, "ULN"], "Column “ULN” appears twice."),
     ],
 )
 def test_a_bad_header_is_refused_naming_the_columns(headings, expected):
@@ -130,7 +130,11 @@ def test_flags(text, parsed):
 @pytest.mark.parametrize(
     ("changes", "column", "message"),
     [
-        ({"uln": "9276308687"}, "uln", "ULN check digit does not match (expected 6)"),
+        (
+            {"uln": "9276308687"},
+            "uln",
+            "ULN is not valid: its last digit does not match the other nine; check the number",
+        ),
         ({"uln": ""}, "uln", "ULN must be exactly 10 digits (this has 0)"),
         ({"given_name": ""}, "given_name", "Given name is required."),
         ({"family_name": "x" * 101}, "family_name", "Family name must be at most 100 characters"),
@@ -161,7 +165,7 @@ def test_flags(text, parsed):
         (
             {"non_facing": "sometimes"},
             "non_facing",
-            "Write yes or no in non_facing, not “sometimes”.",
+            "Write yes or no in Non facing, not “sometimes”.",
         ),
     ],
 )

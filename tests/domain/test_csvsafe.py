@@ -19,3 +19,21 @@ from openepa.domain.csvsafe import spreadsheet_safe
 )
 def test_formula_starts_are_quoted(text, safe):
     assert spreadsheet_safe(text) == safe
+
+
+def test_the_writers_quote_text_cells_and_leave_numbers_alone():
+    import csv
+    import io
+
+    from openepa.domain import csvsafe
+
+    out = io.StringIO()
+    csvsafe.writer(out).writerow(["=1+1", -1, 2.5, "\rx", "Lovelace"])
+    rows = csvsafe.dict_writer(out, ["=name", "n"])
+    rows.writeheader()
+    rows.writerow({"=name": "@x", "n": -3})
+    assert list(csv.reader(io.StringIO(out.getvalue(), newline=""))) == [
+        ["'=1+1", "-1", "2.5", "'\rx", "Lovelace"],
+        ["'=name", "n"],
+        ["'@x", "-3"],
+    ]

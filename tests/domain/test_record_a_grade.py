@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
+from openepa.domain.assessment_service import BATCH_LIMIT, latest_as_read
 from openepa.domain.grading import AttemptKind, OverallGrade
 from openepa.domain.record_a_grade import (
-    BATCH_LIMIT,
     Sitting,
     achievement_date,
     certificate_grade,
@@ -54,14 +54,39 @@ def test_resit_and_retake_flags(kinds, expected):
     assert resit_retake(kinds) == expected
 
 
-def test_fail_then_resit_history_in_date_order():
+def test_fail_then_resit_history_newest_first():
     fail = Sitting(date(2026, 3, 4), OverallGrade.FAIL, FIRST)
     resit = Sitting(date(2026, 5, 6), OverallGrade.PASS, frozenset({AttemptKind.RESIT}))
     assert epa_history([resit, fail]) == [
-        {"epaDate": "2026-03-04", "epaOutcome": "Fail", "resit": False, "retake": False},
         {"epaDate": "2026-05-06", "epaOutcome": "Pass", "resit": True, "retake": False},
+        {"epaDate": "2026-03-04", "epaOutcome": "Fail", "resit": False, "retake": False},
     ]
     assert achievement_date([fail, resit]) == date(2026, 5, 6)
+
+
+def test_of_two_sittings_on_one_day_the_later_is_read_as_the_latest():
+    """A Fail and its resit's Pass on the same day: the service takes the first EPA of the
+    latest date (a stable sort), so the Pass must come first."""
+    day = date(2026, 5, 6)
+    fail = Sitting(day, OverallGrade.FAIL, FIRST)
+    resit = Sitting(day, OverallGrade.PASS, frozenset({AttemptKind.RESIT}))
+    history = epa_history([fail, resit])  # release order: the Fail first
+    assert [e["epaOutcome"] for e in history] == ["Pass", "Fail"]
+    assert latest_as_read(history) == history[0]
+    # The other way round (a Pass, then a Fail the same day) reads the Fail as latest.
+    assert latest_as_read(epa_history([resit, fail]))["epaOutcome"] == "Fail"  # type: ignore[index]
+
+
+def test_a_withdrawal_is_the_latest_attempt():
+    fail = Sitting(date(2026, 3, 4), OverallGrade.FAIL, FIRST)
+    history = epa_history([fail], withdrawn_on=date(2026, 3, 4))
+    assert [(e["epaOutcome"], e["epaDate"]) for e in history] == [
+        ("Withdrawn", "2026-03-04"),
+        ("Fail", "2026-03-04"),
+    ]
+    assert epa_history([], withdrawn_on=date(2026, 6, 1)) == [
+        {"epaDate": "2026-06-01", "epaOutcome": "Withdrawn", "resit": False, "retake": False}
+    ]
 
 
 def test_the_first_sitting_is_never_a_resit():

@@ -49,7 +49,7 @@ def test_the_age_rule_names_its_source():
         planned_end_date=date(2026, 1, 6),
     )
     assert "at least 16 on the start date" in problem.message
-    assert "seeds 002 and 003" in problem.message
+    assert "ST0072 assessment plan (IfATE)" in problem.message
 
 
 @pytest.mark.parametrize(

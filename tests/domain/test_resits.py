@@ -58,7 +58,7 @@ CASES = [
         date(2026, 6, 10),
         None,
         False,
-        id="gq: 3 months from the fail notification, last day still in time (seed 000 §4)",
+        id="gq: 3 months from the fail notification, last day still in time",
     ),
     pytest.param(
         "gq",
@@ -94,7 +94,7 @@ CASES = [
         None,
         date(2026, 9, 2),
         False,
-        id="nqual: all methods within 6 months of the first attempt (seed 004)",
+        id="nqual: all methods within 6 months of the first attempt",
     ),
     pytest.param(
         "nqual",
@@ -130,7 +130,7 @@ CASES = [
         None,
         None,
         False,
-        id="highfield: silent on deadlines, never expires (seed 002)",
+        id="highfield: silent on deadlines, never expires",
     ),
 ]
 
@@ -181,14 +181,18 @@ def test_no_resit_after_a_pass_or_without_a_fail(highfield, grades):
 @pytest.mark.parametrize(
     ("code", "statement"),
     [
-        ("nqual", "NQual caps the EPA at Pass after a resit or retake (seed 004)"),
+        (
+            "nqual",
+            "NQual caps the EPA at Pass after a resit or retake (NQual EPA support pack v1.1 — "
+            "Re-sit / Re-take)",
+        ),
         (
             "gq",
-            "no cap: Gateway Qualifications removed it in specification v1.1 (seed 000 change log)",
+            "no cap: Gateway Qualifications removed it in its EPA specification v1.1 (change log)",
         ),
         (
             "highfield",
-            "no cap stated: Highfield is silent on a grade cap after a resit or retake (seed 002)",
+            "no cap stated: the Highfield EPA kit says nothing of a grade cap after a resit or retake",
         ),
     ],
 )
@@ -219,7 +223,7 @@ def test_retake_checklist_and_observation_follow_up(policies, code, failed, chec
         assert plan.follow_up_note == (
             "The observation is resat along with an additional 30-minute professional "
             "discussion follow-up if a suitable situation to evidence the criteria did not "
-            "occur (seed 002)"
+            "occur (Highfield EPA kit — Retake and resit information)"
         )
     else:
         assert plan.follow_up_note is None

@@ -33,10 +33,10 @@ CASES = [
     (None, 1, 9999, True, SampleReason.NEW_ASSESSOR, "decision 2 of the assessor's first 3"),
     (F, 3, 9999, True, SampleReason.ALWAYS, "every Fail decision is sampled"),
     (D, 40, 9999, True, SampleReason.ALWAYS, "every Distinction decision is sampled"),
-    (P, 3, 0, True, SampleReason.RATE, "draw 0 of 10000 is within the 12.5% sample"),
-    (P, 3, 1249, True, SampleReason.RATE, "draw 1249 of 10000 is within the 12.5% sample"),
-    (P, 3, 1250, False, SampleReason.NOT_SAMPLED, "draw 1250 of 10000 is outside the 12.5%"),
-    (None, 10, 5000, False, SampleReason.NOT_SAMPLED, "draw 5000 of 10000 is outside"),
+    (P, 3, 0, True, SampleReason.RATE, "picked at random for the 12.5% sample of decisions"),
+    (P, 3, 1249, True, SampleReason.RATE, "picked at random for the 12.5% sample of decisions"),
+    (P, 3, 1250, False, SampleReason.NOT_SAMPLED, "not picked at random for the 12.5% sample"),
+    (None, 10, 5000, False, SampleReason.NOT_SAMPLED, "not picked at random for the 12.5% sample"),
 ]
 
 

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace as _replace
 from datetime import date
 
 import pytest
 
 from openepa.domain.grading import AttemptKind, Outcome, OverallGrade, SheetError
-from openepa.domain.sheet import grade_epa
+from openepa.domain.policy import MarkingPolicy
+from openepa.domain.sheet import grade_epa, method_order_problem, missing_notes
 from openepa.domain.standard import Grade
+from openepa.policies.loader import all_policies
 from tests.sheets import BOTH, DISCUSSION, F2F, OBSERVATION, SHOWCASE, attempt, outcomes
 
 D1, D2, D3, D4 = date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4), date(2026, 5, 5)
@@ -344,3 +347,54 @@ def test_a_follow_up_with_nothing_carried_over_is_refused(st0072, highfield):
     with pytest.raises(SheetError, match="judges only criteria carried over") as error:
         grade_epa(st0072, highfield, F2F, sheet)
     assert error.value.where == "attempts[3].kind"
+
+
+# The order of methods (seed 000 §2.4, seed 002, seed 003 §5): one rule for every door.
+
+
+@pytest.mark.parametrize(
+    ("dated", "expected"),
+    [
+        ([(OBSERVATION, D2), (DISCUSSION, D3)], None),
+        ([(OBSERVATION, D2), (DISCUSSION, D2)], None),  # same day, after it ends
+        ([(DISCUSSION, D1), (OBSERVATION, D2)], (0, 1)),
+        ([(SHOWCASE, D3), (OBSERVATION, D2), (DISCUSSION, D3)], None),  # showcase is free
+        ([(DISCUSSION, D3)], None),  # no observation yet: the booking form asks for one
+        # The observation resat after the discussion: the discussion followed attempt 1.
+        ([(OBSERVATION, D1), (DISCUSSION, D2), (OBSERVATION, D4)], None),
+        ([(OBSERVATION, D3), (OBSERVATION, D4), (DISCUSSION, D2)], (2, 0)),
+    ],
+)
+def test_method_order_problem(st0072, dated, expected):
+    assert method_order_problem(st0072, dated) == expected
+
+
+def test_a_discussion_dated_before_the_observation_is_refused_naming_both_dates(st0072, highfield):
+    sheet = distinction_sheet(st0072)
+    sheet[2] = _replace(sheet[2], date=date(2026, 3, 1))
+    with pytest.raises(SheetError) as refused:
+        grade_epa(st0072, highfield, F2F, sheet)
+    assert refused.value.where == "attempts[2].date"
+    assert "professional discussion on 2026-03-01" in refused.value.rule
+    assert "practical observation on 2026-03-03" in refused.value.rule
+
+
+@pytest.mark.parametrize(
+    ("required", "judgements", "missing"),
+    [
+        (None, {"S1.1": ("met", "Explained the offer clearly."), "S1.2": ("met", " ")}, ["S1.2"]),
+        (None, {"S1.1": ("not_met", ""), "S1.2": ("carried_over", "")}, ["S1.1", "S1.2"]),
+        (frozenset({"not_met"}), {"S1.1": ("met", ""), "S1.2": ("not_met", "")}, ["S1.2"]),
+        (frozenset(), {"S1.1": ("not_met", "")}, []),
+    ],
+)
+def test_missing_notes_follow_the_policy(highfield, required, judgements, missing):
+    policy = highfield
+    if required is not None:
+        policy = _replace(highfield, marking=MarkingPolicy(notes_required_for=required))
+    assert missing_notes(policy, judgements) == missing
+
+
+def test_every_seeded_policy_requires_a_note_for_every_judgement():
+    for policy in all_policies().values():
+        assert policy.marking.notes_required_for == {o.value for o in Outcome}

@@ -54,14 +54,32 @@ def test_valid_ulns(uln):
         ),
         ("0276308686", "ULN must not start with 0"),
         ("0000000000", "ULN must not start with 0"),
-        ("9276308685", "ULN check digit does not match (expected 6)"),
-        ("9276308687", "ULN check digit does not match (expected 6)"),
-        ("1234567890", "ULN check digit does not match (expected 9)"),
+        (
+            "9276308685",
+            "ULN is not valid: its last digit does not match the other nine; check the number",
+        ),
+        (
+            "9276308687",
+            "ULN is not valid: its last digit does not match the other nine; check the number",
+        ),
+        (
+            "1234567890",
+            "ULN is not valid: its last digit does not match the other nine; check the number",
+        ),
         # two digits swapped: caught by the weighted sum
-        ("2976308686", "ULN check digit does not match (expected 2)"),
+        (
+            "2976308686",
+            "ULN is not valid: its last digit does not match the other nine; check the number",
+        ),
         # 10 + 4×3 = 22, remainder 0: no tenth digit can make these nine digits a ULN
-        ("1000000400", "ULN is not valid: its first nine digits give no possible check digit"),
-        ("1000000409", "ULN is not valid: its first nine digits give no possible check digit"),
+        (
+            "1000000400",
+            "ULN is not valid: its last digit does not match the other nine; check the number",
+        ),
+        (
+            "1000000409",
+            "ULN is not valid: its last digit does not match the other nine; check the number",
+        ),
         # the ILR placeholder for an unknown ULN
         ("9999999999", "9999999999 is the placeholder for an unknown ULN, not a learner's ULN"),
     ],

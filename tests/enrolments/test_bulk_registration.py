@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW
+from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW, HEADINGS
 from openepa.enrolments.models import Apprentice, BulkUpload, Enrolment, JourneyEvent
 from tests.personas import next_uln
 
@@ -116,7 +116,10 @@ def test_all_or_nothing_with_one_bad_row_registers_nobody_and_names_row_and_colu
     assert registered() == 0
     assert "Nobody was registered: 1 row has errors" in html
     assert '<th scope="row">3</th>' in html
-    assert "<code>uln</code>: ULN check digit does not match (expected 6)" in html
+    assert (
+        "<code>ULN</code>: ULN is not valid: its last digit does not match the other nine; check the number"
+        in html
+    )
     # The rows with errors are shown first; the valid ones are a link away.
     assert rows[0]["uln"] not in html
     assert (
@@ -216,7 +219,7 @@ def test_a_file_with_a_byte_order_mark_and_uk_dates_is_read(signed_in, world):
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b"uln,given_name\n", "a.csv", "Missing columns: family_name"),
+        (b"uln,given_name\n", "a.csv", "Missing columns: Family name"),
         ("Grace,Hopper,Café\n".encode("latin-1"), "a.csv", "The file is not UTF-8 text."),
         (b"PK\x03\x04binary", "a.csv", "This is a spreadsheet or other binary file, not CSV."),
         (b"uln", "a.xlsx", "Choose a .csv file."),
@@ -257,9 +260,9 @@ def test_the_errors_download_lists_each_problem_with_row_and_column(signed_in, w
     response = client.get(f"/enrolments/bulk/{bulk.pk}/errors.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert lines[0] == ["row", "uln", "name", "column", "problem"]
-    assert lines[1] == ["3", "123", "Hopper", "uln", "ULN must be exactly 10 digits (this has 3)"]
-    assert lines[2] == ["3", "123", "Hopper", "given_name", "Given name is required."]
+    assert lines[0] == ["Row", "ULN", "Name", "Column", "Problem"]
+    assert lines[1] == ["3", "123", "Hopper", "ULN", "ULN must be exactly 10 digits (this has 3)"]
+    assert lines[2] == ["3", "123", "Hopper", "Given name", "Given name is required."]
 
 
 def test_the_template_is_the_header_and_an_example_that_registers(signed_in, world):
@@ -267,7 +270,7 @@ def test_the_template_is_the_header_and_an_example_that_registers(signed_in, wor
     response = client.get("/enrolments/bulk/template.csv")
     assert response["Content-Disposition"] == 'attachment; filename="apprentices-template.csv"'
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert lines == [list(COLUMNS), [EXAMPLE_ROW[c] for c in COLUMNS]]
+    assert lines == [[HEADINGS[c] for c in COLUMNS], [EXAMPLE_ROW[c] for c in COLUMNS]]
     # Its example names the world's employer and provider, so it registers as it is.
     upload(client, world, response.content)
     assert Enrolment.objects.filter(apprentice__uln=EXAMPLE_ROW["uln"]).exists()

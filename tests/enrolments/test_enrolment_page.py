@@ -38,8 +38,7 @@ def test_summary_and_the_registration_on_the_timeline(signed_in, world):
     ):
         assert text in html, text
     timeline = html[html.index('id="timeline-title"') :]
-    assert "Registered on the standard" in timeline
-    assert "by Pat Provider" in timeline
+    assert "was registered on the standard by Pat Provider." in timeline
 
 
 @pytest.mark.parametrize("persona", ["admin", "employer", "provider", "apprentice"])

@@ -87,7 +87,10 @@ def test_a_provider_cannot_register_for_another_provider(signed_in, world):
 @pytest.mark.parametrize(
     ("uln", "message"),
     [
-        ("9276308687", "ULN check digit does not match (expected 6)"),
+        (
+            "9276308687",
+            "ULN is not valid: its last digit does not match the other nine; check the number",
+        ),
         ("927630868", "ULN must be exactly 10 digits (this has 9)"),
         ("92763O8686", "ULN must contain digits only"),
     ],

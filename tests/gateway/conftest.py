@@ -13,7 +13,10 @@ def evidence_post(world: Any, **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "version": world.enrolment.version,
         "gateway_date": "2026-11-02",
-        "evidence": [c for c in EVIDENCE if c not in {"showcase_format_choice"}],
+        # Every piece of evidence Highfield's form offers (NQual's showcase is not offered).
+        "evidence": [
+            c for c in EVIDENCE if c not in {"showcase_format_choice", "showcase_submission"}
+        ],
         "english": "level_2",
         "maths": "level_1",
         "english_level_2_attempted": "on",

@@ -38,7 +38,7 @@ def test_submit_reject_resubmit_accept_keeps_the_history(client, world, evidence
     assert "2 requirements not met" in html
     assert "employer sign-off that the apprentice is ready for EPA is required" in html
     assert "maths at Level 1 is required; recorded: entry 3" in html
-    assert "Highfield Assessment policy" in html  # each requirement cites its source
+    assert "Highfield EPA kit — Gateway" in html  # each requirement cites its source
 
     refused = client.post(url(world, "accept/"), {"version": refresh(world).version})
     html = refused.content.decode()

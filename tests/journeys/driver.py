@@ -4,12 +4,15 @@ open the form, read its version, post it. Used by the end-to-end journey tests."
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
-from openepa.assessments.layout import outcome_field
+from openepa.assessments.layout import note_field, outcome_field
+from openepa.bookings.models import Booking
 from openepa.domain.dates import add_working_days
 from openepa.domain.grading import Outcome
 from openepa.domain.standard import InteractionMode, Level, Method
@@ -71,6 +74,14 @@ class Journey:
 
     # --- gateway -----------------------------------------------------------------------
     def submit_gateway(self, provider: Any, **changes: Any) -> None:
+        """Tick the evidence asked for, as a person would: only what the EPAO's form offers."""
+        submit = f"/gateway/enrolments/{self.enrolment.pk}/submit/"
+        offered = set(
+            re.findall(
+                r'name="evidence" value="([a-z_]+)"',
+                self.as_(provider).get(submit).content.decode(),
+            )
+        )
         data = {
             "gateway_date": date.today().isoformat(),
             "evidence": ["gateway_meeting_record", "employer_sign_off", "provider_sign_off"],
@@ -79,7 +90,8 @@ class Journey:
             "showcase_format": "report",
             **changes,
         }
-        self.post_form(provider, f"/gateway/enrolments/{self.enrolment.pk}/submit/", data)
+        data["evidence"] = [code for code in data["evidence"] if code in offered]
+        self.post_form(provider, submit, data)
 
     def reject_gateway(self, admin: Any, reasons: str) -> None:
         review = f"/gateway/enrolments/{self.enrolment.pk}/"
@@ -158,25 +170,56 @@ class Journey:
         )
 
     # --- marking -------------------------------------------------------------------------
+    def accept_booking(self, assessor: Any, booking_id: int) -> None:
+        """The assessor accepts the booking, confirming no conflict of interest."""
+        response = self.as_(assessor).post(f"/bookings/{booking_id}/confirm/")
+        assert response.status_code == 302, response.status_code
+        booking = Booking.objects.get(pk=booking_id)
+        assert booking.no_conflict_confirmed_at is not None
+
     def mark(
-        self, assessor: Any, booking_id: int, outcomes: dict[str, Outcome], feedback: str = ""
+        self,
+        assessor: Any,
+        booking_id: int,
+        outcomes: dict[str, Outcome],
+        feedback: str = "",
+        notes: dict[str, str] | None = None,
     ) -> Any:
+        """Accept the booking if not yet accepted, then, once the assessment has taken place
+        (the clock moved to its end), fill the sheet with an evidence note per judgement,
+        check the answers and confirm."""
+        booking = Booking.objects.get(pk=booking_id)
+        if booking.no_conflict_confirmed_at is None:
+            self.accept_booking(assessor, booking_id)
+        start = timezone.localtime(booking.starts_at)
+        end = start + timedelta(minutes=booking.duration_minutes)
         url = f"/marking/booking/{booking_id}/"
-        client = self.as_(assessor)
-        page = client.get(url)
-        assert page.status_code == 200, page.status_code
-        data: dict[str, Any] = {
-            "version": version_of(page.content.decode()),
-            "actual_start": "10:00",
-            "actual_end": "11:00",
-            "feedback": feedback,
-            "photo_id_checked": "on",
-            "intent": "submit",
-        }
-        for code, outcome in outcomes.items():
-            data[outcome_field(code)] = outcome.value
-        response = client.post(url, data)
-        assert response.status_code == 302, _errors(response)
+        with time_machine.travel(end + timedelta(minutes=10), tick=False):
+            client = Client()  # signed in on the assessment day (a session does not last)
+            client.force_login(assessor)
+            page = client.get(url)
+            assert page.status_code == 200, page.status_code
+            data: dict[str, Any] = {
+                "version": version_of(page.content.decode()),
+                "actual_start": f"{start:%H:%M}",
+                "actual_end": f"{end:%H:%M}",
+                "feedback": feedback,
+                "photo_id_checked": "on",
+                "intent": "submit",
+            }
+            for code, outcome in outcomes.items():
+                data[outcome_field(code)] = outcome.value
+                data[note_field(code)] = (notes or {}).get(
+                    code, f"Saw and heard the evidence for {code}."
+                )
+            response = client.post(url, data)
+            assert response.status_code == 302, _errors(response)
+            check = client.get(response["Location"])
+            assert "Check your answers before submitting" in check.content.decode()
+            response = client.post(
+                response["Location"], {"version": version_of(check.content.decode())}
+            )
+            assert response.status_code == 302, _errors(response)
         return response
 
     # --- results ---------------------------------------------------------------------------

@@ -216,6 +216,7 @@ def test_highfield_observation_resit_with_a_discussion_follow_up(world):
     )
     booking = world.enrolment.bookings.get(pk=follow_up)
     assert (booking.kind, booking.attempt_number) == ("follow_up", 2)
+    journey.accept_booking(world.second_assessor, follow_up)
     sheet = journey.as_(world.second_assessor).get(f"/marking/booking/{follow_up}/")
     assert 'name="outcome_B18_3"' in sheet.content.decode()
     assert 'name="outcome_K1_1"' not in sheet.content.decode()  # no discussion criteria

@@ -21,6 +21,7 @@ def message(enrolment, n: int = 0, **fields) -> OutboxMessage:
         "text_body": "Dear Erin,\n\nReasons: no sign-off.",
         "html_body": "<p>Reasons</p>",
         "enrolment": enrolment,
+        "epao_id": enrolment.epao_id,
         **fields,
     }
     return OutboxMessage.objects.create(**values)

@@ -89,7 +89,7 @@ def test_an_iqa_who_assessed_the_decision_is_refused_with_the_reason(client, wor
     message = (
         "You assessed this decision, so you cannot quality-assure it: internal quality "
         "assurance is done by someone not involved in assessing what they quality-assure "
-        "(seed 003 §9). Another IQA of the EPAO will review it."
+        "(ST0072 assessment plan (IfATE) — §9). Another IQA of the EPAO will review it."
     )
     assert message in page
     assert "Your judgement of" not in page
@@ -123,7 +123,10 @@ def test_an_iqa_who_works_for_the_training_provider_is_refused(client, world, mo
     assert "No samples are waiting" in text(get(client, world.iqa, "/iqa/"))
     page = text(get(client, world.iqa, review_url(sample)))
     assert "You work for this apprentice's training provider" in page
-    assert "not involved in delivering what they quality-assure (seed 003 §9)" in page
+    assert (
+        "not involved in delivering what they quality-assure (ST0072 assessment plan (IfATE) — §9)"
+        in page
+    )
 
 
 def many_samples(world, n: int) -> None:

@@ -94,7 +94,7 @@ def test_the_percentage_is_reproducible_from_the_epaos_salt(world, monkeypatch):
         assert (sample is not None) == (draw < 5000), (attempt.pk, draw)
         if sample is not None:
             assert sample.draw == draw
-            assert sample.explanation == f"draw {draw} of 10000 is within the 50% sample"
+            assert sample.explanation == "picked at random for the 50% sample of decisions"
 
 
 def test_nothing_sampled_when_the_plan_samples_nothing(world, monkeypatch):

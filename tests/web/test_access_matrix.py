@@ -12,12 +12,14 @@ nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
@@ -35,6 +37,7 @@ from openepa.gateway.models import GatewaySubmission
 from openepa.notifications.models import OutboxMessage
 from openepa.quality.models import IqaCriterionReview, IqaSample
 from openepa.results.models import OverallResult
+from tests.module_db import rolled_back_at_module_end
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +77,8 @@ ALLOWED: dict[str, set[str]] = {
     "quality": STAFF | {"iqa"},  # the EPAO's IQAs review a sample; its admins follow it
     # Pages narrower or wider than their app.
     "enrolments:withdraw": STAFF,
+    # Where the certificate goes: the employer or the EPAO's admins set it (issue 13).
+    "certificates:postal_contact": STAFF | {"employer"},
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
     "gateway:submit": {"employer", "provider"},
     "enrolments:employer_decisions": {"employer", "provider"},  # the employer's say (issue 12)
@@ -86,6 +91,7 @@ ALLOWED: dict[str, set[str]] = {
     "bookings:withdraw_conflict": {"assessor"},  # the assessor who declared it
     "assessments:amend": STAFF,  # only an EPAO admin amends a submitted sheet
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
+    "assessments:check": {"assessor"},  # check your answers: the marking assessor only
     "evidence:remove": PARTIES,  # the apprentice's side and the EPAO's admins
     # The result below is a Pass: it has no fail letter, for anyone (tests/documents
     # download a Fail's letter).
@@ -163,8 +169,26 @@ def object_urls() -> list[ObjectUrl]:
 URLS = object_urls()
 
 
-@pytest.fixture
-def objects(world, settings, tmp_path) -> dict[str, int]:
+@pytest.fixture(scope="module")
+def world(module_world):
+    """One world for the module: its GETs write nothing but sessions and sign-in records,
+    and each test (its POSTs included) runs in a savepoint rolled back at its end."""
+    return module_world
+
+
+@pytest.fixture(scope="module")
+def objects(world, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, int]]:
+    uploads = tmp_path_factory.mktemp("evidence")
+    with (
+        rolled_back_at_module_end(django_db_blocker),
+        override_settings(OPENEPA_UPLOAD_ROOT=uploads),
+    ):
+        with django_db_blocker.unblock():
+            found = _objects(world)
+        yield found
+
+
+def _objects(world) -> dict[str, int]:
     """One object of every kind for the world's enrolment, by the URL parameter naming it.
     The booking (and so the sheet) is allocated to world.assessor."""
     enrolment = world.enrolment
@@ -189,6 +213,7 @@ def objects(world, settings, tmp_path) -> dict[str, int]:
         duration_minutes=90,
         assessor=world.assessor,
         created_by=world.admin,
+        no_conflict_confirmed_at=now,  # accepted, so its sheet opens
     )
     attempt = Attempt.objects.create(
         enrolment=enrolment,
@@ -209,7 +234,6 @@ def objects(world, settings, tmp_path) -> dict[str, int]:
         released_at=now,
         released_by=world.admin,
     )
-    settings.OPENEPA_UPLOAD_ROOT = tmp_path
     stored = evidence_storage().save("ab/evidence.pdf", ContentFile(b"%PDF-1.7 matrix"))
     evidence = EvidenceFile.objects.create(
         enrolment=enrolment,

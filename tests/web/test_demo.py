@@ -11,19 +11,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django_tasks_db.models import DBTaskResult
 
 from openepa.assessments.models import Attempt
 from openepa.bookings.models import Booking
 from openepa.cases.models import Case, ReasonableAdjustment
 from openepa.demo import do_seed_demo
 from openepa.demo.stories import SCENARIOS
-from openepa.domain.steps import CaseStep
-from openepa.enrolments.journey import record
 from openepa.enrolments.models import Apprentice, Enrolment, JourneyEvent
 from openepa.quality.models import IqaSample
 from openepa.results.models import OverallResult
+from tests.module_db import rolled_back_at_module_end
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +28,15 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
 
 
-@pytest.fixture
-def demo():
-    call_command("load_reference_data", verbosity=0)
-    do_seed_demo(apprentices=len(SCENARIOS), today=TODAY)
-    return list(Enrolment.objects.order_by("id"))
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Built once for the module's tests, which read it (one seeds it again, in its own
+    savepoint)."""
+    with rolled_back_at_module_end(django_db_blocker):
+        with django_db_blocker.unblock():
+            do_seed_demo(apprentices=len(SCENARIOS), today=TODAY)
+            enrolments = list(Enrolment.objects.order_by("id"))
+        yield enrolments
 
 
 def test_every_scenario_reaches_its_state(demo):
@@ -95,7 +96,7 @@ def test_running_again_adds_nothing_and_the_apprentice_login_is_linked(demo):
     assert JourneyEvent.objects.count() == events
     assert Apprentice.objects.get(
         user__email="apprentice@demo.openepa.test"
-    ).enrolments.get().state == ("results_issued")
+    ).enrolments.get().state == ("completed")
 
 
 def test_openepa_demo_builds_a_set_in_the_configured_database(tmp_path):
@@ -128,16 +129,3 @@ def test_adjustments_and_an_open_enquiry_are_in_the_demo(demo):
 def test_the_demo_holds_iqa_samples(demo):
     # Each demo assessor's first decisions, every Fail and every Distinction are sampled.
     assert IqaSample.objects.filter(attempt__enrolment__in=demo).exists()
-
-
-def test_the_demo_history_emails_nobody(django_capture_on_commit_callbacks):
-    call_command("load_reference_data", verbosity=0)
-    # Replaying the stories queues no email task: their steps are in the past …
-    with django_capture_on_commit_callbacks(execute=True):
-        do_seed_demo(apprentices=3, today=TODAY)
-    assert not DBTaskResult.objects.exists()
-    # … while a step taken now, in the demo, does.
-    enrolment = Enrolment.objects.order_by("id")[0]
-    with django_capture_on_commit_callbacks(execute=True):
-        record(enrolment, actor=None, action=CaseStep.CASE_DECIDED, data={})
-    assert DBTaskResult.objects.count() == 1

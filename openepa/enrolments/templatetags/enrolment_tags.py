@@ -5,7 +5,13 @@ from __future__ import annotations
 from django import template
 
 from openepa.domain.journey import LABELS, Event, State
-from openepa.domain.steps import CaseStep, EnrolmentStep, JourneyAction, QualityStep
+from openepa.domain.steps import (
+    CaseStep,
+    CertificateStep,
+    EnrolmentStep,
+    JourneyAction,
+    QualityStep,
+)
 
 register = template.Library()
 
@@ -40,6 +46,15 @@ EVENT_WORDS: dict[JourneyAction, str] = {
     # The employer's decisions (issue 12).
     EnrolmentStep.RECORD_TRAINING_PLAN: "English and maths in the training plan recorded",
     EnrolmentStep.RECORD_EMPLOYER_ATTEMPTS: "Attempts funded and further learning recorded",
+    # Certificates and the assessment service (issues 4 and 13).
+    CertificateStep.CERTIFICATE_REQUESTED: "Certificate requested",
+    CertificateStep.EPA_RECORD_EXPORTED: "EPA record exported for upload",
+    CertificateStep.EPA_RECORD_QUEUED: "EPA record queued for the assessment service",
+    CertificateStep.SERVICE_RECORD_ACCEPTED: "Accepted by the assessment service",
+    CertificateStep.SERVICE_RECORD_REJECTED: "Rejected by the assessment service",
+    CertificateStep.SERVICE_RECORD_RESENT: "Queued again for the assessment service",
+    CertificateStep.CERTIFICATE_SUBMITTED: "Certificate submitted to the assessment service",
+    CertificateStep.POSTAL_CONTACT_CHANGED: "Certificate address changed",
 }
 
 

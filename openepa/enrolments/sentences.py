@@ -1,0 +1,95 @@
+"""A JourneyEvent as a sentence a person reads: what happened, to whom, and who did it
+("Ada Lovelace's gateway was accepted by Sam Admin"). The one place that words an event;
+the timeline, a case's history and any other list of events use it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openepa.accounts.models import User
+from openepa.domain.journey import Event
+
+#: The parties never see that a decision was sampled for internal quality assurance: it is
+#: the EPAO's internal business (DESIGN.md, "What people see").
+IQA_ACTIONS = frozenset({"iqa_sampled", "iqa_signed_off"})
+
+METHOD_WORDS = {
+    "showcase": "apprentice showcase",
+    "observation": "observation",
+    "discussion": "professional discussion",
+}
+
+#: "{who}" is the apprentice's name with "'s", "{by}" the person who acted, "{method}" the
+#: assessment method the event is about.
+SENTENCES: dict[str, str] = {
+    "register": "{name} was registered on the standard by {by}",
+    Event.SUBMIT_GATEWAY.value: "{who} gateway evidence was submitted by {by}",
+    Event.ACCEPT_GATEWAY.value: "{who} gateway was accepted by {by}",
+    Event.REJECT_GATEWAY.value: "{who} gateway was rejected by {by}",
+    Event.RECORD_PLANNING.value: "{who} planning meeting was recorded by {by}",
+    Event.BOOK_ASSESSMENT.value: "{who} {method} was booked by {by}",
+    "reschedule_booking": "{who} {method} was rescheduled by {by}",
+    "cancel_booking": "{who} {method} booking was cancelled by {by}",
+    "confirm_no_conflict": "{by} confirmed having no conflict of interest with {name}",
+    "open_marking_sheet": "{by} opened the {method} marking sheet",
+    "submit_marking_sheet": "{by} submitted the {method} marking sheet",
+    "amend_marking_sheet": "{by} amended the {method} marking sheet",
+    Event.COMPLETE_ASSESSMENT.value: "{who} last assessment was completed",
+    "compute_result": "{who} overall grade was worked out from the marking sheets",
+    Event.RELEASE_RESULTS.value: "{who} results were released by {by}",
+    Event.OFFER_RESIT.value: "A resit or retake was offered to {name}",
+    "resit_window_override": "{by} allowed {name} a resit or retake after the window",
+    Event.COMPLETE.value: "{name} completed the end-point assessment",
+    Event.RESTART_EPA.value: "{who} EPA was restarted after the resit window closed",
+    Event.REISSUE_RESULTS.value: "{who} results were re-issued after an upheld enquiry or appeal",
+    Event.WITHDRAW.value: "{name} was withdrawn by {by}",
+    "iqa_sampled": "{who} {method} decision was sampled for internal quality assurance",
+    "iqa_signed_off": "{by} signed off the internal quality assurance of {who} {method}",
+    "upload_evidence": "{by} added a piece of showcase evidence",
+    "remove_evidence": "{by} removed a piece of showcase evidence",
+    "adjustment_requested": "A reasonable adjustment for {name} was requested by {by}",
+    "adjustment_decided": "{who} reasonable adjustment request was decided by {by}",
+    "special_consideration_requested": "Special consideration for {name} was requested by {by}",
+    "special_consideration_decided": "{who} special consideration request was decided by {by}",
+    "case_raised": "{case} was raised by {by}",
+    "case_review_started": "{by} started the review of {case_lower}",
+    "case_decided": "{case} was decided by {by}",
+    "case_amendment": "A marking sheet was amended through {case_lower} by {by}",
+    "case_closed": "{case} was closed by {by}",
+    "certificate_requested": "{who} apprenticeship certificate was requested by {by}",
+    "epa_record_exported": "{who} end-point assessment record was exported by {by}",
+}
+CASE_WORDS = {"enquiry": "An enquiry about results", "appeal": "An appeal"}
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def actor_name(actor: User) -> str:
+    if actor is None:
+        return "OpenEPA"
+    return str(getattr(actor, "full_name", "") or actor.email)
+
+
+def event_sentence(event: Any, apprentice_name: str) -> str:
+    """The event as a sentence, with no code in it; an action not listed above is still
+    told plainly ("Something was recorded by …")."""
+    data = event.data or {}
+    case = CASE_WORDS.get(str(data.get("kind", "")), "An enquiry or appeal")
+    words = {
+        "name": apprentice_name,
+        "who": _possessive(apprentice_name),
+        "by": actor_name(event.actor),
+        "method": METHOD_WORDS.get(str(data.get("method", "")), "assessment"),
+        "case": case,
+        "case_lower": case[:1].lower() + case[1:],
+    }
+    sentence = SENTENCES.get(event.action, "A step of {who} EPA was recorded by {by}")
+    text = sentence.format(**words)
+    return text[:1].upper() + text[1:] + "."
+
+
+def visible_events(events: Any, *, internal: bool) -> list[Any]:
+    """The events a person may read: without the IQA sampling unless they are EPAO staff."""
+    return [e for e in events if internal or e.action not in IQA_ACTIONS]

@@ -1,0 +1,105 @@
+"""An organisation's named contact, postal address and reference numbers (issue 13 item 1),
+kept by its own people: an employer's or provider's users, an EPAO's admins. The
+assessment service needs them: an employer's address is where its apprentices'
+certificates go by default; a provider's UKPRN and the EPAO's register number identify
+them there."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+
+from openepa.accounts.models import Role, User
+from openepa.accounts.roles import roles_of
+from openepa.core.refusals import ActionRefused
+from openepa.domain.assessment_service import postcode_problem
+from openepa.organisations.models import Organisation
+
+#: Who keeps each kind of organisation's details.
+KEEPERS = {
+    Organisation.Kind.EPAO: Role.EPAO_ADMIN,
+    Organisation.Kind.EMPLOYER: Role.EMPLOYER,
+    Organisation.Kind.PROVIDER: Role.PROVIDER,
+}
+
+#: A UKPRN is 8 digits starting with 1 (the UK Register of Learning Providers'
+#: numbering; the service checks "The UKPRN should contain exactly 8 numbers",
+#: Validators/ExternalApi/*/Batch*RequestValidator.cs of SkillsFundingAgency/das-assessor-
+#: service). The EPAO register's numbers are EPA and four digits (EPA0001).
+UKPRN = re.compile(r"^1[0-9]{7}$")
+REGISTER_ID = re.compile(r"^EPA[0-9]{4}$")
+
+
+@dataclass(frozen=True)
+class Details:
+    contact_name: str = ""
+    department: str = ""
+    address_line1: str = ""
+    address_line2: str = ""
+    address_line3: str = ""
+    city: str = ""
+    postcode: str = ""
+    ukprn: str = ""
+    register_id: str = ""
+
+
+def kept_by(user: User) -> QuerySet[Organisation]:
+    """The organisations whose details the user keeps."""
+    held = roles_of(user)
+    ids = {org for kind, role in KEEPERS.items() for org in held.orgs(role)}
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def access_kept(user: User, organisation_id: int) -> Organisation:
+    """An organisation the user keeps; anything else is a 404."""
+    found = kept_by(user).filter(pk=organisation_id).first()
+    if found is None or roles_of(user).orgs(KEEPERS[Organisation.Kind(found.kind)]).isdisjoint(
+        {found.pk}
+    ):
+        raise Http404("No such organisation")
+    return found
+
+
+def problems(details: Details, kind: str) -> list[tuple[str, str]]:
+    """(field, message) for each detail that would not do."""
+    found = []
+    if details.postcode.strip():
+        problem = postcode_problem(details.postcode.strip().upper())
+        if problem:
+            found.append(("postcode", f"{problem}, for example LS1 4AP."))
+    address = (details.address_line1, details.city, details.postcode)
+    if any(v.strip() for v in address) and not all(v.strip() for v in address):
+        for name, value in zip(("address_line1", "city", "postcode"), address, strict=True):
+            if not value.strip():
+                found.append((name, "Give the first line, the city or town and the postcode."))
+    if details.ukprn and not UKPRN.match(details.ukprn.strip()):
+        found.append(("ukprn", "A UKPRN is 8 numbers starting with 1, for example 10012345."))
+    if details.register_id and kind != Organisation.Kind.EPAO:
+        found.append(("register_id", "Only an end-point assessment organisation has one."))
+    elif details.register_id and not REGISTER_ID.match(details.register_id.strip().upper()):
+        found.append(("register_id", "The register number is EPA and 4 numbers, e.g. EPA0001."))
+    return found
+
+
+def do_update_organisation_details(
+    *, actor: User, organisation_id: int, details: Details
+) -> Organisation:
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+        if organisation is None or organisation.pk not in roles_of(actor).orgs(
+            KEEPERS[Organisation.Kind(organisation.kind)]
+        ):
+            raise ActionRefused("Only the organisation's own people can change its details.")
+        for field, message in problems(details, organisation.kind):
+            raise ActionRefused(message, field=field)
+        for name, value in asdict(details).items():
+            value = value.strip()
+            if name in ("postcode", "register_id"):
+                value = value.upper()
+            setattr(organisation, name, value)
+        organisation.save()
+    return organisation

@@ -1,0 +1,3 @@
+from tests.gateway.conftest import evidence
+
+__all__ = ["evidence"]

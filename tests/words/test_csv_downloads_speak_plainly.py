@@ -1,0 +1,76 @@
+"""The CSV downloads the demo walk does not reach (an upload's errors, the certificate
+export, the consistency report) in words a person understands too (issue 11 §2): each is
+produced through its page, as the person who downloads it, and read by the same leak check
+as the pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from openepa.certificates.models import ExportBatch
+from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW
+from openepa.enrolments.models import BulkUpload
+from tests.certificates.helpers import released
+from tests.plain_words import leaks
+from tests.results.builders import submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload(client, world, rows: list[dict[str, str]]) -> BulkUpload:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
+    writer.writeheader()
+    writer.writerows(rows)
+    client.force_login(world.provider_user)
+    client.post(
+        "/enrolments/bulk",
+        {
+            "file": SimpleUploadedFile("a.csv", out.getvalue().encode(), content_type="text/csv"),
+            "epao": world.epao.pk,
+            "mode": "check_only",
+        },
+    )
+    return BulkUpload.objects.get()
+
+
+def test_an_uploads_errors_csv_names_columns_and_rules_in_words(client, world):
+    bad = [
+        {**EXAMPLE_ROW, "uln": "1234567890", "employer": world.employer.name},
+        {**EXAMPLE_ROW, "date_of_birth": "31/02/2001", "employer": "Nobody Ltd"},
+        {**EXAMPLE_ROW, "given_name": "", "employer": world.employer.name},
+    ]
+    upload = _upload(client, world, bad)
+    text = client.get(f"/enrolments/bulk/{upload.pk}/errors.csv").content.decode("utf-8-sig")
+    assert len(text.splitlines()) > 3  # a heading and a row per problem
+    assert leaks(text) == []
+
+
+def test_the_certificate_export_csv_speaks_plainly(client, world):
+    released(world, world.enrolment, "pass", start=date(2026, 3, 2))
+    client.force_login(world.admin)
+    client.post("/certificates/export/", {"epao": world.epao.pk})
+    for batch in ExportBatch.objects.all():
+        text = client.get(f"/certificates/batches/{batch.pk}.csv").content.decode()
+        assert world.enrolment.apprentice.family_name in text
+        assert leaks(text) == []
+
+
+def test_the_consistency_report_csv_speaks_plainly(client, world):
+    for i in range(3):
+        submit(
+            world.enrolment,
+            "showcase",
+            on=date(2026, 10, 1) + timedelta(days=i),
+            grade="pass",
+            assessor=world.assessor,
+        )
+    client.force_login(world.iqa)
+    text = client.get("/assessors/consistency.csv").content.decode("utf-8-sig")
+    assert world.assessor.full_name in text
+    assert leaks(text) == []
