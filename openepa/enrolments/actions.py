@@ -47,9 +47,10 @@ class Registration:
     non_facing: bool
     ehcp: bool = False
     bsl: bool = False
-    #: The employer keeps English and maths in the training plan (19+ at start, from
+    #: The employer keeps English, and maths, in the training plan (19+ at start, from
     #: 11 February 2025).
-    english_maths_in_training_plan: bool = False
+    english_in_training_plan: bool = False
+    maths_in_training_plan: bool = False
     #: The first start of a restarted apprenticeship.
     original_start_date: date | None = None
 
@@ -138,7 +139,8 @@ def do_register_enrolment(*, actor: Any, registration: Registration) -> Enrolmen
                 ehcp=reg.ehcp,
                 bsl=reg.bsl,
                 original_start_date=reg.original_start_date,
-                english_maths_in_training_plan=reg.english_maths_in_training_plan,
+                english_in_training_plan=reg.english_in_training_plan,
+                maths_in_training_plan=reg.maths_in_training_plan,
                 training_plan_recorded_by=actor,
                 training_plan_recorded_at=timezone.now(),
             )
@@ -244,21 +246,25 @@ def do_withdraw_enrolment(
 #: carries it too (issue 12). Afterwards it is part of the decision and stays.
 TRAINING_PLAN_STATES = frozenset({State.REGISTERED, State.GATEWAY_REJECTED})
 TRAINING_PLAN_FIELDS = (
-    "english_maths_in_training_plan",
+    "english_in_training_plan",
+    "maths_in_training_plan",
     "training_plan_recorded_by",
     "training_plan_recorded_at",
 )
 
 
-def record_training_plan(enrolment: Enrolment, in_plan: bool, actor: Any) -> tuple[str, ...]:
-    """Set the decision, who recorded it and when, on a locked enrolment; returns the fields
-    to save (none when the decision is unchanged, so its first recorder stays)."""
-    if (
-        enrolment.english_maths_in_training_plan == in_plan
-        and enrolment.training_plan_recorded_at is not None
-    ):
+def record_training_plan(
+    enrolment: Enrolment, english: bool, maths: bool, actor: Any
+) -> tuple[str, ...]:
+    """Set the decision (English, maths), who recorded it and when, on a locked enrolment;
+    returns the fields to save (none when unchanged, so its first recorder stays)."""
+    if (enrolment.english_in_training_plan, enrolment.maths_in_training_plan) == (
+        english,
+        maths,
+    ) and enrolment.training_plan_recorded_at is not None:
         return ()
-    enrolment.english_maths_in_training_plan = in_plan
+    enrolment.english_in_training_plan = english
+    enrolment.maths_in_training_plan = maths
     enrolment.training_plan_recorded_by = actor
     enrolment.training_plan_recorded_at = timezone.now()
     return TRAINING_PLAN_FIELDS
@@ -275,7 +281,8 @@ def do_record_training_plan(
     *,
     actor: Any,
     enrolment_id: int,
-    english_maths_in_training_plan: bool,
+    english_in_training_plan: bool,
+    maths_in_training_plan: bool,
     expected_version: int | None = None,
 ) -> Enrolment:
     """The employer (or the provider for them) records whether English and maths stay in
@@ -291,16 +298,21 @@ def do_record_training_plan(
             raise ActionRefused(
                 "The training plan can be changed only before gateway is submitted: the "
                 "gateway decision is made on what was recorded then.",
-                field="english_maths_in_training_plan",
+                field="english_in_training_plan",
             )
-        fields = record_training_plan(enrolment, english_maths_in_training_plan, actor)
+        fields = record_training_plan(
+            enrolment, english_in_training_plan, maths_in_training_plan, actor
+        )
         if fields:
             enrolment.save(update_fields=list(fields))
         record(
             enrolment,
             actor=actor,
             action="record_training_plan",
-            data={"english_maths_in_training_plan": english_maths_in_training_plan},
+            data={
+                "english_in_training_plan": english_in_training_plan,
+                "maths_in_training_plan": maths_in_training_plan,
+            },
         )
     return enrolment
 
