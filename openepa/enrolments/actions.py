@@ -21,6 +21,7 @@ from openepa.domain.registration import (
     identity_problem,
     interaction_mode_problems,
     name_problem,
+    original_start_problem,
 )
 from openepa.domain.uln import validate_uln
 from openepa.enrolments import bulk
@@ -86,14 +87,13 @@ def _check_registration(actor: Any, reg: Registration) -> None:
             planned_end_date=reg.planned_end_date,
         ),
     ]
+    restart = original_start_problem(
+        original_start_date=reg.original_start_date, start_date=reg.start_date
+    )
+    if restart:
+        problems.append(restart)
     if problems:
         raise ActionRefused(problems[0].message, field=problems[0].field)
-    if reg.original_start_date is not None and reg.original_start_date > reg.start_date:
-        raise ActionRefused(
-            "The original start date must be on or before the start date: it is when a "
-            "restarted apprenticeship first started.",
-            field="original_start_date",
-        )
 
 
 def do_register_enrolment(*, actor: Any, registration: Registration) -> Enrolment:
