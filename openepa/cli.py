@@ -110,6 +110,8 @@ def eligibility_json(standard: str, policy: str, result: Eligibility) -> dict[st
         "english_maths_required": result.english_maths_required,
         "english_maths_rule": result.english_maths_rule,
         "english_maths_why": result.english_maths_why,
+        "english_required": result.english_required,
+        "maths_required": result.maths_required,
     }
 
 

@@ -49,6 +49,13 @@ def _date(value: Any, where: str) -> date:
     raise SheetError(where, f"{value!r} is not a date in the form YYYY-MM-DD")
 
 
+def _in_plan(obj: Mapping[str, Any], key: str) -> bool:
+    """One subject's training-plan answer: its own key where given, else the published
+    ``english_maths_in_training_plan`` (both subjects); absent means false."""
+    both = _bool(obj, "english_maths_in_training_plan", "")
+    return _bool(obj, key, "") if key in obj else both
+
+
 def _bool(obj: Mapping[str, Any], key: str, where: str) -> bool:
     value = obj.get(key, False)
     if not isinstance(value, bool):
@@ -161,7 +168,8 @@ def read_gateway_case(raw: Any) -> tuple[Standard, Policy, GatewayCase]:
         adjustment_requested=_bool(obj, "adjustment_requested", ""),
         showcase_format=None if fmt is None else _choice(ShowcaseFormat, fmt, "showcase_format"),
         evidence=frozenset(evidence),
-        english_maths_in_training_plan=_bool(obj, "english_maths_in_training_plan", ""),
+        english_in_training_plan=_in_plan(obj, "english_in_training_plan"),
+        maths_in_training_plan=_in_plan(obj, "maths_in_training_plan"),
         original_start_date=None
         if obj.get("original_start_date") is None
         else _date(obj["original_start_date"], "original_start_date"),

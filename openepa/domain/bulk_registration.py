@@ -19,6 +19,7 @@ from openepa.domain.registration import (
     date_problems,
     interaction_mode_problems,
     name_problem,
+    original_start_problem,
 )
 from openepa.domain.uln import validate_uln
 
@@ -37,7 +38,20 @@ COLUMNS: dict[str, str] = {
     "non_facing": "yes if the apprentice deals with customers by phone, email, chat",
     "ehcp": "yes if they have an education, health and care plan or legacy statement",
     "bsl": "yes if British Sign Language is their primary language",
+    "original_start_date": "Restarts only: when the apprenticeship first started",
+    "english_in_training_plan": "yes if the employer keeps English in the training plan",
+    "maths_in_training_plan": "yes if the employer keeps maths in the training plan",
 }
+#: Yes/no columns; the optional ones (all but the interaction modes) are "no" when blank
+#: or absent, as on the registration page.
+FLAG_COLUMNS = (
+    "face_to_face",
+    "non_facing",
+    "ehcp",
+    "bsl",
+    "english_in_training_plan",
+    "maths_in_training_plan",
+)
 REQUIRED_COLUMNS = (
     "uln",
     "given_name",
@@ -63,6 +77,9 @@ LABELS = {
     "non_facing": "Non facing",
     "ehcp": "EHCP",
     "bsl": "BSL",
+    "original_start_date": "Original start date",
+    "english_in_training_plan": "English in training plan",
+    "maths_in_training_plan": "Maths in training plan",
     "row": "Row",
 }
 #: Each column's heading as the template and the pages write it (column_key reads it back).
@@ -86,6 +103,9 @@ EXAMPLE_ROW = {
     "non_facing": "no",
     "ehcp": "no",
     "bsl": "no",
+    "original_start_date": "",
+    "english_in_training_plan": "no",
+    "maths_in_training_plan": "no",
 }
 FIRST_DATA_ROW = 2  # row 1 is the header
 
@@ -154,6 +174,9 @@ class RowData:
     non_facing: bool
     ehcp: bool
     bsl: bool
+    english_in_training_plan: bool = False
+    maths_in_training_plan: bool = False
+    original_start_date: date | None = None
 
 
 @dataclass
@@ -230,12 +253,18 @@ def check_row(number: int, cells: Sequence[str], header: Header, *, provider_req
     dates = {
         key: _date(row, values, key) for key in ("date_of_birth", "start_date", "planned_end_date")
     }
-    flags = {key: _flag(row, values, key) for key in ("face_to_face", "non_facing", "ehcp", "bsl")}
+    flags = {key: _flag(row, values, key) for key in FLAG_COLUMNS}
     birth, start, end = dates["date_of_birth"], dates["start_date"], dates["planned_end_date"]
+    original = (
+        _date(row, values, "original_start_date") if values.get("original_start_date") else None
+    )
     if birth and start and end:
         row.problems.extend(
             date_problems(date_of_birth=birth, start_date=start, planned_end_date=end)
         )
+    restart = start and original_start_problem(original_start_date=original, start_date=start)
+    if isinstance(restart, Problem):
+        row.problems.append(restart)
     face, non = flags["face_to_face"], flags["non_facing"]
     if face is not None and non is not None:
         row.problems.extend(interaction_mode_problems(face_to_face=face, non_facing=non))
@@ -257,6 +286,9 @@ def check_row(number: int, cells: Sequence[str], header: Header, *, provider_req
         non_facing=non,
         ehcp=bool(flags["ehcp"]),
         bsl=bool(flags["bsl"]),
+        english_in_training_plan=bool(flags["english_in_training_plan"]),
+        maths_in_training_plan=bool(flags["maths_in_training_plan"]),
+        original_start_date=original,
     )
     return row
 

@@ -62,9 +62,10 @@ class GatewayCase:
     adjustment_requested: bool = False
     showcase_format: ShowcaseFormat | None = None
     evidence: frozenset[str] = frozenset()
-    #: The employer keeps English and maths in the training plan (matters only for 19+ at
-    #: start under the national rule from 11 February 2025).
-    english_maths_in_training_plan: bool = False
+    #: The employer keeps English (and, separately, maths) in the training plan; each matters
+    #: only for 19+ at start under the national rule from 11 February 2025.
+    english_in_training_plan: bool = False
+    maths_in_training_plan: bool = False
     #: The first start of a restarted apprenticeship; None when it has not restarted.
     original_start_date: date | None = None
 
@@ -115,6 +116,9 @@ class Eligibility:
     english_maths_rule: str = ""
     #: Why English and maths are or are not required for this apprentice under that rule.
     english_maths_why: str = ""
+    #: Each subject on its own (``english_maths_required`` is true when either is).
+    english_required: bool = False
+    maths_required: bool = False
 
     @property
     def unmet(self) -> tuple[Requirement, ...]:
@@ -168,6 +172,34 @@ def english_maths_required(rule: EnglishMathsRule, age_at_start: int, in_plan: b
     return rule.required_if_19_plus_at_start
 
 
+def subjects_required(rule: EnglishMathsRule, age_at_start: int, case: GatewayCase) -> Subjects:
+    """English and maths decided one by one: the help centre's "English and/or maths" in the
+    training plan means a 19+ apprentice may have one in the plan and not the other."""
+    return Subjects(
+        english=english_maths_required(rule, age_at_start, case.english_in_training_plan),
+        maths=english_maths_required(rule, age_at_start, case.maths_in_training_plan),
+    )
+
+
+@dataclass(frozen=True)
+class Subjects:
+    english: bool
+    maths: bool
+
+    @property
+    def either(self) -> bool:
+        return self.english or self.maths
+
+    def words(self) -> str:
+        if self.english and self.maths:
+            return "English and maths required"
+        if self.english:
+            return "English required, maths not required"
+        if self.maths:
+            return "maths required, English not required"
+        return "not required"
+
+
 def age_start_date(rule: EnglishMathsRule, case: GatewayCase) -> date:
     """The start whose age counts: the original start of a restart where the rule says so
     (the national rule of 11 February 2025), else this enrolment's start."""
@@ -176,21 +208,31 @@ def age_start_date(rule: EnglishMathsRule, case: GatewayCase) -> date:
     return case.start_date
 
 
-def _why(rule: EnglishMathsRule, case: GatewayCase, age: int, required: bool) -> str:
+def _plan_words(case: GatewayCase) -> str:
+    if case.english_in_training_plan and case.maths_in_training_plan:
+        return "English and maths are in the training plan"
+    if case.english_in_training_plan:
+        return "English is in the training plan but maths is not"
+    if case.maths_in_training_plan:
+        return "maths is in the training plan but English is not"
+    return "English and maths are not in the training plan"
+
+
+def _why(rule: EnglishMathsRule, case: GatewayCase, age: int, required: Subjects) -> str:
     counted = age_start_date(rule, case)
     when = (
         f"aged {age} at the original start ({long_date(counted)}) of this restarted apprenticeship"
         if counted != case.start_date
         else f"aged {age} at the start"
     )
-    verdict = "required" if required else "not required"
     if age >= 19 and rule.training_plan_decides_19_plus:
-        plan = "are" if case.english_maths_in_training_plan else "are not"
-        return f"{when}, and English and maths {plan} in the training plan: {verdict}"
-    return f"{when}: {verdict}"
+        return f"{when}, and {_plan_words(case)}: {required.words()}"
+    return f"{when}: {'required' if required.either else 'not required'}"
 
 
-def _english_maths(version: RuleVersion[EnglishMathsRule], case: GatewayCase) -> list[Requirement]:
+def _english_maths(
+    version: RuleVersion[EnglishMathsRule], case: GatewayCase, required: Subjects
+) -> list[Requirement]:
     """Level 1 English and maths, and a Level 2 attempt where the policy asks (seed 000 §2.2,
     002, 004); EHCP → Entry Level 3; BSL qualification instead of English (000 §2.2, 004)."""
     rule = version.rule
@@ -244,7 +286,9 @@ def _english_maths(version: RuleVersion[EnglishMathsRule], case: GatewayCase) ->
                 source,
             )
         )
-    return out
+    # Only the subjects this apprentice needs (one may be in the training plan, not the other).
+    wanted = ("english",) * required.english + ("maths",) * required.maths
+    return [r for r in out if r.code.startswith(wanted)]
 
 
 def _evidence(policy: Policy, case: GatewayCase) -> list[Requirement]:
@@ -273,10 +317,9 @@ def check_gateway(standard: Standard, policy: Policy, case: GatewayCase) -> Elig
     dated = policy.gateway.english_maths_dated()
     version = dated.in_force(case.day(dated.compared_with))
     age = age_on(case.date_of_birth, age_start_date(version.rule, case))
-    required = english_maths_required(version.rule, age, case.english_maths_in_training_plan)
+    required = subjects_required(version.rule, age, case)
     requirements = _time_on_programme(standard, case)
-    if required:
-        requirements += _english_maths(version, case)
+    requirements += _english_maths(version, case, required)
     requirements += _evidence(policy, case)
     return Eligibility(
         eligible=all(r.met for r in requirements),
@@ -284,7 +327,9 @@ def check_gateway(standard: Standard, policy: Policy, case: GatewayCase) -> Elig
         days_on_programme=days_on_programme(case.start_date, case.gateway_date),
         months_on_programme=full_months_on_programme(case.start_date, case.gateway_date),
         age_at_start=age,
-        english_maths_required=required,
+        english_maths_required=required.either,
         english_maths_rule=version.why,
         english_maths_why=_why(version.rule, case, age, required),
+        english_required=required.english,
+        maths_required=required.maths,
     )

@@ -116,3 +116,16 @@ def identity_problem(
         # The recorded name is not repeated: it may belong to another provider's apprentice.
         return f"ULN {uln} belongs to an apprentice with a different name; check the ULN."
     return None
+
+
+def original_start_problem(*, original_start_date: date | None, start_date: date) -> Problem | None:
+    """A restart's original start is on or before this start: the national English and
+    maths rule of 11 February 2025 counts the age at it (apprenticeship service help
+    centre, "Changes to English and maths requirements")."""
+    if original_start_date is not None and original_start_date > start_date:
+        return Problem(
+            "original_start_date",
+            "The original start date must be on or before the start date: it is when a "
+            "restarted apprenticeship first started.",
+        )
+    return None

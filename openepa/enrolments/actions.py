@@ -20,6 +20,7 @@ from openepa.domain.registration import (
     identity_problem,
     interaction_mode_problems,
     name_problem,
+    original_start_problem,
 )
 from openepa.domain.steps import EnrolmentStep
 from openepa.domain.uln import validate_uln
@@ -47,9 +48,10 @@ class Registration:
     non_facing: bool
     ehcp: bool = False
     bsl: bool = False
-    #: The employer keeps English and maths in the training plan (19+ at start, from
+    #: The employer keeps English, and maths, in the training plan (19+ at start, from
     #: 11 February 2025).
-    english_maths_in_training_plan: bool = False
+    english_in_training_plan: bool = False
+    maths_in_training_plan: bool = False
     #: The first start of a restarted apprenticeship.
     original_start_date: date | None = None
 
@@ -85,14 +87,13 @@ def _check_registration(actor: User, reg: Registration) -> None:
             planned_end_date=reg.planned_end_date,
         ),
     ]
+    restart = original_start_problem(
+        original_start_date=reg.original_start_date, start_date=reg.start_date
+    )
+    if restart:
+        problems.append(restart)
     if problems:
         raise ActionRefused(problems[0].message, field=problems[0].field)
-    if reg.original_start_date is not None and reg.original_start_date > reg.start_date:
-        raise ActionRefused(
-            "The original start date must be on or before the start date: it is when a "
-            "restarted apprenticeship first started.",
-            field="original_start_date",
-        )
 
 
 def do_register_enrolment(*, actor: User, registration: Registration) -> Enrolment:
@@ -138,7 +139,8 @@ def do_register_enrolment(*, actor: User, registration: Registration) -> Enrolme
                 ehcp=reg.ehcp,
                 bsl=reg.bsl,
                 original_start_date=reg.original_start_date,
-                english_maths_in_training_plan=reg.english_maths_in_training_plan,
+                english_in_training_plan=reg.english_in_training_plan,
+                maths_in_training_plan=reg.maths_in_training_plan,
                 training_plan_recorded_by=actor,
                 training_plan_recorded_at=timezone.now(),
             )
@@ -247,21 +249,25 @@ def do_withdraw_enrolment(
 #: carries it too (issue 12). Afterwards it is part of the decision and stays.
 TRAINING_PLAN_STATES = frozenset({State.REGISTERED, State.GATEWAY_REJECTED})
 TRAINING_PLAN_FIELDS = (
-    "english_maths_in_training_plan",
+    "english_in_training_plan",
+    "maths_in_training_plan",
     "training_plan_recorded_by",
     "training_plan_recorded_at",
 )
 
 
-def record_training_plan(enrolment: Enrolment, in_plan: bool, actor: User) -> tuple[str, ...]:
-    """Set the decision, who recorded it and when, on a locked enrolment; returns the fields
-    to save (none when the decision is unchanged, so its first recorder stays)."""
-    if (
-        enrolment.english_maths_in_training_plan == in_plan
-        and enrolment.training_plan_recorded_at is not None
-    ):
+def record_training_plan(
+    enrolment: Enrolment, english: bool, maths: bool, actor: User
+) -> tuple[str, ...]:
+    """Set the decision (English, maths), who recorded it and when, on a locked enrolment;
+    returns the fields to save (none when unchanged, so its first recorder stays)."""
+    if (enrolment.english_in_training_plan, enrolment.maths_in_training_plan) == (
+        english,
+        maths,
+    ) and enrolment.training_plan_recorded_at is not None:
         return ()
-    enrolment.english_maths_in_training_plan = in_plan
+    enrolment.english_in_training_plan = english
+    enrolment.maths_in_training_plan = maths
     enrolment.training_plan_recorded_by = actor
     enrolment.training_plan_recorded_at = timezone.now()
     return TRAINING_PLAN_FIELDS
@@ -278,7 +284,8 @@ def do_record_training_plan(
     *,
     actor: User,
     enrolment_id: int,
-    english_maths_in_training_plan: bool,
+    english_in_training_plan: bool,
+    maths_in_training_plan: bool,
     expected_version: int | None = None,
 ) -> Enrolment:
     """The employer (or the provider for them) records whether English and maths stay in
@@ -294,16 +301,21 @@ def do_record_training_plan(
             raise ActionRefused(
                 "The training plan can be changed only before gateway is submitted: the "
                 "gateway decision is made on what was recorded then.",
-                field="english_maths_in_training_plan",
+                field="english_in_training_plan",
             )
-        fields = record_training_plan(enrolment, english_maths_in_training_plan, actor)
+        fields = record_training_plan(
+            enrolment, english_in_training_plan, maths_in_training_plan, actor
+        )
         if fields:
             enrolment.save(update_fields=list(fields))
         record(
             enrolment,
             actor=actor,
             action=EnrolmentStep.RECORD_TRAINING_PLAN,
-            data={"english_maths_in_training_plan": english_maths_in_training_plan},
+            data={
+                "english_in_training_plan": english_in_training_plan,
+                "maths_in_training_plan": maths_in_training_plan,
+            },
         )
     return enrolment
 

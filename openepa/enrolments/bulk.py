@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
@@ -297,6 +298,7 @@ def create_enrolments(
             chunk = ulns[start : start + CHUNK]
             ids.update(Apprentice.objects.filter(uln__in=chunk).values_list("uln", "pk"))
     enrolments = []
+    now = timezone.now()
     for r in ready:
         data = r.row.data
         assert data is not None  # Ready rows are valid
@@ -314,6 +316,12 @@ def create_enrolments(
                 non_facing=data.non_facing,
                 ehcp=data.ehcp,
                 bsl=data.bsl,
+                original_start_date=data.original_start_date,
+                english_in_training_plan=data.english_in_training_plan,
+                maths_in_training_plan=data.maths_in_training_plan,
+                # As on the registration page: whoever registers records the training plan.
+                training_plan_recorded_by=actor,
+                training_plan_recorded_at=now,
             )
         )
     Enrolment.objects.bulk_create(enrolments, batch_size=CHUNK)

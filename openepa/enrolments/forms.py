@@ -20,12 +20,24 @@ from openepa.enrolments.queries import Filters
 from openepa.organisations.models import Organisation
 from openepa.reference.models import StandardVersion
 
-TRAINING_PLAN_LABEL = "English and maths are in the training plan"
 TRAINING_PLAN_HINT = (
     "The employer's decision, with the apprentice. For gateways from 11 February 2025 an "
-    "apprentice aged 19 or over at the start must show English and maths only if they are "
-    "in the training plan; 16 to 18-year-olds always must."
+    "apprentice aged 19 or over at the start must show English only if it is in the "
+    "training plan; 16 to 18-year-olds always must."
 )
+MATHS_PLAN_HINT = "The same for maths: each subject is decided on its own."
+
+
+def english_plan_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label="English is in the training plan", required=False, help_text=TRAINING_PLAN_HINT
+    )
+
+
+def maths_plan_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label="Maths is in the training plan", required=False, help_text=MATHS_PLAN_HINT
+    )
 
 
 class RegistrationForm(AccessibleForm):
@@ -78,9 +90,8 @@ class RegistrationForm(AccessibleForm):
         required=False,
         help_text="A BSL qualification can replace English at gateway",
     )
-    english_maths_in_training_plan = forms.BooleanField(
-        label=TRAINING_PLAN_LABEL, required=False, help_text=TRAINING_PLAN_HINT
-    )
+    english_in_training_plan = english_plan_field()
+    maths_in_training_plan = maths_plan_field()
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,7 +153,8 @@ class RegistrationForm(AccessibleForm):
             non_facing=data["non_facing"],
             ehcp=data["ehcp"],
             bsl=data["bsl"],
-            english_maths_in_training_plan=data["english_maths_in_training_plan"],
+            english_in_training_plan=data["english_in_training_plan"],
+            maths_in_training_plan=data["maths_in_training_plan"],
             original_start_date=data.get("original_start_date"),
         )
 
@@ -283,9 +295,8 @@ class TrainingPlanForm(AccessibleForm):
     """English and maths in the training plan: the employer's decision (issue 12)."""
 
     version = VersionField()
-    english_maths_in_training_plan = forms.BooleanField(
-        label=TRAINING_PLAN_LABEL, required=False, help_text=TRAINING_PLAN_HINT
-    )
+    english_in_training_plan = english_plan_field()
+    maths_in_training_plan = maths_plan_field()
 
 
 FURTHER_LEARNING_CHOICES = [

@@ -68,10 +68,12 @@ class Enrolment(models.Model):
     #: The first start of a restarted apprenticeship: the national English and maths rule
     #: of 11 February 2025 counts the age at it. None when it has not restarted.
     original_start_date = models.DateField(null=True, blank=True)
-    #: The employer's decision (with the apprentice) to keep English and maths in the
-    #: training plan; it matters for apprentices aged 19 or over at the start under the
-    #: national rule of 11 February 2025. Who recorded it and when are kept beside it.
-    english_maths_in_training_plan = models.BooleanField(default=False)
+    #: The employer's decision (with the apprentice) to keep English, and maths, in the
+    #: training plan ("English and/or maths": each on its own); it matters for apprentices
+    #: aged 19 or over at the start under the national rule of 11 February 2025. Who
+    #: recorded it and when are kept beside it.
+    english_in_training_plan = models.BooleanField(default=False)
+    maths_in_training_plan = models.BooleanField(default=False)
     training_plan_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -58,6 +58,16 @@ SENTENCES: dict[str, str] = {
     "case_closed": "{case} was closed by {by}",
     "certificate_requested": "{who} apprenticeship certificate was requested by {by}",
     "epa_record_exported": "{who} end-point assessment record was exported by {by}",
+    "record_training_plan": "{by} recorded whether English and maths are in {who} training plan",
+    "record_employer_attempts": (
+        "{by} recorded the attempts the employer funds for {name} and any further learning"
+    ),
+    "epa_record_queued": "{who} end-point assessment record was queued for the assessment service by {by}",
+    "service_record_accepted": "{who} record was accepted by the assessment service",
+    "service_record_rejected": "{who} record was rejected by the assessment service",
+    "service_record_resent": "{who} record was queued again for the assessment service by {by}",
+    "certificate_submitted": "{who} certificate was submitted to the assessment service",
+    "postal_contact_changed": "{who} certificate address was changed by {by}",
 }
 CASE_WORDS = {"enquiry": "An enquiry about results", "appeal": "An appeal"}
 

@@ -180,7 +180,8 @@ def employer_decisions(request: AuthenticatedRequest, enrolment_id: int) -> Http
         posted if which == "training_plan" else None,
         initial={
             "version": enrolment.version,
-            "english_maths_in_training_plan": enrolment.english_maths_in_training_plan,
+            "english_in_training_plan": enrolment.english_in_training_plan,
+            "maths_in_training_plan": enrolment.maths_in_training_plan,
         },
     )
     further = enrolment.further_learning_before_resit
@@ -201,7 +202,8 @@ def employer_decisions(request: AuthenticatedRequest, enrolment_id: int) -> Http
             lambda: do_record_training_plan(
                 actor=request.user,
                 enrolment_id=enrolment.pk,
-                english_maths_in_training_plan=plan.cleaned_data["english_maths_in_training_plan"],
+                english_in_training_plan=plan.cleaned_data["english_in_training_plan"],
+                maths_in_training_plan=plan.cleaned_data["maths_in_training_plan"],
                 expected_version=plan.cleaned_data["version"],
             ),
         )

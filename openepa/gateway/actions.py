@@ -37,9 +37,10 @@ class GatewayEvidence:
     showcase_format: str = ""
     evidence: tuple[str, ...] = ()
     notes: str = ""
-    #: The employer keeps English and maths in the training plan (19+ at start, from
+    #: The employer keeps English, and maths, in the training plan (19+ at start, from
     #: 11 February 2025); recorded on the enrolment too, with who and when.
-    english_maths_in_training_plan: bool = False
+    english_in_training_plan: bool = False
+    maths_in_training_plan: bool = False
 
 
 #: What a decision writes on the submission, the eligibility it was made on included.
@@ -93,9 +94,12 @@ def do_submit_gateway(
             showcase_format=evidence.showcase_format,
             evidence=sorted(set(evidence.evidence)),
             notes=evidence.notes.strip(),
-            english_maths_in_training_plan=evidence.english_maths_in_training_plan,
+            english_in_training_plan=evidence.english_in_training_plan,
+            maths_in_training_plan=evidence.maths_in_training_plan,
         )
-        extra = record_training_plan(enrolment, evidence.english_maths_in_training_plan, actor)
+        extra = record_training_plan(
+            enrolment, evidence.english_in_training_plan, evidence.maths_in_training_plan, actor
+        )
         # The transition refuses any state but registered or gateway rejected, rolling the
         # row above back with it.
         transition(

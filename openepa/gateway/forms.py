@@ -43,14 +43,19 @@ class GatewaySubmissionForm(AccessibleForm):
         label="Holds a British Sign Language qualification (BSL is their primary language)",
         required=False,
     )
-    english_maths_in_training_plan = forms.BooleanField(
-        label="English and maths are in the training plan",
+    english_in_training_plan = forms.BooleanField(
+        label="English is in the training plan",
         required=False,
         help_text=(
             "The employer's decision, with the apprentice. For gateways from 11 February 2025 "
-            "an apprentice aged 19 or over at the start must show English and maths only if "
-            "they are in the training plan."
+            "an apprentice aged 19 or over at the start must show English only if it is in "
+            "the training plan."
         ),
+    )
+    maths_in_training_plan = forms.BooleanField(
+        label="Maths is in the training plan",
+        required=False,
+        help_text="The same for maths: each subject is decided on its own.",
     )
     adjustment_requested = forms.BooleanField(
         label="A reasonable adjustment is requested",
@@ -99,7 +104,8 @@ class GatewaySubmissionForm(AccessibleForm):
             showcase_format=data.get("showcase_format", ""),
             evidence=tuple(data["evidence"]),
             notes=data["notes"],
-            english_maths_in_training_plan=data["english_maths_in_training_plan"],
+            english_in_training_plan=data["english_in_training_plan"],
+            maths_in_training_plan=data["maths_in_training_plan"],
         )
 
 

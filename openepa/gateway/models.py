@@ -44,7 +44,8 @@ class GatewaySubmission(models.Model):
     showcase_format = models.CharField(max_length=20, choices=FORMAT_CHOICES, blank=True)
     #: The employer keeps English and maths in the training plan, as submitted (it matters
     #: for 19+ at start under the national rule of 11 February 2025).
-    english_maths_in_training_plan = models.BooleanField(default=False)
+    english_in_training_plan = models.BooleanField(default=False)
+    maths_in_training_plan = models.BooleanField(default=False)
     #: Evidence codes supplied (openepa.domain.eligibility.EVIDENCE).
     evidence = models.JSONField(default=list)
     notes = models.TextField(blank=True)

@@ -56,7 +56,8 @@ def gateway_case(submission: GatewaySubmission) -> GatewayCase:
         if submission.showcase_format
         else None,
         evidence=frozenset(evidence),
-        english_maths_in_training_plan=submission.english_maths_in_training_plan,
+        english_in_training_plan=submission.english_in_training_plan,
+        maths_in_training_plan=submission.maths_in_training_plan,
         original_start_date=enrolment.original_start_date,
     )
 
@@ -92,6 +93,8 @@ def eligibility_record(result: Eligibility) -> dict[str, Any]:
         "english_maths_required": result.english_maths_required,
         "english_maths_rule": result.english_maths_rule,
         "english_maths_why": result.english_maths_why,
+        "english_required": result.english_required,
+        "maths_required": result.maths_required,
     }
 
 
@@ -105,6 +108,9 @@ def eligibility_from_record(raw: dict[str, Any]) -> Eligibility:
         english_maths_required=raw["english_maths_required"],
         english_maths_rule=raw.get("english_maths_rule", ""),
         english_maths_why=raw.get("english_maths_why", ""),
+        # Records made before the subjects were split held one answer for both.
+        english_required=raw.get("english_required", raw["english_maths_required"]),
+        maths_required=raw.get("maths_required", raw["english_maths_required"]),
     )
 
 

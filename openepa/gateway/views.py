@@ -32,7 +32,8 @@ def submit(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
         request.POST or None,
         initial={
             "version": enrolment.version,
-            "english_maths_in_training_plan": enrolment.english_maths_in_training_plan,
+            "english_in_training_plan": enrolment.english_in_training_plan,
+            "maths_in_training_plan": enrolment.maths_in_training_plan,
         },
         policy=policy_of(enrolment),
     )

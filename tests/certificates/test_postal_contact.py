@@ -51,7 +51,7 @@ def test_the_form_opens_with_the_employers_contact_and_the_employer_changes_it(w
     )
     assert JourneyEvent.objects.filter(action="postal_contact_changed").count() == 1
     timeline = client.get(f"/enrolments/{world.enrolment.pk}/").content.decode()
-    assert "Certificate address changed" in timeline
+    assert "certificate address was changed by" in timeline
     assert "Where the certificate goes" in timeline
 
 
@@ -67,7 +67,7 @@ def test_the_form_opens_with_the_employers_contact_and_the_employer_changes_it(w
     ],
 )
 def test_what_the_service_would_refuse_is_refused_on_its_field(
-    world, client, field, value, message
+    world, client, template_contexts, field, value, message
 ):
     client.force_login(world.admin)
     response = client.post(url(world), {**FORM, field: value})

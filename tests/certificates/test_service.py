@@ -112,8 +112,8 @@ def test_fail_resit_pass_arrive_at_the_service_in_order_through_the_worker(
     timeline = client.get(
         reverse("enrolments:detail", kwargs={"enrolment_id": world.enrolment.pk})
     ).content.decode()
-    assert "Accepted by the assessment service" in timeline
-    assert "Certificate submitted to the assessment service" in timeline
+    assert "record was accepted by the assessment service" in timeline
+    assert "certificate was submitted to the assessment service" in timeline
     assert f"Certificate reference {reference}" in timeline
 
 

@@ -376,6 +376,48 @@ def test_check_gateway_names_the_english_and_maths_rule_applied(
         assert "Changes to English and maths requirements" in result["english_maths_rule"]
 
 
+@pytest.mark.parametrize(
+    ("change", "english", "maths", "why_ends"),
+    [
+        ({"english_maths_in_training_plan": True}, True, True, "English and maths required"),
+        ({"english_in_training_plan": True}, True, False, "English required, maths not required"),
+        ({"maths_in_training_plan": True}, False, True, "maths required, English not required"),
+        # A subject's own key overrides the published field for both.
+        (
+            {"english_maths_in_training_plan": True, "maths_in_training_plan": False},
+            True,
+            False,
+            "English is in the training plan but maths is not: English required, maths not required",
+        ),
+        # 18 at the start: both required, whatever the plan says.
+        (
+            {"date_of_birth": "2005-02-06", "english_in_training_plan": True},
+            True,
+            True,
+            "aged 18 at the start: required",
+        ),
+    ],
+)
+def test_check_gateway_takes_english_and_maths_in_the_training_plan_one_by_one(
+    write, capsys, change, english, maths, why_ends
+):
+    assert main(["check-gateway", write({**ADULT_WITHOUT_ENGLISH_MATHS, **change})]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["english_required"], result["maths_required"]) == (english, maths)
+    assert result["english_maths_required"] is (english or maths)
+    assert result["english_maths_why"].endswith(why_ends)
+    unmet = {u["requirement"] for u in result["unmet"]}
+    assert ("english" in unmet, "maths" in unmet) == (english, maths)
+
+
+def test_check_gateway_refuses_a_subjects_training_plan_answer_that_is_not_true_or_false(
+    write, capsys
+):
+    sheet = {**ADULT_WITHOUT_ENGLISH_MATHS, "maths_in_training_plan": "no"}
+    assert main(["check-gateway", write(sheet)]) == 2
+    assert "maths_in_training_plan: must be true or false" in capsys.readouterr().err
+
+
 NOT_UTF8 = b'{"policy": "highfield", "name": "Jos\xe9"}'
 TOO_DEEP = b"[" * 100_000 + b"]" * 100_000
 

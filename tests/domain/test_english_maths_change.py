@@ -86,11 +86,84 @@ def test_english_and_maths_required_on_each_side_of_11_february_2025(
     result = check_gateway(
         st0072,
         policy,
-        case(gateway_date=gateway, date_of_birth=born, english_maths_in_training_plan=in_plan),
+        case(
+            gateway_date=gateway,
+            date_of_birth=born,
+            english_in_training_plan=in_plan,
+            maths_in_training_plan=in_plan,
+        ),
     )
     assert result.english_maths_required is required
     assert ({"english", "maths"} <= {r.code for r in result.unmet}) is required
     assert result.eligible is not required
+
+
+# (policy, born, English in the plan, maths in the plan, English required, maths required,
+#  why ends with) — from 11 February 2025 each subject is decided on its own.
+SUBJECTS = [
+    (
+        "nqual",
+        AGED_19,
+        True,
+        False,
+        True,
+        False,
+        "English is in the training plan but maths is not: English required, maths not required",
+    ),
+    (
+        "nqual",
+        AGED_19,
+        False,
+        True,
+        False,
+        True,
+        "maths is in the training plan but English is not: maths required, English not required",
+    ),
+    ("highfield", AGED_19, True, False, True, False, "English required, maths not required"),
+    ("highfield", AGED_19, False, True, False, True, "maths required, English not required"),
+    (
+        "gateway_qualifications",
+        AGED_19,
+        True,
+        True,
+        True,
+        True,
+        "English and maths are in the training plan: English and maths required",
+    ),
+    (
+        "gateway_qualifications",
+        AGED_19,
+        False,
+        False,
+        False,
+        False,
+        "English and maths are not in the training plan: not required",
+    ),
+    # 18 at the start: both required whatever the plan says.
+    ("nqual", AGED_18, True, False, True, True, "aged 18 at the start: required"),
+    ("highfield", AGED_18, False, True, True, True, "aged 18 at the start: required"),
+]
+
+
+@pytest.mark.parametrize(
+    ("policy_fixture", "born", "english", "maths", "english_req", "maths_req", "why"), SUBJECTS
+)
+def test_english_and_maths_are_each_required_only_if_in_the_training_plan_from_19(
+    st0072, request, policy_fixture, born, english, maths, english_req, maths_req, why
+):
+    policy = request.getfixturevalue(policy_fixture)
+    result = check_gateway(
+        st0072,
+        policy,
+        case(date_of_birth=born, english_in_training_plan=english, maths_in_training_plan=maths),
+    )
+    assert (result.english_required, result.maths_required) == (english_req, maths_req)
+    assert result.english_maths_required is (english_req or maths_req)
+    codes = {r.code for r in result.requirements}
+    assert ("english" in codes) is english_req
+    assert ("maths" in codes) is maths_req
+    assert result.eligible is not (english_req or maths_req)
+    assert result.english_maths_why.endswith(why)
 
 
 def test_a_restart_counts_the_age_at_the_original_start(st0072, nqual, highfield):

@@ -345,3 +345,69 @@ def test_bulk_inserts_give_the_new_ids_back_on_this_database(world):
     )
     assert all(a.pk is not None for a in made)
     assert connection.features.can_return_rows_from_bulk_insert
+
+
+def test_the_training_plan_and_a_restarts_original_start_are_registered_from_their_columns(
+    signed_in, world
+):
+    rows = [
+        row(world, english_in_training_plan="yes", original_start_date="04/09/2023"),
+        row(world, maths_in_training_plan="x"),
+    ]
+    upload(signed_in(world.provider_user), world, csv_bytes(rows))
+    english_only = Enrolment.objects.get(apprentice__uln=rows[0]["uln"])
+    assert (english_only.english_in_training_plan, english_only.maths_in_training_plan) == (
+        True,
+        False,
+    )
+    assert str(english_only.original_start_date) == "2023-09-04"
+    assert english_only.training_plan_recorded_by == world.provider_user
+    assert english_only.training_plan_recorded_at is not None
+    maths_only = Enrolment.objects.get(apprentice__uln=rows[1]["uln"])
+    assert (maths_only.english_in_training_plan, maths_only.maths_in_training_plan) == (
+        False,
+        True,
+    )
+    assert maths_only.original_start_date is None
+
+
+def test_a_file_without_the_training_plan_columns_registers_them_as_not_in_the_plan(
+    signed_in, world
+):
+    old_columns = [c for c in COLUMNS if "training_plan" not in c and c != "original_start_date"]
+    data = row(world)
+    upload(signed_in(world.provider_user), world, csv_bytes([data], columns=old_columns))
+    enrolment = Enrolment.objects.get(apprentice__uln=data["uln"])
+    assert (enrolment.english_in_training_plan, enrolment.maths_in_training_plan) == (False, False)
+    assert enrolment.original_start_date is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "message"),
+    [
+        (
+            {"original_start_date": "2025-03-01"},
+            "Original start date",
+            "The original start date must be on or before the start date: it is when a "
+            "restarted apprenticeship first started.",
+        ),
+        (
+            {"original_start_date": "1/9/23"},
+            "Original start date",
+            "Original start date “1/9/23” is not a date as YYYY-MM-DD or DD/MM/YYYY.",
+        ),
+        (
+            {"maths_in_training_plan": "maybe"},
+            "Maths in training plan",
+            "Write yes or no in Maths in training plan, not “maybe”.",
+        ),
+    ],
+)
+def test_a_bad_training_plan_or_original_start_cell_is_refused_naming_its_column(
+    signed_in, world, changes, column, message
+):
+    rows = [row(world), row(world, **changes)]
+    html = upload(signed_in(world.provider_user), world, csv_bytes(rows)).content.decode()
+    assert registered() == 0
+    assert '<th scope="row">3</th>' in html
+    assert f"<code>{column}</code>: {message}" in html

@@ -26,10 +26,11 @@ def fresh(world) -> Enrolment:
 
 def test_registration_records_the_training_plan_and_a_restarts_original_start(signed_in, world):
     client = signed_in(world.provider_user)
-    data = form_data(world, english_maths_in_training_plan="on", original_start_date="2023-09-04")
+    data = form_data(world, english_in_training_plan="on", original_start_date="2023-09-04")
     assert client.post(REGISTER, data).status_code == 302
     enrolment = Enrolment.objects.get(apprentice__uln=data["uln"])
-    assert enrolment.english_maths_in_training_plan is True
+    assert enrolment.english_in_training_plan is True
+    assert enrolment.maths_in_training_plan is False
     assert enrolment.training_plan_recorded_by == world.provider_user
     assert enrolment.training_plan_recorded_at is not None
     assert str(enrolment.original_start_date) == "2023-09-04"
@@ -58,15 +59,19 @@ def test_the_employer_or_provider_records_the_training_plan_before_gateway(
         {
             "which": "training_plan",
             "version": fresh(world).version,
-            "english_maths_in_training_plan": "on",
+            "maths_in_training_plan": "on",
         },
         follow=True,
     )
     html = unescape(done.content.decode())
     assert "The employer's decision is recorded." in html
-    assert f"English and maths are <strong>in</strong> the training plan, by {user}" in html
+    assert (
+        "English is <strong>not in</strong> the training plan; "
+        f"maths is <strong>in</strong> the training plan, by {user}"
+    ) in html
     enrolment = fresh(world)
-    assert enrolment.english_maths_in_training_plan is True
+    assert enrolment.english_in_training_plan is False
+    assert enrolment.maths_in_training_plan is True
     assert enrolment.training_plan_recorded_by == user
     assert JourneyEvent.objects.filter(enrolment=enrolment, action="record_training_plan").exists()
 
@@ -81,13 +86,13 @@ def test_the_training_plan_no_longer_changes_once_gateway_is_submitted(signed_in
         {
             "which": "training_plan",
             "version": fresh(world).version,
-            "english_maths_in_training_plan": "on",
+            "english_in_training_plan": "on",
         },
     )
     assert "The training plan can be changed only before gateway is submitted" in unescape(
         refused.content.decode()
     )
-    assert fresh(world).english_maths_in_training_plan is False
+    assert fresh(world).english_in_training_plan is False
 
 
 def test_the_employer_records_the_attempts_funded_and_further_learning(signed_in, world):

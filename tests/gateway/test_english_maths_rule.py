@@ -92,16 +92,32 @@ def test_from_11_february_2025_an_adult_without_english_and_maths_in_the_plan_is
 def test_english_and_maths_in_the_training_plan_at_gateway_makes_them_required(client, adult):
     client.force_login(adult.employer_user)
     gateway = date.today() - timedelta(days=3)
-    data = post(adult, gateway, english_maths_in_training_plan="on")
+    data = post(adult, gateway, english_in_training_plan="on", maths_in_training_plan="on")
     assert client.post(f"/gateway/enrolments/{adult.enrolment.pk}/submit/", data).status_code == 302
     enrolment = Enrolment.objects.get(pk=adult.enrolment.pk)
-    assert enrolment.english_maths_in_training_plan is True
+    assert enrolment.english_in_training_plan is True
+    assert enrolment.maths_in_training_plan is True
     assert enrolment.training_plan_recorded_by == adult.employer_user
     assert enrolment.training_plan_recorded_at is not None
     html = review(client, adult)
-    assert "English and maths are in the training plan: required." in html
+    assert "English and maths are in the training plan: English and maths required." in html
     assert "Submitted with English and maths in the training plan." in html
     assert "2 requirements not met." in html
+
+
+def test_only_english_in_the_training_plan_at_gateway_requires_english_not_maths(client, adult):
+    client.force_login(adult.employer_user)
+    gateway = date.today() - timedelta(days=3)
+    data = post(adult, gateway, english_in_training_plan="on")
+    assert client.post(f"/gateway/enrolments/{adult.enrolment.pk}/submit/", data).status_code == 302
+    enrolment = Enrolment.objects.get(pk=adult.enrolment.pk)
+    assert (enrolment.english_in_training_plan, enrolment.maths_in_training_plan) == (True, False)
+    html = review(client, adult)
+    assert (
+        "English is in the training plan but maths is not: English required, maths not required."
+    ) in html
+    assert "Submitted with English (not maths) in the training plan." in html
+    assert "1 requirement not met." in html
 
 
 def test_a_gateway_decided_before_the_change_keeps_its_recorded_outcome(

@@ -13,10 +13,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openepa.certificates.models import ExportBatch
-from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW
+from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW, HEADINGS
 from openepa.domain.csvsafe import FORMULA_STARTS
 from openepa.enrolments.models import BulkUpload
-from tests.certificates.helpers import released
+from tests.certificates.helpers import released, with_address
 from tests.results.builders import submit
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_the_bulk_registration_errors_csv_quotes_formula_cells(client, world):
     )
     bulk = BulkUpload.objects.get()
     lines = rows_of(client.get(f"/enrolments/bulk/{bulk.pk}/errors.csv"))
-    uln_problems = [line for line in lines[1:] if line[3] == "uln"]
+    uln_problems = [line for line in lines[1:] if line[3] == HEADINGS["uln"]]
     # The upload trims spaces, tabs and line ends around each cell, so those two arrive
     # trimmed; the others come out quoted.
     typed = [t if t[0] in "\t\r" else "'" + t for t in HOSTILE]
@@ -68,7 +68,7 @@ def test_the_bulk_registration_errors_csv_quotes_formula_cells(client, world):
 def test_the_template_csv_is_written_by_the_same_writer(client, world):
     client.force_login(world.provider_user)
     lines = rows_of(client.get("/enrolments/bulk/template.csv"))
-    assert lines == [list(COLUMNS), [EXAMPLE_ROW[c] for c in COLUMNS]]
+    assert lines == [[HEADINGS[c] for c in COLUMNS], [EXAMPLE_ROW[c] for c in COLUMNS]]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -95,10 +95,11 @@ def test_the_certificate_export_csv_quotes_a_formula_in_a_name(client, world, te
     apprentice = world.enrolment.apprentice
     apprentice.family_name = text
     apprentice.save(update_fields=["family_name"])
+    with_address(world.employer)
     released(world, world.enrolment, "pass", start=date(2026, 3, 2))
     client.force_login(world.admin)
     client.post("/certificates/export/", {"epao": world.epao.pk})
-    batch = ExportBatch.objects.get()
+    batch = ExportBatch.objects.get(kind="certificate")
     response = client.get(f"/certificates/batches/{batch.pk}.csv")
     (row,) = csv.DictReader(io.StringIO(response.content.decode(), newline=""))
     assert row["learner.familyName"] == "'" + text

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openepa.certificates.models import ExportBatch
 from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW
 from openepa.enrolments.models import BulkUpload
-from tests.certificates.helpers import released
+from tests.certificates.helpers import released, with_address
 from tests.plain_words import leaks
 from tests.results.builders import submit
 
@@ -52,10 +52,13 @@ def test_an_uploads_errors_csv_names_columns_and_rules_in_words(client, world):
 
 
 def test_the_certificate_export_csv_speaks_plainly(client, world):
+    with_address(world.employer)
     released(world, world.enrolment, "pass", start=date(2026, 3, 2))
     client.force_login(world.admin)
     client.post("/certificates/export/", {"epao": world.epao.pk})
-    for batch in ExportBatch.objects.all():
+    batches = ExportBatch.objects.all()
+    assert {batch.kind for batch in batches} == {"epa", "certificate"}
+    for batch in batches:
         text = client.get(f"/certificates/batches/{batch.pk}.csv").content.decode()
         assert world.enrolment.apprentice.family_name in text
         assert leaks(text) == []
