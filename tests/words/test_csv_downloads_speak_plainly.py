@@ -5,38 +5,19 @@ as the pages."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openepa.certificates.models import ExportBatch
-from openepa.domain.bulk_registration import COLUMNS, EXAMPLE_ROW
+from openepa.domain.bulk_registration import EXAMPLE_ROW
 from openepa.enrolments.models import BulkUpload
 from tests.certificates.helpers import released, with_address
+from tests.enrolments.test_bulk_registration import csv_bytes, upload
 from tests.plain_words import leaks
 from tests.results.builders import submit
 
 pytestmark = pytest.mark.django_db
-
-
-def _upload(client, world, rows: list[dict[str, str]]) -> BulkUpload:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
-    writer.writeheader()
-    writer.writerows(rows)
-    client.force_login(world.provider_user)
-    client.post(
-        "/enrolments/bulk",
-        {
-            "file": SimpleUploadedFile("a.csv", out.getvalue().encode(), content_type="text/csv"),
-            "epao": world.epao.pk,
-            "mode": "check_only",
-        },
-    )
-    return BulkUpload.objects.get()
 
 
 def test_an_uploads_errors_csv_names_columns_and_rules_in_words(client, world):
@@ -45,8 +26,10 @@ def test_an_uploads_errors_csv_names_columns_and_rules_in_words(client, world):
         {**EXAMPLE_ROW, "date_of_birth": "31/02/2001", "employer": "Nobody Ltd"},
         {**EXAMPLE_ROW, "given_name": "", "employer": world.employer.name},
     ]
-    upload = _upload(client, world, bad)
-    text = client.get(f"/enrolments/bulk/{upload.pk}/errors.csv").content.decode("utf-8-sig")
+    client.force_login(world.provider_user)
+    upload(client, world, csv_bytes(bad), mode="check_only")
+    bulk = BulkUpload.objects.get()
+    text = client.get(f"/enrolments/bulk/{bulk.pk}/errors.csv").content.decode("utf-8-sig")
     assert len(text.splitlines()) > 3  # a heading and a row per problem
     assert leaks(text) == []
 
