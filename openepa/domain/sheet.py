@@ -179,9 +179,11 @@ def grade_epa(
     wrong = method_order_problem(standard, dated)
     if wrong is not None:
         later, earlier = wrong
+        source = standard.published_sources.get("method_order")
         raise SheetError(
             f"{_where(later)}.date",
-            method_order_words(standard, dated[later], dated[earlier]) + " (seed 000 §2.4)",
+            method_order_words(standard, dated[later], dated[earlier])
+            + (f" ({source})" if source else ""),
         )
     order = sorted(range(len(attempts)), key=lambda i: (attempts[i].date, i))
     latest: dict[Method, _Graded] = {}
