@@ -21,7 +21,7 @@ from openepa.demo.people import (
     demo_user,
     standardise_assessors,
 )
-from openepa.demo.replay import Diary, Player
+from openepa.demo.replay import Diary, Player, at
 from openepa.demo.stories import choose_scenario, plan_story
 from openepa.domain.uln import make_uln
 from openepa.enrolments.journey import announcements_paused
@@ -72,7 +72,10 @@ def do_seed_demo(
     standard = StandardVersion.objects.get(reference="ST0072")
     existing = Apprentice.objects.filter(enrolments__epao=people.epao).count()
     used: set[str] = set()
-    player = Player(people, standard, Diary.from_bookings(), rng)
+    # The demo is generated as of `today`: no step happens after that day ends, even when
+    # the clock reads a later day (a demo built for a past day, as the tests build it).
+    now = min(timezone.now(), at(today, 23, 59))
+    player = Player(people, standard, Diary.from_bookings(), rng, now=now)
     for index in range(apprentices):
         # Draw every apprentice's randomness even when it exists, so a resumed run gives
         # the next apprentice the same name, ULN and story as an uninterrupted one.
