@@ -4,10 +4,11 @@ with the ORM: booking actions belong to another context."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from openepa.assessments.layout import outcome_field
 from openepa.assessments.models import Attempt
@@ -38,11 +39,14 @@ def book(
         method=method,
         attempt_number=number,
         kind=kind,
-        starts_at=datetime.combine(on, time(9, 0), tzinfo=UTC),
+        # 09:00 on the clock in England, in winter and in summer time alike.
+        starts_at=timezone.make_aware(datetime.combine(on, time(9, 0))),
         duration_minutes=60,
         assessor=assessor or world.assessor,
         created_by=world.admin,
-        no_conflict_confirmed_at=datetime.combine(on, time(8, 0), tzinfo=UTC) if accepted else None,
+        no_conflict_confirmed_at=(
+            timezone.make_aware(datetime.combine(on, time(8, 0))) if accepted else None
+        ),
     )
 
 

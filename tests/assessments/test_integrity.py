@@ -5,7 +5,7 @@ each judgement and a "check your answers" step; the observation comes before the
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from openepa.assessments.models import Attempt
 from openepa.bookings.models import Booking
+from openepa.domain.dates import add_working_days
 from openepa.enrolments.models import JourneyEvent
 from tests.assessments.helpers import (
     book,
@@ -50,10 +51,11 @@ def test_sheet_opens_only_once_the_assessor_has_accepted_the_booking(
 
 
 def test_submission_waits_for_the_booked_start_time(assessor_client, world):
-    day = timezone.localdate() + timedelta(days=3)
+    # A working day (bookings are made on working days), whatever today is.
+    day = add_working_days(timezone.localdate(), 3)
     booking = book(world, "showcase", on=day)
     with time_machine.travel(
-        datetime.combine(day, datetime.min.time(), tzinfo=UTC).replace(hour=8)
+        timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=8))
     ):
         html = text(mark(assessor_client, booking))
         assert "This assessment is booked to start at" in html
@@ -63,7 +65,7 @@ def test_submission_waits_for_the_booked_start_time(assessor_client, world):
         response = assessor_client.get(check_url(booking), follow=True)
         assert "once it has started" in text(response)
     with time_machine.travel(
-        datetime.combine(day, datetime.min.time(), tzinfo=UTC).replace(hour=11)
+        timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=11))
     ):
         assert mark(assessor_client, booking).status_code == 302
     assert Attempt.objects.get(booking=booking).status == "submitted"
