@@ -106,7 +106,7 @@ def do_queue_for_service(*, actor: User, epao_id: int) -> list[ServiceRecord]:
             return []
         locked = {
             e.pk: e
-            for e in Enrolment.objects.select_for_update()
+            for e in Enrolment.objects.select_for_update(of=("self",))
             .filter(pk__in=enrolment_ids)
             .select_related("apprentice", "standard", "policy", "employer", "postal_contact")
             .order_by("pk")
@@ -232,7 +232,11 @@ def do_send_again(*, actor: User, record_id: int) -> ServiceRecord:
     sent one whose answer never came. Its body is built again from today's data, so a
     corrected address or name goes with it."""
     with transaction.atomic():
-        row = ServiceRecord.objects.select_for_update().select_related("result").get(pk=record_id)
+        row = (
+            ServiceRecord.objects.select_for_update(of=("self",))
+            .select_related("result")
+            .get(pk=record_id)
+        )
         _admin_of(actor, row.epao_id)
         if row.state not in (RecordState.REJECTED, RecordState.SENT, RecordState.TO_SEND):
             raise ActionRefused(
