@@ -37,6 +37,7 @@ from openepa.bookings.sections import BOOKING_PAGE
 from openepa.core.actions_ui import run_action
 from openepa.core.refusals import ActionRefused
 from openepa.domain.standard import Method
+from openepa.enrolments.sections import DECISION_CHECK_PAGE
 
 
 @login_required
@@ -278,7 +279,13 @@ def amend(request: AuthenticatedRequest, attempt_id: int) -> HttpResponse:
         }
         for line in loaded.lines
     ]
-    context = {**_header(request, loaded), "form": form, "rows": rows}
+    context = {
+        **_header(request, loaded),
+        "form": form,
+        "rows": rows,
+        # What the assessor saw (the evidence context adds the showcase files and notes).
+        **DECISION_CHECK_PAGE.context(request, attempt.booking.enrolment),
+    }
     return render(request, "assessments/amend.html", context)
 
 

@@ -42,6 +42,7 @@ from openepa.domain.cases import CaseKind, CaseState, case_window
 from openepa.enrolments.access import access_enrolment
 from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.models import Enrolment
+from openepa.enrolments.sections import DECISION_CHECK_PAGE
 
 PARTIES = {Role.EMPLOYER, Role.PROVIDER}
 VIEWERS = {Role.EPAO_ADMIN, Role.EMPLOYER, Role.PROVIDER}
@@ -363,6 +364,8 @@ def _case_page(request: AuthenticatedRequest, case: Case, **forms: Any) -> HttpR
         "may_decide": admin and state == CaseState.UNDER_REVIEW,
         "may_close": admin and state in {CaseState.UPHELD, CaseState.NOT_UPHELD},
         "posted_form": next(iter(forms.values()), None),
+        # What the assessor saw, for the admins and the case's reviewer or panel.
+        **DECISION_CHECK_PAGE.context(request, case.enrolment),
     }
     if admin:
         staff = queries.epao_staff(case.enrolment)
@@ -488,5 +491,11 @@ def amend(request: AuthenticatedRequest, case_id: int, attempt_id: int) -> HttpR
     return render(
         request,
         "cases/amend.html",
-        {"case": case, "attempt": attempt, "form": form, "rows": rows},
+        {
+            "case": case,
+            "attempt": attempt,
+            "form": form,
+            "rows": rows,
+            **DECISION_CHECK_PAGE.context(request, case.enrolment),
+        },
     )

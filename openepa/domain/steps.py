@@ -39,6 +39,7 @@ class BookingStep(Step):
 class EvidenceStep(Step):
     UPLOAD = "upload_evidence"
     REMOVE = "remove_evidence"
+    TAG = "tag_evidence"
 
 
 class MarkingStep(Step):

@@ -47,6 +47,7 @@ SENTENCES: dict[str, str] = {
     "iqa_signed_off": "{by} signed off the internal quality assurance of {who} {method}",
     "upload_evidence": "{by} added a piece of showcase evidence",
     "remove_evidence": "{by} removed a piece of showcase evidence",
+    "tag_evidence": "{by} chose the criteria a piece of showcase evidence shows",
     "adjustment_requested": "A reasonable adjustment for {name} was requested by {by}",
     "adjustment_decided": "{who} reasonable adjustment request was decided by {by}",
     "special_consideration_requested": "Special consideration for {name} was requested by {by}",

@@ -30,9 +30,37 @@ class EvidenceFile(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: The showcase criteria OpenEPA suggested from the file's text when it was uploaded,
+    #: best first (openepa.evidence.suggestions). Never a tag: a person chooses the tags.
+    suggested = models.JSONField(default=list, blank=True)
+    #: Bumped by every change of tags, so two people tagging at once cannot overwrite each
+    #: other (core.refusals.check_version).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.title
+
+
+class EvidenceTag(models.Model):
+    """A person's statement that a piece of evidence shows one showcase criterion."""
+
+    evidence = models.ForeignKey(EvidenceFile, on_delete=models.CASCADE, related_name="tags")
+    criterion_code = models.CharField(max_length=20)
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    tagged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["evidence_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence", "criterion_code"], name="evidence_tag_once_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.criterion_code

@@ -19,6 +19,7 @@ from openepa.assessors.queries import quality_epaos
 from openepa.core.actions_ui import post_action
 from openepa.domain.consistency import OUTLIER_MIN_DECISIONS, OUTLIER_POINTS
 from openepa.domain.standard import Method
+from openepa.enrolments.sections import DECISION_CHECK_PAGE
 from openepa.organisations.models import Organisation
 from openepa.quality import actions, queries
 from openepa.quality.access import access_sample, independence_problem
@@ -128,6 +129,8 @@ def _page(
         "editable": editable,
         "problem": problem,
         "amendments": attempt.amendments.select_related("amended_by").order_by("amended_at"),
+        # What the assessor saw (the evidence context adds the showcase files and notes).
+        **DECISION_CHECK_PAGE.context(request, attempt.booking.enrolment),
     }
     return render(request, "quality/review.html", context)
 
