@@ -51,7 +51,11 @@ def may_upload(actor: User, enrolment: Enrolment) -> bool:
 
 
 def may_remove(actor: User, evidence: EvidenceFile) -> bool:
-    enrolment = evidence.enrolment
+    return may_remove_from(actor, evidence.enrolment)
+
+
+def may_remove_from(actor: User, enrolment: Enrolment) -> bool:
+    """The apprentice's side, and the EPAO's admins, remove pieces of the portfolio."""
     return may_upload(actor, enrolment) or enrolment.epao_id in roles_of(actor).orgs(
         Role.EPAO_ADMIN
     )

@@ -22,6 +22,7 @@ from openepa.evidence.actions import (
     do_tag_evidence,
     do_upload_evidence,
     may_remove,
+    may_remove_from,
     may_upload,
 )
 from openepa.evidence.forms import EvidenceForm, TagForm
@@ -62,12 +63,13 @@ def portfolio(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
         if done is not None:
             return redirect("evidence:tag", evidence_id=done[0].pk)
     mapped = showcase_map(enrolment)
+    removable = may_remove_from(request.user, enrolment)  # the same for every piece
     return render(
         request,
         "evidence/portfolio.html",
         {
             "enrolment": enrolment,
-            "rows": [(row, may_remove(request.user, row)) for row in mapped.pieces],
+            "rows": [(row, removable) for row in mapped.pieces],
             "gaps": mapped.gaps,
             "criteria_count": len(mapped.criteria),
             "form": form if uploader else None,
