@@ -1,8 +1,8 @@
 """Which criteria a piece of evidence most likely shows: a plain keyword ranking (Okapi BM25).
 
 Each criterion is a small document made of its own wording, the outcome it belongs to, its
-amplification and its module's "what do I need to know / do / show" prompts (the Highfield
-EPA kit's criteria and prompts, held in the standard's data file). A piece of evidence is
+amplification and, optionally, its module's "what do I need to know / do / show" prompts
+(the Highfield EPA kit's criteria and prompts, held in the standard's data file). A piece of evidence is
 the query. BM25 is the ranking function of Robertson and Zaragoza, "The Probabilistic
 Relevance Framework: BM25 and Beyond" (2009), §3.3, with the usual k1 = 1.2 and b = 0.75;
 the inverse document frequency is the non-negative form log(1 + (N - n + 0.5) / (n + 0.5)).

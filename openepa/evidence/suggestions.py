@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from openepa.domain.standard import Criterion, InteractionMode, Method, Standard
@@ -30,18 +31,25 @@ def showcase_criteria(standard: Standard) -> tuple[Criterion, ...]:
     return standard.criteria_for(Method.SHOWCASE, frozenset(InteractionMode))
 
 
-def documents(standard: Standard) -> list[tuple[str, str]]:
+#: Whether each criterion's document also holds its module's prompts. They are shared by
+#: every criterion of a module, so they blur the difference between neighbours: on the
+#: labelled set (benchmarks/criterion_suggestions.py) both rankings do better without them.
+WITH_PROMPTS = False
+
+
+def documents(standard: Standard, *, prompts: bool = WITH_PROMPTS) -> list[tuple[str, str]]:
     modules = {m.code: m for m in standard.modules}
     return [
-        (c.code, criterion_document(c, modules.get(c.module))) for c in showcase_criteria(standard)
+        (c.code, criterion_document(c, modules.get(c.module) if prompts else None))
+        for c in showcase_criteria(standard)
     ]
 
 
 class KeywordRanker:
     name = "keyword ranking (BM25)"
 
-    def __init__(self, standard: Standard) -> None:
-        self.index = KeywordIndex.build(documents(standard))
+    def __init__(self, standard: Standard, *, prompts: bool = WITH_PROMPTS) -> None:
+        self.index = KeywordIndex.build(documents(standard, prompts=prompts))
 
     def rank(self, evidence: str, *, top: int | None = None) -> list[Suggestion]:
         return self.index.rank(evidence, top=top)
@@ -54,12 +62,19 @@ class EmbeddingRanker:
 
     name = "sentence embeddings (wordllama)"
 
-    def __init__(self, standard: Standard) -> None:
+    def __init__(self, standard: Standard, *, prompts: bool = WITH_PROMPTS) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import wordllama
         from wordllama import WordLlama
 
-        self.model: Any = WordLlama.load()
-        docs = documents(standard)
+        # The weights and the tokenizer are files inside the package; downloads are refused.
+        # (wordllama 0.4 looks for its bundled tokenizer under a "tokenizer" folder but ships
+        # it in "tokenizers", which is where it looks in a cache folder: so the package's own
+        # folder is given as the cache.)
+        self.model: Any = WordLlama.load(
+            cache_dir=Path(wordllama.__file__).parent, disable_download=True
+        )
+        docs = documents(standard, prompts=prompts)
         self.codes = [code for code, _ in docs]
         self.vectors: Any = self.model.embed([text for _, text in docs], norm=True)
 

@@ -70,7 +70,7 @@ def upload_two(client, world):
 def checkbox_codes(page):
     """The criteria offered on the tag page, in order, and those ticked."""
     boxes = re.findall(r'<input class="govuk-checkboxes__input"[^>]*>', page)
-    codes = [re.search(r'value="([^"]+)"', b).group(1) for b in boxes]
+    codes = [re.findall(r'value="([^"]+)"', b)[0] for b in boxes]
     ticked = [c for c, b in zip(codes, boxes, strict=True) if " checked" in b]
     return codes, ticked
 
@@ -114,7 +114,7 @@ def test_the_apprentice_s_side_adds_several_files_at_once_and_tags_each_from_sug
         (complaints.pk, "K2.5"),
         (safety.pk, "K3.3"),
     ]
-    event = JourneyEvent.objects.filter(action="tag_evidence").order_by("id").first()
+    event = JourneyEvent.objects.filter(action="tag_evidence").order_by("id")[0]
     assert event.data["criteria"] == ["K2.4", "K2.5"]
 
     # The tags show on the portfolio and are ticked when the piece is opened again.
@@ -135,7 +135,8 @@ def test_a_file_with_no_words_gets_no_suggestion(client, world):
         {"file": SimpleUploadedFile("award.png", png), "title": "Award", "ai_declaration": "on"},
     )
     piece = EvidenceFile.objects.get()
-    assert piece.title == "Award" and piece.suggested == []
+    assert piece.title == "Award"
+    assert piece.suggested == []
     page = html(client.get(tag_url(piece)))
     assert "OpenEPA could not read words from this file" in page
     assert "Suggested</strong>" not in page
@@ -225,7 +226,9 @@ def test_the_marking_sheet_shows_the_evidence_tagged_to_each_criterion(client, w
     page = html(client.get(sheet_url(booking)))
     k24 = page.index('id="id_outcome_K2_4"')
     k33 = page.index('id="id_outcome_K3_3"')
-    assert f'href="/evidence/{complaints.pk}/download"' in page[k24 : page.index("</fieldset>", k24)]
+    assert (
+        f'href="/evidence/{complaints.pk}/download"' in page[k24 : page.index("</fieldset>", k24)]
+    )
     assert f'href="/evidence/{safety.pk}/download"' in page[k33 : page.index("</fieldset>", k33)]
     k21 = page.index('id="id_outcome_K2_1"')
     assert "Evidence tagged to K2.1:</strong> none." in page[k21 : page.index("</fieldset>", k21)]
@@ -249,7 +252,9 @@ def test_the_booking_page_lists_the_showcase_criteria_with_no_evidence(client, w
     assert "<strong>K3.3</strong>" not in gaps
 
 
-def test_portfolio_page_queries_do_not_grow_with_pieces(client, world, django_assert_max_num_queries):
+def test_portfolio_page_queries_do_not_grow_with_pieces(
+    client, world, django_assert_max_num_queries
+):
     client.force_login(world.provider_user)
     upload_two(client, world)
     template = EvidenceFile.objects.order_by("id")[0]

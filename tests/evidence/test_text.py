@@ -13,9 +13,17 @@ from tests.evidence.files import docx, pdf, pptx
 @pytest.mark.parametrize(
     ("content", "kind", "expected"),
     [
-        (docx("Complaint log", "I resolved a complaint"), "docx", "Complaint log I resolved a complaint"),
+        (
+            docx("Complaint log", "I resolved a complaint"),
+            "docx",
+            "Complaint log I resolved a complaint",
+        ),
         (pptx("Our brand promise", "Core values"), "pptx", "Our brand promise Core values"),
-        (pdf("Health and safety at work", "Risk assessment"), "pdf", "Health and safety at work Risk assessment"),
+        (
+            pdf("Health and safety at work", "Risk assessment"),
+            "pdf",
+            "Health and safety at work Risk assessment",
+        ),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "png", ""),
         (b"%PDF-1.7 broken", "pdf", ""),  # unreadable: no text, no error
         (b"PK\x03\x04 not a zip", "docx", ""),
