@@ -31,7 +31,7 @@ from openepa.bookings.models import Booking, ConflictDeclaration, PlanningMeetin
 from openepa.cases.models import Case, ReasonableAdjustment, SpecialConsideration
 from openepa.certificates.models import ExportBatch
 from openepa.enrolments.models import BulkUpload, Enrolment, JourneyEvent
-from openepa.evidence.models import EvidenceFile
+from openepa.evidence.models import EvidenceFile, EvidenceTag
 from openepa.evidence.storage import storage as evidence_storage
 from openepa.gateway.models import GatewaySubmission
 from openepa.notifications.models import OutboxMessage
@@ -70,7 +70,9 @@ ALLOWED: dict[str, set[str]] = {
     "bookings": STAFF | {"assessor"},
     "assessments": STAFF | {"assessor"},
     "results": PARTIES,  # the result below is released, so the apprentice's side sees it
-    "evidence": PARTIES | {"assessor"},  # whoever sees the enrolment sees its portfolio
+    # Whoever sees the enrolment sees its portfolio, and the EPAO's IQAs who check decisions
+    # on it (a case's reviewer and panel too: tests/evidence).
+    "evidence": PARTIES | {"assessor", "iqa"},
     "certificates": STAFF,  # export batches carry every exported apprentice's ULN and grade
     "notifications": STAFF,  # the outbox is the EPAO admins' page
     "documents": PARTIES,  # a result's PDFs go to whoever sees the result
@@ -93,6 +95,7 @@ ALLOWED: dict[str, set[str]] = {
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
     "assessments:check": {"assessor"},  # check your answers: the marking assessor only
     "evidence:remove": PARTIES,  # the apprentice's side and the EPAO's admins
+    "evidence:tag": PARTIES - STAFF,  # the apprentice's side chooses the criteria
     # The result below is a Pass: it has no fail letter, for anyone (tests/documents
     # download a Fail's letter).
     "documents:fail_letter": set(),
@@ -370,7 +373,8 @@ def snapshot() -> tuple[Any, ...]:
         sorted(Judgement.objects.values_list("pk", "outcome")),
         Amendment.objects.count(),
         sorted(OverallResult.objects.values_list("pk", "released_at")),
-        sorted(EvidenceFile.objects.values_list("pk", "removed_at")),
+        sorted(EvidenceFile.objects.values_list("pk", "removed_at", "version")),
+        EvidenceTag.objects.count(),
         ExportBatch.objects.count(),
         sorted(OutboxMessage.objects.values_list("pk", "state", "attempts")),
         sorted(IqaSample.objects.values_list("pk", "state", "version")),
