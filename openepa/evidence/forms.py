@@ -45,8 +45,8 @@ class EvidenceForm(AccessibleForm):
     title = forms.CharField(
         max_length=200,
         required=False,
-        help_text="What this evidence shows, e.g. 'Customer feedback log'. Leave it empty to "
-        "use each file's name: you can add several files at once.",
+        help_text="What this evidence shows, e.g. 'Customer feedback log'. For one file; when "
+        "you add several files, or leave this empty, each is listed under its file name.",
     )
     file = MultipleFileField(
         label="Files",
