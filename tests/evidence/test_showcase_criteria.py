@@ -376,3 +376,43 @@ def test_the_admin_s_amendment_page_shows_it(client, world):
     assert f'href="/evidence/{pieces[0].pk}/download"' in section
     assert "Met: Explained both duties" in section
     assert "Reasonable adjustments that applied" in section
+
+
+def more_pieces(world, like: EvidenceFile, n: int) -> None:
+    for i in range(n):
+        like.pk = None
+        like.stored_name = f"more/{i}.pdf"
+        like.save()
+        EvidenceTag.objects.create(evidence=like, criterion_code="K2.2", tagged_by=world.admin)
+
+
+def queries_of(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_sheet_and_review_pages_queries_do_not_grow_with_pieces(
+    client, world, django_assert_max_num_queries
+):
+    pieces, result = decided(client, world)
+    showcase = Attempt.objects.get(pk__in=result.attempt_ids, method="showcase")
+    sample = IqaSample.objects.create(attempt=showcase, reason="rate", explanation="x", draw=0)
+    pages = (
+        (world.iqa, f"/iqa/sample/{sample.pk}/"),
+        (world.admin, sheet_url(showcase.booking)),  # the read-only sheet
+    )
+    before = []
+    for user, url in pages:
+        client.force_login(user)
+        before.append(queries_of(client, url))
+    more_pieces(world, EvidenceFile.objects.get(pk=pieces[0].pk), 30)
+    for (user, url), few in zip(pages, before, strict=True):
+        client.force_login(user)
+        with django_assert_max_num_queries(few):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert f"/evidence/{pieces[0].pk}/download" in html(response)
