@@ -6,11 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
+from openepa.domain.journey import State
 from openepa.enrolments.domain_data import standard_of
 from openepa.results.display import method_name
-from openepa.results.queries import awaiting_release_for, released_results_for, resits_due_for
+from openepa.results.queries import (
+    awaiting_release_for,
+    released_results_for,
+    resits_due,
+    resits_due_for,
+)
 
 #: A home page lists the first few; the full list is one click away.
 ROWS = 10
@@ -46,12 +54,19 @@ def sections(user: User) -> list[dict[str, Any]]:
             }
         )
     if party or roles.has(Role.EPAO_ADMIN):
-        due = resits_due_for(user)
+        # The plans are computed for the rows shown only; the rest are counted.
+        due = resits_due_for(user, limit=ROWS)
         if due:
+            total = resits_due(user).count()
+            more = None
+            if total > len(due) and roles.has(Role.EPAO_ADMIN):
+                href = reverse("enrolments:pipeline") + f"?state={State.RESIT_DUE.value}"
+                more = {"total": total, "href": href}
             out.append(
                 {
                     "title": "Resits and retakes due",
                     "template": "results/dashboard_resits.html",
+                    "more": more,
                     "context": {
                         "rows": [
                             {
@@ -64,7 +79,8 @@ def sections(user: User) -> list[dict[str, Any]]:
                                 "expired": d.plan.expired,
                             }
                             for d in due
-                        ]
+                        ],
+                        "total": total,
                     },
                     "empty": "",
                 }
