@@ -16,7 +16,6 @@ from openepa.results.display import method_name
 from openepa.results.queries import (
     awaiting_release_for,
     released_results_for,
-    resits_due,
     resits_due_for,
 )
 
@@ -54,14 +53,13 @@ def sections(user: User) -> list[dict[str, Any]]:
             }
         )
     if party or roles.has(Role.EPAO_ADMIN):
-        # The plans are computed for the rows shown only; the rest are counted.
-        due = resits_due_for(user, limit=ROWS)
+        # The plans are computed for the rows shown (and one more) only.
+        due = resits_due_for(user, limit=ROWS + 1)
         if due:
-            total = resits_due(user).count()
             more = None
-            if total > len(due) and roles.has(Role.EPAO_ADMIN):
+            if len(due) > ROWS and roles.has(Role.EPAO_ADMIN):
                 href = reverse("enrolments:pipeline") + f"?state={State.RESIT_DUE.value}"
-                more = {"total": total, "href": href}
+                more = {"href": href}
             out.append(
                 {
                     "title": "Resits and retakes due",
@@ -78,9 +76,9 @@ def sections(user: User) -> list[dict[str, Any]]:
                                 "deadline": d.plan.next_deadline,
                                 "expired": d.plan.expired,
                             }
-                            for d in due
+                            for d in due[:ROWS]
                         ],
-                        "total": total,
+                        "more": len(due) > ROWS,
                     },
                     "empty": "",
                 }
