@@ -84,8 +84,8 @@ def test_every_list_and_home_page_shows_at_most_a_page(full_demo: datetime, pers
         if url == "/":
             assert len(response.content) <= MAX_HOME_BYTES
     for section in sections_for(User.objects.get(email=demo_email(persona))):
-        for value in section["context"].values():
-            if isinstance(value, list):
+        for key, value in section["context"].items():
+            if isinstance(value, list) and key != "counts":  # a count per state
                 assert len(value) <= 10, section["title"]
 
 
@@ -144,9 +144,14 @@ def test_kept_counts_follow_every_write(full_demo: datetime) -> None:
     Enrolment.objects.filter(pk__in=[e.pk for e in moved]).update(state=State.WITHDRAWN.value)
     Enrolment.objects.filter(apprentice__given_name="Extra", state="registered").delete()
     assert kept() == counted()
-    epao = Organisation.objects.get(kind=Organisation.Kind.EPAO, epao_enrolments__isnull=False)
+    epao = _demo_epao()
     shown = dict(kept_counts([epao.pk]))
     assert sum(shown.values()) == Enrolment.objects.filter(epao=epao).count()
+
+
+def _demo_epao() -> Organisation:
+    epaos = Organisation.objects.filter(kind=Organisation.Kind.EPAO, epao_enrolments__isnull=False)
+    return epaos.distinct().get()
 
 
 def _regraded(epao_id: int) -> list[tuple[int, Method, str]]:
@@ -181,7 +186,7 @@ def _as_counts(report: Any) -> dict[tuple[int, str], tuple[int, tuple[Any, ...]]
 
 
 def test_the_aggregate_report_equals_regrading_every_sheet(full_demo: datetime) -> None:
-    epao = Organisation.objects.get(kind=Organisation.Kind.EPAO, epao_enrolments__isnull=False)
+    epao = _demo_epao()
     decisions = _regraded(epao.pk)
     assert len(decisions) > 100
     report = consistency_report(epao)
