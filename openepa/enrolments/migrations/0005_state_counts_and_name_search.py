@@ -1,8 +1,7 @@
 """Counts by state kept by the database (StateCount, moved by triggers on every insert,
 delete or change of state of an enrolment, on SQLite and PostgreSQL), the indexes the
 pipeline's keyset pages and filters read, and, on PostgreSQL only, trigram indexes for the
-name search (pg_trgm) and a prefix index for the ULN search. SQLite searches the same way
-without them."""
+name search (pg_trgm). SQLite searches the same way without them."""
 
 from typing import Any
 
@@ -91,14 +90,13 @@ POSTGRESQL_TRIGGERS = [
     AFTER INSERT OR DELETE OR UPDATE OF state, epao_id ON enrolments_enrolment
     FOR EACH ROW EXECUTE FUNCTION enrolment_state_count()
     """,
-    # Name search: "contains" on either name and "starts with" on the ULN use an index.
+    # Name search: "contains" on either name uses these (Django's own index on the ULN,
+    # with varchar_pattern_ops, serves "starts with").
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """CREATE INDEX IF NOT EXISTS apprentice_given_name_trgm ON enrolments_apprentice
     USING gin (UPPER(given_name::text) gin_trgm_ops)""",
     """CREATE INDEX IF NOT EXISTS apprentice_family_name_trgm ON enrolments_apprentice
     USING gin (UPPER(family_name::text) gin_trgm_ops)""",
-    """CREATE INDEX IF NOT EXISTS apprentice_uln_prefix ON enrolments_apprentice
-    (uln varchar_pattern_ops)""",
 ]
 
 POSTGRESQL_DROP = [
@@ -106,7 +104,6 @@ POSTGRESQL_DROP = [
     "DROP FUNCTION IF EXISTS enrolment_state_count()",
     "DROP INDEX IF EXISTS apprentice_given_name_trgm",
     "DROP INDEX IF EXISTS apprentice_family_name_trgm",
-    "DROP INDEX IF EXISTS apprentice_uln_prefix",
 ]
 
 
