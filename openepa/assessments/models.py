@@ -67,6 +67,14 @@ class Attempt(models.Model):
                 fields=["enrolment", "method", "number"], name="unique_attempt_number"
             ),
         ]
+        indexes = [
+            # The admin's latest submitted sheets: read newest first, no sort.
+            models.Index(
+                fields=["-submitted_at", "-id"],
+                condition=models.Q(status="submitted"),
+                name="attempts_submitted_latest",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} attempt {self.number}"

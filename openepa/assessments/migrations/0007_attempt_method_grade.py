@@ -61,4 +61,12 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, default="", max_length=12),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="attempt",
+            index=models.Index(
+                condition=models.Q(("status", "submitted")),
+                fields=["-submitted_at", "-id"],
+                name="attempts_submitted_latest",
+            ),
+        ),
     ]

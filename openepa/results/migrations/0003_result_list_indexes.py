@@ -17,4 +17,8 @@ class Migration(migrations.Migration):
             model_name='overallresult',
             index=models.Index(condition=models.Q(('released_at__isnull', True), ('superseded_at__isnull', True)), fields=['due_on', 'computed_at', 'id'], name='results_unreleased_by_due'),
         ),
+        migrations.AddIndex(
+            model_name='overallresult',
+            index=models.Index(condition=models.Q(('released_at__isnull', False), ('superseded_at__isnull', True)), fields=['-released_at', '-id'], name='results_released_latest'),
+        ),
     ]
