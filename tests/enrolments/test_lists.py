@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
+from openepa.core.keyset import encode
 from openepa.domain.journey import State
 from openepa.enrolments.actions import do_withdraw_enrolment
 from openepa.enrolments.models import Enrolment
@@ -222,6 +223,12 @@ def rows_in(html: str) -> list[str]:
     return re.findall(r'<th scope="row"><a href="/enrolments/(\d+)/">', html)
 
 
+def link_after(pages: list[list[str]]) -> str:
+    """The cursor after the first page's last row, as the Next link carries it."""
+    enrolment = Enrolment.objects.select_related("apprentice").get(pk=pages[0][-1])
+    return encode([enrolment.apprentice.family_name, enrolment.apprentice.given_name, enrolment.pk])
+
+
 def test_keyset_pages_cover_every_row_exactly_once_both_ways(signed_in, world):
     # 3 pages of data, with names that tie (the enrolment's id breaks the tie).
     for n in range(30):
@@ -253,6 +260,10 @@ def test_keyset_pages_cover_every_row_exactly_once_both_ways(signed_in, world):
         html = client.get(PIPELINE + url).content.decode()
         back.append(rows_in(html))
     assert back == pages[-2::-1]
+    # A state tab starts its list from the top, whichever page it was chosen on.
+    third = client.get(PIPELINE + "?state=registered&after=" + link_after(pages))
+    assert rows_in(third.content.decode()) == pages[1]
+    assert 'href="?state=withdrawn"' in third.content.decode()
     # A damaged cursor shows the first page rather than an error.
     broken = client.get(PIPELINE, {"after": "not-a-cursor"})
     assert broken.status_code == 200
