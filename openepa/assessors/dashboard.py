@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openepa.accounts.models import User
-from openepa.assessors.queries import admin_epaos, statuses
+from openepa.assessors.queries import admin_epaos, lapsing
 
 #: How far ahead the admin is warned of a lapsing standardisation.
 LAPSING_DAYS = 30
@@ -24,14 +24,9 @@ def sections(user: User) -> list[dict[str, Any]]:
         return []
     today = timezone.localdate()
     soon = today + timedelta(days=LAPSING_DAYS)
-    rows = [
-        s
-        for s in statuses(epaos, today)
-        if s.profile is None or s.standardised_until is None or s.standardised_until <= soon
-    ]
-    more = None
-    if len(rows) > ROWS:
-        more = {"total": len(rows), "href": reverse("assessors:list")}
+    # The first ROWS (and one more, to know there are more), picked by the database.
+    rows = lapsing(epaos, today, soon, limit=ROWS + 1)
+    more = {"href": reverse("assessors:list")} if len(rows) > ROWS else None
     return [
         {
             "title": f"Assessors: standardisation lapsed or lapsing within {LAPSING_DAYS} days",
