@@ -17,7 +17,7 @@ from openepa.accounts.models import User
 from openepa.accounts.roles import is_epao_admin
 from openepa.assessments import hooks
 from openepa.assessments.access import is_allocated_assessor
-from openepa.assessments.grading import domain_attempts, grade_attempts, to_domain
+from openepa.assessments.grading import domain_attempts, grade_attempts, sheet_grade, to_domain
 from openepa.assessments.layout import note_field, outcome_field
 from openepa.assessments.models import Amendment, Attempt, Judgement
 from openepa.assessments.queries import open_carry_over
@@ -195,7 +195,8 @@ def do_submit_sheet(*, actor: User, attempt_id: int, expected_version: int) -> A
         attempt.submitted_at = now
         attempt.submitted_by = actor
         attempt.assessor = actor
-        _bump(attempt, actor, "status", "submitted_at", "submitted_by", "assessor")
+        attempt.method_grade = sheet_grade(attempt, checked.rows)
+        _bump(attempt, actor, "status", "submitted_at", "submitted_by", "assessor", "method_grade")
         Booking.objects.filter(pk=attempt.booking_id).update(status=Booking.Status.COMPLETED)
         if enrolment.first_activity_on is None:
             enrolment.first_activity_on = attempt.assessed_on
@@ -315,7 +316,8 @@ def do_amend_sheet(
             raise ActionRefused("Nothing to change: each chosen outcome is already recorded.")
         Judgement.objects.bulk_update([rows[c] for c in diff], ["outcome"])
         _grade(enrolment, domain_attempts(enrolment), amended=attempt)
-        _bump(attempt, actor)
+        attempt.method_grade = sheet_grade(attempt, rows.values())
+        _bump(attempt, actor, "method_grade")
         amendment = Amendment.objects.create(
             attempt=attempt, amended_by=actor, reason=reason, changes=diff
         )

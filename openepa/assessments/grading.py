@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from openepa.assessments.models import Attempt, Judgement
 from openepa.domain.grading import Attempt as DomainAttempt
-from openepa.domain.grading import AttemptKind, EpaResult, Outcome
+from openepa.domain.grading import AttemptKind, EpaResult, Outcome, grade_method
 from openepa.domain.grading import Judgement as DomainJudgement
 from openepa.domain.journey import Event
 from openepa.domain.sheet import grade_epa
@@ -77,3 +77,22 @@ def epa_result(enrolment: Enrolment, rows: Iterable[Attempt] | None = None) -> E
     rule, which submission and amendment prevent)."""
     sheets = counted_attempts(enrolment) if rows is None else rows
     return grade_attempts(enrolment, [to_domain(a) for a in sheets])
+
+
+def sheet_grade(attempt: Attempt, judgements: Iterable[Judgement] | None = None) -> str:
+    """The grade the sheet's own judgements give its method (blank when none follows yet,
+    e.g. observation criteria carried over to the discussion), as stored in
+    ``Attempt.method_grade``: what the consistency report counts for each decision."""
+    rows = attempt.judgements.all() if judgements is None else judgements
+    outcomes = {j.criterion_code: Outcome(j.outcome) for j in rows if j.outcome}
+    enrolment = attempt.enrolment
+    graded = grade_method(
+        standard_of(enrolment), Method(attempt.method), modes_of(enrolment), outcomes
+    )
+    return graded.grade.value if graded.grade is not None else ""
+
+
+def store_sheet_grade(attempt: Attempt, judgements: Iterable[Judgement] | None = None) -> None:
+    """Keep the sheet's method grade (see `sheet_grade`) on the attempt."""
+    attempt.method_grade = sheet_grade(attempt, judgements)
+    Attempt.objects.filter(pk=attempt.pk).update(method_grade=attempt.method_grade)

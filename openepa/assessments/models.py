@@ -1,7 +1,9 @@
 """Attempt (a marking sheet) and Judgement (attempt × criterion), DESIGN.md §2.
 
-Grades are never stored on a sheet: they are computed by openepa.domain from the
-judgements whenever needed, and snapshotted only when results are released."""
+A sheet's own method grade is computed by openepa.domain from its judgements when it is
+submitted or amended and kept on the sheet (`method_grade`) so that reports over every
+decision aggregate in the database; the EPA's grades are computed whenever needed and
+snapshotted only when results are released."""
 
 from __future__ import annotations
 
@@ -53,6 +55,10 @@ class Attempt(models.Model):
     feedback = models.TextField(
         blank=True, help_text="Areas for development, shown with the result"
     )
+    #: The grade this sheet's own judgements give its method (openepa.domain.grading
+    #: .grade_method), stored on submission and on every amendment; blank while a draft or
+    #: when no grade follows yet (observation criteria carried over to the discussion).
+    method_grade = models.CharField(max_length=12, blank=True, default="")
 
     class Meta:
         ordering = ["assessed_on", "id"]
@@ -60,6 +66,14 @@ class Attempt(models.Model):
             models.UniqueConstraint(
                 fields=["enrolment", "method", "number"], name="unique_attempt_number"
             ),
+        ]
+        indexes = [
+            # The admin's latest submitted sheets: read newest first, no sort.
+            models.Index(
+                fields=["-submitted_at", "-id"],
+                condition=models.Q(status="submitted"),
+                name="attempts_submitted_latest",
+            )
         ]
 
     def __str__(self) -> str:

@@ -6,13 +6,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from openepa.accounts.models import User
-from openepa.assessors.queries import admin_epaos, statuses
+from openepa.assessors.queries import admin_epaos, lapsing
 
 #: How far ahead the admin is warned of a lapsing standardisation.
 LAPSING_DAYS = 30
+#: A home page lists the first few; "All assessors" lists every one.
+ROWS = 10
 
 
 def sections(user: User) -> list[dict[str, Any]]:
@@ -21,16 +24,15 @@ def sections(user: User) -> list[dict[str, Any]]:
         return []
     today = timezone.localdate()
     soon = today + timedelta(days=LAPSING_DAYS)
-    rows = [
-        s
-        for s in statuses(epaos, today)
-        if s.profile is None or s.standardised_until is None or s.standardised_until <= soon
-    ]
+    # The first ROWS (and one more, to know there are more), picked by the database.
+    rows = lapsing(epaos, today, soon, limit=ROWS + 1)
+    more = {"href": reverse("assessors:list")} if len(rows) > ROWS else None
     return [
         {
             "title": f"Assessors: standardisation lapsed or lapsing within {LAPSING_DAYS} days",
             "template": "assessors/dashboard_lapsing.html",
-            "context": {"rows": rows, "today": today},
+            "more": more,
+            "context": {"rows": rows[:ROWS], "today": today},
             "empty": "Every assessor is standardised for the next 30 days.",
         }
     ]

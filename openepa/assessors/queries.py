@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from openepa.accounts.models import Membership, Role, User
 from openepa.accounts.roles import roles_of
@@ -22,6 +22,7 @@ from openepa.domain.allocation import (
     last_standardised,
     standardised_until,
 )
+from openepa.domain.dates import add_months
 
 
 def admin_epaos(user: User) -> frozenset[int]:
@@ -148,6 +149,70 @@ def statuses(epao_ids: frozenset[int], on: date) -> list[Status]:
                 tuple(allocation_refusals(facts, on=on)),
             )
         )
+    return out
+
+
+@dataclass(frozen=True)
+class Lapsing:
+    """An assessor whose standardisation has lapsed or lapses soon, or who has no profile."""
+
+    membership: Membership
+    profile: AssessorProfile | None
+    standardised_until: date | None
+
+    @property
+    def user(self) -> User:
+        return self.membership.user
+
+
+def _latest_covering(soon: date) -> date:
+    """The latest standardisation date whose cover (`standardised_until`) ends by `soon`:
+    an attendance on or before it lapses by `soon`, one after it does not."""
+    months = ASSESSMENT_PLAN.standardisation_months
+    day = add_months(soon, -months)
+    while add_months(day + timedelta(days=1), months) <= soon:
+        day += timedelta(days=1)
+    while add_months(day, months) > soon:
+        day -= timedelta(days=1)
+    return day
+
+
+def lapsing(epao_ids: frozenset[int], on: date, soon: date, *, limit: int) -> list[Lapsing]:
+    """The first `limit` assessors of these EPAOs (by name) with no profile, no
+    standardisation attended by `on`, or one whose cover ends by `soon` (seed 003 §9: at
+    least yearly). The database picks them (the latest standardisation attended, per
+    profile), so the rows read do not grow with the number of assessors."""
+    profile = AssessorProfile.objects.filter(
+        user_id=OuterRef("user_id"), epao_id=OuterRef("organisation_id")
+    )
+    latest = (
+        Attendance.objects.filter(
+            profile__user_id=OuterRef("user_id"),
+            profile__epao_id=OuterRef("organisation_id"),
+            attended=True,
+            event__held_on__lte=on,
+        )
+        .order_by("-event__held_on")
+        .values("event__held_on")[:1]
+    )
+    rows = list(
+        Membership.objects.filter(organisation_id__in=epao_ids, role=Role.ASSESSOR)
+        .annotate(has_profile=Exists(profile), last=Subquery(latest))
+        .filter(Q(has_profile=False) | Q(last__isnull=True) | Q(last__lte=_latest_covering(soon)))
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "user__email", "organisation__name")[:limit]
+    )
+    profiles = {
+        (p.user_id, p.epao_id): p
+        for p in AssessorProfile.objects.filter(
+            user_id__in=[m.user_id for m in rows], epao_id__in=epao_ids
+        )
+    }
+    out = []
+    for m in rows:
+        found = profiles.get((m.user_id, m.organisation_id))
+        last = getattr(m, "last", None)
+        out.append(Lapsing(m, found, standardised_until(last) if found else None))
     return out
 
 

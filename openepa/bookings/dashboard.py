@@ -5,17 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.bookings.queries import allocated_to, enrolments_in_state
 from openepa.domain.journey import State
 
+#: A home page lists the first few; the full list is one link away.
+ROWS = 10
 
-def _enrolments(title: str, rows: Any, link: str, action: str, empty: str) -> dict[str, Any]:
+
+def _enrolments(
+    user: User, title: str, state: State, link: str, action: str, empty: str
+) -> dict[str, Any]:
+    """The first ROWS of the admin's enrolments in `state`, and a link to the pipeline
+    filtered by that state when there are more."""
+    rows = list(enrolments_in_state(user, state)[: ROWS + 1])
+    more = None
+    if len(rows) > ROWS:
+        more = {"href": reverse("enrolments:pipeline") + f"?state={state.value}"}
     return {
         "title": title,
         "template": "bookings/dashboard_enrolments.html",
-        "context": {"rows": list(rows), "link": link, "action": action, "empty": empty},
+        "more": more,
+        "context": {"rows": rows[:ROWS], "link": link, "action": action, "empty": empty},
         "empty": empty,
     }
 
@@ -27,8 +41,9 @@ def sections(user: User) -> list[dict[str, Any]]:
     if roles.has(Role.EPAO_ADMIN):
         out.append(
             _enrolments(
+                user,
                 "Gateway accepted: planning meeting needed",
-                enrolments_in_state(user, State.GATEWAY_ACCEPTED),
+                State.GATEWAY_ACCEPTED,
                 "bookings:planning",
                 "Record the planning meeting",
                 "No apprentice is waiting for a planning meeting.",
@@ -36,8 +51,9 @@ def sections(user: User) -> list[dict[str, Any]]:
         )
         out.append(
             _enrolments(
+                user,
                 "Planned: assessments to book",
-                enrolments_in_state(user, State.PLANNING),
+                State.PLANNING,
                 "bookings:book",
                 "Book an assessment",
                 "No planned apprentice is waiting for bookings.",
@@ -48,7 +64,8 @@ def sections(user: User) -> list[dict[str, Any]]:
             {
                 "title": "Your upcoming assessments",
                 "template": "bookings/dashboard_allocated.html",
-                "context": {"rows": list(allocated_to(user, upcoming_only=True))},
+                # The first few; "All my bookings" (bookings:mine) lists them all.
+                "context": {"rows": list(allocated_to(user, upcoming_only=True)[:ROWS])},
                 "empty": "No assessments are allocated to you.",
             }
         )

@@ -38,13 +38,14 @@ def sections(user: User) -> list[dict[str, Any]]:
             }
         )
     if roles.has(Role.EMPLOYER) or roles.has(Role.PROVIDER) or roles.is_apprentice:
-        items = party_open_items(user)
+        items = party_open_items(user, limit=ROWS + 1)
         if any(items.values()):
+            more = any(len(rows) > ROWS for rows in items.values())
             out.append(
                 {
                     "title": "Your open requests, enquiries and appeals",
                     "template": "cases/dashboard_party.html",
-                    "context": items,
+                    "context": {**{k: rows[:ROWS] for k, rows in items.items()}, "more": more},
                     "empty": "",
                 }
             )

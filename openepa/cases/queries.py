@@ -211,9 +211,9 @@ def _party_enrolments(user: User) -> Q | None:
     return combined
 
 
-def party_open_items(user: User) -> dict[str, list[Any]]:
+def party_open_items(user: User, *, limit: int | None = None) -> dict[str, list[Any]]:
     """The open requests and cases of the employer's, provider's or apprentice's own
-    enrolments, for their home page (no details)."""
+    enrolments, for their home page (no details): the oldest `limit` of each kind."""
     q = _party_enrolments(user)
     if q is None:
         return {"adjustments": [], "considerations": [], "cases": []}
@@ -223,13 +223,13 @@ def party_open_items(user: User) -> dict[str, list[Any]]:
             ReasonableAdjustment.objects.filter(enrolment__in=enrolments, state=Decision.REQUESTED)
             .defer(*_PRIVATE_ADJUSTMENT)
             .select_related(*_ENROLMENT, "requester_organisation")
-            .order_by("requested_at", "id")
+            .order_by("requested_at", "id")[:limit]
         ),
         "considerations": list(
             SpecialConsideration.objects.filter(enrolment__in=enrolments, state=Decision.REQUESTED)
             .defer(*_PRIVATE_CONSIDERATION)
             .select_related(*_ENROLMENT, "booking")
-            .order_by("requested_at", "id")
+            .order_by("requested_at", "id")[:limit]
         ),
         "cases": list(
             Case.objects.filter(
@@ -237,7 +237,7 @@ def party_open_items(user: User) -> dict[str, list[Any]]:
             )
             .defer(*_PRIVATE_CASE)
             .select_related(*_ENROLMENT)
-            .order_by("raised_at", "id")
+            .order_by("raised_at", "id")[:limit]
         ),
     }
 

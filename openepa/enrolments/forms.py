@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
 
 from openepa.accounts.models import Role, User
@@ -15,7 +16,7 @@ from openepa.core.forms import AccessibleForm, DateInput, VersionField
 from openepa.domain.journey import LABELS, State
 from openepa.domain.uln import validate_uln
 from openepa.enrolments.actions import Registration
-from openepa.enrolments.models import BulkUpload
+from openepa.enrolments.models import BulkUpload, Enrolment
 from openepa.enrolments.queries import Filters
 from openepa.organisations.models import Organisation
 from openepa.reference.models import StandardVersion
@@ -251,13 +252,19 @@ class PipelineFilterForm(AccessibleForm):
 
     def __init__(self, *args: Any, epao_ids: frozenset[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Choices come from the admin's own EPAOs, so no other EPAO's partners are listed.
+        # Choices come from the admin's own EPAOs, so no other EPAO's partners are listed:
+        # each organisation once, kept when it has an enrolment there (an EXISTS per
+        # organisation on the EPAO-and-employer or -provider index, not a DISTINCT over
+        # every enrolment).
+        ids = list(epao_ids)
         self.fields["employer"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            kind=Organisation.Kind.EMPLOYER, employer_enrolments__epao_id__in=epao_ids
-        ).distinct()
+            Exists(Enrolment.objects.filter(employer_id=OuterRef("pk"), epao_id__in=ids)),
+            kind=Organisation.Kind.EMPLOYER,
+        )
         self.fields["provider"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            kind=Organisation.Kind.PROVIDER, provider_enrolments__epao_id__in=epao_ids
-        ).distinct()
+            Exists(Enrolment.objects.filter(provider_id=OuterRef("pk"), epao_id__in=ids)),
+            kind=Organisation.Kind.PROVIDER,
+        )
         self.fields["assessor"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(
                 memberships__role=Role.ASSESSOR, memberships__organisation_id__in=epao_ids

@@ -26,7 +26,7 @@ class Apprentice(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["family_name", "given_name"])]
+        indexes = [models.Index(fields=["family_name", "given_name", "id"])]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
@@ -104,7 +104,11 @@ class Enrolment(models.Model):
                 name="enrolment_has_interaction_mode",
             ),
         ]
-        indexes = [models.Index(fields=["epao", "state"])]
+        indexes = [
+            models.Index(fields=["epao", "state"]),
+            models.Index(fields=["epao", "employer", "state"]),
+            models.Index(fields=["epao", "provider", "state"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.apprentice} on {self.standard.reference}"
@@ -112,6 +116,29 @@ class Enrolment(models.Model):
     @property
     def journey_state(self) -> State:
         return State(self.state)
+
+
+class StateCount(models.Model):
+    """How many of an EPAO's enrolments are in each state, so that the pipeline and the
+    admin's home page read the counts in one small query whatever the EPAO's size.
+
+    Kept by the database itself (triggers added by migration 0005 on SQLite and
+    PostgreSQL): every insert, delete or change of state of an enrolment moves its count in
+    the same transaction, whatever wrote it (an action, the bulk registration, the demo's
+    generator), and concurrent transitions each add their own change under the row lock.
+    Read only; never written by the application."""
+
+    epao = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=30, choices=STATE_CHOICES)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["epao", "state"], name="one_count_per_epao_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state}: {self.n}"
 
 
 class JourneyEvent(models.Model):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils import timezone
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.domain.journey import State
-from openepa.enrolments.models import Enrolment, JourneyEvent
+from openepa.enrolments.models import Enrolment, JourneyEvent, StateCount
 from openepa.enrolments.sentences import event_sentence, visible_events
 
 #: Everyone who sees an enrolment's own page: the IQA is left out on purpose, they see
@@ -75,19 +77,47 @@ def enrolments_for(
     return _with_relations(Enrolment.objects.filter(pk__in=ids))
 
 
+#: The order of the apprentice lists, and their keyset (the apprentice's name index, the
+#: enrolment's id breaking ties): a page is read from the previous page's last row.
+BY_NAME = ("apprentice__family_name", "apprentice__given_name", "pk")
+
+
 def my_apprentices(user: User) -> QuerySet[Enrolment]:
     """The "My apprentices" list: the enrolments whose page the user may open."""
-    return enrolments_for(user, roles=RECORD_ROLES).order_by(
-        "apprentice__family_name", "apprentice__given_name", "pk"
-    )
+    return enrolments_for(user, roles=RECORD_ROLES).order_by(*BY_NAME)
 
 
 def pipeline_for(user: User) -> QuerySet[Enrolment]:
     """Every enrolment of the EPAOs the user administers."""
     epao_ids = roles_of(user).orgs(Role.EPAO_ADMIN)
-    return _with_relations(Enrolment.objects.filter(epao_id__in=epao_ids)).order_by(
-        "apprentice__family_name", "apprentice__given_name", "pk"
-    )
+    return _with_relations(Enrolment.objects.filter(epao_id__in=epao_ids)).order_by(*BY_NAME)
+
+
+def kept_counts(epao_ids: Collection[int]) -> list[tuple[State, int]]:
+    """(state, count) for every state in journey order, zeros included, over the EPAOs'
+    enrolments: read from the counts the database keeps with every write (StateCount), so
+    one small query whatever the number of enrolments."""
+    found: dict[str, int] = defaultdict(int)
+    rows = StateCount.objects.filter(epao_id__in=list(epao_ids)).values_list("state", "n")
+    for state, n in rows:
+        found[state] += n
+    return [(state, found.get(state.value, 0)) for state in State]
+
+
+def kept_count(epao_ids: Collection[int], state: State) -> int:
+    """How many of the EPAOs' enrolments are in `state` (see `kept_counts`)."""
+    return dict(kept_counts(epao_ids))[state]
+
+
+def pipeline_counts(
+    user: User, everything: QuerySet[Enrolment], filters: Filters
+) -> list[tuple[State, int]]:
+    """The pipeline's counts by state under every filter but the state: the kept counts
+    when no other filter narrows the list, else counted over the narrowed list (an index
+    on EPAO, employer or provider and state serves the filters)."""
+    if filters == Filters(state=filters.state):
+        return kept_counts(roles_of(user).orgs(Role.EPAO_ADMIN))
+    return counts_by_state(apply_filters(everything, filters, with_state=False))
 
 
 def with_overdue(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
@@ -95,12 +125,18 @@ def with_overdue(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     return queryset.annotate(overdue=Exists(_overdue_results(timezone.localdate())))
 
 
-def _overdue_results(today: date) -> QuerySet[Enrolment]:
-    """The enrolment, when one of its results is computed but not released by its due date
-    (seed 004: 10 working days). Through the reverse relation, so that enrolments, an
-    earlier context, does not import the results context."""
-    return Enrolment.objects.filter(
-        pk=OuterRef("pk"), results__released_at__isnull=True, results__due_on__lt=today
+def _overdue_results(today: date) -> QuerySet[Any]:
+    """The enrolment's results computed but not released by their due date (seed 004: 10
+    working days), correlated with the enrolment row, so the database checks only the rows
+    it lists (by the result's enrolment index) rather than every enrolment's results. The
+    results model is reached through the reverse relation, so that enrolments, an earlier
+    context, does not import the results context."""
+    results = Enrolment._meta.get_field("results").related_model
+    return results._default_manager.filter(
+        enrolment_id=OuterRef("pk"),
+        released_at__isnull=True,
+        superseded_at__isnull=True,  # as the results list: the partial index's rows
+        due_on__lt=today,
     )
 
 

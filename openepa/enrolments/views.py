@@ -17,6 +17,7 @@ from openepa.accounts.models import Role, User
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import run_action
+from openepa.core.keyset import AFTER, BEFORE, keyset_page
 from openepa.domain import csvsafe
 from openepa.domain.bulk_registration import (
     COLUMNS,
@@ -51,12 +52,21 @@ from openepa.enrolments.models import Enrolment
 PER_PAGE = 25
 
 
-def _paged(request: AuthenticatedRequest, queryset: QuerySet[Enrolment]) -> dict[str, Any]:
-    """The page asked for and the page numbers to offer (1 … 4 5 [6] 7 8 … 20)."""
-    paginator = Paginator(queryset, PER_PAGE)
-    # get_page() turns a missing, non-numeric or out-of-range page into a valid one.
-    page = paginator.get_page(request.GET.get("page"))
-    return {"page": page, "page_range": list(paginator.get_elided_page_range(page.number))}
+def _paged(
+    request: AuthenticatedRequest, queryset: QuerySet[Enrolment], total: int | None = None
+) -> dict[str, Any]:
+    """The page asked for: PER_PAGE rows by name, read from the cursor in the link (keyset
+    pagination, so a deep page costs what the first costs); a damaged cursor shows the
+    first page."""
+    page = keyset_page(
+        queryset,
+        queries.BY_NAME,
+        after=request.GET.get(AFTER),
+        before=request.GET.get(BEFORE),
+        size=PER_PAGE,
+        total=total,
+    )
+    return {"page": page}
 
 
 @login_required
@@ -86,18 +96,15 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
     form = PipelineFilterForm(request.GET, epao_ids=epao_ids)
     filters = form.filters()
     everything = queries.pipeline_for(request.user)
+    # The counts follow every filter but the state, so they read as tabs: kept counts when
+    # only the state is chosen, counted over the narrowed list otherwise.
+    counts = queries.pipeline_counts(request.user, everything, filters)
+    total = sum(n for state, n in counts if not filters.state or state.value == filters.state)
+    rows = queries.with_overdue(queries.apply_filters(everything, filters))
     return render(
         request,
         "enrolments/pipeline.html",
-        {
-            "form": form,
-            "filters": filters,
-            **_paged(request, queries.with_overdue(queries.apply_filters(everything, filters))),
-            # The counts follow every filter but the state, so they read as tabs.
-            "counts": queries.counts_by_state(
-                queries.apply_filters(everything, filters, with_state=False)
-            ),
-        },
+        {"form": form, "filters": filters, **_paged(request, rows, total), "counts": counts},
     )
 
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
+from openepa.domain.journey import State
 from openepa.gateway.queries import awaiting_review
 
 TEMPLATE = "gateway/dashboard_enrolments.html"
+
+#: A home page lists the first few; the pipeline, filtered by state, has them all.
+ROWS = 10
 
 
 def sections(user: User) -> list[dict[str, Any]]:
@@ -17,12 +23,18 @@ def sections(user: User) -> list[dict[str, Any]]:
     roles = roles_of(user)
     out: list[dict[str, Any]] = []
     if roles.has(Role.EPAO_ADMIN):
+        rows = list(awaiting_review(user)[: ROWS + 1])
+        more = None
+        if len(rows) > ROWS:
+            href = reverse("enrolments:pipeline") + f"?state={State.GATEWAY_SUBMITTED.value}"
+            more = {"href": href}
         out.append(
             {
                 "title": "Gateway submissions awaiting review",
                 "template": TEMPLATE,
+                "more": more,
                 "context": {
-                    "rows": list(awaiting_review(user)),
+                    "rows": rows[:ROWS],
                     "link": "gateway:review",
                     "action": "Review",
                     "empty": "No gateway submission is waiting for a decision.",

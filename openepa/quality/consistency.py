@@ -4,7 +4,8 @@ outliers are visible (seed 003 §9: consistent, reliable judgements; the outlier
 openepa.domain.consistency).
 
 A decision is a submitted marking sheet of a method attempt (first attempt, resit or
-retake). Its grade is what the domain computes from that sheet's own judgements; a sheet
+retake). Its grade is what the domain computes from that sheet's own judgements, kept on
+the sheet when it is submitted or amended and counted here by the database; a sheet
 whose observation criteria were carried over to the discussion is counted but not graded.
 A discussion follow-up (seed 002) judges only carried-over criteria and has no method
 grade of its own, so it is not a decision here."""
@@ -16,15 +17,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count
 
 from openepa.accounts.models import Membership, Role, User
-from openepa.assessments.models import Attempt, Judgement
+from openepa.assessments.models import Attempt
 from openepa.domain import csvsafe
-from openepa.domain.consistency import GRADES, Tally, outlying_grades, tally
-from openepa.domain.grading import AttemptKind, Outcome, grade_method
+from openepa.domain.consistency import GRADES, Tally, outlying_grades
+from openepa.domain.grading import AttemptKind
 from openepa.domain.standard import Grade, Method
-from openepa.enrolments.domain_data import modes_of, standard_of
 from openepa.organisations.models import Organisation
 from openepa.quality import queries as quality_queries
 
@@ -119,54 +119,60 @@ class Report:
         ]
 
 
-def _grade(attempt: Attempt) -> Grade | None:
-    outcomes = {j.criterion_code: Outcome(j.outcome) for j in attempt.judgements.all() if j.outcome}
-    enrolment = attempt.enrolment
-    result = grade_method(
-        standard_of(enrolment), Method(attempt.method), modes_of(enrolment), outcomes
-    )
-    return result.grade
-
-
-def _decisions(epao_id: int) -> list[tuple[User, Method, Grade | None]]:
-    attempts = (
+def _counts(epao_id: int) -> list[tuple[int, Method, str, int]]:
+    """(assessor id, method, stored method grade, decisions) for the EPAO's submitted
+    sheets, counted by the database: one row per assessor, method and grade, whatever the
+    number of decisions. The grade is the one kept on each sheet when it was submitted or
+    amended (`openepa.assessments.grading.sheet_grade`); blank when not graded yet."""
+    rows = (
         Attempt.objects.filter(enrolment__epao_id=epao_id, status=Attempt.Status.SUBMITTED)
         .exclude(kind=AttemptKind.FOLLOW_UP.value)
-        .select_related("assessor", "enrolment__standard")
-        .prefetch_related(
-            Prefetch(
-                "judgements",
-                queryset=Judgement.objects.only("attempt_id", "criterion_code", "outcome"),
-            )
-        )
-        .order_by("id")
+        .order_by()
+        .values_list("assessor_id", "method", "method_grade")
+        .annotate(n=Count("pk"))
     )
-    return [(a.assessor, Method(a.method), _grade(a)) for a in attempts]
+    return [(assessor, Method(method), grade, n) for assessor, method, grade, n in rows]
+
+
+def _tally(counts: Iterable[tuple[str, int]]) -> Tally:
+    """A Tally from (stored grade, decisions) pairs; a blank grade is counted, not graded."""
+    by_grade: dict[str, int] = defaultdict(int)
+    for grade, n in counts:
+        by_grade[grade] += n
+    return Tally(
+        decisions=sum(by_grade.values()),
+        counts=tuple((g, by_grade.get(g.value, 0)) for g in GRADES),
+    )
 
 
 def consistency_report(epao: Organisation) -> Report:
     """Every assessor of the EPAO (and anyone else who marked for it), with their tallies
-    beside the EPAO's. Four queries whatever the number of assessors and decisions."""
-    decisions = _decisions(epao.pk)
+    beside the EPAO's. A handful of queries whatever the number of assessors and decisions:
+    the grades are counted in the database, never loaded sheet by sheet."""
+    counts = _counts(epao.pk)
     people: dict[int, User] = {
         m.user_id: m.user
         for m in Membership.objects.filter(organisation=epao, role=Role.ASSESSOR).select_related(
             "user"
         )
     }
-    grades: dict[int, list[Grade | None]] = defaultdict(list)
-    per_method: dict[tuple[int, Method], list[Grade | None]] = defaultdict(list)
-    for user, method, grade in decisions:
-        people.setdefault(user.pk, user)
-        grades[user.pk].append(grade)
-        per_method[(user.pk, method)].append(grade)
-    epao_overall = tally(g for _, _, g in decisions)
-    epao_methods = {m: tally(g for _, method, g in decisions if method == m) for m in METHODS}
+    others = {assessor for assessor, _, _, _ in counts} - set(people)
+    if others:
+        people.update(User.objects.in_bulk(others))
+    mine: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    per_method: dict[tuple[int, Method], list[tuple[str, int]]] = defaultdict(list)
+    for assessor, method, grade, n in counts:
+        mine[assessor].append((grade, n))
+        per_method[(assessor, method)].append((grade, n))
+    epao_overall = _tally((grade, n) for _, _, grade, n in counts)
+    epao_methods = {
+        m: _tally((grade, n) for _, method, grade, n in counts if method == m) for m in METHODS
+    }
     agreement = iqa_agreement(list(people))
     rows = []
     for user in sorted(people.values(), key=lambda u: (u.full_name, u.email)):
-        overall = tally(grades[user.pk])
-        methods = {m: tally(per_method[(user.pk, m)]) for m in METHODS}
+        overall = _tally(mine[user.pk])
+        methods = {m: _tally(per_method[(user.pk, m)]) for m in METHODS}
         rows.append(
             Row(
                 assessor=user,

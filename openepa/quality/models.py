@@ -63,6 +63,14 @@ class IqaSample(models.Model):
 
     class Meta:
         ordering = ["sampled_at", "id"]
+        indexes = [
+            # The IQA queue and the admin's open samples: only the open ones, oldest first.
+            models.Index(
+                fields=["sampled_at", "id"],
+                condition=models.Q(state__in=["queued", "in_review"]),
+                name="iqa_samples_open_by_age",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"IQA sample of {self.attempt}"

@@ -6,11 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
+from openepa.domain.journey import State
 from openepa.enrolments.domain_data import standard_of
 from openepa.results.display import method_name
-from openepa.results.queries import awaiting_release_for, released_results_for, resits_due_for
+from openepa.results.queries import (
+    awaiting_release_for,
+    released_results_for,
+    resits_due_for,
+)
 
 #: A home page lists the first few; the full list is one click away.
 ROWS = 10
@@ -46,12 +53,18 @@ def sections(user: User) -> list[dict[str, Any]]:
             }
         )
     if party or roles.has(Role.EPAO_ADMIN):
-        due = resits_due_for(user)
+        # The plans are computed for the rows shown (and one more) only.
+        due = resits_due_for(user, limit=ROWS + 1)
         if due:
+            more = None
+            if len(due) > ROWS and roles.has(Role.EPAO_ADMIN):
+                href = reverse("enrolments:pipeline") + f"?state={State.RESIT_DUE.value}"
+                more = {"href": href}
             out.append(
                 {
                     "title": "Resits and retakes due",
                     "template": "results/dashboard_resits.html",
+                    "more": more,
                     "context": {
                         "rows": [
                             {
@@ -63,8 +76,9 @@ def sections(user: User) -> list[dict[str, Any]]:
                                 "deadline": d.plan.next_deadline,
                                 "expired": d.plan.expired,
                             }
-                            for d in due
-                        ]
+                            for d in due[:ROWS]
+                        ],
+                        "more": len(due) > ROWS,
                     },
                     "empty": "",
                 }

@@ -43,6 +43,20 @@ class OverallResult(models.Model):
 
     class Meta:
         ordering = ["-computed_at", "-id"]
+        indexes = [
+            # Results awaiting release, in the list's order (due date first, none last).
+            models.Index(
+                fields=["due_on", "computed_at", "id"],
+                condition=models.Q(released_at__isnull=True, superseded_at__isnull=True),
+                name="results_unreleased_by_due",
+            ),
+            # Released results, newest first (the parties' home page and lists).
+            models.Index(
+                fields=["-released_at", "-id"],
+                condition=models.Q(released_at__isnull=False, superseded_at__isnull=True),
+                name="results_released_latest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_grade_display()} for {self.enrolment}"

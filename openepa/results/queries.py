@@ -185,7 +185,9 @@ def awaiting_release_for(user: User) -> QuerySet[OverallResult]:
                 output_field=BooleanField(),
             )
         )
-        .order_by("-overdue", F("due_on").asc(nulls_last=True), "computed_at", "id")
+        # Overdue first is due date first: an overdue result's date is before any other's.
+        # The order is the partial index's (results_unreleased_by_due), so no sort.
+        .order_by(F("due_on").asc(nulls_last=True), "computed_at", "id")
     )
 
 
@@ -235,14 +237,24 @@ class ResitDue:
     plan: ResitPlan
 
 
-def resits_due_for(user: User, *, on: date | None = None) -> list[ResitDue]:
-    """Enrolments waiting for a resit or retake with the next step's deadline, earliest
-    deadline first (none last), in a fixed number of queries."""
+def resits_due(user: User) -> QuerySet[Enrolment]:
+    """The enrolments waiting for a resit or retake that the user sees (as the EPAO's admin
+    or a party), earliest fail notification first: the resit window counts from it (seed
+    000 §4), so this is the order of the deadlines, read from a stored date."""
     q = _parties(user, admins=True)
     if q is None:
-        return []
+        return Enrolment.objects.none()
+    return Enrolment.objects.filter(q, state=State.RESIT_DUE.value).order_by(
+        F("fail_notified_on").asc(nulls_last=True), "pk"
+    )
+
+
+def resits_due_for(user: User, *, on: date | None = None, limit: int = 10) -> list[ResitDue]:
+    """The first `limit` enrolments of `resits_due` with the next step's deadline (earliest
+    deadline first, none last): the plans are computed for the rows shown only, in a fixed
+    number of queries whatever the number waiting."""
     enrolments = (
-        Enrolment.objects.filter(q, state=State.RESIT_DUE.value)
+        resits_due(user)
         .select_related("apprentice", "policy", "standard", "epao", "employer", "provider")
         .prefetch_related(
             Prefetch(
@@ -253,7 +265,7 @@ def resits_due_for(user: User, *, on: date | None = None) -> list[ResitDue]:
                 to_attr="released_results",
             )
         )
-    )
+    )[:limit]
     due: list[ResitDue] = []
     for enrolment in enrolments:
         released: list[OverallResult] = getattr(enrolment, "released_results", [])

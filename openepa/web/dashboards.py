@@ -33,5 +33,7 @@ CONTRIBUTORS = (
 
 
 def sections_for(user: User) -> list[dict[str, Any]]:
-    """Each section: {"title": str, "template": str, "context": dict, "empty": str}."""
+    """Each section: {"title": str, "template": str, "context": dict, "empty": str} and,
+    when it shows only the first rows of a longer list, "more": {"href": str} (and "total": int when known)
+    (the page shows a link to the whole list). A section never lists more than a page."""
     return [section for module in CONTRIBUTORS for section in module.sections(user)]

@@ -143,3 +143,30 @@ def test_the_home_page_warns_of_lapsing_standardisation(client, world, ian):
     until = long_date(add_months(event.held_on, 12))
     assert f"Ian Assessor</a>: standardised until {until}" in html
     assert "Sue Assessor" not in html
+
+
+@pytest.mark.parametrize("days_ago", [0, 300, 333, 334, 335, 336, 337, 400, None])
+def test_the_home_pages_lapsing_list_is_the_rule_read_in_the_database(world, ian, days_ago):
+    """The home page picks lapsing assessors in the database; it must pick exactly those
+    whose compliance, computed by the domain rule for each assessor, lapses within 30 days,
+    around the boundary day and with no standardisation at all."""
+    from openepa.assessors.queries import lapsing, statuses
+
+    Attendance.objects.filter(profile=ian).delete()
+    today = timezone.localdate()
+    if days_ago is not None:
+        event = StandardisationEvent.objects.create(
+            epao=world.epao,
+            held_on=today - timedelta(days=days_ago),
+            title="Standardisation",
+            created_by=world.admin,
+        )
+        Attendance.objects.create(event=event, profile=ian, attended=True)
+    soon = today + timedelta(days=30)
+    expected = [
+        (s.membership.pk, s.standardised_until)
+        for s in statuses(frozenset({world.epao.pk}), today)
+        if s.profile is None or s.standardised_until is None or s.standardised_until <= soon
+    ]
+    found = lapsing(frozenset({world.epao.pk}), today, soon, limit=100)
+    assert [(s.membership.pk, s.standardised_until) for s in found] == expected

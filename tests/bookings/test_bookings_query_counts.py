@@ -96,7 +96,10 @@ def test_admin_dashboard(client, world, django_assert_max_num_queries, rows, sta
         page = client.get("/")
     assert page.status_code == 200
     link = "/planning/" if state == "gateway_accepted" else "/book/"
-    assert page.content.decode().count(link) == rows
+    html = page.content.decode()
+    # The first ten, then a link to the pipeline filtered by the state.
+    assert html.count(link) == min(rows, 10)
+    assert (f'href="/enrolments/pipeline?state={state}">See all' in html) == (rows > 10)
 
 
 @pytest.mark.parametrize("rows", [1, 50])

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.utils import timezone
 
+from openepa.core.keyset import encode
 from openepa.domain.journey import State
 from openepa.enrolments.actions import do_withdraw_enrolment
 from openepa.enrolments.models import Enrolment
@@ -211,22 +213,75 @@ def test_a_stale_filter_in_a_bookmark_is_ignored(signed_in, world, others):
     assert names_in(html) == {"Ada Lovelace", "Hedy Lamarr"}
 
 
-def test_pagination_25_a_page_with_accessible_navigation(signed_in, world):
+def link(html: str, rel: str) -> str | None:
+    found = re.search(rf'href="([^"]+)" rel="{rel}"', html)
+    return unescape(found.group(1)) if found else None
+
+
+def rows_in(html: str) -> list[str]:
+    """Every row's link (an enrolment's id is unique where names repeat)."""
+    return re.findall(r'<th scope="row"><a href="/enrolments/(\d+)/">', html)
+
+
+def link_after(pages: list[list[str]]) -> str:
+    """The cursor after the first page's last row, as the Next link carries it."""
+    enrolment = Enrolment.objects.select_related("apprentice").get(pk=pages[0][-1])
+    return encode([enrolment.apprentice.family_name, enrolment.apprentice.given_name, enrolment.pk])
+
+
+def test_keyset_pages_cover_every_row_exactly_once_both_ways(signed_in, world):
+    # 3 pages of data, with names that tie (the enrolment's id breaks the tie).
     for n in range(30):
         add_apprentice(world, given="Bulk", family=f"Apprentice{n:02d}")
+    for _ in range(20):
+        add_apprentice(world, given="Same", family="Name")
     client = signed_in(world.admin)
-    first = client.get(PIPELINE, {"state": "registered"}).content.decode()
-    assert len(names_in(first)) == 25
-    assert '<nav aria-label="Pages of results">' in first
-    assert 'aria-current="page"><span class="visually-hidden">Page </span>1</a>' in first
-    assert 'href="?state=registered&amp;page=2" rel="next"' in first
-    assert "Showing 1 to 25 of 31." in first
-    second = client.get(PIPELINE, {"state": "registered", "page": 2}).content.decode()
-    assert len(names_in(second)) == 6
-    assert names_in(first).isdisjoint(names_in(second))
-    assert "Showing 26 to 31 of 31." in second
-    # A page number out of range shows the last page rather than an error.
-    assert client.get(PIPELINE, {"page": 99}).status_code == 200
+    url: str | None = PIPELINE + "?state=registered"
+    pages: list[list[str]] = []
+    while url is not None:
+        html = client.get(url).content.decode()
+        assert len(rows_in(html)) <= 25
+        pages.append(rows_in(html))
+        if len(pages) == 1:
+            assert '<nav class="govuk-pagination" aria-label="Pages of results">' in html
+            assert 'rel="prev"' not in html
+            assert "51 in all." in html
+        url = link(html, "next")
+        assert url is None or url.startswith("?state=registered&")
+        url = url and PIPELINE + url
+    assert [len(p) for p in pages] == [25, 25, 1]
+    shown = [row for page in pages for row in page]
+    registered = Enrolment.objects.filter(state="registered", epao=world.epao)
+    assert sorted(shown) == sorted(str(pk) for pk in registered.values_list("pk", flat=True))
+    assert len(set(shown)) == len(shown) == 51
+    # Back from the last page: the same pages in reverse, the first page as first shown.
+    back = []
+    while url := link(html, "prev"):
+        html = client.get(PIPELINE + url).content.decode()
+        back.append(rows_in(html))
+    assert back == pages[-2::-1]
+    # A state tab starts its list from the top, whichever page it was chosen on.
+    third = client.get(PIPELINE + "?state=registered&after=" + link_after(pages))
+    assert rows_in(third.content.decode()) == pages[1]
+    assert 'href="?state=withdrawn"' in third.content.decode()
+    # A damaged cursor shows the first page rather than an error.
+    broken = client.get(PIPELINE, {"after": "not-a-cursor"})
+    assert broken.status_code == 200
+    assert rows_in(broken.content.decode()) == pages[0]
+
+
+def test_my_apprentices_pages_by_keyset(signed_in, world):
+    for n in range(55):
+        add_apprentice(world, given="Bulk", family=f"Apprentice{n:02d}")
+    client = signed_in(world.provider_user)
+    url: str | None = LIST
+    seen: list[str] = []
+    while url is not None:
+        html = client.get(url if url.startswith("/") else LIST + url).content.decode()
+        assert len(rows_in(html)) <= 25
+        seen += rows_in(html)
+        url = link(html, "next")
+    assert len(seen) == len(set(seen)) == 56
 
 
 # Query counts: the same bound at 1 row and at 50 rows -----------------------------------

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from openepa.assessments.grading import store_sheet_grade
 from openepa.assessments.models import Attempt, Judgement
 from openepa.bookings.models import Booking
 from openepa.domain.grading import Outcome
@@ -99,6 +100,7 @@ def submit(
         )
         for code, outcome in marks.items()
     )
+    store_sheet_grade(attempt)
     return attempt
 
 
