@@ -19,6 +19,7 @@ from tests.module_db import rolled_back_at_module_end
 
 _clock = pytest.StashKey[Any]()
 _CACHE_DIR = pytest.StashKey[str]()
+_FILES_DIR = pytest.StashKey[str]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,6 +29,12 @@ def pytest_configure(config: pytest.Config) -> None:
     if "OPENEPA_CACHE_DIR" not in os.environ:
         os.environ["OPENEPA_CACHE_DIR"] = tempfile.mkdtemp(prefix="openepa-test-cache-")
         config.stash[_CACHE_DIR] = os.environ["OPENEPA_CACHE_DIR"]
+    # The files the tests store (evidence, documents' PDFs) go to a folder of the run's own,
+    # for the test processes and any worker they start (Django's default storage reads
+    # OPENEPA_UPLOAD_ROOT at each use; see _files_in_the_runs_folder).
+    if "OPENEPA_UPLOAD_ROOT" not in os.environ:
+        os.environ["OPENEPA_UPLOAD_ROOT"] = tempfile.mkdtemp(prefix="openepa-test-files-")
+        config.stash[_FILES_DIR] = os.environ["OPENEPA_UPLOAD_ROOT"]
     # Before Django and any test start, in the controller and in each xdist worker.
     value = os.environ.get(TODAY_VARIABLE, "").strip()
     if value:
@@ -43,6 +50,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if _CACHE_DIR in config.stash:
         shutil.rmtree(config.stash[_CACHE_DIR], ignore_errors=True)
         del os.environ["OPENEPA_CACHE_DIR"]
+    if _FILES_DIR in config.stash:
+        shutil.rmtree(config.stash[_FILES_DIR], ignore_errors=True)
+        del os.environ["OPENEPA_UPLOAD_ROOT"]
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -96,6 +106,17 @@ def nqual() -> Policy:
 @pytest.fixture(scope="session")
 def gateway_qualifications() -> Policy:
     return _policy("gateway-qualifications")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _files_in_the_runs_folder() -> Iterator[None]:
+    """Settings may have been read before pytest_configure set OPENEPA_UPLOAD_ROOT."""
+    from pathlib import Path
+
+    from django.test import override_settings
+
+    with override_settings(OPENEPA_UPLOAD_ROOT=Path(os.environ["OPENEPA_UPLOAD_ROOT"])):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")
