@@ -214,25 +214,45 @@ OPENEPA_UPLOAD_MAX_BYTES = int(env_str("OPENEPA_UPLOAD_MAX_BYTES", str(10 * 1_00
 # or the host's role (docs/DEPLOY.md). Objects are private: only the access-checked views
 # read them, never a public URL.
 OPENEPA_S3_BUCKET = env_str("OPENEPA_S3_BUCKET", "")
-_files: dict[str, Any] = {"BACKEND": "openepa.core.files.UploadFolder"}
-if OPENEPA_S3_BUCKET:
-    _files = {
+
+
+def s3_storage(
+    bucket: str,
+    *,
+    endpoint_url: str = "",
+    region: str = "",
+    prefix: str = "",
+    addressing_style: str = "",
+) -> dict[str, Any]:
+    """The default storage in an S3-compatible bucket (django-storages' S3 backend)."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": OPENEPA_S3_BUCKET,
+            "bucket_name": bucket,
             # Another S3-compatible server than AWS (https://minio.example.internal:9000).
-            "endpoint_url": env_str("OPENEPA_S3_ENDPOINT_URL", "") or None,
-            "region_name": env_str("OPENEPA_S3_REGION", "") or None,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
             # A folder inside the bucket, so that one bucket can hold several installations.
-            "location": env_str("OPENEPA_S3_PREFIX", ""),
+            "location": prefix,
             # "path" for servers without virtual-host buckets (MinIO's default set-up).
-            "addressing_style": env_str("OPENEPA_S3_ADDRESSING_STYLE", "") or None,
+            "addressing_style": addressing_style or None,
             "signature_version": "s3v4",
             "default_acl": None,  # the bucket's own policy: private
             "querystring_auth": True,  # were a URL ever made, it would be signed
             "file_overwrite": False,  # a name in use gets another, never overwritten
         },
     }
+
+
+_files: dict[str, Any] = {"BACKEND": "openepa.core.files.UploadFolder"}
+if OPENEPA_S3_BUCKET:
+    _files = s3_storage(
+        OPENEPA_S3_BUCKET,
+        endpoint_url=env_str("OPENEPA_S3_ENDPOINT_URL", ""),
+        region=env_str("OPENEPA_S3_REGION", ""),
+        prefix=env_str("OPENEPA_S3_PREFIX", ""),
+        addressing_style=env_str("OPENEPA_S3_ADDRESSING_STYLE", ""),
+    )
 STORAGES: dict[str, dict[str, Any]] = {
     "default": _files,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

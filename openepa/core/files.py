@@ -21,10 +21,10 @@ class UploadFolder(FileSystemStorage):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.OPENEPA_UPLOAD_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)

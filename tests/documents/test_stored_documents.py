@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 
 from openepa.assessments.actions import do_amend_sheet
 from openepa.assessments.models import Attempt
-from openepa.documents import store
+from openepa.documents import markup, store
 from openepa.documents.models import StoredDocument
 from openepa.domain.grading import Outcome
 from openepa.domain.standard import InteractionMode, Method
@@ -35,13 +35,13 @@ SUBJECT = "Results of Ada Lovelace's end-point assessment"
 def renders(monkeypatch) -> list[int]:
     """Counts the PDFs made: one entry per call of the renderer the store uses."""
     made: list[int] = []
-    real = store.to_pdf
+    real = markup.to_pdf
 
     def counted(words: str) -> bytes:
         made.append(1)
         return real(words)
 
-    monkeypatch.setattr(store, "to_pdf", counted)
+    monkeypatch.setattr("openepa.documents.store.to_pdf", counted)
     return made
 
 
@@ -173,7 +173,9 @@ def test_a_results_email_written_before_documents_were_stored_still_carries_them
     assert [len(email.attachments) for email in mail.outbox] == [2, 2, 2]
 
 
-def test_a_worker_failing_after_storing_the_documents_loses_nothing(assessed, settings, renders):
+def test_a_worker_failing_after_storing_the_documents_loses_nothing(
+    assessed, settings, renders, monkeypatch
+):
     """The documents are stored before the messages are written, in the task's transaction:
     a failure there (a worker that dies, a database that goes away) writes no message and no
     row; the task run again (its retry, or the recovery of a dead worker's task) writes
@@ -182,17 +184,14 @@ def test_a_worker_failing_after_storing_the_documents_loses_nothing(assessed, se
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     journey.release(world.admin)
     event_id = JourneyEvent.objects.get(action="release_results").pk
-    real = compose.resolve
 
     def dies(*args, **kwargs):
         raise ConnectionError("the worker lost its database")
 
-    compose.resolve = dies  # type: ignore[assignment]
-    try:
+    with monkeypatch.context() as patched:
+        patched.setattr("openepa.notifications.compose.resolve", dies)
         with pytest.raises(ConnectionError):
             notify_for_event.call(event_id)
-    finally:
-        compose.resolve = real  # type: ignore[assignment]
     assert not OutboxMessage.objects.filter(kind="results_issued").exists()
     assert not StoredDocument.objects.exists()
     assert len(renders) == 2
