@@ -192,7 +192,11 @@ def write(
         },
     )
     if created and attached:
-        message.documents.set(attached)
+        link = OutboxMessage.documents.through
+        link.objects.bulk_create(
+            link(outboxmessage_id=message.pk, storeddocument_id=document.pk)
+            for document in attached
+        )
     return message
 
 
