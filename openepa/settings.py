@@ -206,6 +206,58 @@ USE_TZ = True
 OPENEPA_UPLOAD_ROOT = Path(env_str("OPENEPA_UPLOAD_ROOT", str(BASE_DIR / "var" / "uploads")))
 OPENEPA_UPLOAD_MAX_BYTES = int(env_str("OPENEPA_UPLOAD_MAX_BYTES", str(10 * 1_000_000)))
 
+# Where files are kept (issue 15 §6): uploaded evidence and the stored PDFs of results'
+# documents go through Django's default storage. By default a folder on this machine
+# (OPENEPA_UPLOAD_ROOT); with OPENEPA_S3_BUCKET set, an S3-compatible bucket (AWS S3, MinIO,
+# Ceph, ...), so that web servers and workers on several hosts share the same files. The
+# credentials are boto3's own: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment,
+# or the host's role (docs/DEPLOY.md). Objects are private: only the access-checked views
+# read them, never a public URL.
+OPENEPA_S3_BUCKET = env_str("OPENEPA_S3_BUCKET", "")
+
+
+def s3_storage(
+    bucket: str,
+    *,
+    endpoint_url: str = "",
+    region: str = "",
+    prefix: str = "",
+    addressing_style: str = "",
+) -> dict[str, Any]:
+    """The default storage in an S3-compatible bucket (django-storages' S3 backend)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Another S3-compatible server than AWS (https://minio.example.internal:9000).
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            # A folder inside the bucket, so that one bucket can hold several installations.
+            "location": prefix,
+            # "path" for servers without virtual-host buckets (MinIO's default set-up).
+            "addressing_style": addressing_style or None,
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,  # were a URL ever made, it would be signed
+            "file_overwrite": False,  # a name in use gets another, never overwritten
+        },
+    }
+
+
+_files: dict[str, Any] = {"BACKEND": "openepa.core.files.UploadFolder"}
+if OPENEPA_S3_BUCKET:
+    _files = s3_storage(
+        OPENEPA_S3_BUCKET,
+        endpoint_url=env_str("OPENEPA_S3_ENDPOINT_URL", ""),
+        region=env_str("OPENEPA_S3_REGION", ""),
+        prefix=env_str("OPENEPA_S3_PREFIX", ""),
+        addressing_style=env_str("OPENEPA_S3_ADDRESSING_STYLE", ""),
+    )
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": _files,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 

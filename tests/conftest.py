@@ -19,6 +19,7 @@ from tests.module_db import rolled_back_at_module_end
 
 _clock = pytest.StashKey[Any]()
 _CACHE_DIR = pytest.StashKey[str]()
+_FILES_DIR = pytest.StashKey[str]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,6 +29,12 @@ def pytest_configure(config: pytest.Config) -> None:
     if "OPENEPA_CACHE_DIR" not in os.environ:
         os.environ["OPENEPA_CACHE_DIR"] = tempfile.mkdtemp(prefix="openepa-test-cache-")
         config.stash[_CACHE_DIR] = os.environ["OPENEPA_CACHE_DIR"]
+    # The files the tests store (evidence, documents' PDFs) go to a folder of the run's own,
+    # for the test processes and any worker they start (Django's default storage reads
+    # OPENEPA_UPLOAD_ROOT at each use; see _files_in_the_runs_folder).
+    if "OPENEPA_UPLOAD_ROOT" not in os.environ:
+        os.environ["OPENEPA_UPLOAD_ROOT"] = tempfile.mkdtemp(prefix="openepa-test-files-")
+        config.stash[_FILES_DIR] = os.environ["OPENEPA_UPLOAD_ROOT"]
     # Before Django and any test start, in the controller and in each xdist worker.
     value = os.environ.get(TODAY_VARIABLE, "").strip()
     if value:
@@ -43,6 +50,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if _CACHE_DIR in config.stash:
         shutil.rmtree(config.stash[_CACHE_DIR], ignore_errors=True)
         del os.environ["OPENEPA_CACHE_DIR"]
+    if _FILES_DIR in config.stash:
+        shutil.rmtree(config.stash[_FILES_DIR], ignore_errors=True)
+        del os.environ["OPENEPA_UPLOAD_ROOT"]
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -96,6 +106,17 @@ def nqual() -> Policy:
 @pytest.fixture(scope="session")
 def gateway_qualifications() -> Policy:
     return _policy("gateway-qualifications")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _files_in_the_runs_folder() -> Iterator[None]:
+    """Settings may have been read before pytest_configure set OPENEPA_UPLOAD_ROOT."""
+    from pathlib import Path
+
+    from django.test import override_settings
+
+    with override_settings(OPENEPA_UPLOAD_ROOT=Path(os.environ["OPENEPA_UPLOAD_ROOT"])):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -186,3 +207,97 @@ def deliver(settings, django_capture_on_commit_callbacks):
             yield
 
     return run
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """A local S3-compatible server over HTTP (moto's server mode, a dev dependency) on a
+    free port, for the session; its address. Skipped only when it cannot start, unless
+    OPENEPA_TEST_OBJECT_STORE=required (CI), where that fails instead."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    def unavailable(why: str) -> None:
+        if os.environ.get("OPENEPA_TEST_OBJECT_STORE") == "required":
+            pytest.fail(f"The S3-compatible test server is required: {why}")
+        pytest.skip(f"No S3-compatible test server: {why}")
+
+    port = _free_port()
+    try:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+    except OSError as cannot:
+        unavailable(str(cannot))
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                said = server.stderr.read().decode()[-500:] if server.stderr else ""
+                unavailable(f"moto.server exited: {said}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    unavailable("moto.server did not answer within 30 s")
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def object_store(s3_server, settings, monkeypatch) -> Any:
+    """Django's default storage in a fresh bucket of the test S3 server, configured as
+    OPENEPA_S3_* configures it (openepa.settings.s3_storage); a boto3 client on the same
+    bucket (`.client`, `.bucket`, `.keys()`) to look behind the app's back."""
+    import uuid
+    from types import SimpleNamespace
+
+    import boto3
+
+    from openepa.settings import s3_storage
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "openepa-test",
+        "AWS_SECRET_ACCESS_KEY": "openepa-test-secret",
+        "NO_PROXY": "127.0.0.1,localhost",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+        monkeypatch.delenv(name, raising=False)
+    bucket = f"openepa-test-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="eu-west-2")
+    client.create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+    )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage(
+            bucket, endpoint_url=s3_server, region="eu-west-2", addressing_style="path"
+        ),
+    }
+
+    def keys() -> list[str]:
+        listed = client.list_objects_v2(Bucket=bucket).get("Contents", [])
+        return sorted(item["Key"] for item in listed)
+
+    def read(key: str) -> bytes:
+        body: bytes = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+        return body
+
+    return SimpleNamespace(client=client, bucket=bucket, keys=keys, read=read)

@@ -1,4 +1,5 @@
-"""Downloads of a result's documents as PDF attachments."""
+"""Downloads of a result's documents as PDF attachments, served from the stored PDF
+(openepa.documents.store): rendered at the first download or email, reused after."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 
 from openepa.accounts.requests import AuthenticatedRequest
-from openepa.documents import render
+from openepa.documents import render, store
 from openepa.documents.access import access_document
 from openepa.results.catalogue import FAIL_LETTER, FEEDBACK, RECORD, STATEMENT, Kind
 
 
 def _download(request: AuthenticatedRequest, result_id: int, kind: Kind) -> HttpResponse:
     result = access_document(request.user, result_id, kind)
-    response = HttpResponse(render.render(kind, result), content_type="application/pdf")
+    document = store.document_for(kind, result)
+    response = HttpResponse(store.read(document), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{render.filename(kind, result)}"'
     # A result may be amended until released: never serve a stale copy from a cache.
     response["Cache-Control"] = "private, no-store"

@@ -1,5 +1,7 @@
-"""Where uploaded files live: OPENEPA_UPLOAD_ROOT, a folder outside the static files and the
-web root, reached only through the access-checked download view."""
+"""Where uploaded files live: Django's default storage (settings.STORAGES) — by default
+OPENEPA_UPLOAD_ROOT, a folder outside the static files and the web root; an S3-compatible
+bucket when configured (docs/DEPLOY.md) — reached only through the access-checked download
+view."""
 
 from __future__ import annotations
 
@@ -8,8 +10,7 @@ import secrets
 import zipfile
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 
 from openepa.domain.uploads import FileKind
@@ -18,9 +19,9 @@ from openepa.domain.uploads import FileKind
 HEAD_BYTES = 16
 
 
-def storage() -> FileSystemStorage:
-    # No base_url: these files are never served by a web server directly.
-    return FileSystemStorage(location=settings.OPENEPA_UPLOAD_ROOT, base_url=None)
+def storage() -> Storage:
+    # Never served by a web server directly: the files have no public URL.
+    return default_storage
 
 
 def head_of(upload: UploadedFile[bytes]) -> bytes:

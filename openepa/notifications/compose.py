@@ -16,6 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openepa.bookings.models import Booking
+from openepa.documents import render as documents
+from openepa.documents import store
+from openepa.documents.models import StoredDocument
 from openepa.domain.dates import long_date
 from openepa.enrolments.domain_data import policy_of, standard_of
 from openepa.enrolments.models import Enrolment, JourneyEvent
@@ -23,6 +26,7 @@ from openepa.notifications.ics import booking_calendar
 from openepa.notifications.kinds import Calendar, Notice, notices_for
 from openepa.notifications.models import OutboxMessage
 from openepa.notifications.recipients import Recipient, resolve
+from openepa.results.catalogue import FEEDBACK, kinds_for
 from openepa.results.display import KIND_LABELS, plan_lines
 from openepa.results.models import OverallResult
 from openepa.results.queries import fail_notified_on, plan_for
@@ -101,6 +105,21 @@ class Draft:
     booking: Booking | None = None
     #: The booking a reschedule replaced: its cancellation goes to an assessor taken off it.
     previous: Booking | None = None
+    #: The result whose documents a results email carries.
+    result_id: int | None = None
+
+
+#: The notices that carry the result's documents (seed 000 §3): the statement of results
+#: and, as the grade calls for, the record of achievement or the fail letter. The feedback
+#: report stays a download on the result page.
+ATTACHING = frozenset({"results_issued", "results_reissued"})
+
+
+def result_documents(result_id: int) -> list[StoredDocument]:
+    """The documents a results email attaches, each rendered once and stored
+    (openepa.documents.store): every recipient's message names the same files."""
+    result = documents.load(result_id)
+    return [store.document_for(kind, result) for kind in kinds_for(result) if kind is not FEEDBACK]
 
 
 def event_draft(event: JourneyEvent) -> Draft:
@@ -117,7 +136,14 @@ def event_draft(event: JourneyEvent) -> Draft:
         result = OverallResult.objects.select_related("enrolment").get(pk=data["result_id"])
         result.enrolment = event.enrolment
         context["result"] = result_context(result)
-    return Draft(event.enrolment, context, event=event, booking=booking, previous=previous)
+    return Draft(
+        event.enrolment,
+        context,
+        event=event,
+        booking=booking,
+        previous=previous,
+        result_id=int(data["result_id"]) if "result_id" in data else None,
+    )
 
 
 def _render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -130,8 +156,16 @@ def _render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
     )
 
 
-def write(*, key: str, notice: Notice, recipient: Recipient, draft: Draft) -> OutboxMessage:
-    """The message for this key, written now unless an earlier run wrote it."""
+def write(
+    *,
+    key: str,
+    notice: Notice,
+    recipient: Recipient,
+    draft: Draft,
+    attached: list[StoredDocument] | None = None,
+) -> OutboxMessage:
+    """The message for this key, written now unless an earlier run wrote it, carrying the
+    stored documents `attached`."""
     existing = OutboxMessage.objects.filter(key=key).first()
     if existing is not None:
         return existing
@@ -143,7 +177,7 @@ def write(*, key: str, notice: Notice, recipient: Recipient, draft: Draft) -> Ou
     if notice.calendar is not None and booking is not None:
         summary = f"{booking.get_method_display()}: end-point assessment of {context['apprentice']}"
         ics = booking_calendar(booking, notice.calendar, summary=summary)
-    message, _ = OutboxMessage.objects.get_or_create(
+    message, created = OutboxMessage.objects.get_or_create(
         key=key,
         defaults={
             "kind": notice.kind,
@@ -157,6 +191,12 @@ def write(*, key: str, notice: Notice, recipient: Recipient, draft: Draft) -> Ou
             "event": draft.event,
         },
     )
+    if created and attached:
+        link = OutboxMessage.documents.through
+        link.objects.bulk_create(
+            link(outboxmessage_id=message.pk, storeddocument_id=document.pk)
+            for document in attached
+        )
     return message
 
 
@@ -177,10 +217,19 @@ def messages_for_event(event_id: int) -> list[int]:
     with transaction.atomic():
         draft = event_draft(event)
         to_send = []
+        # Rendered (or found stored) once for the event, named by every recipient's email.
+        attaching = draft.result_id is not None and any(n.kind in ATTACHING for n in notices)
+        attached = result_documents(draft.result_id) if attaching and draft.result_id else []
         for notice in notices:
             for recipient in resolve(notice.audiences, event.enrolment, event.data or {}):
                 key = f"event:{event.pk}:{notice.kind}:{recipient.email.lower()}"
-                message = write(key=key, notice=notice, recipient=recipient, draft=draft)
+                message = write(
+                    key=key,
+                    notice=notice,
+                    recipient=recipient,
+                    draft=draft,
+                    attached=attached if notice.kind in ATTACHING else None,
+                )
                 if message.state == OutboxMessage.State.QUEUED:
                     to_send.append(message.pk)
     return to_send

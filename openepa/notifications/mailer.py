@@ -12,9 +12,12 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
 from openepa.documents import render as documents
+from openepa.documents import store
+from openepa.documents.models import StoredDocument
+from openepa.notifications.compose import ATTACHING, result_documents
 from openepa.notifications.kinds import Calendar
 from openepa.notifications.models import OutboxMessage
-from openepa.results.catalogue import FEEDBACK, kinds_for
+from openepa.results.catalogue import KINDS, Kind
 
 PDF = "application/pdf"
 
@@ -27,22 +30,27 @@ class Attachment:
 
 
 def attachments_for(message: OutboxMessage) -> list[Attachment]:
-    """Files generated when the message is sent rather than stored with it: the results-
-    issued email carries the statement of results and, as the grade calls for, the record
-    of achievement or the fail letter (seed 000 §3). The feedback report stays a download
-    on the result page. Rendering is deterministic, so a retried send attaches the same
-    bytes."""
-    if message.kind not in ("results_issued", "results_reissued") or message.event is None:
+    """The result's documents the message carries: the results-issued email has the
+    statement of results and, as the grade calls for, the record of achievement or the fail
+    letter (seed 000 §3). They were rendered once when the event's messages were written
+    and are read back from the file store here, so every recipient, and a retried send,
+    gets the same bytes without rendering anything. A results email written before the
+    documents were stored finds or renders them now (openepa.documents.store)."""
+    if message.kind not in ATTACHING or message.event is None:
         return []
-    result_id = message.event.data.get("result_id")
-    if result_id is None:
-        return []
-    result = documents.load(int(result_id))
-    return [
-        Attachment(documents.filename(kind, result), documents.render(kind, result), PDF)
-        for kind in kinds_for(result)
-        if kind is not FEEDBACK
-    ]
+    stored = list(message.documents.select_related("result__enrolment"))
+    if not stored:
+        result_id = message.event.data.get("result_id")
+        if result_id is None:
+            return []
+        stored = result_documents(int(result_id))
+    order = {kind.code: (n, kind) for n, kind in enumerate(KINDS)}
+    stored.sort(key=lambda document: order[document.kind][0])
+    return [_attachment(document, order[document.kind][1]) for document in stored]
+
+
+def _attachment(document: StoredDocument, kind: Kind) -> Attachment:
+    return Attachment(documents.filename(kind, document.result), store.read(document), PDF)
 
 
 def _calendar_method(ics: str) -> str:

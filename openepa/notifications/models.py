@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from openepa.documents.models import StoredDocument
 from openepa.enrolments.models import Enrolment, JourneyEvent
 
 
@@ -41,6 +42,9 @@ class OutboxMessage(models.Model):
     #: Every file the sent email carried (the .ics above, files generated at send time such
     #: as the statement of results): names and types only.
     attachments = models.JSONField(default=list, blank=True)
+    #: The result's documents the email carries, rendered once when the event's messages
+    #: were written and shared by every recipient (openepa.documents.store).
+    documents = models.ManyToManyField(StoredDocument, blank=True, related_name="+")
     #: The apprentice the message is about; none for an account email (password reset,
     #: two-factor setup link), which belongs to its recipient alone.
     enrolment = models.ForeignKey(

@@ -82,7 +82,7 @@ def claim(message_id: int) -> OutboxMessage | None:
         )
         if not claimed:
             return None
-        message = OutboxMessage.objects.get(pk=message_id)
+        message = OutboxMessage.objects.select_related("event").get(pk=message_id)
         if not message.message_id:
             message.message_id = make_msgid(domain=message_id_domain())
             message.save(update_fields=["message_id"])
