@@ -166,7 +166,7 @@ class DateInput(forms.MultiWidget):
     part_widths: tuple[int, ...] = (2, 2, 4)
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        parts = {
+        parts: dict[str, forms.Widget | type[forms.Widget]] = {
             name: forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
             for name in self.part_names
         }
