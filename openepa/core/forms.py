@@ -66,6 +66,22 @@ def _add_class(attrs: dict[str, Any], name: str) -> None:
         attrs["class"] = " ".join([*classes, name])
 
 
+#: Django's own "This field is required.", which names no field.
+DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+
+
+def _name_the_field_when_required(field: forms.Field) -> None:
+    """ "Enter the venue", "Select the assessor" rather than Django's nameless message."""
+    if not field.label or str(field.error_messages.get("required")) != str(DJANGO_REQUIRED):
+        return
+    choice = isinstance(field.widget, (forms.Select, forms.RadioSelect, forms.CheckboxInput))
+    choice = choice or isinstance(field.widget, forms.CheckboxSelectMultiple)
+    if isinstance(field.widget, forms.CheckboxInput):
+        field.error_messages["required"] = f"Tick “{field.label}”"
+    else:
+        field.error_messages["required"] = f"{'Select' if choice else 'Enter'} {_what(field)}"
+
+
 class AccessibleBoundField(BoundField):
     """A bound field that knows how the GOV.UK templates lay it out."""
 
@@ -108,6 +124,13 @@ class AccessibleBoundField(BoundField):
         return attrs
 
     @property
+    def summary_errors(self) -> list[str]:
+        """The field's errors as the error summary lists them: each names the field (its
+        label first when the message does not say it)."""
+        label = str(self.label)
+        return [str(e) if label.lower() in str(e).lower() else f"{label}: {e}" for e in self.errors]
+
+    @property
     def described_by(self) -> str:
         ids = []
         if self.help_text:
@@ -127,6 +150,8 @@ class AccessibleFormMixin(forms.BaseForm):
     template_name_div = "core/form.html"
 
     def full_clean(self) -> None:
+        for field in self.fields.values():
+            _name_the_field_when_required(field)
         super().full_clean()
         for name in self.fields:
             self._mark(name)
