@@ -304,7 +304,6 @@ def bulk_report(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
             "upload": upload,
             "show": show,
             "page": page,
-            "page_range": list(paginator.get_elided_page_range(page.number)),
             "labels": LABELS,
         },
     )

@@ -24,7 +24,13 @@ PIPELINE = "/enrolments/pipeline"
 
 def names_in(html: str) -> set[str]:
     """The apprentices listed in the table (each row's header cell links to the record)."""
-    return set(re.findall(r'<th scope="row"><a href="/enrolments/\d+/">([^<]+)</a>', html))
+    return set(
+        re.findall(
+            r'<th scope="row" class="govuk-table__header" data-label="Apprentice">'
+            r'<a href="/enrolments/\d+/">([^<]+)</a>',
+            html,
+        )
+    )
 
 
 @pytest.fixture
@@ -220,7 +226,7 @@ def link(html: str, rel: str) -> str | None:
 
 def rows_in(html: str) -> list[str]:
     """Every row's link (an enrolment's id is unique where names repeat)."""
-    return re.findall(r'<th scope="row"><a href="/enrolments/(\d+)/">', html)
+    return re.findall(r'<th scope="row"[^>]*><a href="/enrolments/(\d+)/">', html)
 
 
 def link_after(pages: list[list[str]]) -> str:

@@ -42,8 +42,8 @@ def test_the_counts_follow_registration_and_withdrawal(signed_in, world):
     assert counts[State.WITHDRAWN] == 1
     assert _kept() == _counted()
     html = signed_in(world.admin).get("/enrolments/pipeline").content.decode()
-    assert 'data-state="withdrawn">1</span>' in html
-    assert f'data-state="registered">{registered - 1}</span>' in html
+    assert 'data-state="withdrawn">1</strong>' in html
+    assert f'data-state="registered">{registered - 1}</strong>' in html
 
 
 @pytest.mark.django_db(transaction=True)
