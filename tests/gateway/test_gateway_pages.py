@@ -152,7 +152,8 @@ def test_submit_return_redo_accept_keeps_every_version(client, world):
     assert "version 2" in html
     assert submit(client, world).status_code == 302
     second = GatewaySubmission.objects.order_by("-id").first()
-    assert second is not None and second.pk != first.pk
+    assert second is not None
+    assert second.pk != first.pk
     # The accepted sign-offs are carried over as the very items accepted.
     assert second.task_items["employer_sign_off"] == first.task_items["employer_sign_off"]
     assert second.task_items["gateway_meeting_record"] != first.task_items["gateway_meeting_record"]
@@ -166,7 +167,8 @@ def test_submit_return_redo_accept_keeps_every_version(client, world):
     enrolment = refresh(world)
     assert enrolment.state == "gateway_accepted"
     second.refresh_from_db()
-    assert second.status == "accepted" and second.decided_by == world.admin
+    assert second.status == "accepted"
+    assert second.decided_by == world.admin
 
     # Nothing was overwritten: two versions of the record and of the details, each with
     # who and when, every review kept, every step on the timeline.
