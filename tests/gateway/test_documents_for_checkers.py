@@ -55,7 +55,8 @@ def download(client, user, document) -> int:
     response = client.get(reverse("gateway:document", args=[document.pk]))
     if response.status_code == 200:
         assert b"".join(response.streaming_content) == PDF
-    return response.status_code
+    status: int = response.status_code
+    return status
 
 
 def shows(client, user, address, document) -> bool:

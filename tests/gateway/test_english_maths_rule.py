@@ -48,7 +48,8 @@ def send(client, world, gateway_date: date, submitter=None, **extra: str) -> int
     """Prepare NQual's task list (details, the showcase, the employer's sign-off) through
     the pages and submit it; the submit response's status."""
     details = {"gateway_date": gateway_date.isoformat(), "english": "none", "maths": "none"}
-    return prepare(client, world, submitter=submitter, **details, **extra).status_code
+    status: int = prepare(client, world, submitter=submitter, **details, **extra).status_code
+    return status
 
 
 def review(client, world) -> str:

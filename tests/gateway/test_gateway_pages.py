@@ -40,7 +40,8 @@ def refresh(world):
 def page(client, address) -> str:
     response = client.get(address)
     assert response.status_code == 200
-    return response.content.decode()
+    html: str = response.content.decode()
+    return html
 
 
 def test_the_task_list_has_a_task_for_each_requirement_of_the_policy(client, world):
