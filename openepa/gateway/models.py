@@ -4,6 +4,9 @@ reasons and a resubmission is a new row, so the history is complete."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -131,6 +134,13 @@ class GatewayItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} #{self.number}"
+
+    @property
+    def details_shown(self) -> dict[str, Any] | None:
+        """The details with the meeting's date as a date, for the pages to show in words."""
+        if not self.details:
+            return None
+        return {**self.details, "gateway_date": date.fromisoformat(self.details["gateway_date"])}
 
 
 class RequirementReview(models.Model):

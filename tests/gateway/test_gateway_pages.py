@@ -150,6 +150,7 @@ def test_submit_return_redo_accept_keeps_every_version(client, world):
     assert upload(client, world, "gateway_meeting_record", title="Signed record").status_code == 302
     html = page(client, url(world, "check/"))
     assert "Check your answers before submitting the gateway" in html
+    assert "2 November 2026" in html  # the meeting's date, in words
     assert "version 2" in html
     assert submit(client, world).status_code == 302
     second = GatewaySubmission.objects.order_by("-id").first()
