@@ -99,6 +99,16 @@ def gateway_qualifications() -> Policy:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def uploads_of_the_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Uploaded files (showcase evidence, gateway documents, the demo's generated PDFs) go
+    to a folder of the test run's own, never to the developer's var/uploads."""
+    from django.conf import settings
+
+    settings.OPENEPA_UPLOAD_ROOT = tmp_path_factory.mktemp("uploads")
+    return settings.OPENEPA_UPLOAD_ROOT
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> Iterator[None]:
     # Argon2 is deliberately slow; tests create many users (module-wide worlds included).
     from django.test import override_settings

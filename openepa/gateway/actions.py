@@ -369,7 +369,7 @@ def do_upload_gateway_document(
     if it fails, so no row points at a missing file."""
     title = title.strip()
     if not title:
-        raise ActionRefused("Give the document a title, e.g. 'Gateway meeting record'.", "title")
+        raise ActionRefused("Give the document a title, e.g. 'Maths certificate'.", "title")
     enrolment = Enrolment.objects.get(pk=enrolment_id)
     _document_problems(actor, enrolment, task)
     kind = uploads.checked_kind(upload)

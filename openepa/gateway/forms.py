@@ -157,7 +157,7 @@ class GatewayDetailsForm(GatewaySubmissionForm):
 
 class DocumentForm(AccessibleForm):
     title = forms.CharField(
-        max_length=200, help_text="What this document is, e.g. 'Gateway meeting record'."
+        max_length=200, help_text="What this document is, e.g. 'Maths certificate'."
     )
     file = forms.FileField(
         help_text=f"{ACCEPTED_WORDS}; at most {settings.OPENEPA_UPLOAD_MAX_BYTES // 1_000_000} MB.",
