@@ -270,7 +270,10 @@ class Player:
                 enrolment_id=pk,
                 task=task.code,
                 title=title,
-                upload=demo_pdf(f"{task.code}.pdf", f"{title}: {enrolment.apprentice}"),
+                upload=demo_pdf(
+                    f"{task.title.lower().replace(' ', '-')}.pdf",
+                    f"{title}: {enrolment.apprentice}",
+                ),
             )
         else:
             signer = (

@@ -169,9 +169,15 @@ def do_accept_gateway(
         eligibility = current_eligibility(submission)
         if not eligibility.eligible:
             unmet = "; ".join(r.reason for r in eligibility.unmet)
+            instead = (
+                "Return the requirement concerned (the details for English, maths or the "
+                "dates) with these reasons instead."
+                if submission.task_items
+                else "Reject the submission with these reasons instead."
+            )
             raise ActionRefused(
                 f"Gateway cannot be accepted: {len(eligibility.unmet)} requirement(s) not met — "
-                f"{unmet}. Reject the submission with these reasons instead."
+                f"{unmet}. {instead}"
             )
         today = timezone.localdate()
         submission.status = GatewaySubmission.Status.ACCEPTED

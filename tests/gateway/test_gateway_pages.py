@@ -202,6 +202,27 @@ def test_submit_return_redo_accept_keeps_every_version(client, world):
     assert "added a document to" in timeline
 
 
+def test_a_rule_not_met_is_not_accepted_even_with_every_requirement_accepted(client, world):
+    prepare(client, world, maths="entry_3")
+    review_all(client, world)
+    refused = client.post(url(world, "accept/"), {"version": version(world)})
+    html = refused.content.decode()
+    assert "Gateway cannot be accepted: 1 requirement(s) not met" in html
+    assert "Return the requirement concerned" in html
+    assert refresh(world).state == "gateway_submitted"
+    # The admin changes their mind on the details: a new review, the first one kept.
+    assert (
+        review(client, world, "details", accept=False, reason="Maths is below Level 1.").status_code
+        == 302
+    )
+    assert RequirementReview.objects.filter(task="details").count() == 2
+    assert (
+        client.post(url(world, "reject/"), {"version": version(world), "reasons": ""}).status_code
+        == 302
+    )
+    assert refresh(world).state == "gateway_rejected"
+
+
 def test_each_party_signs_off_with_their_own_login(client, world):
     client.force_login(world.provider_user)
     html = unescape(page(client, task_url(world, "employer_sign_off")))
