@@ -13,3 +13,9 @@ class CasesConfig(AppConfig):
         from openepa.cases.queries import arrangements_section
 
         BOOKING_PAGE.add(arrangements_section)
+
+        # An enquiry or appeal's reviewer and panel open the apprentice's gateway documents.
+        from openepa.cases.queries import reviews_the_enrolment
+        from openepa.gateway.hooks import add_document_reader
+
+        add_document_reader(reviews_the_enrolment)

@@ -260,3 +260,15 @@ def epao_staff(enrolment: Enrolment) -> QuerySet[Any]:
         role__in=[Role.EPAO_ADMIN, Role.ASSESSOR, Role.IQA],
     ).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "email")
+
+
+def reviews_the_enrolment(user: User, enrolment_id: int) -> bool:
+    """Is `user` the reviewer or a panel member of an enquiry or appeal about this
+    enrolment (they may open its gateway documents, openepa.gateway.hooks)?"""
+    if not getattr(user, "pk", None):
+        return False
+    return (
+        Case.objects.filter(enrolment_id=enrolment_id)
+        .filter(Q(reviewer_id=user.pk) | Q(panel__id=user.pk))
+        .exists()
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from openepa.assessments.actions import do_open_sheet, do_save_sheet, do_submit_sheet
@@ -30,6 +31,13 @@ from openepa.demo.notes import evidence_note
 from openepa.demo.people import Cast
 from openepa.demo.stories import Grade, Step, Story
 from openepa.domain.dates import add_working_days
+from openepa.domain.gateway_tasks import (
+    TASKS_BY_EVIDENCE,
+    GatewayTask,
+    Party,
+    TaskKind,
+    TaskStatus,
+)
 from openepa.domain.grading import Outcome
 from openepa.domain.journey import State
 from openepa.domain.standard import Level, Method
@@ -37,17 +45,53 @@ from openepa.enrolments.actions import Registration, do_register_enrolment, do_w
 from openepa.enrolments.domain_data import modes_of, policy_of, standard_of
 from openepa.enrolments.models import Enrolment
 from openepa.gateway.actions import (
-    GatewayEvidence,
+    GatewayDetails,
     do_accept_gateway,
     do_reject_gateway,
-    do_submit_gateway,
+    do_review_requirement,
+    do_save_gateway_details,
+    do_sign_off_gateway,
+    do_submit_gateway_tasks,
+    do_upload_gateway_document,
 )
+from openepa.gateway.queries import submissions_of, task_list
 from openepa.quality.actions import do_sign_off_sample
 from openepa.quality.models import IqaSample
 from openepa.reference.models import StandardVersion
 from openepa.results.actions import do_release_results
 
-ALL_EVIDENCE = ("gateway_meeting_record", "employer_sign_off", "provider_sign_off")
+#: The gateway tasks that take documents: the one a first submission returns is the first.
+DOCUMENT_TASKS = frozenset(c for c, t in TASKS_BY_EVIDENCE.items() if t.kind == TaskKind.DOCUMENTS)
+RETURNED_REASON = "The record is not signed by the employer: upload the signed copy."
+
+
+def demo_pdf(name: str, line: str) -> SimpleUploadedFile:
+    """A small, valid one-page PDF saying `line` (a few hundred bytes)."""
+    text = line.replace("\\", "").replace("(", "").replace(")", "")
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return SimpleUploadedFile(name, bytes(out), content_type="application/pdf")
+
+
 SLOT_HOURS = (9, 11, 13, 15)
 #: The assessor accepts a booking (confirming no conflict) the day it is made, at noon.
 ACCEPT_HOUR = 12
@@ -203,31 +247,79 @@ class Player:
             ),
         )
 
+    def prepare_gateway(self, day: date, enrolment: Enrolment) -> None:
+        """Every task of the gateway, each by who does it: the provider the details and
+        the documents (small generated PDFs), each party its own sign-off."""
+        for row in task_list(enrolment).rows:
+            self.do_task(row.task, day, enrolment)
+
+    def do_task(
+        self, task: GatewayTask, day: date, enrolment: Enrolment, redo: bool = False
+    ) -> None:
+        pk = enrolment.pk
+        provider = self.cast.provider_user(enrolment.provider)
+        if task.kind == TaskKind.DETAILS:
+            details = GatewayDetails(
+                gateway_date=day, english="level_1", maths="level_1", showcase_format="report"
+            )
+            do_save_gateway_details(actor=provider, enrolment_id=pk, details=details)
+        elif task.kind == TaskKind.DOCUMENTS:
+            title = f"{task.title}{' (signed)' if redo else ''}"
+            do_upload_gateway_document(
+                actor=provider,
+                enrolment_id=pk,
+                task=task.code,
+                title=title,
+                upload=demo_pdf(
+                    f"{task.title.lower().replace(' ', '-')}.pdf",
+                    f"{title}: {enrolment.apprentice}",
+                ),
+            )
+        else:
+            signer = (
+                self.cast.employer_user(enrolment.employer)
+                if task.party == Party.EMPLOYER
+                else provider
+            )
+            do_sign_off_gateway(actor=signer, enrolment_id=pk, task=task.code, confirmed=True)
+
+    def review_gateway(self, enrolment: Enrolment, returned: str) -> None:
+        """The admin opens each requirement and accepts it; when `returned` is given, the
+        first document task goes back with that reason."""
+        submission = submissions_of(enrolment).first()
+        assert submission is not None
+        back = (
+            next((code for code in submission.task_items if code in DOCUMENT_TASKS), None)
+            if returned
+            else None
+        )
+        for code in submission.task_items:
+            do_review_requirement(
+                actor=self.cast.admin,
+                enrolment_id=enrolment.pk,
+                task=code,
+                accept=code != back,
+                reason=returned if code == back else "",
+            )
+
     def take(self, step: Step, day: date, story: Story, enrolment: Enrolment) -> None:
         admin = self.cast.admin
         pk = enrolment.pk
         provider = self.cast.provider_user(enrolment.provider)
-        if step in (Step.SUBMIT_GATEWAY, Step.RESUBMIT_GATEWAY):
-            sent = set(ALL_EVIDENCE) | set(policy_of(enrolment).gateway.required_evidence)
-            if step == Step.SUBMIT_GATEWAY and story.scenario.rejected_first:
-                # A first submission that is then rejected lacks the employer's sign-off.
-                sent.discard("employer_sign_off")
-            evidence = GatewayEvidence(
-                gateway_date=day,
-                english="level_1",
-                maths="level_1",
-                showcase_format="report",
-                evidence=tuple(sorted(sent)),
-            )
-            do_submit_gateway(actor=provider, enrolment_id=pk, evidence=evidence)
+        if step == Step.SUBMIT_GATEWAY:
+            self.prepare_gateway(day, enrolment)
+            do_submit_gateway_tasks(actor=provider, enrolment_id=pk, declared=True)
+        elif step == Step.RESUBMIT_GATEWAY:
+            for row in task_list(enrolment).rows:
+                if row.status == TaskStatus.TO_REDO:
+                    self.do_task(row.task, day, enrolment, redo=True)
+            do_submit_gateway_tasks(actor=provider, enrolment_id=pk, declared=True)
         elif step == Step.REJECT_GATEWAY:
-            do_reject_gateway(
-                actor=admin,
-                enrolment_id=pk,
-                reasons="The employer's sign-off is missing: ask the employer to sign the "
-                "gateway declaration and resubmit.",
-            )
+            # The first document task comes back: the record was not signed by the employer.
+            self.review_gateway(enrolment, returned=RETURNED_REASON)
+            do_reject_gateway(actor=admin, enrolment_id=pk, reasons="")
         elif step == Step.ACCEPT_GATEWAY:
+            self.review_gateway(enrolment, returned="")
             do_accept_gateway(actor=admin, enrolment_id=pk)
             for adjustment in enrolment.adjustments.filter(state="requested"):
                 do_decide_adjustment(

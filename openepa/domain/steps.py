@@ -27,6 +27,17 @@ class EnrolmentStep(Step):
     RECORD_EMPLOYER_ATTEMPTS = "record_employer_attempts"
 
 
+class GatewayStep(Step):
+    """The gateway task list: each piece of evidence added, each sign-off, each review of a
+    requirement (the submission and the decision are the Events of the same name)."""
+
+    SAVE_DETAILS = "gateway_details_saved"
+    UPLOAD_DOCUMENT = "gateway_document_uploaded"
+    WITHDRAW_DOCUMENT = "gateway_document_withdrawn"
+    SIGN_OFF = "gateway_signed_off"
+    REVIEW_REQUIREMENT = "gateway_requirement_reviewed"
+
+
 class BookingStep(Step):
     #: A further booking while the apprentice is already in assessment (the first one is
     #: the Event of the same name).

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from openepa.core.forms import AccessibleForm, DateField, VersionField
 from openepa.domain.eligibility import EVIDENCE
 from openepa.domain.policy import Policy
-from openepa.gateway.actions import GatewayEvidence
+from openepa.domain.uploads import ACCEPTED_WORDS, KINDS
+from openepa.gateway.actions import GatewayDetails, GatewayEvidence
 from openepa.gateway.models import FORMAT_CHOICES, LEVEL_CHOICES
 
 # The showcase format has its own field, which stands for the choice record (see
@@ -120,4 +122,68 @@ class RejectForm(AccessibleForm):
         widget=forms.Textarea,
         required=False,  # the action refuses an empty reason with its own message
         help_text="Shown to the provider and employer; prefilled with the unmet requirements.",
+    )
+
+
+class GatewayDetailsForm(GatewaySubmissionForm):
+    """The details task: the gateway form without the evidence codes, which come from the
+    other tasks now (their documents and sign-offs)."""
+
+    def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:
+        super().__init__(*args, policy=policy, **kwargs)
+        del self.fields["evidence"]
+        del self.fields["version"]
+        self.fields[
+            "adjustment_requested"
+        ].help_text = "If ticked, the reasonable adjustment request form becomes a task of its own."
+
+    def details(self) -> GatewayDetails:
+        data = self.cleaned_data
+        return GatewayDetails(
+            gateway_date=data["gateway_date"],
+            english=data["english"],
+            maths=data["maths"],
+            english_level_2_attempted=data.get("english_level_2_attempted", False),
+            maths_level_2_attempted=data.get("maths_level_2_attempted", False),
+            bsl_qualification=data.get("bsl_qualification", False),
+            adjustment_requested=data["adjustment_requested"],
+            showcase_format=data.get("showcase_format", ""),
+            notes=data["notes"],
+            english_in_training_plan=data["english_in_training_plan"],
+            maths_in_training_plan=data["maths_in_training_plan"],
+        )
+
+
+class DocumentForm(AccessibleForm):
+    title = forms.CharField(
+        max_length=200, help_text="What this document is, e.g. 'Maths certificate'."
+    )
+    file = forms.FileField(
+        help_text=f"{ACCEPTED_WORDS}; at most {settings.OPENEPA_UPLOAD_MAX_BYTES // 1_000_000} MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(e for k in KINDS for e in k.extensions)}
+        ),
+    )
+
+
+class SignOffForm(AccessibleForm):
+    confirmed = forms.BooleanField(required=False, label="I confirm the declaration above")
+
+
+class CheckAnswersForm(AccessibleForm):
+    version = VersionField()
+    declared = forms.BooleanField(required=False, label="I confirm the declaration above")
+
+
+class RequirementReviewForm(AccessibleForm):
+    outcome = forms.ChoiceField(
+        label="Your decision on this requirement",
+        choices=[("accept", "Accept"), ("return", "Return to the provider to redo")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason for returning it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,  # the action refuses a return without a reason, with its message
+        help_text="Needed when you return it: the provider and employer read it.",
     )

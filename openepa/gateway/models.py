@@ -1,7 +1,11 @@
-"""GatewaySubmission (DESIGN.md §2). Every submission is kept: a rejected one stays with its
+"""GatewaySubmission (DESIGN.md §2), the evidence of its task list (GatewayItem) and the
+EPAO's review of each requirement (RequirementReview). Every submission is kept: a rejected one stays with its
 reasons and a resubmission is a new row, so the history is complete."""
 
 from __future__ import annotations
+
+from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -59,6 +63,9 @@ class GatewaySubmission(models.Model):
     #: .eligibility_record): shown for a decided submission instead of recomputing it, so a
     #: rule that changes later never re-judges a decision already made.
     recorded_eligibility = models.JSONField(null=True, blank=True)
+    #: The task list as submitted: {task code: [GatewayItem ids]} (openepa.domain
+    #: .gateway_tasks). Empty for a submission made before the task list.
+    task_items = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -70,3 +77,93 @@ class GatewaySubmission(models.Model):
     def evidence_labels(self) -> list[str]:
         """The evidence supplied, in words (the codes stay internal)."""
         return [REQUIREMENT_LABELS.get(code, code) for code in self.evidence]
+
+
+class GatewayItem(models.Model):
+    """One version of a gateway task's evidence: the details, a document or a sign-off.
+    Never changed once written: redoing a task adds new items, so every version stays with
+    who added it and when. `submission` is the first submission that carried it (None
+    while the gateway is being prepared); later submissions that carried an accepted task
+    over name it in their `task_items`."""
+
+    class Kind(models.TextChoices):
+        DETAILS = "details", "Details"
+        DOCUMENT = "document", "Document"
+        SIGN_OFF = "sign_off", "Sign-off"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="gateway_items")
+    task = models.CharField(max_length=40)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    #: 1, 2, …: the how-manieth item of this task for this enrolment.
+    number = models.PositiveIntegerField()
+    submission = models.ForeignKey(
+        GatewaySubmission,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="first_items",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    #: A document taken out before it was ever submitted (the file is kept).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A document: stored like showcase evidence (openepa.core.uploads).
+    title = models.CharField(max_length=200, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    stored_name = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    #: The details task: the form's answers (openepa.gateway.actions.GatewayDetails).
+    details = models.JSONField(null=True, blank=True)
+    #: A sign-off: the words declared.
+    declaration = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "task", "number"], name="gateway_item_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.number}"
+
+    @property
+    def details_shown(self) -> dict[str, Any] | None:
+        """The details with the meeting's date as a date, for the pages to show in words."""
+        if not self.details:
+            return None
+        return {**self.details, "gateway_date": date.fromisoformat(self.details["gateway_date"])}
+
+
+class RequirementReview(models.Model):
+    """The EPAO's review of one requirement of one submission. A changed mind is a new
+    row: the latest counts, every one stays."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        RETURNED = "returned", "Returned to redo"
+
+    submission = models.ForeignKey(
+        GatewaySubmission, on_delete=models.PROTECT, related_name="reviews"
+    )
+    task = models.CharField(max_length=40)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.outcome}"

@@ -3,9 +3,10 @@ computes for one, and the dashboard lists (each starting from what the user may 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
@@ -17,12 +18,24 @@ from openepa.domain.eligibility import (
     ShowcaseFormat,
     check_gateway,
 )
+from openepa.domain.gateway_tasks import (
+    DETAILS,
+    STATUS_WORDS,
+    TASKS_BY_EVIDENCE,
+    GatewayTask,
+    TaskKind,
+    TaskStatus,
+    Verdict,
+    gateway_tasks,
+    task_status,
+    verdict,
+)
 from openepa.domain.journey import State
 from openepa.domain.policy import Policy
 from openepa.domain.standard import Standard
 from openepa.enrolments.domain_data import policy_of, standard_of
 from openepa.enrolments.models import Enrolment
-from openepa.gateway.models import GatewaySubmission
+from openepa.gateway.models import GatewayItem, GatewaySubmission, RequirementReview
 
 
 def rules_for(enrolment: Enrolment) -> tuple[Standard, Policy]:
@@ -138,3 +151,215 @@ def awaiting_review(user: User) -> QuerySet[Enrolment]:
     return _enrolments_in(
         roles_of(user).orgs(Role.EPAO_ADMIN), "epao_id", {State.GATEWAY_SUBMITTED}
     )
+
+
+# The task list (openepa.domain.gateway_tasks) -------------------------------------------
+
+#: The journey states in which the apprentice's side prepares a gateway.
+PREPARING_STATES = frozenset({State.REGISTERED, State.GATEWAY_REJECTED})
+
+
+@dataclass
+class TaskRow:
+    task: GatewayTask
+    status: TaskStatus
+    #: The evidence it goes with now: what was added since the last submission, else what
+    #: the EPAO accepted in it (documents: every one; details and sign-off: the latest).
+    items: list[GatewayItem]
+    #: Why the EPAO returned it last time ("" when it did not).
+    returned_reason: str = ""
+
+    @property
+    def status_words(self) -> str:
+        return STATUS_WORDS[self.status]
+
+    @property
+    def done(self) -> bool:
+        return self.status in (TaskStatus.COMPLETED, TaskStatus.ACCEPTED)
+
+    @property
+    def editable(self) -> bool:
+        return self.status != TaskStatus.ACCEPTED
+
+    @property
+    def details(self) -> dict[str, Any] | None:
+        return self.items[-1].details if self.items and self.task.kind == "details" else None
+
+
+@dataclass
+class TaskList:
+    enrolment: Enrolment
+    policy: Policy
+    #: The last submission, if the gateway was submitted before.
+    last: GatewaySubmission | None
+    rows: list[TaskRow]
+
+    @property
+    def ready(self) -> bool:
+        return all(row.done for row in self.rows)
+
+    @property
+    def undone(self) -> list[TaskRow]:
+        return [row for row in self.rows if not row.done]
+
+    @property
+    def completed_count(self) -> int:
+        return sum(row.done for row in self.rows)
+
+    def row(self, code: str) -> TaskRow | None:
+        return next((r for r in self.rows if r.task.code == code), None)
+
+    @property
+    def details(self) -> dict[str, Any] | None:
+        row = self.row(DETAILS.code)
+        return row.details if row else None
+
+
+def latest_reviews(submission: GatewaySubmission) -> dict[str, RequirementReview]:
+    """Each requirement's latest review of a submission (every review is kept)."""
+    latest: dict[str, RequirementReview] = {}
+    for review in submission.reviews.select_related("decided_by").order_by("decided_at", "id"):
+        latest[review.task] = review
+    return latest
+
+
+def task_list(enrolment: Enrolment) -> TaskList:
+    """The gateway task list of an enrolment as it stands: new evidence since the last
+    submission, and what the EPAO accepted or returned in that submission (a constant
+    number of queries)."""
+    policy = policy_of(enrolment)
+    last = enrolment.gateway_submissions.order_by("-submitted_at", "-id").first()
+    reviews: dict[str, RequirementReview] = {}
+    carried_ids: list[int] = []
+    if last is not None and last.status == GatewaySubmission.Status.REJECTED and last.task_items:
+        reviews = latest_reviews(last)
+        for code, ids in last.task_items.items():
+            review = reviews.get(code)
+            if review is not None and review.outcome == RequirementReview.Outcome.ACCEPTED:
+                carried_ids += ids
+    new: dict[str, list[GatewayItem]] = {}
+    carried: dict[str, list[GatewayItem]] = {}
+    items = GatewayItem.objects.filter(enrolment=enrolment).select_related("created_by")
+    items = items.filter(
+        Q(submission__isnull=True, withdrawn_at__isnull=True) | Q(pk__in=carried_ids)
+    )
+    for item in items.order_by("created_at", "id"):
+        (carried if item.submission_id else new).setdefault(item.task, []).append(item)
+    details_items = new.get(DETAILS.code) or carried.get(DETAILS.code) or []
+    details = details_items[-1].details if details_items else None
+    adjustment = bool(details and details.get("adjustment_requested"))
+    rows = []
+    for task in gateway_tasks(policy, adjustment):
+        review = reviews.get(task.code)
+        fresh = new.get(task.code, [])
+        status = task_status(
+            has_new_evidence=bool(fresh), last_review=review.outcome if review else None
+        )
+        current = fresh if fresh else carried.get(task.code, [])
+        if task.kind != TaskKind.DOCUMENTS:
+            current = current[-1:]
+        rows.append(
+            TaskRow(
+                task=task,
+                status=status,
+                items=current,
+                returned_reason=review.reason
+                if review and review.outcome == RequirementReview.Outcome.RETURNED
+                else "",
+            )
+        )
+    return TaskList(enrolment=enrolment, policy=policy, last=last, rows=rows)
+
+
+@dataclass
+class ReviewRow:
+    task: GatewayTask
+    items: list[GatewayItem]
+    review: RequirementReview | None
+    #: Every review of it, oldest first.
+    reviews: list[RequirementReview] = field(default_factory=list)
+
+
+def review_rows(submission: GatewaySubmission) -> list[ReviewRow]:
+    """Each requirement of a task-list submission with its evidence as submitted and the
+    EPAO's reviews of it (a constant number of queries)."""
+    if not submission.task_items:
+        return []
+    ids = [pk for pks in submission.task_items.values() for pk in pks]
+    items = {i.pk: i for i in GatewayItem.objects.filter(pk__in=ids).select_related("created_by")}
+    every: dict[str, list[RequirementReview]] = {}
+    for review in submission.reviews.select_related("decided_by").order_by("decided_at", "id"):
+        every.setdefault(review.task, []).append(review)
+    policy = policy_of(submission.enrolment)
+    tasks = {t.code: t for t in gateway_tasks(policy, True)}
+    rows = []
+    for code, pks in submission.task_items.items():
+        task = tasks.get(code) or TASKS_BY_EVIDENCE.get(code) or DETAILS
+        found = every.get(code, [])
+        rows.append(
+            ReviewRow(
+                task=task,
+                items=[items[pk] for pk in pks if pk in items],
+                review=found[-1] if found else None,
+                reviews=found,
+            )
+        )
+    return rows
+
+
+def verdict_of(submission: GatewaySubmission) -> Verdict:
+    reviews = {code: r.outcome for code, r in latest_reviews(submission).items()}
+    return verdict(tuple(submission.task_items), reviews)
+
+
+def document_history(enrolment: Enrolment) -> QuerySet[GatewayItem]:
+    """Every gateway document of an enrolment ever submitted, newest first, with who added
+    it and the submission that first carried it (withdrawn drafts are not part of it)."""
+    return (
+        GatewayItem.objects.filter(
+            enrolment=enrolment, kind=GatewayItem.Kind.DOCUMENT, submission__isnull=False
+        )
+        .select_related("created_by", "submission")
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class GatewayDocuments:
+    """The gateway documents people who check a decision see (IQA, enquiry and appeal
+    reviewers, the admin amending a sheet): those of the accepted submission, each with
+    its requirement, and how many earlier versions there were."""
+
+    submission: GatewaySubmission | None
+    documents: list[tuple[str, GatewayItem]]
+    earlier_versions: int
+
+
+def gateway_documents(enrolment: Enrolment) -> GatewayDocuments:
+    """The accepted (else the latest) submission's documents, by requirement; three
+    queries, whatever the number of documents."""
+    submission = (
+        enrolment.gateway_submissions.exclude(task_items={})
+        .order_by(
+            Case(When(status=GatewaySubmission.Status.ACCEPTED, then=0), default=1),
+            "-submitted_at",
+            "-id",
+        )
+        .first()
+    )
+    if submission is None:
+        return GatewayDocuments(None, [], 0)
+    ids = [pk for pks in submission.task_items.values() for pk in pks]
+    titles = {t.code: t.title for t in gateway_tasks(policy_of(enrolment), True)}
+    rows = GatewayItem.objects.filter(pk__in=ids, kind=GatewayItem.Kind.DOCUMENT).select_related(
+        "created_by"
+    )
+    documents = [(titles.get(item.task, item.task), item) for item in rows.order_by("task", "id")]
+    earlier = (
+        GatewayItem.objects.filter(
+            enrolment=enrolment, kind=GatewayItem.Kind.DOCUMENT, submission__isnull=False
+        )
+        .exclude(pk__in=ids)
+        .count()
+    )
+    return GatewayDocuments(submission, documents, earlier)

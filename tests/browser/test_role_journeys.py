@@ -39,6 +39,8 @@ from tests.personas import World, build_world, next_uln, person
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LONDON = ZoneInfo("Europe/London")
+#: A small PDF for the gateway's documents.
+GATEWAY_PDF = b"%PDF-1.4\n% gateway meeting record\n%%EOF\n"
 PASSWORD = "correct horse battery staple"  # tests.personas.person's password
 F2F = frozenset({InteractionMode.FACE_TO_FACE})
 #: The outcome radios of a criterion, by their labels on the marking sheet.
@@ -99,6 +101,54 @@ def test_epa_journey_role_by_role(visit: Any, world: World) -> None:
 # --- the steps, one per role's session -------------------------------------------------
 
 
+def prepare_gateway_in_the_browser(
+    visit: Any, world: World, tab: Visitor, enrolment: Enrolment
+) -> None:
+    """The gateway task list, from the provider's task list page: the details, a document,
+    the provider's sign-off; the employer signs in to sign theirs; the provider checks the
+    answers and submits."""
+    page = tab.page
+    follow(tab, page.get_by_role("link", name="Gateway meeting, English and maths"), "details")
+    page.get_by_label("Date of the gateway meeting").fill(date.today().isoformat())
+    page.get_by_label("English: highest level achieved").select_option(label="Level 1")
+    page.get_by_label("Maths: highest level achieved").select_option(label="Level 1")
+    page.get_by_label("Showcase format").select_option(label="Written report")
+    follow(tab, page.get_by_role("button", name="Save and return to the task list"), "tasks")
+    follow(tab, page.get_by_role("link", name="Gateway meeting record"), "meeting-record")
+    page.get_by_label("Title").fill("Gateway meeting record, signed")
+    page.get_by_label("File").set_input_files(
+        {"name": "record.pdf", "mimeType": "application/pdf", "buffer": GATEWAY_PDF}
+    )
+    follow(tab, page.get_by_role("button", name="Upload"), "meeting-record-uploaded")
+    expect(page.get_by_role("link", name="Gateway meeting record, signed")).to_be_visible()
+    follow(tab, page.get_by_role("link", name="Back to the task list"), "tasks-2")
+    follow(tab, page.get_by_role("link", name="Training provider sign-off"), "provider-sign")
+    page.get_by_label("I confirm the declaration above").check()
+    follow(tab, page.get_by_role("button", name="Sign off"), "provider-signed")
+
+    employer = sign_in(visit, "employer", world.employer_user)
+    employer.goto(f"/gateway/enrolments/{enrolment.pk}/tasks/employer_sign_off/", "employer-sign")
+    employer.page.get_by_label("I confirm the declaration above").check()
+    follow(employer, employer.page.get_by_role("button", name="Sign off"), "employer-signed")
+
+    tab.goto(f"/gateway/enrolments/{enrolment.pk}/check/", "check-your-answers")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your answers")
+    page.get_by_label("I confirm the declaration above").check()
+    follow(tab, page.get_by_role("button", name="Accept and submit the gateway"), "submitted")
+
+
+def review_each_requirement(tab: Visitor, returned: dict[str, str] | None = None) -> None:
+    """On the admin's gateway page: accept each requirement (or return it with a reason)."""
+    page = tab.page
+    for card in page.locator(".govuk-summary-card").all():
+        code = (card.get_attribute("id") or "").removeprefix("requirement-")
+        reason = (returned or {}).get(code)
+        card.get_by_label("Return to the provider to redo" if reason else "Accept").check()
+        if reason:
+            card.get_by_label("Reason for returning it").fill(reason)
+        follow(tab, card.get_by_role("button", name=re.compile("Record the decision")), code)
+
+
 def provider_registers_and_submits_gateway(visit: Any, world: World) -> Enrolment:
     tab = sign_in(visit, "provider", world.provider_user)
     page = tab.page
@@ -123,19 +173,9 @@ def provider_registers_and_submits_gateway(visit: Any, world: World) -> Enrolmen
     expect(page.get_by_role("heading", level=1)).to_contain_text("Grace Hopper")
     enrolment = Enrolment.objects.get(apprentice__given_name="Grace")
 
-    follow(tab, page.get_by_role("link", name="Submit gateway evidence"), "gateway-form")
-    fill_date(page, "Date of the gateway meeting", date.today().isoformat())
-    for evidence in (
-        "EPA gateway meeting record",
-        "Employer sign-off that the apprentice is ready for EPA",
-        "Training provider sign-off",
-    ):
-        page.get_by_label(evidence).check()
-    page.get_by_label("English: highest level achieved").select_option(label="Level 1")
-    page.get_by_label("Maths: highest level achieved").select_option(label="Level 1")
-    page.get_by_label("Showcase format").select_option(label="Written report")
-    follow(tab, page.get_by_role("button", name="Submit gateway evidence"), "gateway-submitted")
-    expect(page.get_by_role("status")).to_contain_text("Gateway evidence submitted")
+    follow(tab, page.get_by_role("link", name="Submit gateway evidence"), "gateway-tasks")
+    prepare_gateway_in_the_browser(visit, world, tab, enrolment)
+    expect(page.get_by_role("status")).to_contain_text("Gateway submitted")
     return enrolment
 
 
@@ -144,6 +184,7 @@ def admin_accepts_gateway_plans_and_books(visit: Any, world: World, enrolment: E
     page = tab.page
     follow(tab, page.get_by_role("link", name="Review for Grace Hopper"), "gateway-review")
     expect(page.get_by_text("Every requirement is met.")).to_be_visible()
+    review_each_requirement(tab)
     follow(tab, page.get_by_role("button", name="Accept gateway"), "gateway-accepted")
     expect(page.get_by_role("status")).to_be_visible()
 

@@ -12,6 +12,7 @@ from datetime import datetime
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from openepa.demo import DEFAULT_APPRENTICES, do_seed_demo
@@ -19,10 +20,14 @@ from openepa.demo import DEFAULT_APPRENTICES, do_seed_demo
 
 @pytest.fixture(scope="module")
 def full_demo(
-    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+    django_db_setup: None,
+    django_db_blocker: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[datetime]:
-    """Build the demo as `make run` does, dated from today; yields the moment it was built."""
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    """Build the demo as `make run` does, dated from today; yields the moment it was built.
+    Its gateway documents are written to a folder of the tests' own."""
+    uploads = override_settings(OPENEPA_UPLOAD_ROOT=tmp_path_factory.mktemp("demo-uploads"))
+    with django_db_blocker.unblock(), uploads:  # type: ignore[attr-defined]
         outer = transaction.atomic()
         outer.__enter__()
         try:

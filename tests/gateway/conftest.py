@@ -32,3 +32,10 @@ def evidence_post(world: Any, **overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 def evidence():
     return evidence_post
+
+
+@pytest.fixture(autouse=True)
+def uploads(settings, tmp_path):
+    """Gateway documents land in a folder of the test's own."""
+    settings.OPENEPA_UPLOAD_ROOT = tmp_path / "uploads"
+    return settings.OPENEPA_UPLOAD_ROOT

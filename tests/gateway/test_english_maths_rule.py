@@ -15,6 +15,7 @@ from openepa.domain.in_force import DatedRule
 from openepa.enrolments.models import Enrolment
 from openepa.gateway import queries
 from openepa.gateway.models import GatewaySubmission
+from tests.gateway.through_pages import prepare, review_all
 from tests.personas import build_world, register
 
 pytestmark = pytest.mark.django_db
@@ -43,17 +44,12 @@ def adult():
     return world
 
 
-def post(world, gateway_date: date, **extra: str) -> dict[str, object]:
-    return {
-        "version": Enrolment.objects.get(pk=world.enrolment.pk).version,
-        "gateway_date": gateway_date.isoformat(),
-        "evidence": ["employer_sign_off", "showcase_submission"],
-        "english": "none",
-        "maths": "none",
-        "showcase_format": "",
-        "notes": "",
-        **extra,
-    }
+def send(client, world, gateway_date: date, submitter=None, **extra: str) -> int:
+    """Prepare NQual's task list (details, the showcase, the employer's sign-off) through
+    the pages and submit it; the submit response's status."""
+    details = {"gateway_date": gateway_date.isoformat(), "english": "none", "maths": "none"}
+    status: int = prepare(client, world, submitter=submitter, **details, **extra).status_code
+    return status
 
 
 def review(client, world) -> str:
@@ -64,12 +60,8 @@ def review(client, world) -> str:
 def test_from_11_february_2025_an_adult_without_english_and_maths_in_the_plan_is_eligible(
     client, adult
 ):
-    client.force_login(adult.provider_user)
     gateway = date.today() - timedelta(days=3)
-    submitted = client.post(
-        f"/gateway/enrolments/{adult.enrolment.pk}/submit/", post(adult, gateway)
-    )
-    assert submitted.status_code == 302
+    assert send(client, adult, gateway) == 302
     html = review(client, adult)
     assert NATIONAL in html
     assert HELP_CENTRE in html
@@ -78,6 +70,7 @@ def test_from_11_february_2025_an_adult_without_english_and_maths_in_the_plan_is
         "training plan: not required." in html
     )
     assert "Every requirement is met." in html
+    review_all(client, adult)
     version = Enrolment.objects.get(pk=adult.enrolment.pk).version
     accepted = client.post(
         f"/gateway/enrolments/{adult.enrolment.pk}/accept/", {"version": version}
@@ -90,10 +83,9 @@ def test_from_11_february_2025_an_adult_without_english_and_maths_in_the_plan_is
 
 
 def test_english_and_maths_in_the_training_plan_at_gateway_makes_them_required(client, adult):
-    client.force_login(adult.employer_user)
     gateway = date.today() - timedelta(days=3)
-    data = post(adult, gateway, english_in_training_plan="on", maths_in_training_plan="on")
-    assert client.post(f"/gateway/enrolments/{adult.enrolment.pk}/submit/", data).status_code == 302
+    plan = {"english_in_training_plan": "on", "maths_in_training_plan": "on"}
+    assert send(client, adult, gateway, submitter=adult.employer_user, **plan) == 302
     enrolment = Enrolment.objects.get(pk=adult.enrolment.pk)
     assert enrolment.english_in_training_plan is True
     assert enrolment.maths_in_training_plan is True
@@ -106,10 +98,9 @@ def test_english_and_maths_in_the_training_plan_at_gateway_makes_them_required(c
 
 
 def test_only_english_in_the_training_plan_at_gateway_requires_english_not_maths(client, adult):
-    client.force_login(adult.employer_user)
     gateway = date.today() - timedelta(days=3)
-    data = post(adult, gateway, english_in_training_plan="on")
-    assert client.post(f"/gateway/enrolments/{adult.enrolment.pk}/submit/", data).status_code == 302
+    plan = {"english_in_training_plan": "on"}
+    assert send(client, adult, gateway, submitter=adult.employer_user, **plan) == 302
     enrolment = Enrolment.objects.get(pk=adult.enrolment.pk)
     assert (enrolment.english_in_training_plan, enrolment.maths_in_training_plan) == (True, False)
     html = review(client, adult)
@@ -124,17 +115,12 @@ def test_a_gateway_decided_before_the_change_keeps_its_recorded_outcome(
     client, adult, nqual, monkeypatch
 ):
     with time_machine.travel(datetime(2025, 2, 7, 12, tzinfo=UTC), tick=False):
-        client.force_login(adult.provider_user)
-        data = post(adult, date(2025, 2, 6))
-        assert (
-            client.post(f"/gateway/enrolments/{adult.enrolment.pk}/submit/", data).status_code
-            == 302
-        )
-        client.force_login(adult.admin)
+        assert send(client, adult, date(2025, 2, 6)) == 302
+        review_all(client, adult, returned={"details": "Level 1 English and maths are missing."})
         version = Enrolment.objects.get(pk=adult.enrolment.pk).version
         rejected = client.post(
             f"/gateway/enrolments/{adult.enrolment.pk}/reject/",
-            {"version": version, "reasons": "Level 1 English and maths are missing."},
+            {"version": version, "reasons": ""},
         )
         assert rejected.status_code == 302
 

@@ -8,16 +8,24 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from openepa.accounts.models import Membership, Role
 from openepa.assessments.layout import note_field, outcome_field
 from openepa.bookings.models import Booking
 from openepa.domain.dates import add_working_days
+from openepa.domain.gateway_tasks import TaskKind, TaskStatus
 from openepa.domain.grading import Outcome
 from openepa.domain.standard import InteractionMode, Level, Method
 from openepa.enrolments.models import Enrolment
+from openepa.gateway.models import GatewaySubmission
+from openepa.gateway.queries import task_list
 from openepa.standards.loader import get_standard
+
+#: The gateway documents the journeys upload: a small PDF.
+GATEWAY_PDF = b"%PDF-1.4\n% a gateway document\n%%EOF\n"
 
 
 def version_of(html: str) -> str:
@@ -74,30 +82,78 @@ class Journey:
 
     # --- gateway -----------------------------------------------------------------------
     def submit_gateway(self, provider: Any, **changes: Any) -> None:
-        """Tick the evidence asked for, as a person would: only what the EPAO's form offers."""
-        submit = f"/gateway/enrolments/{self.enrolment.pk}/submit/"
-        offered = set(
-            re.findall(
-                r'name="evidence" value="([a-z_]+)"',
-                self.as_(provider).get(submit).content.decode(),
-            )
-        )
-        data = {
+        """Do the gateway's task list through its pages, as people do: the details, a
+        small PDF for each document task, each sign-off by its own party (the employer's by
+        the employer), then check your answers and submit. After a return only the
+        requirements returned are redone. `evidence` (codes) is no longer ticked: the codes
+        left out are the requirements the admin returns in `reject_gateway`."""
+        pk = self.enrolment.pk
+        base = f"/gateway/enrolments/{pk}/"
+        details = {
             "gateway_date": date.today().isoformat(),
-            "evidence": ["gateway_meeting_record", "employer_sign_off", "provider_sign_off"],
             "english": "level_1",
             "maths": "level_1",
             "showcase_format": "report",
             **changes,
         }
-        data["evidence"] = [code for code in data["evidence"] if code in offered]
-        self.post_form(provider, submit, data)
+        wanted = details.pop("evidence", None)
+        self.enrolment.refresh_from_db()
+        rows = task_list(self.enrolment).rows
+        self.returning = {
+            row.task.code
+            for row in rows
+            if wanted is not None and row.task.evidence_code not in (*wanted, None)
+        }
+        client = self.as_(provider)
+        for row in rows:
+            if row.status in (TaskStatus.COMPLETED, TaskStatus.ACCEPTED):
+                continue
+            url = f"{base}tasks/{row.task.code}/"
+            if row.task.kind == TaskKind.DETAILS:
+                response = client.post(url, details)
+            elif row.task.kind == TaskKind.DOCUMENTS:
+                upload = SimpleUploadedFile(f"{row.task.code}.pdf", GATEWAY_PDF, "application/pdf")
+                response = client.post(url, {"title": row.task.title, "file": upload})
+            else:
+                signer = provider if row.task.party == "provider" else self._employer_user()
+                response = self.as_(signer).post(url, {"confirmed": "on"})
+            assert response.status_code == 302, _errors(response)
+        self.post_form(provider, f"{base}check/", {"declared": "on"})
+
+    def _employer_user(self) -> Any:
+        membership = Membership.objects.filter(
+            organisation_id=self.enrolment.employer_id, role=Role.EMPLOYER
+        ).first()
+        assert membership is not None, "the employer has no user to sign off"
+        return membership.user
+
+    def review_gateway(self, admin: Any, reason: str = "") -> None:
+        """The admin's review, requirement by requirement, through the gateway page: accept
+        each, or (with `reason`) return those `submit_gateway` was told were missing (else
+        the details)."""
+        submission = GatewaySubmission.objects.filter(
+            enrolment_id=self.enrolment.pk, status="submitted"
+        ).get()
+        back = getattr(self, "returning", set()) & set(submission.task_items) or {"details"}
+        client = self.as_(admin)
+        for code in submission.task_items:
+            returned = bool(reason) and code in back
+            response = client.post(
+                f"/gateway/enrolments/{self.enrolment.pk}/requirements/{code}/review/",
+                {
+                    f"{code}-outcome": "return" if returned else "accept",
+                    f"{code}-reason": reason if returned else "",
+                },
+            )
+            assert response.status_code == 302, _errors(response)
 
     def reject_gateway(self, admin: Any, reasons: str) -> None:
+        self.review_gateway(admin, reasons)
         review = f"/gateway/enrolments/{self.enrolment.pk}/"
-        self.post_form(admin, review + "reject/", {"reasons": reasons}, page_url=review)
+        self.post_form(admin, review + "reject/", {"reasons": ""}, page_url=review)
 
     def accept_gateway(self, admin: Any) -> None:
+        self.review_gateway(admin)
         review = f"/gateway/enrolments/{self.enrolment.pk}/"
         self.post_form(admin, review + "accept/", {}, page_url=review)
 

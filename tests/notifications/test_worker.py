@@ -55,7 +55,8 @@ def notification_tasks() -> list[DBTaskResult[Any, Any]]:
     return list(DBTaskResult.objects.filter(task_path__in=paths))
 
 
-def reject_then_fail(world) -> None:
+def reject_then_fail(world, journey: Journey) -> None:
+    journey.review_gateway(world.admin, REASONS)  # each requirement reviewed, one returned
     with transaction.atomic():
         do_reject_gateway(actor=world.admin, enrolment_id=world.enrolment.pk, reasons=REASONS)
         raise RuntimeError("something later in the same transaction failed")
@@ -73,7 +74,7 @@ def test_a_committed_step_is_emailed_by_the_worker_and_a_rolled_back_one_never(w
     assert mail.outbox == []
     # Rolled back after the rejection was written: nothing is queued, nothing is sent.
     with pytest.raises(RuntimeError, match="later in the same transaction"):
-        reject_then_fail(world)
+        reject_then_fail(world, journey)
     assert notification_tasks() == []
     run_worker()
     assert mail.outbox == []

@@ -33,7 +33,7 @@ from openepa.certificates.models import ExportBatch
 from openepa.enrolments.models import BulkUpload, Enrolment, JourneyEvent
 from openepa.evidence.models import EvidenceFile, EvidenceTag
 from openepa.evidence.storage import storage as evidence_storage
-from openepa.gateway.models import GatewaySubmission
+from openepa.gateway.models import GatewayItem, GatewaySubmission, RequirementReview
 from openepa.notifications.models import OutboxMessage
 from openepa.quality.models import IqaCriterionReview, IqaSample
 from openepa.results.models import OverallResult
@@ -82,7 +82,15 @@ ALLOWED: dict[str, set[str]] = {
     # Where the certificate goes: the employer or the EPAO's admins set it (issue 13).
     "certificates:postal_contact": STAFF | {"employer"},
     "gateway:review": STAFF | {"employer", "provider"},  # they follow their own submission
-    "gateway:submit": {"employer", "provider"},
+    "gateway:submit": {"employer", "provider"},  # the task list they prepare
+    "gateway:task": {"employer", "provider"},
+    "gateway:check": {"employer", "provider"},
+    "gateway:withdraw_document": {"employer", "provider"},  # a document not yet submitted
+    "gateway:review_requirement": STAFF,  # the EPAO's admins review each requirement
+    # A gateway document: those who prepare it, the admins who review it, the IQAs who
+    # quality-assure the decisions after it, and the enquiry's reviewer (the second
+    # assessor below); not the apprentice, nor the booking's assessor.
+    "gateway:document": STAFF | {"employer", "provider", "iqa", "second_assessor"},
     "enrolments:employer_decisions": {"employer", "provider"},  # the employer's say (issue 12)
     "bookings:enrolment": STAFF,
     "bookings:planning": STAFF,
@@ -96,6 +104,17 @@ ALLOWED: dict[str, set[str]] = {
     "assessments:check": {"assessor"},  # check your answers: the marking assessor only
     "evidence:remove": PARTIES,  # the apprentice's side and the EPAO's admins
     "evidence:tag": PARTIES - STAFF,  # the apprentice's side chooses the criteria
+    # A showcase file: everyone who sees the enrolment, and the enquiry's reviewer (the
+    # second assessor below) while the case is theirs.
+    "evidence:download": {
+        "admin",
+        "apprentice",
+        "assessor",
+        "employer",
+        "iqa",
+        "provider",
+        "second_assessor",
+    },
     # The result below is a Pass: it has no fail letter, for anyone (tests/documents
     # download a Fail's letter).
     "documents:fail_letter": set(),
@@ -180,7 +199,7 @@ def world(module_world):
 
 
 @pytest.fixture(scope="module")
-def objects(world, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, int]]:
+def objects(world, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, int | str]]:
     uploads = tmp_path_factory.mktemp("evidence")
     with (
         rolled_back_at_module_end(django_db_blocker),
@@ -191,7 +210,7 @@ def objects(world, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, in
         yield found
 
 
-def _objects(world) -> dict[str, int]:
+def _objects(world) -> dict[str, int | str]:
     """One object of every kind for the world's enrolment, by the URL parameter naming it.
     The booking (and so the sheet) is allocated to world.assessor."""
     enrolment = world.enrolment
@@ -236,6 +255,18 @@ def _objects(world) -> dict[str, int]:
         last_component_on=timezone.localdate(),
         released_at=now,
         released_by=world.admin,
+    )
+    document = GatewayItem.objects.create(
+        enrolment=enrolment,
+        task="gateway_meeting_record",
+        kind=GatewayItem.Kind.DOCUMENT,
+        number=1,
+        created_by=world.provider_user,
+        title="Gateway meeting record",
+        original_name="record.pdf",
+        stored_name=evidence_storage().save("cd/record.pdf", ContentFile(b"%PDF-1.7 record")),
+        content_type="application/pdf",
+        size=15,
     )
     stored = evidence_storage().save("ab/evidence.pdf", ContentFile(b"%PDF-1.7 matrix"))
     evidence = EvidenceFile.objects.create(
@@ -315,8 +346,11 @@ def _objects(world) -> dict[str, int]:
         raised_by=world.apprentice_user,
         raised_on=timezone.localdate(),
         grounds="Grounds",
+        reviewer=world.second_assessor,
     )
     return {
+        "document_id": document.pk,
+        "task": "gateway_meeting_record",
         "evidence_id": evidence.pk,
         "batch_id": batch.pk,
         "message_id": message.pk,
@@ -344,11 +378,11 @@ def _objects(world) -> dict[str, int]:
     }
 
 
-def unmapped(url: ObjectUrl, objects: dict[str, int]) -> list[str]:
+def unmapped(url: ObjectUrl, objects: dict[str, int | str]) -> list[str]:
     return [p for p in url.parameters if p not in objects]
 
 
-def url_for(url: ObjectUrl, objects: dict[str, int], *, missing: bool = False) -> str:
+def url_for(url: ObjectUrl, objects: dict[str, int | str], *, missing: bool = False) -> str:
     gaps = unmapped(url, objects)
     if gaps:
         pytest.fail(
@@ -367,6 +401,8 @@ def snapshot() -> tuple[Any, ...]:
         sorted(Enrolment.objects.values_list("pk", "state", "version")),
         GatewaySubmission.objects.count(),
         sorted(GatewaySubmission.objects.values_list("pk", "status")),
+        sorted(GatewayItem.objects.values_list("pk", "withdrawn_at")),
+        RequirementReview.objects.count(),
         PlanningMeeting.objects.count(),
         sorted(Booking.objects.values_list("pk", "status", "starts_at", "assessor_id")),
         sorted(Attempt.objects.values_list("pk", "status", "version")),

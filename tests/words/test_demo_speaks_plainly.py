@@ -52,7 +52,9 @@ def _text_of(response) -> tuple[str, str]:
     """(kind, words) of a response: an HTML page, a PDF's text, a CSV."""
     kind = response.get("Content-Type", "")
     if "pdf" in kind:
-        reader = PdfReader(io.BytesIO(response.content))
+        # An uploaded document (a gateway document) is streamed from storage.
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        reader = PdfReader(io.BytesIO(body))
         return "PDF", "\n".join(page.extract_text() or "" for page in reader.pages)
     if "csv" in kind:
         return "CSV", response.content.decode("utf-8-sig")
