@@ -1,0 +1,193 @@
+"""Producing the Ofqual data returns for a reporting period: the formats from their data
+file, the facts gathered in one streamed query per return (no query per row), the rows made
+and checked by ``openepa.domain.ofqual_returns``, and the CSV written.
+
+The outcomes return reports the results released in the period (a grade is awarded when
+its result is released) that no later result replaced; the registrations return reports
+every registration whose EPA was taken in the period (a marking sheet submitted for a
+method assessed on a day in it), as the registrations guide says.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from openepa.assessments.models import Attempt
+from openepa.datafiles import parse_yaml
+from openepa.domain.ofqual_returns import (
+    ComponentGrade,
+    EpaFacts,
+    ReturnFormat,
+    ReturnKind,
+    ReturnRow,
+    Violation,
+    check_header,
+    check_values,
+    grade_word,
+    outcome_rows,
+    parse_format,
+    registration_row,
+)
+from openepa.domain.standard import Method, Standard
+from openepa.enrolments.models import Enrolment
+from openepa.results.models import OverallResult
+from openepa.standards.loader import get_standard
+
+FORMAT_FILE = Path(__file__).parent / "data" / "ofqual_returns.yaml"
+#: Rows fetched from the database at a time: memory stays flat however long the period.
+CHUNK = 2000
+
+
+@cache
+def return_format(kind: ReturnKind) -> ReturnFormat:
+    data = parse_yaml(FORMAT_FILE.read_text(encoding="utf-8"))
+    return parse_format(kind, data[kind.value])
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    reporting_date: date
+
+    def moments(self) -> tuple[datetime, datetime]:
+        """The period's first moment and the moment after its last day, in England."""
+        zone = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.start, time.min, tzinfo=zone),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone),
+        )
+
+
+def _standard(reference: str) -> Standard:
+    standard = get_standard(reference)
+    if standard is None:  # the reference rows are loaded from the same files
+        raise LookupError(f"no data file for standard {reference}")
+    return standard
+
+
+def _method_name(standard: Standard, method: str) -> str:
+    for m in standard.methods:
+        if m.code == Method(method):
+            return m.name
+    return method
+
+
+def _facts(enrolment: Enrolment, standard: Standard) -> dict[str, object]:
+    return {
+        "epao_name": enrolment.epao.name,
+        "epao_register_id": enrolment.epao.register_id,
+        "standard_title": standard.title,
+        "standard_reference": standard.reference,
+        "plan_version": standard.assessment_plan_version,
+        "qualification_number": standard.qualification_number,
+        "uln": enrolment.apprentice.uln,
+        "apprentice_number": enrolment.apprentice_id,
+    }
+
+
+def released_results(epao_ids: Collection[int] | None, period: Period) -> QuerySet[OverallResult]:
+    start, end = period.moments()
+    found = OverallResult.objects.filter(
+        released_at__gte=start, released_at__lt=end, superseded_at__isnull=True
+    )
+    if epao_ids is not None:
+        found = found.filter(enrolment__epao_id__in=epao_ids)
+    return found.select_related(
+        "enrolment__apprentice", "enrolment__epao", "enrolment__standard"
+    ).order_by("released_at", "id")
+
+
+def enrolments_assessed(epao_ids: Collection[int] | None, period: Period) -> QuerySet[Enrolment]:
+    assessed = Attempt.objects.filter(
+        enrolment=OuterRef("pk"),
+        status=Attempt.Status.SUBMITTED,
+        assessed_on__gte=period.start,
+        assessed_on__lte=period.end,
+    )
+    found = Enrolment.objects.filter(Exists(assessed))
+    if epao_ids is not None:
+        found = found.filter(epao_id__in=epao_ids)
+    return found.select_related("apprentice", "epao", "standard").order_by("id")
+
+
+def return_rows(
+    kind: ReturnKind, epao_ids: Collection[int] | None, period: Period
+) -> Iterator[ReturnRow]:
+    """The return's rows in file order, streamed from the database."""
+    fmt = return_format(kind)
+    if kind == ReturnKind.OUTCOMES:
+        for result in released_results(epao_ids, period).iterator(chunk_size=CHUNK):
+            enrolment = result.enrolment
+            standard = _standard(enrolment.standard.reference)
+            order = {m.code.value: m.order for m in standard.methods}
+            methods = sorted(result.methods.items(), key=lambda item: order.get(item[0], 99))
+            facts = EpaFacts(
+                **_facts(enrolment, standard),  # type: ignore[arg-type]
+                components=tuple(
+                    ComponentGrade(
+                        name=_method_name(standard, name),
+                        grade=grade_word(snapshot.get("grade")),
+                        assessed_on=date.fromisoformat(snapshot["assessed_on"])
+                        if snapshot.get("assessed_on")
+                        else None,
+                    )
+                    for name, snapshot in methods
+                ),
+                overall_grade=grade_word(result.grade),
+                awarded_on=timezone.localdate(result.released_at) if result.released_at else None,
+            )
+            yield from outcome_rows(fmt, facts, period.reporting_date)
+    else:
+        for enrolment in enrolments_assessed(epao_ids, period).iterator(chunk_size=CHUNK):
+            standard = _standard(enrolment.standard.reference)
+            facts = EpaFacts(**_facts(enrolment, standard))  # type: ignore[arg-type]
+            yield registration_row(fmt, facts, period.reporting_date)
+
+
+@dataclass
+class Checked:
+    """A return made and checked: the rows (kept for the page and the download) and every
+    violation, each naming the row and the rule."""
+
+    format: ReturnFormat
+    rows: list[ReturnRow]
+    violations: list[Violation]
+
+    @property
+    def valid(self) -> bool:
+        return not self.violations
+
+
+def check_return(kind: ReturnKind, epao_ids: Collection[int] | None, period: Period) -> Checked:
+    fmt = return_format(kind)
+    rows: list[ReturnRow] = []
+    violations = list(check_header(fmt, fmt.header))
+    for number, row in enumerate(return_rows(kind, epao_ids, period), start=2):
+        rows.append(row)
+        violations.extend(check_values(fmt, number, row.values))
+    return Checked(fmt, rows, violations)
+
+
+def write_csv(checked: Checked, out: io.TextIOBase | io.StringIO) -> None:
+    """The CSV exactly as the table names it: the header row, then the values as they are
+    (no spreadsheet escaping: "-2" and every value must reach Ofqual unchanged)."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(checked.format.header)
+    for row in checked.rows:
+        writer.writerow(row.cells(checked.format))
+
+
+def csv_text(checked: Checked) -> str:
+    out = io.StringIO()
+    write_csv(checked, out)
+    return out.getvalue()
