@@ -28,7 +28,8 @@ def demo(django_db_setup, django_db_blocker):
     with rolled_back_at_module_end(django_db_blocker):
         with django_db_blocker.unblock():
             do_seed_demo(apprentices=len(SCENARIOS), today=TODAY)
-            yield list(Organisation.objects.filter(kind="epao", register_id__gt=""))
+            epaos = list(Organisation.objects.filter(kind="epao", register_id__gt=""))
+        yield epaos
 
 
 @pytest.mark.parametrize("kind", list(ReturnKind))
