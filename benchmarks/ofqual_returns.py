@@ -121,14 +121,14 @@ def build(count: int) -> float:
 
 def measure(epao_id: int) -> list[tuple[str, int, float]]:
     from openepa.domain.ofqual_returns import ReturnKind
-    from openepa.results.ofqual import Period, check_return, csv_text
+    from openepa.results.ofqual import Period, check_return
 
     period = Period(YEAR_START, YEAR_END, reporting_date=date(2026, 3, 31))
     found = []
     for kind in ReturnKind:
         began = time.perf_counter()
         checked = check_return(kind, [epao_id], period)
-        text = csv_text(checked)
+        text = checked.text
         seconds = time.perf_counter() - began
         assert checked.valid, checked.violations[:5]
         found.append((kind.value, text.count("\n") - 1, seconds))

@@ -154,40 +154,46 @@ def return_rows(
             yield registration_row(fmt, facts, period.reporting_date)
 
 
+#: Rows and problems a check keeps for people to read; the counts say how many in all.
+KEPT = 50
+
+
 @dataclass
 class Checked:
-    """A return made and checked: the rows (kept for the page and the download) and every
-    violation, each naming the row and the rule."""
+    """A return made and checked: the CSV text, how many rows and problems it has, and the
+    first few of each (the page shows them, the command prints them). Memory stays bounded
+    by the CSV itself, whatever the period."""
 
     format: ReturnFormat
-    rows: list[ReturnRow]
-    violations: list[Violation]
+    text: str
+    row_count: int
+    rows: list[ReturnRow]  # the first KEPT
+    violations: list[Violation]  # the first KEPT, each naming its row and rule
+    violation_count: int
 
     @property
     def valid(self) -> bool:
-        return not self.violations
+        return self.violation_count == 0
 
 
 def check_return(kind: ReturnKind, epao_ids: Collection[int] | None, period: Period) -> Checked:
+    """Make the return and check every value as it is made. The CSV is exactly as the table
+    names it: the header row, then the values as they are (no spreadsheet escaping: "-2" and
+    every value must reach Ofqual unchanged)."""
     fmt = return_format(kind)
-    rows: list[ReturnRow] = []
-    violations = list(check_header(fmt, fmt.header))
-    for number, row in enumerate(return_rows(kind, epao_ids, period), start=2):
-        rows.append(row)
-        violations.extend(check_values(fmt, number, row.values))
-    return Checked(fmt, rows, violations)
-
-
-def write_csv(checked: Checked, out: io.TextIOBase | io.StringIO) -> None:
-    """The CSV exactly as the table names it: the header row, then the values as they are
-    (no spreadsheet escaping: "-2" and every value must reach Ofqual unchanged)."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(checked.format.header)
-    for row in checked.rows:
-        writer.writerow(row.cells(checked.format))
-
-
-def csv_text(checked: Checked) -> str:
     out = io.StringIO()
-    write_csv(checked, out)
-    return out.getvalue()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(fmt.header)
+    kept_rows: list[ReturnRow] = []
+    kept_violations = list(check_header(fmt, fmt.header))
+    violation_count = len(kept_violations)
+    count = 0
+    for number, row in enumerate(return_rows(kind, epao_ids, period), start=2):
+        count += 1
+        if len(kept_rows) < KEPT:
+            kept_rows.append(row)
+        found = check_values(fmt, number, row.values)
+        violation_count += len(found)
+        kept_violations.extend(found[: KEPT - len(kept_violations)])
+        writer.writerow(row.cells(fmt))
+    return Checked(fmt, out.getvalue(), count, kept_rows, kept_violations, violation_count)

@@ -34,7 +34,7 @@ from openepa.results.display import (
 )
 from openepa.results.forms import OfqualReturnForm, OverrideForm, ReleaseForm, RestartForm
 from openepa.results.models import OverallResult
-from openepa.results.ofqual import Period, check_return, csv_text
+from openepa.results.ofqual import Period, check_return
 
 PAGE_SIZE = 25
 
@@ -205,7 +205,7 @@ def ofqual_returns(request: AuthenticatedRequest) -> HttpResponse:
         checked = check_return(ReturnKind(data["kind"]), admin_of, period)
         if request.GET.get("download") and checked.valid:
             name = f"ofqual-{data['kind']}-{data['start']}-to-{data['end']}.csv"
-            response = HttpResponse(csv_text(checked), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(checked.text, content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
     query = request.GET.copy()

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from openepa.domain.ofqual_returns import ReturnKind
 from openepa.organisations.models import Organisation
-from openepa.results.ofqual import Period, check_return, csv_text
+from openepa.results.ofqual import Period, check_return
 
 
 def _day(text: str) -> date:
@@ -62,16 +62,16 @@ class Command(BaseCommand):
             ReturnKind(options["kind"]), list(epaos.values_list("pk", flat=True)), period
         )
         if not checked.valid:
-            for violation in checked.violations[:50]:
+            for violation in checked.violations:
                 self.stderr.write(str(violation))
-            more = len(checked.violations) - 50
+            more = checked.violation_count - len(checked.violations)
             if more > 0:
                 self.stderr.write(f"… and {more} more.")
             self.stderr.write("The return breaks the published rules above; nothing was written.")
             sys.exit(2)
-        text = csv_text(checked)
+        text = checked.text
         if options["output"]:
             options["output"].write_text(text, encoding="utf-8", newline="")
-            self.stderr.write(f"{len(checked.rows)} rows written to {options['output']}.")
+            self.stderr.write(f"{checked.row_count} rows written to {options['output']}.")
         else:
             self.stdout.write(text, ending="")
