@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
@@ -95,6 +95,17 @@ def _facts(enrolment: Enrolment, standard: Standard) -> dict[str, object]:
     }
 
 
+#: The only fields the returns read: rows load nothing else (the addresses, the JSON of
+#: reasons), which keeps a year of results quick to stream.
+_ENROLMENT_FIELDS = (
+    "apprentice__uln",
+    "epao__name",
+    "epao__register_id",
+    "standard__reference",
+)
+_RESULT_FIELDS = ("grade", "methods", "released_at", "enrolment__apprentice_id")
+
+
 def released_results(epao_ids: Collection[int] | None, period: Period) -> QuerySet[OverallResult]:
     start, end = period.moments()
     found = OverallResult.objects.filter(
@@ -102,9 +113,11 @@ def released_results(epao_ids: Collection[int] | None, period: Period) -> QueryS
     )
     if epao_ids is not None:
         found = found.filter(enrolment__epao_id__in=epao_ids)
-    return found.select_related(
-        "enrolment__apprentice", "enrolment__epao", "enrolment__standard"
-    ).order_by("released_at", "id")
+    return (
+        found.select_related("enrolment__apprentice", "enrolment__epao", "enrolment__standard")
+        .only(*(f"enrolment__{name}" for name in _ENROLMENT_FIELDS), *_RESULT_FIELDS)
+        .order_by("released_at", "id")
+    )
 
 
 def enrolments_assessed(epao_ids: Collection[int] | None, period: Period) -> QuerySet[Enrolment]:
@@ -117,7 +130,11 @@ def enrolments_assessed(epao_ids: Collection[int] | None, period: Period) -> Que
     found = Enrolment.objects.filter(Exists(assessed))
     if epao_ids is not None:
         found = found.filter(epao_id__in=epao_ids)
-    return found.select_related("apprentice", "epao", "standard").order_by("id")
+    return (
+        found.select_related("apprentice", "epao", "standard")
+        .only(*_ENROLMENT_FIELDS)
+        .order_by("id")
+    )
 
 
 def return_rows(
@@ -188,11 +205,17 @@ def check_return(kind: ReturnKind, epao_ids: Collection[int] | None, period: Per
     kept_violations = list(check_header(fmt, fmt.header))
     violation_count = len(kept_violations)
     count = 0
+    last_values: dict[str, str] | None = None
+    last_found: list[Violation] = []
     for number, row in enumerate(return_rows(kind, epao_ids, period), start=2):
         count += 1
         if len(kept_rows) < KEPT:
             kept_rows.append(row)
-        found = check_values(fmt, number, row.values)
+        # A row with the same values as the one before it (an EPA's components and the EPA
+        # as a whole) breaks the same rules: checked once, reported on each row.
+        if row.values != last_values:
+            last_values, last_found = row.values, check_values(fmt, number, row.values)
+        found = [replace(v, row=number) for v in last_found]
         violation_count += len(found)
         kept_violations.extend(found[: KEPT - len(kept_violations)])
         writer.writerow(row.cells(fmt))
