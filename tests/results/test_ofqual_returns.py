@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from openepa.organisations.models import Organisation
 from openepa.results.models import OverallResult
-from tests.results.builders import all_grades, computed
+from tests.personas import register
+from tests.results.builders import all_grades, computed, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,36 @@ def test_the_command_asks_which_epao_when_there_are_several(world, released):
 
     with pytest.raises(CommandError, match="more than one EPAO"):
         run(*command_args())
+
+
+def test_the_command_refuses_a_period_that_ends_before_it_starts(world):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="before --from"):
+        run(
+            "outcomes",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-02-28",
+            "--reporting-date",
+            "2026-03-31",
+        )
+
+
+def test_the_command_lists_at_most_fifty_problems_and_counts_the_rest(world):
+    Organisation.objects.filter(pk=world.epao.pk).update(register_id="EPA0042", name="E" * 101)
+    today = timezone.localdate()
+    enrolments = [world.enrolment] + [
+        register(world.admin, epao=world.epao, employer=world.employer, provider=world.provider)
+        for _ in range(55)
+    ]
+    for enrolment in enrolments:  # 56 EPAs taken today, each under a name too long
+        submit(enrolment, "showcase", on=today, assessor=world.assessor)
+    err = io.StringIO()
+    args = [*command_args("registrations"), "--epao", "EPA0042"]
+    with pytest.raises(SystemExit):
+        call_command("ofqual_return", *args, stdout=io.StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert sum(", AwardingOrganisation 'EEE" in line for line in lines) == 50
+    assert "… and 6 more." in lines
