@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -82,45 +83,45 @@ def _method_name(standard: Standard, method: str) -> str:
     return method
 
 
-def _facts(enrolment: Enrolment, standard: Standard) -> dict[str, object]:
-    return {
-        "epao_name": enrolment.epao.name,
-        "epao_register_id": enrolment.epao.register_id,
-        "standard_title": standard.title,
-        "standard_reference": standard.reference,
-        "plan_version": standard.assessment_plan_version,
-        "qualification_number": standard.qualification_number,
-        "uln": enrolment.apprentice.uln,
-        "apprentice_number": enrolment.apprentice_id,
-    }
-
-
-#: The only fields the returns read: rows load nothing else (the addresses, the JSON of
-#: reasons), which keeps a year of results quick to stream.
+#: The only fields the returns read, as plain values (no model instances: a year of
+#: results streams several times faster so), in the order `_facts` takes them.
 _ENROLMENT_FIELDS = (
+    "apprentice_id",
     "apprentice__uln",
     "epao__name",
     "epao__register_id",
     "standard__reference",
 )
-_RESULT_FIELDS = ("grade", "methods", "released_at", "enrolment__apprentice_id")
+
+
+def _facts(values: tuple[Any, ...]) -> tuple[Standard, dict[str, Any]]:
+    apprentice_id, uln, epao_name, register_id, reference = values
+    standard = _standard(reference)
+    return standard, {
+        "epao_name": epao_name,
+        "epao_register_id": register_id,
+        "standard_title": standard.title,
+        "standard_reference": standard.reference,
+        "plan_version": standard.assessment_plan_version,
+        "qualification_number": standard.qualification_number,
+        "uln": uln,
+        "apprentice_number": apprentice_id,
+    }
 
 
 def released_results(epao_ids: Collection[int] | None, period: Period) -> QuerySet[OverallResult]:
+    """The results released in the period that no later result replaced, oldest first."""
     start, end = period.moments()
     found = OverallResult.objects.filter(
         released_at__gte=start, released_at__lt=end, superseded_at__isnull=True
     )
     if epao_ids is not None:
         found = found.filter(enrolment__epao_id__in=epao_ids)
-    return (
-        found.select_related("enrolment__apprentice", "enrolment__epao", "enrolment__standard")
-        .only(*(f"enrolment__{name}" for name in _ENROLMENT_FIELDS), *_RESULT_FIELDS)
-        .order_by("released_at", "id")
-    )
+    return found.order_by("released_at", "id")
 
 
 def enrolments_assessed(epao_ids: Collection[int] | None, period: Period) -> QuerySet[Enrolment]:
+    """The registrations with a marking sheet submitted for a method assessed in the period."""
     assessed = Attempt.objects.filter(
         enrolment=OuterRef("pk"),
         status=Attempt.Status.SUBMITTED,
@@ -130,45 +131,49 @@ def enrolments_assessed(epao_ids: Collection[int] | None, period: Period) -> Que
     found = Enrolment.objects.filter(Exists(assessed))
     if epao_ids is not None:
         found = found.filter(epao_id__in=epao_ids)
-    return (
-        found.select_related("apprentice", "epao", "standard")
-        .only(*_ENROLMENT_FIELDS)
-        .order_by("id")
+    return found.order_by("id")
+
+
+def _components(standard: Standard, methods: dict[str, Any]) -> tuple[ComponentGrade, ...]:
+    """The result's graded methods in the standard's order of methods."""
+    order = {m.code.value: m.order for m in standard.methods}
+    return tuple(
+        ComponentGrade(
+            name=_method_name(standard, name),
+            grade=grade_word(snapshot.get("grade")),
+            assessed_on=date.fromisoformat(snapshot["assessed_on"])
+            if snapshot.get("assessed_on")
+            else None,
+        )
+        for name, snapshot in sorted(methods.items(), key=lambda item: order.get(item[0], 99))
     )
 
 
 def return_rows(
     kind: ReturnKind, epao_ids: Collection[int] | None, period: Period
 ) -> Iterator[ReturnRow]:
-    """The return's rows in file order, streamed from the database."""
+    """The return's rows in file order, streamed from the database in one query."""
     fmt = return_format(kind)
+    zone = timezone.get_current_timezone()  # a grade is awarded on a day in England
     if kind == ReturnKind.OUTCOMES:
-        for result in released_results(epao_ids, period).iterator(chunk_size=CHUNK):
-            enrolment = result.enrolment
-            standard = _standard(enrolment.standard.reference)
-            order = {m.code.value: m.order for m in standard.methods}
-            methods = sorted(result.methods.items(), key=lambda item: order.get(item[0], 99))
+        fields = [f"enrolment__{name}" for name in _ENROLMENT_FIELDS]
+        rows = released_results(epao_ids, period).values_list(
+            *fields, "grade", "methods", "released_at"
+        )
+        for *enrolment, grade, methods, released_at in rows.iterator(chunk_size=CHUNK):
+            standard, known = _facts(tuple(enrolment))
             facts = EpaFacts(
-                **_facts(enrolment, standard),  # type: ignore[arg-type]
-                components=tuple(
-                    ComponentGrade(
-                        name=_method_name(standard, name),
-                        grade=grade_word(snapshot.get("grade")),
-                        assessed_on=date.fromisoformat(snapshot["assessed_on"])
-                        if snapshot.get("assessed_on")
-                        else None,
-                    )
-                    for name, snapshot in methods
-                ),
-                overall_grade=grade_word(result.grade),
-                awarded_on=timezone.localdate(result.released_at) if result.released_at else None,
+                **known,
+                components=_components(standard, methods),
+                overall_grade=grade_word(grade),
+                awarded_on=timezone.localdate(released_at, zone) if released_at else None,
             )
             yield from outcome_rows(fmt, facts, period.reporting_date)
     else:
-        for enrolment in enrolments_assessed(epao_ids, period).iterator(chunk_size=CHUNK):
-            standard = _standard(enrolment.standard.reference)
-            facts = EpaFacts(**_facts(enrolment, standard))  # type: ignore[arg-type]
-            yield registration_row(fmt, facts, period.reporting_date)
+        registered = enrolments_assessed(epao_ids, period).values_list(*_ENROLMENT_FIELDS)
+        for values in registered.iterator(chunk_size=CHUNK):
+            _, known = _facts(values)
+            yield registration_row(fmt, EpaFacts(**known), period.reporting_date)
 
 
 #: Rows and problems a check keeps for people to read; the counts say how many in all.
