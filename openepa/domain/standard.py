@@ -130,6 +130,10 @@ class Standard:
     criteria: tuple[Criterion, ...]
     gateway: GatewayRequirements
     assessment_plan: str = ""
+    #: The plan's version and the EPA's qualification number as Ofqual's data returns
+    #: report them (None: not recorded, reported as -2).
+    assessment_plan_version: str | None = None
+    qualification_number: str | None = None
     ksbs: dict[str, str] = field(default_factory=dict)
     option: str | None = None
     #: Where each part comes from, for maintainers (seed and section); never shown.

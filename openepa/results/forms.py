@@ -3,9 +3,11 @@ refused there, with a message that names the rule, rather than by a generic form
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from openepa.core.forms import AccessibleForm, VersionField
+from openepa.core.forms import AccessibleForm, DateInput, VersionField
 
 
 class ReleaseForm(AccessibleForm):
@@ -32,3 +34,30 @@ class RestartForm(AccessibleForm):
         help_text="Earlier attempts stay in the record but no longer count towards the grade.",
     )
     version = VersionField()
+
+
+class OfqualReturnForm(AccessibleForm):
+    """Which Ofqual return, for which period, due on which day (the reporting schedule)."""
+
+    kind = forms.ChoiceField(
+        label="Return",
+        choices=[
+            ("outcomes", "End-point assessment outcomes"),
+            ("registrations", "End-point assessment registrations"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    start = forms.DateField(label="First day of the period", widget=DateInput)
+    end = forms.DateField(label="Last day of the period", widget=DateInput)
+    reporting_date = forms.DateField(
+        label="Reporting date",
+        widget=DateInput,
+        help_text="The date the return is due, as Ofqual's reporting schedule gives it.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The last day of the period must be on or after its first day.")
+        return data

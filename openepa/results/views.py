@@ -18,6 +18,7 @@ from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import post_action
 from openepa.domain.journey import State
+from openepa.domain.ofqual_returns import ReturnKind
 from openepa.domain.resits import grade_cap_statement
 from openepa.enrolments.domain_data import policy_of, standard_of
 from openepa.quality.display import pending_words
@@ -31,8 +32,9 @@ from openepa.results.display import (
     plan_lines,
     results_deadline_text,
 )
-from openepa.results.forms import OverrideForm, ReleaseForm, RestartForm
+from openepa.results.forms import OfqualReturnForm, OverrideForm, ReleaseForm, RestartForm
 from openepa.results.models import OverallResult
+from openepa.results.ofqual import Period, check_return
 
 PAGE_SIZE = 25
 
@@ -181,3 +183,42 @@ def _page(
         "posted_form": release_form or override_form or restart_form,
     }
     return render(request, "results/detail.html", context)
+
+
+#: Problems and rows shown on the returns page: the page stays bounded however large the
+#: return; the counts say how many there are in all.
+RETURN_PREVIEW = 25
+
+
+@login_required
+def ofqual_returns(request: AuthenticatedRequest) -> HttpResponse:
+    """The Ofqual data returns for the admin's EPAOs: choose the return and the period, see
+    every row that breaks a published rule, and download the CSV once none does."""
+    admin_of = roles_of(request.user).orgs(Role.EPAO_ADMIN)
+    if not admin_of:
+        raise Http404("No such page")
+    form = OfqualReturnForm(request.GET or None)
+    checked = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        period = Period(data["start"], data["end"], data["reporting_date"])
+        checked = check_return(ReturnKind(data["kind"]), admin_of, period)
+        if request.GET.get("download") and checked.valid:
+            name = f"ofqual-{data['kind']}-{data['start']}-to-{data['end']}.csv"
+            response = HttpResponse(checked.text, content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    query = request.GET.copy()
+    query["download"] = "1"
+    return render(
+        request,
+        "results/ofqual_returns.html",
+        {
+            "form": form,
+            "checked": checked,
+            "violations": checked.violations[:RETURN_PREVIEW] if checked else [],
+            "rows": checked.rows[:RETURN_PREVIEW] if checked else [],
+            "preview": RETURN_PREVIEW,
+            "download_query": query.urlencode(),
+        },
+    )

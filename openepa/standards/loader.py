@@ -154,6 +154,8 @@ def _build(data: dict[str, Any]) -> Standard:
         title=data["title"],
         level=data["level"],
         assessment_plan=data["assessment_plan"],
+        assessment_plan_version=data.get("assessment_plan_version"),
+        qualification_number=data.get("qualification_number"),
         methods=methods,
         modules=tuple(modules),
         criteria=tuple(criteria),

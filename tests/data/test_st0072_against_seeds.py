@@ -459,6 +459,7 @@ def test_identity(seeds: Path) -> None:
     assert DATA["option"] is None
     assert DATA["assessment_plan"] == "ST0072/AP02"
     assert "Assessment plan version AP02" in seed(seeds, "000")
+    assert f"Assessment plan version {DATA['assessment_plan_version']}" in seed(seeds, "000")
     assert "ST0072/AP02" in seed(seeds, "002")
     # The standard's version: 002 links the IfATE page ".../customer-service-practitioner-v1-1".
     major, minor = DATA["version"].split(".")

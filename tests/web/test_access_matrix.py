@@ -505,3 +505,27 @@ def test_a_parameter_with_no_object_is_reported_by_name(objects):
     assert unmapped(url, objects) == ["widget_id"]
     with pytest.raises(pytest.fail.Exception, match="takes widget_id, which the access matrix"):
         url_for(url, objects)
+
+
+#: Pages with no object in their address, and who gets them (every EPAO's admins see their
+#: own EPAO's data there); everyone else gets a 404 and anonymous visitors sign in.
+PAGES: dict[str, set[str]] = {
+    "/results/ofqual-returns/": {"admin", "outsider_admin"},  # the Ofqual data returns
+}
+
+
+@pytest.mark.parametrize("address", sorted(PAGES))
+def test_a_page_without_an_object_answers_each_persona_as_listed(client, world, address):
+    problems = []
+    for persona, user in world.personas().items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(address)
+        if user is None:
+            ok = is_login_redirect(response)
+        else:
+            ok = response.status_code == (200 if persona in PAGES[address] else 404)
+        if not ok:
+            problems.append(f"{persona}: got {response.status_code}")
+    assert not problems, f"GET {address}:\n  " + "\n  ".join(problems)
