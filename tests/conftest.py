@@ -53,6 +53,19 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Sweeps (tests marked `sweep`: every page of every role with axe, the whole journey in
+    the browser, every page, PDF and CSV read for plain words) are slow by nature: a run
+    leaves them out unless its -m expression names them (`make test-sweeps` runs
+    `pytest -m sweep`). `make test` runs a smoke sample of each, unmarked."""
+    if "sweep" in (config.option.markexpr or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("sweep") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 def _load_reference_data(sender: Any, **kwargs: Any) -> None:
     """Each test database gets the standards and policies once, when it is created, and
     again after a transactional test flushes it (flush sends post_migrate too); tests then
