@@ -14,11 +14,14 @@ from openepa.domain.policy import Policy
 from openepa.domain.standard import Standard
 from openepa.policies.loader import get_policy
 from openepa.standards.loader import get_standard
+from tests import template_db
 from tests.clock import TODAY_VARIABLE, moved_clock
 from tests.module_db import rolled_back_at_module_end
+from tests.template_db import TEMPLATE_DIR_VARIABLE
 
 _clock = pytest.StashKey[Any]()
 _CACHE_DIR = pytest.StashKey[str]()
+_TEMPLATE_DIR = pytest.StashKey[str]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,6 +31,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if "OPENEPA_CACHE_DIR" not in os.environ:
         os.environ["OPENEPA_CACHE_DIR"] = tempfile.mkdtemp(prefix="openepa-test-cache-")
         config.stash[_CACHE_DIR] = os.environ["OPENEPA_CACHE_DIR"]
+    # The migrated SQLite test database, made once for the run (tests/template_db.py).
+    if TEMPLATE_DIR_VARIABLE not in os.environ:
+        os.environ[TEMPLATE_DIR_VARIABLE] = tempfile.mkdtemp(prefix="openepa-test-db-")
+        config.stash[_TEMPLATE_DIR] = os.environ[TEMPLATE_DIR_VARIABLE]
     # Before Django and any test start, in the controller and in each xdist worker.
     value = os.environ.get(TODAY_VARIABLE, "").strip()
     if value:
@@ -43,6 +50,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if _CACHE_DIR in config.stash:
         shutil.rmtree(config.stash[_CACHE_DIR], ignore_errors=True)
         del os.environ["OPENEPA_CACHE_DIR"]
+    if _TEMPLATE_DIR in config.stash:
+        shutil.rmtree(config.stash[_TEMPLATE_DIR], ignore_errors=True)
+        del os.environ[TEMPLATE_DIR_VARIABLE]
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -81,6 +91,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     from django.db.models.signals import post_migrate
 
     post_migrate.connect(_load_reference_data, dispatch_uid="tests-reference-data")
+    template_db.install()
 
 
 @pytest.fixture(scope="session")
