@@ -28,7 +28,8 @@ run: db
 	HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
 # The suite, browser tests included, without its sweeps. --dist loadgroup keeps the tests
-# that share one demo (xdist_group) on one worker, so the demo is built once.
+# that share one demo (tests/demo, ONE_WORKER in tests/conftest.py) on one worker, so the
+# demo is built once.
 test: setup
 	scripts/ensure-browser-tools
 	$(BIN)/pytest -n auto --dist loadgroup

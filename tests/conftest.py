@@ -76,6 +76,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+#: Folders whose tests share one package-scoped build (tests/demo: the full demo), each sent
+#: to one xdist worker in one go under `--dist loadgroup` (as make test runs).
+ONE_WORKER = ("tests/demo/",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's loadgroup scheduling, with each ONE_WORKER folder as one group. (Its
+    `xdist_group` mark does not group under pytest 9: xdist 3.8 renames a test's `_nodeid`,
+    which pytest 9 no longer reads.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class FolderGroups(LoadGroupScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            for folder in ONE_WORKER:
+                if nodeid.startswith(folder):
+                    return folder
+            return str(super()._split_scope(nodeid))
+
+    return FolderGroups(config, log)
+
+
 def _load_reference_data(sender: Any, **kwargs: Any) -> None:
     """Each test database gets the standards and policies once, when it is created, and
     again after a transactional test flushes it (flush sends post_migrate too); tests then

@@ -2,9 +2,9 @@
 
 It takes most of a minute to play, so it is built once for this folder (a package-scoped
 fixture) and rolled back when its tests are done, leaving the database as it was for every
-other test. Tests that need the whole demo go in this folder, ask for ``full_demo`` and
-carry the ``FULL_DEMO`` marks: `make test` runs with ``--dist loadgroup``, which sends the
-tests of one xdist_group to one worker, so the demo is built once per run."""
+other test. Tests that need the whole demo go in this folder and ask for ``full_demo``:
+`make test` runs with ``--dist loadgroup``, and tests/conftest.py sends every test of this
+folder to one xdist worker in one go (ONE_WORKER), so the demo is built once per run."""
 
 from __future__ import annotations
 
@@ -17,9 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from openepa.demo import DEFAULT_APPRENTICES, do_seed_demo
-
-#: Marks of every test module here: a database, and one worker for all of them.
-FULL_DEMO = [pytest.mark.django_db, pytest.mark.xdist_group("full_demo")]
 
 
 @pytest.fixture(scope="package")

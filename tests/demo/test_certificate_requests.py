@@ -24,9 +24,8 @@ from openepa.certificates.models import ExportBatch, ExportKind, ServiceRecord
 from openepa.certificates.sending import do_queue_for_service
 from openepa.demo.people import EPAO_NAME
 from openepa.organisations.models import Organisation
-from tests.demo.conftest import FULL_DEMO
 
-pytestmark = FULL_DEMO
+pytestmark = pytest.mark.django_db
 
 
 def _requests() -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+import pytest
 from django.utils import timezone
 
 from openepa.assessments.models import Attempt, Judgement
@@ -17,9 +18,8 @@ from openepa.domain.journey import Event, State, next_state
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.quality.models import IqaSample
 from openepa.results.models import OverallResult
-from tests.demo.conftest import FULL_DEMO
 
-pytestmark = FULL_DEMO
+pytestmark = pytest.mark.django_db
 
 
 def test_every_timeline_follows_the_transition_table_in_time_order(full_demo: datetime) -> None:
