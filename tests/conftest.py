@@ -76,14 +76,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
-#: Folders whose tests share one package-scoped build (tests/demo: the full demo), each sent
-#: to one xdist worker in one go under `--dist loadgroup` (as make test runs).
-ONE_WORKER = ("tests/demo/",)
+#: Folders and modules whose tests share one costly build (a package- or module-scoped
+#: fixture: the full demo in tests/demo, the demo of one apprentice per story in the two
+#: modules below), each sent to one xdist worker in one go under `--dist loadgroup` (as make
+#: test runs), so that the build is made once rather than on every worker.
+ONE_WORKER = (
+    "tests/demo/",
+    "tests/web/test_demo.py",
+    "tests/words/test_demo_speaks_plainly.py",
+)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """xdist's loadgroup scheduling, with each ONE_WORKER folder as one group. (Its
+    """xdist's loadgroup scheduling, with each ONE_WORKER path as one group. (Its
     `xdist_group` mark does not group under pytest 9: xdist 3.8 renames a test's `_nodeid`,
     which pytest 9 no longer reads.)"""
     if config.getvalue("dist") != "loadgroup":
