@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-clock lint format check setup db clean css
+.PHONY: run test test-sweeps test-clock lint format check setup db clean css
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -27,15 +27,25 @@ db: setup
 run: db
 	HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
+# The suite, browser tests included, without its sweeps. --dist loadgroup keeps the tests
+# that share one demo (tests/demo, ONE_WORKER in tests/conftest.py) on one worker, so the
+# demo is built once.
 test: setup
 	scripts/ensure-browser-tools
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadgroup
+
+# The sweeps that walk everything (tests marked `sweep`: every page of every role with axe,
+# the whole journey role by role in the browser, every page, PDF and CSV of the demo read for
+# plain words). Slow by nature, so outside `make test`, which runs a sample of each; CI runs both.
+test-sweeps: setup
+	scripts/ensure-browser-tools
+	$(BIN)/pytest -n auto --dist loadgroup -m sweep
 
 # The suite without its browser tests as if today were TODAY (tests/clock.py): a test that
 # compares a fixed date with the real clock fails here before the calendar reaches it.
 TODAY ?= 2028-02-29
 test-clock: setup
-	OPENEPA_TEST_TODAY=$(TODAY) $(BIN)/pytest -n auto -m "not browser"
+	OPENEPA_TEST_TODAY=$(TODAY) $(BIN)/pytest -n auto --dist loadgroup -m "not browser"
 
 # The stylesheet from GOV.UK Frontend's Sass under OpenEPA's brand (openepa/web/styles/).
 # Its output is committed, so `make run` needs no Node; `make lint` checks it is current.

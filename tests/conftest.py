@@ -14,12 +14,15 @@ from openepa.domain.policy import Policy
 from openepa.domain.standard import Standard
 from openepa.policies.loader import get_policy
 from openepa.standards.loader import get_standard
+from tests import template_db
 from tests.clock import TODAY_VARIABLE, moved_clock
 from tests.module_db import rolled_back_at_module_end
+from tests.template_db import TEMPLATE_DIR_VARIABLE
 
 _clock = pytest.StashKey[Any]()
 _CACHE_DIR = pytest.StashKey[str]()
 _FILES_DIR = pytest.StashKey[str]()
+_TEMPLATE_DIR = pytest.StashKey[str]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -35,6 +38,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if "OPENEPA_UPLOAD_ROOT" not in os.environ:
         os.environ["OPENEPA_UPLOAD_ROOT"] = tempfile.mkdtemp(prefix="openepa-test-files-")
         config.stash[_FILES_DIR] = os.environ["OPENEPA_UPLOAD_ROOT"]
+    # The migrated SQLite test database, made once for the run (tests/template_db.py).
+    if TEMPLATE_DIR_VARIABLE not in os.environ:
+        os.environ[TEMPLATE_DIR_VARIABLE] = tempfile.mkdtemp(prefix="openepa-test-db-")
+        config.stash[_TEMPLATE_DIR] = os.environ[TEMPLATE_DIR_VARIABLE]
     # Before Django and any test start, in the controller and in each xdist worker.
     value = os.environ.get(TODAY_VARIABLE, "").strip()
     if value:
@@ -53,6 +60,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if _FILES_DIR in config.stash:
         shutil.rmtree(config.stash[_FILES_DIR], ignore_errors=True)
         del os.environ["OPENEPA_UPLOAD_ROOT"]
+    if _TEMPLATE_DIR in config.stash:
+        shutil.rmtree(config.stash[_TEMPLATE_DIR], ignore_errors=True)
+        del os.environ[TEMPLATE_DIR_VARIABLE]
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -61,6 +71,49 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             f"Ran with the clock moved: {TODAY_VARIABLE}={os.environ[TODAY_VARIABLE]} "
             f"(it is now {datetime.now():%Y-%m-%d %H:%M} for the tests)"
         )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Sweeps (tests marked `sweep`: every page of every role with axe, the whole journey in
+    the browser, every page, PDF and CSV read for plain words) are slow by nature: a run
+    leaves them out unless its -m expression names them (`make test-sweeps` runs
+    `pytest -m sweep`). `make test` runs a smoke sample of each, unmarked."""
+    if "sweep" in (config.option.markexpr or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("sweep") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+#: Folders and modules whose tests share one costly build (a package- or module-scoped
+#: fixture: the full demo in tests/demo, the demo of one apprentice per story in the two
+#: modules below), each sent to one xdist worker in one go under `--dist loadgroup` (as make
+#: test runs), so that the build is made once rather than on every worker.
+ONE_WORKER = (
+    "tests/demo/",
+    "tests/web/test_demo.py",
+    "tests/words/test_demo_speaks_plainly.py",
+)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's loadgroup scheduling, with each ONE_WORKER path as one group. (Its
+    `xdist_group` mark does not group under pytest 9: xdist 3.8 renames a test's `_nodeid`,
+    which pytest 9 no longer reads.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class FolderGroups(LoadGroupScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            for folder in ONE_WORKER:
+                if nodeid.startswith(folder):
+                    return folder
+            return str(super()._split_scope(nodeid))
+
+    return FolderGroups(config, log)
 
 
 def _load_reference_data(sender: Any, **kwargs: Any) -> None:
@@ -78,6 +131,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     from django.db.models.signals import post_migrate
 
     post_migrate.connect(_load_reference_data, dispatch_uid="tests-reference-data")
+    template_db.install()
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.loader import render_to_string
 
+from openepa.accounts.mail import PASSWORD_RESET, account_mail
 from openepa.core.forms import AccessibleFormMixin
 
 
@@ -37,9 +38,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        from openepa.notifications.account_emails import PASSWORD_RESET, queue_account_email
-
-        queue_account_email(
+        account_mail().queue(
             user=context["user"],
             kind=PASSWORD_RESET,
             subject=render_to_string(subject_template_name, context),

@@ -11,10 +11,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from openepa.accounts.mail import TWO_FACTOR_SETUP, account_mail
 from openepa.accounts.models import User
 from openepa.accounts.two_factor import fresh_pending_device, setup_token
-from openepa.notifications.account_emails import TWO_FACTOR_SETUP, queue_account_email
-from openepa.notifications.models import OutboxMessage
 
 #: Someone holding only the password could otherwise fill the person's inbox.
 BETWEEN_LINKS = timedelta(minutes=1)
@@ -22,17 +21,13 @@ BETWEEN_LINKS = timedelta(minutes=1)
 
 def wait_before_another(user: User) -> str:
     """A refusal when a link was sent less than BETWEEN_LINKS ago, else ""."""
-    recent = OutboxMessage.objects.filter(
-        kind=TWO_FACTOR_SETUP,
-        recipient=user.email,
-        created_at__gte=timezone.now() - BETWEEN_LINKS,
-    )
-    if recent.exists():
+    since = timezone.now() - BETWEEN_LINKS
+    if account_mail().sent_since(user=user, kind=TWO_FACTOR_SETUP, since=since):
         return "A link was sent less than a minute ago: check your email before asking again."
     return ""
 
 
-def send(request: HttpRequest, user: User) -> OutboxMessage:
+def send(request: HttpRequest, user: User) -> None:
     device = fresh_pending_device(user)
     link = request.build_absolute_uri(
         reverse("accounts:two_factor_setup", kwargs={"token": setup_token(device)})
@@ -42,7 +37,7 @@ def send(request: HttpRequest, user: User) -> OutboxMessage:
         "link": link,
         "minutes": settings.OPENEPA_2FA_SETUP_LINK_MINUTES,
     }
-    return queue_account_email(
+    account_mail().queue(
         user=user,
         kind=TWO_FACTOR_SETUP,
         subject=render_to_string("accounts/two_factor_setup_subject.txt", context),

@@ -61,17 +61,6 @@ CASE_REVIEW_STARTED = "case_review_started"
 CASE_DECIDED = "case_decided"
 CASE_AMENDMENT = "case_amendment"
 CASE_CLOSED = "case_closed"
-ACTIONS = (
-    ADJUSTMENT_REQUESTED,
-    ADJUSTMENT_DECIDED,
-    CONSIDERATION_REQUESTED,
-    CONSIDERATION_DECIDED,
-    CASE_RAISED,
-    CASE_REVIEW_STARTED,
-    CASE_DECIDED,
-    CASE_AMENDMENT,
-    CASE_CLOSED,
-)
 
 PARTIES_ONLY = "Only the apprentice, their employer or their training provider can {what}."
 

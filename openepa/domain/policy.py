@@ -200,8 +200,3 @@ def rule_in_force(policy: Policy, block: str, *, on: date) -> RuleVersion[Any]:
     if block == "english_maths":
         return policy.gateway.english_maths_dated().in_force(on)
     raise KeyError(f"{block!r} is not a dated rule block; known: {', '.join(DATED_BLOCKS)}")
-
-
-def english_maths_in_force(policy: Policy, *, on: date) -> RuleVersion[EnglishMathsRule]:
-    """Typed shortcut for ``rule_in_force(policy, "english_maths", on=...)``."""
-    return policy.gateway.english_maths_dated().in_force(on)

@@ -4,11 +4,15 @@ delays them (retried with backoff) instead of losing them inside the web request
 
 Their text carries a link that signs its holder in as the recipient, so it is stored only
 in the message's body, which the outbox page never shows (OutboxMessage.is_account_email):
-an admin sees that such an email was sent, to whom and with what outcome, not its link."""
+an admin sees that such an email was sent, to whom and with what outcome, not its link.
+
+The accounts context writes them through the hook it defines (openepa.accounts.mail); this
+module provides it from the notifications AppConfig.ready."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.db import transaction
 
@@ -16,9 +20,6 @@ from openepa.accounts.models import Membership, User
 from openepa.notifications.models import OutboxMessage
 from openepa.notifications.tasks import queue_sends
 from openepa.organisations.models import Organisation
-
-PASSWORD_RESET = "password_reset"
-TWO_FACTOR_SETUP = "two_factor_setup"
 
 
 def epao_of(user: User) -> int | None:
@@ -47,3 +48,15 @@ def queue_account_email(*, user: User, kind: str, subject: str, text: str) -> Ou
         )
         queue_sends([message.pk])
     return message
+
+
+class OutboxAccountMail:
+    """openepa.accounts.mail.AccountMail through the outbox."""
+
+    def queue(self, *, user: User, kind: str, subject: str, text: str) -> None:
+        queue_account_email(user=user, kind=kind, subject=subject, text=text)
+
+    def sent_since(self, *, user: User, kind: str, since: datetime) -> bool:
+        return OutboxMessage.objects.filter(
+            kind=kind, recipient=user.email, created_at__gte=since
+        ).exists()

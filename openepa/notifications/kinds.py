@@ -87,7 +87,7 @@ KIND_LABELS = {
     "case_decided": "Enquiry or appeal decided",
     "resit_deadline_approaching": "Resit or retake deadline approaching",
     "results_overdue": "Results overdue",
-    # Account emails (openepa.notifications.account_emails): no template of their own here.
+    # Account emails (openepa.accounts.mail): no template of their own here.
     "password_reset": "Password reset link",
     "two_factor_setup": "Two-factor setup link",
 }

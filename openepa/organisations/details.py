@@ -1,30 +1,16 @@
 """An organisation's named contact, postal address and reference numbers (issue 13 item 1),
-kept by its own people: an employer's or provider's users, an EPAO's admins. The
-assessment service needs them: an employer's address is where its apprentices'
-certificates go by default; a provider's UKPRN and the EPAO's register number identify
-them there."""
+and the rules they follow. The assessment service needs them: an employer's address is where
+its apprentices' certificates go by default; a provider's UKPRN and the EPAO's register
+number identify them there. Who keeps them, and the page where they do, belong to the
+accounts context (openepa.accounts.organisation_details), which knows people's roles."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import QuerySet
-from django.http import Http404
-
-from openepa.accounts.models import Role, User
-from openepa.accounts.roles import roles_of
-from openepa.core.refusals import ActionRefused
 from openepa.domain.assessment_service import postcode_problem
 from openepa.organisations.models import Organisation
-
-#: Who keeps each kind of organisation's details.
-KEEPERS = {
-    Organisation.Kind.EPAO: Role.EPAO_ADMIN,
-    Organisation.Kind.EMPLOYER: Role.EMPLOYER,
-    Organisation.Kind.PROVIDER: Role.PROVIDER,
-}
 
 #: A UKPRN is 8 digits starting with 1 (the UK Register of Learning Providers'
 #: numbering; the service checks "The UKPRN should contain exactly 8 numbers",
@@ -47,23 +33,6 @@ class Details:
     register_id: str = ""
 
 
-def kept_by(user: User) -> QuerySet[Organisation]:
-    """The organisations whose details the user keeps."""
-    held = roles_of(user)
-    ids = {org for kind, role in KEEPERS.items() for org in held.orgs(role)}
-    return Organisation.objects.filter(pk__in=ids).order_by("name")
-
-
-def access_kept(user: User, organisation_id: int) -> Organisation:
-    """An organisation the user keeps; anything else is a 404."""
-    found = kept_by(user).filter(pk=organisation_id).first()
-    if found is None or roles_of(user).orgs(KEEPERS[Organisation.Kind(found.kind)]).isdisjoint(
-        {found.pk}
-    ):
-        raise Http404("No such organisation")
-    return found
-
-
 def problems(details: Details, kind: str) -> list[tuple[str, str]]:
     """(field, message) for each detail that would not do."""
     found = []
@@ -83,23 +52,3 @@ def problems(details: Details, kind: str) -> list[tuple[str, str]]:
     elif details.register_id and not REGISTER_ID.match(details.register_id.strip().upper()):
         found.append(("register_id", "The register number is EPA and 4 numbers, e.g. EPA0001."))
     return found
-
-
-def do_update_organisation_details(
-    *, actor: User, organisation_id: int, details: Details
-) -> Organisation:
-    with transaction.atomic():
-        organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
-        if organisation is None or organisation.pk not in roles_of(actor).orgs(
-            KEEPERS[Organisation.Kind(organisation.kind)]
-        ):
-            raise ActionRefused("Only the organisation's own people can change its details.")
-        for field, message in problems(details, organisation.kind):
-            raise ActionRefused(message, field=field)
-        for name, value in asdict(details).items():
-            value = value.strip()
-            if name in ("postcode", "register_id"):
-                value = value.upper()
-            setattr(organisation, name, value)
-        organisation.save()
-    return organisation

@@ -19,11 +19,6 @@ KIND_LABELS = {
 }
 
 
-def _cite(policy: Policy, section: str) -> str:
-    """ ", <published document>" for a sentence that already names the EPAO."""
-    return f", {policy.cite(section)}"
-
-
 def method_name(standard: Standard, method: Method | str) -> str:
     return standard.method(Method(method)).name
 

@@ -1,7 +1,9 @@
 """Every other main page, as the role that works from it, in Chromium with axe (WCAG 2.2 A
 and AA, target size included), the target-size and focus checks of Visitor.check: the
 pages issues 4 and 5 added (outbox, certificates, CSV registration, evidence, cases, IQA,
-assessors, standardisation, consistency report), on the demo EPAO's data."""
+assessors, standardisation, consistency report), on the demo EPAO's data.
+
+Every page is a sweep (`make test-sweeps`); `make test` checks a sample of them."""
 
 from __future__ import annotations
 
@@ -36,6 +38,18 @@ def signed_in(visit: Any, who: str) -> Any:
     return tab
 
 
+def test_a_sample_of_the_pages_pass_axe(visit: Any, demo: Enrolment) -> None:
+    """`make test`'s sample of the sweep below: a list, a form and a page of each kind."""
+    admin = signed_in(visit, "admin")
+    admin.goto("/certificates/", "admin-certificates")
+    expect(admin.page.get_by_role("heading", level=1)).to_be_visible()
+    admin.goto(f"/cases/enrolment/{demo.pk}/", "admin-cases-of-apprentice")
+    expect(admin.page.get_by_role("heading", level=1)).to_be_visible()
+    provider = signed_in(visit, "provider")
+    provider.goto("/enrolments/bulk", "provider-bulk-registration")
+
+
+@pytest.mark.sweep
 def test_the_pages_of_each_role_pass_axe(visit: Any, demo: Enrolment) -> None:
     admin = signed_in(visit, "admin")
     for path, label in (

@@ -14,6 +14,9 @@ least 24 px, a visible focus on every focusable element, and a screenshot
 `<nn>-<role>-<page>.png`. The admin signs in and the discussion is marked by keyboard
 alone, through a refused submission whose error summary leads back to the blank criterion;
 the registration's error summary is checked the same way.
+
+The whole journey is a sweep (`make test-sweeps`); `make test` runs its first step, the
+provider's, on its own.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pypdf import PdfReader
 
 from openepa.assessments.layout import outcome_field
 from openepa.domain.grading import Outcome
+from openepa.domain.journey import State
 from openepa.domain.standard import InteractionMode, Method
 from openepa.enrolments.models import Enrolment
 from tests.browser.visitor import TABLET, Visitor
@@ -78,6 +82,14 @@ def world(db: Any) -> World:
     return build_world()  # Highfield's policy
 
 
+def test_the_provider_registers_an_apprentice_and_submits_gateway(visit: Any, world: World) -> None:
+    """The journey's first step on its own: `make test`'s sample of the sweep below."""
+    enrolment = provider_registers_and_submits_gateway(visit, world)
+    enrolment.refresh_from_db()
+    assert enrolment.state == State.GATEWAY_SUBMITTED
+
+
+@pytest.mark.sweep
 def test_epa_journey_role_by_role(visit: Any, world: World) -> None:
     enrolment = provider_registers_and_submits_gateway(visit, world)
     admin_accepts_gateway_plans_and_books(visit, world, enrolment)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from openepa.accounts.organisation_details import do_update_organisation_details
 from openepa.certificates import records
 from openepa.core.refusals import ActionRefused
-from openepa.organisations.details import Details, do_update_organisation_details
+from openepa.organisations.details import Details
 
 pytestmark = pytest.mark.django_db
 

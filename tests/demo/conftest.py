@@ -1,8 +1,10 @@
 """The full demo of 200 apprentices, built once for the tests in this folder.
 
-It takes most of a minute to play, so it is built once per test session (only the tests
-here use it) and rolled back when they are done, leaving the database as it was for every
-other test. Tests that need the whole demo go in this folder and ask for ``full_demo``."""
+It takes most of a minute to play, so it is built once for this folder (a package-scoped
+fixture) and rolled back when its tests are done, leaving the database as it was for every
+other test. Tests that need the whole demo go in this folder and ask for ``full_demo``:
+`make test` runs with ``--dist loadgroup``, and tests/conftest.py sends every test of this
+folder to one xdist worker in one go (ONE_WORKER), so the demo is built once per run."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from django.utils import timezone
 from openepa.demo import DEFAULT_APPRENTICES, do_seed_demo
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def full_demo(
     django_db_setup: None,
     django_db_blocker: pytest.FixtureRequest,

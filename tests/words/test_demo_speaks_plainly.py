@@ -1,7 +1,9 @@
 """Every page of the demo EPAO, as each of its sign-ins, every PDF and CSV those pages link
 to, and every email its history would send, in words a person understands (issue 11 §2):
 no seed or file reference, no line number, no snake_case code, no IQA draw. A failure lists
-each leak with the page (or email) and the role that saw it."""
+each leak with the page (or email) and the role that saw it.
+
+The walk as every role is a sweep (`make test-sweeps`); `make test` walks as the apprentice."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pypdf import PdfReader
 
 from openepa.accounts.models import User
 from openepa.demo import do_seed_demo
+from openepa.demo.people import APPRENTICE_LOCAL, DemoLogin, demo_email
 from openepa.demo.stories import SCENARIOS
 from openepa.enrolments.models import JourneyEvent
 from openepa.notifications import compose
@@ -86,11 +89,11 @@ def walk(client: Client) -> tuple[dict[str, list[str]], int]:
     return found, len(seen)
 
 
-@pytest.mark.django_db(transaction=False)
-def test_every_page_pdf_and_csv_speaks_plainly_to_every_role(demo, client):
+def walk_as(client: Client, logins: list[DemoLogin]) -> None:
+    """Walk the demo as each of these sign-ins; fails listing every leak found."""
     report = []
     walked = {}
-    for login in demo:
+    for login in logins:
         user = User.objects.get(email=login.email)
         client.force_login(user)
         found, count = walk(client)
@@ -100,6 +103,20 @@ def test_every_page_pdf_and_csv_speaks_plainly_to_every_role(demo, client):
             report += [f"{login.role} ({login.email}) — {where}: {p}" for p in problems]
     assert all(count > 1 for count in walked.values()), walked
     assert not report, f"{len(report)} leaks:\n" + "\n".join(report)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_every_page_pdf_and_csv_speaks_plainly_to_the_apprentice(demo, client):
+    """`make test`'s sample of the sweep below: the apprentice's pages and documents."""
+    apprentice = [login for login in demo if login.email == demo_email(APPRENTICE_LOCAL)]
+    assert len(apprentice) == 1
+    walk_as(client, apprentice)
+
+
+@pytest.mark.sweep
+@pytest.mark.django_db(transaction=False)
+def test_every_page_pdf_and_csv_speaks_plainly_to_every_role(demo, client):
+    walk_as(client, demo)
 
 
 @pytest.mark.django_db(transaction=False)

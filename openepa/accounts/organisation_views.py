@@ -1,4 +1,6 @@
-"""The organisation's details page: its own people keep its contact, address and numbers."""
+"""The organisation's details page: its own people keep its contact, address and numbers
+(served by accounts, which knows who they are; the templates are the organisations
+context's)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from openepa.accounts.requests import AuthenticatedRequest
-from openepa.core.actions_ui import run_action
-from openepa.organisations.details import (
-    Details,
+from openepa.accounts.organisation_details import (
     access_kept,
     do_update_organisation_details,
     kept_by,
 )
+from openepa.accounts.requests import AuthenticatedRequest
+from openepa.core.actions_ui import run_action
+from openepa.organisations.details import Details
 from openepa.organisations.forms import DetailsForm
 
 

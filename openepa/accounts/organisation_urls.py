@@ -1,6 +1,8 @@
+"""The organisations' details pages, under /organisations/ (openepa.accounts.organisation_views)."""
+
 from django.urls import path
 
-from openepa.organisations import views
+from openepa.accounts import organisation_views as views
 
 app_name = "organisations"
 urlpatterns = [

@@ -3,8 +3,8 @@
 the file export's EPA records and certificate requests, and the records queued for the
 service (EPA records, updates, withdrawals, certificate requests, submits).
 
-Building the demo takes most of a minute, so it is built once for this module and rolled
-back afterwards."""
+The demo is the one built once for this folder (tests/demo/conftest.py); what these tests
+do to it, they do in savepoints rolled back."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -23,16 +22,13 @@ from openepa.certificates import records
 from openepa.certificates.actions import do_export_certificate_requests
 from openepa.certificates.models import ExportBatch, ExportKind, ServiceRecord
 from openepa.certificates.sending import do_queue_for_service
-from openepa.demo import do_seed_demo
 from openepa.demo.people import EPAO_NAME
 from openepa.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
 
-def _build() -> dict[str, Any]:
-    call_command("load_reference_data", verbosity=0)
-    do_seed_demo(today=timezone.localdate())
+def _requests() -> dict[str, Any]:
     epao = Organisation.objects.get(name=EPAO_NAME)
     admin = User.objects.get(email__startswith="admin@")
     found: dict[str, Any] = {}
@@ -47,7 +43,10 @@ def _build() -> dict[str, Any]:
             for b in ExportBatch.objects.filter(epao=epao).order_by("pk")
         ]
         transaction.set_rollback(True)
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        override_settings(OPENEPA_ASSESSMENT_SERVICE_URL="http://127.0.0.1:9"),  # never sent
+    ):
         do_queue_for_service(actor=admin, epao_id=epao.pk)
         found["records"] = [
             (r.kind, r.body, r.enrolment_id)
@@ -58,15 +57,9 @@ def _build() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker) -> Any:
-    settings = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        OPENEPA_ASSESSMENT_SERVICE_URL="http://127.0.0.1:9",  # queued, never sent here
-    )
-    with django_db_blocker.unblock(), settings, transaction.atomic():
-        found = _build()
-        transaction.set_rollback(True)
-    return found
+def demo(full_demo, django_db_blocker) -> Any:
+    with django_db_blocker.unblock():
+        return _requests()
 
 
 def test_the_demos_file_export_has_both_kinds_and_every_request_passes(demo):
