@@ -388,7 +388,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, world):
 def test_the_pages_are_accessible_forms(client, world):
     client.force_login(world.provider_user)
     html = page(client, task_url(world, "details"))
-    assert 'id="id_gateway_date"' in html and "Date of the gateway meeting" in html
+    assert 'id="id_gateway_date"' in html
+    assert "Date of the gateway meeting" in html
     response = save_details(client, world, gateway_date="")
     html = response.content.decode()
     assert 'class="govuk-error-summary"' in html
