@@ -178,7 +178,14 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_reference_data", verbosity=0)
     started = time.perf_counter()
-    logins = do_seed_demo(apprentices=args.apprentices, seed=args.seed)
+
+    def say(message: str) -> None:
+        if args.verbose:
+            print(
+                f"openepa demo: {time.perf_counter() - started:7.1f} s  {message}", file=sys.stderr
+            )
+
+    logins = do_seed_demo(apprentices=args.apprentices, seed=args.seed, fast=args.fast, say=say)
     return {
         "apprentices": args.apprentices,
         "seconds": round(time.perf_counter() - started, 1),
@@ -304,6 +311,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--apprentices", type=int, default=200, help="how many (default 200)")
     demo.add_argument("--seed", type=int, default=2026, help="the random seed (default 2026)")
+    demo.add_argument(
+        "--fast",
+        action="store_true",
+        help="replay 250 template apprentices and copy them in bulk for the rest "
+        "(100,000 in minutes; into a new database)",
+    )
+    demo.add_argument("--verbose", action="store_true", help="say what --fast is writing")
     demo.set_defaults(func=cmd_demo)
     return parser
 
