@@ -185,13 +185,37 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
                 f"openepa demo: {time.perf_counter() - started:7.1f} s  {message}", file=sys.stderr
             )
 
-    logins = do_seed_demo(apprentices=args.apprentices, seed=args.seed, fast=args.fast, say=say)
+    from openepa.demo.volume import VolumeError
+
+    try:
+        logins = do_seed_demo(apprentices=args.apprentices, seed=args.seed, fast=args.fast, say=say)
+    except VolumeError as exc:
+        raise InputError(str(exc)) from exc
     return {
         "apprentices": args.apprentices,
         "seconds": round(time.perf_counter() - started, 1),
         "states": {state.value: n for state, n in counts_by_state(Enrolment.objects.all()) if n},
         "logins": [login.email for login in logins],
     }
+
+
+def cmd_check_demo(args: argparse.Namespace) -> dict[str, Any]:
+    """Check a sample of the configured database's enrolments by the domain's rules
+    (openepa.demo.check); exit 1 with the problems if any."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openepa.settings")
+    django.setup()
+    from openepa.demo.check import check_demo
+
+    if args.sample < 1:
+        raise InputError("--sample: must be at least 1")
+    report = check_demo(args.sample, seed=args.seed).as_dict()
+    if report["problems"]:
+        raise Violations({**report, "violations": [{"message": p} for p in report["problems"]]})
+    return report
 
 
 class Violations(Exception):
@@ -319,6 +343,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--verbose", action="store_true", help="say what --fast is writing")
     demo.set_defaults(func=cmd_demo)
+    check_demo = sub.add_parser(
+        "check-demo",
+        help="check a sample of the demo's enrolments: timelines, grades, rows (exit 1 if not)",
+    )
+    check_demo.add_argument("--sample", type=int, default=500, help="how many (default 500)")
+    check_demo.add_argument("--seed", type=int, default=1, help="the sample's random seed")
+    check_demo.set_defaults(func=cmd_check_demo)
     return parser
 
 

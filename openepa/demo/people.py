@@ -1,10 +1,10 @@
 """The demo EPAO's organisations and people: one login for every role (listed in the README
 and printed by `make run`), a few employers and providers, several assessors.
 
-A bigger demo gets more of them (`Scale`): one assessor for every 50 apprentices, one
-employer for every 70 and one training provider for every 250, each with a login of its
-own, so no assessor is booked beyond four assessments a day and the lists an EPAO's staff
-filter by grow as a real EPAO's do. The named people above stay the first of each."""
+A bigger demo gets more of them (`Scale`): one assessor for every 25 apprentices (the
+stories book up to a tenth of the apprentices on their busiest day, and an assessor takes
+four a day), one employer for every 70 and one training provider for every 250, each with a
+login of its own, so the lists an EPAO's staff filter by grow as a real EPAO's do. The named people above stay the first of each."""
 
 from __future__ import annotations
 
@@ -100,7 +100,9 @@ PEOPLE = (
 )
 
 #: Apprentices per assessor, employer and training provider in a demo of any size.
-APPRENTICES_PER_ASSESSOR = 50
+APPRENTICES_PER_ASSESSOR = 25
+#: The ordinary demo's size: up to it, the four named assessors take every booking.
+NAMED_ASSESSORS_UP_TO = 200
 APPRENTICES_PER_EMPLOYER = 70
 APPRENTICES_PER_PROVIDER = 250
 
@@ -137,7 +139,9 @@ class Scale:
     @classmethod
     def of(cls, apprentices: int) -> Scale:
         return cls(
-            assessors=max(4, math.ceil(apprentices / APPRENTICES_PER_ASSESSOR)),
+            assessors=4
+            if apprentices <= NAMED_ASSESSORS_UP_TO
+            else math.ceil(apprentices / APPRENTICES_PER_ASSESSOR),
             employers=max(len(EMPLOYERS), math.ceil(apprentices / APPRENTICES_PER_EMPLOYER)),
             providers=max(len(PROVIDERS), math.ceil(apprentices / APPRENTICES_PER_PROVIDER)),
         )

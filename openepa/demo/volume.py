@@ -245,7 +245,7 @@ def _people(cast: Cast, copies: int, scale: Scale) -> People:
     user_maps: list[dict[int, int]] = []
     org_maps: list[dict[int, int]] = []
     for c in range(copies + 1):
-        users = {a.pk: assessors[c * len(team) + i].pk for i, a in enumerate(team)}
+        stand_ins = {a.pk: assessors[c * len(team) + i].pk for i, a in enumerate(team)}
         orgs: dict[int, int] = {}
         for kind, named in (
             (Organisation.Kind.EMPLOYER, cast.employers),
@@ -255,8 +255,8 @@ def _people(cast: Cast, copies: int, scale: Scale) -> People:
             for j, org in enumerate(named):
                 stand_in = pool[(c * len(named) + j) % len(pool)]
                 orgs[org.pk] = stand_in.pk
-                users[org_user[org.pk]] = org_user[stand_in.pk]
-        user_maps.append(users)
+                stand_ins[org_user[org.pk]] = org_user[stand_in.pk]
+        user_maps.append(stand_ins)
         org_maps.append(orgs)
     fields = ("contact_name", "department", "name", "address_line1", "address_line2")
     more = ("address_line3", "city", "postcode")
@@ -317,12 +317,16 @@ def _profiles(assessors: Sequence[User], cast: Cast) -> None:
         return
     if made[0].pk is None:  # SQLite before returning ids: look them up
         made = list(AssessorProfile.objects.filter(user__in=new, epao=cast.epao))
-    for model in (ProfileEvent, Attendance):
-        rows = _values(model, model.objects.filter(profile=template))
-        model.objects.bulk_create(
-            [model(**{**r, "id": None, "profile_id": p.pk}) for p in made for r in rows],
-            batch_size=2000,
-        )
+    events = _values(ProfileEvent, ProfileEvent.objects.filter(profile=template))
+    ProfileEvent.objects.bulk_create(
+        [ProfileEvent(**{**r, "id": None, "profile_id": p.pk}) for p in made for r in events],
+        batch_size=2000,
+    )
+    attended = _values(Attendance, Attendance.objects.filter(profile=template))
+    Attendance.objects.bulk_create(
+        [Attendance(**{**r, "id": None, "profile_id": p.pk}) for p in made for r in attended],
+        batch_size=2000,
+    )
 
 
 def _values(model: type[models.Model], queryset: Any) -> list[dict[str, Any]]:
@@ -341,16 +345,13 @@ def _load(templates: list[tuple[int, int]]) -> list[Table]:
     batches: dict[int, int] = {}
     for model in cloned_models():
         concrete = model._meta.concrete_fields
-        table = Table(
-            model,
-            [f.attname for f in concrete],
-            [f.column for f in concrete],
-        )
+        table = Table(model, _attnames(concrete), _columns(concrete))
         pk_index = table.attnames.index(model._meta.pk.attname)
         for i, f in enumerate(concrete):
             if not isinstance(f, models.ForeignKey):
                 continue
-            target = f.related_model
+            target = f.remote_field.model
+            assert isinstance(target, type)
             if target is User:
                 table.links.append((i, "user", None))
             elif target is Organisation:
@@ -363,9 +364,9 @@ def _load(templates: list[tuple[int, int]]) -> list[Table]:
             pk = row[pk_index]
             owner = owners.get(pk)
             if owner is None:
-                for i, kind, target in table.links:
-                    if kind == "row" and target is not model and row[i] is not None:
-                        owner = owner_of.get(target, {}).get(row[i])  # type: ignore[arg-type]
+                for i, kind, parent in table.links:
+                    if kind == "row" and parent is not None and parent is not model:
+                        owner = owner_of.get(parent, {}).get(row[i])
                         if owner is not None:
                             break
             if owner is None:
@@ -391,9 +392,17 @@ def _load(templates: list[tuple[int, int]]) -> list[Table]:
     return tables
 
 
+def _attnames(fields: Sequence[models.Field[Any, Any]]) -> list[str]:
+    return [f.attname for f in fields]
+
+
+def _columns(fields: Sequence[models.Field[Any, Any]]) -> list[str]:
+    return [f.column or f.attname for f in fields]
+
+
 def _load_batches(batches: dict[int, int]) -> Table:
     concrete = ExportBatch._meta.concrete_fields
-    table = Table(ExportBatch, [f.attname for f in concrete], [f.column for f in concrete])
+    table = Table(ExportBatch, _attnames(concrete), _columns(concrete))
     for i, f in enumerate(concrete):
         if isinstance(f, models.ForeignKey):
             table.links.append((i, "user" if f.related_model is User else "org", None))
@@ -516,7 +525,8 @@ class Copier:
                 yield out
 
     def write(self, table: Table) -> int:
-        fields = [table.model._meta.get_field(a) for a in table.attnames]
+        by_attname = {f.attname: f for f in table.model._meta.concrete_fields}
+        fields = [by_attname[a] for a in table.attnames]
         json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
         rows = self.copy_rows(table)
         name = table.model._meta.db_table
@@ -601,6 +611,8 @@ def _event(copier: Copier, row: list[Any], at: dict[str, int], c: int, owner: in
     for key, value in data.items():
         if key in EVENT_IDS:
             data[key] = copier.maybe_id(EVENT_IDS[key], c, value)
+        elif key == "superseded_attempt_ids" and isinstance(value, list):
+            data[key] = [copier.maybe_id("assessments.Attempt", c, v) for v in value]
         elif key == "attempt" and "starts_at" not in data:
             # A booking's events name its attempt number; the others an attempt's id.
             data[key] = copier.maybe_id("assessments.Attempt", c, value)
