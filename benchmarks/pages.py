@@ -346,8 +346,8 @@ def run_size(server: str, size: int, args: argparse.Namespace) -> str:
             if not rps:
                 cells += ["none answered", "–", "–", "–"]
                 continue
-            cells += [f"{rps:.1f}{flag}", f"{p50:.1f}", f"{p95:.1f}", f"1/{1 / ratio:.0f}"
-                      if ratio and ratio < 1 else f"{ratio:.2f}"]  # fmt: skip
+            share = f"1/{1 / ratio:.0f}" if 0 < ratio < 0.5 else f"{ratio:.2f}"
+            cells += [f"{rps:.1f}{flag}", f"{p50:.1f}", f"{p95:.1f}", share]
         rows.append("| " + " | ".join(cells) + " |")
     load = os.getloadavg()
     note = (

@@ -67,7 +67,6 @@ from openepa.demo.people import (
 )
 from openepa.domain.uln import make_uln
 from openepa.enrolments.models import Apprentice, Enrolment
-from openepa.notifications.models import OutboxMessage
 from openepa.organisations.models import Organisation
 
 #: How many apprentices are replayed through the real actions; the rest are their copies.
@@ -76,8 +75,9 @@ TEMPLATES = 250
 SQLITE_BATCH = 5_000
 
 #: Rows never copied: emails (the demo's stories send none; account emails have no
-#: enrolment) are not part of an apprentice's state.
-NOT_COPIED: tuple[type[models.Model], ...] = (OutboxMessage,)
+#: enrolment) are not part of an apprentice's state; a stored rendering of a result's
+#: document names the template's apprentice, so a copy's is rendered when first asked for.
+NOT_COPIED = {"notifications.OutboxMessage", "documents.StoredDocument"}
 
 GIVEN = (
     "Ada", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hari", "Isla", "Jack", "Kemi",
@@ -122,7 +122,9 @@ def cloned_models() -> list[type[models.Model]]:
     apprentice, and (repeatedly) at such rows. Parents come before children. (The export
     batches their records are in are copied too, see `_load`.)"""
     chosen: set[type[models.Model]] = {Apprentice, Enrolment}
-    candidates = [m for m in apps.get_models(include_auto_created=True) if m not in NOT_COPIED]
+    candidates = [
+        m for m in apps.get_models(include_auto_created=True) if m._meta.label not in NOT_COPIED
+    ]
     changed = True
     while changed:
         changed = False
@@ -195,7 +197,7 @@ def do_seed_volume(
     rng = random.Random(seed * 7919 + apprentices)
     with transaction.atomic():
         people = _people(cast, copies, Scale.of(apprentices))
-        say(f"people: {len(people.users[0])} template users stand in for copies")
+        say(f"people: {copies} copies of {templates} templates, each copy with its own assessors")
         tables = _load(existing)
         persons = _persons(wanted, templates, rng)
         copier = Copier(tables, existing, people, persons, copies, wanted)
