@@ -206,8 +206,11 @@ def do_seed_volume(
             say(f"{table.model._meta.label}: {written} rows")
         _reset_sequences([t.model for t in tables])
     if connection.vendor == "postgresql":
+        # Fresh statistics for the planner, as autovacuum would give them later.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table.model._meta.db_table)}")
+        say("analysed")
     return cast.logins
 
 
@@ -501,29 +504,36 @@ class Copier:
         pk_at = table.attnames.index(table.model._meta.pk.attname)
         patch = PATCHES.get(table.model._meta.label)
         index = {name: i for i, name in enumerate(table.attnames)}
+        owner_ranks = [self.rank[owner] for owner in table.owners]
         for c in range(1, self.copies + 1):
             limit = min(self.count, self.wanted - (c - 1) * self.count)
-            users = self.people.users[c]
-            orgs = self.people.orgs[c]
+            # Per link: where the copy's ids of the target start, and the targets' ranks
+            # (a user's or organisation's stand-in: its id in the map, no offset).
+            links: list[tuple[int, int, dict[int, int]]] = []
+            for i, kind, target in table.links:
+                if kind == "user":
+                    links.append((i, 0, self.people.users[c]))
+                elif kind == "org":
+                    links.append((i, 0, self.people.orgs[c]))
+                elif (parent := self.by_model.get(target)) is not None:  # type: ignore[arg-type]
+                    links.append((i, parent.base + (c - 1) * len(parent.rows) + 1, parent.ranks))
+                # else: a model with no template rows, so the column is empty in every row
             base = table.base + (c - 1) * len(table.rows) + 1
-            for rank, (row, owner) in enumerate(zip(table.rows, table.owners, strict=True)):
-                if self.rank[owner] >= limit:
+            for rank, row in enumerate(table.rows):
+                if owner_ranks[rank] >= limit:
                     continue
                 out = list(row)
                 out[pk_at] = base + rank
-                for i, kind, target in table.links:
+                for i, offset, mapping in links:
                     value = out[i]
                     if value is None:
                         continue
-                    if kind == "user":
-                        out[i] = users.get(value, value)
-                    elif kind == "org":
-                        out[i] = orgs.get(value, value)
+                    if offset:
+                        out[i] = offset + mapping[value]
                     else:
-                        assert target is not None
-                        out[i] = self.new_id(target, c, value)
+                        out[i] = mapping.get(value, value)
                 if patch is not None:
-                    patch(self, out, index, c, owner)
+                    patch(self, out, index, c, table.owners[rank])
                 yield out
 
     def write(self, table: Table) -> int:
