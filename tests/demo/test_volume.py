@@ -4,6 +4,7 @@ with it), and the fast mode's copies are valid by the same rules as the stories 
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from openepa.accounts.models import Membership, Role
 from openepa.assessments.models import Judgement
 from openepa.assessors.models import AssessorProfile
 from openepa.bookings.models import AssessorSlot, Booking
+from openepa.cli import EXIT_VIOLATIONS, main
 from openepa.demo import do_seed_demo
 from openepa.demo.check import check_demo, check_enrolments
 from openepa.demo.people import Scale
@@ -207,3 +209,21 @@ def test_fast_mode_again_adds_nothing_and_refuses_a_demo_it_cannot_extend() -> N
     assert Enrolment.objects.count() == FAST_APPRENTICES
     with pytest.raises(VolumeError, match="otherwise empty demo EPAO; this one has 300"):
         do_seed_demo(apprentices=FAST_APPRENTICES + 10, fast=True, templates=FAST_TEMPLATES)
+
+
+@pytest.mark.django_db
+@pytestmark_fast
+def test_openepa_check_demo_prints_what_it_checked_and_fails_on_a_problem(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["check-demo", "--sample", "40"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["checked"] == 40
+    assert report["problems"] == []
+    with transaction.atomic():
+        # Every completed EPA back in planning: their timelines end elsewhere.
+        Enrolment.objects.filter(state="completed").update(state="planning")
+        code = main(["check-demo", "--sample", "40"])
+        transaction.set_rollback(True)
+    assert code == EXIT_VIOLATIONS
+    assert "ends completed, enrolment is planning" in capsys.readouterr().err
