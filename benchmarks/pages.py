@@ -47,6 +47,8 @@ GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
 #: Above this many apprentices the data set is built with `openepa demo --fast`.
 REPLAY_UP_TO = 250
+#: A page slower than this (one request, seconds) gets a fresh server after each load run.
+SLOW_SECONDS = 2.0
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -302,14 +304,18 @@ def run_size(server: str, size: int, args: argparse.Namespace) -> str:
     base = f"http://127.0.0.1:{port}"
     process = start_gunicorn(url, port, args.workers, secret)
     rows: list[str] = []
+    first: dict[str, tuple[int, int, str]] = {}
+    single: dict[str, float] = {}
+    results: dict[tuple[str, int], tuple[float, float, float, int]] = {}
+    #: The largest resident memory each worker position reached after any page.
+    peak: list[float] = []
+    memory: list[float] = []
+    interrupted = False
     try:
-        first: dict[str, tuple[int, int, str]] = {}
-        single: dict[str, float] = {}
         for p in pages:
             started = time.perf_counter()
             first[p.name] = fetch(base + p.path, cookies[p.role])
             single[p.name] = time.perf_counter() - started
-        results: dict[tuple[str, int], tuple[float, float, float, int]] = {}
         with tempfile.TemporaryDirectory() as folder:
             script = Path(folder) / "report.lua"
             script.write_text(WRK_SCRIPT)
@@ -324,10 +330,20 @@ def run_size(server: str, size: int, args: argparse.Namespace) -> str:
                     results[page.name, connections] = drive(
                         base + page.path, cookies[page.role], connections, seconds, script
                     )
-                    drain(base, cookies["admin"], args.workers)
+                    memory = worker_rss_mb(process.pid)
+                    peak = [max(a, b) for a, b in zip(peak, memory, strict=False)] or memory
+                    if single[page.name] > SLOW_SECONDS and connections > 1:
+                        # The requests wrk gave up on would keep both workers busy for
+                        # minutes: start the server again instead of waiting for them.
+                        stop(process)
+                        process = start_gunicorn(url, port, args.workers, secret)
+                    else:
+                        drain(base, cookies["admin"], args.workers)
                     print(f"  {size}: {page.name} at {connections}: "
                           f"{results[page.name, connections][0]:.1f}/s", file=sys.stderr)  # fmt: skip
         memory = worker_rss_mb(process.pid)
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
         stop(process)
     bare = pages[0].name
@@ -337,9 +353,14 @@ def run_size(server: str, size: int, args: argparse.Namespace) -> str:
     rows.append("| " + " | ".join(head) + " |")
     rows.append("|" + "---|" * len(head))
     for page in pages:
+        if page.name not in first:
+            continue
         status, size_bytes, queries = first[page.name]
         cells = [page.name, page.role, str(status), f"{size_bytes:,}", queries]
         for c in args.connections:
+            if (page.name, c) not in results or (bare, c) not in results:
+                cells += ["not run", "–", "–", "–"]
+                continue
             rps, p50, p95, errors = results[page.name, c]
             ratio = rps / results[bare, c][0] if results[bare, c][0] else 0
             flag = f" ({errors} errors)" if errors else ""
@@ -354,8 +375,11 @@ def run_size(server: str, size: int, args: argparse.Namespace) -> str:
         f"\n{prepared['apprentices']:,} apprentices; gunicorn {args.workers} sync workers; "
         f"{args.seconds} s per page and connection count; load average after the run "
         f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}.\n"
-        f"Worker memory (RSS) after the run: {', '.join(f'{m:.0f} MB' for m in memory)}."
+        f"Worker memory (RSS) after the run: {', '.join(f'{m:.0f} MB' for m in memory)}; "
+        f"the most after any page: {', '.join(f'{m:.0f} MB' for m in peak)}."
     )
+    if interrupted:
+        note += "\nInterrupted: the pages not run are marked."
     if built is not None:
         note += f"\nData set built in {built:.0f} s."
     return "\n".join(rows) + "\n" + note
@@ -367,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 16])
     parser.add_argument("--seconds", type=int, default=10, help="per page and connection count")
     parser.add_argument(
-        "--max-seconds", type=int, default=180, help="the longest a slow page is driven"
+        "--max-seconds", type=int, default=60, help="the longest a slow page is driven"
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
@@ -378,8 +402,10 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed to drive the pages: install it with `apt-get install wrk`.")
     server = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
+    # SIGTERM (e.g. `timeout`) prints what was measured so far, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     for size in args.sizes:
-        print(f"\n### {size:,} apprentices\n")
+        print(f"\n### {size:,} apprentices\n", flush=True)
         print(run_size(server, size, args), flush=True)
     return 0
 
