@@ -332,7 +332,7 @@ def run_size(server: str, size: int, args: argparse.Namespace) -> str:
                     )
                     memory = worker_rss_mb(process.pid)
                     peak = [max(a, b) for a, b in zip(peak, memory, strict=False)] or memory
-                    if single[page.name] > SLOW_SECONDS and connections > 1:
+                    if single[page.name] > args.slow_seconds and connections > 1:
                         # The requests wrk gave up on would keep both workers busy for
                         # minutes: start the server again instead of waiting for them.
                         stop(process)
@@ -392,6 +392,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=10, help="per page and connection count")
     parser.add_argument(
         "--max-seconds", type=int, default=60, help="the longest a slow page is driven"
+    )
+    parser.add_argument(
+        "--slow-seconds",
+        type=float,
+        default=SLOW_SECONDS,
+        help="a page slower than this gets a fresh server after its run at more connections",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
