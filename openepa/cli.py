@@ -178,13 +178,44 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_reference_data", verbosity=0)
     started = time.perf_counter()
-    logins = do_seed_demo(apprentices=args.apprentices, seed=args.seed)
+
+    def say(message: str) -> None:
+        if args.verbose:
+            print(
+                f"openepa demo: {time.perf_counter() - started:7.1f} s  {message}", file=sys.stderr
+            )
+
+    from openepa.demo.volume import VolumeError
+
+    try:
+        logins = do_seed_demo(apprentices=args.apprentices, seed=args.seed, fast=args.fast, say=say)
+    except VolumeError as exc:
+        raise InputError(str(exc)) from exc
     return {
         "apprentices": args.apprentices,
         "seconds": round(time.perf_counter() - started, 1),
         "states": {state.value: n for state, n in counts_by_state(Enrolment.objects.all()) if n},
         "logins": [login.email for login in logins],
     }
+
+
+def cmd_check_demo(args: argparse.Namespace) -> dict[str, Any]:
+    """Check a sample of the configured database's enrolments by the domain's rules
+    (openepa.demo.check); exit 1 with the problems if any."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openepa.settings")
+    django.setup()
+    from openepa.demo.check import check_demo
+
+    if args.sample < 1:
+        raise InputError("--sample: must be at least 1")
+    report = check_demo(args.sample, seed=args.seed).as_dict()
+    if report["problems"]:
+        raise Violations({**report, "violations": [{"message": p} for p in report["problems"]]})
+    return report
 
 
 class Violations(Exception):
@@ -304,7 +335,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--apprentices", type=int, default=200, help="how many (default 200)")
     demo.add_argument("--seed", type=int, default=2026, help="the random seed (default 2026)")
+    demo.add_argument(
+        "--fast",
+        action="store_true",
+        help="replay 250 template apprentices and copy them in bulk for the rest "
+        "(100,000 in minutes; into a new database)",
+    )
+    demo.add_argument("--verbose", action="store_true", help="say what --fast is writing")
     demo.set_defaults(func=cmd_demo)
+    check_demo = sub.add_parser(
+        "check-demo",
+        help="check a sample of the demo's enrolments: timelines, grades, rows (exit 1 if not)",
+    )
+    check_demo.add_argument("--sample", type=int, default=500, help="how many (default 500)")
+    check_demo.add_argument("--seed", type=int, default=1, help="the sample's random seed")
+    check_demo.set_defaults(func=cmd_check_demo)
     return parser
 
 

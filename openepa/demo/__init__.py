@@ -17,6 +17,7 @@ from openepa.demo.people import (
     DEMO_DOMAIN,
     DEMO_PASSWORD,
     DemoLogin,
+    Scale,
     cast,
     demo_user,
     standardise_assessors,
@@ -57,17 +58,36 @@ def do_seed_demo(
     policy_code: str = "nqual",
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    fast: bool = False,
+    templates: int | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> list[DemoLogin]:
     """Create the demo EPAO, its people and `apprentices` apprentices in every state.
+
+    `fast`: replay only the first `templates` apprentices (`volume.TEMPLATES` unless given)
+    and make the others copies of them, written in bulk (openepa.demo.volume): 100,000 in
+    minutes instead of hours.
 
     The same seed gives the same people, ULNs and stories; the dates are placed relative to
     `today` (the day the demo is generated) so that booked assessments lie ahead. Each
     apprentice is played in its own transaction, so an interrupted run resumes where it
     stopped."""
     today = today or timezone.localdate()
+    if fast:
+        from openepa.demo.volume import TEMPLATES, do_seed_volume
+
+        replayed = min(apprentices, templates or TEMPLATES)
+        do_seed_demo(
+            apprentices=replayed, seed=seed, policy_code=policy_code, today=today, progress=progress
+        )
+        with transaction.atomic():
+            people = cast(Policy.objects.get(code=policy_code), Scale.of(replayed))
+        return do_seed_volume(
+            apprentices=apprentices, cast=people, seed=seed, templates=replayed, progress=say
+        )
     rng = random.Random(seed)
     with transaction.atomic():
-        people = cast(Policy.objects.get(code=policy_code))
+        people = cast(Policy.objects.get(code=policy_code), Scale.of(apprentices))
         standardise_assessors(people, today)
     standard = StandardVersion.objects.get(reference="ST0072")
     existing = Apprentice.objects.filter(enrolments__epao=people.epao).count()

@@ -1,8 +1,14 @@
 """The demo EPAO's organisations and people: one login for every role (listed in the README
-and printed by `make run`), a few employers and providers, several assessors."""
+and printed by `make run`), a few employers and providers, several assessors.
+
+A bigger demo gets more of them (`Scale`): one assessor for every 25 apprentices (the
+stories book up to a tenth of the apprentices on their busiest day, and an assessor takes
+four a day), one employer for every 70 and one training provider for every 250, each with a
+login of its own, so the lists an EPAO's staff filter by grow as a real EPAO's do. The named people above stay the first of each."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -93,6 +99,85 @@ PEOPLE = (
     ("provider2", "Ray Provider", Role.PROVIDER, PROVIDERS[1]),
 )
 
+#: Apprentices per assessor, employer and training provider in a demo of any size.
+APPRENTICES_PER_ASSESSOR = 25
+#: The ordinary demo's size: up to it, the four named assessors take every booking.
+NAMED_ASSESSORS_UP_TO = 200
+APPRENTICES_PER_EMPLOYER = 70
+APPRENTICES_PER_PROVIDER = 250
+
+#: Words for the extra organisations' made-up names ("Harbour Foods", "Kestrel Training").
+PLACES = (
+    "Abbey", "Beacon", "Bridge", "Castle", "Cedar", "Church", "Dale", "Elm", "Forge", "Foss",
+    "Garth", "Granary", "Hazel", "Heath", "Holme", "Kestrel", "Lark", "Linden", "Maple",
+    "Mill", "Moor", "Oak", "Orchard", "Pennine", "Quay", "Rowan", "Saxon", "Shire", "Spring",
+    "Station", "Swale", "Thorn", "Tower", "Vale", "Wharf", "Willow", "Wold", "Wren", "Yew",
+    "York",
+)  # fmt: skip
+TRADES = (
+    "Bank", "Stores", "Energy", "Foods", "Homes", "Hotels", "Insurance", "Logistics",
+    "Motors", "Pharmacy", "Retail", "Telecom", "Travel", "Water", "Leisure", "Building Society",
+    "Outfitters", "Garden Centres", "Opticians", "Bakeries",
+)  # fmt: skip
+COLLEGES = ("Training", "College", "Skills", "Academy", "Learning")
+#: Real postcode districts in the demo's regions, for the extra organisations' addresses.
+TOWNS = (
+    ("Leeds", "LS2 8AA"), ("Hull", "HU2 8AA"), ("York", "YO1 6AA"), ("Wakefield", "WF1 2AA"),
+    ("Sheffield", "S1 2AA"), ("Bradford", "BD1 1AA"), ("Manchester", "M1 1AA"),
+    ("Liverpool", "L1 1AA"), ("Preston", "PR1 1AA"), ("Lancaster", "LA1 1AA"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How many assessors, employers and providers a demo of `apprentices` has."""
+
+    assessors: int
+    employers: int
+    providers: int
+
+    @classmethod
+    def of(cls, apprentices: int) -> Scale:
+        return cls(
+            assessors=4
+            if apprentices <= NAMED_ASSESSORS_UP_TO
+            else math.ceil(apprentices / APPRENTICES_PER_ASSESSOR),
+            employers=max(len(EMPLOYERS), math.ceil(apprentices / APPRENTICES_PER_EMPLOYER)),
+            providers=max(len(PROVIDERS), math.ceil(apprentices / APPRENTICES_PER_PROVIDER)),
+        )
+
+
+def extra_assessor(n: int) -> tuple[str, str]:
+    """The email local part and name of the demo's `n`th assessor (1-based), beyond the
+    four named ones."""
+    return f"assessor{n}", f"Assessor {n}"
+
+
+def extra_organisation(kind: str, n: int) -> tuple[str, dict[str, str]]:
+    """The name and address of the demo's `n`th employer or provider (1-based) beyond the
+    named ones: made-up, unique, with a real postcode district."""
+    place = PLACES[n % len(PLACES)]
+    words = TRADES if kind == Organisation.Kind.EMPLOYER else COLLEGES
+    trade = words[(n // len(PLACES)) % len(words)]
+    round_ = n // (len(PLACES) * len(words))
+    name = f"{place} {trade}" + (f" {round_ + 1}" if round_ else "")
+    city, postcode = TOWNS[n % len(TOWNS)]
+    role = "Employer" if kind == Organisation.Kind.EMPLOYER else "Provider"
+    return name, {
+        "contact_name": f"{place} {role} Contact",
+        "address_line1": f"{n % 200 + 1} {place} Street",
+        "city": city,
+        "postcode": postcode,
+    }
+
+
+def org_user_local(kind: str, n: int) -> str:
+    """The email local part of the login of the `n`th employer or provider (0-based): the
+    named ones first (employer, employer2, ...), then one per extra organisation."""
+    base = "employer" if kind == Organisation.Kind.EMPLOYER else "provider"
+    return base if n == 0 else f"{base}{n + 1}"
+
+
 #: The apprentice whose own login the README lists (always the first demo apprentice).
 APPRENTICE_LOCAL = "apprentice"
 
@@ -112,21 +197,21 @@ class Cast:
     providers: tuple[Organisation, ...]
     users: dict[str, User]  # by email local part
     logins: list[DemoLogin]
+    assessors: tuple[User, ...] = ()
+    #: Each employer's and provider's login, by organisation id.
+    org_users: dict[int, User] | None = None
 
     @property
     def admin(self) -> User:
         return self.users["admin"]
 
-    @property
-    def assessors(self) -> tuple[User, ...]:
-        return tuple(self.users[k] for k in ("assessor", "assessor2", "assessor3", "assessor4"))
-
     def employer_user(self, employer: Organisation) -> User:
-        local = ("employer", "employer2", "employer3")[self.employers.index(employer)]
-        return self.users[local]
+        assert self.org_users is not None
+        return self.org_users[employer.pk]
 
     def provider_user(self, provider: Organisation) -> User:
-        return self.users["provider" if provider == self.providers[0] else "provider2"]
+        assert self.org_users is not None
+        return self.org_users[provider.pk]
 
 
 def demo_logins() -> list[DemoLogin]:
@@ -158,11 +243,23 @@ def demo_user(local: str, name: str, *, password_hash: str | None = None) -> Use
     return user
 
 
-def cast(policy: Policy) -> Cast:
-    """Create (or find) the organisations and a user for every role."""
+def cast(policy: Policy, scale: Scale | None = None) -> Cast:
+    """Create (or find) the organisations and a user for every role; with a `scale`, the
+    extra assessors, employers and providers it asks for, each with a login."""
+    scale = scale or Scale.of(0)
     epao = _org(EPAO_NAME, Organisation.Kind.EPAO, policy)
-    employers = tuple(_org(n, Organisation.Kind.EMPLOYER) for n in EMPLOYERS)
-    providers = tuple(_org(n, Organisation.Kind.PROVIDER) for n in PROVIDERS)
+    orgs_of: dict[str, list[Organisation]] = {}
+    for kind, named, count in (
+        (Organisation.Kind.EMPLOYER, EMPLOYERS, scale.employers),
+        (Organisation.Kind.PROVIDER, PROVIDERS, scale.providers),
+    ):
+        orgs_of[kind] = [_org(n, kind) for n in named]
+        for n in range(len(named), count):
+            name, address = extra_organisation(kind, n)
+            org, _ = Organisation.objects.get_or_create(name=name, kind=kind, defaults=address)
+            orgs_of[kind].append(org)
+    employers = tuple(orgs_of[Organisation.Kind.EMPLOYER])
+    providers = tuple(orgs_of[Organisation.Kind.PROVIDER])
     orgs = {o.name: o for o in (epao, *employers, *providers)}
     users: dict[str, User] = {}
     logins = []
@@ -173,7 +270,25 @@ def cast(policy: Policy) -> Cast:
         users[local] = user
         logins.append(DemoLogin(user.email, role.label))
     logins.append(DemoLogin(demo_email(APPRENTICE_LOCAL), "Apprentice"))
-    return Cast(epao, employers, providers, users, logins)
+    assessors = [users[k] for k in ("assessor", "assessor2", "assessor3", "assessor4")]
+    for n in range(len(assessors) + 1, scale.assessors + 1):
+        local, name = extra_assessor(n)
+        user = demo_user(local, name, password_hash=password_hash)
+        Membership.objects.get_or_create(user=user, organisation=epao, role=Role.ASSESSOR)
+        assessors.append(user)
+    org_users: dict[int, User] = {}
+    for kind, role, group in (
+        (Organisation.Kind.EMPLOYER, Role.EMPLOYER, employers),
+        (Organisation.Kind.PROVIDER, Role.PROVIDER, providers),
+    ):
+        for n, org in enumerate(group):
+            local = org_user_local(kind, n)
+            user = users.get(local) or demo_user(
+                local, org.contact_name or org.name, password_hash=password_hash
+            )
+            Membership.objects.get_or_create(user=user, organisation=org, role=role)
+            org_users[org.pk] = user
+    return Cast(epao, employers, providers, users, logins, tuple(assessors), org_users)
 
 
 #: The demo assessors' profiles meet the assessment plan (seed 003 §6), so they can be booked.
@@ -198,9 +313,18 @@ def standardise_assessors(people: Cast, today: date) -> None:
     memberships = Membership.objects.filter(organisation=epao, role=Role.ASSESSOR)
     for membership in memberships.exclude(user__assessor_profiles__epao=epao):
         do_create_profile(actor=people.admin, membership_id=membership.pk, details=DEMO_PROFILE)
-    if StandardisationEvent.objects.filter(epao=epao).exists():
-        return
     ids = tuple(AssessorProfile.objects.filter(epao=epao).values_list("pk", flat=True))
+    existing = StandardisationEvent.objects.filter(epao=epao).order_by("id").first()
+    if existing is not None:
+        # A bigger demo's new assessors attended the same event as the first ones.
+        missing = tuple(
+            AssessorProfile.objects.filter(epao=epao)
+            .exclude(pk__in=existing.attendance.filter(attended=True).values("profile_id"))
+            .values_list("pk", flat=True)
+        )
+        if missing:
+            do_record_attendance(actor=people.admin, event_id=existing.pk, attended=ids)
+        return
     event = do_create_standardisation_event(
         actor=people.admin,
         epao_id=epao.pk,

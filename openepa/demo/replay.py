@@ -230,7 +230,12 @@ class Player:
 
     def register(self, story: Story, person: dict[str, object]) -> Enrolment:
         employer = self.cast.employers[story.index % len(self.cast.employers)]
-        provider = self.cast.providers[0 if story.index % 4 else 1]
+        # A quarter of the apprentices are with the second provider (and, in a bigger demo,
+        # the others spread over the extra ones in turn).
+        providers = self.cast.providers
+        provider = providers[
+            ((0 if story.index % 4 else 1) + 2 * (story.index // 4)) % len(providers)
+        ]
         start = story.gateway_day - timedelta(days=400)
         return do_register_enrolment(
             actor=self.cast.provider_user(provider),
