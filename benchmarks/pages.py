@@ -122,8 +122,10 @@ def prepare() -> dict[str, Any]:
 
     from openepa.accounts.models import User
     from openepa.certificates.models import ExportBatch
+    from openepa.core.keyset import encode
     from openepa.demo.people import demo_email
     from openepa.enrolments.models import Enrolment
+    from openepa.enrolments.queries import BY_NAME
     from openepa.organisations.models import Organisation
 
     cookies: dict[str, str] = {}
@@ -147,7 +149,12 @@ def prepare() -> dict[str, Any]:
     employer = Organisation.objects.filter(kind="employer").order_by("pk").first()
     assert employer is not None
     batch = ExportBatch.objects.order_by("-pk").first()
+    # The pipeline pages by keyset (openepa.core.keyset): the deep page is the one after the
+    # row before that page in name order, as its Next links would reach it.
     deep = max(1, math.ceil(total / 25) - 1)
+    by_name = Enrolment.objects.order_by(*BY_NAME).values_list(*BY_NAME)
+    before_deep = by_name[max(0, (deep - 1) * 25 - 1)] if total > 25 else None
+    deep_url = "/enrolments/pipeline" + (f"?after={encode(before_deep)}" if before_deep else "")
     pages = [
         Page("bare Django view", "admin", "/bench/bare/"),
         Page("admin home", "admin", "/"),
@@ -155,7 +162,7 @@ def prepare() -> dict[str, Any]:
         Page("pipeline, filtered", "admin",
              f"/enrolments/pipeline?state=in_assessment&employer={employer.pk}"),
         Page("pipeline, searched", "admin", "/enrolments/pipeline?q=Patel"),
-        Page(f"pipeline, page {deep}", "admin", f"/enrolments/pipeline?page={deep}"),
+        Page(f"pipeline, page {deep}", "admin", deep_url),
         Page("results list", "admin", "/results/"),
         Page("IQA queue", "iqa", "/iqa/"),
         Page("consistency report", "admin", "/assessors/consistency/"),
