@@ -109,7 +109,8 @@ def task(request: AuthenticatedRequest, enrolment_id: int, task: str) -> HttpRes
             }
         )
         details = GatewayDetailsForm(
-            request.POST if posted and "gateway_date" in request.POST else None,
+            # The details form always posts its English select; the upload form never does.
+            request.POST if posted and "english" in request.POST else None,
             initial=initial,
             policy=policy,
             prefix=None,

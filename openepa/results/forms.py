@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from openepa.core.forms import AccessibleForm, DateInput, VersionField
+from openepa.core.forms import AccessibleForm, DateField, VersionField
 
 
 class ReleaseForm(AccessibleForm):
@@ -47,11 +47,10 @@ class OfqualReturnForm(AccessibleForm):
         ],
         widget=forms.RadioSelect,
     )
-    start = forms.DateField(label="First day of the period", widget=DateInput)
-    end = forms.DateField(label="Last day of the period", widget=DateInput)
-    reporting_date = forms.DateField(
+    start = DateField(label="First day of the period")
+    end = DateField(label="Last day of the period")
+    reporting_date = DateField(
         label="Reporting date",
-        widget=DateInput,
         help_text="The date the return is due, as Ofqual's reporting schedule gives it.",
     )
 

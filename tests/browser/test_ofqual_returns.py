@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from openepa.demo.stories import SCENARIOS
+from tests.browser.forms import fill_date
 from tests.browser.test_context_pages import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,9 +29,9 @@ def test_the_admin_makes_and_checks_a_return(visit: Any, demo: None) -> None:
     page = admin.page
     page.get_by_label("End-point assessment outcomes").check()
     today = timezone.localdate()
-    page.get_by_label("First day of the period").fill((today - timedelta(days=365)).isoformat())
-    page.get_by_label("Last day of the period").fill(today.isoformat())
-    page.get_by_label("Reporting date").fill((today + timedelta(days=14)).isoformat())
+    fill_date(page, "First day of the period", (today - timedelta(days=365)).isoformat())
+    fill_date(page, "Last day of the period", today.isoformat())
+    fill_date(page, "Reporting date", (today + timedelta(days=14)).isoformat())
     with page.expect_navigation():
         page.get_by_role("button", name="Make and check the return").click()
     admin.check("admin-ofqual-returns-checked")

@@ -36,6 +36,7 @@ from openepa.domain.grading import Outcome
 from openepa.domain.journey import State
 from openepa.domain.standard import InteractionMode, Method
 from openepa.enrolments.models import Enrolment
+from tests.browser.forms import fill_date
 from tests.browser.visitor import TABLET, Visitor
 from tests.journeys.driver import marks, working_day_after
 from tests.personas import World, build_world, next_uln, person
@@ -121,7 +122,7 @@ def prepare_gateway_in_the_browser(
     answers and submits."""
     page = tab.page
     follow(tab, page.get_by_role("link", name="Gateway meeting, English and maths"), "details")
-    page.get_by_label("Date of the gateway meeting").fill(date.today().isoformat())
+    fill_date(page, "Date of the gateway meeting", date.today().isoformat())
     page.get_by_label("English: highest level achieved").select_option(label="Level 1")
     page.get_by_label("Maths: highest level achieved").select_option(label="Level 1")
     page.get_by_label("Showcase format").select_option(label="Written report")
@@ -475,21 +476,6 @@ def follow(tab: Visitor, target: Any, label: str) -> None:
     with tab.page.expect_navigation():
         target.click()
     tab.check(label)
-
-
-def fill_date(page: Any, label: str, value: str) -> None:
-    """Type an ISO date ("2027-03-03", or "2027-03-03T14:30") into the GOV.UK date input
-    whose legend is `label`: day, month and year (and hour and minute), as a person would."""
-    day, _, time = value.partition("T")
-    year, month, day_of_month = day.split("-")
-    group = page.get_by_role("group", name=label)
-    group.get_by_label("Day").fill(str(int(day_of_month)))
-    group.get_by_label("Month").fill(str(int(month)))
-    group.get_by_label("Year").fill(year)
-    if time:
-        hour, minute = time.split(":")
-        group.get_by_label("Hour").fill(hour)
-        group.get_by_label("Minute").fill(minute)
 
 
 def error_summary_leads_to_the_field(tab: Visitor, label: str, message: str) -> None:

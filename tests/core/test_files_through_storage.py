@@ -21,6 +21,8 @@ ON_THE_HOST = {
     "settings.py",
     # Writes the export's files into the folder its operator names (--out).
     "certificates/management/commands/export_certificates.py",
+    # Writes the Ofqual return into the file its operator names (--output), for a scheduled job.
+    "results/management/commands/ofqual_return.py",
 }
 
 #: pathlib's writing methods (names no other common type has).
