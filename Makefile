@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-clock lint format check setup db clean
+.PHONY: run test test-clock lint format check setup db clean css
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -37,7 +37,13 @@ TODAY ?= 2028-02-29
 test-clock: setup
 	OPENEPA_TEST_TODAY=$(TODAY) $(BIN)/pytest -n auto -m "not browser"
 
+# The stylesheet from GOV.UK Frontend's Sass under OpenEPA's brand (openepa/web/styles/).
+# Its output is committed, so `make run` needs no Node; `make lint` checks it is current.
+css:
+	scripts/build-css
+
 lint: setup
+	scripts/build-css --check
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy openepa tests benchmarks

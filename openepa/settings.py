@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The form templates and the GOV.UK component tags every page uses (no models).
+    "openepa.core",
     "openepa.reference",
     "openepa.organisations",
     "openepa.accounts",
@@ -139,6 +141,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "openepa.web.navigation.main_navigation",
             ],
+            # The GOV.UK component tags ({% summary_row %}, {% tag %}, …) on every template.
+            "builtins": ["openepa.core.templatetags.govuk"],
         },
     },
 ]

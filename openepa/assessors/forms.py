@@ -10,7 +10,7 @@ from django import forms
 from openepa.accounts.models import Membership
 from openepa.assessors.actions import EventDetails, ProfileDetails
 from openepa.assessors.models import QUALIFICATION_CHOICES, REGION_CHOICES, AssessorProfile
-from openepa.core.forms import AccessibleForm, DateInput, VersionField
+from openepa.core.forms import AccessibleForm, DateField, VersionField
 
 
 class ProfileForm(AccessibleForm):
@@ -31,11 +31,9 @@ class ProfileForm(AccessibleForm):
         "qualification), or significant expertise in consistent judgements (ST0072 assessment plan (IfATE) — §6).",
     )
     qualification_name = forms.CharField(label="Qualification", required=False, max_length=200)
-    qualification_achieved_on = forms.DateField(
-        label="Date achieved (when held)", widget=DateInput, required=False
-    )
-    qualification_expected_on = forms.DateField(
-        label="Date expected (when working towards)", widget=DateInput, required=False
+    qualification_achieved_on = DateField(label="Date achieved (when held)", required=False)
+    qualification_expected_on = DateField(
+        label="Date expected (when working towards)", required=False
     )
     regions = forms.MultipleChoiceField(
         label="Regions they assess in",
@@ -102,10 +100,8 @@ class NewProfileForm(ProfileForm):
 
 
 class AvailabilityForm(AccessibleForm):
-    starts_on = forms.DateField(label="First day", widget=DateInput)
-    ends_on = forms.DateField(
-        label="Last day", widget=DateInput, required=False, help_text="Empty for a single day."
-    )
+    starts_on = DateField(label="First day")
+    ends_on = DateField(label="Last day", required=False, help_text="Empty for a single day.")
     available = forms.TypedChoiceField(
         label="Availability",
         choices=[("false", "Unavailable"), ("true", "Available")],
@@ -117,7 +113,7 @@ class AvailabilityForm(AccessibleForm):
 
 
 class EventForm(AccessibleForm):
-    held_on = forms.DateField(label="Date of the event", widget=DateInput)
+    held_on = DateField(label="Date of the event")
     title = forms.CharField(label="Title", max_length=200, required=False)
     materials = forms.CharField(
         label="Materials and what was covered", widget=forms.Textarea, required=False

@@ -14,7 +14,7 @@ from openepa.bookings.actions import REMOTE_CHECKS, PlanningDetails
 from openepa.bookings.models import KIND_CHOICES, METHOD_CHOICES, OBSERVATION_SETTINGS
 from openepa.bookings.queries import assessors_of
 from openepa.bookings.rules import Proposal
-from openepa.core.forms import AccessibleForm, DateInput, DateTimeInput, VersionField
+from openepa.core.forms import AccessibleForm, DateField, DateTimeField, VersionField
 from openepa.organisations.models import Organisation
 
 REMOTE_LABELS = {
@@ -31,7 +31,7 @@ assert set(REMOTE_LABELS) == {c for checks in REMOTE_CHECKS.values() for c in ch
 
 class PlanningForm(AccessibleForm):
     version = VersionField()
-    held_on = forms.DateField(label="Date of the planning meeting", widget=DateInput)
+    held_on = DateField(label="Date of the planning meeting")
     arrangements = forms.CharField(
         label="Access arrangements", widget=forms.Textarea, required=False
     )
@@ -94,9 +94,8 @@ class AssessorChoice(_UserField):
 
 
 class _WhenWhereWho(AccessibleForm):
-    starts_at = forms.DateTimeField(
+    starts_at = DateTimeField(
         label="Start date and time",
-        widget=DateTimeInput,
         help_text="On a 5-minute boundary, UK time.",
     )
     duration_minutes = forms.IntegerField(label="Duration in minutes", min_value=1)

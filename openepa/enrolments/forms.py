@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.core.forms import AccessibleForm, DateInput, VersionField
+from openepa.core.forms import AccessibleForm, DateField, VersionField
 from openepa.domain.journey import LABELS, State
 from openepa.domain.uln import validate_uln
 from openepa.enrolments.actions import Registration
@@ -51,7 +51,7 @@ class RegistrationForm(AccessibleForm):
     )
     given_name = forms.CharField(label="Given name", max_length=100)
     family_name = forms.CharField(label="Family name", max_length=100)
-    date_of_birth = forms.DateField(label="Date of birth", widget=DateInput)
+    date_of_birth = DateField(label="Date of birth")
     email = forms.EmailField(
         label="Email address",
         required=False,
@@ -67,11 +67,10 @@ class RegistrationForm(AccessibleForm):
     epao = forms.ModelChoiceField(
         label="End-point assessment organisation", queryset=Organisation.objects
     )
-    start_date = forms.DateField(label="Apprenticeship start date", widget=DateInput)
-    planned_end_date = forms.DateField(label="Planned end date", widget=DateInput)
-    original_start_date = forms.DateField(
+    start_date = DateField(label="Apprenticeship start date")
+    planned_end_date = DateField(label="Planned end date")
+    original_start_date = DateField(
         label="Original start date (restarts only)",
-        widget=DateInput,
         required=False,
         help_text="If the apprenticeship was restarted: when it first started. The English "
         "and maths rule counts the apprentice's age at that start.",

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from openepa.core.forms import AccessibleForm, DateInput, VersionField
+from openepa.core.forms import AccessibleForm, DateField, VersionField
 from openepa.domain.eligibility import EVIDENCE
 from openepa.domain.policy import Policy
 from openepa.gateway.actions import GatewayEvidence
@@ -20,9 +20,8 @@ EVIDENCE_CHOICES = [c for c in EVIDENCE_CHOICES if c[0] != "showcase_format_choi
 
 class GatewaySubmissionForm(AccessibleForm):
     version = VersionField()
-    gateway_date = forms.DateField(
+    gateway_date = DateField(
         label="Date of the gateway meeting",
-        widget=DateInput,
         help_text="The meeting where the employer and provider agreed the apprentice is ready.",
     )
     evidence = forms.MultipleChoiceField(

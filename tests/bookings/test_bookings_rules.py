@@ -306,6 +306,11 @@ def test_the_booking_page_is_an_accessible_form(client, planned, booking_post):
     html = client.get(f"/bookings/enrolments/{planned.enrolment.pk}/book/").content.decode()
     for legend in ("Assessment", "When", "Where", "Assessor", "Retake only"):
         assert f"<legend>{legend}</legend>" in html
-    assert '<label for="id_starts_at">' in html
+    assert '<fieldset class="govuk-fieldset" id="id_starts_at" role="group"' in html
+    for part in ("day", "month", "year", "hour", "minute"):
+        assert (
+            f'<label class="govuk-label govuk-date-input__label" for="id_starts_at_{part}">' in html
+        )
+    assert 'type="datetime-local"' not in html
     assert "<script>" not in html
     assert "style=" not in html

@@ -106,13 +106,13 @@ def provider_registers_and_submits_gateway(visit: Any, world: World) -> Enrolmen
     page.get_by_label("Unique learner number (ULN)").fill("123456789")  # nine digits
     page.get_by_label("Given name").fill("Grace")
     page.get_by_label("Family name").fill("Hopper")
-    page.get_by_label("Date of birth").fill("2007-03-09")
+    fill_date(page, "Date of birth", "2007-03-09")
     page.get_by_label("Email address").fill("grace.hopper@example.org")
     page.get_by_label("Employer").select_option(label="Harbour Bank")
     expect(page.get_by_label("Training provider")).to_have_value(str(world.provider.pk))
     page.get_by_label("End-point assessment organisation").select_option(label="Northern EPAO")
-    page.get_by_label("Apprenticeship start date").fill("2025-01-06")
-    page.get_by_label("Planned end date").fill("2026-02-27")
+    fill_date(page, "Apprenticeship start date", "2025-01-06")
+    fill_date(page, "Planned end date", "2026-02-27")
     page.get_by_label("Face-to-face with customers").check()
     follow(tab, page.get_by_role("button", name="Register the apprentice"), "register-error")
     error_summary_leads_to_the_field(
@@ -124,7 +124,7 @@ def provider_registers_and_submits_gateway(visit: Any, world: World) -> Enrolmen
     enrolment = Enrolment.objects.get(apprentice__given_name="Grace")
 
     follow(tab, page.get_by_role("link", name="Submit gateway evidence"), "gateway-form")
-    page.get_by_label("Date of the gateway meeting").fill(date.today().isoformat())
+    fill_date(page, "Date of the gateway meeting", date.today().isoformat())
     for evidence in (
         "EPA gateway meeting record",
         "Employer sign-off that the apprentice is ready for EPA",
@@ -151,7 +151,7 @@ def admin_accepts_gateway_plans_and_books(visit: Any, world: World, enrolment: E
     follow(
         tab, page.get_by_role("link", name="Record the planning meeting for Grace Hopper"), "plan"
     )
-    page.get_by_label("Date of the planning meeting").fill(date.today().isoformat())
+    fill_date(page, "Date of the planning meeting", date.today().isoformat())
     page.get_by_label("Access arrangements").fill("Quiet room at the branch.")
     page.get_by_label("The requirements of each assessment method were explained").check()
     page.get_by_label("Feedback after the EPA, certification and the appeals process").check()
@@ -169,7 +169,7 @@ def admin_accepts_gateway_plans_and_books(visit: Any, world: World, enrolment: E
         page.get_by_label("Assessment method").select_option(label=method)
         page.get_by_label("Attempt", exact=True).select_option(label="First attempt")
         starts = f"{working_day_after(day).isoformat()}T{hour:02d}:00"
-        page.get_by_label("Start date and time").fill(starts)
+        fill_date(page, "Start date and time", starts)
         page.get_by_label("Duration in minutes").fill(str(minutes))
         page.get_by_label("Venue").fill("Harbour Bank, Quay Street branch")
         # Each assessor is listed with their allocation status (profile, standardisation).
@@ -214,7 +214,7 @@ def assessor_marks_on_a_tablet(visit: Any, world: World) -> None:
             mark_by_touch(tab, sheets[method])
         else:
             mark_by_keyboard(tab, sheets[method])
-        errors = page.locator("[data-error-summary]")
+        errors = page.locator(".govuk-error-summary")
         assert errors.count() == 0, errors.inner_text()
         tab.check(f"{method.value}-submitted")
         expect(page.get_by_role("status")).to_contain_text("Marking sheet submitted")
@@ -424,12 +424,27 @@ def follow(tab: Visitor, target: Any, label: str) -> None:
     tab.check(label)
 
 
+def fill_date(page: Any, label: str, value: str) -> None:
+    """Type an ISO date ("2027-03-03", or "2027-03-03T14:30") into the GOV.UK date input
+    whose legend is `label`: day, month and year (and hour and minute), as a person would."""
+    day, _, time = value.partition("T")
+    year, month, day_of_month = day.split("-")
+    group = page.get_by_role("group", name=label)
+    group.get_by_label("Day").fill(str(int(day_of_month)))
+    group.get_by_label("Month").fill(str(int(month)))
+    group.get_by_label("Year").fill(year)
+    if time:
+        hour, minute = time.split(":")
+        group.get_by_label("Hour").fill(hour)
+        group.get_by_label("Minute").fill(minute)
+
+
 def error_summary_leads_to_the_field(tab: Visitor, label: str, message: str) -> None:
     """GOV.UK's error summary: focused on arrival (so it is read first), titled, and each
     error a link that moves focus to its field."""
     page = tab.page
     expect(page).to_have_title(re.compile(r"^Error: "))
-    summary = page.get_by_role("alert")
+    summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("There is a problem")
     field = page.get_by_label(label)

@@ -65,7 +65,8 @@ SMALL_TARGETS_JS = """(selector) => {
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
     if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
-    if (el.closest('.visually-hidden') || el.classList.contains('skip-link')) continue;
+    // Hidden until focused: the skip link, and text for screen readers only.
+    if (el.closest('.govuk-visually-hidden') || el.classList.contains('govuk-skip-link')) continue;
     if (inSentence(el)) continue;
     if (box.width < 24 || box.height < 24) {
       small.push(`${el.outerHTML.slice(0, 120)}: ${box.width.toFixed(1)}x${box.height.toFixed(1)}`);
@@ -78,6 +79,9 @@ SMALL_TARGETS_JS = """(selector) => {
 # box shadow (WCAG 2.4.7 Focus Visible). Focus goes back where it was afterwards.
 FOCUS_NOT_VISIBLE_JS = """(selector) => {
   const before = document.activeElement;
+  // GOV.UK Frontend makes an element it focuses (the error summary, a banner) focusable
+  // only until it loses focus: keep that so focus can go back to it.
+  const beforeTabIndex = before && before.getAttribute('tabindex');
   const missing = [];
   for (const el of document.querySelectorAll(selector)) {
     if (el.disabled || el.getClientRects().length === 0) continue;
@@ -88,6 +92,9 @@ FOCUS_NOT_VISIBLE_JS = """(selector) => {
     if (!outline && style.boxShadow === 'none') missing.push(el.outerHTML.slice(0, 120));
   }
   if (before && before !== document.body) {
+    if (beforeTabIndex !== null && !before.hasAttribute('tabindex')) {
+      before.setAttribute('tabindex', beforeTabIndex);
+    }
     before.focus({preventScroll: true});
   } else {
     // Nothing had focus: leave the next Tab starting from the top of the page again.

@@ -202,11 +202,17 @@ def test_the_pages_are_accessible_forms(client, world, evidence):
     client.force_login(world.provider_user)
     html = client.get(url(world, "submit/")).content.decode()
     assert "<legend>Evidence supplied</legend>" in html
-    assert '<label for="id_gateway_date">' in html
+    # The date is a GOV.UK date input: a fieldset of labelled day, month and year.
+    assert '<fieldset class="govuk-fieldset" id="id_gateway_date" role="group"' in html
+    for part, label in (("day", "Day"), ("month", "Month"), ("year", "Year")):
+        assert f'for="id_gateway_date_{part}">{label}</label>' in html
+    assert 'type="date"' not in html
     page = client.post(url(world, "submit/"), evidence(world, gateway_date=""))
     html = page.content.decode()
-    assert 'class="error-summary"' in html
-    assert 'href="#id_gateway_date"' in html
+    assert 'class="govuk-error-summary"' in html
+    assert (
+        '<a href="#id_gateway_date_day">Enter the date of the gateway meeting as day, month' in html
+    )
     assert "<script>" not in html
     assert "style=" not in html
 
