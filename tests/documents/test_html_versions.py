@@ -92,7 +92,7 @@ def assert_same_facts(pdf: bytes, html: str) -> None:
 
 
 def assert_accessible_markup(html: str) -> None:
-    assert '<html lang="en-GB">' in html
+    assert '<html lang="en-GB"' in html
     assert len(re.findall(r"<h1[ >]", html)) == 1
     headers = re.findall(r"<th [^>]*>", html)
     assert headers
