@@ -66,6 +66,22 @@ def _add_class(attrs: dict[str, Any], name: str) -> None:
         attrs["class"] = " ".join([*classes, name])
 
 
+#: Django's own "This field is required.", which names no field.
+DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+
+
+def _name_the_field_when_required(field: forms.Field) -> None:
+    """ "Enter the venue", "Select the assessor" rather than Django's nameless message."""
+    if not field.label or str(field.error_messages.get("required")) != str(DJANGO_REQUIRED):
+        return
+    choice = isinstance(field.widget, (forms.Select, forms.RadioSelect, forms.CheckboxInput))
+    choice = choice or isinstance(field.widget, forms.CheckboxSelectMultiple)
+    if isinstance(field.widget, forms.CheckboxInput):
+        field.error_messages["required"] = f"Tick “{field.label}”"
+    else:
+        field.error_messages["required"] = f"{'Select' if choice else 'Enter'} {_what(field)}"
+
+
 class AccessibleBoundField(BoundField):
     """A bound field that knows how the GOV.UK templates lay it out."""
 
@@ -88,6 +104,32 @@ class AccessibleBoundField(BoundField):
             return f"{self.auto_id}_0"
         return str(self.auto_id)
 
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: forms.Widget | None = None
+    ) -> dict[str, Any]:
+        """The widget's GOV.UK class, its error class and description, whenever it renders
+        (so fields a form adds after its own __init__ get them too)."""
+        attrs = super().build_widget_attrs(attrs, widget)
+        kind = self.kind
+        if kind in WIDGET_CLASSES:
+            _add_class(attrs, WIDGET_CLASSES[kind])
+        if kind in GROUPED or kind == "hidden":
+            return attrs
+        if self.errors:
+            attrs["aria-invalid"] = "true"
+            if kind in ERROR_CLASSES:
+                _add_class(attrs, ERROR_CLASSES[kind])
+        if self.described_by:
+            attrs["aria-describedby"] = self.described_by
+        return attrs
+
+    @property
+    def summary_errors(self) -> list[str]:
+        """The field's errors as the error summary lists them: each names the field (its
+        label first when the message does not say it)."""
+        label = str(self.label)
+        return [str(e) if label.lower() in str(e).lower() else f"{label}: {e}" for e in self.errors]
+
     @property
     def described_by(self) -> str:
         ids = []
@@ -99,50 +141,30 @@ class AccessibleBoundField(BoundField):
 
 
 class AccessibleFormMixin(forms.BaseForm):
-    """Renders every field as a GOV.UK form group: each widget gets its component's class,
-    and hints and errors are tied to inputs (aria-describedby, aria-invalid) so screen
-    readers announce them with the field. Mix into any Django form."""
+    """Renders every field as a GOV.UK form group (`AccessibleBoundField`): each widget gets
+    its component's class, and hints and errors are tied to inputs (aria-describedby,
+    aria-invalid) so screen readers announce them with the field. Mix into any Django
+    form."""
 
     bound_field_class = AccessibleBoundField
     template_name_div = "core/form.html"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            kind = widget_kind(field.widget)
-            if kind in WIDGET_CLASSES:
-                _add_class(field.widget.attrs, WIDGET_CLASSES[kind])
-            if field.help_text and kind not in GROUPED and kind != "hidden":
-                field.widget.attrs.setdefault("aria-describedby", f"{self[name].auto_id}-hint")
-
     def full_clean(self) -> None:
+        for field in self.fields.values():
+            _name_the_field_when_required(field)
         super().full_clean()
         for name in self.fields:
             self._mark(name)
 
     def _mark(self, name: str) -> None:
-        """Give a field with an error its error class and its description."""
+        """Mark which parts of a date input hold the error (the others keep their look)."""
         field = self.fields[name]
-        bound = self[name]
-        kind = widget_kind(field.widget)
-        if kind in GROUPED or kind == "hidden":
-            if isinstance(field.widget, DateInput):
-                field.widget.invalid_parts = (
-                    getattr(field, "invalid_parts", None) or field.widget.part_names
-                    if name in self.errors
-                    else ()
-                )
-            return
-        described = []
-        if field.help_text:
-            described.append(f"{bound.auto_id}-hint")
-        if name in self.errors:
-            described.append(f"{bound.auto_id}-error")
-            field.widget.attrs["aria-invalid"] = "true"
-            if kind in ERROR_CLASSES:
-                _add_class(field.widget.attrs, ERROR_CLASSES[kind])
-        if described:
-            field.widget.attrs["aria-describedby"] = " ".join(described)
+        if isinstance(field.widget, DateInput):
+            field.widget.invalid_parts = (
+                getattr(field, "invalid_parts", None) or field.widget.part_names
+                if name in self.errors
+                else ()
+            )
 
     def refuse(self, message: str, field: str | None = None) -> None:
         """Show a refusal from an action on the field it concerns (or the whole form)."""

@@ -52,11 +52,11 @@ PER_PAGE = 25
 
 
 def _paged(request: AuthenticatedRequest, queryset: QuerySet[Enrolment]) -> dict[str, Any]:
-    """The page asked for and the page numbers to offer (1 … 4 5 [6] 7 8 … 20)."""
+    """The page asked for (the pagination component offers the page numbers)."""
     paginator = Paginator(queryset, PER_PAGE)
     # get_page() turns a missing, non-numeric or out-of-range page into a valid one.
     page = paginator.get_page(request.GET.get("page"))
-    return {"page": page, "page_range": list(paginator.get_elided_page_range(page.number))}
+    return {"page": page}
 
 
 @login_required
@@ -297,7 +297,6 @@ def bulk_report(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
             "upload": upload,
             "show": show,
             "page": page,
-            "page_range": list(paginator.get_elided_page_range(page.number)),
             "labels": LABELS,
         },
     )

@@ -125,7 +125,7 @@ def test_the_assessor_keeps_their_availability(client, world, ian):
     entry = Availability.objects.get(profile=ian)
     assert (entry.available, entry.note) == (False, "Leave")
     html = text(client.get(f"/assessors/{ian.pk}/"))
-    assert "Thu 24 Dec 2026" in html
+    assert "Thu 24 December 2026" in html
     assert "Unavailable" in html
     page = client.post(
         f"/assessors/{ian.pk}/availability/",

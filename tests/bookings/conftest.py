@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from tests.bookings.helpers import at, local, to_planning
+from tests.forms import with_date_inputs
 
 
 @pytest.fixture
@@ -45,6 +46,6 @@ def booking_post():
             "assessor": world.assessor.pk,
         }
         data.update(overrides)
-        return data
+        return with_date_inputs(data, "starts_at")
 
     return make

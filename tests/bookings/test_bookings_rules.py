@@ -304,8 +304,8 @@ def test_only_the_epao_admin_books(client, planned, booking_post, persona):
 def test_the_booking_page_is_an_accessible_form(client, planned, booking_post):
     client.force_login(planned.admin)
     html = client.get(f"/bookings/enrolments/{planned.enrolment.pk}/book/").content.decode()
-    for legend in ("Assessment", "When", "Where", "Assessor", "Retake only"):
-        assert f"<legend>{legend}</legend>" in html
+    for heading in ("Assessment", "When", "Where", "Assessor", "Retake only"):
+        assert f'<h2 class="govuk-heading-m">{heading}</h2>' in html
     assert '<fieldset class="govuk-fieldset" id="id_starts_at" role="group"' in html
     for part in ("day", "month", "year", "hour", "minute"):
         assert (

@@ -146,7 +146,7 @@ def test_rescheduling_keeps_the_history(client, planned):
     assert event.reason == "Apprentice unwell"
     html = client.get(f"/bookings/enrolments/{planned.enrolment.pk}/").content.decode()
     assert "Rescheduled: Apprentice unwell" in html
-    assert "replaces the booking of 1 Dec 2026 10:00" in html
+    assert "replaces the booking of 1 December 2026 at 10:00" in html
     # The first assessor's time is free again.
     assert not AssessorSlot.objects.filter(assessor=planned.assessor).exists()
 

@@ -165,7 +165,7 @@ def admin_accepts_gateway_plans_and_books(visit: Any, world: World, enrolment: E
         ("Practical observation", 6, 10, 90),
         ("Professional discussion", 7, 10, 60),
     ):
-        follow(tab, page.get_by_role("link", name="Book an assessment"), "book")
+        follow(tab, page.get_by_role("button", name="Book an assessment"), "book")
         page.get_by_label("Assessment method").select_option(label=method)
         page.get_by_label("Attempt", exact=True).select_option(label="First attempt")
         starts = f"{working_day_after(day).isoformat()}T{hour:02d}:00"
@@ -206,7 +206,7 @@ def assessor_marks_on_a_tablet(visit: Any, world: World) -> None:
             "confirmed",
         )
         follow(
-            tab, page.get_by_role("link", name="Open the marking sheet"), f"{method.value}-sheet"
+            tab, page.get_by_role("button", name="Open the marking sheet"), f"{method.value}-sheet"
         )
         if method is Method.SHOWCASE:
             mark_with_the_mouse(tab, sheets[method])

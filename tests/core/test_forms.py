@@ -183,3 +183,22 @@ def test_a_refusal_from_an_action_marks_its_field():
     assert "govuk-form-group--error" in html
     assert "No assessor is free that day" in html
     assert html.count("govuk-input--error") == 3
+
+
+class Booking(AccessibleForm):
+    venue = forms.CharField(label="Venue")
+    assessor = forms.ChoiceField(label="Assessor", choices=[("1", "Ian")])
+    confirmed = forms.BooleanField(label="I confirm the room is booked")
+    minutes = forms.IntegerField(label="Duration in minutes", required=False)
+
+
+def test_a_missing_answer_is_refused_naming_the_field():
+    form = Booking({"minutes": "ten"})
+    assert not form.is_valid()
+    assert form.errors["venue"] == ["Enter the venue"]
+    assert form.errors["assessor"] == ["Select the assessor"]
+    assert form.errors["confirmed"] == ["Tick “I confirm the room is booked”"]
+    # Django's own message names no field: the error summary puts the label first.
+    html = Template("{% error_summary form=form %}").render(Context({"form": form}))
+    assert '<a href="#id_minutes">Duration in minutes: Enter a whole number.</a>' in html
+    assert '<a href="#id_venue">Enter the venue</a>' in html

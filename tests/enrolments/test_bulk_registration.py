@@ -115,7 +115,7 @@ def test_all_or_nothing_with_one_bad_row_registers_nobody_and_names_row_and_colu
     html = page.content.decode()
     assert registered() == 0
     assert "Nobody was registered: 1 row has errors" in html
-    assert '<th scope="row">3</th>' in html
+    assert '<th scope="row" class="govuk-table__header" data-label="Row">3</th>' in html
     assert (
         "<code>ULN</code>: ULN is not valid: its last digit does not match the other nine; check the number"
         in html
@@ -409,5 +409,5 @@ def test_a_bad_training_plan_or_original_start_cell_is_refused_naming_its_column
     rows = [row(world), row(world, **changes)]
     html = upload(signed_in(world.provider_user), world, csv_bytes(rows)).content.decode()
     assert registered() == 0
-    assert '<th scope="row">3</th>' in html
+    assert '<th scope="row" class="govuk-table__header" data-label="Row">3</th>' in html
     assert f"<code>{column}</code>: {message}" in html

@@ -34,7 +34,7 @@ def test_summary_and_the_registration_on_the_timeline(signed_in, world):
         "Northern EPAO, under the Highfield",
         "6 January 2025",
         "Face-to-face",
-        '<strong class="tag tag--registered">Registered</strong>',
+        '<strong class="govuk-tag">Registered</strong>',
     ):
         assert text in html, text
     timeline = html[html.index('id="timeline-title"') :]

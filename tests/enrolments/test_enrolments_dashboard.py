@@ -68,11 +68,16 @@ def test_apprentice_home_shows_their_own_state(signed_in, world):
     html = signed_in(world.apprentice_user).get("/").content.decode()
     assert "Your end-point assessment" in html
     assert "ST0072 Customer Service Practitioner</a> with Northern EPAO" in html
-    assert '<strong class="tag tag--registered">Registered</strong>' in html
+    assert '<strong class="govuk-tag">Registered</strong>' in html
 
 
 def test_admin_home_counts_by_state_with_links_to_the_pipeline(signed_in, world):
     add_apprentice(world, given="Hedy", family="Lamarr")
     html = signed_in(world.admin).get("/").content.decode()
-    assert '<a href="/enrolments/pipeline?state=registered">Registered</a></th><td>2</td>' in html
-    assert '<a href="/enrolments/pipeline?state=withdrawn">Withdrawn</a></th><td>0</td>' in html
+    for state, label, count in (("registered", "Registered", 2), ("withdrawn", "Withdrawn", 0)):
+        assert re.search(
+            rf'href="/enrolments/pipeline\?state={state}">{label}</a></th>\s*'
+            rf'<td class="govuk-table__cell govuk-table__cell--numeric" data-label="Apprentices">'
+            rf"{count}</td>",
+            html,
+        )

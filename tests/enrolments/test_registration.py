@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from openepa.enrolments.models import Enrolment, JourneyEvent
+from tests.forms import with_date_inputs
 from tests.personas import next_uln
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,13 @@ def form_data(world, **changes):
         "face_to_face": "on",
     }
     data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
+    return with_date_inputs(
+        {k: v for k, v in data.items() if v is not None},
+        "date_of_birth",
+        "start_date",
+        "planned_end_date",
+        "original_start_date",
+    )
 
 
 def error_on(html: str, field: str, message: str) -> bool:

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from openepa.domain.eligibility import EVIDENCE
+from tests.forms import with_date_inputs
 
 
 def evidence_post(world: Any, **overrides: Any) -> dict[str, Any]:
@@ -25,7 +26,7 @@ def evidence_post(world: Any, **overrides: Any) -> dict[str, Any]:
         "notes": "",
     }
     data.update(overrides)
-    return data
+    return with_date_inputs(data, "gateway_date")
 
 
 @pytest.fixture
