@@ -105,7 +105,7 @@ def open_marking_sheet(page: Page, base: str) -> None:
     page.goto(f"{base}/bookings/mine/")
     page.locator("main table a").first.click()
     page.wait_for_load_state()
-    page.get_by_role("link", name=re.compile("marking sheet", re.I)).first.click()
+    page.locator("main a", has_text=re.compile("marking sheet", re.I)).first.click()
     page.wait_for_load_state()
 
 
@@ -150,21 +150,20 @@ def screens(base: str) -> None:
 
         assessor = as_("assessor", TABLET)
         shoot(assessor, "assessor-home")
-        assessor.goto(f"{base}/bookings/mine/")
-        assessor.locator("main table a").first.click()
+        open_marking_sheet(assessor, base)
+        shoot(assessor, "assessor-marking-sheet")
+        assessor.go_back()
         assessor.wait_for_load_state()
         shoot(assessor, "assessor-booking")
-        sheet = assessor.get_by_role("link", name=re.compile("marking sheet", re.I))
-        if sheet.count():
-            sheet.first.click()
-            assessor.wait_for_load_state()
-            shoot(assessor, "assessor-marking-sheet")
+        phone = as_("assessor", PHONE)
+        open_marking_sheet(phone, base)
+        shoot(phone, "assessor-marking-sheet-phone")
 
         iqa = as_("iqa")
         iqa.goto(f"{base}/iqa/")
         shoot(iqa, "iqa-queue")
 
-        apprentice = as_("apprentice")
+        apprentice = as_("apprentice", PHONE)
         apprentice.get_by_role("link", name="Your EPA result").first.click()
         apprentice.wait_for_load_state()
         shoot(apprentice, "apprentice-result")
