@@ -42,6 +42,11 @@ test-clock: setup
 css:
 	scripts/build-css
 
+# The long sweeps (every page of every role at every width): `-m sweep`, left out of `make test`.
+test-sweeps: setup
+	scripts/ensure-browser-tools
+	$(BIN)/pytest -n auto -m sweep
+
 lint: setup
 	scripts/build-css --check
 	$(BIN)/ruff format --check .

@@ -28,6 +28,17 @@ from tests.browser.visitor import (
 )
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """A sweep (every page at every width) runs only when asked for (`-m sweep`, `make
+    test-sweeps`), never in the normal suite."""
+    if "sweep" in (config.getoption("markexpr") or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("sweep") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
