@@ -157,6 +157,9 @@ def screens(base: str) -> None:
         shoot(assessor, "assessor-booking")
         phone = as_("assessor", PHONE)
         open_marking_sheet(phone, base)
+        # Down to the criteria, where the folded grade preview sits at the foot of the screen.
+        phone.locator("#timing-title").scroll_into_view_if_needed()
+        phone.evaluate("window.scrollBy(0, 600)")
         shoot(phone, "assessor-marking-sheet-phone")
 
         iqa = as_("iqa")
