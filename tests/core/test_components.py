@@ -114,3 +114,21 @@ def test_dates_read_in_words():
     assert render("{{ d|long_date }}", d=summer) == "4 July 2027"
     assert render("{{ d|long_date }}", d=None) == ""
     assert ZoneInfo("Europe/London")
+
+
+def test_check_your_answers_and_a_summary_card():
+    html = render(
+        '{% check_answers declaration="By sending this you confirm the evidence is true." %}'
+        '{% summary_row key="Gateway meeting" change_url="/g#id_gateway_date_day" %}3 March 2027'
+        "{% endsummary_row %}{% endcheck_answers %}"
+    )
+    assert '<h2 class="govuk-heading-m">Check your answers</h2>' in html
+    assert "govuk-summary-list__actions" in html
+    assert 'href="/g#id_gateway_date_day">Change' in html
+    assert "Now send your answers" in html
+    card = render(
+        '{% summary_card title="Practical observation" action_url="/b" action_text="Open" %}'
+        '{% summary_row key="When" %}3 March 2027{% endsummary_row %}{% endsummary_card %}'
+    )
+    assert '<h2 class="govuk-summary-card__title">Practical observation</h2>' in card
+    assert '<dl class="govuk-summary-list">' in card
