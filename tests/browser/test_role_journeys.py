@@ -323,7 +323,7 @@ def mark_by_keyboard(tab: Visitor, outcomes: dict[str, Outcome]) -> None:
     tab.check("discussion-refused")
     expect(page).to_have_title(re.compile(r"^Error: "))
     code = last.removeprefix("outcome_").replace("_", ".")
-    expect(page.get_by_role("alert")).to_be_focused()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
     link = press(page, "Tab")
     assert link["tag"] == "a", link
     assert f"still to judge: {code}" in link["text"], link
