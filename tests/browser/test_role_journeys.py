@@ -241,7 +241,7 @@ def see_result(tab: Visitor, persona: Any) -> None:
     link = "Your EPA result" if persona.email == "grace@example.org" else "Grace Hopper"
     results = page.get_by_role("region", name="Results", exact=True)
     follow(tab, results.get_by_role("link", name=link), "result")
-    overall = page.locator(".summary-list dd").first
+    overall = page.locator(".govuk-summary-list__value").first
     expect(overall).to_contain_text("Distinction")
     methods = page.get_by_role("table", name="Each method's grade, from the attempt that counts")
     for method in ("Apprentice showcase", "Practical observation", "Professional discussion"):
