@@ -1,6 +1,10 @@
 """Take the README's screenshots of the demo EPAO (docs/screenshots/), as each role sees it.
 
-    .venv/bin/python scripts/readme_screenshots.py [--apprentices 200]
+    .venv/bin/python scripts/readme_screenshots.py [--apprentices 200] [--set before|after]
+
+With --set NAME it takes instead the three full-page shots that compare the design before and
+after a change (docs/screenshots/NAME/): the admin home at 1366 px, the assessor's marking
+sheet on a tablet (820 px) and the apprentice's result on a phone (390 px).
 
 Builds the demo in a throwaway SQLite file, serves it with runserver on a free port, signs in
 as each demo user in Debian's Chromium and saves one viewport-sized PNG per main screen.
@@ -34,6 +38,8 @@ CHROMIUM_ARGS = [
 PASSWORD = "demo-password-2026"
 DESKTOP = {"width": 1280, "height": 860}
 TABLET = {"width": 820, "height": 1180}
+PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1366, "height": 768}
 
 
 def free_port() -> int:
@@ -54,14 +60,17 @@ def sign_in(page: Page, base: str, who: str) -> None:
     page.wait_for_load_state()
 
 
-def shoot(page: Page, name: str) -> None:
-    page.screenshot(path=str(OUT / f"{name}.png"))
-    print(f"docs/screenshots/{name}.png")
+def shoot(page: Page, name: str, folder: Path = OUT, full_page: bool = False) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    print(path.relative_to(ROOT))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--apprentices", type=int, default=200)
+    parser.add_argument("--set", help="take the before/after trio into docs/screenshots/SET/")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -83,9 +92,42 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.2)
-            screens(base)
+            if args.set:
+                comparison(base, OUT / args.set)
+            else:
+                screens(base)
         finally:
             server.terminate()
+
+
+def open_marking_sheet(page: Page, base: str) -> None:
+    """From the assessor's own bookings, the first booking that has a marking sheet."""
+    page.goto(f"{base}/bookings/mine/")
+    page.locator("main table a").first.click()
+    page.wait_for_load_state()
+    page.locator("main a", has_text=re.compile("marking sheet", re.I)).first.click()
+    page.wait_for_load_state()
+
+
+def comparison(base: str, folder: Path) -> None:
+    """The three full-page shots that compare one design with another."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+
+        def as_(who: str, viewport: dict[str, int]) -> Page:
+            page = browser.new_context(viewport=viewport).new_page()  # type: ignore[arg-type]
+            sign_in(page, base, who)
+            return page
+
+        shoot(as_("admin", WIDE), "admin-home-1366", folder, full_page=True)
+        assessor = as_("assessor", TABLET)
+        open_marking_sheet(assessor, base)
+        shoot(assessor, "assessor-marking-sheet-820", folder, full_page=True)
+        apprentice = as_("apprentice", PHONE)
+        apprentice.get_by_role("link", name="Your EPA result").first.click()
+        apprentice.wait_for_load_state()
+        shoot(apprentice, "apprentice-result-390", folder, full_page=True)
+        browser.close()
 
 
 def screens(base: str) -> None:
@@ -108,21 +150,23 @@ def screens(base: str) -> None:
 
         assessor = as_("assessor", TABLET)
         shoot(assessor, "assessor-home")
-        assessor.goto(f"{base}/bookings/mine/")
-        assessor.locator("main table a").first.click()
+        open_marking_sheet(assessor, base)
+        shoot(assessor, "assessor-marking-sheet")
+        assessor.go_back()
         assessor.wait_for_load_state()
         shoot(assessor, "assessor-booking")
-        sheet = assessor.get_by_role("link", name=re.compile("marking sheet", re.I))
-        if sheet.count():
-            sheet.first.click()
-            assessor.wait_for_load_state()
-            shoot(assessor, "assessor-marking-sheet")
+        phone = as_("assessor", PHONE)
+        open_marking_sheet(phone, base)
+        # Down to the criteria, where the folded grade preview sits at the foot of the screen.
+        phone.locator("#timing-title").scroll_into_view_if_needed()
+        phone.evaluate("window.scrollBy(0, 600)")
+        shoot(phone, "assessor-marking-sheet-phone")
 
         iqa = as_("iqa")
         iqa.goto(f"{base}/iqa/")
         shoot(iqa, "iqa-queue")
 
-        apprentice = as_("apprentice")
+        apprentice = as_("apprentice", PHONE)
         apprentice.get_by_role("link", name="Your EPA result").first.click()
         apprentice.wait_for_load_state()
         shoot(apprentice, "apprentice-result")

@@ -166,6 +166,9 @@ def object_links(user: User, enrolment: Enrolment) -> list[tuple[str, str]]:
                     link = _first_url((url_name,), {"result_id": result.pk})
                     if link is not None:
                         found.append((f"{title} (PDF), {state}", link))
+                    html = _first_url((f"{url_name}_html",), {"result_id": result.pk})
+                    if html is not None:
+                        found.append((f"{title} (HTML version), {state}", html))
     return found
 
 

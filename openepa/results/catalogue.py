@@ -32,6 +32,11 @@ class Kind:
     #: The overall grades it exists for; None for every result.
     grades: frozenset[str] | None = None
 
+    @property
+    def html_url_name(self) -> str:
+        """The URL name of its accessible HTML version, beside the PDF."""
+        return f"{self.url_name}_html"
+
     def applies_to(self, result: OverallResult) -> bool:
         return self.grades is None or result.grade in self.grades
 
@@ -91,10 +96,23 @@ def documents_of(result: OverallResult) -> list[tuple[str, str]]:
     return [(kind.title, kind.url_name) for kind in kinds_for(result)]
 
 
-def links_for(result: OverallResult) -> list[tuple[str, str]]:
-    """(title, download URL) of each document of the result. Whoever may see the result may
-    download its documents (openepa.documents.access)."""
+@dataclass(frozen=True)
+class DocumentLink:
+    title: str
+    pdf_url: str
+    #: The accessible HTML version of the same document, for the same people.
+    html_url: str
+
+
+def links_for(result: OverallResult) -> list[DocumentLink]:
+    """The links to each document of the result. Whoever may see the result may download
+    its documents (openepa.documents.access)."""
+    ids = {"result_id": result.pk}
     return [
-        (f"{kind.title} (PDF)", reverse(kind.url_name, kwargs={"result_id": result.pk}))
+        DocumentLink(
+            kind.title,
+            reverse(kind.url_name, kwargs=ids),
+            reverse(kind.html_url_name, kwargs=ids),
+        )
         for kind in kinds_for(result)
     ]

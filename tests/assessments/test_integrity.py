@@ -130,7 +130,10 @@ def test_check_your_answers_shows_the_sheet_and_confirming_locks_it(assessor_cli
     assert "Check your answers before submitting" in page
     assert "No upset customer during the visit; to cover in the discussion." in page
     assert "Carried over to the discussion" in page
-    assert "<dt>Carried over to the professional discussion</dt><dd>S9.1</dd>" in page
+    assert (
+        '<dt class="govuk-summary-list__key">Carried over to the professional discussion</dt><dd class="govuk-summary-list__value">S9.1</dd>'
+        in page
+    )
     assert "No grade yet: carried-over criteria are judged in the professional discussion" in page
     assert f'href="{sheet_url(booking)}#id_outcome_S9_1"' in page
     assert "Confirm and submit (locks the sheet)" in page
@@ -150,7 +153,7 @@ def test_check_your_answers_shows_the_method_grade(assessor_client, world):
     booking = book(world, "discussion")
     mark(assessor_client, booking, confirm=False)
     page = text(assessor_client.get(check_url(booking)))
-    assert "<p><strong>Distinction</strong></p>" in page
+    assert '<p class="govuk-body"><strong>Distinction</strong></p>' in page
 
 
 def test_confirming_a_changed_sheet_is_refused(assessor_client, world):

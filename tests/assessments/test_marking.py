@@ -37,7 +37,7 @@ SHOWCASE_DISTINCTION = [
 
 
 def legends(html: str) -> list[str]:
-    return re.findall(r'<span class="criterion__code">([A-Z]+\d+\.\d+)</span>', html)
+    return re.findall(r'<span class="app-criterion-code">([A-Z]+\d+\.\d+)</span>', html)
 
 
 def test_face_to_face_apprentice_sees_no_non_facing_criteria(assessor_client, world):
@@ -122,7 +122,7 @@ def test_preview_grades_the_unsaved_form(assessor_client, world, met, grade):
     attempt = open_sheet(assessor_client, booking)
     data = form_data(attempt, _showcase(met), intent="preview")
     page = assessor_client.post(sheet_url(booking), data).content.decode()
-    assert f'<strong class="tag tag--{grade.lower()}">{grade}</strong>' in page
+    assert f'<strong class="govuk-tag govuk-tag--green">{grade}</strong>' in page
     assert f"Distinction criteria met: {met} (7 needed for a distinction)." in page
     fragment = assessor_client.post(f"/marking/attempt/{attempt.pk}/preview", data)
     assert fragment.status_code == 200

@@ -295,7 +295,7 @@ def see_result(tab: Visitor, persona: Any) -> None:
     link = "Your EPA result" if persona.email == "grace@example.org" else "Grace Hopper"
     results = page.get_by_role("region", name="Results", exact=True)
     follow(tab, results.get_by_role("link", name=link), "result")
-    overall = page.locator(".summary-list dd").first
+    overall = page.locator(".govuk-summary-list__value").first
     expect(overall).to_contain_text("Distinction")
     methods = page.get_by_role("table", name="Each method's grade, from the attempt that counts")
     for method in ("Apprentice showcase", "Practical observation", "Professional discussion"):
@@ -377,7 +377,7 @@ def mark_by_keyboard(tab: Visitor, outcomes: dict[str, Outcome]) -> None:
     tab.check("discussion-refused")
     expect(page).to_have_title(re.compile(r"^Error: "))
     code = last.removeprefix("outcome_").replace("_", ".")
-    expect(page.get_by_role("alert")).to_be_focused()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
     link = press(page, "Tab")
     assert link["tag"] == "a", link
     assert f"still to judge: {code}" in link["text"], link

@@ -29,7 +29,7 @@ def test_the_admin_is_told_what_waits_and_where_to_export_it(client, world):
     html = client.get("/").content.decode()
     assert "Certificates to request" in html
     assert "2 certificate requests and 3 EPA records are ready to export." in html
-    assert '<a href="/certificates/">Export them from Certificates</a>' in html
+    assert '<a class="govuk-link" href="/certificates/">Export them from Certificates</a>' in html
     do_export_certificate_requests(actor=world.admin, epao_id=world.epao.pk)
     assert "Certificates to request" not in client.get("/").content.decode()
 

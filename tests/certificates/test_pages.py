@@ -162,9 +162,9 @@ def test_nobody_else_sees_the_page_the_button_or_a_batch(client, world):
 
 def test_the_admins_navigation_links_to_certificates(client, world):
     client.force_login(world.admin)
-    assert '<a href="/certificates/"' in client.get("/").content.decode()
+    assert 'href="/certificates/"' in client.get("/").content.decode()
     client.force_login(world.employer_user)
-    assert '<a href="/certificates/"' not in client.get("/").content.decode()
+    assert 'href="/certificates/"' not in client.get("/").content.decode()
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -273,7 +273,7 @@ def test_the_records_for_the_service_are_a_page_at_a_time_in_the_same_queries(
         response = client.get("/certificates/")
     html = response.content.decode()
     assert html.count("openepa-") >= min(rows, 25)
-    assert ("Page 1 of 2" in html) == (rows > 25)
+    assert ('class="govuk-pagination"' in html) == (rows > 25)
     rejected = client.get("/certificates/?state=rejected").content.decode()
     assert "<strong>Accepted</strong>" not in rejected
     assert rejected.count("<strong>Rejected</strong>") == min(rows // 2, 25)

@@ -115,7 +115,9 @@ def test_the_result_and_enrolment_pages_link_the_documents(client, world):
     enrolment_id = OverallResult.objects.get(pk=result_id).enrolment_id
     client.force_login(world.employer_user)
     page = client.get(f"/results/{result_id}/").content.decode()
-    links = re.findall(r'<a href="(/documents/[^"]+)" download>([^<]+)</a>', page)
+    links = re.findall(
+        r'<a class="govuk-link" href="(/documents/[^"]+)" download>([^<]+)</a>', page
+    )
     assert links == [
         (f"/documents/results/{result_id}/statement-of-results.pdf", "Statement of results (PDF)"),
         (

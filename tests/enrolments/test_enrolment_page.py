@@ -201,9 +201,10 @@ def test_records_link_to_bookings_for_their_assessor_and_released_results(world,
         return {url for _, url in links.object_links(user, world.enrolment)}
 
     def documents(result):
-        # A Pass: its statement, record of achievement and feedback report (openepa.documents).
+        # A Pass: its statement, record of achievement and feedback report (openepa.documents),
+        # each as a PDF and as its accessible HTML version.
         names = ("documents:statement", "documents:record", "documents:feedback")
-        return {f"/{name}/{result.pk}/" for name in names}
+        return {f"/{name}{kind}/{result.pk}/" for name in names for kind in ("", "_html")}
 
     assert urls(world.assessor) == {
         f"/bookings:detail/{mine.pk}/",

@@ -70,7 +70,7 @@ def test_another_epaos_admin_and_everyone_else_see_nothing(client, world):
         assert client.get(f"/notifications/outbox/{theirs.pk}/").status_code == 404, persona
         assert "Outbox" not in client.get("/").content.decode(), persona
     client.force_login(world.admin)
-    assert '<a href="/notifications/outbox/"' in client.get("/").content.decode()
+    assert 'href="/notifications/outbox/"' in client.get("/").content.decode()
 
 
 @pytest.mark.parametrize("rows", [1, 50])

@@ -71,7 +71,7 @@ def test_gq_fail_released_offers_a_resit_of_the_failed_method_within_3_months(cl
             in html
         )
         # Only the failed method; the passed ones are never resat (seed 000 §4).
-        assert "<dd>Practical observation, each in full." in html
+        assert '<dd class="govuk-summary-list__value">Practical observation, each in full.' in html
         assert (
             "Apprentice showcase, Professional discussion were passed and are not resat or retaken"
             in html

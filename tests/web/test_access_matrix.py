@@ -118,6 +118,7 @@ ALLOWED: dict[str, set[str]] = {
     # The result below is a Pass: it has no fail letter, for anyone (tests/documents
     # download a Fail's letter).
     "documents:fail_letter": set(),
+    "documents:fail_letter_html": set(),
     # A CSV upload's report is its uploader's only (the provider below).
     "enrolments:bulk_report": {"provider"},
     "enrolments:bulk_errors": {"provider"},

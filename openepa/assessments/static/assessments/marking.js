@@ -1,6 +1,10 @@
 // Live grade preview on the marking sheet. Progressive enhancement only: without this
 // file the "Preview grade" button posts the whole page and the server renders the same box.
 document.addEventListener("DOMContentLoaded", () => {
+  // On a tablet or phone the grade preview starts folded to its heading, opened on request, so
+  // the criteria keep the screen and no focused field hides behind it (open on a laptop).
+  const folding = document.querySelector("details[data-grade-preview]");
+  if (folding && window.matchMedia("(max-width: 899px)").matches) folding.open = false;
   const form = document.querySelector("form[data-marking-sheet]");
   const box = document.getElementById("grade-preview");
   if (!form || !box || !window.fetch) return;
