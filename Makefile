@@ -34,9 +34,10 @@ test: setup
 	scripts/ensure-browser-tools
 	$(BIN)/pytest -n auto --dist loadgroup
 
-# The sweeps that walk everything (tests marked `sweep`: every page of every role with axe,
-# every page of every role at 320, 390, 820 and 1366 px, the whole journey role by role in the browser, every page, PDF and CSV of the demo read for
-# plain words). Slow by nature, so outside `make test`, which runs a sample of each; CI runs both.
+# The sweeps that walk everything (tests marked `sweep`): every page of every role with axe,
+# every page at 320, 390, 820 and 1366 px, the whole journey role by role in the browser,
+# every page, PDF and CSV of the demo read for plain words. Slow by nature, so outside
+# `make test`, which runs a sample of each; CI runs both.
 test-sweeps: setup
 	scripts/ensure-browser-tools
 	$(BIN)/pytest -n auto --dist loadgroup -m sweep
