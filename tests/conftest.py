@@ -38,6 +38,12 @@ def pytest_configure(config: pytest.Config) -> None:
     if "OPENEPA_UPLOAD_ROOT" not in os.environ:
         os.environ["OPENEPA_UPLOAD_ROOT"] = tempfile.mkdtemp(prefix="openepa-test-files-")
         config.stash[_FILES_DIR] = os.environ["OPENEPA_UPLOAD_ROOT"]
+    # Each xdist worker in a folder of its own inside it, so a test that checks what reached
+    # the disk sees only its own worker's files (and the processes that worker starts).
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and not os.environ["OPENEPA_UPLOAD_ROOT"].endswith(os.sep + worker):
+        os.environ["OPENEPA_UPLOAD_ROOT"] = os.path.join(os.environ["OPENEPA_UPLOAD_ROOT"], worker)
+        os.makedirs(os.environ["OPENEPA_UPLOAD_ROOT"], exist_ok=True)
     # The migrated SQLite test database, made once for the run (tests/template_db.py).
     if TEMPLATE_DIR_VARIABLE not in os.environ:
         os.environ[TEMPLATE_DIR_VARIABLE] = tempfile.mkdtemp(prefix="openepa-test-db-")

@@ -24,7 +24,8 @@ employer per 70 apprentices, one provider per 250, each with a login).
 
 **What a copy keeps from its template.** The IQA sampling decision (sampled or not, and the
 recorded draw and explanation) is the template's: the draw of a copied decision is not
-recomputed from the copy's ids. Everything else follows from the rows and is checked by
+recomputed from the copy's ids. A copy's gateway documents name the template's stored files
+(read-only once saved), so a copy opens the same small PDF as its template. Everything else follows from the rows and is checked by
 `openepa.demo.check` (`openepa check-demo`): a sample of enrolments, their timelines against
 the journey's transition table, their results against the domain's grading of their sheets,
 and every row of theirs pointing at the same enrolment.

@@ -112,10 +112,13 @@ class GatewayItem(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # A document: stored like showcase evidence (openepa.core.uploads).
+    # A document: stored like showcase evidence (openepa.core.uploads). Each upload gets a
+    # fresh random name, but the name is not unique in the table: a stored file is never
+    # changed or removed once its item is saved (withdrawing keeps it), so the volume demo's
+    # copies of an apprentice share their template's files (openepa.demo.volume).
     title = models.CharField(max_length=200, blank=True)
     original_name = models.CharField(max_length=255, blank=True)
-    stored_name = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    stored_name = models.CharField(max_length=100, null=True, blank=True)
     content_type = models.CharField(max_length=120, blank=True)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)

@@ -55,7 +55,7 @@ def test_the_admin_sees_the_report_with_outliers(client, marked):
     html = text(client.get("/assessors/consistency/"))
     assert "Northern EPAO" in html
     assert "EPAO overall: 11 decisions; pass 45%, distinction 45%, fail 9%." in html
-    assert 'Ian Assessor <strong class="tag tag--overdue">Outlier</strong>' in html
+    assert 'Ian Assessor <strong class="govuk-tag govuk-tag--red">Outlier</strong>' in html
     assert "100% (45%)" in html
     assert "Not yet reviewed" in html
     assert "more than 20 percentage points from the EPAO's" in html
