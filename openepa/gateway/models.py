@@ -118,7 +118,7 @@ class GatewayItem(models.Model):
     # copies of an apprentice share their template's files (openepa.demo.volume).
     title = models.CharField(max_length=200, blank=True)
     original_name = models.CharField(max_length=255, blank=True)
-    stored_name = models.CharField(max_length=100, null=True, blank=True)
+    stored_name = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     content_type = models.CharField(max_length=120, blank=True)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
