@@ -76,7 +76,8 @@ def test_a_released_results_documents_are_stored_in_the_bucket_and_served_from_i
     with deliver():
         result_id = journey.release(world.admin)
     stored = {d.kind: d for d in StoredDocument.objects.filter(result_id=result_id)}
-    added = [key for key in object_store.keys() if key not in uploaded]  # noqa: SIM118 (a bucket listing, not a dict)
+    listed: list[str] = object_store.keys()
+    added = [key for key in listed if key not in uploaded]
     assert added == sorted(d.name for d in stored.values())
     emails = sent_to("Results of Ada Lovelace's end-point assessment")
     assert len(emails) == 3
