@@ -37,25 +37,6 @@ from openepa.gateway.queries import (
     task_list,
 )
 
-
-@dataclass(frozen=True)
-class GatewayEvidence:
-    gateway_date: date
-    english: str
-    maths: str
-    english_level_2_attempted: bool = False
-    maths_level_2_attempted: bool = False
-    bsl_qualification: bool = False
-    adjustment_requested: bool = False
-    showcase_format: str = ""
-    evidence: tuple[str, ...] = ()
-    notes: str = ""
-    #: The employer keeps English, and maths, in the training plan (19+ at start, from
-    #: 11 February 2025); recorded on the enrolment too, with who and when.
-    english_in_training_plan: bool = False
-    maths_in_training_plan: bool = False
-
-
 #: What a decision writes on the submission, the eligibility it was made on included.
 DECISION_FIELDS = ("status", "decided_by", "decided_at", "decision_reasons", "recorded_eligibility")
 
@@ -291,6 +272,8 @@ class GatewayDetails:
     adjustment_requested: bool = False
     showcase_format: str = ""
     notes: str = ""
+    #: The employer keeps English, and maths, in the training plan (19+ at start, from
+    #: 11 February 2025); recorded on the enrolment too, with who and when.
     english_in_training_plan: bool = False
     maths_in_training_plan: bool = False
 
@@ -300,6 +283,14 @@ class GatewayDetails:
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> GatewayDetails:
         return cls(**{**raw, "gateway_date": date.fromisoformat(raw["gateway_date"])})
+
+
+@dataclass(frozen=True)
+class GatewayEvidence(GatewayDetails):
+    """A whole gateway in one go (`do_submit_gateway`, the quick route other areas' tests
+    take to a gateway): the details and the evidence codes."""
+
+    evidence: tuple[str, ...] = ()
 
 
 def _preparing(actor: User, enrolment: Enrolment) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django import forms
@@ -92,9 +93,9 @@ class GatewaySubmissionForm(AccessibleForm):
         else:
             del self.fields["showcase_format"]
 
-    def evidence_record(self) -> GatewayEvidence:
+    def details(self) -> GatewayDetails:
         data = self.cleaned_data
-        return GatewayEvidence(
+        return GatewayDetails(
             gateway_date=data["gateway_date"],
             english=data["english"],
             maths=data["maths"],
@@ -103,10 +104,14 @@ class GatewaySubmissionForm(AccessibleForm):
             bsl_qualification=data.get("bsl_qualification", False),
             adjustment_requested=data["adjustment_requested"],
             showcase_format=data.get("showcase_format", ""),
-            evidence=tuple(data["evidence"]),
             notes=data["notes"],
             english_in_training_plan=data["english_in_training_plan"],
             maths_in_training_plan=data["maths_in_training_plan"],
+        )
+
+    def evidence_record(self) -> GatewayEvidence:
+        return GatewayEvidence(
+            **dataclasses.asdict(self.details()), evidence=tuple(self.cleaned_data["evidence"])
         )
 
 
@@ -136,22 +141,6 @@ class GatewayDetailsForm(GatewaySubmissionForm):
         self.fields[
             "adjustment_requested"
         ].help_text = "If ticked, the reasonable adjustment request form becomes a task of its own."
-
-    def details(self) -> GatewayDetails:
-        data = self.cleaned_data
-        return GatewayDetails(
-            gateway_date=data["gateway_date"],
-            english=data["english"],
-            maths=data["maths"],
-            english_level_2_attempted=data.get("english_level_2_attempted", False),
-            maths_level_2_attempted=data.get("maths_level_2_attempted", False),
-            bsl_qualification=data.get("bsl_qualification", False),
-            adjustment_requested=data["adjustment_requested"],
-            showcase_format=data.get("showcase_format", ""),
-            notes=data["notes"],
-            english_in_training_plan=data["english_in_training_plan"],
-            maths_in_training_plan=data["maths_in_training_plan"],
-        )
 
 
 class DocumentForm(AccessibleForm):
