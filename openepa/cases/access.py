@@ -107,6 +107,12 @@ def access_case(user: User, case_id: int) -> Case:
         ).get(pk=case_id)
     except Case.DoesNotExist:
         raise Http404("No such case") from None
-    if not _visible(user, case.enrolment):
+    if not (_visible(user, case.enrolment) or _on_the_case(user, case)):
         raise Http404("No such case")
     return case
+
+
+def _on_the_case(user: User, case: Case) -> bool:
+    """The case's reviewer and its appeal panel read the case page (what the assessor saw
+    is on it); only the EPAO's admins act on it (`_admin_case` in the views)."""
+    return case.reviewer_id == user.pk or case.panel.filter(pk=user.pk).exists()

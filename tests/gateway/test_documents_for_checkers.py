@@ -134,3 +134,26 @@ def test_the_include_counts_earlier_versions_and_its_queries_do_not_grow(
     with django_assert_max_num_queries(before):
         html = client.get(address).content.decode()
     assert html.count("/gateway/documents/") == 11
+
+
+def test_the_reviewer_and_panel_read_the_case_page_but_only_admins_act_on_it(
+    client, world, accepted, case
+):
+    address = reverse("cases:case", args=[case.pk])
+    client.force_login(world.second_assessor)
+    assert client.get(address).status_code == 404  # not on the case yet
+    Case.objects.filter(pk=case.pk).update(reviewer=world.second_assessor)
+    case.panel.add(world.assessor)
+    actions = [reverse(f"cases:{name}", args=[case.pk]) for name in ("review", "decide", "close")]
+    client.force_login(world.admin)
+    admin_page = client.get(address).content.decode()
+    assert any(f'action="{url}"' in admin_page for url in actions)  # the admin acts here
+    for member in (world.second_assessor, world.assessor):
+        assert shows(client, member, address, accepted)
+        html = client.get(address).content.decode()
+        assert not any(f'action="{url}"' in html for url in actions)
+        refused = client.post(reverse("cases:review", args=[case.pk]), {"version": 1})
+        assert refused.status_code == 404
+    case.panel.remove(world.assessor)
+    client.force_login(world.assessor)
+    assert client.get(address).status_code == 404  # off the panel, off the page

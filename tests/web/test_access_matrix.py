@@ -136,6 +136,9 @@ ALLOWED: dict[str, set[str]] = {
     "cases:raise": PARTIES - STAFF,
     "cases:decide_adjustment": STAFF,
     "cases:decide_consideration": STAFF,
+    # The case page: the parties who follow it, the admins, and the case's reviewer (the
+    # second assessor below) who reads what the assessor saw; only admins act on it.
+    "cases:case": {"admin", "apprentice", "employer", "provider", "second_assessor"},
     "cases:review": STAFF,
     "cases:decide": STAFF,
     "cases:close": STAFF,
