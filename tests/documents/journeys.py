@@ -142,3 +142,20 @@ def resit_to_a_pass(world: World, failed: FailThenResit) -> FailThenResit:
     journey.mark(world.second_assessor, resit, marks(Method.OBSERVATION, F2F, 5))
     failed.pass_id = journey.release(world.admin)
     return failed
+
+
+def parties(journey: Distinction, world: World) -> dict[str, Any]:
+    """Who receives the apprentice's documents once released, by persona name."""
+    return {
+        "apprentice": journey.apprentice_user,
+        "employer": world.employer_user,
+        "provider": world.provider_user,
+    }
+
+
+def get_document(client: Any, user: Any, result_id: int, document: str, suffix: str) -> Any:
+    """A document of a result as `user` sees it (None: signed out): `.pdf` or `.html`."""
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return client.get(f"/documents/results/{result_id}/{document}.{suffix}")

@@ -10,7 +10,8 @@ import pytest
 
 from openepa.results.catalogue import KINDS
 from openepa.results.models import OverallResult
-from tests.documents.journeys import distinction, fail, pdf_text
+from tests.documents.journeys import distinction, fail, get_document, pdf_text
+from tests.documents.journeys import parties as parties_of
 from tests.personas import build_world
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +36,7 @@ FILENAMES = {
 
 
 def get(client, user, result_id: int, document: str):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.get(f"/documents/results/{result_id}/{document}.pdf")
+    return get_document(client, user, result_id, document, "pdf")
 
 
 def test_the_url_names_the_emails_use_stay_as_they_are():
@@ -54,11 +52,7 @@ def test_a_released_distinction_is_downloaded_by_every_party_and_nobody_else(cli
     journey = distinction(world)
     result_id = journey.result_id
     personas = world.personas()
-    parties = {
-        "apprentice": journey.apprentice_user,
-        "employer": world.employer_user,
-        "provider": world.provider_user,
-    }
+    parties = parties_of(journey, world)
 
     # Before release: a draft for the EPAO's admins only.
     for name, user in parties.items():

@@ -12,7 +12,8 @@ from html.parser import HTMLParser
 import pytest
 
 from openepa.results.models import OverallResult
-from tests.documents.journeys import AWKWARD_FAMILY, distinction, fail, pdf_text
+from tests.documents.journeys import AWKWARD_FAMILY, distinction, fail, get_document, pdf_text
+from tests.documents.journeys import parties as parties_of
 from tests.personas import build_world
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +32,7 @@ OUTSIDERS = (
 
 
 def get(client, user, result_id: int, document: str, suffix: str = "html"):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.get(f"/documents/results/{result_id}/{document}.{suffix}")
+    return get_document(client, user, result_id, document, suffix)
 
 
 #: Elements whose start and end separate words; inline ones (strong, em) do not.
@@ -108,11 +106,7 @@ def test_each_party_who_may_download_the_pdf_may_open_the_html_version(client, w
     journey = distinction(world)
     result_id = journey.result_id
     personas = world.personas()
-    parties = {
-        "apprentice": journey.apprentice_user,
-        "employer": world.employer_user,
-        "provider": world.provider_user,
-    }
+    parties = parties_of(journey, world)
     # Before release: a draft for the EPAO's admins only, said to be one.
     for name, user in parties.items():
         for document in PASS_DOCUMENTS:
