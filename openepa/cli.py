@@ -13,16 +13,21 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from openepa.datafiles import DataFileError
 from openepa.domain.eligibility import Eligibility, Requirement, check_gateway
 from openepa.domain.grading import EpaResult, SheetError, method_result_fields
+from openepa.domain.jsontypes import Json
 from openepa.domain.sheet import grade_epa
 from openepa.domain.standard import Level
 from openepa.policies.loader import all_policies
 from openepa.sheets import MarkingSheet, read_gateway_case, read_marking_sheet
 from openepa.standards.loader import all_standards
+
+if TYPE_CHECKING:
+    from openepa.scheduling.instance import Instance
+    from openepa.scheduling.plan import Plan
 
 EXIT_VIOLATIONS = 1
 EXIT_INVALID = 2
@@ -40,7 +45,7 @@ def _read_stdin() -> bytes:
     return buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8")
 
 
-def _read_json(path: str) -> Any:
+def _read_json(path: str) -> object:
     """The JSON document at `path` (or standard input for "-"), read as UTF-8. Input that
     is not UTF-8, not JSON, or nested too deeply to read is refused with a message (exit 2),
     never a traceback."""
@@ -65,8 +70,8 @@ def _read_json(path: str) -> Any:
         raise InputError(f"{name}: not valid JSON: nested too deeply to read") from exc
 
 
-def grade_json(sheet: MarkingSheet, result: EpaResult) -> dict[str, Any]:
-    methods: dict[str, Any] = {}
+def grade_json(sheet: MarkingSheet, result: EpaResult) -> dict[str, Json]:
+    methods: dict[str, Json] = {}
     for method in sheet.standard.methods:
         if method.code in result.methods:
             methods[method.code.value] = method_result_fields(result.methods[method.code])
@@ -93,11 +98,11 @@ def grade_json(sheet: MarkingSheet, result: EpaResult) -> dict[str, Any]:
     }
 
 
-def _requirement_json(r: Requirement) -> dict[str, Any]:
+def _requirement_json(r: Requirement) -> dict[str, Json]:
     return {"requirement": r.code, "reason": r.reason, "source": r.source}
 
 
-def eligibility_json(standard: str, policy: str, result: Eligibility) -> dict[str, Any]:
+def eligibility_json(standard: str, policy: str, result: Eligibility) -> dict[str, Json]:
     return {
         "standard": standard,
         "policy": policy,
@@ -115,18 +120,18 @@ def eligibility_json(standard: str, policy: str, result: Eligibility) -> dict[st
     }
 
 
-def cmd_grade(args: argparse.Namespace) -> dict[str, Any]:
+def cmd_grade(args: argparse.Namespace) -> dict[str, Json]:
     sheet = read_marking_sheet(_read_json(args.sheet))
     result = grade_epa(sheet.standard, sheet.policy, sheet.modes, sheet.attempts)
     return grade_json(sheet, result)
 
 
-def cmd_check_gateway(args: argparse.Namespace) -> dict[str, Any]:
+def cmd_check_gateway(args: argparse.Namespace) -> dict[str, Json]:
     standard, policy, case = read_gateway_case(_read_json(args.file))
     return eligibility_json(standard.reference, policy.code, check_gateway(standard, policy, case))
 
 
-def cmd_standards(args: argparse.Namespace) -> dict[str, Any]:
+def cmd_standards(args: argparse.Namespace) -> dict[str, Json]:
     return {
         "standards": [
             {
@@ -157,7 +162,7 @@ def cmd_standards(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
+def cmd_demo(args: argparse.Namespace) -> dict[str, Json]:
     """Set up the configured database (DATABASE_URL, else the embedded SQLite file) and
     create the demo EPAO with `--apprentices` apprentices: a bigger set for benchmarks."""
     import os
@@ -199,7 +204,7 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def cmd_check_demo(args: argparse.Namespace) -> dict[str, Any]:
+def cmd_check_demo(args: argparse.Namespace) -> dict[str, Json]:
     """Check a sample of the configured database's enrolments by the domain's rules
     (openepa.demo.check); exit 1 with the problems if any."""
     import os
@@ -212,25 +217,28 @@ def cmd_check_demo(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.sample < 1:
         raise InputError("--sample: must be at least 1")
-    report = check_demo(args.sample, seed=args.seed).as_dict()
-    if report["problems"]:
-        raise Violations({**report, "violations": [{"message": p} for p in report["problems"]]})
+    checked = check_demo(args.sample, seed=args.seed)
+    report = checked.as_dict()
+    if checked.problems:
+        violations = [{"message": p} for p in checked.problems]
+        raise Violations({**report, "violations": violations}, checked.problems)
     return report
 
 
 class Violations(Exception):
     """`schedule --check` found violations: printed, then exit 1."""
 
-    def __init__(self, output: dict[str, Any]) -> None:
+    def __init__(self, output: dict[str, Json], messages: Sequence[str]) -> None:
         super().__init__("the plan breaks the instance's rules")
         self.output = output
+        self.messages = messages
 
 
 class PlanFailedCheck(Exception):
     """The engine's plan broke a rule: a bug, reported instead of printing the plan."""
 
 
-def cmd_schedule(args: argparse.Namespace) -> dict[str, Any]:
+def cmd_schedule(args: argparse.Namespace) -> dict[str, Json]:
     """Plan the instance (or check a plan against it); the engine is imported here so the
     other commands never load the solver."""
     from openepa.scheduling.check import check_plan
@@ -245,7 +253,7 @@ def cmd_schedule(args: argparse.Namespace) -> dict[str, Any]:
         if args.check is not None:
             plan = read_plan(_read_json(args.check))
             violations = check_plan(instance, plan)
-            output = {
+            output: dict[str, Json] = {
                 "violations": [
                     {"method": v.method, "rule": v.rule, "message": v.message} for v in violations
                 ],
@@ -253,7 +261,7 @@ def cmd_schedule(args: argparse.Namespace) -> dict[str, Any]:
                 "unplaced": len(plan.unplaced),
             }
             if violations:
-                raise Violations(output)
+                raise Violations(output, [v.message for v in violations])
             return output
         if args.cancel is not None and args.replan is None:
             raise InputError("--cancel: only with --replan PLAN.json, the plan to re-plan")
@@ -268,7 +276,7 @@ def cmd_schedule(args: argparse.Namespace) -> dict[str, Any]:
         raise InputError(f"invalid input: {exc.where}: {exc.rule}") from exc
 
 
-def _replan(instance: Any, plan: Any, cancel: str | None) -> dict[str, Any]:
+def _replan(instance: Instance, plan: Plan, cancel: str | None) -> dict[str, Json]:
     from datetime import date
 
     from openepa.scheduling.check import check_plan
@@ -369,8 +377,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Violations as exc:
         json.dump(exc.output, sys.stdout, indent=2)
         sys.stdout.write("\n")
-        for v in exc.output["violations"]:
-            print(f"openepa: {v['message']}", file=sys.stderr)
+        for message in exc.messages:
+            print(f"openepa: {message}", file=sys.stderr)
         return EXIT_VIOLATIONS
     except PlanFailedCheck as exc:
         print(f"openepa: internal error, the plan failed its own check: {exc}", file=sys.stderr)

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 from openepa.domain.eligibility import EVIDENCE, GatewayCase, QualificationLevel, ShowcaseFormat
 from openepa.domain.grading import Attempt, AttemptKind, Judgement, Outcome, SheetError
@@ -20,27 +19,26 @@ from openepa.policies.loader import all_policies
 from openepa.standards.loader import all_standards
 
 
-def _require(obj: Mapping[str, Any], key: str, where: str) -> Any:
+def _require(obj: Mapping[str, object], key: str, where: str) -> object:
     if key not in obj:
         raise SheetError(f"{where}.{key}" if where else key, "is required")
     return obj[key]
 
 
-def _object(value: Any, where: str) -> Mapping[str, Any]:
+def _object(value: object, where: str) -> Mapping[str, object]:
     if not isinstance(value, dict):
         raise SheetError(where or "$", "must be a JSON object")
     return value
 
 
-def _choice[E: StrEnum](enum: type[E], value: Any, where: str) -> E:
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(e.value for e in enum)
-        raise SheetError(where, f"{value!r} is not one of: {allowed}") from None
+def _choice[E: StrEnum](enum: type[E], value: object, where: str) -> E:
+    allowed = {e.value: e for e in enum}
+    if isinstance(value, str) and value in allowed:
+        return allowed[value]
+    raise SheetError(where, f"{value!r} is not one of: {', '.join(allowed)}")
 
 
-def _date(value: Any, where: str) -> date:
+def _date(value: object, where: str) -> date:
     if isinstance(value, str):
         try:
             return date.fromisoformat(value)
@@ -49,21 +47,21 @@ def _date(value: Any, where: str) -> date:
     raise SheetError(where, f"{value!r} is not a date in the form YYYY-MM-DD")
 
 
-def _in_plan(obj: Mapping[str, Any], key: str) -> bool:
+def _in_plan(obj: Mapping[str, object], key: str) -> bool:
     """One subject's training-plan answer: its own key where given, else the published
     ``english_maths_in_training_plan`` (both subjects); absent means false."""
     both = _bool(obj, "english_maths_in_training_plan", "")
     return _bool(obj, key, "") if key in obj else both
 
 
-def _bool(obj: Mapping[str, Any], key: str, where: str) -> bool:
+def _bool(obj: Mapping[str, object], key: str, where: str) -> bool:
     value = obj.get(key, False)
     if not isinstance(value, bool):
         raise SheetError(f"{where}{key}", "must be true or false")
     return value
 
 
-def standard_and_policy(sheet: Mapping[str, Any]) -> tuple[Standard, Policy]:
+def standard_and_policy(sheet: Mapping[str, object]) -> tuple[Standard, Policy]:
     standards = all_standards()
     if "standard" not in sheet and len(standards) == 1:
         standard = next(iter(standards.values()))
@@ -90,7 +88,7 @@ class MarkingSheet:
     attempts: tuple[Attempt, ...]
 
 
-def _judgement(value: Any, where: str) -> Judgement:
+def _judgement(value: object, where: str) -> Judgement:
     if isinstance(value, str):
         return Judgement(_choice(Outcome, value, where))
     if isinstance(value, dict):
@@ -113,7 +111,7 @@ def _judgement(value: Any, where: str) -> Judgement:
     )
 
 
-def _attempt(raw: Any, where: str) -> Attempt:
+def _attempt(raw: object, where: str) -> Attempt:
     obj = _object(raw, where)
     judgements = _object(_require(obj, "judgements", where), f"{where}.judgements")
     return Attempt(
@@ -127,7 +125,7 @@ def _attempt(raw: Any, where: str) -> Attempt:
     )
 
 
-def read_marking_sheet(raw: Any) -> MarkingSheet:
+def read_marking_sheet(raw: object) -> MarkingSheet:
     sheet = _object(raw, "$")
     standard, policy = standard_and_policy(sheet)
     modes_raw = _require(sheet, "interaction_modes", "")
@@ -145,7 +143,7 @@ def read_marking_sheet(raw: Any) -> MarkingSheet:
     return MarkingSheet(standard, policy, modes, attempts)
 
 
-def read_gateway_case(raw: Any) -> tuple[Standard, Policy, GatewayCase]:
+def read_gateway_case(raw: object) -> tuple[Standard, Policy, GatewayCase]:
     obj = _object(raw, "$")
     standard, policy = standard_and_policy(obj)
     evidence = obj.get("evidence", [])

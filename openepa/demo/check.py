@@ -17,7 +17,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from django.apps import apps
 from django.db.models import Model
@@ -28,6 +27,7 @@ from openepa.assessors.models import AssessorProfile, Attendance
 from openepa.bookings.models import Booking
 from openepa.certificates.models import ExportedRecord
 from openepa.domain.journey import Event, State, next_state
+from openepa.domain.jsontypes import Json
 from openepa.domain.uln import validate_uln
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.quality.models import IqaSample
@@ -56,7 +56,7 @@ class Report:
     results_graded: int = 0
     problems: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Json]:
         return {
             "checked": self.checked,
             "states": dict(sorted(self.by_state.items())),

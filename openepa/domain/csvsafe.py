@@ -12,20 +12,20 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Writable(Protocol):
-    def write(self, s: str, /) -> Any: ...
+    def write(self, s: str, /) -> object: ...
 
 
 def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _safe(cell: Any) -> Any:
+def _safe(cell: object) -> object:
     return spreadsheet_safe(cell) if isinstance(cell, str) else cell
 
 
@@ -33,13 +33,13 @@ class SafeWriter:
     """csv.writer whose text cells are made spreadsheet-safe (numbers are left as they are:
     a spreadsheet reads them as numbers, never as formulas)."""
 
-    def __init__(self, out: _Writable, **options: Any) -> None:
-        self._writer = csv.writer(out, **options)
+    def __init__(self, out: _Writable, lineterminator: str = "\r\n") -> None:
+        self._writer = csv.writer(out, lineterminator=lineterminator)
 
-    def writerow(self, row: Iterable[Any]) -> None:
+    def writerow(self, row: Iterable[object]) -> None:
         self._writer.writerow([_safe(cell) for cell in row])
 
-    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:
             self.writerow(row)
 
@@ -47,25 +47,31 @@ class SafeWriter:
 class SafeDictWriter:
     """csv.DictWriter with the same rule; the header row is made safe too."""
 
-    def __init__(self, out: _Writable, fieldnames: Sequence[str], **options: Any) -> None:
-        self._writer = csv.DictWriter(out, fieldnames=list(fieldnames), **options)
+    def __init__(
+        self, out: _Writable, fieldnames: Sequence[str], lineterminator: str = "\r\n"
+    ) -> None:
+        self._writer = csv.DictWriter(
+            out, fieldnames=list(fieldnames), lineterminator=lineterminator
+        )
         self._header = [spreadsheet_safe(name) for name in fieldnames]
-        self._rows = csv.writer(out, **options)
+        self._rows = csv.writer(out, lineterminator=lineterminator)
 
     def writeheader(self) -> None:
         self._rows.writerow(self._header)
 
-    def writerow(self, row: Mapping[str, Any]) -> None:
+    def writerow(self, row: Mapping[str, object]) -> None:
         self._writer.writerow({key: _safe(value) for key, value in row.items()})
 
-    def writerows(self, rows: Iterable[Mapping[str, Any]]) -> None:
+    def writerows(self, rows: Iterable[Mapping[str, object]]) -> None:
         for row in rows:
             self.writerow(row)
 
 
-def writer(out: _Writable, **options: Any) -> SafeWriter:
-    return SafeWriter(out, **options)
+def writer(out: _Writable, lineterminator: str = "\r\n") -> SafeWriter:
+    return SafeWriter(out, lineterminator)
 
 
-def dict_writer(out: _Writable, fieldnames: Sequence[str], **options: Any) -> SafeDictWriter:
-    return SafeDictWriter(out, fieldnames, **options)
+def dict_writer(
+    out: _Writable, fieldnames: Sequence[str], lineterminator: str = "\r\n"
+) -> SafeDictWriter:
+    return SafeDictWriter(out, fieldnames, lineterminator)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from openepa.domain.jsontypes import JsonObject
 from openepa.domain.standard import Grade, InteractionMode, Level, Method, Standard
 
 
@@ -95,7 +96,7 @@ class EpaResult:
     passed_methods: tuple[Method, ...] = field(default=())
 
 
-def method_result_fields(result: MethodResult) -> dict[str, object]:
+def method_result_fields(result: MethodResult) -> JsonObject:
     """A method result as plain JSON-ready values: the CLI prints them and a released
     result stores them, so both say the same thing in the same words."""
     return {

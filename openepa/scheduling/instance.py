@@ -10,7 +10,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 #: Start times sit on a five-minute grid (issue 19, "Input").
 GRID_MIN = 5
@@ -147,19 +146,19 @@ def clock(value: int) -> str:
 # --- reading -------------------------------------------------------------------------
 
 
-def _obj(value: Any, where: str) -> dict[str, Any]:
+def _obj(value: object, where: str) -> dict[str, object]:
     if not isinstance(value, dict):
         raise InstanceError(where, "must be an object")
     return value
 
 
-def _list(value: Any, where: str) -> list[Any]:
+def _list(value: object, where: str) -> list[object]:
     if not isinstance(value, list):
         raise InstanceError(where, "must be a list")
     return value
 
 
-def _req(data: dict[str, Any], key: str, where: str) -> Any:
+def _req(data: dict[str, object], key: str, where: str) -> object:
     if key not in data:
         raise InstanceError(f"{where}.{key}" if where else key, "is required")
     return data[key]
@@ -169,28 +168,28 @@ def _path(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
 
-def _str(data: dict[str, Any], key: str, where: str) -> str:
+def _str(data: dict[str, object], key: str, where: str) -> str:
     value = _req(data, key, where)
     if not isinstance(value, str) or not value.strip():
         raise InstanceError(_path(where, key), "must be a non-empty string")
     return value
 
 
-def _int(data: dict[str, Any], key: str, where: str, low: int, high: int) -> int:
+def _int(data: dict[str, object], key: str, where: str, low: int, high: int) -> int:
     value = _req(data, key, where)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InstanceError(_path(where, key), f"must be a whole number from {low} to {high}")
     return value
 
 
-def _bool(data: dict[str, Any], key: str, where: str) -> bool:
+def _bool(data: dict[str, object], key: str, where: str) -> bool:
     value = _req(data, key, where)
     if not isinstance(value, bool):
         raise InstanceError(_path(where, key), "must be true or false")
     return value
 
 
-def _date(value: Any, where: str) -> date:
+def _date(value: object, where: str) -> date:
     if not isinstance(value, str) or not _DATE.match(value):
         raise InstanceError(where, "must be a date written YYYY-MM-DD")
     try:
@@ -199,7 +198,7 @@ def _date(value: Any, where: str) -> date:
         raise InstanceError(where, "must be a date written YYYY-MM-DD") from None
 
 
-def _time(value: Any, where: str) -> int:
+def _time(value: object, where: str) -> int:
     if not isinstance(value, str) or not _TIME.match(value):
         raise InstanceError(where, "must be a time written HH:MM (24-hour)")
     return minutes(value)
@@ -213,7 +212,7 @@ def _in_horizon(day: date, where: str, start: date, end: date) -> date:
     return day
 
 
-def _ids(items: list[Any], where: str) -> list[str]:
+def _ids(items: list[object], where: str) -> list[str]:
     out: list[str] = []
     for i, item in enumerate(items):
         if not isinstance(item, str) or not item.strip():
@@ -222,7 +221,7 @@ def _ids(items: list[Any], where: str) -> list[str]:
     return out
 
 
-def read_travel(raw: Any) -> dict[str, dict[str, int]]:
+def read_travel(raw: object) -> dict[str, dict[str, int]]:
     rows = _obj(raw, "regions")
     if not rows:
         raise InstanceError("regions", "must name at least one region")
@@ -241,7 +240,7 @@ def read_travel(raw: Any) -> dict[str, dict[str, int]]:
 
 
 def _read_assessor(
-    raw: Any, where: str, travel: Mapping[str, Any], start: date, end: date
+    raw: object, where: str, travel: Mapping[str, object], start: date, end: date
 ) -> Assessor:
     data = _obj(raw, where)
     home = _str(data, "home_region", where)
@@ -274,18 +273,28 @@ def _read_assessor(
     )
 
 
-def _read_method(raw: Any, where: str, inst: dict[str, Any]) -> Method:
+@dataclass(frozen=True)
+class _Read:
+    """What the methods and existing bookings are checked against while reading."""
+
+    start: date
+    end: date
+    travel: Mapping[str, Mapping[str, int]]
+    assessors: Mapping[str, Assessor]
+
+
+def _read_method(raw: object, where: str, inst: _Read) -> Method:
     data = _obj(raw, where)
-    start, end = inst["start"], inst["end"]
+    start, end = inst.start, inst.end
     mode = _str(data, "mode", where)
     if mode not in MODES:
         raise InstanceError(f"{where}.mode", "must be in_person or remote")
     region = data.get("region")
     if mode == IN_PERSON:
         region = _str(data, "region", where)
-        if region not in inst["travel"]:
+        if region not in inst.travel:
             raise InstanceError(f"{where}.region", "must be one of the regions")
-    elif region is not None and region not in inst["travel"]:
+    elif region is not None and (not isinstance(region, str) or region not in inst.travel):
         raise InstanceError(f"{where}.region", "must be one of the regions or null")
     earliest = _in_horizon(
         _date(_req(data, "earliest", where), f"{where}.earliest"), f"{where}.earliest", start, end
@@ -305,7 +314,7 @@ def _read_method(raw: Any, where: str, inst: dict[str, Any]) -> Method:
     if not eligible:
         raise InstanceError(f"{where}.eligible", "must list at least one assessor")
     for i, a in enumerate(eligible):
-        if a not in inst["assessors"]:
+        if a not in inst.assessors:
             raise InstanceError(f"{where}.eligible[{i}]", f"names an unknown assessor {a!r}")
     preferred: list[Preferred] = []
     for i, pref in enumerate(_list(data.get("preferred", []), f"{where}.preferred")):
@@ -329,22 +338,22 @@ def _read_method(raw: Any, where: str, inst: dict[str, Any]) -> Method:
     )
 
 
-def _read_existing(raw: Any, where: str, inst: dict[str, Any]) -> Existing:
+def _read_existing(raw: object, where: str, inst: _Read) -> Existing:
     data = _obj(raw, where)
     assessor = _str(data, "assessor", where)
-    if assessor not in inst["assessors"]:
+    if assessor not in inst.assessors:
         raise InstanceError(f"{where}.assessor", f"names an unknown assessor {assessor!r}")
     day = _in_horizon(
         _date(_req(data, "date", where), f"{where}.date"),
         f"{where}.date",
-        inst["start"],
-        inst["end"],
+        inst.start,
+        inst.end,
     )
     mode = data.get("mode")
-    if mode is not None and mode not in MODES:
+    if mode is not None and (not isinstance(mode, str) or mode not in MODES):
         raise InstanceError(f"{where}.mode", "must be in_person, remote or null")
     region = data.get("region")
-    if region is not None and region not in inst["travel"]:
+    if region is not None and (not isinstance(region, str) or region not in inst.travel):
         raise InstanceError(f"{where}.region", "must be one of the regions or null")
     start = _time(_req(data, "start", where), f"{where}.start")
     duration = _int(data, "duration_min", where, 1, 24 * 60)
@@ -384,7 +393,7 @@ def _check_after(methods: dict[str, Method], existing: set[str], where: dict[str
             current = methods[current].after
 
 
-def read_instance(raw: Any) -> Instance:
+def read_instance(raw: object) -> Instance:
     """Read and validate an instance in the published JSON format (issue 19, "Input")."""
     data = _obj(raw, "instance")
     policy = _str(data, "policy", "")
@@ -406,14 +415,13 @@ def read_instance(raw: Any) -> Instance:
             f"must be a number of seconds above 0 and at most {MAX_TIME_LIMIT_S:.0f}",
         )
     travel = read_travel(_req(data, "regions", ""))
-    inst: dict[str, Any] = {"start": start, "end": end, "travel": travel}
     raw_assessors = _list(_req(data, "assessors", ""), "assessors")
     assessors = [
         _read_assessor(a, f"assessors[{i}]", travel, start, end)
         for i, a in enumerate(raw_assessors)
     ]
     _unique([a.id for a in assessors], "assessors", "id")
-    inst["assessors"] = {a.id: a for a in assessors}
+    inst = _Read(start, end, travel, {a.id: a for a in assessors})
     raw_existing = _list(data.get("existing", []), "existing")
     existing = [_read_existing(e, f"existing[{i}]", inst) for i, e in enumerate(raw_existing)]
     _unique([e.method for e in existing], "existing", "method")
@@ -433,7 +441,7 @@ def read_instance(raw: Any) -> Instance:
         end=end,
         time_limit_s=float(limit),
         travel=travel,
-        assessors=inst["assessors"],
+        assessors=inst.assessors,
         methods=by_id,
         existing=tuple(existing),
         order=order,

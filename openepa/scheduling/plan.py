@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
+from openepa.domain.jsontypes import Json, as_json_object
 from openepa.scheduling.instance import (
     Instance,
     InstanceError,
@@ -38,7 +38,7 @@ class Unplaced:
 class Plan:
     assignments: list[Assignment]
     unplaced: list[Unplaced]
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Json] = field(default_factory=dict)
 
 
 def travel_minutes(instance: Instance, assignments: list[Assignment]) -> int:
@@ -64,7 +64,7 @@ def sort_plan(instance: Instance, plan: Plan) -> Plan:
     return plan
 
 
-def plan_json(plan: Plan) -> dict[str, Any]:
+def plan_json(plan: Plan) -> dict[str, Json]:
     return {
         "assignments": [
             {
@@ -80,7 +80,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     }
 
 
-def read_plan(raw: Any) -> Plan:
+def read_plan(raw: object) -> Plan:
     """Read a plan in the output format (for `--check`); only its shape is checked here,
     the rules are the checker's."""
     data = _obj(raw, "plan")
@@ -105,4 +105,8 @@ def read_plan(raw: Any) -> Plan:
             raise InstanceError(f"{where}.reason", "must be a string")
         unplaced.append(Unplaced(_str(item, "method", where), reason))
     summary = data.get("summary", {})
-    return Plan(assignments, unplaced, _obj(summary, "summary") if summary is not None else {})
+    try:
+        checked = as_json_object(summary, "summary") if summary is not None else {}
+    except TypeError:
+        raise InstanceError("summary", "must be an object") from None
+    return Plan(assignments, unplaced, checked)

@@ -205,6 +205,13 @@ INVALID = [
         "inside the horizon",
     ),
     ("methods not a list", _set("methods", {}), "methods", "must be a list"),
+    (
+        "existing region a list",
+        _set("existing.0.region", ["london"]),
+        "existing[0].region",
+        "one of the regions or null",
+    ),
+    ("existing mode a list", _set("existing.0.mode", []), "existing[0].mode", "in_person, remote"),
 ]
 
 
