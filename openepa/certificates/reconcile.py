@@ -12,7 +12,8 @@ expects after a Fail or a withdrawal.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TypedDict
 
 from django.db import transaction
 from django.db.models import Max
@@ -28,52 +29,80 @@ CHECK_LIMIT = 500
 _DONE = (RecordState.ACCEPTED, RecordState.SUBMITTED)
 
 
-def sent_view(rows: list[ServiceRecord]) -> dict[str, Any]:
+class Certificate(TypedDict, total=False):
+    """A certificate as OpenEPA sent it or the service holds it (stored as JSON)."""
+
+    reference: str | None
+    grade: str | None
+    achievementDate: str | None
+    submitted: bool
+    status: str | None
+
+
+class View(TypedDict, total=False):
+    """One side of the comparison, stored on the ServiceCheck as JSON."""
+
+    certificate: Certificate | None
+    latestEpaOutcome: str | None
+    error: str
+
+
+def _mapping(value: object) -> Mapping[str, object]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def sent_view(rows: list[ServiceRecord]) -> View:
     """What OpenEPA sent and the service accepted for one apprentice, in the fields the
     service's GET answers with."""
-    view: dict[str, Any] = {"certificate": None}
+    view: View = {"certificate": None}
     for row in sorted(rows, key=lambda r: r.sequence):
         if row.state not in _DONE:
             continue
+        body = _mapping(row.body)
         if row.kind in (RecordKind.EPA_CREATE, RecordKind.EPA_UPDATE):
-            latest = latest_as_read(row.body.get("epaDetails", {}).get("epas", []))
-            view["latestEpaOutcome"] = (latest or {}).get("epaOutcome")
+            epas = _mapping(body.get("epaDetails")).get("epas")
+            latest = latest_as_read([_mapping(e) for e in epas] if isinstance(epas, list) else [])
+            view["latestEpaOutcome"] = _text((latest or {}).get("epaOutcome"))
         elif row.kind == RecordKind.CERTIFICATE:
-            details = row.body.get("learningDetails", {})
+            details = _mapping(body.get("learningDetails"))
             view["certificate"] = {
                 "reference": row.reference,
-                "grade": details.get("overallGrade"),
-                "achievementDate": details.get("achievementDate"),
+                "grade": _text(details.get("overallGrade")),
+                "achievementDate": _text(details.get("achievementDate")),
                 "submitted": False,
             }
-        elif row.kind == RecordKind.SUBMIT and view["certificate"] is not None:
-            view["certificate"]["submitted"] = True
+        elif row.kind == RecordKind.SUBMIT and (certificate := view.get("certificate")):
+            certificate["submitted"] = True
     return view
 
 
-def held_view(answer: client.Answer) -> dict[str, Any]:
+def held_view(answer: client.Answer) -> View:
     """The service's answer in the same fields."""
     if answer.status == 204 or answer.data is None:
         return {"certificate": None}
     if answer.status != 200 or not isinstance(answer.data, dict):
         return {"certificate": None, "error": answer.message()}
-    data = answer.data.get("certificateData") or {}
-    details = data.get("learningDetails") or {}
-    status = (answer.data.get("status") or {}).get("currentStatus")
+    data = _mapping(answer.data.get("certificateData"))
+    details = _mapping(data.get("learningDetails"))
+    status = _mapping(answer.data.get("status")).get("currentStatus")
     return {
         "certificate": {
-            "reference": data.get("certificateReference"),
-            "grade": details.get("overallGrade"),
+            "reference": _text(data.get("certificateReference")),
+            "grade": _text(details.get("overallGrade")),
             "achievementDate": str(details.get("achievementDate") or "")[:10] or None,
-            "status": status,
+            "status": _text(status),
         }
     }
 
 
-def differences(sent: dict[str, Any], held: dict[str, Any]) -> list[str]:
+def differences(sent: View, held: View) -> list[str]:
     """The differences in words; empty when the service holds what OpenEPA sent."""
-    mine: dict[str, Any] = sent.get("certificate") or {}
-    theirs: dict[str, Any] = held.get("certificate") or {}
+    mine = sent.get("certificate") or Certificate()
+    theirs = held.get("certificate") or Certificate()
     if not mine and not theirs:
         error = held.get("error", "")
         if error and not error.startswith("Cannot find certificate"):
@@ -81,11 +110,11 @@ def differences(sent: dict[str, Any], held: dict[str, Any]) -> list[str]:
         return []
     if not mine:
         return [
-            f"The service holds certificate {theirs['reference']}, which OpenEPA did not request."
+            f"The service holds certificate {theirs.get('reference')}, which OpenEPA did not request."
         ]
     if not theirs:
         return [
-            f"OpenEPA's certificate request {mine['reference']} was accepted, but the service "
+            f"OpenEPA's certificate request {mine.get('reference')} was accepted, but the service "
             "holds no certificate now."
         ]
     found = []

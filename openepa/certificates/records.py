@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from django.utils import timezone
 from jsonschema import Draft202012Validator
@@ -29,6 +28,7 @@ from openepa.domain.assessment_service import (
     submit_request_errors,
 )
 from openepa.domain.grading import AttemptKind, OverallGrade
+from openepa.domain.jsontypes import Json
 from openepa.domain.record_a_grade import (
     Sitting,
     achievement_date,
@@ -40,6 +40,8 @@ from openepa.enrolments.models import Enrolment
 from openepa.results.models import OverallResult
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "record-a-grade.json"
+#: One request's body, as built, stored and sent (keys in the API's order).
+type Body = dict[str, Json]
 REQUEST_PREFIX = "openepa-result-"
 
 #: What a record needs of a result, loaded with it (one query for a batch).
@@ -78,11 +80,11 @@ def sitting(result: OverallResult) -> Sitting:
     )
 
 
-def learner(enrolment: Enrolment) -> dict[str, Any]:
+def learner(enrolment: Enrolment) -> Body:
     return {"uln": int(enrolment.apprentice.uln), "familyName": enrolment.apprentice.family_name}
 
 
-def postal_contact(enrolment: Enrolment) -> dict[str, Any]:
+def postal_contact(enrolment: Enrolment) -> Body:
     """The enrolment's ``postalContact``: its own when someone set one, otherwise the
     employer's named contact and address (issue 13 item 1). Blank optional lines are
     null, as the service's model leaves them."""
@@ -131,7 +133,7 @@ def epa_record(
     request: str,
     *,
     withdrawn_on: date | None = None,
-) -> dict[str, Any]:
+) -> Body:
     """The body of POST /api/v1/epa for the enrolment: every attempt so far (and the
     withdrawal, if any), newest first. An update adds ``epaReference`` when it is sent."""
     return {
@@ -148,7 +150,7 @@ def epa_record(
 
 def certificate_request(
     result: OverallResult, sittings: Sequence[Sitting], request: str
-) -> dict[str, Any]:
+) -> Body:
     """The body of POST /api/v1/certificate for a released Pass or Distinction."""
     enrolment = result.enrolment
     grade = certificate_grade(OverallGrade(result.grade))
@@ -168,7 +170,7 @@ def certificate_request(
     }
 
 
-def submit_request(enrolment: Enrolment, request: str) -> dict[str, Any]:
+def submit_request(enrolment: Enrolment, request: str) -> Body:
     """The body of POST /api/v1/certificate/submit; ``certificateReference`` is added when
     it is sent (the service's answer to the certificate request)."""
     return {
@@ -192,8 +194,8 @@ BATCH_DEFS = {
 
 
 @cache
-def _schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def _schema() -> dict[str, object]:
+    schema: dict[str, object] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return schema
 
@@ -212,7 +214,7 @@ class InvalidExport(ActionRefused):
     the rule."""
 
 
-def schema_problem(kind: str, records: Sequence[dict[str, Any]]) -> str | None:
+def schema_problem(kind: str, records: Sequence[Body]) -> str | None:
     """The first place a batch breaks the schema, e.g.
     ``$[0].learner.uln: '12' is not of type 'integer'``, or None."""
     errors = list(_validator(kind).iter_errors(list(records)))
@@ -222,7 +224,7 @@ def schema_problem(kind: str, records: Sequence[dict[str, Any]]) -> str | None:
     return f"{worst.json_path}: {worst.message}"
 
 
-def rule_problems(kind: str, body: dict[str, Any], today: date) -> list[str]:
+def rule_problems(kind: str, body: Body, today: date) -> list[str]:
     """The service's body rules for one request of `kind` (openepa.domain.
     assessment_service), in the service's words."""
     if kind in ("epa_create", "epa_update"):
@@ -232,7 +234,7 @@ def rule_problems(kind: str, body: dict[str, Any], today: date) -> list[str]:
     return submit_request_errors(body)
 
 
-def check(kind: str, records: Sequence[dict[str, Any]], today: date | None = None) -> None:
+def check(kind: str, records: Sequence[Body], today: date | None = None) -> None:
     """Refuse a batch that breaks a rule of the service (named in the service's words, with
     the record) or the schema (naming the first broken path)."""
     day = today or timezone.localdate()
@@ -248,12 +250,12 @@ def check(kind: str, records: Sequence[dict[str, Any]], today: date | None = Non
         raise InvalidExport(f"The batch does not match the schema ({SCHEMA_PATH.name}): {problem}")
 
 
-def payload(records: Sequence[dict[str, Any]]) -> str:
+def payload(records: Sequence[Body]) -> str:
     """The batch as stored and downloaded: a JSON array, keys in the API's order."""
     return json.dumps(list(records), indent=2, ensure_ascii=False) + "\n"
 
 
-def _flatten(value: Any, prefix: str, into: dict[str, str]) -> None:
+def _flatten(value: object, prefix: str, into: dict[str, str]) -> None:
     if isinstance(value, dict):
         for key, inner in value.items():
             _flatten(inner, f"{prefix}.{key}" if prefix else key, into)
@@ -287,7 +289,7 @@ def as_csv(stored_payload: str) -> str:
 
 def build(
     kind: ExportKind, results: Iterable[OverallResult], history: dict[int, list[OverallResult]]
-) -> list[Any]:
+) -> list[Body]:
     """The file export's records for these results (`history` maps an enrolment id to its
     released results): an EPA record with every attempt for each, or a certificate request
     for each Pass or Distinction."""

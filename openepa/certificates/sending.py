@@ -24,9 +24,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -41,6 +40,7 @@ from openepa.certificates.queries import ready_results, released_history, withdr
 from openepa.core.refusals import ActionRefused
 from openepa.domain.assessment_service import BATCH_LIMIT
 from openepa.domain.journey import State
+from openepa.domain.record_a_grade import Sitting
 from openepa.domain.steps import CertificateStep
 from openepa.enrolments.journey import lock_enrolment, record
 from openepa.enrolments.models import Enrolment, JourneyEvent
@@ -167,7 +167,7 @@ class _Planner:
         enrolment: Enrolment,
         kind: str,
         subject: str,
-        body: dict[str, Any],
+        body: records.Body,
         result: OverallResult | None,
     ) -> ServiceRecord:
         sequence = self.sequence.get(enrolment.pk, 0) + 1
@@ -191,7 +191,7 @@ class _Planner:
     def _epa(
         self,
         enrolment: Enrolment,
-        sittings: list[Any],
+        sittings: list[Sitting],
         subject: str,
         result: OverallResult | None,
         withdrawn_on: date | None = None,
@@ -259,7 +259,7 @@ def do_send_again(*, actor: User, record_id: int) -> ServiceRecord:
     return row
 
 
-def _rebuilt(row: ServiceRecord) -> dict[str, Any]:
+def _rebuilt(row: ServiceRecord) -> records.Body:
     enrolment = Enrolment.objects.select_related(
         "apprentice", "standard", "policy", "employer", "postal_contact"
     ).get(pk=row.enrolment_id)
@@ -335,7 +335,7 @@ def _reference_for(row: ServiceRecord) -> dict[str, str]:
     return {}
 
 
-def claim(ids: list[int], today: date) -> tuple[str, list[ServiceRecord], list[dict[str, Any]]]:
+def claim(ids: list[int], today: date) -> tuple[str, list[ServiceRecord], list[records.Body]]:
     """Move the records that are still "to send" to "sent" and return them with the bodies
     to send. A body that breaks the schema or one of the service's rules is not sent: it is
     rejected here with the service's words (it would be refused there)."""
@@ -408,11 +408,12 @@ def _finish(
     )
 
 
-def _reference_in(kind: str, item: dict[str, Any]) -> str:
+def _reference_in(kind: str, item: Mapping[str, object]) -> str:
     if kind in (RecordKind.EPA_CREATE, RecordKind.EPA_UPDATE):
         return str(item.get("epaReference") or "")
-    data = (item.get("certificate") or {}).get("certificateData") or {}
-    return str(data.get("certificateReference") or "")
+    certificate = item.get("certificate")
+    data = certificate.get("certificateData") if isinstance(certificate, Mapping) else None
+    return str(data.get("certificateReference") or "") if isinstance(data, Mapping) else ""
 
 
 def apply_answer(kind: str, rows: list[ServiceRecord], answer: client.Answer) -> None:

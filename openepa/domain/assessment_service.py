@@ -36,7 +36,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+
+from openepa.domain.jsontypes import JsonObject
 
 #: "Batch limited to 25 requests" (EpaController.cs MAX_EPAS_IN_REQUEST,
 #: CertificateController.cs MAX_CERTIFICATES_IN_REQUEST).
@@ -94,7 +95,7 @@ def postcode_problem(text: str | None) -> str | None:
     return None
 
 
-def _date(value: Any) -> date | None:
+def _date(value: object) -> date | None:
     """An ISO date (or date-time) string as a date; None when absent or unreadable."""
     if not isinstance(value, str) or len(value) < 10:
         return None
@@ -104,14 +105,23 @@ def _date(value: Any) -> date | None:
         return None
 
 
-def _text(body: Mapping[str, Any], *path: str) -> str:
-    value: Any = body
+def _mapping(value: object) -> Mapping[str, object]:
+    """A JSON object of the body, or an empty one where it is absent or not an object."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _text(body: Mapping[str, object], *path: str) -> str:
+    value: object = body
     for key in path:
         value = value.get(key) if isinstance(value, Mapping) else None
     return value.strip() if isinstance(value, str) else ""
 
 
-def _learner_errors(uln: Any, family_name: str) -> list[str]:
+def _learner_errors(uln: object, family_name: str) -> list[str]:
     """BatchEpaRequestValidator.cs / BatchCertificateRequestValidator.cs /
     SubmitBatchCertificateRequestValidator.cs: Uln InclusiveBetween(1000000000, 9999999999),
     FamilyName NotEmpty."""
@@ -123,7 +133,7 @@ def _learner_errors(uln: Any, family_name: str) -> list[str]:
     return errors
 
 
-def _standard_errors(standard: Any) -> list[str]:
+def _standard_errors(standard: object) -> list[str]:
     """The controllers resolve ``standardCode`` or ``standardReference`` to a LARS code;
     without either StandardCode is 0: "Provide a valid Standard"."""
     if isinstance(standard, Mapping) and (
@@ -144,11 +154,11 @@ def _date_limit_errors(on: date | None, what: str, today: date) -> list[str]:
     return []
 
 
-def epa_request_errors(body: Mapping[str, Any], *, today: date, update: bool) -> list[str]:
+def epa_request_errors(body: Mapping[str, object], *, today: date, update: bool) -> list[str]:
     """The service's body rules for one item of POST (create) or PUT (update)
     /api/v1/epa (BatchEpaRequestValidator.cs with Create/UpdateBatchEpaRequestValidator.cs).
     Empty when the body passes."""
-    learner = body.get("learner") or {}
+    learner = _mapping(body.get("learner"))
     errors = _learner_errors(learner.get("uln"), _text(body, "learner", "familyName"))
     errors += _standard_errors(body.get("standard"))
     reference = _text(body, "epaReference")
@@ -156,10 +166,11 @@ def epa_request_errors(body: Mapping[str, Any], *, today: date, update: bool) ->
         errors.append("Provide EPA reference")
     if not update and reference:
         errors.append("EPA reference must be empty")
-    epas = (body.get("epaDetails") or {}).get("epas") if isinstance(body, Mapping) else None
-    if not epas:
+    epas = _mapping(body.get("epaDetails")).get("epas")
+    if not isinstance(epas, list) or not epas:
         return [*errors, "Provide EPA Details"]
-    for epa in epas:
+    for item in epas:
+        epa = _mapping(item)
         on = _date(epa.get("epaDate"))
         if on is None:
             errors.append("Provide the EPA date")
@@ -188,7 +199,7 @@ def grade_problem(grade: str | None) -> str | None:
     return None
 
 
-def postal_contact_errors(contact: Mapping[str, Any] | None) -> list[str]:
+def postal_contact_errors(contact: Mapping[str, object] | None) -> list[str]:
     """BatchCertificateRequestValidator.cs: ContactName, ContactAddLine1 (addressLine1),
     ContactAddLine4 (city) NotEmpty; ContactPostCode NotEmpty and a UK postcode."""
     contact = contact or {}
@@ -199,33 +210,33 @@ def postal_contact_errors(contact: Mapping[str, Any] | None) -> list[str]:
         errors.append("Provide an address")
     if not _text(contact, "city"):
         errors.append("Provide a city or town")
-    problem = postcode_problem(contact.get("postCode"))
+    problem = postcode_problem(_str_or_none(contact.get("postCode")))
     if problem:
         errors.append(problem)
     return errors
 
 
 def certificate_request_errors(
-    body: Mapping[str, Any], *, today: date, update: bool = False
+    body: Mapping[str, object], *, today: date, update: bool = False
 ) -> list[str]:
     """The service's body rules for one item of POST (or PUT) /api/v1/certificate
     (BatchCertificateRequestValidator.cs; an update names its certificateReference,
     UpdateBatchCertificateRequestValidator.cs)."""
-    learner = body.get("learner") or {}
+    learner = _mapping(body.get("learner"))
     errors = _learner_errors(learner.get("uln"), _text(body, "learner", "familyName"))
     errors += _standard_errors(body.get("standard"))
     if update and not _text(body, "certificateReference"):
         errors.append("Provide the certificate reference")
-    errors += postal_contact_errors(body.get("postalContact"))
-    details = body.get("learningDetails") or {}
-    grade = grade_problem(details.get("overallGrade"))
+    errors += postal_contact_errors(_mapping(body.get("postalContact")))
+    details = _mapping(body.get("learningDetails"))
+    grade = grade_problem(_str_or_none(details.get("overallGrade")))
     if grade:
         errors.append(grade)
     errors += _date_limit_errors(_date(details.get("achievementDate")), "Achievement date", today)
     return errors
 
 
-def submit_request_errors(body: Mapping[str, Any]) -> list[str]:
+def submit_request_errors(body: Mapping[str, object]) -> list[str]:
     """The service's body rules for one item of POST /api/v1/certificate/submit
     (SubmitBatchCertificateRequestValidator.cs)."""
     errors = _learner_errors(body.get("uln"), _text(body, "familyName"))
@@ -235,7 +246,7 @@ def submit_request_errors(body: Mapping[str, Any]) -> list[str]:
     return errors
 
 
-def batch_problem(items: Sequence[Any]) -> str | None:
+def batch_problem(items: Sequence[object]) -> str | None:
     """A call of more than 25 requests is refused whole (the controllers answer 403)."""
     return BATCH_TOO_BIG if len(items) > BATCH_LIMIT else None
 
@@ -253,7 +264,7 @@ class EpaAttempt:
     sequence: int = 0
 
 
-def epa_list(attempts: Sequence[EpaAttempt]) -> list[dict[str, object]]:
+def epa_list(attempts: Sequence[EpaAttempt]) -> list[JsonObject]:
     """``epaDetails.epas``: every attempt, newest first. The service takes as latest the
     first EPA of the latest date (CreateBatchEpaHandler.cs / UpdateBatchEpaHandler.cs: a
     stable sort by date, descending), so two attempts on one day are listed with the later
@@ -270,10 +281,10 @@ def epa_list(attempts: Sequence[EpaAttempt]) -> list[dict[str, object]]:
     ]
 
 
-def latest_as_read(epas: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+def latest_as_read(epas: Sequence[Mapping[str, object]]) -> Mapping[str, object] | None:
     """The EPA the service reads as the latest of `epas` (the first with the latest date),
     as the stand-in and the reconciliation need it."""
-    latest: Mapping[str, Any] | None = None
+    latest: Mapping[str, object] | None = None
     for epa in epas:
         if latest is None or str(epa.get("epaDate", "")) > str(latest.get("epaDate", "")):
             latest = epa

@@ -30,6 +30,7 @@ from itertools import batched
 
 from openepa.domain.assessment_service import BATCH_LIMIT, EpaAttempt, epa_list
 from openepa.domain.grading import AttemptKind, OverallGrade
+from openepa.domain.jsontypes import JsonObject
 
 #: The API's grade names (GET api/v1/certificate/grades) for the grades ST0072 gives.
 _CERTIFICATE_GRADES = {OverallGrade.PASS: "Pass", OverallGrade.DISTINCTION: "Distinction"}
@@ -85,7 +86,7 @@ def attempts(sittings: Sequence[Sitting], withdrawn_on: date | None = None) -> l
 
 def epa_history(
     sittings: Sequence[Sitting], withdrawn_on: date | None = None
-) -> list[dict[str, object]]:
+) -> list[JsonObject]:
     """``epaDetails.epas``: every attempt, newest first, so that of two attempts on one day
     the later is read as the latest (openepa.domain.assessment_service.epa_list)."""
     return epa_list(attempts(sittings, withdrawn_on))
