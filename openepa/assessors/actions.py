@@ -110,7 +110,7 @@ def _apply(profile: AssessorProfile, d: ProfileDetails) -> None:
     profile.notes = d.notes.strip()
 
 
-def _snapshot(profile: AssessorProfile) -> dict[str, Any]:
+def _snapshot(profile: AssessorProfile) -> dict[str, object]:
     return {
         "competence_years": profile.competence_years,
         "qualification": profile.qualification,

@@ -4,7 +4,6 @@ lapses within LAPSING_DAYS days, or who have no profile (seed 003 §9: at least 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ LAPSING_DAYS = 30
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[dict[str, object]]:
     epaos = admin_epaos(user)
     if not epaos:
         return []

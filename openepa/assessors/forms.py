@@ -59,7 +59,7 @@ class ProfileForm(AccessibleForm):
         )
 
     @staticmethod
-    def initial_from(profile: AssessorProfile) -> dict[str, Any]:
+    def initial_from(profile: AssessorProfile) -> dict[str, object]:
         fields = [
             "competence_years",
             "competence_notes",

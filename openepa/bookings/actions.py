@@ -194,7 +194,7 @@ def _create(
     return booking, problem
 
 
-def _event_data(booking: Booking, warning: str | None = None, **extra: Any) -> dict[str, Any]:
+def _event_data(booking: Booking, warning: str | None = None, **extra: Any) -> dict[str, object]:
     data = {
         "booking": booking.pk,
         "method": booking.method,

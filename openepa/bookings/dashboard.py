@@ -3,8 +3,6 @@ meeting or bookings; the assessor's upcoming allocated bookings, unconfirmed fir
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 
 from openepa.accounts.models import Role, User
@@ -18,7 +16,7 @@ ROWS = 10
 
 def _enrolments(
     user: User, title: str, state: State, link: str, action: str, empty: str
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """The first ROWS of the admin's enrolments in `state`, and a link to the pipeline
     filtered by that state when there are more."""
     rows = list(enrolments_in_state(user, state)[: ROWS + 1])
@@ -34,10 +32,10 @@ def _enrolments(
     }
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[dict[str, object]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, object]] = []
     if roles.has(Role.EPAO_ADMIN):
         out.append(
             _enrolments(

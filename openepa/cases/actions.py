@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -419,7 +418,9 @@ def _kind_words(kind: CaseKind) -> str:
     return "enquiry about results" if kind == CaseKind.ENQUIRY else "appeal"
 
 
-def _subject(enrolment: Enrolment, kind: CaseKind, subject: Subject) -> tuple[dict[str, Any], date]:
+def _subject(
+    enrolment: Enrolment, kind: CaseKind, subject: Subject
+) -> tuple[dict[str, object], date]:
     """The case's subject as model fields, and the day it was issued (the window's anchor)."""
     what, pk = subject
     refused = ActionRefused(

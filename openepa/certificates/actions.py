@@ -6,7 +6,6 @@ exported once. Sending them to the service instead is `openepa.certificates.send
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from django.db import transaction
 
@@ -121,7 +120,7 @@ def _write_batch(
 
 
 def record_certificate_requested(
-    enrolment: Enrolment, actor: User, result: OverallResult, data: dict[str, Any]
+    enrolment: Enrolment, actor: User, result: OverallResult, data: dict[str, object]
 ) -> None:
     """The one place a certificate request is recorded on the enrolment's timeline (by the
     file export and by queueing it for the service): `certificate_requested`. Completion

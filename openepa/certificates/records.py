@@ -148,9 +148,7 @@ def epa_record(
     }
 
 
-def certificate_request(
-    result: OverallResult, sittings: Sequence[Sitting], request: str
-) -> Body:
+def certificate_request(result: OverallResult, sittings: Sequence[Sitting], request: str) -> Body:
     """The body of POST /api/v1/certificate for a released Pass or Distinction."""
     enrolment = result.enrolment
     grade = certificate_grade(OverallGrade(result.grade))

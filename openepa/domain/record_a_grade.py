@@ -84,9 +84,7 @@ def attempts(sittings: Sequence[Sitting], withdrawn_on: date | None = None) -> l
     return listed
 
 
-def epa_history(
-    sittings: Sequence[Sitting], withdrawn_on: date | None = None
-) -> list[JsonObject]:
+def epa_history(sittings: Sequence[Sitting], withdrawn_on: date | None = None) -> list[JsonObject]:
     """``epaDetails.epas``: every attempt, newest first, so that of two attempts on one day
     the later is read as the latest (openepa.domain.assessment_service.epa_list)."""
     return epa_list(attempts(sittings, withdrawn_on))

@@ -3,8 +3,6 @@ of what needs its attention)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.enrolments import queries
@@ -13,10 +11,10 @@ from openepa.enrolments import queries
 SHOWN = 10
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[dict[str, object]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    found: list[dict[str, Any]] = []
+    found: list[dict[str, object]] = []
     if roles.has(Role.EPAO_ADMIN):
         found.append(
             {

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
 
 from openepa.accounts.models import User
 from openepa.core.refusals import ActionRefused, check_version
@@ -68,7 +67,7 @@ def record(
     actor: User | None,
     action: Step,
     reason: str = "",
-    data: dict[str, Any] | None = None,
+    data: dict[str, object] | None = None,
 ) -> JourneyEvent:
     """Append an event that does not change the state (e.g. a booking was rescheduled)."""
     enrolment.version += 1
@@ -92,7 +91,7 @@ def transition(
     *,
     actor: User | None,
     reason: str = "",
-    data: dict[str, Any] | None = None,
+    data: dict[str, object] | None = None,
     extra_fields: tuple[str, ...] = (),
 ) -> JourneyEvent:
     """Move the enrolment along the transition table and append the JourneyEvent."""

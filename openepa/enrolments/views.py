@@ -3,8 +3,6 @@ through `actions` via `run_action`, so a refusal shows on the field it names."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -54,7 +52,7 @@ PER_PAGE = 25
 
 def _paged(
     request: AuthenticatedRequest, queryset: QuerySet[Enrolment], total: int | None = None
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """The page asked for: PER_PAGE rows by name, read from the cursor in the link (keyset
     pagination, so a deep page costs what the first costs); a damaged cursor shows the
     first page."""

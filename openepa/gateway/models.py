@@ -5,7 +5,6 @@ reasons and a resubmission is a new row, so the history is complete."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -139,7 +138,7 @@ class GatewayItem(models.Model):
         return f"{self.task} #{self.number}"
 
     @property
-    def details_shown(self) -> dict[str, Any] | None:
+    def details_shown(self) -> dict[str, object] | None:
         """The details with the meeting's date as a date, for the pages to show in words."""
         if not self.details:
             return None

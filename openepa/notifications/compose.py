@@ -42,7 +42,7 @@ def when(moment: datetime) -> str:
     return f"{local:%A} {long_date(local.date())} at {local:%H:%M}"
 
 
-def enrolment_context(enrolment: Enrolment) -> dict[str, Any]:
+def enrolment_context(enrolment: Enrolment) -> dict[str, object]:
     return {
         "enrolment": enrolment,
         "apprentice": enrolment.apprentice.name,
@@ -54,7 +54,7 @@ def enrolment_context(enrolment: Enrolment) -> dict[str, Any]:
     }
 
 
-def booking_context(booking: Booking) -> dict[str, Any]:
+def booking_context(booking: Booking) -> dict[str, object]:
     return {
         "method": booking.get_method_display(),
         "kind": KIND_LABELS.get(booking.kind, booking.kind),
@@ -65,7 +65,7 @@ def booking_context(booking: Booking) -> dict[str, Any]:
     }
 
 
-def result_context(result: OverallResult) -> dict[str, Any]:
+def result_context(result: OverallResult) -> dict[str, object]:
     enrolment = result.enrolment
     standard = standard_of(enrolment)
     methods = [
@@ -100,7 +100,7 @@ class Draft:
     """What one event or reminder says, before it is addressed to each recipient."""
 
     enrolment: Enrolment
-    context: dict[str, Any]
+    context: dict[str, object]
     event: JourneyEvent | None = None
     booking: Booking | None = None
     #: The booking a reschedule replaced: its cancellation goes to an assessor taken off it.
@@ -124,7 +124,7 @@ def result_documents(result_id: int) -> list[StoredDocument]:
 
 def event_draft(event: JourneyEvent) -> Draft:
     data = event.data or {}
-    context: dict[str, Any] = {**enrolment_context(event.enrolment), "reason": event.reason}
+    context: dict[str, object] = {**enrolment_context(event.enrolment), "reason": event.reason}
     booking = previous = None
     if "booking" in data:
         booking = Booking.objects.select_related("assessor").get(pk=data["booking"])
@@ -146,7 +146,7 @@ def event_draft(event: JourneyEvent) -> Draft:
     )
 
 
-def _render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
+def _render(kind: str, context: dict[str, object]) -> tuple[str, str, str]:
     base = f"notifications/email/{kind}"
     subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
     return (

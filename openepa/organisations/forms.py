@@ -37,7 +37,7 @@ class DetailsForm(AccessibleForm):
     def details(self) -> Details:
         return Details(**{k: self.cleaned_data.get(k) or "" for k in Details.__dataclass_fields__})
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if not self.errors:
             for field, message in problems(self.details(), self.kind):

@@ -15,10 +15,10 @@ from openepa.quality.queries import open_samples_for_admin, queue_for
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[dict[str, object]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    found: list[dict[str, Any]] = []
+    found: list[dict[str, object]] = []
     if roles.has(Role.IQA):
         queue = queue_for(user)
         rows = list(queue[:ROWS])
@@ -54,6 +54,6 @@ def sections(user: User) -> list[dict[str, Any]]:
     return found
 
 
-def _admin_row(sample: Any) -> dict[str, Any]:
+def _admin_row(sample: Any) -> dict[str, object]:
     policy = policy_of(sample.attempt.enrolment)
     return {"sample": sample, "holds": policy.release_requires_iqa, "policy": policy.name}

@@ -60,7 +60,7 @@ class ReviewForm(AccessibleForm):
                 required=False,
             )
 
-    def bound(self, line: Line) -> dict[str, Any]:
+    def bound(self, line: Line) -> dict[str, object]:
         code = line.criterion.code
         return {
             "agree": self[agree_field(code)],
@@ -86,8 +86,8 @@ class ReviewForm(AccessibleForm):
         }
 
 
-def review_initial(sample: IqaSample) -> dict[str, Any]:
-    initial: dict[str, Any] = {
+def review_initial(sample: IqaSample) -> dict[str, object]:
+    initial: dict[str, object] = {
         "version": sample.version,
         "sheet_version": sample.attempt.version,
         "outcome": sample.outcome,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
@@ -26,7 +25,7 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _criterion_fields(crit: CriterionData, position: int) -> dict[str, Any]:
+def _criterion_fields(crit: CriterionData, position: int) -> dict[str, object]:
     return {
         "code": crit.code,
         "method": crit.method.value,

@@ -4,7 +4,6 @@ language, citing the seed the EPAO's policy file cites. No decisions are made he
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from openepa.domain.dates import long_date
 from openepa.domain.policy import Policy
@@ -36,7 +35,7 @@ def results_deadline_text(policy: Policy) -> str:
 
 def plan_lines(
     plan: ResitPlan, policy: Policy, standard: Standard, *, notified: date, first: date | None
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """The next step after a Fail, as the result page and the dashboards show it."""
     window = policy.resits.window
     all_window = policy.resits.all_methods_window

@@ -3,8 +3,6 @@ refused there, with a message that names the rule, rather than by a generic form
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
 from openepa.core.forms import AccessibleForm, DateField, VersionField
@@ -54,7 +52,7 @@ class OfqualReturnForm(AccessibleForm):
         help_text="The date the return is due, as Ofqual's reporting schedule gives it.",
     )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:

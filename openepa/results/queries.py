@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -78,7 +77,7 @@ def epa_result_for(enrolment: Enrolment) -> EpaResult:
     return graded_epa(enrolment).result
 
 
-def method_snapshot(result: MethodResult, row: AttemptRow) -> dict[str, Any]:
+def method_snapshot(result: MethodResult, row: AttemptRow) -> dict[str, object]:
     """One method's entry in OverallResult.methods (JSON)."""
     return {
         **method_result_fields(result),

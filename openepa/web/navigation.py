@@ -5,8 +5,6 @@ than breaking every page."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -30,7 +28,7 @@ LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
 )
 
 
-def main_navigation(request: HttpRequest) -> dict[str, Any]:
+def main_navigation(request: HttpRequest) -> dict[str, object]:
     if not request.user.is_authenticated:
         return {"main_nav": []}
     roles = roles_of(request.user)

@@ -25,7 +25,7 @@ from openepa.domain.dates import long_date as _long_date
 register = template.Library()
 
 
-def _table(values: dict[str, Any]) -> dict[str, Any]:
+def _table(values: dict[str, object]) -> dict[str, object]:
     """Columns given as "Apprentice|Date|Marks#": a trailing # marks a numeric column."""
     columns = [c.strip() for c in str(values.get("columns") or "").split("|") if c.strip()]
     return {
@@ -35,11 +35,11 @@ def _table(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _error_summary(values: dict[str, Any]) -> dict[str, Any]:
+def _error_summary(values: dict[str, object]) -> dict[str, object]:
     return {"forms_list": [values[k] for k in ("form", "form2", "form3") if values.get(k)]}
 
 
-PREPARE: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+PREPARE: dict[str, Callable[[dict[str, object]], dict[str, object]]] = {
     "components/table.html": _table,
     "components/error_summary.html": _error_summary,
 }
@@ -109,7 +109,7 @@ for _name in ("tag", "button", "task", "error_summary", "back_link"):
 @register.inclusion_tag("components/pagination.html", takes_context=True)
 def pagination(
     context: Context, page: Page[Any], param: str = "page", label: str = "Pages"
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """GOV.UK pagination for a Django `Page`: previous, numbered pages (with ellipses),
     next, keeping the rest of the query string. `param` names the page's parameter when a
     page has two lists."""
@@ -122,7 +122,7 @@ def pagination(
         query[param] = str(number)
         return f"?{query.urlencode()}"
 
-    items: list[dict[str, Any]] = []
+    items: list[dict[str, object]] = []
     if page.paginator.num_pages > 1:
         for number in page.paginator.get_elided_page_range(page.number, on_each_side=1):
             if not isinstance(number, int):  # the paginator's ellipsis

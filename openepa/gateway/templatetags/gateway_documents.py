@@ -4,8 +4,6 @@ one line on each page. Shown only to someone who may open them (openepa.gateway.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
 from openepa.enrolments.models import Enrolment
@@ -16,7 +14,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("gateway/includes/gateway_documents.html", takes_context=True)
-def gateway_documents(context: dict[str, Any], enrolment: Enrolment) -> dict[str, Any]:
+def gateway_documents(context: dict[str, object], enrolment: Enrolment) -> dict[str, object]:
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not may_read_documents(user, enrolment):
