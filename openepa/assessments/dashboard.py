@@ -12,10 +12,10 @@ from openepa.accounts.roles import roles_of
 from openepa.assessments.queries import bookings_to_mark, draft_sheets_for, recently_submitted_for
 
 
-def sections(user: User) -> list[dict[str, object]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    found: list[dict[str, object]] = []
+    found: list[dict[str, Any]] = []
     if roles.has(Role.ASSESSOR):
         found += [
             _section(
@@ -50,7 +50,7 @@ def sections(user: User) -> list[dict[str, object]]:
     return found
 
 
-def _section(title: str, template: str, empty: str, **context: Any) -> dict[str, object]:
+def _section(title: str, template: str, empty: str, **context: Any) -> dict[str, Any]:
     return {
         "title": title,
         "template": template,

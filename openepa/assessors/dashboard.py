@@ -4,6 +4,7 @@ lapses within LAPSING_DAYS days, or who have no profile (seed 003 §9: at least 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ LAPSING_DAYS = 30
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, object]]:
+def sections(user: User) -> list[dict[str, Any]]:
     epaos = admin_epaos(user)
     if not epaos:
         return []

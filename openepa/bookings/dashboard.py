@@ -3,6 +3,8 @@ meeting or bookings; the assessor's upcoming allocated bookings, unconfirmed fir
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 
 from openepa.accounts.models import Role, User
@@ -16,7 +18,7 @@ ROWS = 10
 
 def _enrolments(
     user: User, title: str, state: State, link: str, action: str, empty: str
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """The first ROWS of the admin's enrolments in `state`, and a link to the pipeline
     filtered by that state when there are more."""
     rows = list(enrolments_in_state(user, state)[: ROWS + 1])
@@ -32,10 +34,10 @@ def _enrolments(
     }
 
 
-def sections(user: User) -> list[dict[str, object]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    out: list[dict[str, object]] = []
+    out: list[dict[str, Any]] = []
     if roles.has(Role.EPAO_ADMIN):
         out.append(
             _enrolments(

@@ -4,6 +4,8 @@ cases of the employer's, provider's or apprentice's own enrolments. No details i
 
 from __future__ import annotations
 
+from typing import Any
+
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.cases.queries import (
@@ -17,10 +19,10 @@ from openepa.cases.queries import (
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, object]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    out: list[dict[str, object]] = []
+    out: list[dict[str, Any]] = []
     if roles.has(Role.EPAO_ADMIN):
         context = {
             "adjustments": list(open_adjustments_for(user)[:ROWS]),

@@ -3,13 +3,15 @@ exported as certificate requests or EPA records, for the EPAO's admins."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.certificates.models import ExportKind
 from openepa.certificates.queries import ready_counts_for
 
 
-def sections(user: User) -> list[dict[str, object]]:
+def sections(user: User) -> list[dict[str, Any]]:
     if not roles_of(user).has(Role.EPAO_ADMIN):
         return []
     counts = ready_counts_for(user)

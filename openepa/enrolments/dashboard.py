@@ -3,6 +3,8 @@ of what needs its attention)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.enrolments import queries
@@ -11,10 +13,10 @@ from openepa.enrolments import queries
 SHOWN = 10
 
 
-def sections(user: User) -> list[dict[str, object]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    found: list[dict[str, object]] = []
+    found: list[dict[str, Any]] = []
     if roles.has(Role.EPAO_ADMIN):
         found.append(
             {

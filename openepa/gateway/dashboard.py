@@ -3,6 +3,8 @@ employers see who can submit or resubmit in the enrolments context's section.)""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 
 from openepa.accounts.models import Role, User
@@ -16,10 +18,10 @@ TEMPLATE = "gateway/dashboard_enrolments.html"
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, object]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    out: list[dict[str, object]] = []
+    out: list[dict[str, Any]] = []
     if roles.has(Role.EPAO_ADMIN):
         rows = list(awaiting_review(user)[: ROWS + 1])
         more = None

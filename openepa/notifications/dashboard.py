@@ -3,6 +3,8 @@ admins, so a message nobody received does not go unnoticed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from openepa.accounts.models import User
 from openepa.notifications.access import may_see_outbox
 from openepa.notifications.queries import needing_attention_for
@@ -10,7 +12,7 @@ from openepa.notifications.queries import needing_attention_for
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, object]]:
+def sections(user: User) -> list[dict[str, Any]]:
     if not may_see_outbox(user):
         return []
     rows = list(needing_attention_for(user)[: ROWS + 1])

@@ -15,10 +15,10 @@ from openepa.quality.queries import open_samples_for_admin, queue_for
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, object]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    found: list[dict[str, object]] = []
+    found: list[dict[str, Any]] = []
     if roles.has(Role.IQA):
         queue = queue_for(user)
         rows = list(queue[:ROWS])
@@ -54,6 +54,6 @@ def sections(user: User) -> list[dict[str, object]]:
     return found
 
 
-def _admin_row(sample: Any) -> dict[str, object]:
+def _admin_row(sample: Any) -> dict[str, Any]:
     policy = policy_of(sample.attempt.enrolment)
     return {"sample": sample, "holds": policy.release_requires_iqa, "policy": policy.name}

@@ -4,6 +4,8 @@ and resits or retakes due with their deadlines (seed 000 §4, seed 004)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 
 from openepa.accounts.models import Role, User
@@ -21,11 +23,11 @@ from openepa.results.queries import (
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, object]]:
+def sections(user: User) -> list[dict[str, Any]]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
     party = roles.has(Role.EMPLOYER) or roles.has(Role.PROVIDER) or roles.is_apprentice
-    out: list[dict[str, object]] = []
+    out: list[dict[str, Any]] = []
     if roles.has(Role.EPAO_ADMIN):
         awaiting = awaiting_release_for(user)
         rows = list(awaiting[: ROWS + 1])

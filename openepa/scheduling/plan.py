@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from openepa.domain.jsontypes import Json, as_json_object
 from openepa.scheduling.instance import (
@@ -38,7 +39,7 @@ class Unplaced:
 class Plan:
     assignments: list[Assignment]
     unplaced: list[Unplaced]
-    summary: dict[str, Json] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)  # read by tests and the benchmark
 
 
 def travel_minutes(instance: Instance, assignments: list[Assignment]) -> int:

@@ -4,6 +4,8 @@ them in a fixed order."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from openepa.accounts.models import User
 from openepa.assessments import dashboard as assessments
 from openepa.assessors import dashboard as assessors
@@ -30,7 +32,7 @@ CONTRIBUTORS = (
 )
 
 
-def sections_for(user: User) -> list[dict[str, object]]:
+def sections_for(user: User) -> list[dict[str, Any]]:
     """Each section: {"title": str, "template": str, "context": dict, "empty": str} and,
     when it shows only the first rows of a longer list, "more": {"href": str} (and "total": int when known)
     (the page shows a link to the whole list). A section never lists more than a page."""
