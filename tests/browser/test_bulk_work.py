@@ -21,9 +21,7 @@ def demo(db: Any) -> None:
     call_command("seed_demo", apprentices=len(SCENARIOS), verbosity=0)
 
 
-def test_the_admin_releases_two_ticked_results_and_reads_the_report(
-    visit: Any, demo: None
-) -> None:
+def test_the_admin_releases_two_ticked_results_and_reads_the_report(visit: Any, demo: None) -> None:
     admin = signed_in(visit, "admin")
     admin.goto("/results/", "admin-results-to-choose")
     page = admin.page
