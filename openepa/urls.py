@@ -17,6 +17,7 @@ urlpatterns = [
     path("assessors/", include("openepa.quality.consistency_urls")),
     path("assessors/", include("openepa.assessors.urls")),
     path("cases/", include("openepa.cases.urls")),
+    path("bulk/", include("openepa.bulk.urls")),
     # Served by accounts (who keeps an organisation's details is a matter of roles).
     path("organisations/", include("openepa.accounts.organisation_urls")),
 ]

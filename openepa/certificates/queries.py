@@ -58,6 +58,12 @@ def _ready(epao_ids: Iterable[int]) -> QuerySet[OverallResult]:
     )
 
 
+def ready_results_for(user: User) -> QuerySet[OverallResult]:
+    """The results ready to export or send over every EPAO the user is an admin of, with
+    the apprentice: the rows an admin chooses from to request certificates (openepa.bulk)."""
+    return _ready(roles_of(user).orgs(Role.EPAO_ADMIN)).select_related(*_RELATED)
+
+
 def ready_counts(epao_id: int) -> dict[ExportKind, int]:
     """How many certificate requests and EPA records are waiting (by grade: one query)."""
     return _counts(ready_results(epao_id))

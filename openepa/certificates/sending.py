@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 
 from django.db import transaction
@@ -79,12 +79,16 @@ def _queue_send(epao_id: int) -> None:
     transaction.on_commit(lambda: send_to_service.enqueue(epao_id))
 
 
-def do_queue_for_service(*, actor: User, epao_id: int) -> list[ServiceRecord]:
+def do_queue_for_service(
+    *, actor: User, epao_id: int, enrolment_ids: Collection[int] | None = None
+) -> list[ServiceRecord]:
     """Queue what the service does not have yet for the EPAO's apprentices: for each
     enrolment's latest released result not yet exported or queued, an EPA record (or an
     update), and for a Pass or Distinction the certificate request and its submit; for
     each withdrawn apprentice who passed gateway, an EPA record saying "Withdrawn". The
-    worker sends them after commit. Queueing again adds nothing already queued."""
+    worker sends them after commit. Queueing again adds nothing already queued.
+
+    ``enrolment_ids`` limits it to those enrolments (the admin's chosen rows, openepa.bulk)."""
     _admin_of(actor, epao_id)
     if not client.configured():
         raise ActionRefused(
@@ -92,8 +96,13 @@ def do_queue_for_service(*, actor: User, epao_id: int) -> list[ServiceRecord]:
             "subscription key (README, Settings), or use the file export."
         )
     with transaction.atomic():
-        result_ids = list(ready_results(epao_id).values_list("pk", flat=True))
-        withdrawn_ids = list(withdrawn_to_send(epao_id).values_list("pk", flat=True))
+        ready = ready_results(epao_id)
+        withdrawn_ready = withdrawn_to_send(epao_id)
+        if enrolment_ids is not None:
+            ready = ready.filter(enrolment_id__in=list(enrolment_ids))
+            withdrawn_ready = withdrawn_ready.filter(pk__in=list(enrolment_ids))
+        result_ids = list(ready.values_list("pk", flat=True))
+        withdrawn_ids = list(withdrawn_ready.values_list("pk", flat=True))
         enrolment_ids = sorted(
             {
                 *OverallResult.objects.filter(pk__in=result_ids).values_list(

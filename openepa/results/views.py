@@ -48,7 +48,9 @@ def result_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(queries.awaiting_release_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "results/list.html", {"page": page})
+    # The words of the bulk release form (openepa.bulk, reached by its address only).
+    bulk = {"noun": "result", "plural": "results"}
+    return render(request, "results/list.html", {"page": page, "bulk": bulk})
 
 
 @login_required

@@ -1,0 +1,44 @@
+"""Bulk work in Chromium with axe (WCAG 2.2 A and AA, Visitor.check), as the demo EPAO's
+admin: tick results awaiting release, confirm with the count, read the per-row report; the
+certificates and gateway choosers and the bulk work page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from openepa.demo.stories import SCENARIOS
+from tests.browser.test_context_pages import signed_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(db: Any) -> None:
+    call_command("seed_demo", apprentices=len(SCENARIOS), verbosity=0)
+
+
+def test_the_admin_releases_two_ticked_results_and_reads_the_report(visit: Any, demo: None) -> None:
+    admin = signed_in(visit, "admin")
+    admin.goto("/results/", "admin-results-to-choose")
+    page = admin.page
+    ticks = page.get_by_role("checkbox", name="Choose")
+    ticks.nth(0).check()
+    ticks.nth(1).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Release the chosen results").click()
+    admin.check("admin-bulk-release-confirm")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Release 2 results?")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Release 2 results").click()
+    admin.check("admin-bulk-release-report")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Release results: report")
+    expect(page.get_by_role("link", name="Download the report (CSV)")).to_be_visible()
+
+    admin.goto("/bulk/", "admin-bulk-work")
+    expect(page.get_by_text("IQA sign-off is not offered in bulk")).to_be_visible()
+    admin.goto("/bulk/certificates/", "admin-bulk-certificates")
+    admin.goto("/bulk/gateway/", "admin-bulk-gateway")
