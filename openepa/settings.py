@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "openepa.quality",
     "openepa.assessors",
     "openepa.cases",
+    "openepa.planner",
     "openepa.web",
     "django_tasks_db",
     "axes",
