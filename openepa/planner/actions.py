@@ -162,9 +162,7 @@ def do_edit_line(
     return line
 
 
-def do_drop_line(
-    *, actor: User, line_id: int, expected_version: int | None = None
-) -> ProposalLine:
+def do_drop_line(*, actor: User, line_id: int, expected_version: int | None = None) -> ProposalLine:
     """Leave a line out when the proposal is applied (it can be changed back in)."""
     with transaction.atomic():
         proposal_id = ProposalLine.objects.values_list("proposal_id", flat=True).get(pk=line_id)
@@ -179,7 +177,8 @@ def do_drop_line(
 
 
 def _book(actor: User, proposal: Proposal, line: ProposalLine) -> None:
-    assert line.starts_at is not None and line.assessor_id is not None
+    assert line.starts_at is not None
+    assert line.assessor_id is not None
     if line.moves_id is not None:
         booking = do_reschedule_booking(
             actor=actor,

@@ -62,7 +62,16 @@ def grouped_bars(title: str, desc: str, labels: list[str], series: list[Series])
         for i, s in enumerate(series):
             h = plot_h * s.values[g] / top
             x = LEFT + g * group_w + group_w * 0.1 + i * bar_w
-            bars.append(Bar(round(x, 1), round(TOP + plot_h - h, 1), round(bar_w, 1), round(h, 1), s.fill, s.values[g]))
+            bars.append(
+                Bar(
+                    round(x, 1),
+                    round(TOP + plot_h - h, 1),
+                    round(bar_w, 1),
+                    round(h, 1),
+                    s.fill,
+                    s.values[g],
+                )
+            )
     return Chart(
         title=title,
         desc=desc,

@@ -36,7 +36,9 @@ class ReplanForm(AccessibleForm):
 class LineForm(AccessibleForm):
     version = VersionField()
     assessor = AssessorChoice(label="Assessor", queryset=None)
-    starts_at = DateTimeField(label="Start date and time", help_text="On a 5-minute boundary, UK time.")
+    starts_at = DateTimeField(
+        label="Start date and time", help_text="On a 5-minute boundary, UK time."
+    )
 
     def __init__(self, *args: Any, epao_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -317,8 +317,10 @@ def _methods(
         policy = policy_of(e)
         codes = {m.code.value for m in standard_of(e).methods}
         live = {b.method: b for b in getattr(e, "live", [])}
-        meeting = e.meetings[0]
-        early, early_why, late, late_why = window_of(e, policy, first, last, e.accepted)
+        meetings: list[PlanningMeeting] = getattr(e, "meetings", [])
+        accepted: list[GatewaySubmission] = getattr(e, "accepted", [])
+        meeting = meetings[0]
+        early, early_why, late, late_why = window_of(e, policy, first, last, accepted)
         region = region_of_postcode(e.employer.postcode)
         blocked_discussion: str | None = None
         for method in ORDER:
@@ -408,7 +410,9 @@ def _existing(
     return tuple(out)
 
 
-def _engine_method(info: MethodInfo, after: str | None, eligible: list[str], apprentice: str) -> Method:
+def _engine_method(
+    info: MethodInfo, after: str | None, eligible: list[str], apprentice: str
+) -> Method:
     return Method(
         id=info.key,
         apprentice=apprentice,
@@ -546,7 +550,8 @@ def build_replan_instance(
     for b in bookings:
         e = b.enrolment
         policy = policy_of(e)
-        early, early_why, late, late_why = window_of(e, policy, first, last, e.accepted)
+        sent: list[GatewaySubmission] = getattr(e, "accepted", [])
+        early, early_why, late, late_why = window_of(e, policy, first, last, sent)
         day, begin = _minutes(b.starts_at)
         # A booking already made stays movable inside its own day when the rules' window
         # would no longer hold it (the rules were met when it was booked).
@@ -599,4 +604,3 @@ def build_replan_instance(
     return Built(instance, kept, names, refused, until), {
         k: v for k, v in current.items() if k in kept
     }
-

@@ -46,7 +46,7 @@ def _line(proposal: Proposal, info: MethodInfo, **fields: object) -> ProposalLin
         venue=info.venue,
         region=info.region or "",
         moves_id=info.booking_id,
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 
@@ -127,7 +127,8 @@ def _replan_instance(proposal: Proposal) -> tuple[Built, dict[str, tuple[str, da
 
 
 def make_replan(proposal: Proposal) -> tuple[list[ProposalLine], dict[str, object]]:
-    assert proposal.cancelled_assessor_id is not None and proposal.cancelled_day is not None
+    assert proposal.cancelled_assessor_id is not None
+    assert proposal.cancelled_day is not None
     built, current = _replan_instance(proposal)
     aid, day = str(proposal.cancelled_assessor_id), proposal.cancelled_day
     before = Plan([Assignment(k, a, d, s) for k, (a, d, s) in current.items()], [])
@@ -183,7 +184,8 @@ def _instance_and_base(proposal: Proposal) -> tuple[Instance, dict[str, Assignme
         built = build_instance(proposal.epao_id, proposal.first_day, proposal.last_day)
         return built.instance, {}
     built, current = _replan_instance(proposal)
-    assert proposal.cancelled_assessor_id is not None and proposal.cancelled_day is not None
+    assert proposal.cancelled_assessor_id is not None
+    assert proposal.cancelled_day is not None
     instance = cancel_day(
         built.instance, str(proposal.cancelled_assessor_id), proposal.cancelled_day
     )

@@ -28,9 +28,9 @@ from openepa.planner.actions import (
     do_request_plan,
     do_request_replan,
 )
+from openepa.planner.chart import Series, grouped_bars
 from openepa.planner.forms import HorizonForm, LineForm, ReplanForm, VersionOnlyForm
 from openepa.planner.models import Proposal, ProposalLine
-from openepa.planner.chart import Series, grouped_bars
 from openepa.planner.outlook import outlook
 
 PAGE = 25
@@ -74,9 +74,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         )
         if proposal is not None:
             return redirect("planner:proposal", proposal_id=proposal.pk)
-    return render(
-        request, "planner/index.html", {"form": form, "proposals": _recent(epao_id)}
-    )
+    return render(request, "planner/index.html", {"form": form, "proposals": _recent(epao_id)})
 
 
 @login_required
@@ -107,9 +105,7 @@ def _page(request: AuthenticatedRequest, rows: Any, param: str) -> Any:
 def proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     found = access_proposal(request.user, proposal_id)
     lines = found.lines.select_related("enrolment__apprentice", "assessor", "moves")
-    placed = _page(
-        request, lines.filter(status__in=PLACED).order_by("starts_at", "id"), "page"
-    )
+    placed = _page(request, lines.filter(status__in=PLACED).order_by("starts_at", "id"), "page")
     unplaced = _page(
         request,
         lines.filter(status=ProposalLine.Status.UNPLACED).order_by("enrolment_id", "id"),
@@ -117,9 +113,7 @@ def proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     )
     days = [
         (day, list(group))
-        for day, group in groupby(
-            placed.object_list, key=lambda x: timezone.localdate(x.starts_at)
-        )
+        for day, group in groupby(placed.object_list, key=lambda x: timezone.localdate(x.starts_at))
     ]
     waiting = found.status in {Proposal.Status.QUEUED, Proposal.Status.RUNNING}
     return render(
