@@ -265,3 +265,63 @@ def test_every_other_role_gets_a_404(client, ready):
         assert client.get(f"/scheduling/{proposal.pk}/").status_code == 404, persona
         if persona != "outsider_admin":
             assert client.get("/scheduling/").status_code == 404, persona
+
+
+def _lines(proposal: Proposal, world, n: int) -> None:
+    start = timezone.now() + timedelta(days=3)
+    ProposalLine.objects.bulk_create(
+        ProposalLine(
+            proposal=proposal,
+            key=f"x{i}",
+            enrolment=world.enrolment,
+            method="showcase",
+            assessor=world.assessor,
+            starts_at=start + timedelta(hours=i),
+            duration_minutes=60,
+            remote=True,
+            why_assessor="Because",
+            why_day="Because",
+            status=ProposalLine.Status.UNPLACED if i % 3 == 0 else ProposalLine.Status.PROPOSED,
+            reason="Crowded",
+        )
+        for i in range(n)
+    )
+
+
+def test_the_proposal_page_reads_a_constant_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    first, last = horizon()
+    small = Proposal.objects.create(
+        epao=world.epao, status="ready", first_day=first, last_day=last, created_by=world.admin
+    )
+    big = Proposal.objects.create(
+        epao=world.epao, status="ready", first_day=first, last_day=last, created_by=world.admin
+    )
+    _lines(small, world, 3)
+    _lines(big, world, 90)
+    client.force_login(world.admin)
+    client.get(f"/scheduling/{small.pk}/")
+    with django_assert_max_num_queries(20) as counted:
+        client.get(f"/scheduling/{small.pk}/")
+    few = len(counted.captured_queries)
+    with django_assert_max_num_queries(few):
+        page = client.get(f"/scheduling/{big.pk}/").content.decode()
+    assert page.count("Change<span") == 25  # one page of placements, no more
+
+
+def test_a_shortfall_shows_weeks_ahead(client, ready):
+    from openepa.assessors.models import AssessorProfile, Availability
+
+    today = timezone.localdate()
+    for profile in AssessorProfile.objects.filter(epao=ready.epao):
+        Availability.objects.create(
+            profile=profile,
+            starts_on=today - timedelta(days=7),
+            ends_on=today + timedelta(days=120),
+            created_by=ready.admin,
+            note="Long leave",
+        )
+    client.force_login(ready.admin)
+    page = client.get("/scheduling/outlook/").content.decode()
+    assert "Capacity falls short from the week beginning" in page
