@@ -325,3 +325,33 @@ def test_a_shortfall_shows_weeks_ahead(client, ready):
     client.force_login(ready.admin)
     page = client.get("/scheduling/outlook/").content.decode()
     assert "Capacity falls short from the week beginning" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_makes_the_proposal(client, ready):
+    """Through the database task backend and `manage.py db_worker`, as `make run` runs it:
+    the task is queued when the request commits, and runs once."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first, last = horizon()
+    client.force_login(ready.admin)
+    data = with_date_inputs(
+        {"first_day": first, "last_day": last, "seconds": 5}, "first_day", "last_day"
+    )
+    client.post("/scheduling/", data)
+    proposal = Proposal.objects.get()
+    assert proposal.status == Proposal.Status.QUEUED
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--no-reload",
+        "--interval",
+        "0",
+        stdout=StringIO(),
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.READY
+    assert proposal.lines.filter(status=ProposalLine.Status.PROPOSED).count() == 3
