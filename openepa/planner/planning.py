@@ -444,8 +444,15 @@ def _assemble(
     kept: dict[str, MethodInfo] = {}
     for info in infos:
         apprentice = apprentices[info.enrolment_id]
+        # Only assessors able to attend (the region in person, or remote work): the engine
+        # would refuse the others anyway, and a short list keeps its model small.
         eligible = [
-            a.id for a in assessors.values() if a.available and apprentice not in a.conflicts
+            a.id
+            for a in assessors.values()
+            if a.available
+            and apprentice not in a.conflicts
+            and (a.remote if info.remote else info.region in a.regions)
+            and any(info.earliest <= w.day <= info.latest for w in a.available)
         ]
         before = after.get(info.key)
         if before is not None and before not in kept:
@@ -467,8 +474,10 @@ def _assemble(
                     info.method,
                     info.remote,
                     info.region,
-                    "no assessor can be allocated in the horizon (competence, qualification, "
-                    "standardisation, availability or a conflict of interest)",
+                    "no assessor can take it in its window: none may be allocated "
+                    "(competence, qualification, standardisation, availability, conflict of "
+                    "interest) and "
+                    + ("assesses remotely" if info.remote else "covers the region in person"),
                     info.booking_id,
                 )
             )
