@@ -16,13 +16,11 @@ from django.utils import timezone
 
 from openepa.accounts.models import Membership, Role, User
 from openepa.accounts.roles import is_epao_admin
-from openepa.bookings.actions import do_book_assessment, do_reschedule_booking
-from openepa.bookings.rules import Proposal as BookingProposal
 from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.dates import long_date
 from openepa.planner.models import Proposal, ProposalLine
 from openepa.planner.run import Edit, check_with_edit
-from openepa.planner.tasks import make_proposal
+from openepa.planner.tasks import apply_proposal, make_proposal
 from openepa.scheduling.check import Violation
 
 MAX_DAYS = 92
@@ -176,72 +174,14 @@ def do_drop_line(*, actor: User, line_id: int, expected_version: int | None = No
     return line
 
 
-def _book(actor: User, proposal: Proposal, line: ProposalLine) -> None:
-    assert line.starts_at is not None
-    assert line.assessor_id is not None
-    if line.moves_id is not None:
-        booking = do_reschedule_booking(
-            actor=actor,
-            booking_id=line.moves_id,
-            starts_at=line.starts_at,
-            duration_minutes=line.duration_minutes,
-            assessor_id=line.assessor_id,
-            remote=line.remote,
-            venue=line.venue,
-            reason=_replan_reason(proposal, line),
-        )
-    else:
-        booking = do_book_assessment(
-            actor=actor,
-            enrolment_id=line.enrolment_id,
-            proposal=BookingProposal(
-                method=line.method,
-                kind="first",
-                starts_at=line.starts_at,
-                duration_minutes=line.duration_minutes,
-                assessor_id=line.assessor_id,
-                remote=line.remote,
-                venue=line.venue,
-            ),
-        )
-    line.booking = booking
-    line.status = ProposalLine.Status.BOOKED
-    line.outcome = f"Booked: {booking}."
-
-
-def _replan_reason(proposal: Proposal, line: ProposalLine) -> str:
-    assert proposal.cancelled_day is not None
-    who = proposal.cancelled_assessor
-    day = long_date(proposal.cancelled_day)
-    if line.displaced:
-        return f"Re-planned: {who} cannot work on {day}."
-    return f"Re-planned to make room after {who} cannot work on {day}."
-
-
-def do_apply(
-    *, actor: User, proposal_id: int, expected_version: int | None = None
-) -> tuple[int, int]:
-    """Book every proposed line, in time order (so each observation is booked before its
-    discussion; a re-plan's moves to make room go before the displaced bookings), each in
-    its own transaction through the booking action. Returns (booked, refused)."""
+def do_apply(*, actor: User, proposal_id: int, expected_version: int | None = None) -> Proposal:
+    """Queue the booking of every proposed line (openepa.planner.tasks.apply_proposal): the
+    proposal is marked as being applied at once, so it can never be applied twice."""
     with transaction.atomic():
         proposal = _locked(actor, proposal_id, expected_version)
-        proposal.status = Proposal.Status.APPLIED
-        proposal.finished_at = timezone.now()
-        _bump(proposal)
-    lines = list(
-        proposal.lines.filter(status=ProposalLine.Status.PROPOSED)
-        .select_related("moves")
-        .order_by("displaced", "starts_at", "id")
-    )
-    booked = refused = 0
-    for line in lines:
-        try:
-            _book(actor, proposal, line)
-            booked += 1
-        except ActionRefused as refusal:
-            line.status = ProposalLine.Status.REFUSED
-            line.outcome = refusal.message
-            refused += 1
-        line.save(update_fields=["status", "outcome", "booking"])
-    return booked, refused
+        proposal.status = Proposal.Status.APPLYING
+        proposal.applied_by = actor
+        proposal.version += 1
+        proposal.save(update_fields=["status", "applied_by", "version"])
+        transaction.on_commit(partial(apply_proposal.enqueue, proposal.pk))
+    return proposal

@@ -23,11 +23,16 @@ class Proposal(models.Model):
         RUNNING = "running", "Working"
         READY = "ready", "Ready to review"
         FAILED = "failed", "Failed"
+        APPLYING = "applying", "Booking the lines"
         APPLIED = "applied", "Applied"
 
     epao = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PLAN)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    #: Who applied the proposal: the bookings are theirs.
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     first_day = models.DateField()
     last_day = models.DateField()
     time_limit_s = models.PositiveSmallIntegerField(default=20)

@@ -1,6 +1,10 @@
-"""The optimiser runs in the worker (`manage.py db_worker`): make_proposal(proposal_id)
-turns a queued proposal into its lines. Idempotent: a proposal that is no longer queued
-is left alone, so a task run twice has one effect."""
+"""Scheduling work runs in the worker (`manage.py db_worker`), each task queued when the
+request that asked for it commits, and idempotent:
+
+- make_proposal(proposal_id): a queued proposal's lines (a proposal no longer queued is
+  left alone);
+- apply_proposal(proposal_id): books the lines still proposed of a proposal being
+  applied, then marks it applied (lines booked or refused are not tried again)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from openepa.planner.apply import book_lines
 from openepa.planner.models import Proposal, ProposalLine
 from openepa.planner.run import make_plan, make_replan
 
@@ -44,3 +49,21 @@ def make_proposal(proposal_id: int) -> str:
             status=Proposal.Status.READY, summary=summary, finished_at=timezone.now()
         )
     return "ready"
+
+
+@task()
+def apply_proposal(proposal_id: int) -> str:
+    proposal = (
+        Proposal.objects.filter(pk=proposal_id, status=Proposal.Status.APPLYING)
+        .select_related("applied_by", "cancelled_assessor")
+        .first()
+    )
+    if proposal is None:
+        return "skipped"
+    booked, refused = book_lines(proposal)
+    Proposal.objects.filter(pk=proposal_id).update(
+        status=Proposal.Status.APPLIED,
+        finished_at=timezone.now(),
+        summary={**proposal.summary, "booked": booked, "refused": refused},
+    )
+    return f"{booked} booked, {refused} refused"

@@ -115,7 +115,11 @@ def proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
         (day, list(group))
         for day, group in groupby(placed.object_list, key=lambda x: timezone.localdate(x.starts_at))
     ]
-    waiting = found.status in {Proposal.Status.QUEUED, Proposal.Status.RUNNING}
+    waiting = found.status in {
+        Proposal.Status.QUEUED,
+        Proposal.Status.RUNNING,
+        Proposal.Status.APPLYING,
+    }
     return render(
         request,
         "planner/proposal.html",
@@ -129,7 +133,7 @@ def proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
                 s: found.lines.filter(status=s).count()
                 for s in (ProposalLine.Status.PROPOSED, ProposalLine.Status.UNPLACED)
             }
-            if not waiting
+            if found.status not in {Proposal.Status.QUEUED, Proposal.Status.RUNNING}
             else {},
         },
     )
@@ -184,16 +188,11 @@ def apply(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     form = VersionOnlyForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
     try:
-        booked, refused = do_apply(
-            actor=request.user, proposal_id=found.pk, expected_version=version
-        )
+        do_apply(actor=request.user, proposal_id=found.pk, expected_version=version)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        text = f"{booked} booked."
-        if refused:
-            text += f" {refused} refused: each line says why."
-        messages.success(request, text)
+        messages.success(request, "Booking the proposed lines: each line shows its outcome.")
     return redirect("planner:proposal", proposal_id=proposal_id)
 
 

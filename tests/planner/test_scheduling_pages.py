@@ -128,6 +128,10 @@ def test_a_waiting_proposal_refreshes_itself(client, ready):
     page = client.get(f"/scheduling/{proposal.pk}/").content.decode()
     assert 'http-equiv="refresh"' in page
     assert "Check again" in page
+    Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.APPLYING)
+    page = client.get(f"/scheduling/{proposal.pk}/").content.decode()
+    assert 'http-equiv="refresh"' in page
+    assert "being booked" in page
 
 
 def test_a_refused_line_is_reported_and_the_others_are_booked(client, ready, deliver):
