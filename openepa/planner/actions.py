@@ -40,6 +40,7 @@ RULE_WORDS = {
     "travel": "there is not enough time to travel between the assessor's in-person assessments",
     "daily-count": "the assessor would have more assessments that day than their capacity",
     "daily-minutes": "the assessor would have more minutes of assessment that day than their capacity",
+    "weekly": "the assessor would have more assessments or minutes that week than their capacity",
     "after": "the practical observation must come on an earlier day than the professional discussion",
     "gone": "this method is no longer ready to book (booked since, or its enrolment changed)",
 }

@@ -94,6 +94,9 @@ class Built:
     names: dict[str, str]  # assessor id → name
     not_plannable: list[NotPlannable] = field(default_factory=list)
     standardised_until: dict[str, date | None] = field(default_factory=dict)
+    #: Each assessor's weekly capacity (assessments, minutes): the engine keeps the daily
+    #: limits, openepa.planner.run.weekly_overflow the weekly ones.
+    week_caps: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def method_key(enrolment_id: int, method: str) -> str:
@@ -137,6 +140,7 @@ class _Staff:
     until: dict[str, date | None]
     user_ids: dict[str, int]
     week_assessments: dict[str, int]
+    week_minutes: dict[str, int]
 
 
 def _assessors(epao_id: int, first: date, last: date) -> _Staff:
@@ -156,6 +160,7 @@ def _assessors(epao_id: int, first: date, last: date) -> _Staff:
     until: dict[str, date | None] = {}
     user_ids: dict[str, int] = {}
     weekly: dict[str, int] = {}
+    weekly_minutes: dict[str, int] = {}
     for m in users:
         aid = str(m.user_id)
         if aid in out:
@@ -179,6 +184,7 @@ def _assessors(epao_id: int, first: date, last: date) -> _Staff:
             until[aid] = max(ends)
         capacity = capacity_of(profile)
         weekly[aid] = capacity.week_assessments
+        weekly_minutes[aid] = capacity.week_minutes
         regions = [r for r in profile.regions if r in REGIONS]
         out[aid] = Assessor(
             id=aid,
@@ -190,7 +196,11 @@ def _assessors(epao_id: int, first: date, last: date) -> _Staff:
             available=tuple(available),
             conflicts=frozenset(),
         )
-    return _Staff(out, names, until, user_ids, weekly)
+    return _Staff(out, names, until, user_ids, weekly, weekly_minutes)
+
+
+def _caps(staff: _Staff) -> dict[str, tuple[int, int]]:
+    return {aid: (n, staff.week_minutes.get(aid, 0)) for aid, n in staff.week_assessments.items()}
 
 
 def capacities(epao_id: int, first: date, last: date) -> dict[tuple[str, date], int]:
@@ -516,7 +526,7 @@ def build_instance(epao_id: int, first: date, last: date, seconds: float = 20.0)
     instance, more, kept = _assemble(
         epao_id, first, last, seconds, assessors, infos, after, apprentices, existing
     )
-    return Built(instance, kept, names, refused + more, until)
+    return Built(instance, kept, names, refused + more, until, _caps(staff))
 
 
 def build_replan_instance(
@@ -610,6 +620,6 @@ def build_replan_instance(
         if b.pk in held
     )
     instance = replace(instance, existing=instance.existing + extra)
-    return Built(instance, kept, names, refused, until), {
+    return Built(instance, kept, names, refused, until, _caps(staff)), {
         k: v for k, v in current.items() if k in kept
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -25,6 +25,42 @@ from openepa.scheduling.engine import build_plan, schedule
 from openepa.scheduling.instance import Instance
 from openepa.scheduling.plan import Assignment, Plan
 from openepa.scheduling.replan import cancel_day, replan
+
+
+def weekly_overflow(
+    instance: Instance,
+    assignments: list[Assignment],
+    caps: dict[str, tuple[int, int]],
+    last: str = "",
+) -> set[str]:
+    """The placements beyond an assessor's weekly number of assessments or minutes (issue
+    16 §1: a daily and weekly capacity), counting the bookings already made first and the
+    placements in time order (`last`, an edited line, after all the others); a discussion
+    whose observation is taken out goes with it."""
+    used: dict[tuple[str, date], list[int]] = {}
+    for e in instance.existing:
+        week = e.day - timedelta(days=e.day.weekday())
+        slot = used.setdefault((e.assessor, week), [0, 0])
+        slot[0], slot[1] = slot[0] + 1, slot[1] + e.duration
+    out: set[str] = set()
+    for a in sorted(assignments, key=lambda a: (a.method == last, a.day, a.start, a.method)):
+        if a.assessor not in caps:
+            continue
+        count, minutes = caps[a.assessor]
+        week = a.day - timedelta(days=a.day.weekday())
+        slot = used.setdefault((a.assessor, week), [0, 0])
+        duration = instance.methods[a.method].duration
+        if slot[0] + 1 > count or slot[1] + duration > minutes:
+            out.add(a.method)
+            continue
+        slot[0], slot[1] = slot[0] + 1, slot[1] + duration
+    for a in assignments:
+        if instance.methods[a.method].after in out:
+            out.add(a.method)
+    return out
+
+
+WEEK_FULL = "the assessor's weekly capacity is full that week, and no other place was found"
 
 
 class CheckerRefused(Exception):
@@ -101,7 +137,18 @@ def make_plan(proposal: Proposal) -> tuple[list[ProposalLine], dict[str, object]
         plan = Plan([], [], {"methods": 0, "placed": 0, "engine": "none"})
     else:
         plan = schedule(built.instance, seconds=float(proposal.time_limit_s), workers=1)
-    lines = _placed_lines(proposal, built, plan.assignments)
+    over = weekly_overflow(built.instance, plan.assignments, built.week_caps)
+    kept = [a for a in plan.assignments if a.method not in over]
+    lines = _placed_lines(proposal, built, kept)
+    for key in sorted(over):
+        lines.append(
+            _line(
+                proposal,
+                built.methods[key],
+                status=ProposalLine.Status.UNPLACED,
+                reason=WEEK_FULL[:1].upper() + WEEK_FULL[1:] + ".",
+            )
+        )
     for u in plan.unplaced:
         info = built.methods[u.method]
         reason = humanise(u.reason, built)
@@ -117,7 +164,7 @@ def make_plan(proposal: Proposal) -> tuple[list[ProposalLine], dict[str, object]
     summary = {
         **plan.summary,
         "ready": len(built.instance.methods) + len(built.not_plannable),
-        "placed": len(plan.assignments),
+        "placed": len(kept),
     }
     return lines, summary
 
@@ -177,25 +224,28 @@ class Edit:
     starts_at: datetime
 
 
-def _instance_and_base(proposal: Proposal) -> tuple[Instance, dict[str, Assignment]]:
-    """The instance the proposal's lines are checked against, and the bookings that stay
-    where they are (re-planning only)."""
+def _instance_and_base(
+    proposal: Proposal,
+) -> tuple[Instance, dict[str, Assignment], dict[str, tuple[int, int]]]:
+    """The instance the proposal's lines are checked against, the bookings that stay where
+    they are (re-planning only) and the assessors' weekly capacities."""
     if proposal.kind == Proposal.Kind.PLAN:
         built = build_instance(proposal.epao_id, proposal.first_day, proposal.last_day)
-        return built.instance, {}
+        return built.instance, {}, built.week_caps
     built, current = _replan_instance(proposal)
     assert proposal.cancelled_assessor_id is not None
     assert proposal.cancelled_day is not None
     instance = cancel_day(
         built.instance, str(proposal.cancelled_assessor_id), proposal.cancelled_day
     )
-    return instance, {k: Assignment(k, a, d, s) for k, (a, d, s) in current.items()}
+    base = {k: Assignment(k, a, d, s) for k, (a, d, s) in current.items()}
+    return instance, base, built.week_caps
 
 
 def check_with_edit(proposal: Proposal, lines: list[ProposalLine], edit: Edit) -> list[Violation]:
     """The independent checker's verdict on the edited line, given every other proposed
     line and the bookings as they stand now."""
-    instance, base = _instance_and_base(proposal)
+    instance, base, caps = _instance_and_base(proposal)
     chosen = dict(base)
     edited_key = ""
     for line in lines:
@@ -213,4 +263,9 @@ def check_with_edit(proposal: Proposal, lines: list[ProposalLine], edit: Edit) -
     if edited_key not in instance.methods:
         return [Violation(edited_key, "gone", "this method is no longer ready to book")]
     plan = build_plan(instance, list(chosen.values()))
-    return [v for v in check_plan(instance, plan) if v.method == edited_key]
+    found = [v for v in check_plan(instance, plan) if v.method == edited_key]
+    if not found and edited_key in weekly_overflow(
+        instance, list(chosen.values()), caps, last=edited_key
+    ):
+        found.append(Violation(edited_key, "weekly", "weekly capacity"))
+    return found

@@ -359,3 +359,49 @@ def test_the_real_worker_makes_the_proposal(client, ready):
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.READY
     assert proposal.lines.filter(status=ProposalLine.Status.PROPOSED).count() == 3
+
+
+def test_no_assessor_is_planned_beyond_their_weekly_capacity(client, ready, deliver, monkeypatch):
+    from openepa.assessors.availability import Capacity
+    from openepa.planner import planning
+
+    monkeypatch.setattr(planning, "capacity_of", lambda profile: Capacity(4, 420, 1, 1800))
+    proposal = ask(client, ready, deliver)
+    proposed = proposal.lines.filter(status=ProposalLine.Status.PROPOSED)
+    weeks = [
+        (line.assessor_id, timezone.localdate(line.starts_at).isocalendar()[:2])
+        for line in proposed
+    ]
+    assert len(weeks) == len(set(weeks)), "two assessments for one assessor in one week"
+    assert len(weeks) >= 2
+    for line in proposal.lines.filter(status=ProposalLine.Status.UNPLACED):
+        assert "weekly capacity" in line.reason
+
+
+def test_weekly_overflow_counts_existing_bookings_first():
+    from openepa.planner.run import weekly_overflow
+    from openepa.scheduling.instance import Assessor, Existing, Instance, Method, Window
+    from openepa.scheduling.plan import Assignment
+
+    monday = date(2027, 3, 1)
+    window = Window(monday, 9 * 60, 17 * 60)
+    assessor = Assessor("1", "london", frozenset({"london"}), True, 4, 420, (window,), frozenset())
+    methods = {
+        k: Method(k, "a1", "showcase", 60, "remote", None, monday, monday, after, ("1",))
+        for k, after in (("m1", None), ("m2", None), ("m3", "m2"))
+    }
+    instance = Instance(
+        policy="x",
+        start=monday,
+        end=monday,
+        time_limit_s=1,
+        travel={"london": {"london": 45}},
+        assessors={"1": assessor},
+        methods=methods,
+        existing=(Existing("b1", "1", monday, 9 * 60, 60),),
+    )
+    placed = [Assignment(k, "1", monday, (10 + i) * 60) for i, k in enumerate(methods)]
+    # Two a week: the booking already made and m1 fit; m2 does not, and m3 follows m2.
+    assert weekly_overflow(instance, placed, {"1": (2, 1800)}) == {"m2", "m3"}
+    assert weekly_overflow(instance, placed, {"1": (9, 150)}) == {"m2", "m3"}
+    assert weekly_overflow(instance, placed, {"1": (9, 1800)}) == set()
