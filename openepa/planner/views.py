@@ -220,8 +220,11 @@ def capacity(request: AuthenticatedRequest) -> HttpResponse:
             "outlook": found,
             "chart": chart,
             "totals": list(zip(found.weeks, found.totals, strict=True)),
+            # A region with nothing expected and no assessor covering it is left out.
             "regions": [
-                (name, list(zip(found.weeks, cells, strict=True))) for name, cells in found.rows
+                (name, list(zip(found.weeks, cells, strict=True)))
+                for name, cells in found.rows
+                if any(c.need or c.capacity for c in cells)
             ],
         },
     )
