@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "openepa.assessors",
     "openepa.cases",
     "openepa.bulk",
+    "openepa.planner",
     "openepa.web",
     "django_tasks_db",
     "axes",

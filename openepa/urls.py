@@ -6,6 +6,7 @@ urlpatterns = [
     path("enrolments/", include("openepa.enrolments.urls")),
     path("gateway/", include("openepa.gateway.urls")),
     path("bookings/", include("openepa.bookings.urls")),
+    path("scheduling/", include("openepa.planner.urls")),
     path("marking/", include("openepa.assessments.urls")),
     path("results/", include("openepa.results.urls")),
     path("evidence/", include("openepa.evidence.urls")),

@@ -15,6 +15,7 @@ LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
     ("Pipeline", "enrolments:pipeline", (Role.EPAO_ADMIN,)),
     ("Results", "results:list", (Role.EPAO_ADMIN,)),
     ("Certificates", "certificates:list", (Role.EPAO_ADMIN,)),
+    ("Scheduling", "planner:index", (Role.EPAO_ADMIN,)),
     ("Bulk work", "bulk:index", (Role.EPAO_ADMIN,)),
     ("Outbox", "notifications:outbox", (Role.EPAO_ADMIN,)),
     ("Adjustments and appeals", "cases:queue", (Role.EPAO_ADMIN,)),

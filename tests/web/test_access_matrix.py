@@ -35,6 +35,7 @@ from openepa.evidence.models import EvidenceFile, EvidenceTag
 from openepa.evidence.storage import storage as evidence_storage
 from openepa.gateway.models import GatewayItem, GatewaySubmission, RequirementReview
 from openepa.notifications.models import OutboxMessage
+from openepa.planner.models import Proposal, ProposalLine
 from openepa.quality.models import IqaCriterionReview, IqaSample
 from openepa.results.models import OverallResult
 from tests.module_db import rolled_back_at_module_end
@@ -54,6 +55,7 @@ NAMESPACES = (
     "quality",
     "assessors",
     "cases",
+    "planner",
 )
 LOGIN = "/accounts/login/"
 #: An id no object has: the answer for it is the answer a foreign object must get.
@@ -143,6 +145,8 @@ ALLOWED: dict[str, set[str]] = {
     "cases:decide": STAFF,
     "cases:close": STAFF,
     "cases:amend": STAFF,
+    # Scheduling proposals: the EPAO's admins only (issue 16 §5).
+    "planner": STAFF,
 }
 
 
@@ -352,7 +356,26 @@ def _objects(world) -> dict[str, int | str]:
         grounds="Grounds",
         reviewer=world.second_assessor,
     )
+    proposal = Proposal.objects.create(
+        epao=world.epao,
+        status=Proposal.Status.READY,
+        first_day=timezone.localdate() + timedelta(days=1),
+        last_day=timezone.localdate() + timedelta(days=28),
+        created_by=world.admin,
+    )
+    line = ProposalLine.objects.create(
+        proposal=proposal,
+        key=f"e{enrolment.pk}-showcase",
+        enrolment=enrolment,
+        method="showcase",
+        assessor=world.assessor,
+        starts_at=now + timedelta(days=20),
+        duration_minutes=60,
+        remote=True,
+    )
     return {
+        "proposal_id": proposal.pk,
+        "line_id": line.pk,
         "document_id": document.pk,
         "task": "gateway_meeting_record",
         "evidence_id": evidence.pk,
@@ -426,6 +449,8 @@ def snapshot() -> tuple[Any, ...]:
         sorted(ReasonableAdjustment.objects.values_list("pk", "state", "version")),
         sorted(SpecialConsideration.objects.values_list("pk", "state", "version")),
         sorted(Case.objects.values_list("pk", "state", "version")),
+        sorted(Proposal.objects.values_list("pk", "status", "version")),
+        sorted(ProposalLine.objects.values_list("pk", "status", "starts_at")),
     )
 
 
@@ -515,6 +540,10 @@ def test_a_parameter_with_no_object_is_reported_by_name(objects):
 #: own EPAO's data there); everyone else gets a 404 and anonymous visitors sign in.
 PAGES: dict[str, set[str]] = {
     "/results/ofqual-returns/": {"admin", "outsider_admin"},  # the Ofqual data returns
+    # Scheduling: each EPAO's admins plan their own EPAO (issue 16 §5, §6).
+    "/scheduling/": {"admin", "outsider_admin"},
+    "/scheduling/replan/": {"admin", "outsider_admin"},
+    "/scheduling/outlook/": {"admin", "outsider_admin"},
 }
 
 
