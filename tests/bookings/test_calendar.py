@@ -61,7 +61,8 @@ def test_previous_and_next_are_links(client, booked):
     assert "view=week&date=2026-12-07" in html
     month = page(client, world.admin, "/bookings/calendar/?view=month&date=2026-12-15")
     assert "December 2026" in month
-    assert "view=month&date=2026-11-01" in month and "view=month&date=2027-01-01" in month
+    assert "view=month&date=2026-11-01" in month
+    assert "view=month&date=2027-01-01" in month
     # A month lists only the days with bookings.
     assert month.count('<h2 class="govuk-heading-m"') == 2
 
@@ -70,18 +71,21 @@ def test_one_assessor_and_a_region(client, booked):
     world, observation, showcase = booked
     html = page(client, world.admin, f"{WEEK}&assessor={world.second_assessor.pk}")
     assert "Bookings of Sue Assessor" in html
-    assert f"/bookings/{showcase.pk}/" in html and f"/bookings/{observation.pk}/" not in html
+    assert f"/bookings/{showcase.pk}/" in html
+    assert f"/bookings/{observation.pk}/" not in html
     AssessorProfile.objects.filter(user=world.assessor).update(regions=["london"])
     html = page(client, world.admin, f"{WEEK}&region=london")
     assert "Bookings of assessors covering London" in html
-    assert f"/bookings/{observation.pk}/" in html and f"/bookings/{showcase.pk}/" not in html
+    assert f"/bookings/{observation.pk}/" in html
+    assert f"/bookings/{showcase.pk}/" not in html
 
 
 def test_an_assessor_sees_only_their_own(client, booked):
     world, observation, showcase = booked
     html = page(client, world.assessor)
     assert "My bookings" in html
-    assert f"/bookings/{observation.pk}/" in html and f"/bookings/{showcase.pk}/" not in html
+    assert f"/bookings/{observation.pk}/" in html
+    assert f"/bookings/{showcase.pk}/" not in html
     assert 'name="assessor"' not in html  # no filters
     client.force_login(world.assessor)
     assert client.get(f"{WEEK}&assessor={world.second_assessor.pk}").status_code == 404
@@ -116,7 +120,8 @@ def test_another_epaos_staff_see_nothing_of_ours(client, booked):
 
 def test_anonymous_visitors_sign_in(client, booked):
     response = client.get(WEEK)
-    assert response.status_code == 302 and "/accounts/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/" in response["Location"]
 
 
 def test_the_day_list_for_an_assessor(client, booked):
@@ -126,7 +131,8 @@ def test_the_day_list_for_an_assessor(client, booked):
     assert "Tuesday 1 December 2026" in html
     assert "Today" in html
     assert f"/bookings/{observation.pk}/" in html
-    assert "Previous day" in html and "Next day" in html
+    assert "Previous day" in html
+    assert "Next day" in html
 
 
 def test_a_bad_date_or_view_falls_back(client, booked):
@@ -173,4 +179,5 @@ def test_the_navigation_links_to_the_calendar(client, booked):
         assert 'href="/bookings/calendar/"' in client.get("/").content.decode()
     client.force_login(world.assessor)
     home = client.get("/").content.decode()
-    assert "/bookings/calendar/?view=day" in home and "/bookings/calendar/feeds/" in home
+    assert "/bookings/calendar/?view=day" in home
+    assert "/bookings/calendar/feeds/" in home

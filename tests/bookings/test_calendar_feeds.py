@@ -10,7 +10,7 @@ from html import unescape
 
 import pytest
 from django.core import mail
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from openepa.accounts.models import Membership, Role
 from openepa.bookings.actions import do_cancel_booking, do_reschedule_booking
@@ -39,10 +39,10 @@ def create_feed(client, user, scope: str, epao) -> str:
     html = unescape(client.get(FEEDS).content.decode())
     (url,) = re.findall(r'value="(http://testserver/bookings/calendar/feeds/[^"]+\.ics)"', html)
     client.logout()
-    return url.removeprefix("http://testserver")
+    return str(url).removeprefix("http://testserver")
 
 
-def events(client, url: str) -> dict[str, object]:
+def events(client, url: str) -> dict[str, Component]:
     """The feed, fetched without signing in and parsed, as {UID: VEVENT}."""
     response = client.get(url)
     assert response.status_code == 200
@@ -54,7 +54,7 @@ def events(client, url: str) -> dict[str, object]:
 
 
 def test_an_assessors_feed_has_their_own_bookings(client, planned):
-    observation, showcase = two_bookings(planned)
+    observation, _showcase = two_bookings(planned)
     url = create_feed(client, planned.assessor, "assessor", planned.epao)
     found = events(client, url)
     assert list(found) == [f"booking-{observation.pk}@openepa.localhost"]
@@ -62,7 +62,8 @@ def test_an_assessors_feed_has_their_own_bookings(client, planned):
     assert event["SUMMARY"] == "Practical observation: end-point assessment of Ada Lovelace"
     assert event.decoded("DTSTART") == at(12, 1, 10).astimezone(UTC)
     assert event.decoded("DTEND") == at(12, 1, 11, 30).astimezone(UTC)
-    assert event["STATUS"] == "CONFIRMED" and event["SEQUENCE"] == 0
+    assert event["STATUS"] == "CONFIRMED"
+    assert event["SEQUENCE"] == 0
     assert event["LOCATION"] == "Harbour Bank, Quay Street"
     assert "DTSTAMP" in event
     assert str(event["URL"]) == f"http://testserver/bookings/{observation.pk}/"
@@ -101,7 +102,8 @@ def test_a_reschedule_updates_and_a_cancellation_cancels_the_same_event(client, 
             reason="The apprentice is on leave",
         )
     event = events(client, url)[uid]
-    assert event["SEQUENCE"] == 1 and event["STATUS"] == "CONFIRMED"
+    assert event["SEQUENCE"] == 1
+    assert event["STATUS"] == "CONFIRMED"
     assert event.decoded("DTSTART") == at(12, 3, 13).astimezone(UTC)
     # The emailed invitation and the feed agree: one entry in the calendar app.
     (invite,) = [calendar_of(m) for m in mail.outbox if m.to == ["ian@northern.example"]]
@@ -111,7 +113,8 @@ def test_a_reschedule_updates_and_a_cancellation_cancels_the_same_event(client, 
         do_cancel_booking(actor=planned.admin, booking_id=moved.pk, reason="Left the job")
     for feed_url in (url, epao_url):
         event = events(client, feed_url)[uid]
-        assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 2
+        assert event["STATUS"] == "CANCELLED"
+        assert event["SEQUENCE"] == 2
         assert "Left the job" in str(event["DESCRIPTION"])
     (cancel,) = [calendar_of(m) for m in mail.outbox if m.to == ["ian@northern.example"]]
     assert (cancel["UID"], cancel["SEQUENCE"], cancel["STATUS"]) == (uid, "2", "CANCELLED")
@@ -183,4 +186,5 @@ def test_the_feeds_page_explains_how_to_subscribe(client, planned):
     client.force_login(planned.assessor)
     html = unescape(client.get(FEEDS).content.decode())
     assert "Create the feed address" in html
-    assert "Outlook" in html and "Google Calendar" in html
+    assert "Outlook" in html
+    assert "Google Calendar" in html

@@ -40,7 +40,8 @@ def test_the_assessor_records_a_no_show_and_the_admin_rebooks(client, booked, bo
         )
         assert page.status_code == 302
         event = JourneyEvent.objects.get(action="record_missed_assessment")
-        assert event.reason == "The apprentice did not attend" and event.actor == world.assessor
+        assert event.reason == "The apprentice did not attend"
+        assert event.actor == world.assessor
 
         client.force_login(world.admin)
         home = text(client.get("/"))

@@ -82,5 +82,6 @@ def test_an_admin_on_a_laptop(visit: Any, world: World) -> None:
     assert address.endswith(".ics")
     # The address works without signing in (a fresh context has no session).
     feed = tab.page.context.browser.new_context().request.get(address)
-    assert feed.status == 200 and feed.text().startswith("BEGIN:VCALENDAR")
+    assert feed.status == 200
+    assert feed.text().startswith("BEGIN:VCALENDAR")
     tab.check("feeds-revealed")
