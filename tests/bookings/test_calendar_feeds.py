@@ -5,7 +5,7 @@ that survives a reschedule, SEQUENCE counting changes, cancellations kept as CAN
 from __future__ import annotations
 
 import re
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 from html import unescape
 
 import pytest
@@ -14,7 +14,7 @@ from icalendar import Calendar, Component
 
 from openepa.accounts.models import Membership, Role
 from openepa.bookings.actions import do_cancel_booking, do_reschedule_booking
-from openepa.bookings.models import CalendarFeed
+from openepa.bookings.models import Booking, CalendarFeed
 from tests.bookings.calendar_helpers import book, two_bookings
 from tests.bookings.helpers import at
 from tests.clock import on
@@ -188,3 +188,24 @@ def test_the_feeds_page_explains_how_to_subscribe(client, planned):
     assert "Create the feed address" in html
     assert "Outlook" in html
     assert "Google Calendar" in html
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_feeds_query_count_is_constant(client, planned, django_assert_max_num_queries, rows):
+    Booking.objects.bulk_create(
+        Booking(
+            enrolment=planned.enrolment,
+            method="observation",
+            starts_at=at(12, 1, 8) + timedelta(hours=i),
+            duration_minutes=90,
+            venue="Harbour Bank",
+            assessor=planned.assessor,
+            created_by=planned.admin,
+            status="active" if i % 3 else "cancelled",
+        )
+        for i in range(rows)
+    )
+    for user, scope in ((planned.assessor, "assessor"), (planned.admin, "epao")):
+        url = create_feed(client, user, scope, planned.epao)
+        with django_assert_max_num_queries(4):
+            assert len(events(client, url)) == rows
