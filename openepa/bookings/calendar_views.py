@@ -42,7 +42,7 @@ from openepa.bookings.feeds import (
     token_of,
 )
 from openepa.bookings.forms import DecideMissedForm, MissedForm
-from openepa.bookings.models import CalendarFeed
+from openepa.bookings.models import Booking, CalendarFeed
 from openepa.core.actions_ui import run_action
 from openepa.core.refusals import ActionRefused
 from openepa.gateway.queries import rules_for
@@ -190,8 +190,9 @@ def missed(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
 def decide_missed(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
     """The admin decides a missed assessment: does not count as an attempt; rebook."""
     booking = access_booking(request.user, booking_id, roles={Role.EPAO_ADMIN})
-    if not booking.outcome:
-        raise Http404("Nothing to decide")
+    if not booking.outcome or booking.status != Booking.Status.ACTIVE:
+        messages.info(request, "There is nothing to decide: no missed assessment is recorded.")
+        return redirect("bookings:detail", booking_id=booking.pk)
     form = DecideMissedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = run_action(

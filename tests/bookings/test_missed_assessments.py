@@ -124,4 +124,9 @@ def test_only_the_epaos_admins_decide(client, booked, who):
 def test_nothing_to_decide_until_the_assessor_records_it(client, booked):
     world, booking = booked
     client.force_login(world.admin)
-    assert client.get(f"/bookings/{booking.pk}/missed/decide/").status_code == 404
+    page = client.get(f"/bookings/{booking.pk}/missed/decide/", follow=True)
+    assert page.redirect_chain == [(f"/bookings/{booking.pk}/", 302)]
+    assert "There is nothing to decide" in text(page)
+    assert client.post(f"/bookings/{booking.pk}/missed/decide/", {}).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.ACTIVE
