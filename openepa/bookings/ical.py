@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
+from functools import cache
 
 from django.conf import settings
 
@@ -37,20 +38,31 @@ def text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold at 75 octets with CRLF and a space, never inside a UTF-8 character."""
+    if len(line) <= _LINE_OCTETS // 4 or len(line.encode()) <= _LINE_OCTETS:
+        return line  # most lines: nothing to fold (a character is at most 4 octets)
     out: list[str] = []
     current = ""
+    size = 0  # octets in `current`
     for char in line:
         limit = _LINE_OCTETS if not out else _LINE_OCTETS - 1
-        if len((current + char).encode()) > limit:
+        octets = len(char.encode())
+        if size + octets > limit:
             out.append(current)
-            current = ""
+            current, size = "", 0
         current += char
+        size += octets
     out.append(current)
     return "\r\n ".join(out)
 
 
 def organiser() -> str:
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return _address(settings.DEFAULT_FROM_EMAIL)
+
+
+@cache
+def _address(sender: str) -> str:
+    """Parsed once per sender: a feed asks for it twice per event."""
+    return parseaddr(sender)[1]
 
 
 def event_uid(booking: Booking) -> str:
