@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from openepa.bookings.models import Booking
 from tests.bookings.calendar_helpers import two_bookings
 from tests.bookings.helpers import to_planning
 from tests.browser.test_role_journeys import sign_in
@@ -85,3 +86,23 @@ def test_an_admin_on_a_laptop(visit: Any, world: World) -> None:
     assert feed.status == 200
     assert feed.text().startswith("BEGIN:VCALENDAR")
     tab.check("feeds-revealed")
+
+
+def test_the_missed_assessment_pages(visit: Any, world: World) -> None:
+    booking = Booking.objects.get(method="observation")
+    tab = sign_in(visit, "assessor", world.assessor, viewport=PHONE, touch=True)
+    tab.goto(f"/bookings/{booking.pk}/missed/", "missed")
+    no_sideways_scroll(tab)
+    tab.page.get_by_label("The assessment could not go ahead").check()
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="Record it").click()
+    tab.check("missed-needs-a-reason")
+    expect(tab.page.get_by_role("alert")).to_contain_text(
+        "Give the reason the assessment could not go ahead."
+    )
+    Booking.objects.filter(pk=booking.pk).update(outcome="did_not_attend")
+    admin = sign_in(visit, "admin", world.admin, viewport=LAPTOP)
+    admin.goto(f"/bookings/{booking.pk}/missed/decide/", "decide-missed")
+    expect(
+        admin.page.get_by_role("button", name="Does not count: cancel and rebook")
+    ).to_be_visible()
