@@ -174,6 +174,9 @@ def _create(
         venue=p.venue.strip(),
         assessor_id=p.assessor_id,
         replaces=replaces,
+        # The calendar event of a rescheduled booking keeps the chain's UID, one sequence on.
+        series_id=replaces.series_id_or_own if replaces else None,
+        sequence=replaces.sequence + 1 if replaces else 0,
         retake_checklist_confirmed=p.retake_checklist_confirmed,
         further_learning_summary=p.further_learning_summary.strip(),
         created_by=actor,
@@ -388,3 +391,74 @@ def do_withdraw_conflict(*, actor: User, declaration_id: int) -> ConflictDeclara
             declaration.withdrawn_at = timezone.now()
             declaration.save(update_fields=["withdrawn_at"])
     return declaration
+
+
+#: What the assessor records when an assessment did not take place as booked.
+MISSED_REASONS = {
+    "did_not_attend": "The apprentice did not attend",
+    "could_not_go_ahead": "The assessment could not go ahead",
+}
+
+
+def do_record_missed_assessment(
+    *, actor: User, booking_id: int, outcome: str, reason: str
+) -> Booking:
+    """The allocated assessor records that the apprentice did not attend, or that the
+    assessment could not go ahead (with the reason). The booking waits for an admin's
+    decision on whether it counts as an attempt (issue 16, item 4)."""
+    if outcome not in MISSED_REASONS:
+        raise ActionRefused("Choose what happened.", field="outcome")
+    if outcome == "could_not_go_ahead" and not reason.strip():
+        raise ActionRefused("Give the reason the assessment could not go ahead.", field="reason")
+    with transaction.atomic():
+        enrolment_id = Booking.objects.values_list("enrolment_id", flat=True).get(pk=booking_id)
+        enrolment = lock_enrolment(enrolment_id)
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        if booking.assessor_id != actor.pk:
+            raise ActionRefused("Only the allocated assessor can record this.")
+        if booking.status != Booking.Status.ACTIVE or booking.outcome:
+            raise ActionRefused("This booking's outcome is already recorded.")
+        if timezone.localdate(booking.starts_at) > timezone.localdate():
+            raise ActionRefused(
+                "You can record this from the day of the assessment.", field="outcome"
+            )
+        if hasattr(booking, "attempt") and booking.attempt.status == "submitted":
+            raise ActionRefused("This assessment has been marked; it went ahead.")
+        booking.outcome = outcome
+        booking.outcome_reason = reason.strip()
+        booking.outcome_recorded_at = timezone.now()
+        booking.save(update_fields=["outcome", "outcome_reason", "outcome_recorded_at"])
+        record(
+            enrolment,
+            actor=actor,
+            action=BookingStep.RECORD_MISSED,
+            reason=f"{MISSED_REASONS[outcome]}{': ' + reason.strip() if reason.strip() else ''}",
+            data=_event_data(booking, outcome=outcome),
+        )
+    return booking
+
+
+def do_decide_missed_assessment(*, actor: User, booking_id: int, note: str = "") -> Booking:
+    """The admin's decision on a missed assessment: it does not count as an attempt, and
+    the booking is cancelled so the method can be booked again (the product default while
+    every seeded policy is silent: openepa.domain.policy.MissedAssessmentPolicy). The
+    cancellation keeps its reason and the calendar event is cancelled (SEQUENCE + 1)."""
+    with transaction.atomic():
+        enrolment, booking = _locked_booking(actor, booking_id)
+        if not booking.outcome:
+            raise ActionRefused("The assessor has not recorded that this assessment was missed.")
+        why = MISSED_REASONS[booking.outcome]
+        if booking.outcome_reason:
+            why += f": {booking.outcome_reason}"
+        reason = f"{why}. Does not count as an attempt; to rebook."
+        if note.strip():
+            reason += f" {note.strip()}"
+        _cancel(booking, reason)
+        record(
+            enrolment,
+            actor=actor,
+            action=BookingStep.DECIDE_MISSED,
+            reason=reason,
+            data=_event_data(booking, outcome=booking.outcome, counts_as_attempt=False),
+        )
+    return booking

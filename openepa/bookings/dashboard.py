@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.bookings.queries import allocated_to, enrolments_in_state
+from openepa.bookings.queries import allocated_to, enrolments_in_state, missed_to_decide
 from openepa.domain.journey import State
 
 #: A home page lists the first few; the full list is one link away.
@@ -59,6 +59,17 @@ def sections(user: User) -> list[dict[str, Any]]:
                 "No planned apprentice is waiting for bookings.",
             )
         )
+    if roles.has(Role.EPAO_ADMIN):
+        missed = list(missed_to_decide(user)[:ROWS])
+        if missed:  # shown only when there is something to decide
+            out.append(
+                {
+                    "title": "Missed assessments to decide",
+                    "template": "bookings/dashboard_missed.html",
+                    "context": {"rows": missed},
+                    "empty": "",
+                }
+            )
     if roles.has(Role.ASSESSOR):
         out.append(
             {

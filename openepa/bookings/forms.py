@@ -146,6 +146,30 @@ class CancelForm(AccessibleForm):
     reason = forms.CharField(label="Reason for cancelling", widget=forms.Textarea, required=False)
 
 
+class MissedForm(AccessibleForm):
+    outcome = forms.ChoiceField(
+        label="What happened?",
+        choices=[
+            ("did_not_attend", "The apprentice did not attend"),
+            ("could_not_go_ahead", "The assessment could not go ahead"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Needed when the assessment could not go ahead, for example a fire alarm or "
+        "a failed video call. The apprentice's record keeps it.",
+    )
+
+
+class DecideMissedForm(AccessibleForm):
+    note = forms.CharField(
+        label="Note for the apprentice's record (optional)", widget=forms.Textarea, required=False
+    )
+
+
 class ConflictForm(AccessibleForm):
     uln = forms.CharField(
         label="Apprentice's ULN",

@@ -35,6 +35,12 @@ OBSERVATION_SETTINGS = [
     ("remote_non_desk", "Remote, not desk-based"),
 ]
 
+#: Why an assessment did not go ahead as booked (issue 16, item 4).
+OUTCOME_CHOICES = [
+    ("did_not_attend", "The apprentice did not attend"),
+    ("could_not_go_ahead", "The assessment could not go ahead"),
+]
+
 
 class PlanningMeeting(models.Model):
     """The planning meeting (seed 000 §2.3): schedule, each method's requirements, the
@@ -108,6 +114,18 @@ class Booking(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_reason = models.TextField(blank=True)
+    #: The first booking of a reschedule chain (None: this booking is the first). Calendar
+    #: events carry its id as their UID, so a calendar app updates the entry it has.
+    series = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    #: How many times the chain was rescheduled before this booking (RFC 5545 SEQUENCE;
+    #: a cancellation is one more).
+    sequence = models.PositiveIntegerField(default=0)
+    #: What the assessor recorded when the assessment did not take place as booked.
+    outcome = models.CharField(max_length=20, choices=OUTCOME_CHOICES, blank=True)
+    outcome_reason = models.TextField(blank=True)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -115,6 +133,11 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} on {self.starts_at:%d %b %Y %H:%M}"
+
+    @property
+    def series_id_or_own(self) -> int:
+        """The id every calendar event of this booking's reschedule chain shares."""
+        return self.series_id or self.pk
 
 
 class AssessorSlot(models.Model):
@@ -164,3 +187,35 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"Conflict declared by {self.assessor}"
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar feed: one assessor's bookings, or a whole EPAO's for an admin.
+
+    Calendar apps cannot sign in, so the URL's token is the secret. Only its SHA-256 hash
+    is stored (a copy of the database does not reveal any feed); the token itself is an
+    HMAC of the server's secret key and `nonce`, so its owner can see it again. A new nonce
+    revokes the old token."""
+
+    class Scope(models.TextChoices):
+        ASSESSOR = "assessor", "My bookings"
+        EPAO = "epao", "Every booking of the EPAO"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    epao = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    nonce = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "epao", "scope"], name="one_calendar_feed_per_scope"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} feed of {self.owner}"

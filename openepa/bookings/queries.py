@@ -101,3 +101,16 @@ def enrolments_in_state(user: User, state: State) -> QuerySet[Enrolment]:
         .select_related("apprentice", "employer", "provider")
         .order_by("apprentice__family_name", "apprentice__given_name", "id")
     )
+
+
+def missed_to_decide(user: User) -> QuerySet[Booking]:
+    """The admin's EPAO bookings an assessor recorded as missed, waiting for a decision."""
+    return (
+        Booking.objects.filter(
+            enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN),
+            status=Booking.Status.ACTIVE,
+        )
+        .exclude(outcome="")
+        .select_related("enrolment__apprentice", "assessor")
+        .order_by("outcome_recorded_at", "id")
+    )

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from openepa.bookings import views
+from openepa.bookings import calendar_views, views
 
 app_name = "bookings"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/feeds/", calendar_views.feeds, name="feeds"),
+    path("calendar/feeds/<str:token>.ics", calendar_views.feed, name="feed"),
+    path("<int:booking_id>/missed/", calendar_views.missed, name="missed"),
+    path("<int:booking_id>/missed/decide/", calendar_views.decide_missed, name="decide_missed"),
     path("conflicts/", views.conflicts, name="conflicts"),
     path(
         "conflicts/<int:declaration_id>/withdraw/",

@@ -120,6 +120,8 @@ def detail(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
             "booking": booking,
             "is_admin": booking.enrolment.epao_id in roles.orgs(Role.EPAO_ADMIN),
             "is_assessor": booking.assessor_id == request.user.pk,
+            # From the day of the assessment (openepa.bookings.actions.do_record_missed_assessment).
+            "may_record_missed": timezone.localdate(booking.starts_at) <= timezone.localdate(),
             "warning": window_warning(booking),
             # The approved adjustments' arrangements (openepa.cases adds them).
             **BOOKING_PAGE.context(request, booking),

@@ -151,6 +151,24 @@ class MarkingPolicy:
 
 
 @dataclass(frozen=True)
+class MissedAssessmentPolicy:
+    """Whether an assessment the apprentice did not attend, or that could not go ahead,
+    counts as an attempt. None where the EPAO's documents are silent (seeds 000, 002 and
+    004 all are; 000 §5 only says rescheduling comes first): the product default then
+    applies, "does not count; rebook" (issue 16, item 4)."""
+
+    counts_as_attempt: bool | None = None
+
+    @property
+    def counts(self) -> bool:
+        return bool(self.counts_as_attempt)
+
+    @property
+    def is_product_default(self) -> bool:
+        return self.counts_as_attempt is None
+
+
+@dataclass(frozen=True)
 class Policy:
     code: str
     name: str
@@ -171,6 +189,7 @@ class Policy:
     sources: dict[str, str]
     iqa_sampling: IqaSamplingPolicy = field(default_factory=IqaSamplingPolicy)
     marking: MarkingPolicy = field(default_factory=MarkingPolicy)
+    missed_assessments: MissedAssessmentPolicy = field(default_factory=MissedAssessmentPolicy)
     #: The published document (and section) each section's values come from, as people see
     #: it: "NQual EPA support pack v1.1 — Gateway". Keyed like ``sources``.
     published_sources: dict[str, str] = field(default_factory=dict)

@@ -45,6 +45,10 @@ class BookingStep(Step):
     RESCHEDULE = "reschedule_booking"
     CANCEL = "cancel_booking"
     CONFIRM_NO_CONFLICT = "confirm_no_conflict"
+    #: The assessor records that the apprentice did not attend, or that the assessment
+    #: could not go ahead; the admin then decides whether it counts as an attempt.
+    RECORD_MISSED = "record_missed_assessment"
+    DECIDE_MISSED = "decide_missed_assessment"
 
 
 class EvidenceStep(Step):

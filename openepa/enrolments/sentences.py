@@ -36,6 +36,8 @@ SENTENCES: dict[str, str] = {
     "reschedule_booking": "{who} {method} was rescheduled by {by}",
     "cancel_booking": "{who} {method} booking was cancelled by {by}",
     "confirm_no_conflict": "{by} confirmed having no conflict of interest with {name}",
+    "record_missed_assessment": "{by} recorded that {who} {method} did not go ahead",
+    "decide_missed_assessment": "{by} decided {who} missed {method} does not count; to rebook",
     "open_marking_sheet": "{by} opened the {method} marking sheet",
     "submit_marking_sheet": "{by} submitted the {method} marking sheet",
     "amend_marking_sheet": "{by} amended the {method} marking sheet",

@@ -61,6 +61,10 @@ NOTICES: dict[JourneyAction, tuple[Notice, ...]] = {
     BookingStep.CANCEL: (
         Notice("booking_cancelled", (*PARTIES, Audience.ASSESSOR), Calendar.CANCEL),
     ),
+    # A missed assessment that does not count is cancelled, so calendars drop it too.
+    BookingStep.DECIDE_MISSED: (
+        Notice("booking_cancelled", (*PARTIES, Audience.ASSESSOR), Calendar.CANCEL),
+    ),
     Event.RELEASE_RESULTS: (Notice("results_issued", PARTIES),),
     # Issue 5 §3: an upheld enquiry or appeal that changes a grade notifies the parties.
     # Neither email carries the grounds or any special-category detail: only that a

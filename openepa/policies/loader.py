@@ -18,6 +18,7 @@ from openepa.domain.policy import (
     GatewayPolicy,
     IqaSamplingPolicy,
     MarkingPolicy,
+    MissedAssessmentPolicy,
     Period,
     Policy,
     ResitPolicy,
@@ -138,6 +139,9 @@ def _build(data: dict[str, Any]) -> Policy:
         iqa_sampling=_iqa_sampling(data["iqa_sampling"]),
         marking=MarkingPolicy(
             notes_required_for=frozenset(data["marking"]["evidence_note_required_for"])
+        ),
+        missed_assessments=MissedAssessmentPolicy(
+            counts_as_attempt=data["missed_assessments"]["counts_as_attempt"]
         ),
     )
 

@@ -21,6 +21,7 @@ LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
     ("Adjustments and appeals", "cases:queue", (Role.EPAO_ADMIN,)),
     ("Apprentices", "enrolments:list", (Role.EMPLOYER, Role.PROVIDER, "apprentice")),
     ("Register an apprentice", "enrolments:register", (Role.PROVIDER, Role.EPAO_ADMIN)),
+    ("Calendar", "bookings:calendar", (Role.EPAO_ADMIN, Role.ASSESSOR)),
     ("My bookings", "bookings:mine", (Role.ASSESSOR,)),
     ("Conflicts of interest", "bookings:conflicts", (Role.ASSESSOR,)),
     ("IQA queue", "quality:queue", (Role.IQA,)),

@@ -101,6 +101,8 @@ ALLOWED: dict[str, set[str]] = {
     "bookings:cancel": STAFF,
     "bookings:confirm": {"assessor"},  # the allocated assessor confirms no conflict
     "bookings:withdraw_conflict": {"assessor"},  # the assessor who declared it
+    "bookings:missed": {"assessor"},  # the allocated assessor records a missed assessment
+    "bookings:decide_missed": STAFF,  # the EPAO's admins decide it
     "assessments:amend": STAFF,  # only an EPAO admin amends a submitted sheet
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
     "assessments:check": {"assessor"},  # check your answers: the marking assessor only
