@@ -1,0 +1,36 @@
+"""Reading a download the way a spreadsheet would: every row of a CSV or an XLSX export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+
+def body(response) -> bytes:
+    """The whole download, streamed or not (reading it runs its queries)."""
+    if getattr(response, "streaming", False):
+        content = b"".join(response.streaming_content)
+        response.close()
+        return content
+    return response.content
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"), newline="")))
+
+
+def xlsx_rows(response) -> list[list[object]]:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(body(response)), read_only=True)
+    return [
+        ["" if v is None else v for v in row] for row in book.active.iter_rows(values_only=True)
+    ]
+
+
+def column(rows: list[list], heading: str) -> list:
+    """One column's cells, below its heading."""
+    at = rows[0].index(heading)
+    return [row[at] for row in rows[1:]]
