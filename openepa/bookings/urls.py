@@ -1,10 +1,12 @@
 from django.urls import path
 
 from openepa.bookings import views
+from openepa.core.exports import export_paths
 
 app_name = "bookings"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
+    *export_paths("mine/bookings", views.mine_export, "mine_export"),
     path("conflicts/", views.conflicts, name="conflicts"),
     path(
         "conflicts/<int:declaration_id>/withdraw/",
