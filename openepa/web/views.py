@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
+from openepa.domain.search import MIN_WORD, parse
 from openepa.organisations.queries import epaos
 from openepa.policies.loader import all_policies
 from openepa.reference.queries import policies, standards_with_counts
 from openepa.standards.loader import all_standards
 from openepa.web.dashboards import sections_for
+from openepa.web.search import may_search, search
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,3 +41,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@login_required
+def search_page(request: AuthenticatedRequest) -> HttpResponse:
+    """The header search's results, grouped by kind (issue 17 §3): a GET form, so it works
+    without JavaScript and every search is a link."""
+    if not may_search(request.user):
+        raise Http404("No such page")
+    terms = parse(request.GET.get("q", "")[:200])
+    return render(
+        request,
+        "web/search.html",
+        {"results": search(request.user, terms), "terms": terms, "min_word": MIN_WORD},
+    )
