@@ -28,6 +28,7 @@ LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
     ("My profile", "assessors:me", (Role.ASSESSOR,)),
     ("Assessors", "assessors:list", (Role.EPAO_ADMIN,)),
     ("Standardisation", "assessors:events", (Role.EPAO_ADMIN, Role.IQA)),
+    ("Audit log", "web:audit", (Role.EPAO_ADMIN,)),
 )
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from openepa.core.exports import export_paths
 from openepa.web import views
 
 app_name = "web"
@@ -7,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("search/", views.search_page, name="search"),
+    path("audit/", views.audit_log, name="audit"),
+    *export_paths("audit/log", views.audit_export, "audit_export"),
 ]
