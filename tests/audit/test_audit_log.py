@@ -98,7 +98,8 @@ def test_filter_by_uln_enrolment_number_and_profile_kind(client, world, log):
         "Grace Hopper was registered on the standard by Amina Admin.",
     ]
     profile = walk(client, {"kind": "profile:create_profile"})
-    assert profile and all("assessor profile" in s for s in profile)
+    assert profile
+    assert all("assessor profile" in s for s in profile)
 
 
 def test_filter_by_date_range(client, world, log):
