@@ -83,7 +83,8 @@ def _csv_lines[R](columns: Sequence[Column[R]], rows: Iterable[R]) -> Iterator[s
     # csv.writer returns the line it wrote (csvsafe's writer does not), so the cells are
     # made safe by _text and written by a plain writer.
     raw = csv.writer(_Line())
-    yield raw.writerow([csvsafe.spreadsheet_safe(c.heading) for c in columns])
+    # A byte-order mark first, so that Excel reads the file as UTF-8 (names with accents).
+    yield "\ufeff" + raw.writerow([csvsafe.spreadsheet_safe(c.heading) for c in columns])
     for row in rows:
         yield raw.writerow([_text(c.cell(row)) for c in columns])
 

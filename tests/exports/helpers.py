@@ -19,7 +19,9 @@ def body(response) -> bytes:
 
 def csv_rows(response) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"), newline="")))
+    content = body(response)
+    assert content.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs for UTF-8
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
 
 
 def xlsx_rows(response) -> list[list[object]]:
