@@ -27,7 +27,9 @@ def groups(html: str) -> dict[str, list[str]]:
     """Each group's heading and the texts of its links, as shown."""
     found: dict[str, list[str]] = {}
     for section in re.findall(r"<section aria-labelledby.*?</section>", html, re.S):
-        heading = re.search(r"<h2[^>]*>([^<]+)</h2>", section).group(1).strip()
+        match = re.search(r"<h2[^>]*>([^<]+)</h2>", section)
+        assert match is not None
+        heading = match.group(1).strip()
         found[heading] = re.findall(r'<li><a class="govuk-link" href="[^"]+">([^<]+)</a>', section)
     return found
 
