@@ -37,6 +37,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #: How many rows `QuerySet.iterator()` reads from the database at a time.
 CHUNK = 2000
+#: How many CSV lines are sent in one piece of the streamed response.
+LINES = 500
 
 
 def export_paths(route: str, view: Callable[..., HttpResponseBase], name: str) -> list[URLPattern]:
@@ -52,24 +54,26 @@ class Column[R]:
 
 
 def _plain(value: Cell) -> Cell:
-    """A cell as the spreadsheet should see it: aware times in local time without the zone
-    (XLSX has no time zones), text made safe."""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    """A cell as the spreadsheet should see it: text made safe, aware times in local time
+    without the zone (XLSX has no time zones)."""
     if isinstance(value, str):
         return csvsafe.spreadsheet_safe(value)
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
     return value
 
 
 def _text(value: Cell) -> str | int | float:
-    plain = _plain(value)
-    if plain is None:
+    if isinstance(value, str):
+        return csvsafe.spreadsheet_safe(value)
+    if value is None:
         return ""
+    plain = _plain(value)
     if isinstance(plain, datetime):
         return plain.isoformat(sep=" ", timespec="minutes")
     if isinstance(plain, date):
         return plain.isoformat()
-    return plain
+    return plain  # type: ignore[return-value]
 
 
 class _Line:
@@ -81,12 +85,16 @@ class _Line:
 
 def _csv_lines[R](columns: Sequence[Column[R]], rows: Iterable[R]) -> Iterator[str]:
     # csv.writer returns the line it wrote (csvsafe's writer does not), so the cells are
-    # made safe by _text and written by a plain writer.
+    # made safe by _text and written by a plain writer; lines go out LINES at a time.
     raw = csv.writer(_Line())
     # A byte-order mark first, so that Excel reads the file as UTF-8 (names with accents).
-    yield "\ufeff" + raw.writerow([csvsafe.spreadsheet_safe(c.heading) for c in columns])
+    block = ["\ufeff" + raw.writerow([csvsafe.spreadsheet_safe(c.heading) for c in columns])]
     for row in rows:
-        yield raw.writerow([_text(c.cell(row)) for c in columns])
+        block.append(raw.writerow([_text(c.cell(row)) for c in columns]))
+        if len(block) >= LINES:
+            yield "".join(block)
+            block = []
+    yield "".join(block)
 
 
 def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:

@@ -38,7 +38,7 @@ from openepa.enrolments.actions import (
     do_register_enrolment,
     do_withdraw_enrolment,
 )
-from openepa.enrolments.exports import PIPELINE
+from openepa.enrolments.exports import PIPELINE, PIPELINE_FIELDS
 from openepa.enrolments.forms import (
     BulkUploadForm,
     EmployerAttemptsForm,
@@ -122,7 +122,8 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
 def pipeline_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """The pipeline as filtered, every row (not only the page), as CSV or XLSX."""
     _form, _filters, rows = _pipeline(request)
-    return export_response(fmt, "pipeline", PIPELINE, rows.iterator(CHUNK), title="Pipeline")
+    values = rows.values(*PIPELINE_FIELDS).iterator(CHUNK)
+    return export_response(fmt, "pipeline", PIPELINE, values, title="Pipeline")
 
 
 def _only_registrars(user: User) -> None:
