@@ -22,7 +22,7 @@ from openepa.assessors.queries import profile_events_for_audit
 from openepa.core import keyset
 from openepa.core.exports import CHUNK, Column
 from openepa.domain.journey import LABELS, State
-from openepa.enrolments.audit import AuditFilters, journey_events_for_audit
+from openepa.enrolments.audit import PROFILE_KIND, AuditFilters, journey_events_for_audit
 from openepa.enrolments.models import JourneyEvent
 from openepa.enrolments.sentences import actor_name, event_sentence
 
@@ -30,6 +30,16 @@ PAGE = 50
 
 #: The order of the sources at the same moment (higher first).
 JOURNEY, PROFILE = 1, 0
+
+
+def kind_words(code: str) -> str:
+    """A kind as words ("accept_gateway" → "Accept gateway"; a profile's step
+    "profile:update_profile" → "Assessor profile: update profile"): no code reaches a
+    person, on the page or in a download."""
+    if code.startswith(PROFILE_KIND):
+        return f"Assessor profile: {kind_words(code.removeprefix(PROFILE_KIND)).lower()}"
+    text = code.replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True)
@@ -102,7 +112,7 @@ def _profile_entry(event: ProfileEvent) -> Entry:
         apprentice="",
         uln="",
         enrolment_id=None,
-        kind=f"profile:{event.action}",
+        kind=f"{PROFILE_KIND}{event.action}",
         what=f"{actor_name(event.actor)}: {words} ({whose.full_name}'s assessor profile).",
         change="",
         reason="",
@@ -168,7 +178,7 @@ COLUMNS: tuple[Column[Entry], ...] = (
     Column("Apprentice", lambda e: e.apprentice),
     Column("ULN", lambda e: e.uln),
     Column("Enrolment number", lambda e: e.enrolment_id),
-    Column("Kind", lambda e: e.kind),
+    Column("Kind", lambda e: kind_words(e.kind)),
     Column("What happened", lambda e: e.what),
     Column("State change", lambda e: e.change),
     Column("Reason", lambda e: e.reason),

@@ -14,18 +14,13 @@ from openepa.core.forms import AccessibleForm, DateField
 from openepa.domain.search import parse
 from openepa.enrolments.audit import PROFILE_KIND, AuditFilters
 from openepa.enrolments.sentences import SENTENCES
-
-
-def _words(code: str) -> str:
-    text = code.replace("_", " ")
-    return text[:1].upper() + text[1:]
-
+from openepa.web.audit import kind_words
 
 KIND_CHOICES = [
     ("", "Every kind"),
-    *sorted(((code, _words(code)) for code in SENTENCES), key=lambda c: c[1]),
+    *sorted(((code, kind_words(code)) for code in SENTENCES), key=lambda c: c[1]),
     *(
-        (f"{PROFILE_KIND}{step.value}", f"Assessor profile: {_words(step.value).lower()}")
+        (f"{PROFILE_KIND}{step.value}", kind_words(f"{PROFILE_KIND}{step.value}"))
         for step in ProfileStep
     ),
 ]

@@ -18,6 +18,7 @@ from openepa.enrolments.actions import do_withdraw_enrolment
 from openepa.enrolments.models import JourneyEvent
 from tests.enrolments.helpers import add_apprentice
 from tests.exports.helpers import column, csv_rows, xlsx_rows
+from tests.plain_words import leaks
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,12 @@ def test_the_query_count_does_not_grow_with_entries(client, world):
             csv_rows(client.get(f"{AUDIT}log.csv"))
         counts.append((len(page), len(download)))
     assert counts[0] == counts[1]
+
+
+def test_the_download_speaks_plainly(client, world, log):
+    """No code in the download either: the kind is in words (tests/plain_words.py)."""
+    client.force_login(world.admin)
+    rows = csv_rows(client.get(f"{AUDIT}log.csv"))
+    assert "Withdraw" in column(rows, "Kind")
+    assert "Assessor profile: create profile" in column(rows, "Kind")
+    assert leaks("\n".join(",".join(row) for row in rows)) == []
