@@ -181,7 +181,43 @@ def prepare() -> dict[str, Any]:
     if batch is not None:
         pages.append(Page("export: certificate batch CSV", "admin",
                           f"/certificates/batches/{batch.pk}.csv"))  # fmt: skip
+    pages += search_and_export_pages(middle, employer)
     return {"cookies": cookies, "pages": [p.__dict__ for p in pages], "apprentices": total}
+
+
+def search_and_export_pages(middle: Any, employer: Any) -> list[Page]:
+    """Header search, every list's download and the audit log (issue 17 §3, §4). The
+    whole-pipeline downloads hold every apprentice; the audit log's download is narrowed to
+    one kind (the whole log is every journey event, millions of rows at 100,000)."""
+    filtered = f"state=in_assessment&employer={employer.pk}"
+    word = employer.name.split()[0]
+    return [
+        Page("header search, name", "admin", "/search/?q=Patel"),
+        Page("header search, ULN", "admin", f"/search/?q={middle.apprentice.uln}"),
+        Page("header search, employer", "admin", f"/search/?q={word}"),
+        Page("header search, two words", "admin", "/search/?q=an+pat"),
+        Page("header search, employer's", "employer", "/search/?q=Patel"),
+        Page("header search, IQA", "iqa", "/search/?q=Patel"),
+        Page("export: pipeline CSV, filtered", "admin", f"/enrolments/pipeline.csv?{filtered}"),
+        Page("export: pipeline XLSX, filtered", "admin", f"/enrolments/pipeline.xlsx?{filtered}"),
+        Page("export: pipeline CSV, all", "admin", "/enrolments/pipeline.csv"),
+        Page("export: pipeline XLSX, all", "admin", "/enrolments/pipeline.xlsx"),
+        Page("export: results CSV", "admin", "/results/awaiting-release.csv"),
+        Page("export: results XLSX", "admin", "/results/awaiting-release.xlsx"),
+        Page("export: IQA queue CSV", "iqa", "/iqa/queue.csv"),
+        Page("export: IQA queue XLSX", "iqa", "/iqa/queue.xlsx"),
+        Page("export: open cases CSV", "admin", "/cases/open-cases.csv"),
+        Page("export: open cases XLSX", "admin", "/cases/open-cases.xlsx"),
+        Page("export: assessor's bookings CSV", "assessor", "/bookings/mine/bookings.csv"),
+        Page("export: assessor's bookings XLSX", "assessor", "/bookings/mine/bookings.xlsx"),
+        Page("audit log, first page", "admin", "/audit/"),
+        Page("audit log, one apprentice", "admin", f"/audit/?apprentice={middle.apprentice.uln}"),
+        Page("audit log, one kind", "admin", "/audit/?kind=release_results"),
+        Page("audit log, a person", "admin", "/audit/?person=admin"),
+        Page("export: audit log CSV, one kind", "admin", "/audit/log.csv?kind=release_results"),
+        Page("export: audit log XLSX, one apprentice", "admin",
+             f"/audit/log.xlsx?apprentice={middle.apprentice.uln}"),
+    ]  # fmt: skip
 
 
 def run_prepare(url: str, secret: str) -> dict[str, Any]:

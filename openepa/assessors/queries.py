@@ -11,7 +11,13 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from openepa.accounts.models import Membership, Role, User
 from openepa.accounts.roles import roles_of
-from openepa.assessors.models import AssessorProfile, Attendance, Availability, StandardisationEvent
+from openepa.assessors.models import (
+    AssessorProfile,
+    Attendance,
+    Availability,
+    ProfileEvent,
+    StandardisationEvent,
+)
 from openepa.domain.allocation import (
     ASSESSMENT_PLAN,
     QUALIFYING,
@@ -23,6 +29,7 @@ from openepa.domain.allocation import (
     standardised_until,
 )
 from openepa.domain.dates import add_months
+from openepa.enrolments.audit import PROFILE_KIND, AuditFilters, person_matches, when
 
 
 def admin_epaos(user: User) -> frozenset[int]:
@@ -259,3 +266,18 @@ def status_labels(epao_id: int, on: date) -> dict[int, str]:
     """{assessor user id: a few words on whether they can be allocated}, for the booking
     form's assessor choices."""
     return {s.membership.user_id: s.summary for s in statuses(frozenset({epao_id}), on)}
+
+
+def profile_events_for_audit(user: User, filters: AuditFilters) -> QuerySet[ProfileEvent]:
+    """The changes to assessors' profiles of the admin's EPAOs under the audit log's filters,
+    newest first; none when the log is narrowed to an apprentice or a journey step."""
+    epao_ids = list(roles_of(user).orgs(Role.EPAO_ADMIN))
+    kind = filters.kind
+    if not epao_ids or not filters.apprentice.empty or (kind and not kind.startswith(PROFILE_KIND)):
+        return ProfileEvent.objects.none()
+    events = ProfileEvent.objects.filter(
+        when(filters), person_matches(filters.person), profile__epao_id__in=epao_ids
+    )
+    if kind:
+        events = events.filter(action=kind.removeprefix(PROFILE_KIND))
+    return events.select_related("actor", "profile__user").order_by("-at", "-id")

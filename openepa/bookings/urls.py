@@ -1,6 +1,7 @@
 from django.urls import path
 
 from openepa.bookings import calendar_views, views
+from openepa.core.exports import export_paths
 
 app_name = "bookings"
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("calendar/feeds/<str:token>.ics", calendar_views.feed, name="feed"),
     path("<int:booking_id>/missed/", calendar_views.missed, name="missed"),
     path("<int:booking_id>/missed/decide/", calendar_views.decide_missed, name="decide_missed"),
+    *export_paths("mine/bookings", views.mine_export, "mine_export"),
     path("conflicts/", views.conflicts, name="conflicts"),
     path(
         "conflicts/<int:declaration_id>/withdraw/",

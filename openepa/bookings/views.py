@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,6 +23,7 @@ from openepa.bookings.actions import (
     do_reschedule_booking,
     do_withdraw_conflict,
 )
+from openepa.bookings.exports import ALLOCATED
 from openepa.bookings.forms import (
     BookingForm,
     CancelForm,
@@ -40,6 +41,7 @@ from openepa.bookings.queries import (
 from openepa.bookings.rules import window_warning
 from openepa.bookings.sections import BOOKING_PAGE
 from openepa.core.actions_ui import run_action
+from openepa.core.exports import CHUNK, export_response
 from openepa.core.refusals import ActionRefused
 from openepa.enrolments.access import access_enrolment
 
@@ -196,6 +198,15 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
     if not roles_of(request.user).has(Role.ASSESSOR):
         raise Http404("Not an assessor")
     return render(request, "bookings/mine.html", {"bookings": allocated_to(request.user)})
+
+
+@login_required
+def mine_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
+    """The assessor's bookings, in the page's order, as CSV or XLSX."""
+    if not roles_of(request.user).has(Role.ASSESSOR):
+        raise Http404("Not an assessor")
+    rows = allocated_to(request.user).iterator(CHUNK)
+    return export_response(fmt, "my-bookings", ALLOCATED, rows, title="My bookings")
 
 
 @login_required

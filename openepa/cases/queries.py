@@ -19,8 +19,10 @@ from openepa.assessments.models import Amendment, Attempt
 from openepa.bookings.models import Booking
 from openepa.cases.models import Case, Decision, ReasonableAdjustment, SpecialConsideration
 from openepa.domain.cases import OPEN_CASE_STATES, ConsiderationWindow, special_consideration_timing
+from openepa.domain.search import Terms
 from openepa.enrolments.domain_data import policy_of
 from openepa.enrolments.models import Enrolment
+from openepa.enrolments.queries import apprentice_matches
 from openepa.enrolments.sentences import event_sentence
 from openepa.gateway.models import GatewaySubmission
 
@@ -271,4 +273,20 @@ def reviews_the_enrolment(user: User, enrolment_id: int) -> bool:
         Case.objects.filter(enrolment_id=enrolment_id)
         .filter(Q(reviewer_id=user.pk) | Q(panel__id=user.pk))
         .exists()
+    )
+
+
+def cases_matching(user: User, terms: Terms) -> QuerySet[Case]:
+    """The enquiries and appeals of the admin's EPAOs the terms name (the apprentice, or the
+    case's number), newest first; no special-category field loaded (header search)."""
+    wanted = apprentice_matches(terms, "enrolment__apprentice__")
+    if terms.number is not None:
+        wanted = Q(pk=terms.number)
+    if wanted is None:
+        return Case.objects.none()
+    return (
+        Case.objects.filter(wanted, enrolment__epao_id__in=_admin_epaos(user))
+        .defer(*_PRIVATE_CASE)
+        .select_related(*_ENROLMENT)
+        .order_by("-raised_at", "-id")
     )

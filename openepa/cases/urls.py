@@ -1,10 +1,12 @@
 from django.urls import path
 
 from openepa.cases import views
+from openepa.core.exports import export_paths
 
 app_name = "cases"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    *export_paths("open-cases", views.cases_export, "export"),
     path("enrolment/<int:enrolment_id>/", views.enrolment_cases, name="enrolment"),
     path(
         "enrolment/<int:enrolment_id>/adjustments/new",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -26,6 +26,7 @@ from openepa.cases.access import (
     is_party,
     may_see_details,
 )
+from openepa.cases.exports import OPEN_CASES
 from openepa.cases.forms import (
     AdjustmentDecisionForm,
     AdjustmentRequestForm,
@@ -38,6 +39,7 @@ from openepa.cases.forms import (
 )
 from openepa.cases.models import Case, Decision, ReasonableAdjustment, SpecialConsideration
 from openepa.core.actions_ui import post_action
+from openepa.core.exports import CHUNK, export_response
 from openepa.domain.cases import CaseKind, CaseState, case_window
 from openepa.enrolments.access import access_enrolment
 from openepa.enrolments.domain_data import policy_of
@@ -62,6 +64,15 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
             "cases": list(queries.open_cases_for(request.user)),
         },
     )
+
+
+@login_required
+def cases_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
+    """The open enquiries and appeals, in the queue's order, as CSV or XLSX."""
+    if not roles_of(request.user).has(Role.EPAO_ADMIN):
+        raise Http404("No such page")
+    rows = queries.open_cases_for(request.user).iterator(CHUNK)
+    return export_response(fmt, "open-cases", OPEN_CASES, rows, title="Enquiries and appeals")
 
 
 @login_required

@@ -157,6 +157,8 @@ class JourneyEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # The audit log reads the newest first, a page at a time (issue 17 §4).
+        indexes = [models.Index(fields=["at", "id"], name="journeyevent_at_id")]
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}→{self.to_state}"

@@ -14,8 +14,10 @@ from django.utils import timezone
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.domain.journey import State
+from openepa.domain.search import Terms
 from openepa.enrolments.models import Enrolment, JourneyEvent, StateCount
 from openepa.enrolments.sentences import event_sentence, visible_events
+from openepa.organisations.models import Organisation
 
 #: Everyone who sees an enrolment's own page: the IQA is left out on purpose, they see
 #: samples of decisions through quality assurance, not the apprentice's record (DESIGN.md §1).
@@ -222,3 +224,59 @@ def timeline(enrolment: Enrolment, user: User) -> list[tuple[JourneyEvent, str]]
     events = enrolment.events.select_related("actor").order_by("at", "id")
     name = enrolment.apprentice.name
     return [(e, event_sentence(e, name)) for e in visible_events(events, internal=internal)]
+
+
+# Header search (issue 17 §3) -----------------------------------------------------------
+
+
+def apprentice_matches(terms: Terms, prefix: str = "apprentice__") -> Q | None:
+    """The rows whose apprentice (reached through `prefix`) the terms name: the ULN exactly
+    (its unique index), or every word in the given or family name (case-insensitive: on
+    PostgreSQL UPPER(name) LIKE '%WORD%', served by the trigram indexes of migration 0005).
+    None when the terms name no apprentice (a bare number)."""
+    if terms.uln:
+        return Q(**{f"{prefix}uln": terms.uln})
+    if not terms.words:
+        return None
+    q = Q()
+    for word in terms.words:
+        q &= Q(**{f"{prefix}given_name__icontains": word}) | Q(
+            **{f"{prefix}family_name__icontains": word}
+        )
+    return q
+
+
+def records_matching(user: User, terms: Terms) -> QuerySet[Enrolment]:
+    """The enrolments whose page the user may open (RECORD_ROLES, not as an apprentice)
+    that the terms name: by apprentice, or by the enrolment's number; by name."""
+    wanted = apprentice_matches(terms)
+    if terms.number is not None:
+        wanted = Q(pk=terms.number)
+    if wanted is None:
+        return Enrolment.objects.none()
+    found = enrolments_for(user, roles=RECORD_ROLES, apprentice=False).filter(wanted)
+    return found.order_by(*BY_NAME)
+
+
+def partners_matching(user: User, terms: Terms) -> QuerySet[Organisation]:
+    """The employers and providers with an enrolment at the EPAOs the user administers,
+    named by every word (or by their UKPRN, eight digits), by name."""
+    epao_ids = list(roles_of(user).orgs(Role.EPAO_ADMIN))
+    if not epao_ids:
+        return Organisation.objects.none()
+    if terms.number is not None:
+        named = Q(ukprn=str(terms.number))
+    elif terms.words:
+        named = Q()
+        for word in terms.words:
+            named &= Q(name__icontains=word)
+    else:
+        return Organisation.objects.none()
+    works_with = Exists(
+        Enrolment.objects.filter(employer_id=OuterRef("pk"), epao_id__in=epao_ids)
+    ) | Exists(Enrolment.objects.filter(provider_id=OuterRef("pk"), epao_id__in=epao_ids))
+    return Organisation.objects.filter(
+        named,
+        works_with,
+        kind__in=[Organisation.Kind.EMPLOYER, Organisation.Kind.PROVIDER],
+    ).order_by("name", "pk")

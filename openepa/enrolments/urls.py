@@ -1,11 +1,13 @@
 from django.urls import path
 
+from openepa.core.exports import export_paths
 from openepa.enrolments import views
 
 app_name = "enrolments"
 urlpatterns = [
     path("", views.enrolment_list, name="list"),
     path("pipeline", views.pipeline, name="pipeline"),
+    *export_paths("pipeline", views.pipeline_export, "pipeline_export"),
     path("register", views.register, name="register"),
     path("bulk", views.bulk_upload, name="bulk_upload"),
     path("bulk/template.csv", views.bulk_template, name="bulk_template"),

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import run_action
+from openepa.core.exports import CHUNK, export_response
 from openepa.core.keyset import AFTER, BEFORE, keyset_page
 from openepa.domain import csvsafe
 from openepa.domain.bulk_registration import (
@@ -35,6 +36,7 @@ from openepa.enrolments.actions import (
     do_register_enrolment,
     do_withdraw_enrolment,
 )
+from openepa.enrolments.exports import PIPELINE, PIPELINE_FIELDS
 from openepa.enrolments.forms import (
     BulkUploadForm,
     EmployerAttemptsForm,
@@ -85,25 +87,41 @@ def enrolment_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@login_required
-def pipeline(request: AuthenticatedRequest) -> HttpResponse:
-    """The EPAO admin's pipeline: every enrolment of their EPAO, filtered and counted."""
+def _pipeline(
+    request: AuthenticatedRequest,
+) -> tuple[PipelineFilterForm, queries.Filters, QuerySet[Enrolment]]:
+    """The pipeline's filter form, its filters and the rows they select, in the page's
+    order: what the page lists and what its downloads hold."""
     epao_ids = roles_of(request.user).orgs(Role.EPAO_ADMIN)
     if not epao_ids:
         raise Http404("No pipeline")
     form = PipelineFilterForm(request.GET, epao_ids=epao_ids)
     filters = form.filters()
-    everything = queries.pipeline_for(request.user)
+    rows = queries.with_overdue(queries.apply_filters(queries.pipeline_for(request.user), filters))
+    return form, filters, rows.order_by(*queries.BY_NAME)
+
+
+@login_required
+def pipeline(request: AuthenticatedRequest) -> HttpResponse:
+    """The EPAO admin's pipeline: every enrolment of their EPAO, filtered and counted."""
+    form, filters, rows = _pipeline(request)
     # The counts follow every filter but the state, so they read as tabs: kept counts when
     # only the state is chosen, counted over the narrowed list otherwise.
-    counts = queries.pipeline_counts(request.user, everything, filters)
+    counts = queries.pipeline_counts(request.user, queries.pipeline_for(request.user), filters)
     total = sum(n for state, n in counts if not filters.state or state.value == filters.state)
-    rows = queries.with_overdue(queries.apply_filters(everything, filters))
     return render(
         request,
         "enrolments/pipeline.html",
         {"form": form, "filters": filters, **_paged(request, rows, total), "counts": counts},
     )
+
+
+@login_required
+def pipeline_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
+    """The pipeline as filtered, every row (not only the page), as CSV or XLSX."""
+    _form, _filters, rows = _pipeline(request)
+    values = rows.values(*PIPELINE_FIELDS).iterator(CHUNK)
+    return export_response(fmt, "pipeline", PIPELINE, values, title="Pipeline")
 
 
 def _only_registrars(user: User) -> None:

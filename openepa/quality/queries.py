@@ -10,12 +10,14 @@ from collections.abc import Collection
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.assessments.models import Attempt
+from openepa.domain.search import Terms
+from openepa.enrolments.queries import apprentice_matches
 from openepa.quality.models import IqaCriterionReview, IqaSample
 
 OPEN_STATES = (IqaSample.State.QUEUED, IqaSample.State.IN_REVIEW)
@@ -115,3 +117,14 @@ def iqa_agreement(assessor_ids: Collection[int]) -> dict[int, tuple[int, int]]:
         agreed, reviewed = found.get(assessor_id, (0, 0))
         found[assessor_id] = (agreed + (not has_disagreement), reviewed + 1)
     return found
+
+
+def samples_matching(user: User, terms: Terms) -> QuerySet[IqaSample]:
+    """The samples waiting in the IQA's queue that the terms name (the apprentice, or the
+    sample's number), in the queue's order (header search)."""
+    wanted = apprentice_matches(terms, "attempt__enrolment__apprentice__")
+    if terms.number is not None:
+        wanted = Q(pk=terms.number)
+    if wanted is None:
+        return IqaSample.objects.none()
+    return queue_for(user).filter(wanted)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
 from openepa.accounts.models import Role
@@ -17,6 +17,7 @@ from openepa.assessments.preview import sheet_preview
 from openepa.assessments.queries import LoadedSheet, load_sheet
 from openepa.assessors.queries import quality_epaos
 from openepa.core.actions_ui import post_action
+from openepa.core.exports import CHUNK, export_response
 from openepa.domain.consistency import OUTLIER_MIN_DECISIONS, OUTLIER_POINTS
 from openepa.domain.standard import Method
 from openepa.enrolments.sections import DECISION_CHECK_PAGE
@@ -24,6 +25,7 @@ from openepa.organisations.models import Organisation
 from openepa.quality import actions, queries
 from openepa.quality.access import access_sample, independence_problem
 from openepa.quality.consistency import Report, consistency_report, report_csv
+from openepa.quality.exports import QUEUE
 from openepa.quality.forms import ReviewForm, review_initial
 from openepa.quality.models import IqaSample
 
@@ -37,6 +39,15 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404("No such page")
     page = Paginator(queries.queue_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "quality/queue.html", {"page": page})
+
+
+@login_required
+def queue_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
+    """The whole IQA queue, in the page's order, as CSV or XLSX."""
+    if not roles_of(request.user).has(Role.IQA):
+        raise Http404("No such page")
+    rows = queries.queue_for(request.user).iterator(CHUNK)
+    return export_response(fmt, "iqa-queue", QUEUE, rows, title="IQA queue")
 
 
 @login_required

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,6 +17,7 @@ from openepa.accounts.models import Role
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import post_action
+from openepa.core.exports import CHUNK, export_response
 from openepa.domain.journey import State
 from openepa.domain.ofqual_returns import ReturnKind
 from openepa.domain.resits import grade_cap_statement
@@ -32,6 +33,7 @@ from openepa.results.display import (
     plan_lines,
     results_deadline_text,
 )
+from openepa.results.exports import AWAITING
 from openepa.results.forms import OfqualReturnForm, OverrideForm, ReleaseForm, RestartForm
 from openepa.results.models import OverallResult
 from openepa.results.ofqual import Period, check_return
@@ -51,6 +53,15 @@ def result_list(request: AuthenticatedRequest) -> HttpResponse:
     # The words of the bulk release form (openepa.bulk, reached by its address only).
     bulk = {"noun": "result", "plural": "results"}
     return render(request, "results/list.html", {"page": page, "bulk": bulk})
+
+
+@login_required
+def result_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
+    """Every result awaiting release, in the list's order, as CSV or XLSX."""
+    if not roles_of(request.user).has(Role.EPAO_ADMIN):
+        raise Http404("No such page")
+    rows = queries.awaiting_release_for(request.user).iterator(CHUNK)
+    return export_response(fmt, "results-awaiting-release", AWAITING, rows, title="Results")
 
 
 @login_required

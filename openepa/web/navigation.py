@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 
 from openepa.accounts.models import Role
 from openepa.accounts.roles import roles_of
+from openepa.web.search import may_search
 
 LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
     ("Pipeline", "enrolments:pipeline", (Role.EPAO_ADMIN,)),
@@ -28,12 +29,13 @@ LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
     ("My profile", "assessors:me", (Role.ASSESSOR,)),
     ("Assessors", "assessors:list", (Role.EPAO_ADMIN,)),
     ("Standardisation", "assessors:events", (Role.EPAO_ADMIN, Role.IQA)),
+    ("Audit log", "web:audit", (Role.EPAO_ADMIN,)),
 )
 
 
 def main_navigation(request: HttpRequest) -> dict[str, object]:
     if not request.user.is_authenticated:
-        return {"main_nav": []}
+        return {"main_nav": [], "may_search": False}
     roles = roles_of(request.user)
     links = []
     for label, name, wanted in LINKS:
@@ -46,4 +48,4 @@ def main_navigation(request: HttpRequest) -> dict[str, object]:
         except NoReverseMatch:
             continue
         links.append({"label": label, "url": url, "current": request.path.startswith(url)})
-    return {"main_nav": links}
+    return {"main_nav": links, "may_search": may_search(request.user)}

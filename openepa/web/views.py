@@ -1,15 +1,25 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 
+from openepa.accounts.models import Role
+from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
+from openepa.core import keyset
+from openepa.core.exports import export_response
+from openepa.domain.search import MIN_WORD, parse
 from openepa.organisations.queries import epaos
 from openepa.policies.loader import all_policies
 from openepa.reference.queries import policies, standards_with_counts
 from openepa.standards.loader import all_standards
+from openepa.web.audit import COLUMNS as AUDIT_COLUMNS
+from openepa.web.audit import every_entry, log_page
 from openepa.web.dashboards import sections_for
+from openepa.web.forms import AuditFilterForm
+from openepa.web.search import may_search, search
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,3 +47,39 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@login_required
+def search_page(request: AuthenticatedRequest) -> HttpResponse:
+    """The header search's results, grouped by kind (issue 17 §3): a GET form, so it works
+    without JavaScript and every search is a link."""
+    if not may_search(request.user):
+        raise Http404("No such page")
+    terms = parse(request.GET.get("q", "")[:200])
+    return render(
+        request,
+        "web/search.html",
+        {"results": search(request.user, terms), "terms": terms, "min_word": MIN_WORD},
+    )
+
+
+def _admin_only(request: AuthenticatedRequest) -> None:
+    if not roles_of(request.user).has(Role.EPAO_ADMIN):
+        raise Http404("No such page")
+
+
+@login_required
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
+    """The EPAO's audit log for its admins: searchable, a page at a time (keyset)."""
+    _admin_only(request)
+    form = AuditFilterForm(request.GET)
+    page = log_page(request.user, form.filters(), request.GET.get(keyset.AFTER))
+    return render(request, "web/audit.html", {"form": form, "log": page})
+
+
+@login_required
+def audit_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
+    """The audit log as filtered, every entry, as CSV or XLSX."""
+    _admin_only(request)
+    entries = every_entry(request.user, AuditFilterForm(request.GET).filters())
+    return export_response(fmt, "audit-log", AUDIT_COLUMNS, entries, title="Audit log")

@@ -59,8 +59,9 @@ def _text_of(response) -> tuple[str, str]:
         body = b"".join(response.streaming_content) if response.streaming else response.content
         reader = PdfReader(io.BytesIO(body))
         return "PDF", "\n".join(page.extract_text() or "" for page in reader.pages)
-    if "csv" in kind:
-        return "CSV", response.content.decode("utf-8-sig")
+    if "csv" in kind:  # a list's download is streamed (openepa.core.exports)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return "CSV", body.decode("utf-8-sig")
     if "html" in kind:
         return "page", visible_text(response.content.decode())
     return "", ""

@@ -1,0 +1,186 @@
+"""The EPAO-wide audit log (issue 17 §4): every journey event and every change to an
+assessor's profile, newest first, in one list read a page at a time.
+
+The two records live in two tables (JourneyEvent, ProfileEvent), each read newest first
+by its own index; a page takes at most PAGE + 1 rows of each from the cursor on and merges
+them, so page 4,000 costs what page 1 costs. The order is (at, source, id) descending and
+the cursor is the last row's (at, source, id): every row is on exactly one page."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from openepa.accounts.models import User
+from openepa.assessors.models import ProfileEvent
+from openepa.assessors.queries import profile_events_for_audit
+from openepa.core import keyset
+from openepa.core.exports import CHUNK, Column
+from openepa.domain.journey import LABELS, State
+from openepa.enrolments.audit import PROFILE_KIND, AuditFilters, journey_events_for_audit
+from openepa.enrolments.models import JourneyEvent
+from openepa.enrolments.sentences import actor_name, event_sentence
+
+PAGE = 50
+
+#: The order of the sources at the same moment (higher first).
+JOURNEY, PROFILE = 1, 0
+
+
+def kind_words(code: str) -> str:
+    """A kind as words ("accept_gateway" → "Accept gateway"; a profile's step
+    "profile:update_profile" → "Assessor profile: update profile"): no code reaches a
+    person, on the page or in a download."""
+    if code.startswith(PROFILE_KIND):
+        return f"Assessor profile: {kind_words(code.removeprefix(PROFILE_KIND)).lower()}"
+    text = code.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    source: int
+    pk: int
+    who: str
+    email: str
+    apprentice: str
+    uln: str
+    enrolment_id: int | None
+    kind: str
+    what: str
+    change: str
+    reason: str
+
+    @property
+    def key(self) -> tuple[datetime, int, int]:
+        return (self.at, self.source, self.pk)
+
+    @property
+    def record(self) -> str:
+        return f"{'Journey event' if self.source == JOURNEY else 'Profile event'} {self.pk}"
+
+    @property
+    def url(self) -> str:
+        if self.enrolment_id is None:
+            return ""
+        return reverse("enrolments:detail", kwargs={"enrolment_id": self.enrolment_id})
+
+
+def _state(value: str) -> str:
+    try:
+        return LABELS[State(value)]
+    except ValueError:
+        return value
+
+
+def _journey_entry(event: JourneyEvent) -> Entry:
+    apprentice = event.enrolment.apprentice
+    change = ""
+    if event.from_state != event.to_state and event.to_state:
+        change = f"{_state(event.from_state)} to {_state(event.to_state)}"
+    return Entry(
+        at=event.at,
+        source=JOURNEY,
+        pk=event.pk,
+        who=actor_name(event.actor) if event.actor else "OpenEPA",
+        email=event.actor.email if event.actor else "",
+        apprentice=apprentice.name,
+        uln=apprentice.uln,
+        enrolment_id=event.enrolment_id,
+        kind=event.action,
+        what=event_sentence(event, apprentice.name),
+        change=change,
+        reason=event.reason,
+    )
+
+
+def _profile_entry(event: ProfileEvent) -> Entry:
+    whose = event.profile.user
+    words = event.action.replace("_", " ")
+    return Entry(
+        at=event.at,
+        source=PROFILE,
+        pk=event.pk,
+        who=actor_name(event.actor),
+        email=event.actor.email,
+        apprentice="",
+        uln="",
+        enrolment_id=None,
+        kind=f"{PROFILE_KIND}{event.action}",
+        what=f"{actor_name(event.actor)}: {words} ({whose.full_name}'s assessor profile).",
+        change="",
+        reason="",
+    )
+
+
+def _older_than(cursor: list[object] | None, source: int) -> Q:
+    """The rows of `source` after the cursor in the log's order (older)."""
+    if cursor is None:
+        return Q()
+    at = datetime.fromisoformat(str(cursor[0]))
+    cursor_source, cursor_pk = int(str(cursor[1])), int(str(cursor[2]))
+    if source < cursor_source:
+        return Q(at__lte=at)
+    if source > cursor_source:
+        return Q(at__lt=at)
+    return Q(at__lt=at) | Q(at=at, pk__lt=cursor_pk)
+
+
+@dataclass(frozen=True)
+class LogPage:
+    entries: list[Entry]
+    next_cursor: str
+    first: bool
+
+
+def _sources(
+    user: User, filters: AuditFilters
+) -> tuple[QuerySet[JourneyEvent], QuerySet[ProfileEvent]]:
+    return journey_events_for_audit(user, filters), profile_events_for_audit(user, filters)
+
+
+def log_page(user: User, filters: AuditFilters, after: str | None) -> LogPage:
+    """PAGE entries after the cursor (the newest without one): two queries."""
+    cursor = keyset.decode(after, 3)
+    journey, profile = _sources(user, filters)
+    entries = [
+        _journey_entry(e) for e in journey.filter(_older_than(cursor, JOURNEY))[: PAGE + 1]
+    ] + [_profile_entry(e) for e in profile.filter(_older_than(cursor, PROFILE))[: PAGE + 1]]
+    entries.sort(key=lambda e: e.key, reverse=True)
+    shown = entries[:PAGE]
+    next_cursor = ""
+    if len(entries) > PAGE:
+        last = shown[-1]
+        next_cursor = keyset.encode([last.at.isoformat(), last.source, last.pk])
+    return LogPage(shown, next_cursor, first=cursor is None)
+
+
+def every_entry(user: User, filters: AuditFilters) -> Iterator[Entry]:
+    """Every entry under the filters, newest first, streamed from both tables at once."""
+    journey, profile = _sources(user, filters)
+    streams: list[Iterable[Entry]] = [
+        (_journey_entry(e) for e in journey.iterator(CHUNK)),
+        (_profile_entry(e) for e in profile.iterator(CHUNK)),
+    ]
+    return heapq.merge(*streams, key=lambda e: e.key, reverse=True)
+
+
+COLUMNS: tuple[Column[Entry], ...] = (
+    Column("When", lambda e: e.at),
+    Column("Who", lambda e: e.who),
+    Column("Email", lambda e: e.email),
+    Column("Apprentice", lambda e: e.apprentice),
+    Column("ULN", lambda e: e.uln),
+    Column("Enrolment number", lambda e: e.enrolment_id),
+    Column("Kind", lambda e: kind_words(e.kind)),
+    Column("What happened", lambda e: e.what),
+    Column("State change", lambda e: e.change),
+    Column("Reason", lambda e: e.reason),
+    Column("Record", lambda e: e.record),
+)

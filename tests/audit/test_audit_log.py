@@ -1,0 +1,199 @@
+"""The EPAO's audit log (/audit/, issue 17 §4): every journey event and every change to an
+assessor's profile of the admin's EPAO, searchable by person, apprentice, kind and date,
+read a page at a time (keyset) and downloadable as filtered."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from openepa.assessors.models import ProfileEvent
+from openepa.enrolments.actions import do_withdraw_enrolment
+from openepa.enrolments.models import JourneyEvent
+from tests.enrolments.helpers import add_apprentice
+from tests.exports.helpers import column, csv_rows, xlsx_rows
+from tests.plain_words import leaks
+
+pytestmark = pytest.mark.django_db
+
+AUDIT = "/audit/"
+
+
+def records(html: str) -> list[str]:
+    """The "What happened" cell of each row shown."""
+    cells = re.findall(r'data-label="What happened">(.*?)<br>', html, re.S)
+    return [unescape(c).strip() for c in cells]
+
+
+def walk(client, params) -> list[str]:
+    """Every page, following the "Older" links: the rows in the order shown."""
+    shown: list[str] = []
+    html = client.get(AUDIT, params).content.decode()
+    while True:
+        shown += records(html)
+        found = re.search(r'href="(\?[^"]*)" rel="next"', html)
+        if not found:
+            return shown
+        html = client.get(AUDIT + unescape(found.group(1))).content.decode()
+
+
+@pytest.fixture
+def log(world):
+    """Grace Hopper registered and withdrawn (with a reason a spreadsheet would run) at the
+    admin's EPAO, Alan Turing at the other EPAO."""
+    hopper = add_apprentice(world, given="Grace", family="Hopper")
+    do_withdraw_enrolment(actor=world.admin, enrolment_id=hopper.pk, reason="=cmd|' /C calc'!A0")
+    add_apprentice(
+        world,
+        actor=world.outsider_admin,
+        epao=world.other_epao,
+        employer=world.other_employer,
+        provider=world.other_provider,
+        given="Alan",
+        family="Turing",
+    )
+    return hopper
+
+
+def test_the_admin_sees_their_epaos_journey_and_profile_events_only(client, world, log):
+    client.force_login(world.admin)
+    shown = walk(client, {})
+    assert "Grace Hopper was withdrawn by Amina Admin." in shown
+    assert "Ada Lovelace was registered on the standard by Pat Provider." in shown
+    assert any("assessor profile" in s for s in shown)
+    assert not any("Alan Turing" in s for s in shown)
+    expected = JourneyEvent.objects.filter(enrolment__epao=world.epao).count()
+    expected += ProfileEvent.objects.filter(profile__epao=world.epao).count()
+    assert len(shown) == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"person": "pat"}, ["Ada Lovelace was registered on the standard by Pat Provider."]),
+        ({"person": "amina", "kind": "withdraw"}, ["Grace Hopper was withdrawn by Amina Admin."]),
+        (
+            {"apprentice": "hopper", "kind": "register"},
+            ["Grace Hopper was registered on the standard by Amina Admin."],
+        ),
+        ({"apprentice": "turing"}, []),
+    ],
+)
+def test_filters(client, world, log, params, expected):
+    client.force_login(world.admin)
+    assert walk(client, params) == expected
+
+
+def test_filter_by_uln_enrolment_number_and_profile_kind(client, world, log):
+    client.force_login(world.admin)
+    by_uln = walk(client, {"apprentice": log.apprentice.uln})
+    assert by_uln == walk(client, {"apprentice": str(log.pk)})
+    assert by_uln == [
+        "Grace Hopper was withdrawn by Amina Admin.",
+        "Grace Hopper was registered on the standard by Amina Admin.",
+    ]
+    profile = walk(client, {"kind": "profile:create_profile"})
+    assert profile
+    assert all("assessor profile" in s for s in profile)
+
+
+def test_filter_by_date_range(client, world, log):
+    client.force_login(world.admin)
+    today = timezone.localdate()
+    JourneyEvent.objects.filter(action="withdraw").update(at=timezone.now() - timedelta(days=40))
+    old = today - timedelta(days=40)
+
+    def day(prefix, d):
+        return {f"{prefix}_day": d.day, f"{prefix}_month": d.month, f"{prefix}_year": d.year}
+
+    assert walk(client, {**day("since", old), **day("until", old)}) == [
+        "Grace Hopper was withdrawn by Amina Admin."
+    ]
+    recent = walk(client, {**day("since", today - timedelta(days=1))})
+    assert "Grace Hopper was withdrawn by Amina Admin." not in recent
+    assert recent
+
+
+def test_a_wrong_date_range_is_explained(client, world, log):
+    client.force_login(world.admin)
+    today = timezone.localdate()
+    params = {"since_day": today.day, "since_month": today.month, "since_year": today.year}
+    params |= {"until_day": 1, "until_month": 1, "until_year": 2000}
+    html = client.get(AUDIT, params).content.decode()
+    assert "The “To” date must be the same as or after the “From” date" in unescape(html)
+    assert "<title>Error: Audit log" in html
+
+
+def test_pages_cover_every_entry_once_newest_first_even_at_the_same_moment(client, world, log):
+    for i in range(60):
+        add_apprentice(world, given=f"Page{i:02}", family="Walker")
+    # Half the events at one moment: the cursor's tie-break (source, id) decides.
+    moment = timezone.now() - timedelta(hours=1)
+    ids = list(JourneyEvent.objects.order_by("id").values_list("id", flat=True))
+    JourneyEvent.objects.filter(id__in=ids[::2]).update(at=moment)
+    ProfileEvent.objects.update(at=moment)
+    client.force_login(world.admin)
+    shown = walk(client, {})
+    everything = column(csv_rows(client.get(f"{AUDIT}log.csv")), "What happened")
+    assert len(shown) > 50  # more than one page
+    assert shown == everything
+    assert len(everything) == JourneyEvent.objects.filter(enrolment__epao=world.epao).count() + (
+        ProfileEvent.objects.filter(profile__epao=world.epao).count()
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_download_is_the_filtered_log_with_safe_cells(client, world, log, fmt):
+    client.force_login(world.admin)
+    read = csv_rows if fmt == "csv" else xlsx_rows
+    rows = read(client.get(f"{AUDIT}log.{fmt}", {"apprentice": "hopper"}))
+    assert column(rows, "What happened") == walk(client, {"apprentice": "hopper"})
+    assert column(rows, "Reason")[0] == "'=cmd|' /C calc'!A0"
+    assert column(rows, "ULN") == [log.apprentice.uln] * 2
+    assert not any(str(cell).startswith("=") for row in rows for cell in row)
+
+
+@pytest.mark.parametrize(
+    "persona", ["iqa", "assessor", "employer", "provider", "apprentice", "outsider_employer"]
+)
+def test_only_epao_admins_read_the_log(client, world, persona):
+    client.force_login(world.personas()[persona])
+    for url in (AUDIT, f"{AUDIT}log.csv", f"{AUDIT}log.xlsx"):
+        assert client.get(url).status_code == 404
+
+
+def test_another_epaos_admin_reads_only_theirs(client, world, log):
+    client.force_login(world.outsider_admin)
+    shown = walk(client, {})
+    assert shown == ["Alan Turing was registered on the standard by Otto Outsider."]
+    rows = csv_rows(client.get(f"{AUDIT}log.csv"))
+    assert column(rows, "Apprentice") == ["Alan Turing"]
+
+
+def test_the_query_count_does_not_grow_with_entries(client, world):
+    client.force_login(world.admin)
+    counts = []
+    for n in (1, 60):
+        for i in range(n):
+            add_apprentice(world, given=f"Count{i}", family=f"Rows{n}")
+        with CaptureQueriesContext(connection) as page:
+            client.get(AUDIT)
+        with CaptureQueriesContext(connection) as download:
+            csv_rows(client.get(f"{AUDIT}log.csv"))
+        counts.append((len(page), len(download)))
+    assert counts[0] == counts[1]
+
+
+def test_the_download_speaks_plainly(client, world, log):
+    """No code in the download either: the kind is in words (tests/plain_words.py)."""
+    client.force_login(world.admin)
+    rows = csv_rows(client.get(f"{AUDIT}log.csv"))
+    assert "Withdraw" in column(rows, "Kind")
+    assert "Assessor profile: create profile" in column(rows, "Kind")
+    assert leaks("\n".join(",".join(row) for row in rows)) == []
