@@ -148,6 +148,7 @@ def _create(
     rules.check_state(enrolment)
     name = _assessor_name(p.assessor_id)
     rules.check_assessor(enrolment, p, name)
+    rules.check_diary(enrolment, p, name)
     rules.check_allocation(enrolment, p, name)
     rules.check_duration(policy, p)
     number = replaces.attempt_number if replaces else rules.attempt_number(enrolment, p, policy)
