@@ -14,6 +14,7 @@ from openepa.assessors.models import AssessorProfile, Availability
 from openepa.domain.diary import (
     DEFAULT_CAPACITY,
     DEFAULT_PATTERN,
+    WEEKDAYS,
     Capacity,
     DayHours,
     DiaryException,
@@ -51,8 +52,23 @@ def pattern_json(pattern: Pattern) -> dict[str, dict[str, str]]:
     for day, hours in sorted(pattern.items()):
         row = {"start": f"{hours.start:%H:%M}", "end": f"{hours.end:%H:%M}"}
         if hours.break_start is not None and hours.break_end is not None:
-            row |= {"break_start": f"{hours.break_start:%H:%M}", "break_end": f"{hours.break_end:%H:%M}"}
+            row |= {
+                "break_start": f"{hours.break_start:%H:%M}",
+                "break_end": f"{hours.break_end:%H:%M}",
+            }
         out[str(day)] = row
+    return out
+
+
+def hours_in_words(pattern: Pattern) -> list[tuple[str, str]]:
+    """(weekday, "09:00 to 12:30 and 13:00 to 17:00" or "Not working"), Monday first."""
+    out = []
+    for day, name in enumerate(WEEKDAYS):
+        hours = pattern.get(day)
+        if hours is None:
+            out.append((name, "Not working"))
+            continue
+        out.append((name, " and ".join(f"{a:%H:%M} to {b:%H:%M}" for a, b in hours.windows())))
     return out
 
 

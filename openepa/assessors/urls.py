@@ -9,6 +9,7 @@ urlpatterns = [
     path("me/", views.my_profile, name="me"),
     path("<int:profile_id>/", views.profile, name="profile"),
     path("<int:profile_id>/edit/", views.edit_profile, name="edit"),
+    path("<int:profile_id>/diary/", views.diary, name="diary"),
     path("<int:profile_id>/availability/", views.availability, name="availability"),
     path(
         "availability/<int:availability_id>/remove/",

@@ -49,9 +49,7 @@ def profile_for(assessor_id: int, epao_id: int) -> AssessorProfile | None:
     return profiles_with_availability().filter(user_id=assessor_id, epao_id=epao_id).first()
 
 
-def clashes(
-    profile: AssessorProfile, starts_at: datetime, minutes: int, name: str
-) -> list[str]:
+def clashes(profile: AssessorProfile, starts_at: datetime, minutes: int, name: str) -> list[str]:
     """Every way the booking clashes with the assessor's diary; empty when it fits."""
     start = timezone.localtime(starts_at).replace(tzinfo=None)
     return diary_clashes(

@@ -116,9 +116,7 @@ class Booking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_reason = models.TextField(blank=True)
     #: Accepting records the no-conflict confirmation (no_conflict_confirmed_at) too.
-    response = models.CharField(
-        max_length=10, choices=Response.choices, default=Response.AWAITING
-    )
+    response = models.CharField(max_length=10, choices=Response.choices, default=Response.AWAITING)
     responded_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
     #: Why the booking is back in the admin's queue to re-allocate (declined, unanswered,

@@ -65,7 +65,9 @@ class Capacity:
     week_minutes: int
 
 
-DEFAULT_CAPACITY = Capacity(day_assessments=4, day_minutes=420, week_assessments=16, week_minutes=1800)
+DEFAULT_CAPACITY = Capacity(
+    day_assessments=4, day_minutes=420, week_assessments=16, week_minutes=1800
+)
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class DiaryException:
 
 
 def span_words(first: date, last: date) -> str:
-    """"3 March 2027", "3 to 7 March 2027", "28 February to 3 March 2027"."""
+    """ "3 March 2027", "3 to 7 March 2027", "28 February to 3 March 2027"."""
     if first == last:
         return long_date(first)
     if (first.year, first.month) == (last.year, last.month):
@@ -205,16 +207,18 @@ def diary_clashes(
             f"{name} does not work on {WEEKDAYS[day.weekday()]}s (their working pattern), "
             f"so is not available on {long_date(day)}."
         )
-    elif end.date() != day or not any(
-        a <= start.time() and end.time() <= b for a, b in windows
-    ):
+    elif end.date() != day or not any(a <= start.time() and end.time() <= b for a, b in windows):
         part = next(
             (
                 e
                 for e in exceptions
-                if e.covers(day) and not e.available and not e.whole_day
-                and e.from_time is not None and e.to_time is not None
-                and e.from_time < end.time() and start.time() < e.to_time
+                if e.covers(day)
+                and not e.available
+                and not e.whole_day
+                and e.from_time is not None
+                and e.to_time is not None
+                and e.from_time < end.time()
+                and start.time() < e.to_time
             ),
             None,
         )
@@ -242,8 +246,7 @@ def diary_clashes(
         )
     if load.week_assessments + 1 > capacity.week_assessments:
         out.append(
-            f"{name} already has {load.week_assessments} assessments in {week}, "
-            "their weekly limit."
+            f"{name} already has {load.week_assessments} assessments in {week}, their weekly limit."
         )
     elif load.week_minutes + minutes > capacity.week_minutes:
         out.append(
