@@ -142,6 +142,15 @@ class RescheduleForm(_WhenWhereWho):
     reason = forms.CharField(label="Reason for rescheduling", widget=forms.Textarea, required=False)
 
 
+class DeclineForm(AccessibleForm):
+    reason = forms.CharField(
+        label="Why you are declining",
+        widget=forms.Textarea,
+        required=False,
+        help_text="For example, leave not yet in your diary or a relationship with the employer.",
+    )
+
+
 class CancelForm(AccessibleForm):
     reason = forms.CharField(label="Reason for cancelling", widget=forms.Textarea, required=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from openepa.bookings.actions import (
     do_book_assessment,
     do_cancel_booking,
     do_confirm_no_conflict,
+    do_decline_allocation,
     do_declare_conflict,
     do_record_planning_meeting,
     do_reschedule_booking,
@@ -27,6 +29,7 @@ from openepa.bookings.forms import (
     BookingForm,
     CancelForm,
     ConflictForm,
+    DeclineForm,
     PlanningForm,
     RescheduleForm,
 )
@@ -37,6 +40,7 @@ from openepa.bookings.queries import (
     conflicts_of,
     latest_planning_meeting,
 )
+from openepa.bookings.reallocation import queue
 from openepa.bookings.rules import window_warning
 from openepa.bookings.sections import BOOKING_PAGE
 from openepa.core.actions_ui import run_action
@@ -185,8 +189,43 @@ def confirm(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, "Thank you: you confirmed you have no conflict of interest.")
+        messages.success(request, "Accepted: you confirmed you have no conflict of interest.")
     return redirect("bookings:detail", booking_id=booking.pk)
+
+
+@login_required
+def decline(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
+    """The allocated assessor declines, with a reason; the admin re-allocates."""
+    booking = access_booking(request.user, booking_id, roles={Role.ASSESSOR})
+    if booking.assessor_id != request.user.pk:
+        raise Http404("Not your booking")
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_action(
+            form,
+            lambda: do_decline_allocation(
+                actor=request.user, booking_id=booking.pk, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Declined: the EPAO's admins will allocate another assessor.")
+            return redirect("bookings:mine")
+    return render(request, "bookings/decline.html", {"booking": booking, "form": form})
+
+
+#: Rows per page of the re-allocation queue.
+QUEUE_PAGE = 25
+
+
+@login_required
+def reallocate(request: AuthenticatedRequest) -> HttpResponse:
+    """The admin's queue: bookings declined, unanswered too long, or whose assessor can no
+    longer take them, to re-allocate (reschedule with another assessor) or cancel."""
+    epaos = roles_of(request.user).orgs(Role.EPAO_ADMIN)
+    if not epaos:
+        raise Http404("Not an EPAO admin")
+    page = Paginator(queue(epaos), QUEUE_PAGE).get_page(request.GET.get("page"))
+    return render(request, "bookings/reallocate.html", {"page": page})
 
 
 @login_required

@@ -45,6 +45,7 @@ class BookingStep(Step):
     RESCHEDULE = "reschedule_booking"
     CANCEL = "cancel_booking"
     CONFIRM_NO_CONFLICT = "confirm_no_conflict"
+    DECLINE_ALLOCATION = "decline_allocation"
 
 
 class EvidenceStep(Step):

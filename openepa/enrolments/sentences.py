@@ -36,6 +36,7 @@ SENTENCES: dict[str, str] = {
     "reschedule_booking": "{who} {method} was rescheduled by {by}",
     "cancel_booking": "{who} {method} booking was cancelled by {by}",
     "confirm_no_conflict": "{by} confirmed having no conflict of interest with {name}",
+    "decline_allocation": "{by} declined the {method} allocation",
     "open_marking_sheet": "{by} opened the {method} marking sheet",
     "submit_marking_sheet": "{by} submitted the {method} marking sheet",
     "amend_marking_sheet": "{by} amended the {method} marking sheet",

@@ -97,9 +97,7 @@ def test_an_unavailable_assessor_is_refused(client, planned, ian):
         created_by=planned.assessor,
     )
     _, html = book(client, planned)
-    assert (
-        "Ian Assessor is on leave from 10 to 18 December 2026 (Annual leave)." in html
-    )
+    assert "Ian Assessor is on leave from 10 to 18 December 2026 (Annual leave)." in html
     response, _ = book(client, planned, starts_at=local(at(12, 21, 10)))
     assert response.status_code == 302
 

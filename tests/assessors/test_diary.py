@@ -65,7 +65,9 @@ def test_the_assessor_or_an_admin_keeps_the_diary(client, world, ian, who):
 def test_anyone_else_gets_404(client, world, ian, who):
     client.force_login(getattr(world, who))
     assert client.get(f"/assessors/{ian.pk}/diary/").status_code == 404
-    assert client.post(f"/assessors/{ian.pk}/diary/", _pattern(version=ian.version)).status_code == 404
+    assert (
+        client.post(f"/assessors/{ian.pk}/diary/", _pattern(version=ian.version)).status_code == 404
+    )
     ian.refresh_from_db()
     assert ian.working_pattern is None
 
@@ -165,7 +167,9 @@ def test_a_part_day_off_is_named(client, planned, ian):
         created_by=planned.assessor,
     )
     _, html = book(client, planned)
-    assert "Ian Assessor is unavailable from 09:00 to 12:00 on 14 December 2026 (School run)." in html
+    assert (
+        "Ian Assessor is unavailable from 09:00 to 12:00 on 14 December 2026 (School run)." in html
+    )
     response, _ = book(client, planned, starts_at=local(at(12, 14, 13)))
     assert response.status_code == 302
 

@@ -73,8 +73,15 @@ def test_span_words(first, last, words):
     assert span_words(first, last) == words
 
 
-def _clashes(start, minutes=90, *, load=Load(), exceptions=(), pattern=DEFAULT_PATTERN,
-             capacity=DEFAULT_CAPACITY):
+def _clashes(
+    start,
+    minutes=90,
+    *,
+    load=Load(),
+    exceptions=(),
+    pattern=DEFAULT_PATTERN,
+    capacity=DEFAULT_CAPACITY,
+):
     return diary_clashes(
         "Alex Smith",
         pattern=pattern,
@@ -101,31 +108,42 @@ def _clashes(start, minutes=90, *, load=Load(), exceptions=(), pattern=DEFAULT_P
             datetime(2027, 3, 6, 10),
             90,
             {},
-            ["Alex Smith does not work on Saturdays (their working pattern), so is not "
-             "available on 6 March 2027."],
+            [
+                "Alex Smith does not work on Saturdays (their working pattern), so is not "
+                "available on 6 March 2027."
+            ],
         ),
         (
             datetime(2027, 3, 5, 16),
             90,
             {},
-            ["Alex Smith works 09:00 to 17:00 on 5 March 2027; 16:00 to 17:30 is outside "
-             "those hours."],
+            [
+                "Alex Smith works 09:00 to 17:00 on 5 March 2027; 16:00 to 17:30 is outside "
+                "those hours."
+            ],
         ),
         (
             datetime(2027, 3, 5, 12),
             60,
             {"pattern": WITH_LUNCH},
-            ["Alex Smith works 09:00 to 12:30 and 13:30 to 17:00 on 5 March 2027; 12:00 to "
-             "13:00 is outside those hours."],
+            [
+                "Alex Smith works 09:00 to 12:30 and 13:30 to 17:00 on 5 March 2027; 12:00 to "
+                "13:00 is outside those hours."
+            ],
         ),
         (
             datetime(2027, 3, 5, 14),
             60,
-            {"exceptions": (DiaryException(FRI, FRI, from_time=time(13), to_time=time(17),
-                                           note="Dentist"),)},
-            ["Alex Smith is unavailable from 13:00 to 17:00 on 5 March 2027 (Dentist).",
-             "Alex Smith works 09:00 to 13:00 on 5 March 2027; 14:00 to 15:00 is outside "
-             "those hours."],
+            {
+                "exceptions": (
+                    DiaryException(FRI, FRI, from_time=time(13), to_time=time(17), note="Dentist"),
+                )
+            },
+            [
+                "Alex Smith is unavailable from 13:00 to 17:00 on 5 March 2027 (Dentist).",
+                "Alex Smith works 09:00 to 13:00 on 5 March 2027; 14:00 to 15:00 is outside "
+                "those hours.",
+            ],
         ),
         (
             datetime(2027, 3, 5, 9),
@@ -137,22 +155,28 @@ def _clashes(start, minutes=90, *, load=Load(), exceptions=(), pattern=DEFAULT_P
             datetime(2027, 3, 5, 9),
             90,
             {"load": Load(3, 360, 3, 360)},
-            ["Alex Smith already has 360 minutes of assessments on 5 March 2027; 90 more "
-             "would pass their daily limit of 420 minutes."],
+            [
+                "Alex Smith already has 360 minutes of assessments on 5 March 2027; 90 more "
+                "would pass their daily limit of 420 minutes."
+            ],
         ),
         (
             datetime(2027, 3, 5, 9),
             90,
             {"load": Load(0, 0, 16, 1000)},
-            ["Alex Smith already has 16 assessments in the week of 1 March 2027, their "
-             "weekly limit."],
+            [
+                "Alex Smith already has 16 assessments in the week of 1 March 2027, their "
+                "weekly limit."
+            ],
         ),
         (
             datetime(2027, 3, 5, 9),
             90,
             {"load": Load(0, 0, 10, 1750)},
-            ["Alex Smith already has 1750 minutes of assessments in the week of 1 March "
-             "2027; 90 more would pass their weekly limit of 1800 minutes."],
+            [
+                "Alex Smith already has 1750 minutes of assessments in the week of 1 March "
+                "2027; 90 more would pass their weekly limit of 1800 minutes."
+            ],
         ),
         (
             datetime(2027, 3, 5, 9),
@@ -171,8 +195,14 @@ def test_diary_clashes(start, minutes, kwargs, expected):
     [
         (DayHours(time(9), time(17)), None),
         (DayHours(time(17), time(9)), "the finish time must be after the start time"),
-        (DayHours(time(9), time(17), time(12)), "give both the start and the end of the break, or neither"),
-        (DayHours(time(9), time(17), time(8), time(10)), "the break must start and end inside the working hours"),
+        (
+            DayHours(time(9), time(17), time(12)),
+            "give both the start and the end of the break, or neither",
+        ),
+        (
+            DayHours(time(9), time(17), time(8), time(10)),
+            "the break must start and end inside the working hours",
+        ),
     ],
 )
 def test_day_hours_problem(hours, problem):
