@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from openepa.assessors.availability import capacity_of, exceptions_of, pattern_of
 from openepa.assessors.models import AssessorProfile
-from openepa.assessors.queries import profiles_with_availability
+from openepa.assessors.queries import allocation_problems, profiles_with_availability
 from openepa.bookings.models import Booking
+from openepa.domain.dates import long_date
 from openepa.domain.diary import Load, Window, diary_clashes, week_of, windows_on
 
 
@@ -92,4 +93,51 @@ def day_view(profile: AssessorProfile, starts_at: datetime, minutes: int, name: 
         windows=windows_on(pattern_of(profile), exceptions_of(profile), day),
         bookings=bookings,
         clashes=clashes(profile, starts_at, minutes, name),
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the booking form shows before booking: the chosen assessor's day, every clash
+    the booking rules would name for them, and where they travel."""
+
+    name: str
+    day: date
+    windows: tuple[Window, ...]
+    others: list[tuple[Booking, bool]]  # (booking, of this EPAO: its apprentice may be named)
+    clashes: list[str]
+    regions: list[str]
+    remote_capable: bool
+
+
+def preview(
+    *, epao_id: int, assessor_id: int, name: str, starts_at: datetime, minutes: int, remote: bool
+) -> Preview:
+    """The chosen assessor's diary on the booking's day, and the clashes: the diary's
+    (hours, leave, capacity), the allocation rule's (openepa.domain.allocation) and any
+    booking overlapping it. Reads only."""
+    day = timezone.localdate(starts_at)
+    profile = profile_for(assessor_id, epao_id)
+    found = allocation_problems(
+        assessor_id=assessor_id, epao_id=epao_id, on=day, remote=remote, name=name
+    )
+    if profile is None:
+        return Preview(name, day, (), [], found, [], False)
+    view = day_view(profile, starts_at, minutes, name)
+    ends_at = starts_at + timedelta(minutes=minutes)
+    for other in view.bookings:
+        other_end = other.starts_at + timedelta(minutes=other.duration_minutes)
+        if other.starts_at < ends_at and starts_at < other_end:
+            found.append(
+                f"{name} is already booked from {timezone.localtime(other.starts_at):%H:%M} "
+                f"to {timezone.localtime(other_end):%H:%M} on {long_date(day)}."
+            )
+    return Preview(
+        name=name,
+        day=day,
+        windows=view.windows,
+        others=[(b, b.enrolment.epao_id == epao_id) for b in view.bookings],
+        clashes=view.clashes + found,
+        regions=profile.region_names(),
+        remote_capable=profile.remote_capable,
     )

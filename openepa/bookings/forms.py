@@ -113,6 +113,11 @@ class _WhenWhereWho(AccessibleForm):
 
 class BookingForm(_WhenWhereWho):
     field_order = ["version", "method", "kind"]
+    duration_minutes = forms.IntegerField(
+        label="Duration in minutes",
+        min_value=1,
+        help_text="Left empty, the policy's duration for the method is filled in.",
+    )
     version = VersionField()
     method = forms.ChoiceField(label="Assessment method", choices=METHOD_CHOICES)
     kind = forms.ChoiceField(label="Attempt", choices=KIND_CHOICES, initial="first")

@@ -47,6 +47,20 @@ DURATION_ACTIVITY = {
     "discussion": "discussion",
     "showcase": "showcase_interview",
 }
+
+
+def policy_minutes(policy: Policy, method: str) -> int | None:
+    """The duration to prefill for a method: the policy's typical minutes, else its
+    maximum, else its minimum (seed 000 §2.4, 002, 004 durations); None when silent."""
+    duration = policy.duration(DURATION_ACTIVITY.get(method, ""))
+    if duration is None:
+        return None
+    for minutes in (duration.typical_minutes, duration.max_minutes, duration.min_minutes):
+        if minutes:
+            return minutes
+    return None
+
+
 #: Seed 002: a discussion follow-up of an observation resit, for carried-over criteria only.
 FOLLOW_UP = AttemptKind.FOLLOW_UP.value
 BOOKABLE_STATES = {State.PLANNING, State.IN_ASSESSMENT, State.RESIT_DUE}

@@ -3,6 +3,8 @@ book; the allocated assessor sees and confirms their own bookings and declares c
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -33,7 +35,8 @@ from openepa.bookings.forms import (
     PlanningForm,
     RescheduleForm,
 )
-from openepa.bookings.models import Booking
+from openepa.bookings.diary import preview
+from openepa.bookings.models import METHOD_CHOICES, Booking
 from openepa.bookings.queries import (
     allocated_to,
     bookings_of,
@@ -41,11 +44,13 @@ from openepa.bookings.queries import (
     latest_planning_meeting,
 )
 from openepa.bookings.reallocation import queue
-from openepa.bookings.rules import window_warning
+from openepa.bookings.rules import policy_minutes, window_warning
 from openepa.bookings.sections import BOOKING_PAGE
 from openepa.core.actions_ui import run_action
 from openepa.core.refusals import ActionRefused
 from openepa.enrolments.access import access_enrolment
+from openepa.enrolments.models import Enrolment
+from openepa.gateway.queries import rules_for
 
 ADMIN = {Role.EPAO_ADMIN}
 
@@ -84,26 +89,65 @@ def planning(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     return render(request, "bookings/planning.html", {"enrolment": enrolment, "form": form})
 
 
+def _prefill_duration(request: AuthenticatedRequest, enrolment: Enrolment) -> Any:
+    """The posted form, with the policy's duration for the chosen method when the
+    duration was left empty (the form works without JavaScript: "Check the assessor's
+    diary" re-renders it filled in)."""
+    if request.method != "POST":
+        return None
+    data = request.POST.copy()
+    if not data.get("duration_minutes", "").strip():
+        _, policy = rules_for(enrolment)
+        minutes = policy_minutes(policy, data.get("method", ""))
+        if minutes:
+            data["duration_minutes"] = str(minutes)
+    return data
+
+
 @login_required
 def book(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(request.user, enrolment_id, roles=ADMIN, apprentice=False)
+    _, policy = rules_for(enrolment)
     form = BookingForm(
-        request.POST or None, initial={"version": enrolment.version}, epao_id=enrolment.epao_id
+        _prefill_duration(request, enrolment),
+        initial={
+            "version": enrolment.version,
+            "method": "observation",
+            "duration_minutes": policy_minutes(policy, "observation"),
+        },
+        epao_id=enrolment.epao_id,
     )
+    checked = None
     if request.method == "POST" and form.is_valid():
-        booking = run_action(
-            form,
-            lambda: do_book_assessment(
-                actor=request.user,
-                enrolment_id=enrolment.pk,
-                proposal=form.proposal(),
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if booking is not None:
-            _booked(request, booking, "Booked")
-            return redirect("bookings:detail", booking_id=booking.pk)
-    return render(request, "bookings/book.html", {"enrolment": enrolment, "form": form})
+        if "check" in request.POST:
+            data = form.cleaned_data
+            checked = preview(
+                epao_id=enrolment.epao_id,
+                assessor_id=data["assessor"].pk,
+                name=str(data["assessor"]),
+                starts_at=data["starts_at"],
+                minutes=data["duration_minutes"],
+                remote=data["remote"],
+            )
+        else:
+            booking = run_action(
+                form,
+                lambda: do_book_assessment(
+                    actor=request.user,
+                    enrolment_id=enrolment.pk,
+                    proposal=form.proposal(),
+                    expected_version=form.cleaned_data["version"],
+                ),
+            )
+            if booking is not None:
+                _booked(request, booking, "Booked")
+                return redirect("bookings:detail", booking_id=booking.pk)
+    durations = [(label, policy_minutes(policy, code)) for code, label in METHOD_CHOICES]
+    return render(
+        request,
+        "bookings/book.html",
+        {"enrolment": enrolment, "form": form, "checked": checked, "durations": durations},
+    )
 
 
 def _booked(request: AuthenticatedRequest, booking: Booking, verb: str) -> None:
