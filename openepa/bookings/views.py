@@ -21,12 +21,13 @@ from openepa.bookings.actions import (
     do_book_assessment,
     do_cancel_booking,
     do_confirm_no_conflict,
-    do_decline_allocation,
     do_declare_conflict,
+    do_decline_allocation,
     do_record_planning_meeting,
     do_reschedule_booking,
     do_withdraw_conflict,
 )
+from openepa.bookings.diary import preview
 from openepa.bookings.forms import (
     BookingForm,
     CancelForm,
@@ -35,7 +36,6 @@ from openepa.bookings.forms import (
     PlanningForm,
     RescheduleForm,
 )
-from openepa.bookings.diary import preview
 from openepa.bookings.models import METHOD_CHOICES, Booking
 from openepa.bookings.queries import (
     allocated_to,

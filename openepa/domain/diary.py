@@ -39,9 +39,12 @@ class DayHours:
             return "the finish time must be after the start time"
         if (self.break_start is None) != (self.break_end is None):
             return "give both the start and the end of the break, or neither"
-        if self.break_start is not None and self.break_end is not None:
-            if not self.start < self.break_start < self.break_end < self.end:
-                return "the break must start and end inside the working hours"
+        if (
+            self.break_start is not None
+            and self.break_end is not None
+            and not self.start < self.break_start < self.break_end < self.end
+        ):
+            return "the break must start and end inside the working hours"
         return None
 
     def windows(self) -> tuple[Window, ...]:

@@ -194,6 +194,7 @@ def test_a_booking_over_the_daily_capacity_is_refused(client, planned, ian):
     from openepa.bookings.diary import clashes, profile_for
 
     profile = profile_for(planned.assessor.pk, planned.epao.pk)
+    assert profile is not None
     assert clashes(profile, at(12, 14, 15), 60, "Ian Assessor") == [
         "Ian Assessor already has 1 assessment on 14 December 2026, their daily limit."
     ]

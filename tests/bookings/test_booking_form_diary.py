@@ -32,7 +32,9 @@ def _data(world, **overrides):
 
 def test_the_form_prefills_the_policys_duration(client, planned):
     client.force_login(planned.admin)
-    html = unescape(client.get(f"/bookings/enrolments/{planned.enrolment.pk}/book/").content.decode())
+    html = unescape(
+        client.get(f"/bookings/enrolments/{planned.enrolment.pk}/book/").content.decode()
+    )
     # Highfield's observation is typically 90 minutes (the world's EPAO uses Highfield's policy).
     assert 'name="duration_minutes" value="90"' in html
     assert "Check the assessor's diary" in html
@@ -76,5 +78,7 @@ def test_a_clear_day_says_so_and_the_booking_then_goes_through(client, planned):
 @pytest.mark.parametrize("who", ["assessor", "outsider_admin", "employer_user"])
 def test_others_cannot_check(client, planned, who):
     client.force_login(getattr(planned, who))
-    page = client.post(f"/bookings/enrolments/{planned.enrolment.pk}/book/", _data(planned, check="1"))
+    page = client.post(
+        f"/bookings/enrolments/{planned.enrolment.pk}/book/", _data(planned, check="1")
+    )
     assert page.status_code == 404

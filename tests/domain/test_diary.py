@@ -19,6 +19,7 @@ from openepa.domain.diary import (
     windows_on,
 )
 
+NO_LOAD = Load()
 FRI = date(2027, 3, 5)  # a Friday
 SAT = date(2027, 3, 6)
 WITH_LUNCH = {4: DayHours(time(9), time(17), time(12, 30), time(13, 30))}
@@ -77,7 +78,7 @@ def _clashes(
     start,
     minutes=90,
     *,
-    load=Load(),
+    load=NO_LOAD,
     exceptions=(),
     pattern=DEFAULT_PATTERN,
     capacity=DEFAULT_CAPACITY,
