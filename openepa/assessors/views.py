@@ -128,6 +128,16 @@ def my_profile(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+def my_diary(request: AuthenticatedRequest) -> HttpResponse:
+    """The assessor's own diary; one who assesses for several EPAOs keeps one per EPAO and
+    chooses it from their profiles."""
+    mine = list(own_profiles(request.user))
+    if len(mine) == 1:
+        return redirect("assessors:diary", profile_id=mine[0].pk)
+    return my_profile(request)
+
+
+@login_required
 def edit_profile(request: AuthenticatedRequest, profile_id: int) -> HttpResponse:
     found = access_profile(request.user, profile_id, admin_only=True)
     form = ProfileForm(request.POST or None, initial=ProfileForm.initial_from(found))
