@@ -98,6 +98,7 @@ ALLOWED: dict[str, set[str]] = {
     "bookings:reschedule": STAFF,
     "bookings:cancel": STAFF,
     "bookings:confirm": {"assessor"},  # the allocated assessor confirms no conflict
+    "bookings:decline": {"assessor"},  # only the allocated assessor declines
     "bookings:withdraw_conflict": {"assessor"},  # the assessor who declared it
     "assessments:amend": STAFF,  # only an EPAO admin amends a submitted sheet
     "assessments:preview": {"assessor"},  # the live preview is the marking assessor's
