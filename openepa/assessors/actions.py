@@ -5,7 +5,7 @@ so it keeps its own history)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Membership, Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
+from openepa.assessors.availability import pattern_json
 from openepa.assessors.models import (
     REGION_NAMES,
     AssessorProfile,
@@ -25,6 +26,7 @@ from openepa.assessors.models import (
 from openepa.core.refusals import ActionRefused, check_version
 from openepa.domain.allocation import Qualification
 from openepa.domain.dates import long_date
+from openepa.domain.diary import WEEKDAYS, Capacity, DayHours
 
 STALE_PROFILE = (
     "This profile was changed by someone else while you were editing it. Reload the page to "
@@ -183,11 +185,21 @@ def do_add_availability(
     ends_on: date | None,
     available: bool,
     note: str = "",
+    from_time: time | None = None,
+    to_time: time | None = None,
 ) -> Availability:
-    """The assessor (or an EPAO admin) marks a period available or unavailable."""
+    """The assessor (or an EPAO admin) marks a period available or unavailable: whole
+    days (leave), or between two times on each day (a part day off, or extra hours)."""
     ends_on = ends_on or starts_on
     if ends_on < starts_on:
         raise ActionRefused("The last day cannot be before the first day.", field="ends_on")
+    if (from_time is None) != (to_time is None):
+        raise ActionRefused(
+            "For part of a day give both the from and until times; for whole days give neither.",
+            field="from_time" if from_time is None else "to_time",
+        )
+    if from_time is not None and to_time is not None and to_time <= from_time:
+        raise ActionRefused("The until time must be after the from time.", field="to_time")
     with transaction.atomic():
         profile = AssessorProfile.objects.select_for_update().get(pk=profile_id)
         if not _may_edit_availability(actor, profile):
@@ -197,6 +209,8 @@ def do_add_availability(
             starts_on=starts_on,
             ends_on=ends_on,
             available=available,
+            from_time=from_time,
+            to_time=to_time,
             note=note.strip(),
             created_by=actor,
         )
@@ -209,6 +223,75 @@ def do_add_availability(
             available=available,
         )
     return entry
+
+
+@dataclass(frozen=True)
+class DiaryDetails:
+    """The diary as the form gives it: hours by weekday (Monday = 0; a weekday absent is
+    not worked), the regions covered in person, remote capability and the capacity."""
+
+    hours: dict[int, DayHours]
+    regions: tuple[str, ...]
+    remote_capable: bool
+    capacity: Capacity
+
+
+def _check_diary(d: DiaryDetails) -> None:
+    for day, hours in sorted(d.hours.items()):
+        problem = hours.problem()
+        if problem:
+            raise ActionRefused(f"{WEEKDAYS[day]}: {problem}.", field=f"start_{day}")
+    unknown = [r for r in d.regions if r not in REGION_NAMES]
+    if unknown:
+        raise ActionRefused("Choose regions from the list.", field="regions")
+    for name in ("day_assessments", "day_minutes", "week_assessments", "week_minutes"):
+        if getattr(d.capacity, name) < 0:
+            raise ActionRefused("Give a number of 0 or more.", field=name)
+    if d.capacity.week_assessments < d.capacity.day_assessments:
+        raise ActionRefused(
+            "The weekly number of assessments cannot be below the daily one.",
+            field="week_assessments",
+        )
+    if d.capacity.week_minutes < d.capacity.day_minutes:
+        raise ActionRefused(
+            "The weekly minutes cannot be below the daily minutes.", field="week_minutes"
+        )
+
+
+def do_update_diary(
+    *,
+    actor: User,
+    profile_id: int,
+    details: DiaryDetails,
+    expected_version: int | None = None,
+) -> AssessorProfile:
+    """The assessor (or an EPAO admin for them) keeps their working pattern, regions
+    covered in person, remote capability and capacity. Bookings already made stand; new
+    ones are checked against the diary (openepa.bookings.rules.check_diary)."""
+    _check_diary(details)
+    with transaction.atomic():
+        profile = AssessorProfile.objects.select_for_update().get(pk=profile_id)
+        if not _may_edit_availability(actor, profile):
+            raise ActionRefused("Only the assessor or the EPAO's admins can change the diary.")
+        check_version(profile.version, expected_version, STALE_PROFILE)
+        profile.working_pattern = pattern_json(details.hours)
+        profile.regions = [code for code in REGION_NAMES if code in details.regions]
+        profile.remote_capable = details.remote_capable
+        c = details.capacity
+        profile.day_assessments, profile.day_minutes = c.day_assessments, c.day_minutes
+        profile.week_assessments, profile.week_minutes = c.week_assessments, c.week_minutes
+        profile.version += 1
+        profile.save()
+        _log(
+            profile,
+            actor,
+            ProfileStep.UPDATE_DIARY,
+            working_pattern=profile.working_pattern,
+            regions=profile.regions,
+            remote_capable=profile.remote_capable,
+            capacity=[c.day_assessments, c.day_minutes, c.week_assessments, c.week_minutes],
+        )
+    return profile
 
 
 def do_remove_availability(*, actor: User, availability_id: int) -> AssessorProfile:

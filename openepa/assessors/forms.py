@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 
 from openepa.accounts.models import Membership
-from openepa.assessors.actions import EventDetails, ProfileDetails
+from openepa.assessors.actions import DiaryDetails, EventDetails, ProfileDetails
+from openepa.assessors.availability import capacity_of, pattern_of
 from openepa.assessors.models import QUALIFICATION_CHOICES, REGION_CHOICES, AssessorProfile
 from openepa.core.forms import AccessibleForm, DateField, VersionField
+from openepa.domain.diary import WEEKDAYS, Capacity, DayHours
 
 
 class ProfileForm(AccessibleForm):
@@ -109,7 +111,117 @@ class AvailabilityForm(AccessibleForm):
         widget=forms.RadioSelect,
         initial="false",
     )
+    from_time = forms.TimeField(
+        label="From (part of a day only)",
+        required=False,
+        help_text="24-hour time, for example 13:00. Empty for whole days.",
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+    )
+    to_time = forms.TimeField(
+        label="Until (part of a day only)",
+        required=False,
+        help_text="24-hour time, for example 17:00.",
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+    )
     note = forms.CharField(label="Note", required=False, max_length=200)
+
+
+def _time_field(label: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        required=False,
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+    )
+
+
+class DiaryForm(AccessibleForm):
+    """The working pattern, one fieldset per weekday, then regions, remote work and
+    capacity. Times are 24-hour ("09:00")."""
+
+    version = VersionField()
+    regions = forms.MultipleChoiceField(
+        label="Regions covered in person",
+        choices=REGION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    remote_capable = forms.BooleanField(label="Can assess remotely by video call", required=False)
+    day_assessments = forms.IntegerField(label="Assessments a day, at most", min_value=0)
+    day_minutes = forms.IntegerField(label="Minutes of assessment a day, at most", min_value=0)
+    week_assessments = forms.IntegerField(label="Assessments a week, at most", min_value=0)
+    week_minutes = forms.IntegerField(label="Minutes of assessment a week, at most", min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for day, name in enumerate(WEEKDAYS):
+            self.fields[f"works_{day}"] = forms.BooleanField(
+                label=f"Works on {name}s", required=False
+            )
+            self.fields[f"start_{day}"] = _time_field(f"{name}: start")
+            self.fields[f"end_{day}"] = _time_field(f"{name}: finish")
+            self.fields[f"break_start_{day}"] = _time_field(f"{name}: break starts (optional)")
+            self.fields[f"break_end_{day}"] = _time_field(f"{name}: break ends")
+
+    def weekdays(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": name,
+                "works": self[f"works_{day}"],
+                "fields": [
+                    self[f"{part}_{day}"] for part in ("start", "end", "break_start", "break_end")
+                ],
+            }
+            for day, name in enumerate(WEEKDAYS)
+        ]
+
+    @staticmethod
+    def initial_from(profile: AssessorProfile) -> dict[str, Any]:
+        c = capacity_of(profile)
+        out: dict[str, Any] = {
+            "version": profile.version,
+            "regions": profile.regions,
+            "remote_capable": profile.remote_capable,
+            "day_assessments": c.day_assessments,
+            "day_minutes": c.day_minutes,
+            "week_assessments": c.week_assessments,
+            "week_minutes": c.week_minutes,
+        }
+        for day, hours in pattern_of(profile).items():
+            out |= {
+                f"works_{day}": True,
+                f"start_{day}": hours.start,
+                f"end_{day}": hours.end,
+                f"break_start_{day}": hours.break_start,
+                f"break_end_{day}": hours.break_end,
+            }
+        return out
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for day, name in enumerate(WEEKDAYS):
+            if data.get(f"works_{day}") and (
+                data.get(f"start_{day}") is None or data.get(f"end_{day}") is None
+            ):
+                self.add_error(f"start_{day}", f"Give the start and finish times for {name}s.")
+        return data
+
+    def details(self) -> DiaryDetails:
+        d = self.cleaned_data
+        hours = {
+            day: DayHours(
+                d[f"start_{day}"], d[f"end_{day}"], d[f"break_start_{day}"], d[f"break_end_{day}"]
+            )
+            for day in range(7)
+            if d[f"works_{day}"]
+        }
+        return DiaryDetails(
+            hours=hours,
+            regions=tuple(d["regions"]),
+            remote_capable=d["remote_capable"],
+            capacity=Capacity(
+                d["day_assessments"], d["day_minutes"], d["week_assessments"], d["week_minutes"]
+            ),
+        )
 
 
 class EventForm(AccessibleForm):

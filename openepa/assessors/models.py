@@ -59,6 +59,15 @@ class AssessorProfile(models.Model):
     regions = models.JSONField(default=list, blank=True)
     remote_capable = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+    #: The weekly working pattern, {"0": {"start": "09:00", "end": "17:00", "break_start":
+    #: "12:30", "break_end": "13:00"}, ...} by weekday (Monday "0"); a weekday absent is
+    #: not worked. None: the product default (openepa.domain.diary.DEFAULT_PATTERN).
+    working_pattern = models.JSONField(null=True, blank=True)
+    #: Capacity; None: the product default (openepa.domain.diary.DEFAULT_CAPACITY).
+    day_assessments = models.PositiveSmallIntegerField(null=True, blank=True)
+    day_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    week_assessments = models.PositiveSmallIntegerField(null=True, blank=True)
+    week_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     #: Optimistic lock for the admin's edit form.
     version = models.PositiveIntegerField(default=1)
 
@@ -86,6 +95,10 @@ class Availability(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     available = models.BooleanField(default=False)
+    #: A part day: only between these times on each day of the period (both or neither).
+    #: Unavailable with times is a part day off; available with times is extra hours.
+    from_time = models.TimeField(null=True, blank=True)
+    to_time = models.TimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -159,6 +172,7 @@ class ProfileStep(StrEnum):
     UPDATE = "update_profile"
     ADD_AVAILABILITY = "add_availability"
     REMOVE_AVAILABILITY = "remove_availability"
+    UPDATE_DIARY = "update_diary"
     INVITE_STANDARDISATION = "invite_standardisation"
     RECORD_ATTENDANCE = "record_attendance"
 

@@ -63,7 +63,8 @@ def facts_of(profile: AssessorProfile, attended: tuple[date, ...]) -> AssessorFa
         unavailable=tuple(
             Unavailable(a.starts_on, a.ends_on, a.note)
             for a in profile.availability.all()
-            if not a.available
+            # A part day off leaves the rest of the day: the diary rules judge it.
+            if not a.available and a.from_time is None
         ),
         remote_capable=profile.remote_capable,
     )

@@ -24,11 +24,14 @@ from openepa.assessors.actions import (
     do_create_standardisation_event,
     do_record_attendance,
     do_remove_availability,
+    do_update_diary,
     do_update_profile,
 )
+from openepa.assessors.availability import capacity_of, hours_in_words, pattern_of
 from openepa.assessors.forms import (
     AttendanceForm,
     AvailabilityForm,
+    DiaryForm,
     EventForm,
     NewProfileForm,
     ProfileForm,
@@ -103,6 +106,8 @@ def _profile_context(profile: AssessorProfile, request: AuthenticatedRequest) ->
         "refusals": allocation_refusals(facts, on=today),
         "attendance": attendance_of(profile),
         "availability_form": AvailabilityForm(),
+        "diary_hours": hours_in_words(pattern_of(profile)),
+        "capacity": capacity_of(profile),
     }
 
 
@@ -120,6 +125,16 @@ def my_profile(request: AuthenticatedRequest) -> HttpResponse:
     if not mine and not roles_of(request.user).has(Role.ASSESSOR):
         raise Http404("Not an assessor")
     return render(request, "assessors/mine.html", {"profiles": mine})
+
+
+@login_required
+def my_diary(request: AuthenticatedRequest) -> HttpResponse:
+    """The assessor's own diary; one who assesses for several EPAOs keeps one per EPAO and
+    chooses it from their profiles."""
+    mine = list(own_profiles(request.user))
+    if len(mine) == 1:
+        return redirect("assessors:diary", profile_id=mine[0].pk)
+    return my_profile(request)
 
 
 @login_required
@@ -159,6 +174,8 @@ def availability(request: AuthenticatedRequest, profile_id: int) -> HttpResponse
                 ends_on=d["ends_on"],
                 available=d["available"],
                 note=d["note"],
+                from_time=d["from_time"],
+                to_time=d["to_time"],
             ),
             "Availability saved.",
         )
@@ -166,6 +183,29 @@ def availability(request: AuthenticatedRequest, profile_id: int) -> HttpResponse
             return redirect("assessors:profile", profile_id=found.pk)
         context["availability_form"] = form
     return render(request, "assessors/profile.html", context)
+
+
+@login_required
+def diary(request: AuthenticatedRequest, profile_id: int) -> HttpResponse:
+    """The assessor's diary: working pattern, regions, remote work and capacity. The
+    assessor keeps their own; an EPAO admin keeps any of their EPAO's assessors'."""
+    found = access_profile(request.user, profile_id)
+    form = DiaryForm(request.POST or None, initial=DiaryForm.initial_from(found))
+    if request.method == "POST":
+        done = post_action(
+            request,
+            form,
+            lambda d: do_update_diary(
+                actor=request.user,
+                profile_id=found.pk,
+                details=form.details(),
+                expected_version=d["version"],
+            ),
+            "Diary saved.",
+        )
+        if done is not None:
+            return redirect("assessors:profile", profile_id=found.pk)
+    return render(request, "assessors/diary.html", {"form": form, "profile": found})
 
 
 @login_required

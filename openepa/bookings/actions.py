@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
-from openepa.bookings import rules
+from openepa.bookings import reallocation, rules
 from openepa.bookings.models import AssessorSlot, Booking, ConflictDeclaration, PlanningMeeting
 from openepa.bookings.queries import active_conflicts
 from openepa.bookings.rules import Proposal
@@ -148,6 +148,7 @@ def _create(
     rules.check_state(enrolment)
     name = _assessor_name(p.assessor_id)
     rules.check_assessor(enrolment, p, name)
+    rules.check_diary(enrolment, p, name)
     rules.check_allocation(enrolment, p, name)
     rules.check_duration(policy, p)
     number = replaces.attempt_number if replaces else rules.attempt_number(enrolment, p, policy)
@@ -327,14 +328,66 @@ def do_confirm_no_conflict(*, actor: User, booking_id: int) -> Booking:
                 "or provider: ask the EPAO admin to allocate another assessor (ST0072 assessment plan (IfATE) — §6)."
             )
         if booking.no_conflict_confirmed_at is None:
-            booking.no_conflict_confirmed_at = timezone.now()
-            booking.save(update_fields=["no_conflict_confirmed_at"])
+            now = timezone.now()
+            booking.no_conflict_confirmed_at = now
+            booking.response, booking.responded_at = Booking.Response.ACCEPTED, now
+            if booking.reallocation_reason.startswith(reallocation.UNANSWERED):
+                # Answered after all: no longer waiting for the admin to re-allocate.
+                booking.reallocation_reason, booking.flagged_at = "", None
+            booking.save(
+                update_fields=[
+                    "no_conflict_confirmed_at",
+                    "response",
+                    "responded_at",
+                    "reallocation_reason",
+                    "flagged_at",
+                ]
+            )
             record(
                 enrolment,
                 actor=actor,
                 action=BookingStep.CONFIRM_NO_CONFLICT,
                 data={"booking": booking.pk},
             )
+    return booking
+
+
+def do_decline_allocation(*, actor: User, booking_id: int, reason: str) -> Booking:
+    """The allocated assessor declines the allocation, giving the reason; the booking goes
+    back to the admin's queue to re-allocate (openepa.bookings.reallocation). It stands
+    until the admin re-allocates or cancels it, so the apprentice's date is not lost."""
+    if not reason.strip():
+        raise ActionRefused("Give the reason for declining.", field="reason")
+    with transaction.atomic():
+        enrolment_id = Booking.objects.values_list("enrolment_id", flat=True).get(pk=booking_id)
+        enrolment = lock_enrolment(enrolment_id)
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        if booking.assessor_id != actor.pk or enrolment.epao_id not in roles_of(actor).orgs(
+            Role.ASSESSOR
+        ):
+            raise ActionRefused("Only the allocated assessor can decline this booking.")
+        if booking.status != Booking.Status.ACTIVE:
+            raise ActionRefused("This booking is no longer current.")
+        if booking.response == Booking.Response.ACCEPTED:
+            raise ActionRefused(
+                "You have accepted this booking: ask the EPAO admin to re-allocate it."
+            )
+        if booking.response == Booking.Response.DECLINED:
+            return booking
+        booking.response, booking.responded_at = Booking.Response.DECLINED, timezone.now()
+        booking.decline_reason = reason.strip()
+        booking.reallocation_reason = ""  # the decline is the reason now
+        booking.save(
+            update_fields=["response", "responded_at", "decline_reason", "reallocation_reason"]
+        )
+        reallocation.flag_booking(booking, f"Declined by {actor}: {reason.strip()}")
+        record(
+            enrolment,
+            actor=actor,
+            action=BookingStep.DECLINE_ALLOCATION,
+            reason=reason.strip(),
+            data=_event_data(booking),
+        )
     return booking
 
 
@@ -368,12 +421,15 @@ def do_declare_conflict(
         if organisation is None or organisation.kind == Organisation.Kind.EPAO:
             raise ActionRefused("Choose an employer or a provider.", field="organisation")
     with transaction.atomic():
-        return ConflictDeclaration.objects.create(
+        declaration = ConflictDeclaration.objects.create(
             assessor=actor,
             apprentice=apprentice,
             organisation=organisation,
             description=description.strip(),
         )
+        # The assessor's upcoming bookings it touches go back to the admin's queue.
+        reallocation.flag_for_conflict(declaration)
+        return declaration
 
 
 def do_withdraw_conflict(*, actor: User, declaration_id: int) -> ConflictDeclaration:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.bookings.queries import allocated_to, enrolments_in_state, missed_to_decide
+from openepa.bookings.reallocation import queue
 from openepa.domain.journey import State
 
 #: A home page lists the first few; the full list is one link away.
@@ -58,6 +59,16 @@ def sections(user: User) -> list[dict[str, Any]]:
                 "Book an assessment",
                 "No planned apprentice is waiting for bookings.",
             )
+        )
+        rows = list(queue(roles.orgs(Role.EPAO_ADMIN))[: ROWS + 1])
+        out.append(
+            {
+                "title": "Bookings to re-allocate",
+                "template": "bookings/dashboard_reallocate.html",
+                "more": {"href": reverse("bookings:reallocate")} if len(rows) > ROWS else None,
+                "context": {"rows": rows[:ROWS]},
+                "empty": "No booking is waiting to be re-allocated.",
+            }
         )
     if roles.has(Role.EPAO_ADMIN):
         missed = list(missed_to_decide(user)[:ROWS])

@@ -113,6 +113,11 @@ class _WhenWhereWho(AccessibleForm):
 
 class BookingForm(_WhenWhereWho):
     field_order = ["version", "method", "kind"]
+    duration_minutes = forms.IntegerField(
+        label="Duration in minutes",
+        min_value=1,
+        help_text="Left empty, the policy's duration for the method is filled in.",
+    )
     version = VersionField()
     method = forms.ChoiceField(label="Assessment method", choices=METHOD_CHOICES)
     kind = forms.ChoiceField(label="Attempt", choices=KIND_CHOICES, initial="first")
@@ -140,6 +145,15 @@ class BookingForm(_WhenWhereWho):
 
 class RescheduleForm(_WhenWhereWho):
     reason = forms.CharField(label="Reason for rescheduling", widget=forms.Textarea, required=False)
+
+
+class DeclineForm(AccessibleForm):
+    reason = forms.CharField(
+        label="Why you are declining",
+        widget=forms.Textarea,
+        required=False,
+        help_text="For example, leave not yet in your diary or a relationship with the employer.",
+    )
 
 
 class CancelForm(AccessibleForm):

@@ -89,6 +89,13 @@ class Booking(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         COMPLETED = "completed", "Completed"
 
+    class Response(models.TextChoices):
+        """The allocated assessor's answer to the allocation."""
+
+        AWAITING = "awaiting", "Awaiting the assessor's answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="bookings")
     method = models.CharField(max_length=20, choices=METHOD_CHOICES)
     attempt_number = models.PositiveSmallIntegerField(default=1)
@@ -126,6 +133,14 @@ class Booking(models.Model):
     outcome = models.CharField(max_length=20, choices=OUTCOME_CHOICES, blank=True)
     outcome_reason = models.TextField(blank=True)
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    #: Accepting records the no-conflict confirmation (no_conflict_confirmed_at) too.
+    response = models.CharField(max_length=10, choices=Response.choices, default=Response.AWAITING)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    #: Why the booking is back in the admin's queue to re-allocate (declined, unanswered,
+    #: standardisation lapsing, a conflict declared); blank when it is not.
+    reallocation_reason = models.TextField(blank=True)
+    flagged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]

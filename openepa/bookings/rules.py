@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Membership, Role
 from openepa.assessors.queries import allocation_problems
+from openepa.bookings import diary
 from openepa.bookings.hooks import attempt_history
 from openepa.bookings.models import SLOT_MINUTES, AssessorSlot, Booking
 from openepa.bookings.queries import (
@@ -46,6 +47,20 @@ DURATION_ACTIVITY = {
     "discussion": "discussion",
     "showcase": "showcase_interview",
 }
+
+
+def policy_minutes(policy: Policy, method: str) -> int | None:
+    """The duration to prefill for a method: the policy's typical minutes, else its
+    maximum, else its minimum (seed 000 §2.4, 002, 004 durations); None when silent."""
+    duration = policy.duration(DURATION_ACTIVITY.get(method, ""))
+    if duration is None:
+        return None
+    for minutes in (duration.typical_minutes, duration.max_minutes, duration.min_minutes):
+        if minutes:
+            return minutes
+    return None
+
+
 #: Seed 002: a discussion follow-up of an observation resit, for carried-over criteria only.
 FOLLOW_UP = AttemptKind.FOLLOW_UP.value
 BOOKABLE_STATES = {State.PLANNING, State.IN_ASSESSMENT, State.RESIT_DUE}
@@ -154,6 +169,18 @@ def check_allocation(enrolment: Enrolment, p: Proposal, assessor_name: str) -> N
     )
     if problems:
         raise ActionRefused(" ".join(problems), field="assessor")
+
+
+def check_diary(enrolment: Enrolment, p: Proposal, assessor_name: str) -> None:
+    """Inside the assessor's working hours, not on leave or a part day off, and within
+    their daily and weekly capacity (openepa.domain.diary; the product defaults where the
+    assessor has set nothing). An assessor with no profile is refused by check_allocation."""
+    profile = diary.profile_for(p.assessor_id, enrolment.epao_id)
+    if profile is None:
+        return
+    found = diary.clashes(profile, p.starts_at, p.duration_minutes, assessor_name)
+    if found:
+        raise ActionRefused(" ".join(found), field="assessor")
 
 
 def check_follow_up_duration(policy: Policy, p: Proposal) -> None:

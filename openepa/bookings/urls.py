@@ -25,4 +25,6 @@ urlpatterns = [
     path("<int:booking_id>/reschedule/", views.reschedule, name="reschedule"),
     path("<int:booking_id>/cancel/", views.cancel, name="cancel"),
     path("<int:booking_id>/confirm/", views.confirm, name="confirm"),
+    path("<int:booking_id>/decline/", views.decline, name="decline"),
+    path("reallocate/", views.reallocate, name="reallocate"),
 ]

@@ -3,8 +3,11 @@ book; the allocated assessor sees and confirms their own bookings and declares c
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,31 +22,37 @@ from openepa.bookings.actions import (
     do_cancel_booking,
     do_confirm_no_conflict,
     do_declare_conflict,
+    do_decline_allocation,
     do_record_planning_meeting,
     do_reschedule_booking,
     do_withdraw_conflict,
 )
 from openepa.bookings.exports import ALLOCATED
+from openepa.bookings.diary import preview
 from openepa.bookings.forms import (
     BookingForm,
     CancelForm,
     ConflictForm,
+    DeclineForm,
     PlanningForm,
     RescheduleForm,
 )
-from openepa.bookings.models import Booking
+from openepa.bookings.models import METHOD_CHOICES, Booking
 from openepa.bookings.queries import (
     allocated_to,
     bookings_of,
     conflicts_of,
     latest_planning_meeting,
 )
-from openepa.bookings.rules import window_warning
+from openepa.bookings.reallocation import queue
+from openepa.bookings.rules import policy_minutes, window_warning
 from openepa.bookings.sections import BOOKING_PAGE
 from openepa.core.actions_ui import run_action
 from openepa.core.exports import CHUNK, export_response
 from openepa.core.refusals import ActionRefused
 from openepa.enrolments.access import access_enrolment
+from openepa.enrolments.models import Enrolment
+from openepa.gateway.queries import rules_for
 
 ADMIN = {Role.EPAO_ADMIN}
 
@@ -82,26 +91,65 @@ def planning(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     return render(request, "bookings/planning.html", {"enrolment": enrolment, "form": form})
 
 
+def _prefill_duration(request: AuthenticatedRequest, enrolment: Enrolment) -> Any:
+    """The posted form, with the policy's duration for the chosen method when the
+    duration was left empty (the form works without JavaScript: "Check the assessor's
+    diary" re-renders it filled in)."""
+    if request.method != "POST":
+        return None
+    data = request.POST.copy()
+    if not data.get("duration_minutes", "").strip():
+        _, policy = rules_for(enrolment)
+        minutes = policy_minutes(policy, data.get("method", ""))
+        if minutes:
+            data["duration_minutes"] = str(minutes)
+    return data
+
+
 @login_required
 def book(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(request.user, enrolment_id, roles=ADMIN, apprentice=False)
+    _, policy = rules_for(enrolment)
     form = BookingForm(
-        request.POST or None, initial={"version": enrolment.version}, epao_id=enrolment.epao_id
+        _prefill_duration(request, enrolment),
+        initial={
+            "version": enrolment.version,
+            "method": "observation",
+            "duration_minutes": policy_minutes(policy, "observation"),
+        },
+        epao_id=enrolment.epao_id,
     )
+    checked = None
     if request.method == "POST" and form.is_valid():
-        booking = run_action(
-            form,
-            lambda: do_book_assessment(
-                actor=request.user,
-                enrolment_id=enrolment.pk,
-                proposal=form.proposal(),
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if booking is not None:
-            _booked(request, booking, "Booked")
-            return redirect("bookings:detail", booking_id=booking.pk)
-    return render(request, "bookings/book.html", {"enrolment": enrolment, "form": form})
+        if "check" in request.POST:
+            data = form.cleaned_data
+            checked = preview(
+                epao_id=enrolment.epao_id,
+                assessor_id=data["assessor"].pk,
+                name=str(data["assessor"]),
+                starts_at=data["starts_at"],
+                minutes=data["duration_minutes"],
+                remote=data["remote"],
+            )
+        else:
+            booking = run_action(
+                form,
+                lambda: do_book_assessment(
+                    actor=request.user,
+                    enrolment_id=enrolment.pk,
+                    proposal=form.proposal(),
+                    expected_version=form.cleaned_data["version"],
+                ),
+            )
+            if booking is not None:
+                _booked(request, booking, "Booked")
+                return redirect("bookings:detail", booking_id=booking.pk)
+    durations = [(label, policy_minutes(policy, code)) for code, label in METHOD_CHOICES]
+    return render(
+        request,
+        "bookings/book.html",
+        {"enrolment": enrolment, "form": form, "checked": checked, "durations": durations},
+    )
 
 
 def _booked(request: AuthenticatedRequest, booking: Booking, verb: str) -> None:
@@ -189,8 +237,43 @@ def confirm(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, "Thank you: you confirmed you have no conflict of interest.")
+        messages.success(request, "Accepted: you confirmed you have no conflict of interest.")
     return redirect("bookings:detail", booking_id=booking.pk)
+
+
+@login_required
+def decline(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
+    """The allocated assessor declines, with a reason; the admin re-allocates."""
+    booking = access_booking(request.user, booking_id, roles={Role.ASSESSOR})
+    if booking.assessor_id != request.user.pk:
+        raise Http404("Not your booking")
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_action(
+            form,
+            lambda: do_decline_allocation(
+                actor=request.user, booking_id=booking.pk, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Declined: the EPAO's admins will allocate another assessor.")
+            return redirect("bookings:mine")
+    return render(request, "bookings/decline.html", {"booking": booking, "form": form})
+
+
+#: Rows per page of the re-allocation queue.
+QUEUE_PAGE = 25
+
+
+@login_required
+def reallocate(request: AuthenticatedRequest) -> HttpResponse:
+    """The admin's queue: bookings declined, unanswered too long, or whose assessor can no
+    longer take them, to re-allocate (reschedule with another assessor) or cancel."""
+    epaos = roles_of(request.user).orgs(Role.EPAO_ADMIN)
+    if not epaos:
+        raise Http404("Not an EPAO admin")
+    page = Paginator(queue(epaos), QUEUE_PAGE).get_page(request.GET.get("page"))
+    return render(request, "bookings/reallocate.html", {"page": page})
 
 
 @login_required

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 
 from openepa.accounts.models import Membership, Role, User
 from openepa.assessors.actions import (
+    DiaryDetails,
     EventDetails,
     ProfileDetails,
     do_create_profile,
     do_create_standardisation_event,
     do_record_attendance,
+    do_update_diary,
 )
 from openepa.assessors.models import AssessorProfile, StandardisationEvent
+from openepa.domain.diary import DEFAULT_CAPACITY, DayHours
 from openepa.organisations.models import Organisation
 from openepa.reference.models import Policy
 
@@ -300,6 +303,14 @@ DEMO_PROFILE = ProfileDetails(
     regions=("north_west", "yorkshire_humber"),
     remote_capable=True,
 )
+#: A demo assessor's diary: weekdays 08:30 to 17:30 (wider than the product default, so
+#: every story's booking fits), the profile's regions and the default capacity.
+DEMO_DIARY = DiaryDetails(
+    hours={day: DayHours(time(8, 30), time(17, 30)) for day in range(5)},
+    regions=DEMO_PROFILE.regions,
+    remote_capable=True,
+    capacity=DEFAULT_CAPACITY,
+)
 #: The demo's standardisation is this many days before the demo is generated: before the
 #: earliest assessment the stories play (about 190 days back) and within 12 months of the
 #: latest (about a month ahead), as seed 003 §9 requires for every one of them.
@@ -312,7 +323,15 @@ def standardise_assessors(people: Cast, today: date) -> None:
     epao = people.epao
     memberships = Membership.objects.filter(organisation=epao, role=Role.ASSESSOR)
     for membership in memberships.exclude(user__assessor_profiles__epao=epao):
-        do_create_profile(actor=people.admin, membership_id=membership.pk, details=DEMO_PROFILE)
+        profile = do_create_profile(
+            actor=people.admin, membership_id=membership.pk, details=DEMO_PROFILE
+        )
+        do_update_diary(
+            actor=people.admin,
+            profile_id=profile.pk,
+            details=DEMO_DIARY,
+            expected_version=profile.version,
+        )
     ids = tuple(AssessorProfile.objects.filter(epao=epao).values_list("pk", flat=True))
     existing = StandardisationEvent.objects.filter(epao=epao).order_by("id").first()
     if existing is not None:

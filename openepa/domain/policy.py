@@ -190,6 +190,9 @@ class Policy:
     iqa_sampling: IqaSamplingPolicy = field(default_factory=IqaSamplingPolicy)
     marking: MarkingPolicy = field(default_factory=MarkingPolicy)
     missed_assessments: MissedAssessmentPolicy = field(default_factory=MissedAssessmentPolicy)
+    #: Working days an assessor has to accept or decline an allocation; None where the
+    #: EPAO's documents are silent (openepa.domain.diary.DEFAULT_RESPONSE_WORKING_DAYS).
+    response_working_days: int | None = None
     #: The published document (and section) each section's values come from, as people see
     #: it: "NQual EPA support pack v1.1 — Gateway". Keyed like ``sources``.
     published_sources: dict[str, str] = field(default_factory=dict)

@@ -49,6 +49,7 @@ class BookingStep(Step):
     #: could not go ahead; the admin then decides whether it counts as an attempt.
     RECORD_MISSED = "record_missed_assessment"
     DECIDE_MISSED = "decide_missed_assessment"
+    DECLINE_ALLOCATION = "decline_allocation"
 
 
 class EvidenceStep(Step):

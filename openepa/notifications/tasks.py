@@ -29,6 +29,7 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from openepa.bookings import reallocation
 from openepa.notifications import compose, mailer, reminders
 from openepa.notifications.models import OutboxMessage
 
@@ -153,6 +154,9 @@ def send_reminders(today: date) -> int:
     with transaction.atomic():
         ids = reminders.scan(today)
         queue_sends(ids)
+    # Allocations unanswered too long, or whose assessor's standardisation lapses, go
+    # back to the admins' queue (openepa.bookings.reallocation).
+    reallocation.sweep(today)
     return len(ids)
 
 

@@ -137,6 +137,7 @@ def _build(data: dict[str, Any]) -> Policy:
         sources=_sources(data),
         published_sources=_sources(data, name="published_source"),
         iqa_sampling=_iqa_sampling(data["iqa_sampling"]),
+        response_working_days=(data.get("allocations") or {}).get("response_working_days"),
         marking=MarkingPolicy(
             notes_required_for=frozenset(data["marking"]["evidence_note_required_for"])
         ),

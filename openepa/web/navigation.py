@@ -27,6 +27,7 @@ LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
     ("Conflicts of interest", "bookings:conflicts", (Role.ASSESSOR,)),
     ("IQA queue", "quality:queue", (Role.IQA,)),
     ("My profile", "assessors:me", (Role.ASSESSOR,)),
+    ("My diary", "assessors:my_diary", (Role.ASSESSOR,)),
     ("Assessors", "assessors:list", (Role.EPAO_ADMIN,)),
     ("Standardisation", "assessors:events", (Role.EPAO_ADMIN, Role.IQA)),
     ("Audit log", "web:audit", (Role.EPAO_ADMIN,)),

@@ -40,7 +40,7 @@ def test_the_assessor_sees_and_confirms_their_booking(client, booked):
     client.force_login(world.assessor)
     html = client.get("/bookings/mine/").content.decode()
     assert f"/bookings/{booking.pk}/" in html
-    assert "To confirm" in html
+    assert "Accept or decline" in html
     html = unescape(client.get(f"/bookings/{booking.pk}/").content.decode())
     assert (
         "I confirm I have no conflict of interest with this apprentice, their employer or provider"
@@ -52,7 +52,7 @@ def test_the_assessor_sees_and_confirms_their_booking(client, booked):
     booking.refresh_from_db()
     assert booking.no_conflict_confirmed_at is not None
     assert JourneyEvent.objects.filter(action="confirm_no_conflict").count() == 1
-    assert "To confirm" not in client.get("/bookings/mine/").content.decode()
+    assert "Accept or decline" not in client.get("/bookings/mine/").content.decode()
 
 
 def test_an_assessor_with_a_declared_conflict_cannot_confirm(client, booked):

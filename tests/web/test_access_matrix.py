@@ -100,6 +100,7 @@ ALLOWED: dict[str, set[str]] = {
     "bookings:reschedule": STAFF,
     "bookings:cancel": STAFF,
     "bookings:confirm": {"assessor"},  # the allocated assessor confirms no conflict
+    "bookings:decline": {"assessor"},  # only the allocated assessor declines
     "bookings:withdraw_conflict": {"assessor"},  # the assessor who declared it
     "bookings:missed": {"assessor"},  # the allocated assessor records a missed assessment
     "bookings:decide_missed": STAFF,  # the EPAO's admins decide it
