@@ -27,8 +27,8 @@ from openepa.bookings.actions import (
     do_reschedule_booking,
     do_withdraw_conflict,
 )
-from openepa.bookings.exports import ALLOCATED
 from openepa.bookings.diary import preview
+from openepa.bookings.exports import ALLOCATED
 from openepa.bookings.forms import (
     BookingForm,
     CancelForm,
