@@ -91,13 +91,13 @@ CLAIMABLE = (OutboxMessage.State.QUEUED, OutboxMessage.State.RETRYING)
 
 
 def claim_loaded(message: OutboxMessage) -> bool:
-    """Claim a message loaded a moment ago, in one conditional update (autocommit: committed
-    before the mail server is contacted, as claim's). It also requires the attempts read, so
-    a message another worker tried meanwhile is not claimed on stale figures; False then,
-    or when it is no longer waiting (claim reads it afresh)."""
+    """Claim a queued message loaded a moment ago, in one conditional update (autocommit:
+    committed before the mail server is contacted, as claim's). It also requires the
+    attempts read, so a message another worker claimed or tried meanwhile is not claimed;
+    False then (whoever changed it sends it, or its own retry task will)."""
     now = timezone.now()
     claimed = OutboxMessage.objects.filter(
-        pk=message.pk, state__in=CLAIMABLE, attempts=message.attempts
+        pk=message.pk, state=OutboxMessage.State.QUEUED, attempts=message.attempts
     ).update(state=OutboxMessage.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return False
@@ -217,14 +217,15 @@ def batch_reader() -> mailer.Reader:
 
 @task()
 def send_messages(message_ids: list[int]) -> dict[str, int]:
-    """Send a batch of outbox messages: those still waiting are read in one query with
+    """Send a batch of outbox messages: those still queued are read in one query with
     their documents, then each is claimed, sent and recorded in turn exactly as by
-    send_message (a worker dying mid-batch leaves the message in hand "sending", for the
+    send_message (one due a retry is left to its own retry task, which waits out the
+    backoff) (a worker dying mid-batch leaves the message in hand "sending", for the
     recovery to mark "outcome unknown", and the rest waiting, for it to queue again).
     How many ended in each state."""
     waiting = list(
         OutboxMessage.objects.select_related("event")
-        .filter(pk__in=message_ids, state__in=CLAIMABLE)
+        .filter(pk__in=message_ids, state=OutboxMessage.State.QUEUED)
         .order_by("pk")
     )
     mailer.load_documents(waiting)
@@ -232,11 +233,10 @@ def send_messages(message_ids: list[int]) -> dict[str, int]:
     read = batch_reader()
     with open_mailer() as backend:
         for message in waiting:
-            if claim_loaded(message):
+            if not claim_loaded(message):
+                outcome = "not waiting"
+            else:
                 outcome = send_claimed(message, backend, read)
-            else:  # changed since it was read: claim it afresh, as send_message does
-                again = claim(message.pk)
-                outcome = send_claimed(again, backend, read) if again else "not waiting"
             if outcome != OutboxMessage.State.SENT:
                 close(backend)  # a failed connection is not reused; the next send reopens
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
