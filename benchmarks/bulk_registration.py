@@ -211,6 +211,8 @@ def raw_rows(content: bytes, setting: Setting) -> tuple[list[tuple[Any, ...]], .
                 "registered",
                 1,
                 now,
+                False,
+                False,
             )
         )
         events.append((pk, pk, setting.actor.pk, now, "register", "", "registered", "", "{}"))
@@ -223,7 +225,7 @@ TABLES = (
         "enrolments_enrolment",
         "id, apprentice_id, standard_id, epao_id, employer_id, provider_id, policy_id, "
         "start_date, planned_end_date, face_to_face, non_facing, ehcp, bsl, state, version, "
-        "created_at",
+        "created_at, english_in_training_plan, maths_in_training_plan",
     ),
     (
         "enrolments_journeyevent",

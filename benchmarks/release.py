@@ -177,7 +177,7 @@ def old_path_worker() -> None:
     from openepa.notifications import compose, mailer
     from openepa.results.catalogue import FEEDBACK, kinds_for
 
-    def render_per_recipient(message: Any) -> list[Any]:
+    def render_per_recipient(message: Any, read: Any = None) -> list[Any]:
         if message.kind not in compose.ATTACHING or message.event is None:
             return []
         result = render.load(int(message.event.data["result_id"]))

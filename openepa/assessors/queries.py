@@ -128,16 +128,29 @@ class Status:
         return "cannot be allocated today"
 
 
+def assessor_memberships(epao_ids: frozenset[int]) -> QuerySet[Membership]:
+    """The assessors of these EPAOs, by name (the assessors list pages through them)."""
+    return (
+        Membership.objects.filter(organisation_id__in=epao_ids, role=Role.ASSESSOR)
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "user__email", "organisation__name", "id")
+    )
+
+
 def statuses(epao_ids: frozenset[int], on: date) -> list[Status]:
     """Every assessor of these EPAOs with their profile (if any) and compliance on `on`.
     Three queries whatever the number of assessors."""
-    memberships = list(
-        Membership.objects.filter(organisation_id__in=epao_ids, role=Role.ASSESSOR)
-        .select_related("user", "organisation")
-        .order_by("user__full_name", "user__email", "organisation__name")
-    )
+    return statuses_of(list(assessor_memberships(epao_ids)), on)
+
+
+def statuses_of(memberships: list[Membership], on: date) -> list[Status]:
+    """These assessors (a page of them) with their profile and compliance on `on`: two
+    queries, reading the profiles of these assessors only."""
+    users = {m.user_id for m in memberships}
+    epao_ids = {m.organisation_id for m in memberships}
     profiles = {
-        (p.user_id, p.epao_id): p for p in profiles_with_availability().filter(epao_id__in=epao_ids)
+        (p.user_id, p.epao_id): p
+        for p in profiles_with_availability().filter(epao_id__in=epao_ids, user_id__in=users)
     }
     attended = attended_dates([p.pk for p in profiles.values()])
     out = []

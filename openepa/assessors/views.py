@@ -39,19 +39,24 @@ from openepa.assessors.forms import (
 from openepa.assessors.models import AssessorProfile
 from openepa.assessors.queries import (
     admin_epaos,
+    assessor_memberships,
     attendance_of,
     attended_dates,
     events_for,
     facts_of,
     own_profiles,
     quality_epaos,
-    statuses,
+    statuses_of,
     unprofiled_memberships,
 )
 from openepa.core.actions_ui import post_action
+from openepa.core.paging import CappedPaginator
 from openepa.core.refusals import ActionRefused
 from openepa.domain.allocation import allocation_refusals, last_standardised, standardised_until
 from openepa.organisations.models import Organisation
+
+#: Assessors on one page of the list.
+PAGE_SIZE = 50
 
 
 def _require_admin(request: AuthenticatedRequest) -> frozenset[int]:
@@ -65,10 +70,11 @@ def _require_admin(request: AuthenticatedRequest) -> frozenset[int]:
 def assessor_list(request: AuthenticatedRequest) -> HttpResponse:
     epaos = _require_admin(request)
     today = timezone.localdate()
+    page = CappedPaginator(assessor_memberships(epaos), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessors/list.html",
-        {"statuses": statuses(epaos, today), "today": today},
+        {"statuses": statuses_of(list(page.object_list), today), "page": page, "today": today},
     )
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.certificates.models import ExportKind
-from openepa.certificates.queries import ready_counts_for
+from openepa.certificates.queries import more_than_cap, ready_counts_for
+from openepa.core.paging import CAP
 
 
 def sections(user: User) -> list[dict[str, Any]]:
@@ -24,6 +25,7 @@ def sections(user: User) -> list[dict[str, Any]]:
             "context": {
                 "certificates": counts[ExportKind.CERTIFICATE],
                 "epa_records": counts[ExportKind.EPA],
+                "more_than": CAP if more_than_cap(counts) else None,
             },
             "empty": "",
         }

@@ -18,6 +18,7 @@ from openepa.certificates.models import (
     ServiceRecord,
 )
 from openepa.certificates.records import kind_for
+from openepa.core.paging import CAP
 from openepa.domain.journey import State
 from openepa.enrolments.models import Enrolment
 from openepa.organisations.models import Organisation
@@ -76,14 +77,27 @@ def ready_counts_for(user: User) -> dict[ExportKind, int]:
 
 def _counts(ready: QuerySet[OverallResult]) -> dict[ExportKind, int]:
     """Every ready result is an EPA record; a Pass or Distinction also a certificate
-    request. Counted by grade in the database: no row is loaded."""
-    grades = ready.order_by().values_list("grade").annotate(n=Count("pk"))
+    request. Counted by grade in the database over the first CAP + 1 ready results only, so
+    the count costs the same however many wait: past CAP the pages say "more than"
+    (`more_than_cap`)."""
+    first = ready.order_by().values("pk")[: CAP + 1]
+    grades = (
+        OverallResult.objects.filter(pk__in=first)
+        .order_by()
+        .values_list("grade")
+        .annotate(n=Count("pk"))
+    )
     counts = dict.fromkeys(ExportKind, 0)
     for grade, n in grades:
         counts[ExportKind.EPA] += n
         if kind_for(grade) == ExportKind.CERTIFICATE:
             counts[ExportKind.CERTIFICATE] += n
     return counts
+
+
+def more_than_cap(counts: dict[ExportKind, int]) -> bool:
+    """More results wait than were counted (see _counts)."""
+    return counts[ExportKind.EPA] > CAP
 
 
 def released_history(enrolment_ids: Iterable[int]) -> dict[int, list[OverallResult]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -27,6 +26,7 @@ from openepa.certificates.forms import (
 from openepa.certificates.models import ExportBatch, ExportKind, RecordState, ServiceRecord
 from openepa.core.actions_ui import run_action
 from openepa.core.forms import AccessibleForm
+from openepa.core.paging import CAP, CappedPaginator
 from openepa.enrolments.access import access_enrolment
 
 PAGE_SIZE = 25
@@ -45,14 +45,17 @@ def export_list(request: AuthenticatedRequest, form: AccessibleForm | None = Non
             "epao": epao,
             "counts": (counts := queries.ready_counts(epao.pk)),
             "waiting": sum(counts.values()),
+            "capped": queries.more_than_cap(counts),
             "certificates": counts[ExportKind.CERTIFICATE],
             "epa_records": counts[ExportKind.EPA],
         }
         for epao in queries.exporting_epaos(request.user)
     ]
-    page = Paginator(queries.batches_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queries.batches_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     state = request.GET.get("state") if request.GET.get("state") in RecordState.values else None
-    sent = Paginator(queries.service_records_for(request.user, state), PAGE_SIZE).get_page(
+    sent = CappedPaginator(queries.service_records_for(request.user, state), PAGE_SIZE).get_page(
         request.GET.get("records")
     )
     in_state = queries.record_counts_for(request.user)
@@ -67,6 +70,7 @@ def export_list(request: AuthenticatedRequest, form: AccessibleForm | None = Non
             "sent": sent,
             "state": state,
             "states": [(s.value, s.label, in_state.get(s.value, 0)) for s in RecordState],
+            "cap": CAP,
         },
     )
 
@@ -178,7 +182,9 @@ def send_again(request: AuthenticatedRequest) -> HttpResponse:
 def reconcile(request: AuthenticatedRequest) -> HttpResponse:
     """What the service holds against what OpenEPA sent, differences first."""
     _admin_only(request)
-    page = Paginator(queries.checks_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queries.checks_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "certificates/reconcile.html",

@@ -10,7 +10,9 @@ How an email comes about:
    action up in ``kinds.NOTICES``, resolves each notice's audiences to addresses
    (``recipients``), renders the kind's templates and writes one OutboxMessage per kind and
    recipient (``compose``). The message's unique key makes this idempotent.
-3. ``send_message(message_id)`` sends each one (``mailer``) and records the outcome; a
+3. ``send_messages(ids)`` sends the event's messages as one batch over one mailer connection
+   (``send_message(message_id)`` a single one or a retry), each claimed, sent (``mailer``)
+   and recorded on its own; a
    failure is retried with backoff and shows on the admins' outbox page (/notifications/
    outbox/), where it can be sent again now.
 

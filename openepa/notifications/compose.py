@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
@@ -156,19 +157,9 @@ def _render(kind: str, context: dict[str, object]) -> tuple[str, str, str]:
     )
 
 
-def write(
-    *,
-    key: str,
-    notice: Notice,
-    recipient: Recipient,
-    draft: Draft,
-    attached: list[StoredDocument] | None = None,
-) -> OutboxMessage:
-    """The message for this key, written now unless an earlier run wrote it, carrying the
-    stored documents `attached`."""
-    existing = OutboxMessage.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
+def unsaved(*, key: str, notice: Notice, recipient: Recipient, draft: Draft) -> OutboxMessage:
+    """The message for this key, its words rendered, not yet saved. Its Message-ID is given
+    now (the same through every retry; the mail server's log finds it by it)."""
     context = {**draft.context, "recipient": recipient.name, "audience": recipient.audience.value}
     subject, text, html = _render(notice.kind, context)
     ics = ""
@@ -177,27 +168,83 @@ def write(
     if notice.calendar is not None and booking is not None:
         summary = f"{booking.get_method_display()}: end-point assessment of {context['apprentice']}"
         ics = booking_calendar(booking, notice.calendar, summary=summary)
-    message, created = OutboxMessage.objects.get_or_create(
+    return OutboxMessage(
         key=key,
-        defaults={
-            "kind": notice.kind,
-            "recipient": recipient.email,
-            "subject": subject[:255],
-            "text_body": text,
-            "html_body": html,
-            "ics": ics,
-            "enrolment": draft.enrolment,
-            "epao_id": draft.enrolment.epao_id,
-            "event": draft.event,
-        },
+        kind=notice.kind,
+        recipient=recipient.email,
+        subject=subject[:255],
+        text_body=text,
+        html_body=html,
+        ics=ics,
+        enrolment=draft.enrolment,
+        epao_id=draft.enrolment.epao_id,
+        event=draft.event,
+        message_id=make_msgid(domain=message_id_domain()),
     )
-    if created and attached:
-        link = OutboxMessage.documents.through
-        link.objects.bulk_create(
-            link(outboxmessage_id=message.pk, storeddocument_id=document.pk)
-            for document in attached
-        )
-    return message
+
+
+def message_id_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "openepa.localhost"
+
+
+def write(*, key: str, notice: Notice, recipient: Recipient, draft: Draft) -> OutboxMessage:
+    """The message for this key, written now unless an earlier run wrote it."""
+    existing = OutboxMessage.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    message = unsaved(key=key, notice=notice, recipient=recipient, draft=draft)
+    found, _ = OutboxMessage.objects.get_or_create(
+        key=key,
+        defaults={name: getattr(message, name) for name in WRITTEN},
+    )
+    return found
+
+
+#: The columns `unsaved` fills (all but the key, the id and what sending records).
+WRITTEN = (
+    "kind",
+    "recipient",
+    "subject",
+    "text_body",
+    "html_body",
+    "ics",
+    "enrolment_id",
+    "epao_id",
+    "event_id",
+    "message_id",
+)
+
+
+def write_all(
+    planned: list[tuple[str, Notice, Recipient]],
+    draft: Draft,
+    attached: list[StoredDocument],
+) -> list[OutboxMessage]:
+    """The messages of these (key, notice, recipient), those an earlier run wrote found and
+    the others written in one insert, each attaching notice carrying the stored documents
+    `attached` (one insert for all the links). Two runs at once for the same keys: the
+    second's insert breaks the keys' uniqueness and its transaction rolls back (its task is
+    retried, and then finds them)."""
+    unique: dict[str, tuple[str, Notice, Recipient]] = {}
+    for item in planned:  # each key once (one address in two audiences)
+        unique.setdefault(item[0], item)
+    planned = list(unique.values())
+    found = {m.key: m for m in OutboxMessage.objects.filter(key__in=[k for k, _, _ in planned])}
+    new = [
+        unsaved(key=key, notice=notice, recipient=recipient, draft=draft)
+        for key, notice, recipient in planned
+        if key not in found
+    ]
+    OutboxMessage.objects.bulk_create(new)
+    link = OutboxMessage.documents.through
+    link.objects.bulk_create(
+        link(outboxmessage_id=message.pk, storeddocument_id=document.pk)
+        for message in new
+        if message.kind in ATTACHING
+        for document in attached
+    )
+    found |= {m.key: m for m in new}
+    return [found[key] for key, _, _ in planned]
 
 
 def messages_for_event(event_id: int) -> list[int]:
@@ -216,23 +263,16 @@ def messages_for_event(event_id: int) -> list[int]:
         return []
     with transaction.atomic():
         draft = event_draft(event)
-        to_send = []
         # Rendered (or found stored) once for the event, named by every recipient's email.
         attaching = draft.result_id is not None and any(n.kind in ATTACHING for n in notices)
         attached = result_documents(draft.result_id) if attaching and draft.result_id else []
-        for notice in notices:
-            for recipient in resolve(notice.audiences, event.enrolment, event.data or {}):
-                key = f"event:{event.pk}:{notice.kind}:{recipient.email.lower()}"
-                message = write(
-                    key=key,
-                    notice=notice,
-                    recipient=recipient,
-                    draft=draft,
-                    attached=attached if notice.kind in ATTACHING else None,
-                )
-                if message.state == OutboxMessage.State.QUEUED:
-                    to_send.append(message.pk)
-    return to_send
+        planned = [
+            (f"event:{event.pk}:{notice.kind}:{recipient.email.lower()}", notice, recipient)
+            for notice in notices
+            for recipient in resolve(notice.audiences, event.enrolment, event.data or {})
+        ]
+        messages = write_all(planned, draft, attached)
+    return [m.pk for m in messages if m.state == OutboxMessage.State.QUEUED]
 
 
 def reminder_key(notice: Notice, enrolment_id: int, *parts: object) -> str:

@@ -4,12 +4,15 @@ booking, and any files generated at send time. Sent through Django's default mai
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import MIMEPart
 
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import Prefetch, prefetch_related_objects
 
 from openepa.documents import render as documents
 from openepa.documents import store
@@ -21,6 +24,21 @@ from openepa.results.catalogue import KINDS, Kind
 
 PDF = "application/pdf"
 
+#: Reads a stored document's bytes: store.read, or a batch's reader that reads each file
+#: once for all the batch's messages (openepa.notifications.tasks.send_batch).
+Reader = Callable[[StoredDocument], bytes]
+
+#: Each message's stored documents with what their file names need, in one query for any
+#: number of messages.
+DOCUMENTS = Prefetch(
+    "documents", queryset=StoredDocument.objects.select_related("result__enrolment")
+)
+
+
+def load_documents(messages: Iterable[OutboxMessage]) -> None:
+    """Fetch the stored documents of these messages in one query (none when fetched)."""
+    prefetch_related_objects(list(messages), DOCUMENTS)
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -29,7 +47,7 @@ class Attachment:
     mimetype: str
 
 
-def attachments_for(message: OutboxMessage) -> list[Attachment]:
+def attachments_for(message: OutboxMessage, read: Reader = store.read) -> list[Attachment]:
     """The result's documents the message carries: the results-issued email has the
     statement of results and, as the grade calls for, the record of achievement or the fail
     letter (seed 000 §3). They were rendered once when the event's messages were written
@@ -38,7 +56,8 @@ def attachments_for(message: OutboxMessage) -> list[Attachment]:
     documents were stored finds or renders them now (openepa.documents.store)."""
     if message.kind not in ATTACHING or message.event is None:
         return []
-    stored = list(message.documents.select_related("result__enrolment"))
+    load_documents([message])
+    stored = list(message.documents.all())
     if not stored:
         result_id = message.event.data.get("result_id")
         if result_id is None:
@@ -46,18 +65,18 @@ def attachments_for(message: OutboxMessage) -> list[Attachment]:
         stored = result_documents(int(result_id))
     order = {kind.code: (n, kind) for n, kind in enumerate(KINDS)}
     stored.sort(key=lambda document: order[document.kind][0])
-    return [_attachment(document, order[document.kind][1]) for document in stored]
+    return [_attachment(document, order[document.kind][1], read) for document in stored]
 
 
-def _attachment(document: StoredDocument, kind: Kind) -> Attachment:
-    return Attachment(documents.filename(kind, document.result), store.read(document), PDF)
+def _attachment(document: StoredDocument, kind: Kind, read: Reader) -> Attachment:
+    return Attachment(documents.filename(kind, document.result), read(document), PDF)
 
 
 def _calendar_method(ics: str) -> str:
     return Calendar.CANCEL.value if "METHOD:CANCEL" in ics else Calendar.REQUEST.value
 
 
-def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
+def build_email(message: OutboxMessage, read: Reader = store.read) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text_body,
@@ -73,16 +92,26 @@ def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
             message.ics,
             f"text/calendar; method={_calendar_method(message.ics)}",
         )
-    for extra in attachments_for(message):
+    for extra in attachments_for(message, read):
         email.attach(extra.filename, extra.content, extra.mimetype)
     return email
 
 
-def send(message: OutboxMessage) -> list[dict[str, str]]:
-    """Hand the email to the mailer; raises whatever the mailer raises. Returns the name and
-    type of each file attached, for the outbox."""
-    email = build_email(message)
-    mail.mailers.default.send_messages([email])
+def send(
+    message: OutboxMessage,
+    *,
+    backend: BaseEmailBackend | None = None,
+    read: Reader = store.read,
+) -> list[dict[str, str]]:
+    """Hand the email to the mailer (`backend`: an open connection a batch shares, else a new
+    one); raises whatever the mailer raises. Returns the name and type of each file
+    attached, for the outbox."""
+    email = build_email(message, read)
+    if backend is None:
+        mail.mailers.default.send_messages([email])
+    else:
+        backend.open()  # once per batch: open() on an open connection does nothing
+        backend.send_messages([email])
     return [
         {"filename": str(a.filename), "mimetype": str(a.mimetype)}
         for a in email.attachments

@@ -37,6 +37,7 @@ from openepa.notifications.tasks import (
     notify_for_event,
     schedule_daily_reminders,
     send_message,
+    send_messages,
 )
 
 logger = logging.getLogger(__name__)
@@ -103,12 +104,20 @@ def fail_lost_tasks(now: datetime, backend: str) -> int:
 
 
 def _ids_with_a_send_task(backend: str) -> set[int]:
+    """The messages a waiting or running task will send: send_message's one, or each of a
+    send_messages batch."""
     waiting = DBTaskResult.objects.filter(
         backend_name=backend,
-        task_path=send_message.module_path,
+        task_path__in=(send_message.module_path, send_messages.module_path),
         status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING),
-    ).values_list("args_kwargs", flat=True)
-    return {int(a["args"][0]) for a in waiting if a["args"]}
+    ).values_list("task_path", "args_kwargs")
+    ids: set[int] = set()
+    for path, a in waiting:
+        if not a["args"]:
+            continue
+        batch = a["args"][0] if path == send_messages.module_path else [a["args"][0]]
+        ids.update(int(pk) for pk in batch)
+    return ids
 
 
 def requeue_orphans(now: datetime, backend: str) -> int:

@@ -6,7 +6,13 @@ caused it commits, and can run twice with one effect:
 - notify_for_event(event_id): writes the event's outbox messages (one per kind and
   recipient, unique), then queues send_message for each message not yet sent; retried
   with the same backoff when it fails.
-- send_message(message_id): sends one message unless it was sent already. A failure is
+- send_messages(message_ids): sends a batch of messages (an event's, or up to BATCH of a
+  reminder scan's) in one task run over one mailer connection, each claimed, sent and
+  recorded on its own as send_message does, each stored document read once for the batch.
+  A task costs the queue four queries and two commits of its own, and a results email's
+  documents are the same for its three recipients: one task per event, not per message.
+- send_message(message_id): sends one message unless it was sent already (a retry, an
+  admin's "send again", a single account email). A failure is
   recorded on the message (attempts, last error) and the task queues itself again after
   1, 5, 25, ... minutes (OPENEPA_EMAIL_RETRY_MINUTES × 5ⁿ) until OPENEPA_EMAIL_MAX_ATTEMPTS;
   django-tasks-db has no retries of its own.
@@ -17,11 +23,15 @@ caused it commits, and can run twice with one effect:
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from email.utils import make_msgid
 from functools import partial
 
 from django.conf import settings
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F
 from django.tasks import TaskResultStatus, task
@@ -30,16 +40,27 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from openepa.bookings import reallocation
+from openepa.documents import store
+from openepa.documents.models import StoredDocument
 from openepa.notifications import compose, mailer, reminders
 from openepa.notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
 
+#: The most messages one send_messages task takes (a reminder scan may write thousands).
+BATCH = 50
+
+
 def queue_sends(message_ids: list[int]) -> None:
-    """Queue send_message for each id once the current transaction commits."""
-    for message_id in message_ids:
-        transaction.on_commit(partial(send_message.enqueue, message_id))
+    """Queue their sending once the current transaction commits: send_message for one
+    message, send_messages for each BATCH of several."""
+    if len(message_ids) == 1:
+        transaction.on_commit(partial(send_message.enqueue, message_ids[0]))
+        return
+    for start in range(0, len(message_ids), BATCH):
+        batch = message_ids[start : start + BATCH]
+        transaction.on_commit(partial(send_messages.enqueue, batch))
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -70,6 +91,25 @@ def notify_for_event(event_id: int, attempt: int = 1) -> int:
 CLAIMABLE = (OutboxMessage.State.QUEUED, OutboxMessage.State.RETRYING)
 
 
+def claim_loaded(message: OutboxMessage) -> bool:
+    """Claim a queued message loaded a moment ago, in one conditional update (autocommit:
+    committed before the mail server is contacted, as claim's). It also requires the
+    attempts read, so a message another worker claimed or tried meanwhile is not claimed;
+    False then (whoever changed it sends it, or its own retry task will)."""
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(
+        pk=message.pk, state=OutboxMessage.State.QUEUED, attempts=message.attempts
+    ).update(state=OutboxMessage.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return False
+    message.state, message.claimed_at = OutboxMessage.State.SENDING, now
+    message.attempts += 1
+    if not message.message_id:  # written before compose gave every message its Message-ID
+        message.message_id = make_msgid(domain=compose.message_id_domain())
+        OutboxMessage.objects.filter(pk=message.pk).update(message_id=message.message_id)
+    return True
+
+
 def claim(message_id: int) -> OutboxMessage | None:
     """Mark the message "sending" in a transaction of its own, committed before the mail
     server is contacted, so that a worker killed mid-send leaves a trace. A conditional
@@ -85,13 +125,9 @@ def claim(message_id: int) -> OutboxMessage | None:
             return None
         message = OutboxMessage.objects.select_related("event").get(pk=message_id)
         if not message.message_id:
-            message.message_id = make_msgid(domain=message_id_domain())
+            message.message_id = make_msgid(domain=compose.message_id_domain())
             message.save(update_fields=["message_id"])
     return message
-
-
-def message_id_domain() -> str:
-    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "openepa.localhost"
 
 
 def record_sent(message: OutboxMessage, attached: list[dict[str, str]]) -> None:
@@ -127,6 +163,18 @@ def record_failure(message: OutboxMessage, exc: Exception) -> str:
     return state
 
 
+def send_claimed(
+    message: OutboxMessage, backend: BaseEmailBackend | None, read: mailer.Reader
+) -> str:
+    """Send a claimed message and record the outcome (sent, or retrying/failed)."""
+    try:
+        attached = mailer.send(message, backend=backend, read=read)
+    except Exception as exc:  # any mailer failure is recorded and retried
+        return record_failure(message, exc)
+    record_sent(message, attached)
+    return OutboxMessage.State.SENT
+
+
 @task()
 def send_message(message_id: int) -> str:
     """Send one outbox message if it is waiting to be sent: claim, send, record, each
@@ -134,12 +182,66 @@ def send_message(message_id: int) -> str:
     message = claim(message_id)
     if message is None:
         return "not waiting to be sent"
+    return send_claimed(message, None, store.read)
+
+
+@contextmanager
+def open_mailer() -> Iterator[BaseEmailBackend]:
+    """One mailer connection for a batch (one SMTP session, not one per email): opened by
+    the first send (mailer.send, so that a mail server that cannot be reached is recorded
+    as that message's failure), closed at the end."""
+    backend = mail.mailers.default
     try:
-        attached = mailer.send(message)
-    except Exception as exc:  # any mailer failure is recorded and retried
-        return record_failure(message, exc)
-    record_sent(message, attached)
-    return OutboxMessage.State.SENT
+        yield backend
+    finally:
+        close(backend)
+
+
+def close(backend: BaseEmailBackend) -> None:
+    try:
+        backend.close()
+    except Exception:  # a connection already broken: nothing more to send on it
+        logger.warning("The mail connection did not close cleanly", exc_info=True)
+
+
+def batch_reader() -> mailer.Reader:
+    """store.read, each stored document read once for the whole batch."""
+    read: dict[str, bytes] = {}
+
+    def reader(document: StoredDocument) -> bytes:
+        if document.name not in read:
+            read[document.name] = store.read(document)
+        return read[document.name]
+
+    return reader
+
+
+@task()
+def send_messages(message_ids: list[int]) -> dict[str, int]:
+    """Send a batch of outbox messages: those still queued are read in one query with
+    their documents, then each is claimed, sent and recorded in turn exactly as by
+    send_message (one due a retry is left to its own retry task, which waits out the
+    backoff) (a worker dying mid-batch leaves the message in hand "sending", for the
+    recovery to mark "outcome unknown", and the rest waiting, for it to queue again).
+    How many ended in each state."""
+    waiting = list(
+        OutboxMessage.objects.select_related("event")
+        .filter(pk__in=message_ids, state=OutboxMessage.State.QUEUED)
+        .order_by("pk")
+    )
+    mailer.load_documents(waiting)
+    outcomes: dict[str, int] = {}
+    read = batch_reader()
+    with open_mailer() as backend:
+        for message in waiting:
+            if not claim_loaded(message):
+                outcome = "not waiting"
+            else:
+                outcome = send_claimed(message, backend, read)
+            if outcome != OutboxMessage.State.SENT:
+                close(backend)  # a failed connection is not reused; the next send reopens
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 def next_scan_at(now: datetime) -> datetime:

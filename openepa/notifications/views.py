@@ -4,13 +4,13 @@ last error, and "send again now" for one that failed."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.core.actions_ui import post_action
+from openepa.core.paging import CappedPaginator
 from openepa.notifications import actions, queries
 from openepa.notifications.access import access_message, may_see_outbox
 from openepa.notifications.forms import RetryForm
@@ -25,7 +25,7 @@ def outbox(request: AuthenticatedRequest) -> HttpResponse:
     if not may_see_outbox(request.user):
         raise Http404("No such page")
     state = request.GET.get("state", "")
-    page = Paginator(queries.outbox_for(request.user, state=state), PAGE_SIZE).get_page(
+    page = CappedPaginator(queries.outbox_for(request.user, state=state), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

@@ -18,7 +18,7 @@ from openepa.domain.standard import InteractionMode, Method
 from openepa.enrolments.models import JourneyEvent
 from openepa.notifications import compose
 from openepa.notifications.models import OutboxMessage
-from openepa.notifications.tasks import notify_for_event, send_message
+from openepa.notifications.tasks import notify_for_event, send_message, send_messages
 from openepa.results.models import OverallResult
 from tests.documents.journeys import pdf_text
 from tests.journeys.driver import Journey, marks
@@ -203,3 +203,28 @@ def test_a_worker_failing_after_storing_the_documents_loses_nothing(
         assert {d.name for d in message.documents.all()} == names
         assert send_message.call(message.pk) == "sent"
     assert [len(email.attachments) for email in mail.outbox] == [2, 2, 2]
+
+
+def test_the_three_results_emails_are_one_batch_reading_each_document_once(
+    assessed, settings, monkeypatch
+):
+    """The event's emails go as one send_messages batch, which reads each stored PDF once
+    for its three recipients (and renders none)."""
+    world, journey = assessed
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    journey.release(world.admin)
+    event_id = JourneyEvent.objects.get(action="release_results").pk
+    ids = compose.messages_for_event(event_id)
+    reads: list[str] = []
+    real = store.read
+
+    def counted(document: StoredDocument) -> bytes:
+        reads.append(document.name)
+        return real(document)
+
+    monkeypatch.setattr("openepa.documents.store.read", counted)
+    assert send_messages.call(ids) == {"sent": 3}
+    assert sorted(reads) == sorted(StoredDocument.objects.values_list("name", flat=True))
+    assert len(reads) == 2
+    assert [len(email.attachments) for email in mail.outbox] == [2, 2, 2]
+    assert len({email.attachments[0][1] for email in mail.outbox}) == 1
