@@ -6,7 +6,7 @@ marking sheets, IQA, results, certificate requests) on the day it happened: abou
 apprentices a second, so hours for 100,000. Here only the first `TEMPLATES` apprentices are
 replayed that way (`openepa.demo.do_seed_demo`, the same stories as the ordinary demo, in
 every journey state); every other apprentice is a copy of one of them, written with bulk
-inserts (COPY on PostgreSQL).
+inserts (COPY on PostgreSQL, as a bulk load: `openepa.demo.bulk`).
 
 **What a copy is.** Copy `c` of template apprentice `t` is a new apprentice (a new ULN with
 a valid check digit, a new name, date of birth and email) with every row the template's
