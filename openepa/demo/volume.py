@@ -6,7 +6,7 @@ marking sheets, IQA, results, certificate requests) on the day it happened: abou
 apprentices a second, so hours for 100,000. Here only the first `TEMPLATES` apprentices are
 replayed that way (`openepa.demo.do_seed_demo`, the same stories as the ordinary demo, in
 every journey state); every other apprentice is a copy of one of them, written with bulk
-inserts (COPY on PostgreSQL).
+inserts (COPY on PostgreSQL, as a bulk load: `openepa.demo.bulk`).
 
 **What a copy is.** Copy `c` of template apprentice `t` is a new apprentice (a new ULN with
 a valid check digit, a new name, date of birth and email) with every row the template's
@@ -55,6 +55,7 @@ from django.db import connection, models, transaction
 from openepa.accounts.models import Membership, Role, User
 from openepa.assessors.models import AssessorProfile, Attendance, ProfileEvent
 from openepa.certificates.models import ExportBatch, ExportedRecord
+from openepa.demo.bulk import bulk_load
 from openepa.demo.people import (
     DEMO_DOMAIN,
     DEMO_PASSWORD,
@@ -202,10 +203,12 @@ def do_seed_volume(
         tables = _load(existing)
         persons = _persons(wanted, templates, rng)
         copier = Copier(tables, existing, people, persons, copies, wanted)
-        for table in tables:
-            written = copier.write(table)
-            say(f"{table.model._meta.label}: {written} rows")
+        with bulk_load([t.model for t in tables], say):
+            for table in tables:
+                written = copier.write(table)
+                say(f"{table.model._meta.label}: {written} rows")
         _reset_sequences([t.model for t in tables])
+    say("committed")
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner, as autovacuum would give them later.
         with connection.cursor() as cursor:

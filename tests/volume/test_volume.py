@@ -12,7 +12,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from openepa.accounts.models import Membership, Role
@@ -21,16 +22,17 @@ from openepa.assessors.models import AssessorProfile
 from openepa.bookings.models import AssessorSlot, Booking
 from openepa.cli import EXIT_VIOLATIONS, main
 from openepa.demo import do_seed_demo
+from openepa.demo.bulk import bulk_load
 from openepa.demo.check import check_demo, check_enrolments
 from openepa.demo.people import Scale
 from openepa.demo.replay import Diary
 from openepa.demo.stories import SCENARIOS, Step, choose_scenario, plan_story
-from openepa.demo.volume import VolumeError
+from openepa.demo.volume import VolumeError, cloned_models
 from openepa.domain.grading import Outcome
 from openepa.domain.journey import State
 from openepa.domain.uln import make_uln
 from openepa.enrolments.actions import Registration, do_register_enrolment
-from openepa.enrolments.models import Apprentice, Enrolment, JourneyEvent
+from openepa.enrolments.models import Apprentice, Enrolment, JourneyEvent, StateCount
 from openepa.organisations.models import Organisation
 from openepa.reference.models import StandardVersion
 from openepa.results.models import OverallResult
@@ -227,3 +229,67 @@ def test_openepa_check_demo_prints_what_it_checked_and_fails_on_a_problem(
         transaction.set_rollback(True)
     assert code == EXIT_VIOLATIONS
     assert "ends completed, enrolment is planning" in capsys.readouterr().err
+
+
+def _counted() -> dict[tuple[int, str], int]:
+    rows = Enrolment.objects.order_by().values_list("epao_id", "state").annotate(n=Count("pk"))
+    return {(epao, state): n for epao, state, n in rows}
+
+
+def _kept() -> dict[tuple[int, str], int]:
+    rows = StateCount.objects.filter(n__gt=0).values_list("epao_id", "state", "n")
+    return {(epao, state): n for epao, state, n in rows}
+
+
+@pytest.mark.django_db
+@pytestmark_fast
+def test_the_copies_are_counted_by_state_and_later_transitions_still_move_the_counts() -> None:
+    assert _kept() == _counted()
+    assert sum(_kept().values()) == FAST_APPRENTICES
+    copy = Enrolment.objects.filter(state=State.REGISTERED.value).order_by("-id")[0]
+    with transaction.atomic():
+        Enrolment.objects.filter(pk=copy.pk).update(state=State.WITHDRAWN.value)
+        assert _kept() == _counted()
+        transaction.set_rollback(True)
+
+
+def _catalogue(tables: list[str]) -> dict[str, list[tuple[str, ...]]]:
+    """The copied tables' foreign keys, indexes and triggers as PostgreSQL holds them."""
+    queries = {
+        "keys": "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+        " FROM pg_constraint WHERE conrelid = ANY (%s::regclass[]) ORDER BY 1, 2",
+        "indexes": "SELECT tablename, indexname, indexdef FROM pg_indexes"
+        " WHERE tablename = ANY (%s) ORDER BY 1, 2",
+        "triggers": "SELECT tgrelid::regclass::text, tgname, tgenabled::text FROM pg_trigger"
+        " WHERE tgrelid = ANY (%s::regclass[]) AND NOT tgisinternal ORDER BY 1, 2",
+    }
+    with connection.cursor() as cursor:
+        out = {}
+        for name, query in queries.items():
+            cursor.execute(query, [tables])
+            out[name] = [tuple(row) for row in cursor.fetchall()]
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bulk load: PostgreSQL only")
+def test_the_bulk_load_puts_back_every_key_index_and_trigger_and_checks_every_row() -> None:
+    models = cloned_models()
+    tables = [m._meta.db_table for m in models]
+    before = _catalogue(tables)
+    assert all(before.values())
+    with transaction.atomic(), bulk_load(models, lambda _message: None):
+        assert _catalogue(tables) != before
+    assert _catalogue(tables) == before
+    # A copied row naming an attempt that does not exist is refused before the commit.
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        bulk_load(models, lambda _message: None),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "INSERT INTO assessments_judgement"
+            " (id, attempt_id, criterion_code, outcome, attempted, note)"
+            " VALUES (999999999, 999999999, 'K1', 'met', true, '')"
+        )

@@ -1,0 +1,153 @@
+"""PostgreSQL bulk load for the fast demo (openepa.demo.volume): millions of copied rows
+are written the way a bulk load should be, inside the copy's one transaction.
+
+Measured at 20,000 and 100,000 apprentices (see the volume build's notes), the rows' writes
+were not the cost; what every row dragged along was:
+
+- **Foreign-key checks.** Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: each
+  copied row queues one check per key, and millions of single-row index lookups ran at
+  COMMIT. Here each copied table's foreign keys are dropped before the copy and added back
+  after it with their exact definition (`pg_get_constraintdef`): adding a foreign key
+  checks every existing row in one set-based join, so every row is still proven to point
+  at a row that exists, before the transaction commits. (`session_replication_role =
+  replica` would skip the checks without proving anything, so it is not used.)
+- **The counts by state.** A trigger moves StateCount on every enrolment written (one
+  upsert of the same few rows per copied enrolment). It is disabled for the copy and the
+  copies' counts are added once, grouped, by the same transaction; the trigger is enabled
+  again before the commit, so every later write is counted as before.
+- **Secondary indexes.** Indexes that back no constraint are dropped and built again from
+  their definition after the copy (one sorted build instead of a million inserts each);
+  primary keys and unique constraints stay, so duplicates are still refused row by row.
+
+All of it is DDL inside the copy's transaction: an interrupted copy rolls it back with the
+rows, and other sessions wait on the tables' locks rather than seeing them without keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection, models
+from django.db.backends.utils import CursorWrapper
+
+#: The trigger of migration enrolments 0005 that keeps StateCount.
+STATE_COUNT_TRIGGER = "enrolment_state_count"
+#: Memory for the index builds and foreign-key checks after the copy (this transaction only).
+MAINTENANCE_MEMORY = "256MB"
+
+
+@dataclass(frozen=True)
+class Dropped:
+    table: str
+    name: str
+    definition: str
+
+
+@contextmanager
+def bulk_load(tables: Sequence[type[models.Model]], say: Callable[[str], None]) -> Iterator[None]:
+    """Around the copy of `tables`' rows, in the caller's transaction: no per-row foreign
+    key checks, state-count trigger or secondary-index inserts; all restored (and the keys
+    checked over every row) when the copy is done. Does nothing outside PostgreSQL."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = [m._meta.db_table for m in tables]
+    enrolments = next(m for m in tables if m._meta.label == "enrolments.Enrolment")
+    with connection.cursor() as cursor:
+        # Checks queued by the rows written so far (the new people) run now: a table with
+        # pending trigger events cannot be altered.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_MEMORY}'")
+        top = _max_id(cursor, enrolments._meta.db_table)
+        keys = _drop_foreign_keys(cursor, names)
+        indexes = _drop_indexes(cursor, names)
+        has_trigger = _has_trigger(cursor, enrolments._meta.db_table)
+        if has_trigger:
+            cursor.execute(
+                f"ALTER TABLE {enrolments._meta.db_table} DISABLE TRIGGER {STATE_COUNT_TRIGGER}"
+            )
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    say(f"bulk load: {len(keys)} foreign keys and {len(indexes)} indexes set aside")
+    yield
+    with connection.cursor() as cursor:
+        if has_trigger:
+            _add_counts(cursor, enrolments._meta.db_table, top)
+            cursor.execute(
+                f"ALTER TABLE {enrolments._meta.db_table} ENABLE TRIGGER {STATE_COUNT_TRIGGER}"
+            )
+            say("bulk load: counts by state added")
+        for index in indexes:
+            cursor.execute(index.definition)
+        say(f"bulk load: {len(indexes)} indexes built")
+        for key in keys:
+            cursor.execute(
+                f'ALTER TABLE "{key.table}" ADD CONSTRAINT "{key.name}" {key.definition}'
+            )
+        say(f"bulk load: {len(keys)} foreign keys added back, every row checked")
+
+
+def _max_id(cursor: CursorWrapper, table: str) -> int:
+    cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+    return int(cursor.fetchone()[0])
+
+
+def _drop_foreign_keys(cursor: CursorWrapper, tables: list[str]) -> list[Dropped]:
+    """Every foreign key of the copied tables (those the copied rows would be checked by)."""
+    cursor.execute(
+        """
+        SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+        FROM pg_constraint c
+        WHERE c.contype = 'f' AND c.conrelid = ANY (%s::regclass[])
+        ORDER BY c.conrelid::regclass::text, c.conname
+        """,
+        [tables],
+    )
+    keys = [Dropped(t.strip('"'), n, d) for t, n, d in cursor.fetchall()]
+    for key in keys:
+        cursor.execute(f'ALTER TABLE "{key.table}" DROP CONSTRAINT "{key.name}"')
+    return keys
+
+
+def _drop_indexes(cursor: CursorWrapper, tables: list[str]) -> list[Dropped]:
+    """The copied tables' indexes that back no constraint (primary and unique keys stay).
+    Partial indexes stay too: they are small, and PostgreSQL would print their condition
+    back differently from how the migration wrote it."""
+    cursor.execute(
+        """
+        SELECT t.relname, x.relname, pg_get_indexdef(i.indexrelid)
+        FROM pg_index i
+        JOIN pg_class x ON x.oid = i.indexrelid
+        JOIN pg_class t ON t.oid = i.indrelid
+        WHERE i.indrelid = ANY (%s::regclass[])
+          AND i.indpred IS NULL
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        ORDER BY t.relname, x.relname
+        """,
+        [tables],
+    )
+    indexes = [Dropped(t, n, d) for t, n, d in cursor.fetchall()]
+    for index in indexes:
+        cursor.execute(f'DROP INDEX "{index.name}"')
+    return indexes
+
+
+def _has_trigger(cursor: CursorWrapper, table: str) -> bool:
+    cursor.execute(
+        "SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname = %s AND tgenabled <> 'D'",
+        [table, STATE_COUNT_TRIGGER],
+    )
+    return cursor.fetchone() is not None
+
+
+def _add_counts(cursor: CursorWrapper, table: str, top: int) -> None:
+    """What the trigger would have added for the copied enrolments (ids above `top`)."""
+    cursor.execute(
+        f"""
+        INSERT INTO enrolments_statecount (epao_id, state, n)
+        SELECT epao_id, state, COUNT(*) FROM "{table}" WHERE id > %s GROUP BY epao_id, state
+        ON CONFLICT (epao_id, state) DO UPDATE SET n = enrolments_statecount.n + EXCLUDED.n
+        """,
+        [top],
+    )
