@@ -266,7 +266,7 @@ def _may_share_the_world(items: list[pytest.Item]) -> bool:
 
 
 @pytest.fixture(scope="module")
-def _world_of_the_module(
+def world_of_the_module(
     request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
 ) -> Iterator[Any]:
     """The world built once for a module whose tests may share it (`_may_share_the_world`),
@@ -285,18 +285,18 @@ def _world_of_the_module(
 
 
 @pytest.fixture
-def world(_world_of_the_module, db):
+def world(world_of_the_module, db):
     """A world of organisations and personas (tests/personas.py). Built once per module
     where the module's tests allow it, `setUpTestData`-style: each test gets a deep copy of
     the objects and runs in a savepoint of its own, so what it changes, in memory or in the
     database, never reaches the next test. Otherwise built for the test."""
     import copy
 
-    if _world_of_the_module is None:
+    if world_of_the_module is None:
         from tests.personas import build_world
 
         return build_world()
-    return copy.deepcopy(_world_of_the_module)
+    return copy.deepcopy(world_of_the_module)
 
 
 @pytest.fixture(scope="module")
