@@ -29,7 +29,7 @@ from typing import Any
 #: The run's directory for the template, inherited by xdist's workers.
 TEMPLATE_DIR_VARIABLE = "OPENEPA_TEST_DB_TEMPLATE_DIR"
 ROOT = Path(__file__).resolve().parents[1]
-#: Migrated databases kept between runs, one per fingerprint (the newest only).
+#: Migrated databases kept between runs, one per fingerprint (the newest KEEP).
 KEPT = ROOT / "var" / "test-db"
 #: What a migrated test database is made from: the app's code, migrations and data files.
 MADE_FROM = ("*.py", "*.yaml", "*.json")
@@ -68,10 +68,15 @@ def _kept_template() -> Path | None:
     return KEPT / f"{made_from}.sqlite3"
 
 
+#: Templates kept: a few, for runs on today and on the moved clock's days (tests/clock.py).
+KEEP = 4
+
+
 def _keep(template: Path, kept: Path) -> None:
-    """Keep the run's template for later runs, in place of any older one."""
+    """Keep the run's template for later runs, with the newest few others."""
     kept.parent.mkdir(parents=True, exist_ok=True)
-    for old in kept.parent.glob("*.sqlite3"):
+    older = sorted(kept.parent.glob("*.sqlite3"), key=lambda f: f.stat().st_mtime)
+    for old in older[: max(0, len(older) - (KEEP - 1))]:
         old.unlink(missing_ok=True)
     partial = kept.with_suffix(".partial")
     shutil.copyfile(template, partial)
