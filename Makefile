@@ -8,6 +8,11 @@ PORT ?= 8000
 
 .PHONY: run test test-sweeps test-clock lint format check setup db clean css
 
+# Python caches compiled modules (and pytest its assertion-rewritten tests) in __pycache__:
+# with PYTHONDONTWRITEBYTECODE set, as on some machines, every test process and every
+# process the tests start compiles the whole suite and app again (about 4 s of CPU each).
+unexport PYTHONDONTWRITEBYTECODE
+
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)

@@ -232,11 +232,71 @@ def _two_factor_off_unless_asked(settings) -> None:
     settings.OPENEPA_REQUIRE_2FA = False
 
 
-@pytest.fixture
-def world(db):
+def _uses_db(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or "db" in names
+
+
+def _commits(item: pytest.Item) -> bool:
+    """A test whose writes really commit (a live server, a worker in another process): it
+    cannot run inside a module's transaction."""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    asked = dict(marker.kwargs) if marker is not None else {}
+    return (
+        any(asked.get(k) for k in ("transaction", "reset_sequences", "serialized_rollback"))
+        or bool(asked.get("databases"))
+        or any(n in names for n in ("transactional_db", "live_server", "django_db_reset_sequences"))
+    )
+
+
+def _may_share_the_world(items: list[pytest.Item]) -> bool:
+    """A module's tests may share one world when every test of it that touches the database
+    asks for `world`, none commits, and none moves the clock with time-machine's fixture
+    (the world's standardisation dates are read from the clock it is built on)."""
+    if os.environ.get("OPENEPA_TEST_SHARED_WORLD") == "0":  # to compare, or to rule it out
+        return False
+    users = [item for item in items if _uses_db(item)]
+    return bool(users) and all(
+        "world" in getattr(item, "fixturenames", ())
+        and "time_machine" not in getattr(item, "fixturenames", ())
+        and not _commits(item)
+        for item in users
+    )
+
+
+@pytest.fixture(scope="module")
+def world_of_the_module(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[Any]:
+    """The world built once for a module whose tests may share it (`_may_share_the_world`),
+    inside a transaction rolled back at the module's end; None for any other module."""
+    module = request.module
+    items = [i for i in request.session.items if getattr(i, "module", None) is module]
+    if not _may_share_the_world(items):
+        yield None
+        return
     from tests.personas import build_world
 
-    return build_world()
+    with rolled_back_at_module_end(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_world()
+        yield built
+
+
+@pytest.fixture
+def world(world_of_the_module, db):
+    """A world of organisations and personas (tests/personas.py). Built once per module
+    where the module's tests allow it, `setUpTestData`-style: each test gets a deep copy of
+    the objects and runs in a savepoint of its own, so what it changes, in memory or in the
+    database, never reaches the next test. Otherwise built for the test."""
+    import copy
+
+    if world_of_the_module is None:
+        from tests.personas import build_world
+
+        return build_world()
+    return copy.deepcopy(world_of_the_module)
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,20 @@ and copies the result to a file in the run's own directory; the others wait for 
 and copy it into their memory instead of migrating. PostgreSQL migrates as before.
 
 The directory is made by the run (the controller, before the workers start) and removed at
-its end, so a template never outlives the code that made it."""
+its end. The migrated database is also kept between runs in var/test-db/, under a
+fingerprint of everything that makes it (the app's code and data files, the pinned
+dependencies, Python, SQLite, and today's date, which the rows are dated from): a run whose
+fingerprint matches copies it instead of migrating, so a template never outlives the code
+that made it. OPENEPA_TEST_DB_CACHE=off migrates every run afresh."""
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+import shutil
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +28,59 @@ from typing import Any
 
 #: The run's directory for the template, inherited by xdist's workers.
 TEMPLATE_DIR_VARIABLE = "OPENEPA_TEST_DB_TEMPLATE_DIR"
+ROOT = Path(__file__).resolve().parents[1]
+#: Migrated databases kept between runs, one per fingerprint (the newest KEEP).
+KEPT = ROOT / "var" / "test-db"
+#: What a migrated test database is made from: the app's code, migrations and data files.
+MADE_FROM = ("*.py", "*.yaml", "*.json")
+
+
+def fingerprint(root: Path, *also: str) -> str:
+    """A digest of every file under `root` matching MADE_FROM (names and contents), and of
+    `also`."""
+    digest = hashlib.sha256()
+    files = sorted(
+        f for pattern in MADE_FROM for f in root.rglob(pattern) if "__pycache__" not in f.parts
+    )
+    for file in files:
+        digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes() + b"\0")
+    for part in also:
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def _kept_template() -> Path | None:
+    """Where this code's migrated database is kept between runs; None when turned off."""
+    if os.environ.get("OPENEPA_TEST_DB_CACHE") == "off":
+        return None
+    from datetime import date
+
+    import django
+
+    made_from = fingerprint(
+        ROOT / "openepa",
+        (ROOT / "pyproject.toml").read_text(),
+        django.get_version(),
+        sys.version,
+        sqlite3.sqlite_version,
+        date.today().isoformat(),
+    )
+    return KEPT / f"{made_from}.sqlite3"
+
+
+#: Templates kept: a few, for runs on today and on the moved clock's days (tests/clock.py).
+KEEP = 4
+
+
+def _keep(template: Path, kept: Path) -> None:
+    """Keep the run's template for later runs, with the newest few others."""
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    older = sorted(kept.parent.glob("*.sqlite3"), key=lambda f: f.stat().st_mtime)
+    for old in older[: max(0, len(older) - (KEEP - 1))]:
+        old.unlink(missing_ok=True)
+    partial = kept.with_suffix(".partial")
+    shutil.copyfile(template, partial)
+    partial.rename(kept)
 
 
 @contextmanager
@@ -54,6 +114,10 @@ def migrate_from_template(original: Callable[..., Any]) -> Callable[..., Any]:
         with _locked(Path(directory)):
             connection.ensure_connection()
             live = connection.connection
+            kept = None if template.exists() else _kept_template()
+            if kept is not None and kept.exists():
+                shutil.copyfile(kept, template.with_suffix(".partial"))
+                template.with_suffix(".partial").rename(template)
             if template.exists():
                 with sqlite3.connect(template) as saved:
                     saved.backup(live)
@@ -66,6 +130,8 @@ def migrate_from_template(original: Callable[..., Any]) -> Callable[..., Any]:
                 connection.connection.backup(copy)
             copy.close()
             partial.rename(template)
+            if kept is not None:
+                _keep(template, kept)
             return done
 
     return handle

@@ -72,3 +72,24 @@ def test_every_test_database_holds_the_standards_and_policies():
         "highfield",
         "nqual",
     }
+
+
+def test_the_kept_test_database_is_made_again_when_what_made_it_changes(tmp_path):
+    """tests/template_db.py keeps the migrated database between runs under this fingerprint:
+    a changed migration or data file, a new file or another day gives another."""
+    from tests.template_db import fingerprint
+
+    (tmp_path / "migrations").mkdir()
+    migration = tmp_path / "migrations" / "0001_initial.py"
+    migration.write_text("operations = []\n")
+    (tmp_path / "notes.txt").write_text("not part of it")
+    first = fingerprint(tmp_path, "2027-06-30")
+    assert fingerprint(tmp_path, "2027-06-30") == first
+    (tmp_path / "notes.txt").write_text("still not part of it")
+    assert fingerprint(tmp_path, "2027-06-30") == first
+    assert fingerprint(tmp_path, "2028-02-29") != first
+    migration.write_text("operations = ['changed']\n")
+    changed = fingerprint(tmp_path, "2027-06-30")
+    assert changed != first
+    (tmp_path / "policy.yaml").write_text("code: new\n")
+    assert fingerprint(tmp_path, "2027-06-30") != changed
