@@ -25,6 +25,7 @@ from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.notifications.ics import booking_calendar
 from openepa.notifications.kinds import Calendar, Notice, notices_for
 from openepa.notifications.models import OutboxMessage
+from openepa.notifications.notices import add_notice, event_target, user_for
 from openepa.notifications.recipients import Recipient, resolve
 from openepa.results.catalogue import FEEDBACK, kinds_for
 from openepa.results.display import KIND_LABELS, plan_lines
@@ -191,6 +192,8 @@ def write(
             "event": draft.event,
         },
     )
+    if created:
+        add_notice(message, user=user_for(recipient.email), url=_target(recipient, draft))
     if created and attached:
         link = OutboxMessage.documents.through
         link.objects.bulk_create(
@@ -198,6 +201,16 @@ def write(
             for document in attached
         )
     return message
+
+
+def _target(recipient: Recipient, draft: Draft) -> str:
+    return event_target(
+        audience=recipient.audience,
+        enrolment_id=draft.enrolment.pk,
+        result_id=draft.result_id,
+        booking=draft.booking,
+        previous=draft.previous,
+    )
 
 
 def messages_for_event(event_id: int) -> list[int]:

@@ -9,7 +9,7 @@ from openepa.organisations.queries import epaos
 from openepa.policies.loader import all_policies
 from openepa.reference.queries import policies, standards_with_counts
 from openepa.standards.loader import all_standards
-from openepa.web.dashboards import sections_for
+from openepa.web.dashboards import charts_for, figures_for, sections_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,7 +18,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "web/dashboard.html",
-            {"roles": roles_of(request.user).names, "sections": sections_for(request.user)},
+            {
+                "roles": roles_of(request.user).names,
+                "figures": figures_for(request.user),
+                "charts": charts_for(request.user),
+                "sections": sections_for(request.user),
+            },
         )
     loaded_policies = all_policies()
     return render(
