@@ -36,7 +36,8 @@ def sections(user: User) -> list[dict[str, Any]]:
                 "template": "quality/dashboard_queue.html",
                 "context": {
                     "rows": rows,
-                    "count": queue.count() if len(rows) == ROWS else len(rows),
+                    # Always counted, so the page's queries are the same however many wait.
+                    "count": queue.count(),
                     "oldest": rows[0] if rows else None,
                     "empty": empty,
                 },
