@@ -86,6 +86,7 @@ def charts(user: User) -> list[Chart]:
             series=_GRADE_NAMES,
             values=method_values,
             unit="decisions on submitted marking sheets",
+            category_name="Method",
             empty="No marking sheets submitted in the last twelve months.",
         ),
         Chart(
@@ -99,6 +100,7 @@ def charts(user: User) -> list[Chart]:
             series=_GRADE_NAMES,
             values=[[grades.get(g, 0) for g in overview.GRADES] for _, grades in top],
             unit="decisions on submitted marking sheets, last twelve months",
+            category_name="Assessor",
             more_href=reverse("consistency:report") if assessors > shown else "",
             more_label=f"Every assessor ({assessors}) in the consistency report",
             empty="No marking sheets submitted in the last twelve months.",

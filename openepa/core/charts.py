@@ -53,6 +53,8 @@ class Chart:
     more_href: str = ""
     more_label: str = ""
     empty: str = "Nothing to show yet."
+    #: The heading of the table's first column ("State", "Month").
+    category_name: str = ""
     groups: list[Group] = field(init=False)
     height: int = field(init=False)
 
@@ -66,10 +68,10 @@ class Chart:
         return any(v for row in self.values for v in row)
 
     @property
-    def rows(self) -> list[tuple[str, list[str]]]:
-        """The table: each category with its numbers as shown."""
+    def rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The table: each category with each series' name and number as shown."""
         return [
-            (c, [shown(v) for v in row])
+            (c, [(name, shown(v)) for name, v in zip(self.series, row, strict=True)])
             for c, row in zip(self.categories, self.values, strict=True)
         ]
 

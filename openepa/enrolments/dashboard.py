@@ -85,6 +85,7 @@ def charts(user: User) -> list[Chart]:
             series=["Apprentices"],
             values=[[n] for _, n in counts],
             unit="apprentices",
+            category_name="State",
             more_href=reverse("enrolments:pipeline"),
             more_label="The whole pipeline, by state",
             empty="No apprentices are registered yet.",

@@ -126,6 +126,7 @@ def charts(user: User) -> list[Chart]:
         series=["Results"],
         values=[[overdue]] + [[n] for _, n in by_day],
         unit="results not yet released",
+        category_name="Due",
         more_href=reverse("results:list"),
         more_label="Every result waiting for release",
         empty="No results are waiting for release.",
@@ -145,6 +146,7 @@ def charts(user: User) -> list[Chart]:
         series=["Median", "90th percentile"],
         values=[[m.median_days, m.p90_days] for m in months],
         unit="calendar days from gateway accepted to results released",
+        category_name="Month",
         empty="No results released in the last twelve months.",
     )
     return [due_chart, turnaround]

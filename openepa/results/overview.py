@@ -98,6 +98,12 @@ def due_by_working_day(user: User, today: date) -> tuple[int, list[tuple[date, i
     return overdue, [(d, by_day.get(d, 0)) for d in days]
 
 
+def first_of_month(today: date, *, back: int) -> date:
+    """The first day of the month `back` months before today's."""
+    index = today.year * 12 + today.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
 @dataclass(frozen=True)
 class Turnaround:
     month: date
@@ -110,7 +116,7 @@ def turnaround_by_month(user: User, today: date) -> list[Turnaround]:
     """Days from the gateway's acceptance to the result's release, by month of release over
     the last MONTHS months: the database counts each (month, days) pair, so what returns is
     at most MONTHS × the distinct numbers of days, never a row per result."""
-    first = (today.replace(day=1) - timedelta(days=31 * (MONTHS - 1))).replace(day=1)
+    first = first_of_month(today, back=MONTHS - 1)
     released = OverallResult.objects.filter(
         enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN),
         released_at__date__gte=first,

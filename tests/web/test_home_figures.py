@@ -6,7 +6,7 @@ queries, for every role)."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,7 @@ from openepa.domain.journey import State
 from openepa.enrolments.models import Apprentice, Enrolment
 from openepa.quality.models import IqaSample
 from openepa.results.models import OverallResult
-from openepa.results.overview import week_end
+from openepa.results.overview import MONTHS, first_of_month, week_end
 from tests.personas import person
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +171,9 @@ def test_the_admins_charts_are_svg_with_their_numbers(world):
     # Grades by method: 12 sheets, 4 of each grade, one method each in turn.
     table = html[html.index("Grades by method, last twelve months (") :]
     table = table[: table.index("</table>")]
-    rows = re.findall(r'<th scope="row" class="govuk-table__header">([^<]+)</th>(.*?)</tr>', table)
+    rows = re.findall(
+        r'<th scope="row" class="govuk-table__header"[^>]*>([^<]+)</th>(.*?)</tr>', table
+    )
     assert [r[0] for r in rows] == [
         "Apprentice showcase",
         "Practical observation",
@@ -233,3 +235,15 @@ def test_every_home_page_takes_the_same_queries_with_three_times_the_work(world)
     pile(world, 12, start=6)
     after = {name: _queries(signed_in(user)) for name, user in personas.items()}
     assert after == before
+
+
+@pytest.mark.parametrize(
+    ("today", "first"),
+    [
+        (date(2026, 11, 27), date(2025, 12, 1)),
+        (date(2027, 1, 1), date(2026, 2, 1)),
+        (date(2028, 2, 29), date(2027, 3, 1)),
+    ],
+)
+def test_the_turnaround_chart_covers_twelve_months(today: date, first: date) -> None:
+    assert first_of_month(today, back=MONTHS - 1) == first
