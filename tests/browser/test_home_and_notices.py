@@ -52,7 +52,9 @@ def test_each_home_its_figures_lists_and_the_notices(
         summary.click()
     sweep.check(admin, "/", widths=(320, 1366))
     for path in ("/results/?due=week", "/iqa/", "/enrolments/pipeline?state=gateway_submitted"):
-        assert admin.goto(live_server.url + path).status == 200, path  # type: ignore[union-attr]
+        response = admin.goto(live_server.url + path)
+        assert response is not None, path
+        assert response.status == 200, path
         sweep.check(admin, path, widths=(320, 1366))
     admin.goto(live_server.url + "/")
     expect(admin.locator(".app-count")).to_have_text("3")
