@@ -39,6 +39,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
+    #: How many of the user's in-app notices are unread, kept by the notifications context
+    #: as it writes and marks them (openepa.notifications.notices), so the header shows the
+    #: count with no query of its own; the notices page recounts and corrects it.
+    unread_notices = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -9,9 +9,17 @@ from django.urls import reverse
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.bookings.queries import allocated_to, enrolments_in_state, missed_to_decide
+from openepa.bookings.queries import (
+    allocated_to,
+    enrolments_in_state,
+    missed_to_decide,
+    own_upcoming_count,
+    week_ahead,
+)
 from openepa.bookings.reallocation import queue
+from openepa.core.figures import Figure
 from openepa.domain.journey import State
+from openepa.enrolments.queries import kept_counts
 
 #: A home page lists the first few; the full list is one link away.
 ROWS = 10
@@ -92,3 +100,49 @@ def sections(user: User) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def figures(user: User) -> list[Figure]:
+    """The admin's figures: apprentices planned and waiting for their bookings, and (when
+    the bookings record it) allocations their assessor has not answered."""
+    roles = roles_of(user)
+    found = []
+    if roles.has(Role.ASSESSOR):
+        found += _assessor_figures(user)
+    if roles.is_apprentice:
+        found += _apprentice_figures(user)
+    if not roles.has(Role.EPAO_ADMIN):
+        return found
+    counts = dict(kept_counts(roles.orgs(Role.EPAO_ADMIN)))  # one small query
+    to_book = Figure(
+        "apprentices with assessments to book",
+        counts[State.PLANNING],
+        reverse("enrolments:pipeline") + f"?state={State.PLANNING.value}",
+        f"{counts[State.GATEWAY_ACCEPTED]} more need a planning meeting first",
+    )
+    unanswered = unanswered_allocations(user)
+    return found + [to_book] + ([unanswered] if unanswered is not None else [])
+
+
+def _assessor_figures(user: User) -> list[Figure]:
+    """The assessor's assessments today and for the rest of this week: one query."""
+    counted = week_ahead(user)
+    href = reverse("bookings:mine")
+    return [
+        Figure("assessments today", counted.today, href),
+        Figure("more assessments this week", counted.rest_of_week, href, "After today"),
+    ]
+
+
+def _apprentice_figures(user: User) -> list[Figure]:
+    upcoming = own_upcoming_count(user)
+    return [Figure("assessments booked for you", upcoming, reverse("enrolments:list"))]
+
+
+def unanswered_allocations(user: User) -> Figure | None:
+    """HOOK (issue 17 §1, "unanswered allocations"): the figure of allocations the assessor
+    has neither accepted nor declined, linking to the list of them. Bookings do not record
+    an assessor's answer to an allocation yet; when they do, return
+    Figure("allocations not answered", <count in SQL>, <filtered list>) here and the
+    admin's home shows it beside the bookings to make. None: no figure."""
+    return None

@@ -3,8 +3,11 @@ earlier marking sheets is read by the marking context (openepa.bookings.hooks)."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from openepa.accounts.models import Role, User
@@ -114,3 +117,45 @@ def missed_to_decide(user: User) -> QuerySet[Booking]:
         .select_related("enrolment__apprentice", "assessor")
         .order_by("outcome_recorded_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class WeekAhead:
+    today: int
+    rest_of_week: int
+
+
+def week_ahead(user: User) -> WeekAhead:
+    """The assessor's active bookings today, and from tomorrow to Sunday: one query (the
+    index on assessor, status and start)."""
+    today = timezone.localdate()
+    start = _midnight(today)
+    tomorrow = _midnight(today + timedelta(days=1))
+    week_end = _midnight(today + timedelta(days=7 - today.weekday()))
+    counted = Booking.objects.filter(
+        assessor_id=user.pk,
+        status=Booking.Status.ACTIVE,
+        enrolment__epao_id__in=roles_of(user).orgs(Role.ASSESSOR),
+        starts_at__gte=start,
+        starts_at__lt=week_end,
+    ).aggregate(
+        today=Count("pk", filter=Q(starts_at__lt=tomorrow)),
+        later=Count("pk", filter=Q(starts_at__gte=tomorrow)),
+    )
+    return WeekAhead(counted["today"], counted["later"])
+
+
+def own_upcoming_count(user: User) -> int:
+    """The apprentice's own active bookings from now on."""
+    apprentice_id = roles_of(user).apprentice_id
+    if apprentice_id is None:
+        return 0
+    return Booking.objects.filter(
+        enrolment__apprentice_id=apprentice_id,
+        status=Booking.Status.ACTIVE,
+        starts_at__gte=timezone.now(),
+    ).count()
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.certificates.models import ExportKind
 from openepa.certificates.queries import more_than_cap, ready_counts_for
+from openepa.core.figures import Figure
 from openepa.core.paging import CAP
 
 
@@ -29,4 +32,21 @@ def sections(user: User) -> list[dict[str, Any]]:
             },
             "empty": "",
         }
+    ]
+
+
+def figures(user: User) -> list[Figure]:
+    """The admin's figure: released results whose certificate is ready to request."""
+    if not roles_of(user).has(Role.EPAO_ADMIN):
+        return []
+    counts = ready_counts_for(user)
+    epa = counts[ExportKind.EPA]
+    detail = f"and {epa} EPA record{'' if epa == 1 else 's'} to send" if epa else ""
+    return [
+        Figure(
+            "certificates ready to request",
+            counts[ExportKind.CERTIFICATE],
+            reverse("certificates:list"),
+            detail,
+        )
     ]

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
+from openepa.core.charts import Chart
+from openepa.core.figures import Figure
 from openepa.enrolments import queries
 
 #: Enough to act on from the home page; the rest is one link away.
@@ -58,3 +62,49 @@ def sections(user: User) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+def charts(user: User) -> list[Chart]:
+    """The admin's pipeline as a funnel: apprentices in each state, in journey order, from
+    the counts the database keeps (one small query whatever the number of apprentices)."""
+    roles = roles_of(user)
+    if not roles.has(Role.EPAO_ADMIN):
+        return []
+    counts = queries.kept_counts(roles.orgs(Role.EPAO_ADMIN))
+    total = sum(n for _, n in counts)
+    busiest = max(counts, key=lambda c: c[1])
+    return [
+        Chart(
+            key="pipeline",
+            title="The pipeline: apprentices by state",
+            description=(
+                f"{total} apprentices in all, in journey order from registered to "
+                f"completed; the most, {busiest[1]}, are {busiest[0].label.lower()}."
+            ),
+            categories=[state.label for state, _ in counts],
+            series=["Apprentices"],
+            values=[[n] for _, n in counts],
+            unit="apprentices",
+            category_name="State",
+            more_href=reverse("enrolments:pipeline"),
+            more_label="The whole pipeline, by state",
+            empty="No apprentices are registered yet.",
+        )
+    ]
+
+
+def figures(user: User) -> list[Figure]:
+    """The employer's and provider's figures: their apprentices ready for gateway, planned
+    or booked, and with results; each a filter of "My apprentices" (one query)."""
+    roles = roles_of(user)
+    if not (roles.has(Role.EMPLOYER) or roles.has(Role.PROVIDER)):
+        return []
+    theirs = queries.enrolments_for(user, roles={Role.EMPLOYER, Role.PROVIDER}, apprentice=False)
+    counts = queries.stage_counts(theirs)
+    href = reverse("enrolments:list")
+    labels = {
+        "gateway": "apprentices ready to submit for gateway",
+        "booked": "apprentices planned or booked for assessment",
+        "results": "apprentices with results issued",
+    }
+    return [Figure(labels[key], counts[key], f"{href}?stage={key}") for key in labels]

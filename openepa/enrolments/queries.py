@@ -275,3 +275,32 @@ def partners_matching(user: User, terms: Terms) -> QuerySet[Organisation]:
         works_with,
         kind__in=[Organisation.Kind.EMPLOYER, Organisation.Kind.PROVIDER],
     ).order_by("name", "pk")
+
+
+#: The stages the employer's, provider's and apprentice's home figures count, each a
+#: filter of "My apprentices" (`?stage=`): (words, journey states).
+STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "gateway": ("Ready to submit for gateway", NEEDS_EMPLOYER_OR_PROVIDER),
+    "booked": (
+        "Planned or booked for assessment",
+        (State.GATEWAY_ACCEPTED.value, State.PLANNING.value, State.IN_ASSESSMENT.value),
+    ),
+    "results": (
+        "Results issued",
+        (State.RESULTS_ISSUED.value, State.RESIT_DUE.value, State.COMPLETED.value),
+    ),
+}
+
+
+def in_stage(queryset: QuerySet[Enrolment], stage: str) -> QuerySet[Enrolment]:
+    """Narrow a list to one of STAGES (an unknown stage narrows nothing)."""
+    if stage not in STAGES:
+        return queryset
+    return queryset.filter(state__in=STAGES[stage][1])
+
+
+def stage_counts(queryset: QuerySet[Enrolment]) -> dict[str, int]:
+    """How many of the list are in each of STAGES: one query."""
+    return queryset.order_by().aggregate(
+        **{key: Count("pk", filter=Q(state__in=states)) for key, (_, states) in STAGES.items()}
+    )

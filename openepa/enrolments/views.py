@@ -75,13 +75,17 @@ def enrolment_list(request: AuthenticatedRequest) -> HttpResponse:
     apprentice's own record."""
     form = SearchForm(request.GET)
     text = form.cleaned_data.get("q", "").strip() if form.is_valid() else ""
+    stage = request.GET.get("stage", "")
+    stage = stage if stage in queries.STAGES else ""
+    rows = queries.in_stage(queries.search(queries.my_apprentices(request.user), text), stage)
     return render(
         request,
         "enrolments/list.html",
         {
             "form": form,
-            **_paged(request, queries.search(queries.my_apprentices(request.user), text)),
+            **_paged(request, rows),
             "search": text,
+            "stage": queries.STAGES[stage][0] if stage else "",
             "is_admin": roles_of(request.user).has(Role.EPAO_ADMIN),
         },
     )

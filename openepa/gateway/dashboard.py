@@ -6,11 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
+from openepa.core.figures import Figure
+from openepa.domain.dates import long_date
 from openepa.domain.journey import State
-from openepa.gateway.queries import awaiting_review
+from openepa.enrolments.queries import kept_count
+from openepa.gateway.queries import awaiting_review, oldest_waiting_submission
 
 TEMPLATE = "gateway/dashboard_enrolments.html"
 
@@ -43,3 +47,15 @@ def sections(user: User) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def figures(user: User) -> list[Figure]:
+    """The admin's figure: gateway submissions waiting for review, and since when."""
+    roles = roles_of(user)
+    if not roles.has(Role.EPAO_ADMIN):
+        return []
+    waiting = kept_count(roles.orgs(Role.EPAO_ADMIN), State.GATEWAY_SUBMITTED)
+    oldest = oldest_waiting_submission(user) if waiting else None
+    href = reverse("enrolments:pipeline") + f"?state={State.GATEWAY_SUBMITTED.value}"
+    detail = f"Oldest submitted {long_date(timezone.localdate(oldest))}" if oldest else ""
+    return [Figure("gateway reviews waiting", waiting, href, detail)]

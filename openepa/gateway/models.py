@@ -68,6 +68,14 @@ class GatewaySubmission(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
+        indexes = [
+            # The home page's oldest waiting submission: the waiting ones only, by age.
+            models.Index(
+                fields=["submitted_at"],
+                condition=models.Q(status="submitted"),
+                name="gateway_submitted_waiting",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Gateway submission {self.pk} ({self.status})"

@@ -4,6 +4,7 @@ computes for one, and the dashboard lists (each starting from what the user may 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Case, Q, QuerySet, When
@@ -363,3 +364,18 @@ def gateway_documents(enrolment: Enrolment) -> GatewayDocuments:
         .count()
     )
     return GatewayDocuments(submission, documents, earlier)
+
+
+def oldest_waiting_submission(user: User) -> datetime | None:
+    """When the longest-waiting gateway submission of the admin's EPAOs was made (the home
+    page's figure; index gateway_submitted_waiting reads the first one only)."""
+    found = (
+        GatewaySubmission.objects.filter(
+            status=GatewaySubmission.Status.SUBMITTED,
+            enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN),
+        )
+        .order_by("submitted_at")
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+    return found

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.notifications.models import OutboxMessage
+from openepa.notifications.models import InAppNotice, OutboxMessage
 from openepa.notifications.queries import administered_by
 
 
@@ -24,3 +24,11 @@ def access_message(user: User, message_id: int) -> OutboxMessage:
     if message is None:
         raise Http404("No such message")
     return message
+
+
+def access_notice(user: User, notice_id: int) -> InAppNotice:
+    """The user's own notice; anyone else's is the 404 a missing id gets."""
+    notice = InAppNotice.objects.filter(user_id=user.pk, pk=notice_id).first()
+    if notice is None:
+        raise Http404("No such notice")
+    return notice

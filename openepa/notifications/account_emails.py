@@ -18,6 +18,7 @@ from django.db import transaction
 
 from openepa.accounts.models import Membership, User
 from openepa.notifications.models import OutboxMessage
+from openepa.notifications.notices import account_target, add_notice
 from openepa.notifications.tasks import queue_sends
 from openepa.organisations.models import Organisation
 
@@ -46,6 +47,7 @@ def queue_account_email(*, user: User, kind: str, subject: str, text: str) -> Ou
             enrolment=None,
             epao_id=epao_of(user),
         )
+        add_notice(message, user=user, url=account_target(kind))
         queue_sends([message.pk])
     return message
 

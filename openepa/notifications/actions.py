@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.core.refusals import ActionRefused
-from openepa.notifications.models import OutboxMessage
+from openepa.notifications.models import InAppNotice, OutboxMessage
+from openepa.notifications.notices import marked_read
 from openepa.notifications.queries import administered_by
 from openepa.notifications.tasks import queue_sends
 
@@ -30,3 +32,26 @@ def do_retry_message(*, actor: User, message_id: int) -> OutboxMessage:
         message.save(update_fields=["state", "next_attempt_at", "retried_by"])
         queue_sends([message.pk])
     return message
+
+
+def do_mark_notice_read(*, actor: User, notice_id: int) -> int:
+    """Mark one of the actor's own notices read (again: no change). Not a JourneyEvent:
+    reading a notice changes nothing in anyone's journey. Returns how many were marked."""
+    with transaction.atomic():
+        done = InAppNotice.objects.filter(
+            user_id=actor.pk, pk=notice_id, read_at__isnull=True
+        ).update(read_at=timezone.now())
+        marked_read(actor, done)
+    return done
+
+
+def do_mark_all_notices_read(*, actor: User, up_to_id: int) -> int:
+    """Mark the actor's unread notices read, up to the newest one the page showed
+    (`up_to_id`): a notice written after the page was shown stays unread, since the actor
+    has not seen it. One statement, however many there are."""
+    with transaction.atomic():
+        done = InAppNotice.objects.filter(
+            user_id=actor.pk, read_at__isnull=True, pk__lte=up_to_id
+        ).update(read_at=timezone.now())
+        marked_read(actor, done)
+    return done

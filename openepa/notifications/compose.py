@@ -26,6 +26,7 @@ from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.notifications.ics import booking_calendar
 from openepa.notifications.kinds import Calendar, Notice, notices_for
 from openepa.notifications.models import OutboxMessage
+from openepa.notifications.notices import add_notice, event_target, user_for
 from openepa.notifications.recipients import Recipient, resolve
 from openepa.results.catalogue import FEEDBACK, kinds_for
 from openepa.results.display import KIND_LABELS, plan_lines
@@ -193,10 +194,12 @@ def write(*, key: str, notice: Notice, recipient: Recipient, draft: Draft) -> Ou
     if existing is not None:
         return existing
     message = unsaved(key=key, notice=notice, recipient=recipient, draft=draft)
-    found, _ = OutboxMessage.objects.get_or_create(
+    found, created = OutboxMessage.objects.get_or_create(
         key=key,
         defaults={name: getattr(message, name) for name in WRITTEN},
     )
+    if created:
+        add_notice(found, user=user_for(recipient.email), url=_target(recipient, draft))
     return found
 
 
@@ -236,6 +239,11 @@ def write_all(
         if key not in found
     ]
     OutboxMessage.objects.bulk_create(new)
+    recipients = {key: recipient for key, _, recipient in planned}
+    for message in new:  # the same message in the app, for a recipient with an account
+        add_notice(
+            message, user=user_for(message.recipient), url=_target(recipients[message.key], draft)
+        )
     link = OutboxMessage.documents.through
     link.objects.bulk_create(
         link(outboxmessage_id=message.pk, storeddocument_id=document.pk)
@@ -245,6 +253,16 @@ def write_all(
     )
     found |= {m.key: m for m in new}
     return [found[key] for key, _, _ in planned]
+
+
+def _target(recipient: Recipient, draft: Draft) -> str:
+    return event_target(
+        audience=recipient.audience,
+        enrolment_id=draft.enrolment.pk,
+        result_id=draft.result_id,
+        booking=draft.booking,
+        previous=draft.previous,
+    )
 
 
 def messages_for_event(event_id: int) -> list[int]:

@@ -91,3 +91,34 @@ class OutboxMessage(models.Model):
     def is_account_email(self) -> bool:
         """An email about a person's own account: its text (a sign-in link) is theirs only."""
         return self.enrolment_id is None
+
+
+class InAppNotice(models.Model):
+    """An email shown in the app to its recipient, when the recipient is a user (issue 17
+    §6): written with its OutboxMessage, in the same transaction, so every email a user is
+    sent is also on their notices page, whether or not they read their email. The title is
+    the email's subject; `url` is the path of the page the email is about."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.OneToOneField(OutboxMessage, on_delete=models.CASCADE, related_name="notice")
+    kind = models.CharField(max_length=50)
+    title = models.CharField(max_length=255)
+    url = models.CharField(max_length=400)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The notices page: the user's newest first, a page at a time.
+            models.Index(fields=["user", "-created_at", "-id"], name="notices_by_user"),
+            # The header's count of unread notices reads only these rows.
+            models.Index(
+                fields=["user"],
+                condition=models.Q(read_at__isnull=True),
+                name="notices_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (to user {self.user_id})"

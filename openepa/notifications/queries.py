@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.notifications.models import OutboxMessage
+from openepa.notifications.models import InAppNotice, OutboxMessage
 
 #: Messages an admin should look at: not sent, and the worker has given up, will retry, or
 #: stopped while sending (outcome unknown).
@@ -34,3 +34,21 @@ def outbox_for(user: User, *, state: str = "") -> QuerySet[OutboxMessage]:
 
 def needing_attention_for(user: User) -> QuerySet[OutboxMessage]:
     return outbox_for(user).filter(state__in=NEEDS_ATTENTION)
+
+
+# In-app notices (issue 17 §6): each user's own, never anyone else's.
+
+#: The notices page counts unread notices up to this many ("more than 99" beyond), so
+#: counting reads at most this many index entries however many a user has left unread.
+UNREAD_SHOWN_UP_TO = 99
+
+
+def notices_for(user: User) -> QuerySet[InAppNotice]:
+    """The user's notices, newest first (index notices_by_user)."""
+    return InAppNotice.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+def unread_count(user: User) -> int:
+    """How many of the user's notices are unread, counted up to UNREAD_SHOWN_UP_TO + 1."""
+    unread = InAppNotice.objects.filter(user_id=user.pk, read_at__isnull=True)
+    return unread.order_by()[: UNREAD_SHOWN_UP_TO + 1].count()

@@ -80,7 +80,10 @@ def resit_deadline_reminders(today: date) -> list[int]:
             "remaining": remaining,
         }
         ids += _write_all(
-            RESIT_DEADLINE, Draft(enrolment, context), deadline.isoformat(), threshold
+            RESIT_DEADLINE,
+            Draft(enrolment, context, result_id=result.pk),
+            deadline.isoformat(),
+            threshold,
         )
     return ids
 
@@ -100,7 +103,9 @@ def overdue_results_reminders(today: date) -> list[int]:
             "result": result_context(result),
             "working_days_late": working_days_between(result.due_on, today),
         }
-        ids += _write_all(RESULTS_OVERDUE, Draft(result.enrolment, context), result.pk)
+        ids += _write_all(
+            RESULTS_OVERDUE, Draft(result.enrolment, context, result_id=result.pk), result.pk
+        )
     return ids
 
 

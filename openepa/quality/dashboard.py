@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Min, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
+from openepa.core.figures import Figure
+from openepa.domain.dates import long_date
 from openepa.enrolments.domain_data import policy_of
+from openepa.quality.models import IqaSample
 from openepa.quality.queries import open_samples_for_admin, queue_for
 
 #: A home page lists the first few; the full queue is one click away.
@@ -29,7 +36,8 @@ def sections(user: User) -> list[dict[str, Any]]:
                 "template": "quality/dashboard_queue.html",
                 "context": {
                     "rows": rows,
-                    "count": queue.count() if len(rows) == ROWS else len(rows),
+                    # Always counted, so the page's queries are the same however many wait.
+                    "count": queue.count(),
                     "oldest": rows[0] if rows else None,
                     "empty": empty,
                 },
@@ -57,3 +65,22 @@ def sections(user: User) -> list[dict[str, Any]]:
 def _admin_row(sample: Any) -> dict[str, Any]:
     policy = policy_of(sample.attempt.enrolment)
     return {"sample": sample, "holds": policy.release_requires_iqa, "policy": policy.name}
+
+
+def figures(user: User) -> list[Figure]:
+    """The IQA's figure (their queue) and the admin's (every open sample of their EPAOs):
+    how many wait and since when, one aggregate query each."""
+    roles = roles_of(user)
+    found = []
+    if roles.has(Role.IQA):
+        found.append(_waiting("samples waiting for your review", queue_for(user)))
+    if roles.has(Role.EPAO_ADMIN):
+        found.append(_waiting("IQA samples not signed off", open_samples_for_admin(user)))
+    return found
+
+
+def _waiting(label: str, samples: QuerySet[IqaSample]) -> Figure:
+    counted = samples.order_by().aggregate(n=Count("pk"), oldest=Min("sampled_at"))
+    oldest = counted["oldest"]
+    detail = f"Oldest sampled {long_date(timezone.localdate(oldest))}" if oldest else ""
+    return Figure(label, counted["n"], reverse("quality:queue"), detail)

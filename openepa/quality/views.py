@@ -34,11 +34,20 @@ PAGE_SIZE = 25
 
 @login_required
 def queue(request: AuthenticatedRequest) -> HttpResponse:
-    """The IQA's queue: samples of their EPAOs waiting for review, oldest first."""
-    if not roles_of(request.user).has(Role.IQA):
+    """The IQA's queue: samples of their EPAOs waiting for review, oldest first. An EPAO
+    admin who is not an IQA sees every open sample of their EPAOs (read-only: the review
+    page shows them the sheet), which the admin's home page counts."""
+    roles = roles_of(request.user)
+    if roles.has(Role.IQA):
+        samples = queries.queue_for(request.user)
+    elif roles.has(Role.EPAO_ADMIN):
+        samples = queries.open_samples_for_admin(request.user)
+    else:
         raise Http404("No such page")
-    page = Paginator(queries.queue_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "quality/queue.html", {"page": page})
+    page = Paginator(samples, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "quality/queue.html", {"page": page, "admin_view": not roles.has(Role.IQA)}
+    )
 
 
 @login_required

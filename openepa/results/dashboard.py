@@ -7,11 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
+from openepa.core.charts import Chart
+from openepa.core.figures import Figure
+from openepa.domain.dates import long_date
 from openepa.domain.journey import State
 from openepa.enrolments.domain_data import standard_of
+from openepa.results import overview
 from openepa.results.display import method_name
 from openepa.results.queries import (
     awaiting_release_for,
@@ -84,3 +89,64 @@ def sections(user: User) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def figures(user: User) -> list[Figure]:
+    """The admin's figure: results due for release this week, and those overdue (seed 004:
+    within 10 working days of the last component)."""
+    if not roles_of(user).has(Role.EPAO_ADMIN):
+        return []
+    due = overview.due_summary(user, timezone.localdate())
+    href = reverse("results:list")
+    return [
+        Figure(
+            "results due for release this week",
+            due.this_week,
+            f"{href}?due=week",
+            f"{due.overdue} overdue" if due.overdue else "None overdue",
+            warning=f"{due.overdue} overdue" if due.overdue else "",
+        )
+    ]
+
+
+def charts(user: User) -> list[Chart]:
+    """The admin's charts: results due by working day, and time from gateway to result."""
+    if not roles_of(user).has(Role.EPAO_ADMIN):
+        return []
+    today = timezone.localdate()
+    overdue, by_day = overview.due_by_working_day(user, today)
+    due_chart = Chart(
+        key="results-due",
+        title=f"Results due for release over the next {overview.DUE_DAYS} working days",
+        description=(
+            f"{overdue} overdue; {sum(n for _, n in by_day)} due from "
+            f"{long_date(by_day[0][0])} to {long_date(by_day[-1][0])}."
+        ),
+        categories=["Overdue"] + [f"{d:%A} {long_date(d)}" for d, _ in by_day],
+        series=["Results"],
+        values=[[overdue]] + [[n] for _, n in by_day],
+        unit="results not yet released",
+        category_name="Due",
+        more_href=reverse("results:list"),
+        more_label="Every result waiting for release",
+        empty="No results are waiting for release.",
+    )
+    months = overview.turnaround_by_month(user, today)
+    latest = months[-1] if months else None
+    turnaround = Chart(
+        key="turnaround",
+        title="Days from gateway to result, by month of release",
+        description=(
+            f"In {latest.month:%B %Y}, {latest.results} results: median {latest.median_days} "
+            f"days, 90th percentile {latest.p90_days} days."
+            if latest
+            else "No results released in the last twelve months."
+        ),
+        categories=[f"{m.month:%B %Y} ({m.results} results)" for m in months],
+        series=["Median", "90th percentile"],
+        values=[[m.median_days, m.p90_days] for m in months],
+        unit="calendar days from gateway accepted to results released",
+        category_name="Month",
+        empty="No results released in the last twelve months.",
+    )
+    return [due_chart, turnaround]

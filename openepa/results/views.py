@@ -24,7 +24,7 @@ from openepa.domain.resits import grade_cap_statement
 from openepa.enrolments.domain_data import policy_of, standard_of
 from openepa.quality.display import pending_words
 from openepa.quality.queries import pending_samples
-from openepa.results import actions, queries
+from openepa.results import actions, overview, queries
 from openepa.results.access import access_result, may_administer
 from openepa.results.catalogue import links_for
 from openepa.results.display import (
@@ -47,12 +47,22 @@ def result_list(request: AuthenticatedRequest) -> HttpResponse:
     working days). Other roles see released results on their home page instead."""
     if not roles_of(request.user).has(Role.EPAO_ADMIN):
         raise Http404("No such page")
-    page = Paginator(queries.awaiting_release_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    due = request.GET.get("due", "")
+    due = due if due in overview.DUE_FILTERS else ""
+    results = overview.filter_due(queries.awaiting_release_for(request.user), due, queries.today())
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "results/list.html",
+        {
+            "page": page,
+            "due": due,
+            "due_label": overview.DUE_FILTERS.get(due, ""),
+            "due_filters": overview.DUE_FILTERS,
+            # The words of the bulk release form (openepa.bulk, reached by its address only).
+            "bulk": {"noun": "result", "plural": "results"},
+        },
     )
-    # The words of the bulk release form (openepa.bulk, reached by its address only).
-    bulk = {"noun": "result", "plural": "results"}
-    return render(request, "results/list.html", {"page": page, "bulk": bulk})
 
 
 @login_required

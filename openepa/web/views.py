@@ -17,7 +17,7 @@ from openepa.reference.queries import policies, standards_with_counts
 from openepa.standards.loader import all_standards
 from openepa.web.audit import COLUMNS as AUDIT_COLUMNS
 from openepa.web.audit import every_entry, log_page
-from openepa.web.dashboards import sections_for
+from openepa.web.dashboards import charts_for, figures_for, sections_for
 from openepa.web.forms import AuditFilterForm
 from openepa.web.search import may_search, search
 
@@ -28,7 +28,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "web/dashboard.html",
-            {"roles": roles_of(request.user).names, "sections": sections_for(request.user)},
+            {
+                "roles": roles_of(request.user).names,
+                "figures": figures_for(request.user),
+                "charts": charts_for(request.user),
+                "sections": sections_for(request.user),
+            },
         )
     loaded_policies = all_policies()
     return render(

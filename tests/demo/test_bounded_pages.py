@@ -67,10 +67,21 @@ def signed_in(local: str) -> Client:
     return client
 
 
+#: A chart's table has a row per bar: at most 12 (months, the most any chart draws).
+MAX_CHART_ROWS = 12
+CHART_TABLE = r'<table class="govuk-table app-chart__table[^"]*">.*?</table>'
+
+
 def body_rows(html: str) -> int:
-    """Rows of data in the page's tables and lists (headings left out)."""
-    tables = re.findall(r"<tbody.*?</tbody>", html, flags=re.S)
+    """Rows of data in the page's tables and lists (headings left out), the charts' tables
+    of numbers apart (bounded by `chart_rows`)."""
+    tables = re.findall(r"<tbody.*?</tbody>", re.sub(CHART_TABLE, "", html, flags=re.S), flags=re.S)
     return sum(t.count("<tr") for t in tables)
+
+
+def chart_rows(html: str) -> list[int]:
+    """The rows of each chart's table of numbers."""
+    return [t.count("<tr") - 1 for t in re.findall(CHART_TABLE, html, flags=re.S)]
 
 
 @pytest.mark.parametrize("persona", list(STAFF_LISTS))
@@ -81,6 +92,7 @@ def test_every_list_and_home_page_shows_at_most_a_page(full_demo: datetime, pers
         assert response.status_code == 200, url
         html = response.content.decode()
         assert body_rows(html) <= MAX_TABLE_ROWS * (3 if url == "/" else 1), url
+        assert all(n <= MAX_CHART_ROWS for n in chart_rows(html)), url
         if url == "/":
             assert len(response.content) <= MAX_HOME_BYTES
     for section in sections_for(User.objects.get(email=demo_email(persona))):

@@ -34,7 +34,7 @@ from openepa.enrolments.models import BulkUpload, Enrolment, JourneyEvent
 from openepa.evidence.models import EvidenceFile, EvidenceTag
 from openepa.evidence.storage import storage as evidence_storage
 from openepa.gateway.models import GatewayItem, GatewaySubmission, RequirementReview
-from openepa.notifications.models import OutboxMessage
+from openepa.notifications.models import InAppNotice, OutboxMessage
 from openepa.planner.models import Proposal, ProposalLine
 from openepa.quality.models import IqaCriterionReview, IqaSample
 from openepa.results.models import OverallResult
@@ -150,6 +150,9 @@ ALLOWED: dict[str, set[str]] = {
     "cases:amend": STAFF,
     # Scheduling proposals: the EPAO's admins only (issue 16 §5).
     "planner": STAFF,
+    # A notice in the app is its recipient's only (the employer below).
+    "notifications:open": {"employer"},
+    "notifications:read": {"employer"},
 }
 
 
@@ -308,6 +311,11 @@ def _objects(world) -> dict[str, int | str]:
         enrolment=enrolment,
         state=OutboxMessage.State.FAILED,
     )
+    # The email's notice in the app is its recipient's alone (issue 17 §6).
+    notice = InAppNotice.objects.create(
+        user=world.employer_user, message=message, kind=message.kind, title=message.subject,
+        url=f"/enrolments/{enrolment.pk}/",
+    )  # fmt: skip
     bulk_upload = BulkUpload.objects.create(
         uploaded_by=world.provider_user,
         epao=world.epao,
@@ -384,6 +392,7 @@ def _objects(world) -> dict[str, int | str]:
         "evidence_id": evidence.pk,
         "batch_id": batch.pk,
         "message_id": message.pk,
+        "notice_id": notice.pk,
         "declaration_id": declaration.pk,
         "profile_id": profile.pk,
         "availability_id": availability.pk,
@@ -443,6 +452,7 @@ def snapshot() -> tuple[Any, ...]:
         EvidenceTag.objects.count(),
         ExportBatch.objects.count(),
         sorted(OutboxMessage.objects.values_list("pk", "state", "attempts")),
+        sorted(InAppNotice.objects.values_list("pk", "read_at")),
         sorted(IqaSample.objects.values_list("pk", "state", "version")),
         IqaCriterionReview.objects.count(),
         sorted(AssessorProfile.objects.values_list("pk", "version")),

@@ -1,0 +1,79 @@
+"""In-app notices (issue 17 §6): every email written to the outbox for someone who has an
+account is also written as an InAppNotice for that user, in the same transaction as the
+outbox row (`openepa.notifications.compose.write` and `account_emails.queue_account_email`
+call `add_notice`), so the notices page never lags behind, nor holds a notice for an email
+that was rolled back. Each notice links to the page its email is about, chosen here when
+the email is written."""
+
+from __future__ import annotations
+
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+from django.urls import reverse
+
+from openepa.accounts.models import User
+from openepa.bookings.models import Booking
+from openepa.notifications.kinds import Audience
+from openepa.notifications.models import InAppNotice, OutboxMessage
+
+
+def user_for(email: str) -> User | None:
+    """The active user whose address this is; None for someone without an account (an
+    apprentice with no login is emailed at the address recorded at registration)."""
+    return User.objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
+
+
+def event_target(
+    *,
+    audience: Audience,
+    enrolment_id: int,
+    result_id: int | None,
+    booking: Booking | None,
+    previous: Booking | None,
+) -> str:
+    """The page an event's email is about, as its recipient can open it: the result when
+    the email is about one; for an assessor the booking (an assessor sees bookings, not the
+    apprentice's record); otherwise the apprentice's record."""
+    if audience == Audience.PREVIOUS_ASSESSOR and previous is not None:
+        return reverse("bookings:detail", kwargs={"booking_id": previous.pk})
+    if audience == Audience.ASSESSOR and booking is not None:
+        return reverse("bookings:detail", kwargs={"booking_id": booking.pk})
+    if result_id is not None and audience != Audience.ASSESSOR:
+        return reverse("results:detail", kwargs={"result_id": result_id})
+    return reverse("enrolments:detail", kwargs={"enrolment_id": enrolment_id})
+
+
+def account_target(kind: str) -> str:
+    """An account email (password reset, two-factor set-up) carries a sign-in link that is
+    the email's alone; the notice links to the page about the same thing, never that link."""
+    if "two_factor" in kind:
+        return reverse("accounts:two_factor")
+    return reverse("accounts:password_reset")
+
+
+def add_notice(message: OutboxMessage, *, user: User | None, url: str) -> InAppNotice | None:
+    """The notice of `message` for `user` (once: a message has at most one notice)."""
+    if user is None:
+        return None
+    notice, created = InAppNotice.objects.get_or_create(
+        message=message,
+        defaults={"user": user, "kind": message.kind, "title": message.subject, "url": url},
+    )
+    if created:
+        User.objects.filter(pk=user.pk).update(unread_notices=F("unread_notices") + 1)
+    return notice
+
+
+def marked_read(user: User, count: int) -> None:
+    """Take `count` notices just marked read off the user's unread count (never below 0)."""
+    if count:
+        User.objects.filter(pk=user.pk).update(
+            unread_notices=Greatest(F("unread_notices") - count, Value(0))
+        )
+
+
+def correct_unread(user: User, counted: int) -> None:
+    """Set the kept count to the one counted, should anything have changed it."""
+    if user.unread_notices != counted:
+        User.objects.filter(pk=user.pk).update(unread_notices=counted)
+        user.unread_notices = counted

@@ -1,0 +1,159 @@
+"""The admin home's figures and charts about results (issue 17 §1), each one aggregate
+query over the admin's EPAOs, bounded by design: results due over the next ten working
+days, time from gateway to result over the last twelve months (seed 004: results within
+10 working days of the last component)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, TruncMonth
+
+from openepa.accounts.models import Role, User
+from openepa.accounts.roles import roles_of
+from openepa.core.charts import percentile
+from openepa.domain.dates import add_working_days, is_working_day
+from openepa.results.models import OverallResult
+
+#: The chart of results due looks this many working days ahead (today included).
+DUE_DAYS = 10
+#: The turnaround chart covers this many months, the current one included.
+MONTHS = 12
+
+
+def _unreleased(user: User) -> QuerySet[OverallResult]:
+    """The admin's EPAOs' results waiting for release (the partial index's rows)."""
+    return OverallResult.objects.filter(
+        enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN),
+        released_at__isnull=True,
+        superseded_at__isnull=True,
+    )
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    overdue: int
+    this_week: int
+
+
+def week_end(today: date) -> date:
+    """The Sunday that ends today's week."""
+    return today + timedelta(days=6 - today.weekday())
+
+
+def due_summary(user: User, today: date) -> DueSummary:
+    """Unreleased results past their due date, and due from today to the end of the week:
+    one query."""
+    found = _unreleased(user).aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        this_week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=week_end(today))),
+    )
+    return DueSummary(found["overdue"], found["this_week"])
+
+
+def working_days_from(today: date, n: int) -> list[date]:
+    """The first `n` working days from today (today counts when it is one)."""
+    first = today if is_working_day(today) else add_working_days(today, 1)
+    return [first] + [add_working_days(first, i) for i in range(1, n)]
+
+
+def due_by_working_day(user: User, today: date) -> tuple[int, list[tuple[date, int]]]:
+    """How many results are overdue, and how many fall due on each of the next DUE_DAYS
+    working days: one grouped query of at most DUE_DAYS + 1 rows (every overdue date
+    counted as one)."""
+    days = working_days_from(today, DUE_DAYS)
+    # Every overdue date is folded into one (yesterday), so the rows stay DUE_DAYS + 1.
+    folded = today - timedelta(days=1)
+    rows = (
+        _unreleased(user)
+        .filter(due_on__lte=days[-1])
+        .annotate(
+            day=Case(
+                When(due_on__lt=today, then=Value(folded)),
+                default=F("due_on"),
+                output_field=DateField(),
+            )
+        )
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found = dict(rows)
+    overdue = found.pop(folded, 0)
+    by_day = found
+    return overdue, [(d, by_day.get(d, 0)) for d in days]
+
+
+def first_of_month(today: date, *, back: int) -> date:
+    """The first day of the month `back` months before today's."""
+    index = today.year * 12 + today.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Turnaround:
+    month: date
+    results: int
+    median_days: int
+    p90_days: int
+
+
+def turnaround_by_month(user: User, today: date) -> list[Turnaround]:
+    """Days from the gateway's acceptance to the result's release, by month of release over
+    the last MONTHS months: the database counts each (month, days) pair, so what returns is
+    at most MONTHS × the distinct numbers of days, never a row per result."""
+    first = first_of_month(today, back=MONTHS - 1)
+    released = OverallResult.objects.filter(
+        enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN),
+        released_at__date__gte=first,
+        superseded_at__isnull=True,
+        enrolment__gateway_accepted_on__isnull=False,
+    )
+    rows = (
+        released.annotate(
+            month=TruncMonth("released_at", output_field=DateField()),
+            took=ExpressionWrapper(
+                Cast("released_at", DateField()) - F("enrolment__gateway_accepted_on"),
+                output_field=DurationField(),
+            ),
+        )
+        .values("month", "took")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_month: dict[date, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        days = row["took"].days if isinstance(row["took"], timedelta) else int(row["took"])
+        month = row["month"]
+        by_month[month][days] = by_month[month].get(days, 0) + row["n"]
+    return [
+        Turnaround(m, sum(c.values()), percentile(c, 0.5), percentile(c, 0.9))
+        for m, c in sorted(by_month.items())
+    ]
+
+
+#: The results list's `due` filter (the admin home's figures link to it).
+DUE_FILTERS = {"week": "Due this week", "overdue": "Overdue"}
+
+
+def filter_due(results: QuerySet[OverallResult], due: str, today: date) -> QuerySet[OverallResult]:
+    """Narrow the results waiting for release to those due this week, or overdue."""
+    if due == "week":
+        return results.filter(due_on__gte=today, due_on__lte=week_end(today))
+    if due == "overdue":
+        return results.filter(due_on__lt=today)
+    return results
