@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
+from openepa.bookings.models import Booking
 from openepa.bookings.queries import (
     allocated_to,
     enrolments_in_state,
@@ -17,6 +20,7 @@ from openepa.bookings.queries import (
     week_ahead,
 )
 from openepa.bookings.reallocation import queue
+from openepa.bookings.reallocation import upcoming as upcoming_bookings
 from openepa.core.figures import Figure
 from openepa.domain.journey import State
 from openepa.enrolments.queries import kept_counts
@@ -140,9 +144,24 @@ def _apprentice_figures(user: User) -> list[Figure]:
 
 
 def unanswered_allocations(user: User) -> Figure | None:
-    """HOOK (issue 17 §1, "unanswered allocations"): the figure of allocations the assessor
-    has neither accepted nor declined, linking to the list of them. Bookings do not record
-    an assessor's answer to an allocation yet; when they do, return
-    Figure("allocations not answered", <count in SQL>, <filtered list>) here and the
-    admin's home shows it beside the bookings to make. None: no figure."""
-    return None
+    """The admin's upcoming bookings back in the re-allocation queue (an allocation declined,
+    or not answered within the policy's working days, a lapsed standardisation, a declared
+    conflict), with how many allocations still await their assessor's answer: one query."""
+    epao_ids = roles_of(user).orgs(Role.EPAO_ADMIN)
+    if not epao_ids:
+        return None
+    counted = (
+        upcoming_bookings()
+        .filter(enrolment__epao_id__in=epao_ids)
+        .aggregate(
+            flagged=Count("pk", filter=~Q(reallocation_reason="")),
+            awaiting=Count("pk", filter=Q(response=Booking.Response.AWAITING)),
+        )
+    )
+    return Figure(
+        "bookings to re-allocate",
+        counted["flagged"],
+        reverse("bookings:reallocate"),
+        detail=f"{counted['awaiting']} allocation{pluralize(counted['awaiting'])} awaiting the "
+        "assessor's answer",
+    )
