@@ -106,6 +106,11 @@ def kept_counts(epao_ids: Collection[int]) -> list[tuple[State, int]]:
     return [(state, found.get(state.value, 0)) for state in State]
 
 
+def kept_count(epao_ids: Collection[int], state: State) -> int:
+    """How many of the EPAOs' enrolments are in `state` (see `kept_counts`)."""
+    return dict(kept_counts(epao_ids))[state]
+
+
 def pipeline_counts(
     user: User, everything: QuerySet[Enrolment], filters: Filters
 ) -> list[tuple[State, int]]:
