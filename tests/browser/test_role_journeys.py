@@ -171,7 +171,7 @@ def provider_registers_and_submits_gateway(visit: Any, world: World) -> Enrolmen
     page.get_by_label("Family name").fill("Hopper")
     fill_date(page, "Date of birth", "2007-03-09")
     page.get_by_label("Email address").fill("grace.hopper@example.org")
-    page.get_by_label("Employer").select_option(label="Harbour Bank")
+    page.get_by_label("Employer", exact=True).select_option(label="Harbour Bank")
     expect(page.get_by_label("Training provider")).to_have_value(str(world.provider.pk))
     page.get_by_label("End-point assessment organisation").select_option(label="Northern EPAO")
     fill_date(page, "Apprenticeship start date", "2025-01-06")
