@@ -147,6 +147,8 @@ def screens(base: str) -> None:
         shoot(admin, "admin-results")
         admin.goto(f"{base}/assessors/consistency/")
         shoot(admin, "admin-consistency-report")
+        admin.goto(f"{base}/scheduling/outlook/")
+        shoot(admin, "admin-capacity-outlook")
 
         assessor = as_("assessor", TABLET)
         shoot(assessor, "assessor-home")
@@ -155,6 +157,8 @@ def screens(base: str) -> None:
         assessor.go_back()
         assessor.wait_for_load_state()
         shoot(assessor, "assessor-booking")
+        assessor.goto(f"{base}/bookings/calendar/?view=week")
+        shoot(assessor, "assessor-calendar-week")
         phone = as_("assessor", PHONE)
         open_marking_sheet(phone, base)
         # Down to the criteria, where the folded grade preview sits at the foot of the screen.

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -127,6 +128,11 @@ def _midnight(day: date) -> datetime:
 def bookings_in(scope: Scope, period: Period) -> list[Booking]:
     """Bookings that stand (booked or completed) in the period, at most CALENDAR_MAX + 1
     (one more tells the page there are more)."""
+    return list(standing_in(scope, period)[: CALENDAR_MAX + 1])
+
+
+def standing_in(scope: Scope, period: Period) -> QuerySet[Booking]:
+    """Every booking that stands in the period, in time order (the calendar's download)."""
     rows = Booking.objects.filter(
         enrolment__epao_id__in=scope.epao_ids,
         starts_at__gte=_midnight(period.first),
@@ -134,8 +140,9 @@ def bookings_in(scope: Scope, period: Period) -> list[Booking]:
     ).exclude(status=Booking.Status.CANCELLED)
     if scope.assessor_ids is not None:
         rows = rows.filter(assessor_id__in=scope.assessor_ids)
-    rows = rows.select_related("enrolment__apprentice", "assessor").order_by("starts_at", "id")
-    return list(rows[: CALENDAR_MAX + 1])
+    return rows.select_related("enrolment__apprentice", "enrolment__employer", "assessor").order_by(
+        "starts_at", "id"
+    )
 
 
 def by_day(period: Period, bookings: list[Booking]) -> list[tuple[date, list[Booking]]]:

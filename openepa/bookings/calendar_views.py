@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,9 @@ from openepa.bookings.calendar import (
     bookings_in,
     by_day,
     calendar_scope,
+    standing_in,
 )
+from openepa.bookings.exports import IN_CALENDAR
 from openepa.bookings.feeds import (
     FEED_AHEAD,
     FEED_PAST,
@@ -44,6 +46,7 @@ from openepa.bookings.feeds import (
 from openepa.bookings.forms import DecideMissedForm, MissedForm
 from openepa.bookings.models import Booking, CalendarFeed
 from openepa.core.actions_ui import run_action
+from openepa.core.exports import CHUNK, export_response
 from openepa.core.refusals import ActionRefused
 from openepa.gateway.queries import rules_for
 
@@ -97,6 +100,21 @@ def calendar(request: AuthenticatedRequest) -> HttpResponse:
             "span_label": {"day": "day", "week": "week", "month": "month"}[span.value],
         },
     )
+
+
+@login_required
+def calendar_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
+    """The calendar's bookings as filtered (the same view, day and assessor or region), every
+    one of the period in time order, as CSV or XLSX: the admins' list of bookings."""
+    get = request.GET
+    scope = calendar_scope(
+        request.user, assessor=get.get("assessor", ""), region=get.get("region", "")
+    )
+    span = Span(get["view"]) if get.get("view") in Span.__members__.values() else Span.WEEK
+    period = Period.around(span, _day(get.get("date", "")))
+    rows = standing_in(scope, period).iterator(CHUNK)
+    name = f"bookings-{span.value}-{period.first.isoformat()}"
+    return export_response(fmt, name, IN_CALENDAR, rows, title="Bookings")
 
 
 @login_required

@@ -17,3 +17,11 @@ ALLOCATED: tuple[Column[Booking], ...] = (
     Column("No conflict confirmed", lambda b: b.no_conflict_confirmed_at),
     Column("Booking number", lambda b: b.pk),
 )
+
+#: A calendar's bookings (admins see every assessor's): the assessor and whether it is done.
+IN_CALENDAR: tuple[Column[Booking], ...] = (
+    *ALLOCATED[:-2],
+    Column("Assessor", lambda b: str(b.assessor)),
+    Column("Status", lambda b: b.get_status_display()),
+    ALLOCATED[-1],
+)

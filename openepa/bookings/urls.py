@@ -7,6 +7,7 @@ app_name = "bookings"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("calendar/", calendar_views.calendar, name="calendar"),
+    *export_paths("calendar/bookings", calendar_views.calendar_export, "calendar_export"),
     path("calendar/feeds/", calendar_views.feeds, name="feeds"),
     path("calendar/feeds/<str:token>.ics", calendar_views.feed, name="feed"),
     path("<int:booking_id>/missed/", calendar_views.missed, name="missed"),

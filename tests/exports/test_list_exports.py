@@ -160,3 +160,25 @@ def test_the_query_count_does_not_grow_with_rows(client, world, name, fmt):
         assert len(rows) > n
         counts.append(len(seen))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_calendars_bookings_download_as_the_calendar_shows_them(client, world, fmt):
+    """The admins' list of bookings is the calendar: its download holds the period's
+    bookings of every assessor in time order, as filtered; other roles' calendars hold only
+    their own, and a role with no calendar gets 404."""
+    build_bookings(world, 5)
+    first = world.assessor.assessor_bookings.order_by("starts_at").first()
+    query = f"?view=month&date={timezone.localtime(first.starts_at).date().isoformat()}"
+    client.force_login(world.admin)
+    html = client.get(f"/bookings/calendar/{query}").content.decode()
+    shown = list(dict.fromkeys(int(x) for x in re.findall(r'href="/bookings/(\d+)/"', html)))
+    assert shown
+    assert f'href="/bookings/calendar/bookings.{fmt}{query.replace("&", "&amp;")}"' in html
+    rows = read(fmt)(client.get(f"/bookings/calendar/bookings.{fmt}{query}"))
+    assert [int(x) for x in column(rows, "Booking number")] == shown
+    assert set(column(rows, "Assessor")) == {str(world.assessor)}
+    assert not any(str(cell).startswith("=") for row in rows for cell in row)
+    for persona in ("employer", "provider", "apprentice", "outsider_employer"):
+        client.force_login(world.personas()[persona])
+        assert client.get(f"/bookings/calendar/bookings.{fmt}{query}").status_code == 404
