@@ -27,6 +27,7 @@ from openepa.bookings.actions import (
 from openepa.bookings.calendar import (
     CALENDAR_MAX,
     Period,
+    Scope,
     Span,
     bookings_in,
     by_day,
@@ -58,15 +59,22 @@ def _day(value: str) -> date:
         return timezone.localdate()
 
 
-@login_required
-def calendar(request: AuthenticatedRequest) -> HttpResponse:
-    """?view=day|week|month&date=YYYY-MM-DD, and for admins &assessor=<id> or &region=."""
+def _shown(request: AuthenticatedRequest) -> tuple[Scope, Span, Period]:
+    """Whose bookings, which view and which period the query string asks for (404 for a
+    role with no calendar)."""
     get = request.GET
     scope = calendar_scope(
         request.user, assessor=get.get("assessor", ""), region=get.get("region", "")
     )
     span = Span(get["view"]) if get.get("view") in Span.__members__.values() else Span.WEEK
-    period = Period.around(span, _day(get.get("date", "")))
+    return scope, span, Period.around(span, _day(get.get("date", "")))
+
+
+@login_required
+def calendar(request: AuthenticatedRequest) -> HttpResponse:
+    """?view=day|week|month&date=YYYY-MM-DD, and for admins &assessor=<id> or &region=."""
+    get = request.GET
+    scope, span, period = _shown(request)
     rows = bookings_in(scope, period)
     filters = {
         k: v
@@ -106,12 +114,7 @@ def calendar(request: AuthenticatedRequest) -> HttpResponse:
 def calendar_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """The calendar's bookings as filtered (the same view, day and assessor or region), every
     one of the period in time order, as CSV or XLSX: the admins' list of bookings."""
-    get = request.GET
-    scope = calendar_scope(
-        request.user, assessor=get.get("assessor", ""), region=get.get("region", "")
-    )
-    span = Span(get["view"]) if get.get("view") in Span.__members__.values() else Span.WEEK
-    period = Period.around(span, _day(get.get("date", "")))
+    scope, span, period = _shown(request)
     rows = standing_in(scope, period).iterator(CHUNK)
     name = f"bookings-{span.value}-{period.first.isoformat()}"
     return export_response(fmt, name, IN_CALENDAR, rows, title="Bookings")
