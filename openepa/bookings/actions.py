@@ -309,19 +309,26 @@ def do_cancel_booking(*, actor: User, booking_id: int, reason: str) -> Booking:
     return booking
 
 
+def _allocated_and_current(actor: User, booking_id: int, verb: str) -> tuple[Enrolment, Booking]:
+    """The booking and its enrolment, locked, when `actor` is its allocated assessor and it
+    is still current; refused otherwise ("Only the allocated assessor can <verb> …")."""
+    enrolment_id = Booking.objects.values_list("enrolment_id", flat=True).get(pk=booking_id)
+    enrolment = lock_enrolment(enrolment_id)
+    booking = Booking.objects.select_for_update().get(pk=booking_id)
+    if booking.assessor_id != actor.pk or enrolment.epao_id not in roles_of(actor).orgs(
+        Role.ASSESSOR
+    ):
+        raise ActionRefused(f"Only the allocated assessor can {verb} this booking.")
+    if booking.status != Booking.Status.ACTIVE:
+        raise ActionRefused("This booking is no longer current.")
+    return enrolment, booking
+
+
 def do_confirm_no_conflict(*, actor: User, booking_id: int) -> Booking:
     """The allocated assessor confirms they have no conflict of interest with the
     apprentice, their employer or provider (seed 003 §6)."""
     with transaction.atomic():
-        enrolment_id = Booking.objects.values_list("enrolment_id", flat=True).get(pk=booking_id)
-        enrolment = lock_enrolment(enrolment_id)
-        booking = Booking.objects.select_for_update().get(pk=booking_id)
-        if booking.assessor_id != actor.pk or enrolment.epao_id not in roles_of(actor).orgs(
-            Role.ASSESSOR
-        ):
-            raise ActionRefused("Only the allocated assessor can confirm this booking.")
-        if booking.status != Booking.Status.ACTIVE:
-            raise ActionRefused("This booking is no longer current.")
+        enrolment, booking = _allocated_and_current(actor, booking_id, "confirm")
         if active_conflicts(actor.pk, enrolment):
             raise ActionRefused(
                 "You have declared a conflict of interest with this apprentice, their employer "
@@ -359,15 +366,7 @@ def do_decline_allocation(*, actor: User, booking_id: int, reason: str) -> Booki
     if not reason.strip():
         raise ActionRefused("Give the reason for declining.", field="reason")
     with transaction.atomic():
-        enrolment_id = Booking.objects.values_list("enrolment_id", flat=True).get(pk=booking_id)
-        enrolment = lock_enrolment(enrolment_id)
-        booking = Booking.objects.select_for_update().get(pk=booking_id)
-        if booking.assessor_id != actor.pk or enrolment.epao_id not in roles_of(actor).orgs(
-            Role.ASSESSOR
-        ):
-            raise ActionRefused("Only the allocated assessor can decline this booking.")
-        if booking.status != Booking.Status.ACTIVE:
-            raise ActionRefused("This booking is no longer current.")
+        enrolment, booking = _allocated_and_current(actor, booking_id, "decline")
         if booking.response == Booking.Response.ACCEPTED:
             raise ActionRefused(
                 "You have accepted this booking: ask the EPAO admin to re-allocate it."
