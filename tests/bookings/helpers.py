@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from openepa.bookings.actions import PlanningDetails, do_record_planning_meeting
+from openepa.bookings.actions import PlanningDetails, do_book_assessment, do_record_planning_meeting
+from openepa.bookings.models import Booking
+from openepa.bookings.rules import Proposal
 from openepa.domain.eligibility import EVIDENCE
 from openepa.enrolments.models import Enrolment
 from openepa.gateway.actions import GatewayEvidence, do_accept_gateway, do_submit_gateway
@@ -62,3 +64,20 @@ def to_planning(world: Any, enrolment: Enrolment | None = None, **planning: Any)
     )
     enrolment.refresh_from_db()
     return enrolment
+
+
+def book_observation(world: Any, starts_at: datetime) -> Booking:
+    """The planned apprentice's practical observation (90 minutes, at the employer), booked
+    by the admin with the world's assessor."""
+    return do_book_assessment(
+        actor=world.admin,
+        enrolment_id=world.enrolment.pk,
+        proposal=Proposal(
+            method="observation",
+            kind="first",
+            starts_at=starts_at,
+            duration_minutes=90,
+            assessor_id=world.assessor.pk,
+            venue="Harbour Bank",
+        ),
+    )

@@ -11,13 +11,11 @@ from html import unescape
 import pytest
 
 from openepa.assessors.models import Attendance, StandardisationEvent
-from openepa.bookings.actions import do_book_assessment
 from openepa.bookings.models import Booking
 from openepa.bookings.reallocation import sweep
-from openepa.bookings.rules import Proposal
 from openepa.enrolments.models import JourneyEvent
 from openepa.notifications.tasks import send_reminders
-from tests.bookings.helpers import at
+from tests.bookings.helpers import at, book_observation
 from tests.clock import on
 
 pytestmark = pytest.mark.django_db
@@ -29,18 +27,7 @@ ALLOCATED = date(2026, 11, 27)
 @pytest.fixture
 def allocated(planned):
     with on(ALLOCATED):
-        booking = do_book_assessment(
-            actor=planned.admin,
-            enrolment_id=planned.enrolment.pk,
-            proposal=Proposal(
-                method="observation",
-                kind="first",
-                starts_at=at(12, 14, 10),
-                duration_minutes=90,
-                assessor_id=planned.assessor.pk,
-                venue="Harbour Bank",
-            ),
-        )
+        booking = book_observation(planned, at(12, 14, 10))
     return planned, booking
 
 

@@ -12,7 +12,7 @@ from openepa.bookings.actions import do_book_assessment
 from openepa.bookings.models import Booking, ConflictDeclaration
 from openepa.bookings.rules import Proposal
 from openepa.enrolments.models import JourneyEvent
-from tests.bookings.helpers import at
+from tests.bookings.helpers import at, book_observation
 from tests.clock import on
 
 pytestmark = pytest.mark.django_db
@@ -20,18 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def booked(planned):
-    booking = do_book_assessment(
-        actor=planned.admin,
-        enrolment_id=planned.enrolment.pk,
-        proposal=Proposal(
-            method="observation",
-            kind="first",
-            starts_at=at(12, 1, 10),
-            duration_minutes=90,
-            assessor_id=planned.assessor.pk,
-            venue="Harbour Bank",
-        ),
-    )
+    booking = book_observation(planned, at(12, 1, 10))
     return planned, booking
 
 
