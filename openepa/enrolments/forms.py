@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.core.forms import AccessibleForm, DateField, VersionField
+from openepa.core.forms import AccessibleForm, DateField, LongSelect, VersionField
 from openepa.domain.journey import LABELS, State
 from openepa.domain.uln import validate_uln
 from openepa.enrolments.actions import Registration
@@ -238,14 +238,18 @@ class PipelineFilterForm(AccessibleForm):
 
     q = forms.CharField(label="Search by ULN or name", required=False, max_length=100)
     state = forms.ChoiceField(label="State", choices=STATE_FILTER_CHOICES, required=False)
+    # LongSelect: an EPAO may work with thousands of employers (openepa.core.forms).
     employer = forms.ModelChoiceField(
-        label="Employer", queryset=Organisation.objects.none(), required=False
+        label="Employer", queryset=Organisation.objects.none(), required=False, widget=LongSelect
     )
     provider = forms.ModelChoiceField(
-        label="Training provider", queryset=Organisation.objects.none(), required=False
+        label="Training provider",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=LongSelect,
     )
     assessor = forms.ModelChoiceField(
-        label="Assessor", queryset=User.objects.none(), required=False
+        label="Assessor", queryset=User.objects.none(), required=False, widget=LongSelect
     )
     overdue = forms.BooleanField(label="Only results overdue", required=False)
 
