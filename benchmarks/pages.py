@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.pages                          # 200 and 100,000 apprentices
     .venv/bin/python -m benchmarks.pages --sizes 200 5000 --seconds 5
+    .venv/bin/python -m benchmarks.pages --sizes 100000 --only pipeline "admin home"
 
 For each size, a PostgreSQL database of its own (`openepa_bench_<size>`, on the server of
 BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/) is built with
@@ -343,6 +344,8 @@ def run_size(server: str, size: int, args: argparse.Namespace) -> str:
     prepared = run_prepare(url, secret)
     cookies = prepared["cookies"]
     pages = [Page(**p) for p in prepared["pages"]]
+    if args.only:  # the bare view always runs: every ratio is to it
+        pages = [p for i, p in enumerate(pages) if i == 0 or any(o in p.name for o in args.only)]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = start_gunicorn(url, port, args.workers, secret)
@@ -443,6 +446,9 @@ def main(argv: list[str] | None = None) -> int:
         help="a page slower than this gets a fresh server after its run at more connections",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument(
+        "--only", nargs="+", default=[], help="only the pages whose name holds one of these words"
+    )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.prepare:
