@@ -8,7 +8,7 @@ transaction on the locked enrolment with a JourneyEvent."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,7 +18,14 @@ from django.utils import timezone
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
 from openepa.bookings import reallocation, rules
-from openepa.bookings.models import AssessorSlot, Booking, ConflictDeclaration, PlanningMeeting
+from openepa.bookings.models import (
+    SLOT_MINUTES,
+    AssessorSlot,
+    Booking,
+    ConflictDeclaration,
+    PlanningMeeting,
+    PreferredSlot,
+)
 from openepa.bookings.queries import active_conflicts
 from openepa.bookings.rules import Proposal
 from openepa.core.refusals import ActionRefused
@@ -53,6 +60,16 @@ def _require_admin(actor: User, enrolment: Enrolment) -> None:
 
 
 @dataclass(frozen=True)
+class PreferredTime:
+    """A method's preferred date and start time as agreed at the planning meeting; either
+    may be None (left empty)."""
+
+    method: str
+    day: date | None = None
+    start: time | None = None
+
+
+@dataclass(frozen=True)
 class PlanningDetails:
     held_on: date
     arrangements: str
@@ -63,6 +80,7 @@ class PlanningDetails:
     observation_setting: str = "workplace"
     checks: frozenset[str] = frozenset()
     notes: str = ""
+    preferred: tuple[PreferredTime, ...] = ()
 
 
 def _check_planning(details: PlanningDetails) -> None:
@@ -95,6 +113,47 @@ def _check_planning(details: PlanningDetails) -> None:
         )
 
 
+def _check_preferred(enrolment: Enrolment, preferred: tuple[PreferredTime, ...]) -> None:
+    """Each preferred date (issue 16 §5) is today or later, inside the policy's EPA window
+    when the window is binding (openepa.bookings.rules.epa_window_problem; an advisory one,
+    seed 002, only warns when booking), and a start time comes with its date, on the
+    booking grid."""
+    _, policy = rules_for(enrolment)
+    window = policy.epa_window
+    for p in preferred:
+        words = rules.METHOD_WORDS[p.method]
+        if p.day is None:
+            if p.start is not None:
+                raise ActionRefused(
+                    f"Give the preferred date for the {words} as well as its start time, "
+                    "or leave the time empty.",
+                    field=f"preferred_{p.method}_day",
+                )
+            continue
+        if p.day < timezone.localdate():
+            raise ActionRefused(
+                f"The preferred date for the {words} cannot be in the past.",
+                field=f"preferred_{p.method}_day",
+            )
+        moment = timezone.make_aware(datetime.combine(p.day, p.start or time(9)))
+        problem = (
+            rules.epa_window_problem(enrolment, policy, Proposal(p.method, "first", moment, 1, 0))
+            if window is not None and not window.advisory
+            else None
+        )
+        if problem:
+            raise ActionRefused(
+                f"The preferred date for the {words} must fall inside the EPA window: {problem}.",
+                field=f"preferred_{p.method}_day",
+            )
+        if p.start is not None and (p.start.minute % SLOT_MINUTES or p.start.second):
+            raise ActionRefused(
+                f"Start times must be on a {SLOT_MINUTES}-minute boundary (for example 10:00 "
+                f"or 10:05); {p.start:%H:%M} is not.",
+                field=f"preferred_{p.method}_start",
+            )
+
+
 def do_record_planning_meeting(
     *,
     actor: User,
@@ -114,6 +173,7 @@ def do_record_planning_meeting(
                 f"gateway was accepted on {rules.day_words(accepted)}.",
                 field="held_on",
             )
+        _check_preferred(enrolment, details.preferred)
         all_checks = {code for checks in REMOTE_CHECKS.values() for code in checks}
         meeting = PlanningMeeting.objects.create(
             enrolment=enrolment,
@@ -128,6 +188,11 @@ def do_record_planning_meeting(
             remote_observation_checked=details.observation_setting in REMOTE_CHECKS,
             notes=details.notes.strip(),
             **{code: code in details.checks for code in all_checks},
+        )
+        PreferredSlot.objects.bulk_create(
+            PreferredSlot(meeting=meeting, method=p.method, day=p.day, start=p.start)
+            for p in details.preferred
+            if p.day is not None
         )
         transition(enrolment, Event.RECORD_PLANNING, actor=actor, data={"meeting": meeting.pk})
     return meeting

@@ -10,11 +10,17 @@ from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.assessors.queries import status_labels
-from openepa.bookings.actions import REMOTE_CHECKS, PlanningDetails
-from openepa.bookings.models import KIND_CHOICES, METHOD_CHOICES, OBSERVATION_SETTINGS
+from openepa.bookings.actions import REMOTE_CHECKS, PlanningDetails, PreferredTime
+from openepa.bookings.models import (
+    KIND_CHOICES,
+    METHOD_CHOICES,
+    OBSERVATION_SETTINGS,
+    PreferredSlot,
+)
 from openepa.bookings.queries import assessors_of
-from openepa.bookings.rules import Proposal
+from openepa.bookings.rules import METHOD_WORDS, Proposal
 from openepa.core.forms import AccessibleForm, DateField, DateTimeField, VersionField
+from openepa.domain.dates import long_date
 from openepa.organisations.models import Organisation
 
 REMOTE_LABELS = {
@@ -27,6 +33,20 @@ REMOTE_LABELS = {
     "remote_camera_person": "Workplace representative to act as camera person (not desk-based)",
 }
 assert set(REMOTE_LABELS) == {c for checks in REMOTE_CHECKS.values() for c in checks}
+
+
+def preferred_time_field(words: str) -> forms.TimeField:
+    """A preferred start time, 24-hour, like the diary's times (openepa.assessors.forms)."""
+    return forms.TimeField(
+        label=f"Preferred start time for the {words}",
+        required=False,
+        help_text="24-hour time, for example 10:00. Leave empty for any time that day.",
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        error_messages={
+            "invalid": f"Enter the preferred start time for the {words} as a 24-hour time, "
+            "like 10:00"
+        },
+    )
 
 
 class PlanningForm(AccessibleForm):
@@ -55,9 +75,25 @@ class PlanningForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         for code, label in REMOTE_LABELS.items():
             self.fields[code] = forms.BooleanField(label=label, required=False)
+        # Issue 16 §5: a preferred date and start time per method, both optional.
+        for code, _ in METHOD_CHOICES:
+            words = METHOD_WORDS[code]
+            self.fields[f"preferred_{code}_day"] = DateField(
+                label=f"Preferred date for the {words}",
+                required=False,
+                help_text="Optional. For example, 3 3 2027.",
+            )
+            self.fields[f"preferred_{code}_start"] = preferred_time_field(words)
 
     def remote_fields(self) -> list[forms.BoundField]:
         return [self[code] for code in REMOTE_LABELS]
+
+    def preferred_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """(date, start time) for each method, in METHOD_CHOICES order."""
+        return [
+            (self[f"preferred_{code}_day"], self[f"preferred_{code}_start"])
+            for code, _ in METHOD_CHOICES
+        ]
 
     def details(self) -> PlanningDetails:
         data = self.cleaned_data
@@ -73,6 +109,12 @@ class PlanningForm(AccessibleForm):
             observation_setting=data["observation_setting"],
             checks=frozenset(code for code in REMOTE_LABELS if data.get(code)),
             notes=data["notes"],
+            preferred=tuple(
+                PreferredTime(
+                    code, data.get(f"preferred_{code}_day"), data.get(f"preferred_{code}_start")
+                )
+                for code, _ in METHOD_CHOICES
+            ),
         )
 
 
@@ -111,6 +153,18 @@ class _WhenWhereWho(AccessibleForm):
         field.labels = status_labels(epao_id, timezone.localdate())
 
 
+def agreed_hint(slots: list[PreferredSlot]) -> str:
+    """The preferred dates and times agreed at the planning meeting, as the booking form's
+    hint: "Agreed at the planning meeting: practical observation 3 March 2027, 10:00"."""
+    if not slots:
+        return ""
+    parts = [
+        f"{METHOD_WORDS[s.method]} {long_date(s.day)}" + (f", {s.start:%H:%M}" if s.start else "")
+        for s in slots
+    ]
+    return "Agreed at the planning meeting: " + "; ".join(parts) + "."
+
+
 class BookingForm(_WhenWhereWho):
     field_order = ["version", "method", "kind"]
     duration_minutes = forms.IntegerField(
@@ -127,6 +181,13 @@ class BookingForm(_WhenWhereWho):
     further_learning_summary = forms.CharField(
         label="Further learning since the failed attempt", widget=forms.Textarea, required=False
     )
+
+    def show_agreed(self, slots: list[PreferredSlot]) -> None:
+        """Add the planning meeting's preferred dates and times to the start's hint."""
+        hint = agreed_hint(slots)
+        if hint:
+            field = self.fields["starts_at"]
+            field.help_text = f"{field.help_text} {hint}"
 
     def proposal(self) -> Proposal:
         data = self.cleaned_data

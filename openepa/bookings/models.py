@@ -1,4 +1,4 @@
-"""PlanningMeeting, Booking, AssessorSlot and ConflictDeclaration.
+"""PlanningMeeting (with its PreferredSlots), Booking, AssessorSlot and ConflictDeclaration.
 
 An assessor can never be double-booked: each active booking claims one AssessorSlot row per
 five minutes it occupies, and (assessor, starts_at) is unique. The database refuses an
@@ -81,6 +81,29 @@ class PlanningMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"Planning meeting on {self.held_on:%d %b %Y}"
+
+
+class PreferredSlot(models.Model):
+    """A preferred date (and start time) for one method, agreed at the planning meeting
+    (issue 16 §5): a wish the booking form shows and the optimiser honours when it can,
+    never a rule a booking must meet."""
+
+    meeting = models.ForeignKey(
+        PlanningMeeting, on_delete=models.CASCADE, related_name="preferred_slots"
+    )
+    method = models.CharField(max_length=20, choices=METHOD_CHOICES)
+    day = models.DateField()
+    start = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["day", "start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "method"], name="one_preference_per_method")
+        ]
+
+    def __str__(self) -> str:
+        at = f", {self.start:%H:%M}" if self.start else ""
+        return f"{self.get_method_display()}: {self.day:%d %b %Y}{at}"
 
 
 class Booking(models.Model):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.bookings.models import Booking, ConflictDeclaration, PlanningMeeting
+from openepa.bookings.models import Booking, ConflictDeclaration, PlanningMeeting, PreferredSlot
 from openepa.domain.journey import State
 from openepa.enrolments.models import Enrolment
 
@@ -42,6 +42,12 @@ def live_bookings(enrolment: Enrolment) -> QuerySet[Booking]:
 
 def latest_planning_meeting(enrolment: Enrolment) -> PlanningMeeting | None:
     return enrolment.planning_meetings.select_related("recorded_by").first()
+
+
+def preferred_slots(enrolment: Enrolment) -> list[PreferredSlot]:
+    """The preferred dates and times agreed at the latest planning meeting (issue 16 §5)."""
+    meeting = enrolment.planning_meetings.order_by("-held_on", "-id").values("pk")[:1]
+    return list(PreferredSlot.objects.filter(meeting__in=meeting).order_by("day", "start", "id"))
 
 
 def assessors_of(epao_id: int) -> QuerySet[User]:

@@ -43,6 +43,7 @@ from openepa.bookings.queries import (
     bookings_of,
     conflicts_of,
     latest_planning_meeting,
+    preferred_slots,
 )
 from openepa.bookings.reallocation import queue
 from openepa.bookings.rules import policy_minutes, window_warning
@@ -119,6 +120,7 @@ def book(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
         },
         epao_id=enrolment.epao_id,
     )
+    form.show_agreed(preferred_slots(enrolment))
     checked = None
     if request.method == "POST" and form.is_valid():
         if "check" in request.POST:

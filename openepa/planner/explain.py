@@ -11,6 +11,7 @@ from datetime import date
 from openepa.assessors.models import REGION_NAMES
 from openepa.domain.dates import long_date, working_days_between
 from openepa.planner.planning import Built, MethodInfo
+from openepa.scheduling.instance import clock
 from openepa.scheduling.plan import Assignment
 
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -44,7 +45,7 @@ def why_assessor(built: Built, a: Assignment, load: Counter[str]) -> str:
     )
 
 
-def why_day(info: MethodInfo, day: date, after_day: date | None) -> str:
+def why_day(info: MethodInfo, day: date, after_day: date | None, start: int | None = None) -> str:
     position = working_days_between(info.earliest, day)
     text = (
         f"Window {long_date(info.earliest)} ({info.earliest_why}) to {long_date(info.latest)} "
@@ -57,7 +58,24 @@ def why_day(info: MethodInfo, day: date, after_day: date | None) -> str:
     )
     if after_day is not None:
         text += f" After the practical observation on {long_date(after_day)}."
-    return text
+    return text + _preferred_words(info, day, start)
+
+
+def _preferred_words(info: MethodInfo, day: date, start: int | None) -> str:
+    """Whether the day (and start) is the one agreed at the planning meeting."""
+    wish = info.preferred[0] if info.preferred else None
+    if wish is None:
+        return ""
+    if wish.day != day:
+        return (
+            f" The preferred day agreed at the planning meeting, {long_date(wish.day)}, "
+            "could not be kept."
+        )
+    at = ""
+    if wish.start is not None:
+        kept = start == wish.start
+        at = f", {'at' if kept else 'though not at'} the preferred time {clock(wish.start)}"
+    return f" The preferred day agreed at the planning meeting{at}."
 
 
 def humanise(reason: str, built: Built) -> str:

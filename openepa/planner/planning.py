@@ -43,6 +43,7 @@ from openepa.scheduling.instance import (
     Existing,
     Instance,
     Method,
+    Preferred,
     Window,
 )
 
@@ -71,6 +72,8 @@ class MethodInfo:
     earliest_why: str
     latest_why: str
     booking_id: int | None = None  # re-planning: the booking this method is
+    #: Agreed at the planning meeting (issue 16 §5); the engine gets those in the window.
+    preferred: tuple[Preferred, ...] = ()
 
     @property
     def words(self) -> str:
@@ -271,7 +274,9 @@ def _ready_enrolments(epao_id: int) -> list[Enrolment]:
             ),
             Prefetch(
                 "planning_meetings",
-                queryset=PlanningMeeting.objects.order_by("-held_on", "-id"),
+                queryset=PlanningMeeting.objects.order_by("-held_on", "-id").prefetch_related(
+                    "preferred_slots"
+                ),
                 to_attr="meetings",
             ),
             Prefetch(
@@ -330,6 +335,10 @@ def _methods(
         meetings: list[PlanningMeeting] = getattr(e, "meetings", [])
         accepted: list[GatewaySubmission] = getattr(e, "accepted", [])
         meeting = meetings[0]
+        wishes = {
+            slot.method: (Preferred(slot.day, _clock(slot.start) if slot.start else None),)
+            for slot in meeting.preferred_slots.all()
+        }
         early, early_why, late, late_why = window_of(e, policy, first, last, accepted)
         region = region_of_postcode(e.employer.postcode)
         blocked_discussion: str | None = None
@@ -374,6 +383,7 @@ def _methods(
                     latest=late,
                     earliest_why=m_why,
                     latest_why=late_why,
+                    preferred=wishes.get(method, ()),
                 )
             )
             after[key] = (
@@ -434,6 +444,9 @@ def _engine_method(
         latest=info.latest,
         after=after,
         eligible=tuple(eligible),
+        # Only a preferred date the method may take: the engine honours none outside the
+        # window (openepa.scheduling.cpsat, greedy); the explanation still names it.
+        preferred=tuple(p for p in info.preferred if info.earliest <= p.day <= info.latest),
     )
 
 

@@ -104,7 +104,7 @@ def _placed_lines(
                 assessor_id=int(a.assessor),
                 starts_at=moment(a.day, a.start),
                 why_assessor=why_assessor(built, a, load),
-                why_day=why_day(info, a.day, days.get(after) if after else None),
+                why_day=why_day(info, a.day, days.get(after) if after else None, a.start),
                 **extra,
             )
         )

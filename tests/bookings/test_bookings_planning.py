@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from html import unescape
 
 import pytest
 from django.utils import timezone
 
-from openepa.bookings.models import PlanningMeeting
+from openepa.bookings.models import PlanningMeeting, PreferredSlot
+from openepa.domain.dates import long_date
 from openepa.domain.eligibility import EVIDENCE
 from openepa.enrolments.models import JourneyEvent
 from openepa.gateway.actions import GatewayEvidence, do_accept_gateway, do_submit_gateway
+from tests.forms import with_date_inputs
 
 pytestmark = pytest.mark.django_db
 
@@ -156,5 +158,141 @@ def test_no_planning_meeting_before_gateway_is_accepted(client, world):
 def test_only_the_epao_admin_plans(client, accepted, persona):
     client.force_login(accepted.personas()[persona])
     assert client.get(url(accepted)).status_code == 404
-    assert client.post(url(accepted), _post(accepted)).status_code == 404
+    soon = timezone.localdate() + timedelta(days=14)
+    posted = _post(accepted, **_preferred(observation=(soon, "10:00")))
+    assert client.post(url(accepted), posted).status_code == 404
     assert not PlanningMeeting.objects.exists()
+    assert not PreferredSlot.objects.exists()
+
+
+# --- preferred dates and times (issue 16 §5) -----------------------------------------
+
+
+def _preferred(**methods: tuple[date | str | None, str]) -> dict[str, str]:
+    """The planning form's preferred date (as a GOV.UK date input) and start per method."""
+    data: dict[str, str] = {}
+    for method, (day, start) in methods.items():
+        data |= with_date_inputs({f"preferred_{method}_day": day}, f"preferred_{method}_day")
+        data[f"preferred_{method}_start"] = start
+    return data
+
+
+def test_preferred_dates_are_saved_and_shown_on_the_summary_and_booking_form(client, accepted):
+    world = accepted
+    client.force_login(world.admin)
+    form = client.get(url(world)).content.decode()
+    assert "Preferred date for the practical observation" in form
+    assert "Preferred start time for the professional discussion" in form
+    observation = timezone.localdate() + timedelta(days=14)
+    discussion = observation + timedelta(days=2)
+    posted = _post(
+        world, **_preferred(observation=(observation, "10:00"), discussion=(discussion, ""))
+    )
+    page = client.post(url(world), posted)
+    assert page.status_code == 302, unescape(page.content.decode())[:3000]
+    slots = {s.method: (s.day, s.start) for s in PreferredSlot.objects.all()}
+    assert slots == {
+        "observation": (observation, time(10, 0)),
+        "discussion": (discussion, None),
+    }
+    summary = unescape(client.get(f"/bookings/enrolments/{world.enrolment.pk}/").content.decode())
+    assert f"Practical observation: {long_date(observation)}, 10:00" in summary
+    assert f"Professional discussion: {long_date(discussion)}" in summary
+    booking = unescape(
+        client.get(f"/bookings/enrolments/{world.enrolment.pk}/book/").content.decode()
+    )
+    assert (
+        f"Agreed at the planning meeting: practical observation {long_date(observation)}, "
+        f"10:00; professional discussion {long_date(discussion)}." in booking
+    )
+
+
+def test_no_preference_is_shown_as_none_agreed(client, accepted):
+    client.force_login(accepted.admin)
+    assert client.post(url(accepted), _post(accepted)).status_code == 302
+    summary = client.get(f"/bookings/enrolments/{accepted.enrolment.pk}/").content.decode()
+    assert "None agreed" in summary
+    book = client.get(f"/bookings/enrolments/{accepted.enrolment.pk}/book/").content.decode()
+    assert "Agreed at the planning meeting" not in book
+
+
+@pytest.mark.parametrize(
+    ("preferred", "message"),
+    [
+        (
+            {"observation": (-1, "")},
+            "The preferred date for the practical observation cannot be in the past.",
+        ),
+        (
+            {"discussion": (None, "10:00")},
+            "Give the preferred date for the professional discussion as well as its start time",
+        ),
+        (
+            {"showcase": (7, "10:07")},
+            "Start times must be on a 5-minute boundary (for example 10:00 or 10:05); 10:07 is not.",
+        ),
+        (
+            {"observation": (7, "25:00")},
+            "Enter the preferred start time for the practical observation as a 24-hour time",
+        ),
+        (
+            {"observation": ("2027-02-30", "")},
+            "The preferred date for the practical observation must be a real date",
+        ),
+    ],
+)
+def test_a_bad_preference_is_refused_and_nothing_is_saved(client, accepted, preferred, message):
+    today = timezone.localdate()
+    methods = {
+        m: (today + timedelta(days=day) if isinstance(day, int) else day, start)
+        for m, (day, start) in preferred.items()
+    }
+    client.force_login(accepted.admin)
+    page = client.post(url(accepted), _post(accepted, **_preferred(**methods)))
+    assert page.status_code == 200
+    assert message in unescape(page.content.decode())
+    assert not PlanningMeeting.objects.exists()
+    assert not PreferredSlot.objects.exists()
+    accepted.enrolment.refresh_from_db()
+    assert accepted.enrolment.state == "gateway_accepted"
+
+
+@pytest.fixture
+def nqual_accepted(db):
+    """NQual: every EPA activity within 3 months of gateway acceptance (seed 004), accepted
+    today."""
+    from tests.personas import build_world
+
+    world = build_world("nqual")
+    do_submit_gateway(
+        actor=world.provider_user,
+        enrolment_id=world.enrolment.pk,
+        evidence=GatewayEvidence(
+            gateway_date=date(2026, 11, 2),
+            english="level_2",
+            maths="level_2",
+            english_level_2_attempted=True,
+            maths_level_2_attempted=True,
+            showcase_format="report",
+            evidence=tuple(c for c in EVIDENCE if c != "showcase_format_choice"),
+        ),
+    )
+    do_accept_gateway(actor=world.admin, enrolment_id=world.enrolment.pk)
+    return world
+
+
+def test_a_preferred_date_outside_the_epa_window_is_refused(client, nqual_accepted):
+    world = nqual_accepted
+    client.force_login(world.admin)
+    late = timezone.localdate() + timedelta(days=120)
+    page = client.post(url(world), _post(world, **_preferred(observation=(late, ""))))
+    html = unescape(page.content.decode())
+    assert (
+        "The preferred date for the practical observation must fall inside the EPA window: "
+        "the NQual EPA window is 3 months from gateway acceptance" in html
+    )
+    assert not PlanningMeeting.objects.exists()
+    soon = timezone.localdate() + timedelta(days=30)
+    page = client.post(url(world), _post(world, **_preferred(observation=(soon, ""))))
+    assert page.status_code == 302
+    assert PreferredSlot.objects.get().day == soon

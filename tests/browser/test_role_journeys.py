@@ -32,6 +32,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from openepa.assessments.layout import outcome_field
+from openepa.domain.dates import long_date
 from openepa.domain.grading import Outcome
 from openepa.domain.journey import State
 from openepa.domain.standard import InteractionMode, Method
@@ -212,6 +213,10 @@ def admin_accepts_gateway_plans_and_books(visit: Any, world: World, enrolment: E
     page.get_by_label("Where the practical observation will take place").select_option(
         value="workplace"
     )
+    # The date and time agreed for the observation: the booking form shows them.
+    preferred = working_day_after(6)
+    fill_date(page, "Preferred date for the practical observation", preferred.isoformat())
+    page.get_by_label("Preferred start time for the practical observation").fill("10:00")
     follow(tab, page.get_by_role("button", name="Record the planning meeting"), "bookings")
 
     for method, day, hour, minutes in (
@@ -220,6 +225,10 @@ def admin_accepts_gateway_plans_and_books(visit: Any, world: World, enrolment: E
         ("Professional discussion", 7, 10, 60),
     ):
         follow(tab, page.get_by_role("button", name="Book an assessment"), "book")
+        agreed = (
+            f"Agreed at the planning meeting: practical observation {long_date(preferred)}, 10:00"
+        )
+        expect(page.get_by_text(agreed)).to_be_visible()
         page.get_by_label("Assessment method").select_option(label=method)
         page.get_by_label("Attempt", exact=True).select_option(label="First attempt")
         starts = f"{working_day_after(day).isoformat()}T{hour:02d}:00"

@@ -9,12 +9,14 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from openepa.bookings.actions import do_book_assessment, do_declare_conflict
+from openepa.bookings.actions import PreferredTime, do_book_assessment, do_declare_conflict
 from openepa.bookings.models import Booking
 from openepa.bookings.rules import Proposal as BookingProposal
+from openepa.domain.dates import long_date
 from openepa.enrolments.models import JourneyEvent
 from openepa.planner.models import Proposal, ProposalLine
 from openepa.planner.planning import build_instance
+from openepa.scheduling.instance import Preferred
 from tests.bookings.helpers import to_planning
 from tests.forms import with_date_inputs
 
@@ -405,3 +407,70 @@ def test_weekly_overflow_counts_existing_bookings_first():
     assert weekly_overflow(instance, placed, {"1": (2, 1800)}) == {"m2", "m3"}
     assert weekly_overflow(instance, placed, {"1": (9, 150)}) == {"m2", "m3"}
     assert weekly_overflow(instance, placed, {"1": (9, 1800)}) == set()
+
+
+# --- preferred dates and times agreed at the planning meeting (issue 16 §5) ------------
+
+
+@pytest.fixture
+def preferring(world):
+    """As `ready`, with the observation preferred on a Wednesday at 10:00 and the
+    discussion on the Friday after (any time), agreed at the planning meeting."""
+    world.employer.postcode = "NE1 4ST"
+    world.employer.save(update_fields=["postcode"])
+    wednesday = _next(2, timezone.localdate() + timedelta(days=7))
+    to_planning(
+        world,
+        preferred=(
+            PreferredTime("observation", wednesday, time(10, 0)),
+            PreferredTime("discussion", wednesday + timedelta(days=2)),
+        ),
+    )
+    world.wednesday = wednesday
+    return world
+
+
+def test_the_instance_carries_the_preferences(preferring):
+    first, last = horizon()
+    built = build_instance(preferring.epao.pk, first, last)
+    key = f"e{preferring.enrolment.pk}"
+    methods = built.instance.methods
+    wednesday = preferring.wednesday
+    assert methods[f"{key}-observation"].preferred == (Preferred(wednesday, 600),)
+    friday = wednesday + timedelta(days=2)
+    assert methods[f"{key}-discussion"].preferred == (Preferred(friday, None),)
+    assert methods[f"{key}-showcase"].preferred == ()
+
+
+def test_a_proposal_places_each_method_on_its_preferred_day(client, preferring, deliver):
+    proposal = ask(client, preferring, deliver)
+    placed = lines(proposal)
+    observation = timezone.localtime(placed["observation"].starts_at)
+    assert (observation.date(), observation.time()) == (preferring.wednesday, time(10, 0))
+    friday = preferring.wednesday + timedelta(days=2)
+    assert timezone.localdate(placed["discussion"].starts_at) == friday
+    assert "The preferred day agreed at the planning meeting, at the preferred time 10:00." in (
+        placed["observation"].why_day
+    )
+    assert placed["discussion"].why_day.endswith(
+        "The preferred day agreed at the planning meeting."
+    )
+    assert "preferred" not in placed["showcase"].why_day
+    page = client.get(f"/scheduling/{proposal.pk}/").content.decode()
+    assert "The preferred day agreed at the planning meeting" in page
+
+
+def test_a_preferred_day_nobody_works_is_explained(client, world, deliver):
+    """A Saturday: the assessors work Monday to Friday, so the observation goes elsewhere
+    and its line says the preferred day could not be kept."""
+    world.employer.postcode = "NE1 4ST"
+    world.employer.save(update_fields=["postcode"])
+    saturday = _next(5, timezone.localdate() + timedelta(days=7))
+    to_planning(world, preferred=(PreferredTime("observation", saturday, time(10, 0)),))
+    placed = lines(ask(client, world, deliver))["observation"]
+    assert placed.status == ProposalLine.Status.PROPOSED
+    assert timezone.localdate(placed.starts_at) != saturday
+    assert (
+        f"The preferred day agreed at the planning meeting, {long_date(saturday)}, could not be kept."
+        in placed.why_day
+    )
