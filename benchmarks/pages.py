@@ -275,8 +275,14 @@ def start_gunicorn(url: str, port: int, workers: int, secret: str) -> subprocess
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn; a worker still busy with a long download after 30 s is killed, so one
+    slow page cannot end the run."""
     os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
 
 
 def worker_rss_mb(master: int) -> list[float]:
