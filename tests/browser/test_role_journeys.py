@@ -261,7 +261,7 @@ def assessor_marks_on_a_tablet(visit: Any, world: World) -> None:
         (Method.DISCUSSION, "Professional discussion"),
     ):
         follow(tab, page.get_by_role("link", name="My bookings", exact=True), "my-bookings")
-        booking = page.get_by_role("row").filter(has_text=row).get_by_role("link")
+        booking = page.get_by_role("row").filter(has_text=row).get_by_role("link").first
         follow(tab, booking, "booking")
         follow(
             tab,
