@@ -14,6 +14,7 @@ from html import unescape
 
 import pytest
 
+from openepa.assessments.actions import do_open_sheet
 from openepa.assessments.models import Attempt
 from openepa.bookings.models import Booking
 from openepa.domain.policy import MissedAssessmentPolicy
@@ -316,3 +317,20 @@ def test_it_counts_only_while_the_apprentice_is_in_assessment(client, booked):
     assert booking.status == Booking.Status.ACTIVE
     assert not Attempt.objects.exists()
     assert not JourneyEvent.objects.filter(action="count_missed_assessment").exists()
+
+
+def test_a_sheet_opened_on_the_day_becomes_the_failed_attempt(client, booked):
+    """The assessor opened the marking sheet, then the apprentice did not come: that draft
+    is the attempt that counts, judged afresh (nothing on it was assessed)."""
+    world, booking = booked
+    Booking.objects.filter(pk=booking.pk).update(no_conflict_confirmed_at=booking.starts_at)
+    with on(date(2026, 12, 1), hour=9):
+        draft = do_open_sheet(actor=world.assessor, booking_id=booking.pk)
+    draft.judgements.update(outcome="met", note="Written before they failed to arrive")
+    missed_by_the_assessor(client, world, booking)
+    assert decide(client, world, booking, decision="counts").status_code == 302
+    attempt = Attempt.objects.get()
+    assert attempt.pk == draft.pk
+    assert attempt.status == "submitted"
+    assert set(attempt.judgements.values_list("outcome", flat=True)) == {"not_evidenced"}
+    assert attempt.method_grade == "fail"
