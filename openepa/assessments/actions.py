@@ -93,13 +93,7 @@ def do_open_sheet(*, actor: User, booking_id: int) -> Attempt:
             assessor=booking.assessor,
             assessed_on=timezone.localtime(booking.starts_at).date(),
         )
-        standard = standard_of(enrolment)
-        codes = [c.code for c in standard.criteria_for(Method(booking.method), modes_of(enrolment))]
-        if booking.kind == AttemptKind.FOLLOW_UP:
-            # Seed 002: the follow-up judges only the observation's carried-over criteria.
-            codes = open_carry_over(enrolment)
-        elif booking.method == Method.DISCUSSION:
-            codes = [*open_carry_over(enrolment), *codes]
+        codes = _sheet_codes(enrolment, booking)
         Judgement.objects.bulk_create(Judgement(attempt=attempt, criterion_code=c) for c in codes)
         record(
             enrolment,
@@ -107,6 +101,89 @@ def do_open_sheet(*, actor: User, booking_id: int) -> Attempt:
             action=MarkingStep.OPEN_SHEET,
             data={"attempt": attempt.pk, "booking": booking.pk, "method": booking.method},
         )
+    return attempt
+
+
+def _sheet_codes(enrolment: Enrolment, booking: Booking) -> list[str]:
+    """The criteria a booking's sheet judges: the method's applicable criteria, after the
+    observation's open carry-overs for a discussion; a follow-up only those (seed 002)."""
+    standard = standard_of(enrolment)
+    codes = [c.code for c in standard.criteria_for(Method(booking.method), modes_of(enrolment))]
+    if booking.kind == AttemptKind.FOLLOW_UP:
+        return open_carry_over(enrolment)
+    if booking.method == Method.DISCUSSION:
+        return [*open_carry_over(enrolment), *codes]
+    return codes
+
+
+def record_missed_attempt(
+    *, enrolment: Enrolment, booking: Booking, actor: User, reason: str
+) -> Attempt:
+    """The EPAO's admin decided that a missed assessment (the apprentice did not attend, or
+    it could not go ahead) counts as an attempt (issue 16, item 4; the policy's
+    ``missed_assessments`` setting). Runs inside the admin's decision (openepa.bookings
+    .actions.do_decide_missed_assessment, through openepa.bookings.hooks) on the locked
+    enrolment and booking.
+
+    No seed says how such an attempt is graded: seeds 000 §4–§5, 002 and 004 speak of failed
+    attempts, resits and rescheduling, never of an attempt nobody took. So the simplest
+    faithful reading: the method is failed at this attempt. Every criterion the sheet would
+    judge (with the observation's open carry-overs, for a discussion) is "not evidenced",
+    its note the reason, and the sheet takes a failed method's path: submitted and locked,
+    the booking completed, the whole EPA graded by the domain, and once every method has a
+    grade the enrolment awaits results, from which the resit follows. It is not offered to
+    IQA sampling: no assessor judged anything."""
+    if enrolment.journey_state != State.IN_ASSESSMENT:
+        raise ActionRefused(
+            "A missed assessment can count as an attempt only while the apprentice is in "
+            f"assessment; this enrolment is {enrolment.journey_state.label.lower()}."
+        )
+    attempt = Attempt.objects.select_for_update().filter(booking=booking).first()
+    if attempt is not None and attempt.status == Attempt.Status.SUBMITTED:
+        raise ActionRefused("This assessment has been marked; it went ahead.")
+    if attempt is None:
+        attempt = Attempt.objects.create(
+            enrolment=enrolment,
+            booking=booking,
+            method=booking.method,
+            number=booking.attempt_number,
+            kind=booking.kind,
+            assessor=booking.assessor,
+            assessed_on=timezone.localtime(booking.starts_at).date(),
+        )
+    attempt.enrolment = enrolment
+    attempt.judgements.all().delete()  # a draft opened on the day judged nothing that counts
+    rows = Judgement.objects.bulk_create(
+        Judgement(
+            attempt=attempt, criterion_code=code, outcome=Outcome.NOT_EVIDENCED.value, note=reason
+        )
+        for code in _sheet_codes(enrolment, booking)
+    )
+    result = _grade(enrolment, [*domain_attempts(enrolment), to_domain(attempt, rows)])
+    attempt.status = Attempt.Status.SUBMITTED
+    attempt.submitted_at = timezone.now()
+    attempt.submitted_by = actor
+    attempt.missed_reason = reason
+    attempt.feedback = f"Recorded as a failed attempt: {reason}"
+    attempt.method_grade = sheet_grade(attempt, rows)
+    _bump(
+        attempt,
+        actor,
+        *("status", "submitted_at", "submitted_by", "missed_reason", "feedback", "method_grade"),
+    )
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.COMPLETED)
+    if enrolment.first_activity_on is None:  # it counts, so it starts the EPA's clock
+        enrolment.first_activity_on = attempt.assessed_on
+        enrolment.save(update_fields=["first_activity_on"])
+    if _all_methods_graded(enrolment, result):
+        transition(
+            enrolment,
+            Event.COMPLETE_ASSESSMENT,
+            actor=actor,
+            reason="every assessment method has a grade",
+            data={"overall": result.overall.value},
+        )
+        hooks.graded(enrolment, actor)
     return attempt
 
 

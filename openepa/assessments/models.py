@@ -59,6 +59,10 @@ class Attempt(models.Model):
     #: .grade_method), stored on submission and on every amendment; blank while a draft or
     #: when no grade follows yet (observation criteria carried over to the discussion).
     method_grade = models.CharField(max_length=12, blank=True, default="")
+    #: Set when no assessment took place and the EPAO's admin decided the missed assessment
+    #: counts as an attempt (openepa.assessments.actions.record_missed_attempt): why it did
+    #: not go ahead. Such a sheet judges nothing; the consistency report leaves it out.
+    missed_reason = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["assessed_on", "id"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import is_epao_admin, roles_of
-from openepa.bookings import reallocation, rules
+from openepa.bookings import hooks, reallocation, rules
 from openepa.bookings.models import (
     SLOT_MINUTES,
     AssessorSlot,
@@ -558,11 +558,21 @@ def do_record_missed_assessment(
     return booking
 
 
-def do_decide_missed_assessment(*, actor: User, booking_id: int, note: str = "") -> Booking:
-    """The admin's decision on a missed assessment: it does not count as an attempt, and
-    the booking is cancelled so the method can be booked again (the product default while
-    every seeded policy is silent: openepa.domain.policy.MissedAssessmentPolicy). The
-    cancellation keeps its reason and the calendar event is cancelled (SEQUENCE + 1)."""
+def do_decide_missed_assessment(
+    *, actor: User, booking_id: int, counts: bool = False, note: str = ""
+) -> Booking:
+    """The admin's decision on a missed assessment (issue 16, item 4). The policy's
+    ``missed_assessments.counts_as_attempt`` is only the choice offered first (None in every
+    seeded policy: the product default, "does not count; rebook",
+    openepa.domain.policy.MissedAssessmentPolicy); the admin decides either way.
+
+    - Does not count: the booking is cancelled with the reason, so the method is booked
+      again at the same attempt; the calendar event is cancelled (SEQUENCE + 1).
+    - Counts: the method is failed at the booking's attempt, recorded by the marking
+      context (openepa.assessments.actions.record_missed_attempt, through
+      openepa.bookings.hooks), so the next booking of the method is its resit.
+
+    Either way the reason stays on the apprentice's timeline."""
     with transaction.atomic():
         enrolment, booking = _locked_booking(actor, booking_id)
         if not booking.outcome:
@@ -570,15 +580,27 @@ def do_decide_missed_assessment(*, actor: User, booking_id: int, note: str = "")
         why = MISSED_REASONS[booking.outcome]
         if booking.outcome_reason:
             why += f": {booking.outcome_reason}"
-        reason = f"{why}. Does not count as an attempt; to rebook."
+        decided = (
+            "Counts as a failed attempt; the next booking is a resit or retake."
+            if counts
+            else "Does not count as an attempt; to rebook."
+        )
+        reason = f"{why}. {decided}"
         if note.strip():
             reason += f" {note.strip()}"
-        _cancel(booking, reason)
+        if not counts:
+            _cancel(booking, reason)
+        # Recorded before the attempt, so the timeline reads: the decision, then what
+        # grading the failed attempt led to (the last assessment completed).
         record(
             enrolment,
             actor=actor,
-            action=BookingStep.DECIDE_MISSED,
+            action=BookingStep.COUNT_MISSED if counts else BookingStep.DECIDE_MISSED,
             reason=reason,
-            data=_event_data(booking, outcome=booking.outcome, counts_as_attempt=False),
+            data=_event_data(booking, outcome=booking.outcome, counts_as_attempt=counts),
         )
+        if counts:
+            hooks.record_missed_attempt(
+                enrolment=enrolment, booking=booking, actor=actor, reason=why
+            )
     return booking

@@ -209,25 +209,36 @@ def missed(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
 
 @login_required
 def decide_missed(request: AuthenticatedRequest, booking_id: int) -> HttpResponse:
-    """The admin decides a missed assessment: does not count as an attempt; rebook."""
+    """The admin decides a missed assessment: it does not count (cancel and rebook) or it
+    counts as a failed attempt. The policy's setting, or the product default where the
+    policy is silent, is the choice offered first."""
     booking = access_booking(request.user, booking_id, roles={Role.EPAO_ADMIN})
     if not booking.outcome or booking.status != Booking.Status.ACTIVE:
         messages.info(request, "There is nothing to decide: no missed assessment is recorded.")
         return redirect("bookings:detail", booking_id=booking.pk)
-    form = DecideMissedForm(request.POST or None)
+    _, policy = rules_for(booking.enrolment)
+    default = "counts" if policy.missed_assessments.counts else "rebook"
+    form = DecideMissedForm(request.POST or None, initial={"decision": default})
     if request.method == "POST" and form.is_valid():
+        counts = form.cleaned_data["decision"] == "counts"
         done = run_action(
             form,
             lambda: do_decide_missed_assessment(
-                actor=request.user, booking_id=booking.pk, note=form.cleaned_data["note"]
+                actor=request.user,
+                booking_id=booking.pk,
+                counts=counts,
+                note=form.cleaned_data["note"],
             ),
         )
         if done is not None:
             messages.success(
-                request, "Decided: it does not count as an attempt. Book the assessment again."
+                request,
+                "Decided: it counts as an attempt, and the method is failed at this attempt. "
+                "Its next booking is a resit or retake."
+                if counts
+                else "Decided: it does not count as an attempt. Book the assessment again.",
             )
             return redirect("bookings:enrolment", enrolment_id=booking.enrolment_id)
-    _, policy = rules_for(booking.enrolment)
     return render(
         request,
         "bookings/decide_missed.html",

@@ -239,7 +239,20 @@ class MissedForm(AccessibleForm):
     )
 
 
+#: The admin's two decisions on a missed assessment (issue 16, item 4).
+MISSED_DECISIONS = [
+    ("rebook", "It does not count as an attempt: cancel the booking and book it again"),
+    ("counts", "It counts as an attempt: the method is failed at this attempt"),
+]
+
+
 class DecideMissedForm(AccessibleForm):
+    decision = forms.ChoiceField(
+        label="Does it count as an attempt?",
+        choices=MISSED_DECISIONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it counts as an attempt."},
+    )
     note = forms.CharField(
         label="Note for the apprentice's record (optional)", widget=forms.Textarea, required=False
     )

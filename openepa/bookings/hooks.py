@@ -1,9 +1,10 @@
 """What the booking rules need to know of earlier marking, without the bookings context
 importing the marking context that comes after it: a resit is booked only after a Fail, a
 discussion follow-up only while carried-over criteria wait (seed 002), and a booking is
-pending until its sheet is submitted. The marking context (openepa.assessments) provides
-these reads from its AppConfig.ready, so the dependency points one way
-(assessments → bookings)."""
+pending until its sheet is submitted; and how the admin's decision that a missed assessment
+counts as an attempt records the failed marking sheet. The marking context
+(openepa.assessments) provides both from its AppConfig.ready, so the dependency points one
+way (assessments → bookings)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Protocol
 
 from django.db.models import QuerySet
 
+from openepa.accounts.models import User
 from openepa.bookings.models import Booking
 from openepa.domain.standard import Grade
 from openepa.enrolments.models import Enrolment
@@ -46,3 +48,31 @@ def attempt_history() -> AttemptHistory:
     if not _PROVIDED:
         raise RuntimeError("openepa.assessments is not installed: no marking history to read")
     return _PROVIDED[0]
+
+
+class MissedAttemptRecorder(Protocol):
+    def __call__(
+        self, *, enrolment: Enrolment, booking: Booking, actor: User, reason: str
+    ) -> object:
+        """Record the booking's method as failed at the booking's attempt, for the reason
+        given, inside the caller's transaction on the locked enrolment and booking; raise
+        ActionRefused when the marking rules forbid it."""
+        ...
+
+
+_MISSED: list[MissedAttemptRecorder] = []
+
+
+def provide_missed_attempt(recorder: MissedAttemptRecorder) -> None:
+    """Register how a missed assessment is recorded as a failed attempt (the marking
+    context, once): the admin's decision that it counts (issue 16, item 4) is a booking
+    decision, but the attempt it records is a marking sheet."""
+    _MISSED[:] = [recorder]
+
+
+def record_missed_attempt(
+    *, enrolment: Enrolment, booking: Booking, actor: User, reason: str
+) -> None:
+    if not _MISSED:
+        raise RuntimeError("openepa.assessments is not installed: no attempt can be recorded")
+    _MISSED[0](enrolment=enrolment, booking=booking, actor=actor, reason=reason)

@@ -155,7 +155,8 @@ class MissedAssessmentPolicy:
     """Whether an assessment the apprentice did not attend, or that could not go ahead,
     counts as an attempt. None where the EPAO's documents are silent (seeds 000, 002 and
     004 all are; 000 §5 only says rescheduling comes first): the product default then
-    applies, "does not count; rebook" (issue 16, item 4)."""
+    applies, "does not count; rebook" (issue 16, item 4). The setting is the choice the
+    admin's decision page offers first; the admin decides either way."""
 
     counts_as_attempt: bool | None = None
 

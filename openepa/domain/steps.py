@@ -49,6 +49,8 @@ class BookingStep(Step):
     #: could not go ahead; the admin then decides whether it counts as an attempt.
     RECORD_MISSED = "record_missed_assessment"
     DECIDE_MISSED = "decide_missed_assessment"
+    #: The admin decided the missed assessment counts: the method is failed at that attempt.
+    COUNT_MISSED = "count_missed_assessment"
     DECLINE_ALLOCATION = "decline_allocation"
 
 

@@ -38,6 +38,9 @@ SENTENCES: dict[str, str] = {
     "confirm_no_conflict": "{by} confirmed having no conflict of interest with {name}",
     "record_missed_assessment": "{by} recorded that {who} {method} did not go ahead",
     "decide_missed_assessment": "{by} decided {who} missed {method} does not count; to rebook",
+    "count_missed_assessment": (
+        "{by} decided {who} missed {method} counts as an attempt: the {method} is failed"
+    ),
     "decline_allocation": "{by} declined the {method} allocation",
     "open_marking_sheet": "{by} opened the {method} marking sheet",
     "submit_marking_sheet": "{by} submitted the {method} marking sheet",

@@ -127,6 +127,8 @@ def _counts(epao_id: int) -> list[tuple[int, Method, str, int]]:
     rows = (
         Attempt.objects.filter(enrolment__epao_id=epao_id, status=Attempt.Status.SUBMITTED)
         .exclude(kind=AttemptKind.FOLLOW_UP.value)
+        # A missed assessment counted as a failed attempt judged nothing: not a decision.
+        .filter(missed_reason="")
         .order_by()
         .values_list("assessor_id", "method", "method_grade")
         .annotate(n=Count("pk"))

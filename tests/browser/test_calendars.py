@@ -103,6 +103,7 @@ def test_the_missed_assessment_pages(visit: Any, world: World) -> None:
     Booking.objects.filter(pk=booking.pk).update(outcome="did_not_attend")
     admin = sign_in(visit, "admin", world.admin, viewport=LAPTOP)
     admin.goto(f"/bookings/{booking.pk}/missed/decide/", "decide-missed")
-    expect(
-        admin.page.get_by_role("button", name="Does not count: cancel and rebook")
-    ).to_be_visible()
+    # Both decisions offered, the product default (the seeds are silent) chosen first.
+    expect(admin.page.get_by_label("It does not count as an attempt", exact=False)).to_be_checked()
+    expect(admin.page.get_by_label("It counts as an attempt", exact=False)).not_to_be_checked()
+    expect(admin.page.get_by_role("button", name="Record the decision")).to_be_visible()
