@@ -175,6 +175,14 @@ def record_missed_attempt(
     if enrolment.first_activity_on is None:  # it counts, so it starts the EPA's clock
         enrolment.first_activity_on = attempt.assessed_on
         enrolment.save(update_fields=["first_activity_on"])
+    _complete_when_all_graded(enrolment, result, actor)
+    return attempt
+
+
+def _complete_when_all_graded(enrolment: Enrolment, result: EpaResult, actor: User) -> None:
+    """When every method has a grade the enrolment awaits results. Same transaction: the
+    result (grades, results due date) exists as soon as it does, or neither happens
+    (openepa.results registers through openepa.assessments.hooks)."""
     if _all_methods_graded(enrolment, result):
         transition(
             enrolment,
@@ -184,7 +192,6 @@ def record_missed_attempt(
             data={"overall": result.overall.value},
         )
         hooks.graded(enrolment, actor)
-    return attempt
 
 
 def _sync_carried_rows(attempt: Attempt) -> None:
@@ -292,18 +299,7 @@ def do_submit_sheet(*, actor: User, attempt_id: int, expected_version: int) -> A
         # Same transaction: every submitted decision is offered to IQA sampling (issue 5),
         # registered by openepa.quality through openepa.assessments.hooks.
         hooks.submitted(attempt, grade, actor)
-        if _all_methods_graded(enrolment, result):
-            transition(
-                enrolment,
-                Event.COMPLETE_ASSESSMENT,
-                actor=actor,
-                reason="every assessment method has a grade",
-                data={"overall": result.overall.value},
-            )
-            # Same transaction: the result (grades, results due date) exists as soon as
-            # the enrolment awaits results, or neither happens (openepa.results registers
-            # through openepa.assessments.hooks).
-            hooks.graded(enrolment, actor)
+        _complete_when_all_graded(enrolment, result, actor)
     return attempt
 
 
