@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 def body(response: Any) -> bytes:
     """The whole download, streamed or not (reading it runs its queries)."""
     if getattr(response, "streaming", False):
-        content = b"".join(response.streaming_content)
-        response.close()
-        return content
+        # The test client closes a streamed response once it is read, without closing the
+        # database connection; closing it again here would close the connection (PostgreSQL).
+        return b"".join(response.streaming_content)
     return bytes(response.content)
 
 
