@@ -19,6 +19,19 @@ F2F = frozenset({InteractionMode.FACE_TO_FACE})
 #: A name that must come out as written, never as markup (seed data is escaped once for
 #: the template and again for ReportLab's paragraphs).
 AWKWARD_FAMILY = "O'Brien & <Sons>"
+#: The documents of a passed and of a failed EPA (seed 000 §3).
+PASS_DOCUMENTS = ("statement-of-results", "record-of-achievement", "feedback-report")
+FAIL_DOCUMENTS = ("statement-of-results", "fail-letter", "feedback-report")
+#: Personas who may download none of the apprentice's documents.
+OUTSIDERS = (
+    "assessor",
+    "second_assessor",
+    "iqa",
+    "outsider_admin",
+    "outsider_employer",
+    "outsider_provider",
+    "outsider_assessor",
+)
 OBSERVATION_FEEDBACK = (
     "Summarise the customer's request before acting.\nClose every call with a recap."
 )

@@ -10,23 +10,20 @@ import pytest
 
 from openepa.results.catalogue import KINDS
 from openepa.results.models import OverallResult
-from tests.documents.journeys import distinction, fail, get_document, pdf_text
+from tests.documents.journeys import (
+    FAIL_DOCUMENTS,
+    OUTSIDERS,
+    PASS_DOCUMENTS,
+    distinction,
+    fail,
+    get_document,
+    pdf_text,
+)
 from tests.documents.journeys import parties as parties_of
 from tests.personas import build_world
 
 pytestmark = pytest.mark.django_db
 
-PASS_DOCUMENTS = ("statement-of-results", "record-of-achievement", "feedback-report")
-FAIL_DOCUMENTS = ("statement-of-results", "fail-letter", "feedback-report")
-OUTSIDERS = (
-    "assessor",
-    "second_assessor",
-    "iqa",
-    "outsider_admin",
-    "outsider_employer",
-    "outsider_provider",
-    "outsider_assessor",
-)
 FILENAMES = {
     "statement-of-results": "statement-of-results-SOR",
     "record-of-achievement": "record-of-achievement-ROA",
