@@ -4,6 +4,7 @@ Thin: access, form, action, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from itertools import groupby
 from typing import Any
@@ -170,29 +171,45 @@ def line(request: AuthenticatedRequest, proposal_id: int, line_id: int) -> HttpR
 @require_POST
 def drop(request: AuthenticatedRequest, proposal_id: int, line_id: int) -> HttpResponse:
     found = access_line(request.user, proposal_id, line_id)
-    form = VersionOnlyForm(request.POST)
-    version = form.cleaned_data["version"] if form.is_valid() else None
-    try:
-        do_drop_line(actor=request.user, line_id=found.pk, expected_version=version)
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, "Line dropped: it will not be booked.")
-    return redirect("planner:proposal", proposal_id=proposal_id)
+    return _versioned(
+        request,
+        proposal_id,
+        lambda version: do_drop_line(
+            actor=request.user, line_id=found.pk, expected_version=version
+        ),
+        "Line dropped: it will not be booked.",
+    )
 
 
 @login_required
 @require_POST
 def apply(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     found = access_proposal(request.user, proposal_id)
+    return _versioned(
+        request,
+        proposal_id,
+        lambda version: do_apply(
+            actor=request.user, proposal_id=found.pk, expected_version=version
+        ),
+        "Booking the proposed lines: each line shows its outcome.",
+    )
+
+
+def _versioned(
+    request: AuthenticatedRequest,
+    proposal_id: int,
+    action: Callable[[int | None], object],
+    done: str,
+) -> HttpResponse:
+    """Run a button's action with the version the page was shown at (a stale one is
+    refused), say what happened, and go back to the proposal."""
     form = VersionOnlyForm(request.POST)
-    version = form.cleaned_data["version"] if form.is_valid() else None
     try:
-        do_apply(actor=request.user, proposal_id=found.pk, expected_version=version)
+        action(form.cleaned_data["version"] if form.is_valid() else None)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, "Booking the proposed lines: each line shows its outcome.")
+        messages.success(request, done)
     return redirect("planner:proposal", proposal_id=proposal_id)
 
 
