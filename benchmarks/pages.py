@@ -85,7 +85,9 @@ def ensure_data_set(server: str, size: int) -> tuple[str, float | None]:
     (None when it was reused)."""
     import psycopg
 
-    name = f"openepa_bench_{label(size)}"
+    # BENCH_DATABASE_PREFIX lets two checkouts benchmark side by side on one server.
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX", "openepa_bench")
+    name = f"{prefix}_{label(size)}"
     url = database_url(server, name)
     with psycopg.connect(database_url(server, "postgres"), autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
