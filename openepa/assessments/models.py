@@ -12,6 +12,7 @@ from django.db import models
 
 from openepa.bookings.models import KIND_CHOICES, METHOD_CHOICES, Booking
 from openepa.enrolments.models import Enrolment
+from openepa.organisations.models import Organisation
 
 OUTCOME_CHOICES = [
     ("met", "Met"),
@@ -82,6 +83,42 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} attempt {self.number}"
+
+
+#: Which sheets are an assessor's decisions: submitted, neither a discussion follow-up (it
+#: judges only carried-over criteria and has no method grade) nor a missed assessment
+#: counted as an attempt (it judged nothing). The condition DecisionCount's triggers test.
+DECISION = models.Q(status="submitted", missed_reason="") & ~models.Q(kind="follow_up")
+
+
+class DecisionCount(models.Model):
+    """How many decisions each assessor made for an EPAO, per method and stored grade (a
+    blank grade: carried-over criteria awaiting the discussion), so that the consistency
+    report reads a few small rows per assessor instead of counting every sheet.
+
+    Kept by the database itself (triggers added by migration 0009 on SQLite and
+    PostgreSQL): every insert, delete or change of a sheet that makes it a decision or not,
+    or changes its assessor, method or grade, moves its count in the same transaction,
+    whatever wrote it (an action, the demo's generator). Read only; never written by the
+    application."""
+
+    epao = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    method = models.CharField(max_length=20, choices=METHOD_CHOICES)
+    grade = models.CharField(max_length=12, blank=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["epao", "assessor", "method", "grade"], name="one_decision_count"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} {self.method} {self.grade or 'ungraded'} by {self.assessor_id}"
 
 
 class Judgement(models.Model):

@@ -11,10 +11,11 @@ were not the cost; what every row dragged along was:
   checks every existing row in one set-based join, so every row is still proven to point
   at a row that exists, before the transaction commits. (`session_replication_role =
   replica` would skip the checks without proving anything, so it is not used.)
-- **The counts by state.** A trigger moves StateCount on every enrolment written (one
-  upsert of the same few rows per copied enrolment). It is disabled for the copy and the
-  copies' counts are added once, grouped, by the same transaction; the trigger is enabled
-  again before the commit, so every later write is counted as before.
+- **The kept counts.** Triggers move StateCount on every enrolment written and
+  DecisionCount on every marking sheet (one upsert of the same few rows per copied row).
+  They are disabled for the copy and the copies' counts are added once, grouped, by the
+  same transaction; the triggers are enabled again before the commit, so every later write
+  is counted as before.
 - **Secondary indexes.** Indexes that back no constraint are dropped and built again from
   their definition after the copy (one sorted build instead of a million inserts each);
   primary keys and unique constraints stay, so duplicates are still refused row by row.
@@ -34,6 +35,8 @@ from django.db.backends.utils import CursorWrapper
 
 #: The trigger of migration enrolments 0005 that keeps StateCount.
 STATE_COUNT_TRIGGER = "enrolment_state_count"
+#: The trigger of migration assessments 0009 that keeps DecisionCount.
+DECISION_COUNT_TRIGGER = "assessments_decision_count"
 #: Memory for the index builds and foreign-key checks after the copy (this transaction only).
 MAINTENANCE_MEMORY = "256MB"
 
@@ -45,39 +48,77 @@ class Dropped:
     definition: str
 
 
+@dataclass(frozen=True)
+class KeptCount:
+    """A count a trigger keeps over one copied table, and the statement that adds what the
+    trigger would have added for the rows copied (ids above the one given)."""
+
+    model: str
+    trigger: str
+    add: str
+
+
+KEPT_COUNTS = (
+    KeptCount(
+        "enrolments.Enrolment",
+        STATE_COUNT_TRIGGER,
+        """
+        INSERT INTO enrolments_statecount (epao_id, state, n)
+        SELECT epao_id, state, COUNT(*) FROM enrolments_enrolment WHERE id > %s
+        GROUP BY epao_id, state
+        ON CONFLICT (epao_id, state) DO UPDATE SET n = enrolments_statecount.n + EXCLUDED.n
+        """,
+    ),
+    KeptCount(
+        "assessments.Attempt",
+        DECISION_COUNT_TRIGGER,
+        """
+        INSERT INTO assessments_decisioncount (epao_id, assessor_id, method, grade, n)
+        SELECT e.epao_id, a.assessor_id, a.method, a.method_grade, COUNT(*)
+        FROM assessments_attempt a JOIN enrolments_enrolment e ON e.id = a.enrolment_id
+        WHERE a.id > %s AND a.status = 'submitted' AND a.missed_reason = ''
+          AND a.kind <> 'follow_up'
+        GROUP BY e.epao_id, a.assessor_id, a.method, a.method_grade
+        ON CONFLICT (epao_id, assessor_id, method, grade)
+        DO UPDATE SET n = assessments_decisioncount.n + EXCLUDED.n
+        """,
+    ),
+)
+
+
 @contextmanager
 def bulk_load(tables: Sequence[type[models.Model]], say: Callable[[str], None]) -> Iterator[None]:
     """Around the copy of `tables`' rows, in the caller's transaction: no per-row foreign
-    key checks, state-count trigger or secondary-index inserts; all restored (and the keys
+    key checks, kept-count triggers or secondary-index inserts; all restored (and the keys
     checked over every row) when the copy is done. Does nothing outside PostgreSQL."""
     if connection.vendor != "postgresql":
         yield
         return
     names = [m._meta.db_table for m in tables]
-    enrolments = next(m for m in tables if m._meta.label == "enrolments.Enrolment")
+    labels = {m._meta.label: m._meta.db_table for m in tables}
     with connection.cursor() as cursor:
         # Checks queued by the rows written so far (the new people) run now: a table with
         # pending trigger events cannot be altered.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_MEMORY}'")
-        top = _max_id(cursor, enrolments._meta.db_table)
+        paused = [
+            (kept, labels[kept.model], _max_id(cursor, labels[kept.model]))
+            for kept in KEPT_COUNTS
+            if kept.model in labels and _has_trigger(cursor, labels[kept.model], kept.trigger)
+        ]
         keys = _drop_foreign_keys(cursor, names)
         indexes = _drop_indexes(cursor, names)
-        has_trigger = _has_trigger(cursor, enrolments._meta.db_table)
-        if has_trigger:
-            cursor.execute(
-                f"ALTER TABLE {enrolments._meta.db_table} DISABLE TRIGGER {STATE_COUNT_TRIGGER}"
-            )
+        for kept, table, _top in paused:
+            cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER {kept.trigger}')
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     say(f"bulk load: {len(keys)} foreign keys and {len(indexes)} indexes set aside")
     yield
     with connection.cursor() as cursor:
-        if has_trigger:
-            _add_counts(cursor, enrolments._meta.db_table, top)
-            cursor.execute(
-                f"ALTER TABLE {enrolments._meta.db_table} ENABLE TRIGGER {STATE_COUNT_TRIGGER}"
-            )
-            say("bulk load: counts by state added")
+        for kept, table, top in paused:
+            cursor.execute(kept.add, [top])
+            cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER {kept.trigger}')
+        if paused:
+            say(f"bulk load: kept counts added ({', '.join(k.model for k, _, _ in paused)})")
         for index in indexes:
             cursor.execute(index.definition)
         say(f"bulk load: {len(indexes)} indexes built")
@@ -133,21 +174,9 @@ def _drop_indexes(cursor: CursorWrapper, tables: list[str]) -> list[Dropped]:
     return indexes
 
 
-def _has_trigger(cursor: CursorWrapper, table: str) -> bool:
+def _has_trigger(cursor: CursorWrapper, table: str, trigger: str) -> bool:
     cursor.execute(
         "SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname = %s AND tgenabled <> 'D'",
-        [table, STATE_COUNT_TRIGGER],
+        [table, trigger],
     )
     return cursor.fetchone() is not None
-
-
-def _add_counts(cursor: CursorWrapper, table: str, top: int) -> None:
-    """What the trigger would have added for the copied enrolments (ids above `top`)."""
-    cursor.execute(
-        f"""
-        INSERT INTO enrolments_statecount (epao_id, state, n)
-        SELECT epao_id, state, COUNT(*) FROM "{table}" WHERE id > %s GROUP BY epao_id, state
-        ON CONFLICT (epao_id, state) DO UPDATE SET n = enrolments_statecount.n + EXCLUDED.n
-        """,
-        [top],
-    )

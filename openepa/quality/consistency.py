@@ -5,25 +5,28 @@ openepa.domain.consistency).
 
 A decision is a submitted marking sheet of a method attempt (first attempt, resit or
 retake). Its grade is what the domain computes from that sheet's own judgements, kept on
-the sheet when it is submitted or amended and counted here by the database; a sheet
-whose observation criteria were carried over to the discussion is counted but not graded.
-A discussion follow-up (seed 002) judges only carried-over criteria and has no method
-grade of its own, so it is not a decision here."""
+the sheet when it is submitted or amended; the database keeps how many decisions each
+assessor made per method and grade (DecisionCount), so the report reads a few small rows
+per assessor whatever the number of sheets. A sheet whose observation criteria were
+carried over to the discussion is counted but not graded. A discussion follow-up (seed 002)
+judges only carried-over criteria and has no method grade of its own, so it is not a
+decision here.
+
+The page shows a page of assessors at a time (an EPAO may have thousands); the download
+writes every assessor, a batch at a time, so memory stays bounded."""
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Q, QuerySet, Sum
 
 from openepa.accounts.models import Membership, Role, User
-from openepa.assessments.models import Attempt
-from openepa.domain import csvsafe
+from openepa.assessments.models import DecisionCount
+from openepa.core.exports import Column
 from openepa.domain.consistency import GRADES, Tally, outlying_grades
-from openepa.domain.grading import AttemptKind
 from openepa.domain.standard import Grade, Method
 from openepa.organisations.models import Organisation
 from openepa.quality import queries as quality_queries
@@ -36,12 +39,12 @@ METHOD_NAMES = {
 }
 
 
-def iqa_agreement(assessor_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+def iqa_agreement(assessor_ids: Iterable[int], epao_id: int) -> dict[int, tuple[int, int]]:
     """{assessor id: (decisions the IQA agreed with, decisions reviewed)}, from the quality
-    context's signed-off samples (a decision is agreed when the IQA agreed with every
-    criterion on it). Assessors with no reviewed decision have no entry: "not yet
+    context's signed-off samples of the EPAO (a decision is agreed when the IQA agreed with
+    every criterion on it). Assessors with no reviewed decision have no entry: "not yet
     reviewed"."""
-    return quality_queries.iqa_agreement(list(assessor_ids))
+    return quality_queries.iqa_agreement(list(assessor_ids), epao_id=epao_id)
 
 
 @dataclass(frozen=True)
@@ -119,21 +122,14 @@ class Report:
         ]
 
 
-def _counts(epao_id: int) -> list[tuple[int, Method, str, int]]:
-    """(assessor id, method, stored method grade, decisions) for the EPAO's submitted
-    sheets, counted by the database: one row per assessor, method and grade, whatever the
-    number of decisions. The grade is the one kept on each sheet when it was submitted or
-    amended (`openepa.assessments.grading.sheet_grade`); blank when not graded yet."""
-    rows = (
-        Attempt.objects.filter(enrolment__epao_id=epao_id, status=Attempt.Status.SUBMITTED)
-        .exclude(kind=AttemptKind.FOLLOW_UP.value)
-        # A missed assessment counted as a failed attempt judged nothing: not a decision.
-        .filter(missed_reason="")
-        .order_by()
-        .values_list("assessor_id", "method", "method_grade")
-        .annotate(n=Count("pk"))
-    )
-    return [(assessor, Method(method), grade, n) for assessor, method, grade, n in rows]
+def assessors(epao_id: int) -> QuerySet[User]:
+    """The report's assessors, by name: the EPAO's assessors and anyone else who made a
+    decision for it (an assessor who has since left keeps their row)."""
+    members = Membership.objects.filter(organisation_id=epao_id, role=Role.ASSESSOR)
+    decided = DecisionCount.objects.filter(epao_id=epao_id, n__gt=0)
+    return User.objects.filter(
+        Q(pk__in=members.values("user_id")) | Q(pk__in=decided.values("assessor_id"))
+    ).order_by("full_name", "email", "pk")
 
 
 def _tally(counts: Iterable[tuple[str, int]]) -> Tally:
@@ -147,94 +143,135 @@ def _tally(counts: Iterable[tuple[str, int]]) -> Tally:
     )
 
 
-def consistency_report(epao: Organisation) -> Report:
-    """Every assessor of the EPAO (and anyone else who marked for it), with their tallies
-    beside the EPAO's. A handful of queries whatever the number of assessors and decisions:
-    the grades are counted in the database, never loaded sheet by sheet."""
-    counts = _counts(epao.pk)
-    people: dict[int, User] = {
-        m.user_id: m.user
-        for m in Membership.objects.filter(organisation=epao, role=Role.ASSESSOR).select_related(
-            "user"
-        )
-    }
-    others = {assessor for assessor, _, _, _ in counts} - set(people)
-    if others:
-        people.update(User.objects.in_bulk(others))
+def epao_tallies(epao: Organisation) -> tuple[Tally, dict[Method, Tally]]:
+    """The EPAO's decisions overall and per method: one query over the kept counts (a row
+    per assessor, method and grade), summed by method and grade in the database."""
+    rows = [
+        (Method(method), grade, n or 0)
+        for method, grade, n in DecisionCount.objects.filter(epao=epao)
+        .order_by()
+        .values_list("method", "grade")
+        .annotate(n=Sum("n"))
+    ]
+    overall = _tally((grade, n) for _, grade, n in rows)
+    return overall, {m: _tally((g, n) for method, g, n in rows if method == m) for m in METHODS}
+
+
+def _rows(
+    epao: Organisation, people: Sequence[User], overall: Tally, by_method: dict[Method, Tally]
+) -> list[Row]:
+    """The rows of these assessors, in their order: two queries (their counts, their IQA
+    agreement) whatever their number."""
+    ids = [u.pk for u in people]
     mine: dict[int, list[tuple[str, int]]] = defaultdict(list)
     per_method: dict[tuple[int, Method], list[tuple[str, int]]] = defaultdict(list)
-    for assessor, method, grade, n in counts:
+    counted = DecisionCount.objects.filter(epao=epao, assessor_id__in=ids, n__gt=0).values_list(
+        "assessor_id", "method", "grade", "n"
+    )
+    for assessor, method, grade, n in counted:
         mine[assessor].append((grade, n))
-        per_method[(assessor, method)].append((grade, n))
-    epao_overall = _tally((grade, n) for _, _, grade, n in counts)
-    epao_methods = {
-        m: _tally((grade, n) for _, method, grade, n in counts if method == m) for m in METHODS
-    }
-    agreement = iqa_agreement(list(people))
+        per_method[(assessor, Method(method))].append((grade, n))
+    agreement = iqa_agreement(ids, epao.pk) if ids else {}
     rows = []
-    for user in sorted(people.values(), key=lambda u: (u.full_name, u.email)):
-        overall = _tally(mine[user.pk])
+    for user in people:
+        tally = _tally(mine[user.pk])
         methods = {m: _tally(per_method[(user.pk, m)]) for m in METHODS}
         rows.append(
             Row(
                 assessor=user,
-                overall=overall,
+                overall=tally,
                 by_method=methods,
-                outliers=tuple(outlying_grades(overall, epao_overall)),
+                outliers=tuple(outlying_grades(tally, overall)),
                 method_outliers={
-                    m: tuple(outlying_grades(methods[m], epao_methods[m])) for m in METHODS
+                    m: tuple(outlying_grades(methods[m], by_method[m])) for m in METHODS
                 },
                 iqa=agreement.get(user.pk),
             )
         )
-    return Report(epao=epao, overall=epao_overall, by_method=epao_methods, rows=rows)
+    return rows
+
+
+def consistency_report(epao: Organisation, people: Sequence[User] | None = None) -> Report:
+    """The EPAO's tallies, with the rows of `people` (a page of `assessors`; every assessor
+    when None) beside them. A fixed number of queries whatever the number of assessors and
+    decisions: the grades are counted by the database, never loaded sheet by sheet."""
+    overall, by_method = epao_tallies(epao)
+    chosen = list(assessors(epao.pk)) if people is None else list(people)
+    return Report(
+        epao=epao,
+        overall=overall,
+        by_method=by_method,
+        rows=_rows(epao, chosen, overall, by_method),
+    )
+
+
+#: Assessors read at a time by the download (three queries a batch).
+BATCH = 500
+
+
+def every_row(epao: Organisation) -> Iterator[tuple[Report, Row]]:
+    """Every assessor's row of the EPAO, a batch at a time (the download): memory holds one
+    batch, never every assessor."""
+    overall, by_method = epao_tallies(epao)
+    report = Report(epao=epao, overall=overall, by_method=by_method, rows=[])
+    batch: list[User] = []
+    for user in assessors(epao.pk).iterator(BATCH):
+        batch.append(user)
+        if len(batch) == BATCH:
+            yield from ((report, row) for row in _rows(epao, batch, overall, by_method))
+            batch = []
+    yield from ((report, row) for row in _rows(epao, batch, overall, by_method))
 
 
 def percent(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}%"
 
 
-CSV_HEADER = [
-    "EPAO",
-    "Assessor",
-    "Scope",
-    "Decisions",
-    "Graded",
-    *(f"{g.value.title()} rate" for g in GRADES),
-    *(f"EPAO {g.value} rate" for g in GRADES),
-    "Outlier grades",
-    "IQA agreed",
-    "IQA reviewed",
-]
+@dataclass(frozen=True)
+class CsvLine:
+    """One line of the download: an assessor's scope (overall or a method) beside the EPAO's."""
+
+    epao: Organisation
+    row: Row
+    scope: str
+    mine: Tally
+    theirs: Tally
+    outliers: tuple[Grade, ...]
+
+    @property
+    def iqa(self) -> tuple[int, int] | None:
+        """The IQA agreement, on the overall line only."""
+        return self.row.iqa if self.scope == "overall" else None
 
 
-def report_csv(reports: Iterable[Report]) -> str:
-    """One line per assessor and scope (overall, then each method)."""
-    out = io.StringIO()
-    writer = csvsafe.writer(out)
-    writer.writerow(CSV_HEADER)
-    for report in reports:
-        for row in report.rows:
-            scopes: list[tuple[str, Tally, Tally, tuple[Grade, ...]]] = [
-                ("overall", row.overall, report.overall, row.outliers)
-            ]
-            scopes += [
-                (m.value, row.by_method[m], report.by_method[m], row.method_outliers[m])
-                for m in METHODS
-            ]
-            for scope, mine, theirs, outliers in scopes:
-                writer.writerow(
-                    [
-                        report.epao.name,
-                        str(row.assessor),
-                        scope,
-                        mine.decisions,
-                        mine.graded,
-                        *(percent(mine.rate(g)) for g in GRADES),
-                        *(percent(theirs.rate(g)) for g in GRADES),
-                        " ".join(g.value for g in outliers),
-                        row.iqa[0] if row.iqa and scope == "overall" else "",
-                        row.iqa[1] if row.iqa and scope == "overall" else "",
-                    ]
-                )
-    return out.getvalue()
+def csv_lines(rows: Iterable[tuple[Report, Row]]) -> Iterator[CsvLine]:
+    """Four lines per assessor: overall, then each method."""
+    for report, row in rows:
+        yield CsvLine(report.epao, row, "overall", row.overall, report.overall, row.outliers)
+        for m in METHODS:
+            yield CsvLine(
+                report.epao,
+                row,
+                m.value,
+                row.by_method[m],
+                report.by_method[m],
+                row.method_outliers[m],
+            )
+
+
+def _rate_column(heading: str, grade: Grade, *, epao: bool) -> Column[CsvLine]:
+    return Column(heading, lambda line: percent((line.theirs if epao else line.mine).rate(grade)))
+
+
+COLUMNS: tuple[Column[CsvLine], ...] = (
+    Column("EPAO", lambda line: line.epao.name),
+    Column("Assessor", lambda line: str(line.row.assessor)),
+    Column("Scope", lambda line: line.scope),
+    Column("Decisions", lambda line: line.mine.decisions),
+    Column("Graded", lambda line: line.mine.graded),
+    *(_rate_column(f"{g.value.title()} rate", g, epao=False) for g in GRADES),
+    *(_rate_column(f"EPAO {g.value} rate", g, epao=True) for g in GRADES),
+    Column("Outlier grades", lambda line: " ".join(g.value for g in line.outliers)),
+    Column("IQA agreed", lambda line: line.iqa[0] if line.iqa else ""),
+    Column("IQA reviewed", lambda line: line.iqa[1] if line.iqa else ""),
+)

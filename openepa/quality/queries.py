@@ -10,7 +10,8 @@ from collections.abc import Collection
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from openepa.accounts.models import Role, User
@@ -98,25 +99,39 @@ def signed_off_review(user: User | AnonymousUser, attempt: Attempt) -> IqaSample
     )
 
 
-def iqa_agreement(assessor_ids: Collection[int]) -> dict[int, tuple[int, int]]:
+def iqa_agreement(
+    assessor_ids: Collection[int], *, epao_id: int | None = None
+) -> dict[int, tuple[int, int]]:
     """{assessor id: (decisions the IQA agreed with, decisions reviewed)} over signed-off
-    samples. Counted per decision, not per criterion: a decision counts as agreed when the
-    IQA agreed with every criterion on its sheet; one disagreement makes it not agreed,
+    samples (of one EPAO's apprentices when `epao_id` is given: IQA is each EPAO's own
+    business). Counted per decision, not per criterion: a decision counts as agreed when
+    the IQA agreed with every criterion on its sheet; one disagreement makes it not agreed,
     whatever the outcome (grade stands or amended). Assessors with no signed-off sample
-    are left out. One query whatever the number of samples."""
+    are left out. One query, counted by the database: a row per assessor."""
     disagreed = IqaCriterionReview.objects.filter(sample_id=OuterRef("pk"), agree=False)
-    rows = (
-        IqaSample.objects.filter(
-            state=IqaSample.State.SIGNED_OFF, attempt__assessor_id__in=list(assessor_ids)
-        )
-        .annotate(disagreed=Exists(disagreed))
-        .values_list("attempt__assessor_id", "disagreed")
+    samples = IqaSample.objects.filter(
+        state=IqaSample.State.SIGNED_OFF, attempt__assessor_id=OuterRef("pk")
     )
-    found: dict[int, tuple[int, int]] = {}
-    for assessor_id, has_disagreement in rows:
-        agreed, reviewed = found.get(assessor_id, (0, 0))
-        found[assessor_id] = (agreed + (not has_disagreement), reviewed + 1)
-    return found
+    if epao_id is not None:
+        samples = samples.filter(attempt__enrolment__epao_id=epao_id)
+    # Counted assessor by assessor (a subquery each reads that assessor's sheets by index)
+    # rather than one join over every signed-off sample of the EPAO.
+    rows = (
+        User.objects.filter(pk__in=list(assessor_ids))
+        .annotate(
+            reviewed=_count(samples),
+            agreed=_count(samples.exclude(Exists(disagreed))),
+        )
+        .filter(reviewed__gt=0)
+        .values_list("pk", "agreed", "reviewed")
+    )
+    return {assessor: (agreed, reviewed) for assessor, agreed, reviewed in rows}
+
+
+def _count(samples: QuerySet[IqaSample]) -> Coalesce:
+    """How many of these samples there are, as a subquery of the outer row."""
+    counted = samples.order_by().values("attempt__assessor_id").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")), 0)
 
 
 def samples_matching(user: User, terms: Terms) -> QuerySet[IqaSample]:

@@ -24,7 +24,13 @@ from openepa.enrolments.sections import DECISION_CHECK_PAGE
 from openepa.organisations.models import Organisation
 from openepa.quality import actions, queries
 from openepa.quality.access import access_sample, independence_problem
-from openepa.quality.consistency import Report, consistency_report, report_csv
+from openepa.quality.consistency import (
+    COLUMNS,
+    assessors,
+    consistency_report,
+    csv_lines,
+    every_row,
+)
 from openepa.quality.exports import QUEUE
 from openepa.quality.forms import ReviewForm, review_initial
 from openepa.quality.models import IqaSample
@@ -155,27 +161,44 @@ def _page(
     return render(request, "quality/review.html", context)
 
 
-def _reports(request: AuthenticatedRequest) -> list[Report]:
+#: Assessors on one page of the consistency report (four lines each: overall and methods).
+REPORT_PAGE_SIZE = 20
+
+
+def _quality_epaos(request: AuthenticatedRequest) -> list[Organisation]:
     epaos = quality_epaos(request.user)
     if not epaos:
         raise Http404("Not an EPAO admin or IQA")
-    return [
-        consistency_report(o) for o in Organisation.objects.filter(pk__in=epaos).order_by("name")
-    ]
+    return list(Organisation.objects.filter(pk__in=epaos).order_by("name"))
 
 
 @login_required
 def consistency(request: AuthenticatedRequest) -> HttpResponse:
+    """One EPAO's report (the first by name, or the one chosen when the user oversees
+    several), a page of assessors at a time in name order."""
+    epaos = _quality_epaos(request)
+    chosen = request.GET.get("epao", "")
+    epao = next((o for o in epaos if str(o.pk) == chosen), epaos[0])
+    page = Paginator(assessors(epao.pk), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "quality/consistency.html",
-        {"reports": _reports(request), "points": OUTLIER_POINTS, "minimum": OUTLIER_MIN_DECISIONS},
+        {
+            "report": consistency_report(epao, list(page.object_list)),
+            "page": page,
+            "epaos": epaos,
+            "points": OUTLIER_POINTS,
+            "minimum": OUTLIER_MIN_DECISIONS,
+        },
     )
 
 
 @login_required
-def consistency_csv(request: AuthenticatedRequest) -> HttpResponse:
-    body = report_csv(_reports(request))
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="assessor-consistency.csv"'
-    return response
+def consistency_csv(request: AuthenticatedRequest) -> HttpResponseBase:
+    """Every assessor of every EPAO the user oversees, streamed a batch of assessors at a
+    time."""
+    epaos = _quality_epaos(request)
+    rows = csv_lines(row for epao in epaos for row in every_row(epao))
+    return export_response(
+        "csv", "assessor-consistency", COLUMNS, rows, title="Assessor consistency"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 from html import unescape
 
@@ -13,6 +14,7 @@ import pytest
 from openepa.domain.standard import Grade, Method
 from openepa.quality import consistency as report_module
 from openepa.quality.consistency import consistency_report, iqa_agreement
+from openepa.quality.views import REPORT_PAGE_SIZE
 from tests.personas import register
 from tests.results.builders import submit
 
@@ -67,7 +69,8 @@ def test_the_iqa_sees_the_report_and_the_csv(client, marked):
     response = client.get("/assessors/consistency.csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
     overall = {r["Assessor"]: r for r in rows if r["Scope"] == "overall"}
     assert overall["Ian Assessor"]["Decisions"] == "5"
     assert overall["Ian Assessor"]["Distinction rate"] == "100%"
@@ -84,8 +87,10 @@ def test_few_decisions_are_not_outliers(world):
 
 
 def test_iqa_agreement_is_the_seam_and_shows_when_connected(client, marked, monkeypatch):
-    assert iqa_agreement([marked.assessor.pk]) == {}
-    monkeypatch.setattr(report_module, "iqa_agreement", lambda ids: {marked.assessor.pk: (9, 10)})
+    assert iqa_agreement([marked.assessor.pk], marked.epao.pk) == {}
+    monkeypatch.setattr(
+        report_module, "iqa_agreement", lambda ids, epao_id: {marked.assessor.pk: (9, 10)}
+    )
     client.force_login(marked.admin)
     assert "90% (9 of 10)" in text(client.get("/assessors/consistency/"))
 
@@ -110,8 +115,7 @@ def test_another_epaos_admin_sees_only_their_own(client, marked):
     assert "Ian Assessor" not in html
 
 
-@pytest.mark.parametrize("rows", [1, 50])
-def test_report_query_count(client, world, django_assert_max_num_queries, rows):
+def _assessors_with_a_decision(world, rows: int) -> None:
     from openepa.accounts.models import Role
     from tests.personas import person
 
@@ -134,9 +138,41 @@ def test_report_query_count(client, world, django_assert_max_num_queries, rows):
             grade=("pass", "distinction", "fail")[i % 3],
             assessor=assessor,
         )
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_report_query_count(client, world, django_assert_max_num_queries, rows):
+    _assessors_with_a_decision(world, rows)
     client.force_login(world.admin)
     with django_assert_max_num_queries(12):
         page = client.get("/assessors/consistency/")
-    assert text(page).count("Assessor ") >= rows
+    # A page of assessors at most, whatever their number.
+    assert text(page).count("Assessor ") >= min(rows, REPORT_PAGE_SIZE)
     with django_assert_max_num_queries(12):
-        client.get("/assessors/consistency.csv")
+        body = b"".join(client.get("/assessors/consistency.csv").streaming_content)
+    # The download has every assessor: four lines each (overall and each method).
+    overall = [
+        r for r in csv.DictReader(io.StringIO(body.decode("utf-8-sig"))) if r["Scope"] == "overall"
+    ]
+    assert len(overall) >= rows
+
+
+def test_the_report_pages_through_the_assessors_by_name(client, world):
+    """Three pages of assessors: each page shows at most its page size, every assessor
+    once, in name order, with the count; the page links keep the EPAO chosen."""
+    _assessors_with_a_decision(world, 2 * REPORT_PAGE_SIZE + 3)
+    total = 2 * REPORT_PAGE_SIZE + 3 + 2  # and Ian and Sue, who have no decision yet
+    client.force_login(world.admin)
+    seen = []
+    for number in (1, 2, 3):
+        html = text(client.get(f"/assessors/consistency/?epao={world.epao.pk}&page={number}"))
+        names = re.findall(r'data-label="Assessor">([^<]+?)(?: <strong|</th>)', html)
+        assert len(names) <= REPORT_PAGE_SIZE
+        assert f"{total} assessors, by name" in html
+        seen += names
+        if number < 3:
+            assert f"?epao={world.epao.pk}&page={number + 1}" in html
+    assert len(seen) == total == len(set(seen))
+    assert seen == sorted(seen)
+    report = consistency_report(world.epao)
+    assert [str(row.assessor) for row in report.rows] == seen

@@ -32,7 +32,8 @@ HOSTILE = [
 
 
 def rows_of(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
 
 
 def test_the_bulk_registration_errors_csv_quotes_formula_cells(client, world):

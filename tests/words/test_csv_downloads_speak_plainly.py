@@ -57,6 +57,7 @@ def test_the_consistency_report_csv_speaks_plainly(client, world):
             assessor=world.assessor,
         )
     client.force_login(world.iqa)
-    text = client.get("/assessors/consistency.csv").content.decode("utf-8-sig")
+    response = client.get("/assessors/consistency.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert world.assessor.full_name in text
     assert leaks(text) == []
