@@ -39,6 +39,11 @@ class ExportBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The certificates page's batches, newest first: a page read from the index
+            # instead of sorting every batch ever exported.
+            models.Index(fields=["epao", "-created_at", "-id"], name="export_batches_latest")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} batch {self.pk} ({self.record_count})"
@@ -157,7 +162,11 @@ class ServiceRecord(models.Model):
                 fields=["enrolment", "sequence"], name="service_record_sequence"
             ),
         ]
-        indexes = [models.Index(fields=["epao", "state"])]
+        indexes = [
+            models.Index(fields=["epao", "state"]),
+            # The certificates page's records, newest first (optionally of one state).
+            models.Index(fields=["epao", "-created_at", "-id"], name="service_records_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.request_id} ({self.get_state_display()})"

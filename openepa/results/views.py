@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import post_action
 from openepa.core.exports import CHUNK, export_response
+from openepa.core.paging import CappedPaginator
 from openepa.domain.journey import State
 from openepa.domain.ofqual_returns import ReturnKind
 from openepa.domain.resits import grade_cap_statement
@@ -49,8 +49,11 @@ def result_list(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404("No such page")
     due = request.GET.get("due", "")
     due = due if due in overview.DUE_FILTERS else ""
-    results = overview.filter_due(queries.awaiting_release_for(request.user), due, queries.today())
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    waiting = queries.awaiting_release_for(request.user, related=queries.LIST_RELATED)
+    results = overview.filter_due(waiting, due, queries.today())
+    # Counted up to the cap, in the partial index's order: the count and the deepest page
+    # cost the same however many results wait (more than the cap: the filters narrow it).
+    page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "results/list.html",
