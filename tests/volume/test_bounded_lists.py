@@ -1,11 +1,15 @@
-"""The outbox, the certificate batches and the assessors list show at most a page, whatever
+"""The outbox, the certificate batches, the assessors list, the results awaiting release and
+the IQA queue show at most a page, whatever
 the EPAO holds, in no more queries on any page than with one row; their counts read at most
 CAP + 1 rows (openepa.core.paging), and past it the page says "more than" (issue 15 §3)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
 
 from openepa.accounts.models import Membership, Role, User
@@ -15,6 +19,11 @@ from openepa.certificates.views import PAGE_SIZE as BATCHES_PAGE
 from openepa.core.paging import CappedPaginator
 from openepa.notifications.models import OutboxMessage
 from openepa.notifications.views import PAGE_SIZE as OUTBOX_PAGE
+from openepa.quality.models import IqaSample
+from openepa.quality.views import PAGE_SIZE as QUEUE_PAGE
+from openepa.results.models import OverallResult
+from openepa.results.views import PAGE_SIZE as RESULTS_PAGE
+from tests.results.builders import another_enrolment, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +67,35 @@ def assessor_rows(world, n: int) -> None:
     )
 
 
+def result_rows(world, n: int) -> None:
+    """n results awaiting release, each of its own enrolment, half of them overdue."""
+    today = timezone.localdate()
+    start = OverallResult.objects.count()
+    for i in range(start, start + n):
+        OverallResult.objects.create(
+            enrolment=another_enrolment(world, i),
+            grade="pass",
+            methods={},
+            last_component_on=today - timedelta(days=20),
+            due_on=today - timedelta(days=1 if i % 2 else -5),
+        )
+
+
+def sample_rows(world, n: int) -> None:
+    """n decisions waiting in the IQA queue, each of its own enrolment."""
+    start = IqaSample.objects.count()
+    for i in range(start, start + n):
+        attempt = submit(
+            another_enrolment(world, 1000 + i),
+            "showcase",
+            on=date(2026, 1, 5) + timedelta(days=i),
+            assessor=world.assessor,
+        )
+        IqaSample.objects.create(
+            attempt=attempt, reason="rate", explanation=f"draw {i}", draw=i, grade="pass"
+        )
+
+
 #: (page, its page size, rows to make, what each row of the list shows once)
 LISTS = [
     ("/notifications/outbox/", OUTBOX_PAGE, outbox_rows, "@bench.example</"),
@@ -68,6 +106,8 @@ LISTS = [
         '<td class="govuk-table__cell" data-label="Kind">',
     ),
     ("/assessors/", ASSESSORS_PAGE, assessor_rows, ">Assessor 0"),
+    ("/results/", RESULTS_PAGE, result_rows, 'data-label="Grade">'),
+    ("/iqa/", QUEUE_PAGE, sample_rows, 'data-label="Why sampled">'),
 ]
 
 
