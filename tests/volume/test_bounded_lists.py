@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from openepa.accounts.models import Membership, Role, User
 from openepa.assessors.views import PAGE_SIZE as ASSESSORS_PAGE
