@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
-from openepa.accounts.models import Role, User
+from openepa.accounts.models import Membership, Role, User
 from openepa.accounts.roles import roles_of
 from openepa.domain.journey import State
 from openepa.domain.search import Terms
@@ -143,13 +152,88 @@ def _overdue_results(today: date) -> QuerySet[Any]:
 
 
 @dataclass(frozen=True)
+class Chosen:
+    """Whom a name filter (employer, provider, assessor) stands for: the ids it was
+    resolved to (none: nobody of that name, so no row), or, when more than `NAMED` names
+    match, the words every matching name contains (the database then matches them)."""
+
+    ids: tuple[int, ...] = ()
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Filters:
     state: str = ""
-    employer_id: int | None = None
-    provider_id: int | None = None
-    assessor_id: int | None = None
+    employer: Chosen | None = None
+    provider: Chosen | None = None
+    assessor: Chosen | None = None
     overdue: bool = False
     search: str = ""
+
+
+#: A name filter resolved to at most this many employers, providers or assessors is
+#: applied by their ids (an index on each); more fall back to matching the name itself.
+NAMED = 20
+
+
+@dataclass(frozen=True)
+class Named:
+    """Who a name filter's text names, as the page reports it: their (id, name) pairs, at
+    most NAMED, and whether more match."""
+
+    text: str
+    found: tuple[tuple[int, str], ...]
+    more: bool
+
+    @property
+    def chosen(self) -> Chosen:
+        if self.more:
+            return Chosen(words=tuple(self.text.split()))
+        return Chosen(ids=tuple(pk for pk, _ in self.found))
+
+
+def _named[M: Model](rows: QuerySet[M], field: str, text: str, label: Callable[[M], str]) -> Named:
+    """The rows named by `text`: by id when it is a number (a link's `?employer=12`), else
+    those whose `field` contains every word, an exact name alone when there is one (so a
+    name shown in the box and sent again chooses that one only). One query, at most
+    NAMED + 1 rows."""
+    text = " ".join(text.split())
+    if text.isascii() and text.isdigit():
+        found = [(row.pk, label(row)) for row in rows.filter(pk=int(text))[:1]]
+        return Named(text, tuple(found), more=False)
+    contains = Q()
+    for word in text.split():
+        contains &= Q(**{f"{field}__icontains": word})
+    exact = ExpressionWrapper(Q(**{f"{field}__iexact": text}), output_field=BooleanField())
+    ordered = rows.filter(contains).annotate(exact=exact).order_by("-exact", field, "pk")
+    candidates = list(ordered[: NAMED + 1])
+    if candidates and getattr(candidates[0], "exact", False):
+        candidates = [row for row in candidates if getattr(row, "exact", False)]
+    return Named(
+        text, tuple((row.pk, label(row)) for row in candidates[:NAMED]), len(candidates) > NAMED
+    )
+
+
+def partners_named(epao_ids: Collection[int], kind: str, text: str) -> Named:
+    """The employers or providers (`kind`) of the EPAOs' enrolments that `text` names (an
+    EXISTS per organisation on the EPAO-and-employer or -provider index)."""
+    works_with = Enrolment.objects.filter(
+        **{f"{kind}_id": OuterRef("pk")}, epao_id__in=list(epao_ids)
+    )
+    partners = Organisation.objects.filter(Exists(works_with), kind=kind)
+    return _named(partners, "name", text, lambda o: o.name)
+
+
+def assessors_named(epao_ids: Collection[int], text: str) -> Named:
+    """The EPAOs' assessors that `text` names."""
+    assessors = User.objects.filter(
+        Exists(
+            Membership.objects.filter(
+                user_id=OuterRef("pk"), role=Role.ASSESSOR, organisation_id__in=list(epao_ids)
+            )
+        )
+    )
+    return _named(assessors, "full_name", text, lambda u: u.full_name or u.email)
 
 
 def search(queryset: QuerySet[Enrolment], text: str) -> QuerySet[Enrolment]:
@@ -171,24 +255,28 @@ def apply_filters(
     the counts by state can reflect every other filter."""
     if with_state and filters.state:
         queryset = queryset.filter(state=filters.state)
-    if filters.employer_id is not None:
-        queryset = queryset.filter(employer_id=filters.employer_id)
-    if filters.provider_id is not None:
-        queryset = queryset.filter(provider_id=filters.provider_id)
-    if filters.assessor_id is not None:
+    if filters.employer is not None:
+        queryset = queryset.filter(_chosen("employer", filters.employer, "name"))
+    if filters.provider is not None:
+        queryset = queryset.filter(_chosen("provider", filters.provider, "name"))
+    if filters.assessor is not None:
         # Exists rather than a join: an enrolment with several bookings stays one row.
-        queryset = queryset.filter(
-            Exists(
-                Enrolment.objects.filter(
-                    pk=OuterRef("pk"), bookings__assessor_id=filters.assessor_id
-                )
-            )
-        )
+        booked = _chosen("bookings__assessor", filters.assessor, "full_name")
+        queryset = queryset.filter(Exists(Enrolment.objects.filter(booked, pk=OuterRef("pk"))))
     if filters.overdue:
         queryset = queryset.filter(Exists(_overdue_results(timezone.localdate())))
     if filters.search:
         queryset = search(queryset, filters.search)
     return queryset
+
+
+def _chosen(relation: str, chosen: Chosen, name_field: str) -> Q:
+    if chosen.words:
+        q = Q()
+        for word in chosen.words:
+            q &= Q(**{f"{relation}__{name_field}__icontains": word})
+        return q
+    return Q(**{f"{relation}_id__in": chosen.ids})
 
 
 def counts_by_state(queryset: QuerySet[Enrolment]) -> list[tuple[State, int]]:

@@ -116,7 +116,13 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "enrolments/pipeline.html",
-        {"form": form, "filters": filters, **_paged(request, rows, total), "counts": counts},
+        {
+            "form": form,
+            "filters": filters,
+            **_paged(request, rows, total),
+            "counts": counts,
+            "name_matches": form.name_matches(request.GET),
+        },
     )
 
 
