@@ -316,9 +316,10 @@ class PipelineFilterForm(AccessibleForm):
         """A filter chosen by id (a link) shows the name in its box, as if typed."""
         by_id = {n: named for n, named in self.named.items() if named.text.isdigit()}
         if by_id:
-            self.data = self.data.copy()
+            data = dict(self.data.items())
             for name, named in by_id.items():
-                self.data[name] = named.found[0][1]
+                data[name] = named.found[0][1]
+            self.data = data
 
     def name_matches(self, query: QueryDict) -> list[dict[str, Any]]:
         """For each name filter that names several (or nobody), what the page says: each
