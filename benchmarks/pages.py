@@ -124,12 +124,8 @@ def prepare() -> dict[str, Any]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from openepa.accounts.models import User
-    from openepa.certificates.models import ExportBatch
-    from openepa.core.keyset import encode
     from openepa.demo.people import demo_email
     from openepa.enrolments.models import Enrolment
-    from openepa.enrolments.queries import BY_NAME
-    from openepa.organisations.models import Organisation
 
     cookies: dict[str, str] = {}
     for role in ("admin", "assessor", "iqa", "employer", "provider", "apprentice"):
@@ -146,6 +142,19 @@ def prepare() -> dict[str, Any]:
         session.create()
         assert session.session_key is not None
         cookies[role] = session.session_key
+    pages = prepare_pages()
+    total = Enrolment.objects.count()
+    return {"cookies": cookies, "pages": [p.__dict__ for p in pages], "apprentices": total}
+
+
+def prepare_pages() -> list[Page]:
+    """The pages to drive, chosen from the data set (inside Django)."""
+    from openepa.certificates.models import ExportBatch
+    from openepa.core.keyset import encode
+    from openepa.enrolments.models import Enrolment
+    from openepa.enrolments.queries import BY_NAME
+    from openepa.organisations.models import Organisation
+
     total = Enrolment.objects.count()
     completed = Enrolment.objects.filter(state="completed").order_by("pk")
     middle = completed[completed.count() // 2]
@@ -185,7 +194,7 @@ def prepare() -> dict[str, Any]:
         pages.append(Page("export: certificate batch CSV", "admin",
                           f"/certificates/batches/{batch.pk}.csv"))  # fmt: skip
     pages += search_and_export_pages(middle, employer)
-    return {"cookies": cookies, "pages": [p.__dict__ for p in pages], "apprentices": total}
+    return pages
 
 
 def search_and_export_pages(middle: Any, employer: Any) -> list[Page]:

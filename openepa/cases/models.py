@@ -142,6 +142,9 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["raised_at", "id"]
+        # The header search reads the newest cases first and stops at its few: along this
+        # index (either way), not by sorting every case of the EPAO joined to its enrolment.
+        indexes = [models.Index(fields=["raised_at", "id"], name="case_raised_at_id")]
         constraints = [
             models.CheckConstraint(
                 condition=(

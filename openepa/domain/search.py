@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from openepa.domain.uln import ULN_LENGTH
 
 MIN_WORD = 2
+#: A word at least this long is served by the trigram indexes (pg_trgm: three characters).
+TRIGRAM = 3
 #: At most this many words are used; the rest of a pasted paragraph is ignored.
 MAX_WORDS = 5
 #: Numbers beyond this are no record's number (database integer ids stay below 2**31).

@@ -7,17 +7,24 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.core.forms import AccessibleForm, DateField, LongSelect, VersionField
+from openepa.core.forms import AccessibleForm, DateField, VersionField
+from openepa.core.keyset import AFTER, BEFORE
 from openepa.domain.journey import LABELS, State
 from openepa.domain.uln import validate_uln
 from openepa.enrolments.actions import Registration
-from openepa.enrolments.models import BulkUpload, Enrolment
-from openepa.enrolments.queries import Filters
+from openepa.enrolments.models import BulkUpload
+from openepa.enrolments.queries import (
+    Chosen,
+    Filters,
+    Named,
+    assessors_named,
+    partners_named,
+)
 from openepa.organisations.models import Organisation
 from openepa.reference.models import StandardVersion
 
@@ -233,72 +240,112 @@ class WithdrawForm(AccessibleForm):
 STATE_FILTER_CHOICES = [("", "Any state"), *((s.value, LABELS[s]) for s in State)]
 
 
+#: The name filters: (field, what one of them is called, its plural).
+NAME_FILTERS = (
+    ("employer", "employer", "employers"),
+    ("provider", "training provider", "training providers"),
+    ("assessor", "assessor", "assessors"),
+)
+
+
 class PipelineFilterForm(AccessibleForm):
-    """The pipeline's filters, read from the query string (GET), so every view is a link."""
+    """The pipeline's filters, read from the query string (GET), so every view is a link.
+
+    The employer, provider and assessor are typed, not picked from a list: an EPAO works
+    with thousands of them (1,829 partners and 4,000 assessors at 100,000 apprentices), and
+    a select of every one weighed 270 kB and cost most of the page's time. A name matches
+    every one whose name contains its words (an exact name only that one); a number (the
+    links from the header search) chooses by id. `named` tells the page whom each chose."""
 
     q = forms.CharField(label="Search by ULN or name", required=False, max_length=100)
     state = forms.ChoiceField(label="State", choices=STATE_FILTER_CHOICES, required=False)
-    # LongSelect: an EPAO may work with thousands of employers (openepa.core.forms).
-    employer = forms.ModelChoiceField(
-        label="Employer", queryset=Organisation.objects.none(), required=False, widget=LongSelect
+    employer = forms.CharField(
+        label="Employer", required=False, max_length=200, help_text="All or part of the name"
     )
-    provider = forms.ModelChoiceField(
+    provider = forms.CharField(
         label="Training provider",
-        queryset=Organisation.objects.none(),
         required=False,
-        widget=LongSelect,
+        max_length=200,
+        help_text="All or part of the name",
     )
-    assessor = forms.ModelChoiceField(
-        label="Assessor", queryset=User.objects.none(), required=False, widget=LongSelect
+    assessor = forms.CharField(
+        label="Assessor", required=False, max_length=200, help_text="All or part of the name"
     )
     overdue = forms.BooleanField(label="Only results overdue", required=False)
 
     def __init__(self, *args: Any, epao_ids: frozenset[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Choices come from the admin's own EPAOs, so no other EPAO's partners are listed:
-        # each organisation once, kept when it has an enrolment there (an EXISTS per
-        # organisation on the EPAO-and-employer or -provider index, not a DISTINCT over
-        # every enrolment).
-        ids = list(epao_ids)
-        self.fields["employer"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            Exists(Enrolment.objects.filter(employer_id=OuterRef("pk"), epao_id__in=ids)),
-            kind=Organisation.Kind.EMPLOYER,
-        )
-        self.fields["provider"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            Exists(Enrolment.objects.filter(provider_id=OuterRef("pk"), epao_id__in=ids)),
-            kind=Organisation.Kind.PROVIDER,
-        )
-        self.fields["assessor"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(
-                memberships__role=Role.ASSESSOR, memberships__organisation_id__in=epao_ids
-            )
-            .distinct()
-            .order_by("full_name")
-        )
-        self.fields["employer"].empty_label = "Any employer"  # type: ignore[attr-defined]
-        self.fields["provider"].empty_label = "Any provider"  # type: ignore[attr-defined]
-        self.fields["assessor"].empty_label = "Any assessor"  # type: ignore[attr-defined]
+        # Only the admin's own EPAOs' partners and assessors are matched, so no other
+        # EPAO's are named.
+        self.epao_ids = epao_ids
+        for name, _, _ in NAME_FILTERS:
+            self.fields[name].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        self.named: dict[str, Named] = {}
+
+    def _named(self, name: str, text: str) -> Named:
+        if name == "assessor":
+            return assessors_named(self.epao_ids, text)
+        return partners_named(self.epao_ids, name, text)
 
     def filters(self) -> Filters:
         """The valid filters; an invalid one (a stale id in a bookmarked link) is ignored."""
         self.is_valid()
         data = self.cleaned_data  # holds only the fields that were valid
+        chosen: dict[str, Chosen | None] = {}
+        for name, _, _ in NAME_FILTERS:
+            text = " ".join((data.get(name) or "").split())
+            chosen[name] = None
+            if not text:
+                continue
+            named = self._named(name, text)
+            if text.isdigit() and not named.found:
+                continue  # a stale id: ignored, as before
+            self.named[name] = named
+            chosen[name] = named.chosen
+        self._show_names_chosen_by_id()
         return Filters(
             state=data.get("state") or "",
-            employer_id=_pk(data.get("employer")),
-            provider_id=_pk(data.get("provider")),
-            assessor_id=_pk(data.get("assessor")),
+            employer=chosen["employer"],
+            provider=chosen["provider"],
+            assessor=chosen["assessor"],
             overdue=bool(data.get("overdue")),
             search=(data.get("q") or "").strip(),
         )
 
+    def _show_names_chosen_by_id(self) -> None:
+        """A filter chosen by id (a link) shows the name in its box, as if typed."""
+        by_id = {n: named for n, named in self.named.items() if named.text.isdigit()}
+        if by_id:
+            data = dict(self.data.items())
+            for name, named in by_id.items():
+                data[name] = named.found[0][1]
+            self.data = data
+
+    def name_matches(self, query: QueryDict) -> list[dict[str, Any]]:
+        """For each name filter that names several (or nobody), what the page says: each
+        one named with a link to the list narrowed to them alone (the rest of `query`, the
+        page's own, kept; from the first page)."""
+        notes = []
+        for name, one, many in NAME_FILTERS:
+            named = self.named.get(name)
+            if named is None or (len(named.found) == 1 and not named.more):
+                continue
+            links = []
+            for pk, label in named.found:
+                narrowed = query.copy()
+                narrowed[name] = str(pk)
+                for cursor in (AFTER, BEFORE):
+                    narrowed.pop(cursor, None)
+                links.append((label, "?" + narrowed.urlencode()))
+            notes.append(
+                {"one": one, "many": many, "text": named.text, "links": links,
+                 "more": named.more}
+            )  # fmt: skip
+        return notes
+
 
 class SearchForm(AccessibleForm):
     q = forms.CharField(label="Search by ULN or name", required=False, max_length=100)
-
-
-def _pk(obj: Any) -> int | None:
-    return None if obj is None else int(obj.pk)
 
 
 class TrainingPlanForm(AccessibleForm):

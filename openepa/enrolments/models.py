@@ -108,6 +108,9 @@ class Enrolment(models.Model):
             models.Index(fields=["epao", "state"]),
             models.Index(fields=["epao", "employer", "state"]),
             models.Index(fields=["epao", "provider", "state"]),
+            # A name search's counts by state: from the apprentices the trigram indexes
+            # find to their enrolments' states, read from this index alone.
+            models.Index(fields=["epao", "apprentice", "state"], name="enrolment_epao_appr_state"),
         ]
 
     def __str__(self) -> str:

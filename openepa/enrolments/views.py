@@ -53,14 +53,17 @@ PER_PAGE = 25
 
 
 def _paged(
-    request: AuthenticatedRequest, queryset: QuerySet[Enrolment], total: int | None = None
+    request: AuthenticatedRequest,
+    queryset: QuerySet[Enrolment],
+    total: int | None = None,
+    keys: tuple[str, ...] = queries.BY_NAME,
 ) -> dict[str, object]:
     """The page asked for: PER_PAGE rows by name, read from the cursor in the link (keyset
     pagination, so a deep page costs what the first costs); a damaged cursor shows the
     first page."""
     page = keyset_page(
         queryset,
-        queries.BY_NAME,
+        keys,
         after=request.GET.get(AFTER),
         before=request.GET.get(BEFORE),
         size=PER_PAGE,
@@ -83,7 +86,7 @@ def enrolment_list(request: AuthenticatedRequest) -> HttpResponse:
         "enrolments/list.html",
         {
             "form": form,
-            **_paged(request, rows),
+            **_paged(request, rows, keys=queries.BY_NAME_OF_MATCHES),
             "search": text,
             "stage": queries.STAGES[stage][0] if stage else "",
             "is_admin": roles_of(request.user).has(Role.EPAO_ADMIN),
@@ -113,10 +116,19 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
     # only the state is chosen, counted over the narrowed list otherwise.
     counts = queries.pipeline_counts(request.user, queries.pipeline_for(request.user), filters)
     total = sum(n for state, n in counts if not filters.state or state.value == filters.state)
+    keys = queries.BY_NAME
+    if filters.search and total <= queries.SORT_MATCHES_UP_TO:
+        rows, keys = queries.by_name_of_matches(rows), queries.BY_NAME_OF_MATCHES
     return render(
         request,
         "enrolments/pipeline.html",
-        {"form": form, "filters": filters, **_paged(request, rows, total), "counts": counts},
+        {
+            "form": form,
+            "filters": filters,
+            **_paged(request, rows, total, keys),
+            "counts": counts,
+            "name_matches": form.name_matches(request.GET),
+        },
     )
 
 

@@ -1,7 +1,8 @@
 """GOV.UK Frontend components as template tags, so a page reads as a list of components.
 
 Each tag renders `components/<name>.html` with the keyword arguments it is given (and nothing
-else from the page). A tag with a body (`{% summary_row key="Standard" %}…{% endsummary_row %}`)
+else from the page); the tag, row and cell of a table's rows are written in Python instead
+(`WRITTEN`), as each list page renders them many times. A tag with a body (`{% summary_row key="Standard" %}…{% endsummary_row %}`)
 passes what it encloses as `content`. Loaded on every template (a builtin in settings), so a
 template needs no `{% load %}`. The component list and an example page are in README.md
 ("Look and components")."""
@@ -18,6 +19,7 @@ from django.core.paginator import Page
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from openepa.domain.dates import long_date as _long_date
@@ -45,6 +47,50 @@ PREPARE: dict[str, Callable[[dict[str, object]], dict[str, object]]] = {
 }
 
 
+def _tag(values: dict[str, object]) -> SafeString:
+    """text, colour (grey, green, turquoise, blue, light-blue, purple, pink, red, orange,
+    yellow; the `tag_colour` filter picks one for a state or grade), classes."""
+    colour, classes = values.get("colour"), values.get("classes")
+    css = "govuk-tag"
+    if colour and colour != "blue":
+        css += f" govuk-tag--{colour}"
+    if classes:
+        css += f" {classes}"
+    return format_html('<strong class="{}">{}</strong>', css, values.get("text", ""))
+
+
+def _row(values: dict[str, object]) -> SafeString:
+    """content (the cells), classes."""
+    classes = values.get("classes")
+    css = f"govuk-table__row {classes}" if classes else "govuk-table__row"
+    return format_html('<tr class="{}">{}</tr>', css, values.get("content", ""))
+
+
+def _cell(values: dict[str, object]) -> SafeString:
+    """label (the column heading, shown before the value on a phone), content; header=True
+    for the row's heading cell; numeric=True."""
+    label, content = values.get("label", ""), values.get("content", "")
+    if values.get("header"):
+        return format_html(
+            '<th scope="row" class="govuk-table__header" data-label="{}">{}</th>', label, content
+        )
+    css = "govuk-table__cell govuk-table__cell--numeric" if values.get("numeric") else ""
+    return format_html(
+        '<td class="{}" data-label="{}">{}</td>', css or "govuk-table__cell", label, content
+    )
+
+
+#: The components of a table's every row, written here rather than by a template each: a
+#: list page renders them some 180 times (a row, five cells and a tag for each of 25 rows),
+#: and through the template engine they were two thirds of its template time
+#: (benchmarks/page_profile.py). The markup is the design system's, as the templates had it.
+WRITTEN: dict[str, Callable[[dict[str, object]], SafeString]] = {
+    "components/tag.html": _tag,
+    "components/row.html": _row,
+    "components/cell.html": _cell,
+}
+
+
 class ComponentNode(template.Node):
     def __init__(
         self, template_name: str, kwargs: dict[str, FilterExpression], nodelist: NodeList | None
@@ -52,6 +98,10 @@ class ComponentNode(template.Node):
         self.template_name = template_name
         self.kwargs = kwargs
         self.nodelist = nodelist
+        # The component's compiled template, per engine: looked up once, not per render
+        # (the node itself lives in the cached loader's compiled page, and is rebuilt with
+        # it when the templates change).
+        self._compiled: dict[int, Any] = {}
 
     def render(self, context: Context) -> SafeString:
         values = {key: value.resolve(context) for key, value in self.kwargs.items()}
@@ -62,9 +112,21 @@ class ComponentNode(template.Node):
             values["content"] = mark_safe(
                 self.nodelist.render(context).strip()
             )  # the page's own rendered markup
+        written = WRITTEN.get(self.template_name)
+        if written is not None:
+            return written(values)
         assert context.template is not None
-        component = context.template.engine.get_template(self.template_name)
-        return component.render(context.new(values))
+        engine = context.template.engine
+        component = self._compiled.get(id(engine))
+        if component is None:
+            component = self._compiled[id(engine)] = engine.get_template(self.template_name)
+        # A fresh context of the component's own values (the page's is not read): cheaper
+        # than copying the page's, and this runs for every cell of every row of a table.
+        own = Context(
+            values, autoescape=context.autoescape, use_l10n=context.use_l10n, use_tz=context.use_tz
+        )
+        own.render_context = context.render_context
+        return component.render(own)
 
 
 def _component(name: str, *, body: bool) -> None:
