@@ -21,7 +21,7 @@ from openepa.demo.stories import SCENARIOS
 from openepa.enrolments.models import Apprentice, Enrolment, JourneyEvent
 from openepa.quality.models import IqaSample
 from openepa.results.models import OverallResult
-from tests.module_db import rolled_back_at_module_end
+from tests.seeded_demo import small_demo_for_the_module
 from tests.template_db import TEMPLATE_DIR_VARIABLE
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +34,8 @@ TODAY = date(2026, 11, 23)
 def demo(django_db_setup, django_db_blocker):
     """Built once for the module's tests, which read it (one seeds it again, in its own
     savepoint)."""
-    with rolled_back_at_module_end(django_db_blocker):
+    with small_demo_for_the_module(django_db_blocker, TODAY):
         with django_db_blocker.unblock():
-            do_seed_demo(apprentices=len(SCENARIOS), today=TODAY)
             enrolments = list(Enrolment.objects.order_by("id"))
         yield enrolments
 
