@@ -105,12 +105,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 #: Folders and modules whose tests share one costly build (a package- or module-scoped
 #: fixture: the full demo in tests/demo, the demo of one apprentice per story in the two
-#: modules below), each sent to one xdist worker in one go under `--dist loadgroup` (as make
-#: test runs), so that the build is made once rather than on every worker.
+#: modules below, the fast demo of tests/volume), each sent to one xdist worker in one go
+#: under `--dist loadgroup` (as make test runs), so that the build is made once rather than
+#: on every worker.
 ONE_WORKER = (
     "tests/demo/",
     "tests/web/test_demo.py",
     "tests/words/test_demo_speaks_plainly.py",
+    "tests/volume/test_volume.py",
 )
 
 
