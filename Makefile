@@ -32,12 +32,13 @@ db: setup
 run: db
 	HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
-# The suite, browser tests included, without its sweeps. --dist loadgroup keeps the tests
-# that share one demo (tests/demo, ONE_WORKER in tests/conftest.py) on one worker, so the
-# demo is built once.
+# The suite, browser tests included, without its sweeps; `make test SWEEPS=with` runs them
+# too, in the same run (CI: one start-up, one demo, the two workers kept busy to the end).
+# --dist loadgroup keeps the tests that share one demo (tests/demo, ONE_WORKER in
+# tests/conftest.py) on one worker, so the demo is built once.
 test: setup
 	scripts/ensure-browser-tools
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -n auto --dist loadgroup $(if $(filter with,$(SWEEPS)),-m "sweep or not sweep")
 
 # The sweeps that walk everything (tests marked `sweep`): every page of every role with axe,
 # every page at 320, 390, 820 and 1366 px, the whole journey role by role in the browser,

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from openepa.domain.policy import Policy
 from openepa.domain.standard import Standard
@@ -18,6 +20,15 @@ from tests import template_db
 from tests.clock import TODAY_VARIABLE, moved_clock
 from tests.module_db import rolled_back_at_module_end
 from tests.template_db import TEMPLATE_DIR_VARIABLE
+
+# Hypothesis checks how long it takes to make and to run each example: on a machine shared
+# with other work that fails a property test whose every example passed (an input made
+# "too slowly", an example past its 200 ms deadline). The suite asserts no timings;
+# what each example asserts is unchanged.
+hypothesis_settings.register_profile(
+    "openepa", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("openepa")
 
 _clock = pytest.StashKey[Any]()
 _CACHE_DIR = pytest.StashKey[str]()
@@ -94,12 +105,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 #: Folders and modules whose tests share one costly build (a package- or module-scoped
 #: fixture: the full demo in tests/demo, the demo of one apprentice per story in the two
-#: modules below), each sent to one xdist worker in one go under `--dist loadgroup` (as make
-#: test runs), so that the build is made once rather than on every worker.
+#: modules below, the fast demo of tests/volume), each sent to one xdist worker in one go
+#: under `--dist loadgroup` (as make test runs), so that the build is made once rather than
+#: on every worker.
 ONE_WORKER = (
     "tests/demo/",
     "tests/web/test_demo.py",
     "tests/words/test_demo_speaks_plainly.py",
+    "tests/volume/test_volume.py",
 )
 
 

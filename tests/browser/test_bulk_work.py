@@ -7,18 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from openepa.demo.stories import SCENARIOS
 from tests.browser.test_context_pages import signed_in
+from tests.seeded_demo import seed_small_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(db: Any) -> None:
-    call_command("seed_demo", apprentices=len(SCENARIOS), verbosity=0)
+    seed_small_demo()
 
 
 def test_the_admin_releases_two_ticked_results_and_reads_the_report(visit: Any, demo: None) -> None:

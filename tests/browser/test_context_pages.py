@@ -10,20 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from openepa.demo import DEMO_PASSWORD
-from openepa.demo.stories import SCENARIOS
 from openepa.enrolments.models import Enrolment
 from openepa.quality.models import IqaSample
+from tests.seeded_demo import seed_small_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(db: Any) -> Enrolment:
-    call_command("seed_demo", apprentices=len(SCENARIOS), verbosity=0)
+    seed_small_demo()
     return Enrolment.objects.order_by("id")[0]  # the released Distinction
 
 

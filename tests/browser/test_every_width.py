@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from openepa.demo import DEMO_PASSWORD
-from openepa.demo.stories import SCENARIOS
 from tests.browser.visitor import AXE
 from tests.browser.widths import Sweep, crawl
+from tests.seeded_demo import seed_small_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +24,7 @@ ROLES = ("admin", "assessor", "iqa", "apprentice", "employer", "provider")
 
 @pytest.fixture
 def demo(db: Any) -> None:
-    call_command("seed_demo", apprentices=len(SCENARIOS), verbosity=0)
+    seed_small_demo()
 
 
 def signed_in(browser: Any, base_url: str, who: str) -> Any:

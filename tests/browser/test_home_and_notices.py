@@ -8,23 +8,22 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from openepa.accounts.models import User
 from openepa.demo.people import demo_email
-from openepa.demo.stories import SCENARIOS
 from openepa.notifications.models import OutboxMessage
 from openepa.notifications.notices import add_notice
 from tests.browser.test_every_width import signed_in
 from tests.browser.widths import Sweep
+from tests.seeded_demo import seed_small_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(db: Any) -> None:
-    call_command("seed_demo", apprentices=len(SCENARIOS), verbosity=0)
+    seed_small_demo()
 
 
 def notices_for(email: str, n: int) -> None:

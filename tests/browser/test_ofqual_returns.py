@@ -7,20 +7,19 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from openepa.demo.stories import SCENARIOS
 from tests.browser.forms import fill_date
 from tests.browser.test_context_pages import signed_in
+from tests.seeded_demo import seed_small_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(db: Any) -> None:
-    call_command("seed_demo", apprentices=len(SCENARIOS), verbosity=0)
+    seed_small_demo()
 
 
 def test_the_admin_makes_and_checks_a_return(visit: Any, demo: None) -> None:

@@ -9,12 +9,10 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from openepa.demo import do_seed_demo
-from openepa.demo.stories import SCENARIOS
 from openepa.domain.ofqual_returns import ReturnKind
 from openepa.organisations.models import Organisation
 from openepa.results.ofqual import Period, check_return
-from tests.module_db import rolled_back_at_module_end
+from tests.seeded_demo import small_demo_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +23,8 @@ YEAR = Period(date(2025, 11, 24), TODAY, reporting_date=date(2026, 12, 15))
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with rolled_back_at_module_end(django_db_blocker):
+    with small_demo_for_the_module(django_db_blocker, TODAY):
         with django_db_blocker.unblock():
-            do_seed_demo(apprentices=len(SCENARIOS), today=TODAY)
             epaos = list(Organisation.objects.filter(kind="epao", register_id__gt=""))
         yield epaos
 

@@ -13,18 +13,16 @@ from datetime import date
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from pypdf import PdfReader
 
 from openepa.accounts.models import User
-from openepa.demo import do_seed_demo
 from openepa.demo.people import APPRENTICE_LOCAL, DemoLogin, demo_email
-from openepa.demo.stories import SCENARIOS
 from openepa.enrolments.models import JourneyEvent
 from openepa.notifications import compose
 from openepa.notifications.models import OutboxMessage
 from tests.plain_words import leaks, visible_text
+from tests.seeded_demo import small_demo_for_the_module
 
 #: A Monday with no bank holiday near it (as tests/web/test_demo.py).
 TODAY = date(2026, 11, 23)
@@ -37,12 +35,8 @@ MAX_PAGES = 1500
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """One demo apprentice per story, built once for this module's tests."""
-    with django_db_blocker.unblock():
-        call_command("load_reference_data", verbosity=0)
-        logins = do_seed_demo(apprentices=len(SCENARIOS), today=TODAY)
-    yield logins
-    with django_db_blocker.unblock():
-        call_command("flush", verbosity=0, interactive=False)
+    with small_demo_for_the_module(django_db_blocker, TODAY) as logins:
+        yield logins
 
 
 def _links(page: str) -> list[str]:
