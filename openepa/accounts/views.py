@@ -94,7 +94,10 @@ def two_factor(request: AuthenticatedRequest) -> HttpResponse:
                 request.session.pop(SETUP_SESSION_KEY, None)
             otp_login(request, device)
             do_record_two_factor(
-                user=request.user, passed=True, set_up=setting_up, ip_address=client_address(request)
+                user=request.user,
+                passed=True,
+                set_up=setting_up,
+                ip_address=client_address(request),
             )
             return redirect(_next(request))
         else:

@@ -70,4 +70,3 @@ def marked_read(user: User, count: int) -> None:
         User.objects.filter(pk=user.pk).update(
             unread_notices=Greatest(F("unread_notices") - count, Value(0))
         )
-

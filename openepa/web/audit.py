@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 
 from openepa.accounts.models import AccountEvent, Role, User
@@ -225,7 +225,7 @@ class LogPage:
 
 
 @dataclass(frozen=True)
-class _Source[M]:
+class _Source[M: Model]:
     number: int
     rows: QuerySet[M]
     entry: Callable[[M], Entry]

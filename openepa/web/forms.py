@@ -9,10 +9,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from openepa.accounts.models import AccountEvent
 from openepa.assessors.models import ProfileStep
 from openepa.core.forms import AccessibleForm, DateField
 from openepa.domain.search import parse
-from openepa.accounts.models import AccountEvent
 from openepa.enrolments.audit import ACCOUNT_KIND, EMAIL_KIND, PROFILE_KIND, AuditFilters
 from openepa.enrolments.sentences import SENTENCES
 from openepa.web.audit import kind_words
@@ -39,7 +39,9 @@ def _start_of(day: Any) -> datetime:
 class AuditFilterForm(AccessibleForm):
     person = forms.CharField(
         label="Who acted",
-        help_text="Name or email (for an email sent: the recipient's address)", required=False, max_length=100
+        help_text="Name or email (for an email sent: the recipient's address)",
+        required=False,
+        max_length=100,
     )
     apprentice = forms.CharField(
         label="Apprentice",

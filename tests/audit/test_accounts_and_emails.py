@@ -131,7 +131,9 @@ def test_emails_sent_are_in_the_log_searchable_and_downloadable(world, deliver, 
     journey.submit_gateway(world.provider_user, evidence=["gateway_meeting_record"])
     with deliver():
         journey.reject_gateway(world.admin, "The employer has not signed off the record.")
-    sent = OutboxMessage.objects.filter(state=OutboxMessage.State.SENT, event__action="reject_gateway")
+    sent = OutboxMessage.objects.filter(
+        state=OutboxMessage.State.SENT, event__action="reject_gateway"
+    )
     assert sent.count() == 3
     shown = admin_reads(world, {"kind": "email:sent"})
     assert len(shown) == OutboxMessage.objects.filter(state=OutboxMessage.State.SENT).count()

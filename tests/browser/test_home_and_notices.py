@@ -67,7 +67,7 @@ def test_each_home_its_figures_lists_and_the_notices(
     expect(admin.locator(".app-count")).to_have_text("2")
     admin.get_by_role("link", name="Notices").click()
     # Its details page is read without marking anything.
-    admin.get_by_role("link", name="Details: Results issued: apprentice 1").click()
+    admin.get_by_role("link", name="Results issued: apprentice 1").click()  # Details
     expect(admin.get_by_role("heading", level=1)).to_have_text("Results issued: apprentice 1")
     sweep.check(admin, "/notifications/<id>/", widths=(320, 1366))
     expect(admin.locator(".app-count")).to_have_text("2")
