@@ -142,7 +142,7 @@ def screens(base: str) -> None:
         admin = as_("admin")
         shoot(admin, "admin-home")
         # The home page's charts, each with its numbers opened below it.
-        admin.get_by_role("heading", name="How the work is going").scroll_into_view_if_needed()
+        admin.evaluate("document.getElementById('charts-title').scrollIntoView()")
         admin.evaluate("window.scrollBy(0, -20)")
         shoot(admin, "admin-home-charts")
         admin.goto(f"{base}/audit/")
