@@ -141,6 +141,13 @@ def screens(base: str) -> None:
 
         admin = as_("admin")
         shoot(admin, "admin-home")
+        # The home page's charts, each with its numbers opened below it.
+        admin.evaluate("document.getElementById('charts-title').scrollIntoView()")
+        admin.evaluate("window.scrollBy(0, -20)")
+        shoot(admin, "admin-home-charts")
+        admin.goto(f"{base}/audit/")
+        admin.get_by_role("navigation", name="Main").locator("summary", has_text="More").click()
+        shoot(admin, "admin-audit-log")
         admin.goto(f"{base}/enrolments/pipeline")
         shoot(admin, "admin-pipeline")
         admin.goto(f"{base}/results/")

@@ -71,3 +71,43 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+class AccountEvent(models.Model):
+    """An append-only record of a sign-in (password or two-factor, succeeded or failed) or of
+    a membership added or removed, for the EPAO's audit log (issue 17 §4). Who, what, when
+    and from which address; never a password, a code or a token, nor an address typed at
+    sign-in that belongs to no account (it may be a password typed in the wrong box)."""
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        TWO_FACTOR_PASSED = "two_factor_passed", "Two-factor code accepted"
+        TWO_FACTOR_FAILED = "two_factor_failed", "Two-factor code refused"
+        TWO_FACTOR_SET_UP = "two_factor_set_up", "Two-factor sign-in set up"
+        MEMBERSHIP_ADDED = "membership_added", "Role given"
+        MEMBERSHIP_REMOVED = "membership_removed", "Role taken away"
+
+    at = models.DateTimeField()
+    action = models.CharField(max_length=30, choices=Action.choices)
+    #: Who acted: the person signing in, or whoever gave or took away a role (None: an
+    #: operator at the command line, or a sign-in to no account).
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    #: Whose account it is about (None: a sign-in to an address with no account).
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="account_events"
+    )
+    #: The organisation of a membership given or taken away (None for a sign-in).
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["-at", "-id"], name="account_events_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"

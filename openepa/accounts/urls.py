@@ -2,17 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from openepa.accounts import views
-from openepa.accounts.forms import EmailAuthenticationForm, OutboxPasswordResetForm
+from openepa.accounts.forms import OutboxPasswordResetForm
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=EmailAuthenticationForm
-        ),
-        name="login",
-    ),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("two-factor/setup/<str:token>/", views.two_factor_setup, name="two_factor_setup"),

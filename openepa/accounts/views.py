@@ -5,6 +5,7 @@ from __future__ import annotations
 import segno
 from django import forms
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +13,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 
 from openepa.accounts import setup_link
+from openepa.accounts.actions import (
+    client_address,
+    do_record_failed_sign_in,
+    do_record_sign_in,
+    do_record_two_factor,
+)
+from openepa.accounts.forms import EmailAuthenticationForm
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.two_factor import (
     SETUP_SESSION_KEY,
@@ -30,6 +38,23 @@ class TokenForm(AccessibleForm):
         max_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, each outcome recorded for the EPAO's audit log (never the password)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+
+    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        do_record_sign_in(user=form.get_user(), ip_address=client_address(self.request))
+        return response
+
+    def form_invalid(self, form: EmailAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        typed = form.cleaned_data.get("username") or ""
+        do_record_failed_sign_in(email=str(typed), ip_address=client_address(self.request))
+        return super().form_invalid(form)
 
 
 def _next(request: AuthenticatedRequest) -> str:
@@ -55,6 +80,9 @@ def two_factor(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         allowed, _ = device.verify_is_allowed()
         if not allowed:
+            do_record_two_factor(
+                user=request.user, passed=False, set_up=False, ip_address=client_address(request)
+            )
             form.refuse(
                 "Too many wrong codes: wait a few seconds, then enter the code your app shows.",
                 "token",
@@ -65,8 +93,17 @@ def two_factor(request: AuthenticatedRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
                 request.session.pop(SETUP_SESSION_KEY, None)
             otp_login(request, device)
+            do_record_two_factor(
+                user=request.user,
+                passed=True,
+                set_up=setting_up,
+                ip_address=client_address(request),
+            )
             return redirect(_next(request))
         else:
+            do_record_two_factor(
+                user=request.user, passed=False, set_up=False, ip_address=client_address(request)
+            )
             form.refuse(
                 "That code is not right or has expired. Enter the code your app shows now.", "token"
             )

@@ -8,16 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from openepa.accounts.models import Role, User
+from openepa.accounts.models import AccountEvent, Membership, Role, User
 from openepa.accounts.roles import roles_of
 from openepa.domain.search import Terms
 from openepa.enrolments.models import JourneyEvent
 from openepa.enrolments.queries import apprentice_matches
 
-#: The prefix of the kinds that are not an apprentice's journey (an assessor's profile).
+#: The prefixes of the kinds that are not an apprentice's journey: an assessor's profile, a
+#: sign-in or a role given or taken away (accounts), an email sent (the outbox).
 PROFILE_KIND = "profile:"
+ACCOUNT_KIND = "account:"
+EMAIL_KIND = "email:"
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def journey_events_for_audit(user: User, filters: AuditFilters) -> QuerySet[Jour
     """The journey events of the admin's EPAOs under the filters, newest first (by the
     (at, id) index); none when the kind is not a journey step."""
     epao_ids = list(roles_of(user).orgs(Role.EPAO_ADMIN))
-    if not epao_ids or filters.kind.startswith(PROFILE_KIND):
+    if not epao_ids or ":" in filters.kind:  # another record's kind
         return JourneyEvent.objects.none()
     events = JourneyEvent.objects.filter(
         when(filters), person_matches(filters.person), enrolment__epao_id__in=epao_ids
@@ -66,3 +69,29 @@ def journey_events_for_audit(user: User, filters: AuditFilters) -> QuerySet[Jour
             named = Q(enrolment_id=filters.apprentice.number)
         events = events.filter(named)
     return events.select_related("actor", "enrolment__apprentice").order_by("-at", "-id")
+
+
+def account_events_for_audit(user: User, filters: AuditFilters) -> QuerySet[AccountEvent]:
+    """The accounts' records for the admin's EPAOs under the filters, newest first (read
+    here, above accounts, where the log's filters live): the roles given or taken away at
+    those EPAOs, and the sign-ins of their own people (anyone with a role there). Employers'
+    and providers' people sign in to OpenEPA, not to one EPAO, so no EPAO's log shows them.
+    None when the log is narrowed to an apprentice or to another record's kind."""
+    epao_ids = list(roles_of(user).orgs(Role.EPAO_ADMIN))
+    kind = filters.kind
+    if not epao_ids or not filters.apprentice.empty or (kind and not kind.startswith(ACCOUNT_KIND)):
+        return AccountEvent.objects.none()
+    staff = Exists(
+        Membership.objects.filter(user_id=OuterRef("user_id"), organisation_id__in=epao_ids)
+    )
+    events = AccountEvent.objects.filter(
+        Q(organisation_id__in=epao_ids) | (Q(organisation__isnull=True) & staff), when(filters)
+    )
+    if filters.person:
+        # The people named first (a few), then their events by the user and actor indexes:
+        # a join filtered row by row read every sign-in before finding a rare person's.
+        named = User.objects.filter(person_matches(filters.person, "")).values("pk")
+        events = events.filter(Q(user_id__in=named) | Q(actor_id__in=named))
+    if kind:
+        events = events.filter(action=kind.removeprefix(ACCOUNT_KIND))
+    return events.select_related("actor", "user", "organisation").order_by("-at", "-id")

@@ -48,10 +48,15 @@ def do_mark_notice_read(*, actor: User, notice_id: int) -> int:
 def do_mark_all_notices_read(*, actor: User, up_to_id: int) -> int:
     """Mark the actor's unread notices read, up to the newest one the page showed
     (`up_to_id`): a notice written after the page was shown stays unread, since the actor
-    has not seen it. One statement, however many there are."""
+    has not seen it. One statement, however many there are; then the count in the header is
+    set to the unread notices left (newer than the page, so few), should anything have moved
+    it: this is the write that corrects it, never a GET."""
     with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).first()
         done = InAppNotice.objects.filter(
             user_id=actor.pk, read_at__isnull=True, pk__lte=up_to_id
         ).update(read_at=timezone.now())
-        marked_read(actor, done)
+        left = InAppNotice.objects.filter(user_id=actor.pk, read_at__isnull=True).count()
+        User.objects.filter(pk=actor.pk).update(unread_notices=left)
+        actor.unread_notices = left
     return done

@@ -82,7 +82,15 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "created_at"])]
+        indexes = [
+            models.Index(fields=["state", "created_at"]),
+            # The audit log reads the emails sent, newest first, a page at a time.
+            models.Index(
+                fields=["-sent_at", "-id"],
+                condition=models.Q(state="sent"),
+                name="outbox_sent_newest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient} ({self.state})"

@@ -1,5 +1,8 @@
 """The notices page (issue 17 §6): every email a user was sent, in the app, newest first,
-a page at a time; each opens the page it is about and is marked read on the way."""
+a page at a time; each opens the page it is about and is marked read on the way.
+
+Marking read is a write, so it is always a POST (a form's button, CSRF-checked): a GET
+never changes a notice nor the count in the header, whatever prefetches or follows it."""
 
 from __future__ import annotations
 
@@ -9,13 +12,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.notifications import actions, queries
 from openepa.notifications.access import access_notice
 from openepa.notifications.forms import MarkAllReadForm
-from openepa.notifications.notices import correct_unread
 
 PAGE_SIZE = 25
 
@@ -26,8 +28,6 @@ def notices(request: AuthenticatedRequest) -> HttpResponse:
     rows = list(page.object_list)
     newest = rows[0].pk if rows and page.number == 1 else None
     unread = queries.unread_count(request.user)
-    if unread <= queries.UNREAD_SHOWN_UP_TO:
-        correct_unread(request.user, unread)
     return render(
         request,
         "notifications/notices.html",
@@ -42,14 +42,17 @@ def notices(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def open_notice(request: AuthenticatedRequest, notice_id: int) -> HttpResponse:
-    """Mark the notice read and go to the page it is about. A GET, so the notice is a plain
-    link: marking one's own notice read twice changes nothing."""
+    """GET: the notice itself (what it says, when, read or not, the page it is about), read
+    without changing anything. POST (the list's and this page's button): mark it read and go
+    to the page it is about; marking one's own notice read twice changes nothing."""
     notice = access_notice(request.user, notice_id)
-    actions.do_mark_notice_read(actor=request.user, notice_id=notice.pk)
-    if not url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None):
-        return redirect("notifications:notices")
-    return redirect(notice.url)
+    target = notice.url if url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None) else ""
+    if request.method == "POST":
+        actions.do_mark_notice_read(actor=request.user, notice_id=notice.pk)
+        return redirect(target or "notifications:notices")
+    return render(request, "notifications/notice.html", {"notice": notice, "target": target})
 
 
 @login_required

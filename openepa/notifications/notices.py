@@ -70,10 +70,3 @@ def marked_read(user: User, count: int) -> None:
         User.objects.filter(pk=user.pk).update(
             unread_notices=Greatest(F("unread_notices") - count, Value(0))
         )
-
-
-def correct_unread(user: User, counted: int) -> None:
-    """Set the kept count to the one counted, should anything have changed it."""
-    if user.unread_notices != counted:
-        User.objects.filter(pk=user.pk).update(unread_notices=counted)
-        user.unread_notices = counted

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
+from openepa.enrolments.audit import EMAIL_KIND, AuditFilters, when
+from openepa.enrolments.queries import apprentice_matches
 from openepa.notifications.models import InAppNotice, OutboxMessage
 
 #: Messages an admin should look at: not sent, and the worker has given up, will retry, or
@@ -52,3 +54,25 @@ def unread_count(user: User) -> int:
     """How many of the user's notices are unread, counted up to UNREAD_SHOWN_UP_TO + 1."""
     unread = InAppNotice.objects.filter(user_id=user.pk, read_at__isnull=True)
     return unread.order_by()[: UNREAD_SHOWN_UP_TO + 1].count()
+
+
+def emails_for_audit(user: User, filters: AuditFilters) -> QuerySet[OutboxMessage]:
+    """The emails the admin's EPAOs sent, under the audit log's filters, newest first by the
+    moment each was sent (index outbox_sent_newest; `at` names it as the log's other records
+    name theirs). The person is the recipient's address; none when the log is narrowed to
+    another record's kind."""
+    if filters.kind and not filters.kind.startswith(EMAIL_KIND):
+        return OutboxMessage.objects.none()
+    messages = (
+        OutboxMessage.objects.filter(administered_by(user), state=OutboxMessage.State.SENT)
+        .alias(at=F("sent_at"))
+        .filter(when(filters))
+    )
+    for word in filters.person:
+        messages = messages.filter(recipient__icontains=word)
+    if not filters.apprentice.empty:
+        named = apprentice_matches(filters.apprentice, "enrolment__apprentice__")
+        if filters.apprentice.number is not None:
+            named = Q(enrolment_id=filters.apprentice.number)
+        messages = messages.filter(named)
+    return messages.select_related("enrolment__apprentice").order_by("-at", "-id")

@@ -1,35 +1,53 @@
-"""The EPAO-wide audit log (issue 17 §4): every journey event and every change to an
-assessor's profile, newest first, in one list read a page at a time.
+"""The EPAO-wide audit log (issue 17 §4): every journey event, every change to an
+assessor's profile, every sign-in of the EPAO's people and every role given or taken away at
+it, and every email it sent, newest first, in one list read a page at a time.
 
-The two records live in two tables (JourneyEvent, ProfileEvent), each read newest first
-by its own index; a page takes at most PAGE + 1 rows of each from the cursor on and merges
-them, so page 4,000 costs what page 1 costs. The order is (at, source, id) descending and
+The records live in four tables (JourneyEvent, ProfileEvent, AccountEvent, OutboxMessage),
+each read newest first by its own index; a page takes at most PAGE + 1 rows of each from
+the cursor on and merges them, so page 4,000 costs what page 1 costs. The order is (at, source, id) descending and
 the cursor is the last row's (at, source, id): every row is on exactly one page."""
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 
-from openepa.accounts.models import User
+from openepa.accounts.models import AccountEvent, Role, User
 from openepa.assessors.models import ProfileEvent
 from openepa.assessors.queries import profile_events_for_audit
 from openepa.core import keyset
 from openepa.core.exports import CHUNK, Column
 from openepa.domain.journey import LABELS, State
-from openepa.enrolments.audit import PROFILE_KIND, AuditFilters, journey_events_for_audit
+from openepa.enrolments.audit import (
+    ACCOUNT_KIND,
+    EMAIL_KIND,
+    PROFILE_KIND,
+    AuditFilters,
+    account_events_for_audit,
+    journey_events_for_audit,
+)
 from openepa.enrolments.models import JourneyEvent
 from openepa.enrolments.sentences import actor_name, event_sentence
+from openepa.notifications.models import OutboxMessage
+from openepa.notifications.queries import emails_for_audit
 
 PAGE = 50
 
 #: The order of the sources at the same moment (higher first).
-JOURNEY, PROFILE = 1, 0
+JOURNEY, PROFILE, ACCOUNT, EMAIL = 1, 0, 3, 2
+#: Each source's name in the log's "Record" column.
+RECORDS = {
+    JOURNEY: "Journey event",
+    PROFILE: "Profile event",
+    ACCOUNT: "Account event",
+    EMAIL: "Email",
+}
 
 
 def kind_words(code: str) -> str:
@@ -38,6 +56,11 @@ def kind_words(code: str) -> str:
     person, on the page or in a download."""
     if code.startswith(PROFILE_KIND):
         return f"Assessor profile: {kind_words(code.removeprefix(PROFILE_KIND)).lower()}"
+    if code.startswith(ACCOUNT_KIND):
+        action = AccountEvent.Action(code.removeprefix(ACCOUNT_KIND))
+        return f"Account: {action.label[:1].lower()}{action.label[1:]}"
+    if code.startswith(EMAIL_KIND):
+        return "Email sent"
     text = code.replace("_", " ")
     return text[:1].upper() + text[1:]
 
@@ -56,6 +79,8 @@ class Entry:
     what: str
     change: str
     reason: str
+    #: The address a sign-in came from (account events only).
+    ip_address: str = ""
 
     @property
     def key(self) -> tuple[datetime, int, int]:
@@ -63,7 +88,7 @@ class Entry:
 
     @property
     def record(self) -> str:
-        return f"{'Journey event' if self.source == JOURNEY else 'Profile event'} {self.pk}"
+        return f"{RECORDS[self.source]} {self.pk}"
 
     @property
     def url(self) -> str:
@@ -119,6 +144,66 @@ def _profile_entry(event: ProfileEvent) -> Entry:
     )
 
 
+#: What each account event says, from the person who acted and whose account it is about.
+ACCOUNT_SENTENCES = {
+    AccountEvent.Action.SIGN_IN: "{user} signed in (email and password).",
+    AccountEvent.Action.SIGN_IN_FAILED: "A sign-in as {user} failed: the password was not right.",
+    AccountEvent.Action.TWO_FACTOR_PASSED: "{user} entered a correct two-factor code.",
+    AccountEvent.Action.TWO_FACTOR_FAILED: "{user} entered a two-factor code that was refused.",
+    AccountEvent.Action.TWO_FACTOR_SET_UP: "{user} set up two-factor sign-in.",
+    AccountEvent.Action.MEMBERSHIP_ADDED: "{actor} made {user} {role} at {organisation}.",
+    AccountEvent.Action.MEMBERSHIP_REMOVED: "{actor} took away {user}'s role of {role} at {organisation}.",
+}
+OPERATOR = "An operator at the command line"
+
+
+def _account_entry(event: AccountEvent) -> Entry:
+    actor = actor_name(event.actor) if event.actor else OPERATOR
+    user = event.user.full_name if event.user else "an unknown address"
+    role = Role(event.role).label if event.role else ""
+    what = ACCOUNT_SENTENCES[AccountEvent.Action(event.action)].format(
+        actor=actor,
+        user=user,
+        role=role,
+        organisation=event.organisation.name if event.organisation else "",
+    )
+    return Entry(
+        at=event.at,
+        source=ACCOUNT,
+        pk=event.pk,
+        who=actor,
+        email=event.actor.email if event.actor else "",
+        apprentice="",
+        uln="",
+        enrolment_id=None,
+        kind=f"{ACCOUNT_KIND}{event.action}",
+        what=what[:1].upper() + what[1:],
+        change=role,
+        reason="",
+        ip_address=event.ip_address or "",
+    )
+
+
+def _email_entry(message: OutboxMessage) -> Entry:
+    enrolment = message.enrolment
+    apprentice = enrolment.apprentice if enrolment else None
+    assert message.sent_at is not None  # only sent emails are read
+    return Entry(
+        at=message.sent_at,
+        source=EMAIL,
+        pk=message.pk,
+        who="OpenEPA",
+        email="",
+        apprentice=apprentice.name if apprentice else "",
+        uln=apprentice.uln if apprentice else "",
+        enrolment_id=message.enrolment_id,
+        kind=f"{EMAIL_KIND}sent",
+        what=f"Email “{message.subject}” sent to {message.recipient}.",
+        change="",
+        reason="",
+    )
+
+
 def _older_than(cursor: list[object] | None, source: int) -> Q:
     """The rows of `source` after the cursor in the log's order (older)."""
     if cursor is None:
@@ -139,19 +224,30 @@ class LogPage:
     first: bool
 
 
-def _sources(
-    user: User, filters: AuditFilters
-) -> tuple[QuerySet[JourneyEvent], QuerySet[ProfileEvent]]:
-    return journey_events_for_audit(user, filters), profile_events_for_audit(user, filters)
+@dataclass(frozen=True)
+class _Source[M: Model]:
+    number: int
+    rows: QuerySet[M]
+    entry: Callable[[M], Entry]
+
+
+def _sources(user: User, filters: AuditFilters) -> tuple[_Source[Any], ...]:
+    return (
+        _Source(JOURNEY, journey_events_for_audit(user, filters), _journey_entry),
+        _Source(PROFILE, profile_events_for_audit(user, filters), _profile_entry),
+        _Source(ACCOUNT, account_events_for_audit(user, filters), _account_entry),
+        _Source(EMAIL, emails_for_audit(user, filters), _email_entry),
+    )
 
 
 def log_page(user: User, filters: AuditFilters, after: str | None) -> LogPage:
-    """PAGE entries after the cursor (the newest without one): two queries."""
+    """PAGE entries after the cursor (the newest without one): a query for each source."""
     cursor = keyset.decode(after, 3)
-    journey, profile = _sources(user, filters)
     entries = [
-        _journey_entry(e) for e in journey.filter(_older_than(cursor, JOURNEY))[: PAGE + 1]
-    ] + [_profile_entry(e) for e in profile.filter(_older_than(cursor, PROFILE))[: PAGE + 1]]
+        source.entry(row)
+        for source in _sources(user, filters)
+        for row in source.rows.filter(_older_than(cursor, source.number))[: PAGE + 1]
+    ]
     entries.sort(key=lambda e: e.key, reverse=True)
     shown = entries[:PAGE]
     next_cursor = ""
@@ -162,11 +258,9 @@ def log_page(user: User, filters: AuditFilters, after: str | None) -> LogPage:
 
 
 def every_entry(user: User, filters: AuditFilters) -> Iterator[Entry]:
-    """Every entry under the filters, newest first, streamed from both tables at once."""
-    journey, profile = _sources(user, filters)
+    """Every entry under the filters, newest first, streamed from every table at once."""
     streams: list[Iterable[Entry]] = [
-        (_journey_entry(e) for e in journey.iterator(CHUNK)),
-        (_profile_entry(e) for e in profile.iterator(CHUNK)),
+        map(source.entry, source.rows.iterator(CHUNK)) for source in _sources(user, filters)
     ]
     return heapq.merge(*streams, key=lambda e: e.key, reverse=True)
 
@@ -182,5 +276,6 @@ COLUMNS: tuple[Column[Entry], ...] = (
     Column("What happened", lambda e: e.what),
     Column("State change", lambda e: e.change),
     Column("Reason", lambda e: e.reason),
+    Column("IP address", lambda e: e.ip_address),
     Column("Record", lambda e: e.record),
 )

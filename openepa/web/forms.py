@@ -9,10 +9,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from openepa.accounts.models import AccountEvent
 from openepa.assessors.models import ProfileStep
 from openepa.core.forms import AccessibleForm, DateField
 from openepa.domain.search import parse
-from openepa.enrolments.audit import PROFILE_KIND, AuditFilters
+from openepa.enrolments.audit import ACCOUNT_KIND, EMAIL_KIND, PROFILE_KIND, AuditFilters
 from openepa.enrolments.sentences import SENTENCES
 from openepa.web.audit import kind_words
 
@@ -23,6 +24,11 @@ KIND_CHOICES = [
         (f"{PROFILE_KIND}{step.value}", kind_words(f"{PROFILE_KIND}{step.value}"))
         for step in ProfileStep
     ),
+    *(
+        (f"{ACCOUNT_KIND}{action.value}", kind_words(f"{ACCOUNT_KIND}{action.value}"))
+        for action in AccountEvent.Action
+    ),
+    (f"{EMAIL_KIND}sent", kind_words(f"{EMAIL_KIND}sent")),
 ]
 
 
@@ -32,7 +38,10 @@ def _start_of(day: Any) -> datetime:
 
 class AuditFilterForm(AccessibleForm):
     person = forms.CharField(
-        label="Who acted", help_text="Name or email", required=False, max_length=100
+        label="Who acted",
+        help_text="Name or email (for an email sent: the recipient's address)",
+        required=False,
+        max_length=100,
     )
     apprentice = forms.CharField(
         label="Apprentice",

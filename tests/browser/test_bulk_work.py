@@ -1,9 +1,11 @@
 """Bulk work in Chromium with axe (WCAG 2.2 A and AA, Visitor.check), as the demo EPAO's
 admin: tick results awaiting release, confirm with the count, read the per-row report; the
-certificates and gateway choosers and the bulk work page."""
+bulk work page; the certificates and gateway choosers, each for every matching row, with their
+confirmations and reports."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -39,5 +41,16 @@ def test_the_admin_releases_two_ticked_results_and_reads_the_report(visit: Any, 
 
     admin.goto("/bulk/", "admin-bulk-work")
     expect(page.get_by_text("IQA sign-off is not offered in bulk")).to_be_visible()
-    admin.goto("/bulk/certificates/", "admin-bulk-certificates")
-    admin.goto("/bulk/gateway/", "admin-bulk-gateway")
+    # The certificates and the gateway, each for every row matching: the confirmation with
+    # its count, then the report (the gateway's with the submissions refused and why).
+    for path, label in (("/bulk/certificates/", "certificates"), ("/bulk/gateway/", "gateway")):
+        admin.goto(path, f"admin-bulk-{label}")
+        page.get_by_label(re.compile(r"^All \d+ .* matching this list")).check()
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile("the chosen")).click()
+        admin.check(f"admin-bulk-{label}-confirm")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("?")
+        with page.expect_navigation():
+            page.locator("main form button.govuk-button").first.click()
+        admin.check(f"admin-bulk-{label}-report")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("report")

@@ -60,8 +60,18 @@ def test_each_home_its_figures_lists_and_the_notices(
     admin.get_by_role("link", name="Notices").click()
     expect(admin.get_by_role("heading", level=1)).to_have_text("Notices")
     sweep.check(admin, "/notifications/", widths=(320, 1366))
-    admin.get_by_role("button", name="Results issued: apprentice 2").click()
+    # A notice's title is a button: opening it (a POST) marks it read and goes to its page.
+    with admin.expect_navigation():
+        admin.get_by_role("button", name="Results issued: apprentice 2", exact=True).click()
     expect(admin.locator(".app-count")).to_have_text("2")
+    admin.get_by_role("link", name="Notices").click()
+    # Its details page is read without marking anything.
+    admin.get_by_role("link", name="Results issued: apprentice 1").click()  # Details
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Results issued: apprentice 1")
+    sweep.check(admin, "/notifications/<id>/", widths=(320, 1366))
+    expect(admin.locator(".app-count")).to_have_text("2")
+    admin.get_by_role("button", name="Mark as read").click()
+    expect(admin.locator(".app-count")).to_have_text("1")
     admin.get_by_role("button", name="Mark all as read").click()
     expect(admin.locator(".app-count")).to_have_count(0)
     problems += sweep.problems

@@ -1,14 +1,17 @@
 """In-app notices (issue 17 §6): every email written for someone with an account is also a
 notice for them, written with the outbox row; the header counts the unread ones, the
 notices page lists them a page at a time, each opens the page its email is about and is
-marked read (one by one or all at once); nobody reaches anyone else's notice."""
+marked read (one by one or all at once) by a POST, never a GET; nobody reaches anyone
+else's notice."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from openepa.accounts.models import User
 from openepa.notifications.models import InAppNotice, OutboxMessage
@@ -16,6 +19,7 @@ from tests.journeys.driver import Journey
 
 pytestmark = pytest.mark.django_db
 
+WRITES = {"INSERT", "UPDATE", "DELETE"}
 REASONS = "The employer has not signed off the gateway meeting record."
 
 
@@ -84,17 +88,65 @@ def test_the_header_counts_unread_notices_and_the_page_lists_them(world, deliver
     assert header_count(signed_in(world.admin).get("/").content.decode()) is None
 
 
+def writes_during(client: Client, path: str) -> list[str]:
+    """The statements that changed the database while `path` was read."""
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(path).status_code == 200
+    return [q["sql"] for q in seen if q["sql"].split(None, 1)[0].upper() in WRITES]
+
+
+def test_reading_the_notices_writes_nothing(world, deliver):
+    """A GET must not write: neither the list, nor a notice's own page, nor a home page
+    with the count in its header marks anything read or corrects the count."""
+    rejected_gateway(world, deliver)
+    erin = signed_in(world.employer_user)
+    notice = InAppNotice.objects.get(user=world.employer_user)
+    # A count gone wrong stays wrong on every GET (a POST puts it right, below).
+    User.objects.filter(pk=world.employer_user.pk).update(unread_notices=5)
+    for path in ("/notifications/", f"/notifications/{notice.pk}/", "/"):
+        assert writes_during(erin, path) == [], path
+    notice.refresh_from_db()
+    assert notice.read_at is None
+    assert header_count(erin.get("/").content.decode()) == "5"
+    page = erin.get(f"/notifications/{notice.pk}/").content.decode()
+    assert notice.title in page
+    assert "Unread" in page
+    assert f'href="{notice.url}"' in page  # open the page without marking it read
+    erin.post("/notifications/read-all/", {"up_to": notice.pk})
+    assert header_count(erin.get("/").content.decode()) is None
+
+
 def test_opening_a_notice_marks_it_read_and_goes_to_its_page(world, deliver):
     rejected_gateway(world, deliver)
     erin = signed_in(world.employer_user)
     notice = InAppNotice.objects.get(user=world.employer_user)
-    response = erin.get(f"/notifications/{notice.pk}/")
+    listed = erin.get("/notifications/").content.decode()
+    # The title is a form's button: opening is a POST, with the page's CSRF token.
+    assert f'<form method="post" action="/notifications/{notice.pk}/"' in listed
+    assert "csrfmiddlewaretoken" in listed
+    response = erin.post(f"/notifications/{notice.pk}/")
     assert response.status_code == 302
     assert response["Location"] == notice.url
     notice.refresh_from_db()
     assert notice.read_at is not None
     assert header_count(erin.get("/").content.decode()) is None
     assert "You have no unread notices." in erin.get("/notifications/").content.decode()
+    page = erin.get(f"/notifications/{notice.pk}/").content.decode()
+    assert "It is marked as read." in page
+    assert "Mark as read" not in page
+    # Opened again: still read, still there.
+    assert erin.post(f"/notifications/{notice.pk}/")["Location"] == notice.url
+
+
+def test_opening_a_notice_needs_the_csrf_token(world, deliver):
+    rejected_gateway(world, deliver)
+    notice = InAppNotice.objects.get(user=world.employer_user)
+    erin = Client(enforce_csrf_checks=True)
+    erin.force_login(world.employer_user)
+    assert erin.post(f"/notifications/{notice.pk}/").status_code == 403
+    assert erin.post(f"/notifications/{notice.pk}/read/").status_code == 403
+    notice.refresh_from_db()
+    assert notice.read_at is None
 
 
 def test_mark_one_read_then_all(world, deliver):
@@ -141,6 +193,7 @@ def test_nobody_reaches_anyone_elses_notice(world, deliver):
             continue
         client = signed_in(persona)
         assert client.get(f"/notifications/{notice.pk}/").status_code == 404, name
+        assert client.post(f"/notifications/{notice.pk}/").status_code == 404, name
         assert client.post(f"/notifications/{notice.pk}/read/").status_code == 404, name
         listed = client.get("/notifications/").content.decode()
         assert f'href="/notifications/{notice.pk}/"' not in listed, name
