@@ -108,6 +108,13 @@ class Enrolment(models.Model):
             models.Index(fields=["epao", "state"]),
             models.Index(fields=["epao", "employer", "state"]),
             models.Index(fields=["epao", "provider", "state"]),
+            # Resits and retakes due, by the date their window counts from (home pages); an
+            # ascending index keeps nulls last, as the list orders them.
+            models.Index(
+                fields=["fail_notified_on", "id"],
+                condition=models.Q(state=State.RESIT_DUE.value),
+                name="enrolments_resit_due",
+            ),
         ]
 
     def __str__(self) -> str:
