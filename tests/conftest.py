@@ -245,6 +245,17 @@ def _two_factor_off_unless_asked(settings) -> None:
     settings.OPENEPA_REQUIRE_2FA = False
 
 
+@pytest.fixture(autouse=True)
+def _nothing_cached_from_another_test() -> Iterator[None]:
+    # The admin's home-page figures are cached by EPAO id (openepa.web.dashboards); a later
+    # test's database reuses ids, so a figure counted for one test must not show in another.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def _uses_db(item: pytest.Item) -> bool:
     names = getattr(item, "fixturenames", ())
     return item.get_closest_marker("django_db") is not None or "db" in names

@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from openepa.accounts.models import Membership, Role, User
 from openepa.accounts.roles import roles_of
@@ -218,8 +219,14 @@ def lapsing(epao_ids: frozenset[int], on: date, soon: date, *, limit: int) -> li
     )
     rows = list(
         Membership.objects.filter(organisation_id__in=epao_ids, role=Role.ASSESSOR)
-        .annotate(has_profile=Exists(profile), last=Subquery(latest))
-        .filter(Q(has_profile=False) | Q(last__isnull=True) | Q(last__lte=_latest_covering(soon)))
+        .annotate(
+            has_profile=Exists(profile),
+            last=Subquery(latest),
+            # Never standardised counts as long ago: one condition on the latest date, so
+            # the database looks it up once per assessor, not once for each test of it.
+            last_or_never=Coalesce("last", Value(date.min)),
+        )
+        .filter(Q(has_profile=False) | Q(last_or_never__lte=_latest_covering(soon)))
         .select_related("user", "organisation")
         .order_by("user__full_name", "user__email", "organisation__name")[:limit]
     )

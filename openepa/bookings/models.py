@@ -167,7 +167,21 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["assessor", "status", "starts_at"])]
+        indexes = [
+            models.Index(fields=["assessor", "status", "starts_at"]),
+            # The admin's queue to re-allocate and missed assessments to decide: a few rows
+            # among every booking, each read in its list's order.
+            models.Index(
+                fields=["starts_at", "id"],
+                condition=models.Q(status="active") & ~models.Q(reallocation_reason=""),
+                name="bookings_to_reallocate",
+            ),
+            models.Index(
+                fields=["outcome_recorded_at", "id"],
+                condition=models.Q(status="active") & ~models.Q(outcome=""),
+                name="bookings_missed_to_decide",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} on {self.starts_at:%d %b %Y %H:%M}"

@@ -14,7 +14,7 @@ from django.db import models
 
 from openepa.assessments.models import Amendment, Attempt
 from openepa.bookings.models import Booking
-from openepa.domain.cases import CASE_STATE_LABELS, CaseKind, CaseState
+from openepa.domain.cases import CASE_STATE_LABELS, OPEN_CASE_STATES, CaseKind, CaseState
 from openepa.enrolments.models import Enrolment
 from openepa.organisations.models import Organisation
 from openepa.results.models import OverallResult
@@ -64,6 +64,17 @@ class ReasonableAdjustment(Request):
     #: Requested after gateway submission (seed 000 §5), with the requester's reason.
     late = models.BooleanField(default=False)
     late_reason = models.TextField(blank=True)
+
+    class Meta(Request.Meta):
+        indexes = [
+            # The admin's adjustments to decide, late first (the home page's first rows):
+            # only those waiting are indexed, so the list reads its rows in order.
+            models.Index(
+                fields=["-late", "requested_at", "id"],
+                condition=models.Q(state=Decision.REQUESTED),
+                name="adjustments_to_decide",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Reasonable adjustment {self.pk} ({self.get_state_display()})"
@@ -142,9 +153,17 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["raised_at", "id"]
-        # The header search reads the newest cases first and stops at its few: along this
-        # index (either way), not by sorting every case of the EPAO joined to its enrolment.
-        indexes = [models.Index(fields=["raised_at", "id"], name="case_raised_at_id")]
+        indexes = [
+            # The header search reads the newest cases first and stops at its few: along this
+            # index (either way), not by sorting every case of the EPAO joined to its enrolment.
+            models.Index(fields=["raised_at", "id"], name="case_raised_at_id"),
+            # The open enquiries and appeals, oldest first (the admin's home page and queue).
+            models.Index(
+                fields=["raised_at", "id"],
+                condition=models.Q(state__in=sorted(s.value for s in OPEN_CASE_STATES)),
+                name="cases_open_by_age",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

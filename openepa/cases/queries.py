@@ -196,15 +196,18 @@ def open_cases_for(user: User) -> QuerySet[Case]:
     )
 
 
-def _party_enrolments(user: User) -> Q | None:
+def _party_enrolments(user: User, via: str = "") -> Q | None:
+    """The employer's, provider's or apprentice's own enrolments as a filter; `via` is the
+    path to the enrolment from the model filtered ("enrolment__"): a condition on the joined
+    enrolment, which the database reads through its own index, rather than a subquery."""
     roles = roles_of(user)
     clauses: list[Q] = []
     if roles.has(Role.EMPLOYER):
-        clauses.append(Q(employer_id__in=roles.orgs(Role.EMPLOYER)))
+        clauses.append(Q(**{via + "employer_id__in": roles.orgs(Role.EMPLOYER)}))
     if roles.has(Role.PROVIDER):
-        clauses.append(Q(provider_id__in=roles.orgs(Role.PROVIDER)))
+        clauses.append(Q(**{via + "provider_id__in": roles.orgs(Role.PROVIDER)}))
     if roles.is_apprentice:
-        clauses.append(Q(apprentice_id=roles.apprentice_id))
+        clauses.append(Q(**{via + "apprentice_id": roles.apprentice_id}))
     if not clauses:
         return None
     combined = clauses[0]
@@ -216,27 +219,24 @@ def _party_enrolments(user: User) -> Q | None:
 def party_open_items(user: User, *, limit: int | None = None) -> dict[str, list[Any]]:
     """The open requests and cases of the employer's, provider's or apprentice's own
     enrolments, for their home page (no details): the oldest `limit` of each kind."""
-    q = _party_enrolments(user)
-    if q is None:
+    theirs = _party_enrolments(user, via="enrolment__")
+    if theirs is None:
         return {"adjustments": [], "considerations": [], "cases": []}
-    enrolments = Enrolment.objects.filter(q)
     return {
         "adjustments": list(
-            ReasonableAdjustment.objects.filter(enrolment__in=enrolments, state=Decision.REQUESTED)
+            ReasonableAdjustment.objects.filter(theirs, state=Decision.REQUESTED)
             .defer(*_PRIVATE_ADJUSTMENT)
             .select_related(*_ENROLMENT, "requester_organisation")
             .order_by("requested_at", "id")[:limit]
         ),
         "considerations": list(
-            SpecialConsideration.objects.filter(enrolment__in=enrolments, state=Decision.REQUESTED)
+            SpecialConsideration.objects.filter(theirs, state=Decision.REQUESTED)
             .defer(*_PRIVATE_CONSIDERATION)
             .select_related(*_ENROLMENT, "booking")
             .order_by("requested_at", "id")[:limit]
         ),
         "cases": list(
-            Case.objects.filter(
-                enrolment__in=enrolments, state__in=[s.value for s in OPEN_CASE_STATES]
-            )
+            Case.objects.filter(theirs, state__in=[s.value for s in OPEN_CASE_STATES])
             .defer(*_PRIVATE_CASE)
             .select_related(*_ENROLMENT)
             .order_by("raised_at", "id")[:limit]

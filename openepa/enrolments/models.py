@@ -111,6 +111,13 @@ class Enrolment(models.Model):
             # A name search's counts by state: from the apprentices the trigram indexes
             # find to their enrolments' states, read from this index alone.
             models.Index(fields=["epao", "apprentice", "state"], name="enrolment_epao_appr_state"),
+            # Resits and retakes due, by the date their window counts from (home pages); an
+            # ascending index keeps nulls last, as the list orders them.
+            models.Index(
+                fields=["fail_notified_on", "id"],
+                condition=models.Q(state=State.RESIT_DUE.value),
+                name="enrolments_resit_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -325,9 +325,15 @@ def counts_by_state(queryset: QuerySet[Enrolment]) -> list[tuple[State, int]]:
 def needing_action(user: User) -> QuerySet[Enrolment]:
     """The employer's or provider's apprentices waiting for them: gateway to submit or to
     resubmit after a rejection (issue 3 §1)."""
+    # Employers and providers see their enrolments by a column of the enrolment (no join
+    # that could repeat a row), so the filter is applied directly; with only the relations
+    # the home page shows, the query plans in a few milliseconds rather than a hundred.
+    q = visibility(user, roles={Role.EMPLOYER, Role.PROVIDER}, apprentice=False)
+    if q is None:
+        return Enrolment.objects.none()
     return (
-        enrolments_for(user, roles={Role.EMPLOYER, Role.PROVIDER}, apprentice=False)
-        .filter(state__in=NEEDS_EMPLOYER_OR_PROVIDER)
+        Enrolment.objects.filter(q, state__in=NEEDS_EMPLOYER_OR_PROVIDER)
+        .select_related("apprentice", "employer")
         .order_by("created_at", "pk")
     )
 

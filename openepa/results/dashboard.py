@@ -34,8 +34,11 @@ def sections(user: User) -> list[dict[str, Any]]:
     party = roles.has(Role.EMPLOYER) or roles.has(Role.PROVIDER) or roles.is_apprentice
     out: list[dict[str, Any]] = []
     if roles.has(Role.EPAO_ADMIN):
-        awaiting = awaiting_release_for(user)
-        rows = list(awaiting[: ROWS + 1])
+        # Only what the table shows (the apprentice, the policy): fewer joins to plan.
+        awaiting = awaiting_release_for(user).select_related(None)
+        rows = list(
+            awaiting.select_related("enrolment__apprentice", "enrolment__policy")[: ROWS + 1]
+        )
         out.append(
             {
                 "title": "Results awaiting release",

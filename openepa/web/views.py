@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -17,7 +18,7 @@ from openepa.reference.queries import policies, standards_with_counts
 from openepa.standards.loader import all_standards
 from openepa.web.audit import COLUMNS as AUDIT_COLUMNS
 from openepa.web.audit import every_entry, log_page
-from openepa.web.dashboards import charts_for, figures_for, sections_for
+from openepa.web.dashboards import glance_for, recounted_every, sections_for
 from openepa.web.forms import AuditFilterForm
 from openepa.web.search import may_search, search
 
@@ -25,13 +26,16 @@ from openepa.web.search import may_search, search
 def home(request: HttpRequest) -> HttpResponse:
     """Signed in: the role's home page of what needs attention. Otherwise: what OpenEPA is."""
     if request.user.is_authenticated:
+        glance = glance_for(request.user)
         return render(
             request,
             "web/dashboard.html",
             {
                 "roles": roles_of(request.user).names,
-                "figures": figures_for(request.user),
-                "charts": charts_for(request.user),
+                "figures": glance.figures,
+                "charts": glance.charts,
+                "counted_at": glance.counted_at,
+                "recounted_every": recounted_every(settings.OPENEPA_HOME_FIGURES_SECONDS),
                 "sections": sections_for(request.user),
             },
         )

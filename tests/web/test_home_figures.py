@@ -10,12 +10,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from openepa.accounts.models import Role, User
+from openepa.accounts.models import Membership, Role, User
 from openepa.assessments.models import Attempt
 from openepa.bookings.models import Booking
 from openepa.cases.models import Case
@@ -223,6 +225,8 @@ def test_each_role_sees_its_own_figures(world):
 
 
 def _queries(client: Client) -> int:
+    """The page's queries with every figure counted afresh (nothing kept from before)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/").status_code == 200
     return len(captured)
@@ -247,3 +251,61 @@ def test_every_home_page_takes_the_same_queries_with_three_times_the_work(world)
 )
 def test_the_turnaround_chart_covers_twelve_months(today: date, first: date) -> None:
     assert first_of_month(today, back=MONTHS - 1) == first
+
+
+def _sampled(html: str) -> str:
+    return figure(html, "IQA samples not signed off")[0]
+
+
+def test_the_admins_figures_are_kept_a_minute_and_the_page_says_since_when(world, settings):
+    """Counted once for every admin of the EPAO, shown with the time they were counted, and
+    counted again once the minute has passed; the lists below stay live."""
+    settings.OPENEPA_HOME_FIGURES_SECONDS = 60
+    pile(world, 3)
+    admin = signed_in(world.admin)
+    with CaptureQueriesContext(connection) as first:
+        html = admin.get("/").content.decode()
+    assert _sampled(html) == "3"
+    counted = timezone.localtime()
+    assert re.search(r"figures and charts as of \d\d:\d\d, counted again every minute\.", html)
+    assert (
+        f"as of {counted:%H:%M}" in html or f"as of {counted - timedelta(minutes=1):%H:%M}" in html
+    )
+    pile(world, 2, start=3)
+    colleague = signed_in(
+        person("colin@northern.example", "Colin Colleague", world.epao, Role.EPAO_ADMIN)
+    )
+    with CaptureQueriesContext(connection) as kept:
+        html = colleague.get("/").content.decode()
+    assert _sampled(html) == "3"  # as counted, for every admin of the EPAO
+    assert len(kept) < len(first)
+    assert "Apprentice0004" in html  # the lists are read live: the newest sample is listed
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert _sampled(admin.get("/").content.decode()) == "5"
+
+
+def test_without_keeping_the_figures_are_counted_for_each_request(world, settings):
+    settings.OPENEPA_HOME_FIGURES_SECONDS = 0
+    pile(world, 3)
+    admin = signed_in(world.admin)
+    html = admin.get("/").content.decode()
+    assert _sampled(html) == "3"
+    assert "counted again" not in html
+    pile(world, 2, start=3)
+    assert _sampled(admin.get("/").content.decode()) == "5"
+
+
+def test_an_admins_own_figures_are_never_shown_to_another_admin(world, settings):
+    """An admin who also assesses sees their own assessments; the EPAO's kept figures are
+    counted as an admin alone, so a colleague never sees them."""
+    settings.OPENEPA_HOME_FIGURES_SECONDS = 60
+    pile(world, 2)
+    Membership.objects.create(user=world.admin, organisation=world.epao, role=Role.ASSESSOR)
+    html = signed_in(world.admin).get("/").content.decode()
+    assert figure(html, "IQA samples not signed off")[0] == "2"
+    assert figure(html, "marking sheets to finish")[0] == "0"
+    colleague = person("colin@northern.example", "Colin Colleague", world.epao, Role.EPAO_ADMIN)
+    html = signed_in(colleague).get("/").content.decode()
+    assert figure(html, "IQA samples not signed off")[0] == "2"
+    assert "marking sheets to finish" not in html
+    assert "assessments today" not in html
