@@ -25,7 +25,7 @@ from openepa.organisations.models import Organisation
 from openepa.quality import actions, queries
 from openepa.quality.access import access_sample, independence_problem
 from openepa.quality.consistency import Report, consistency_report, report_csv
-from openepa.quality.exports import QUEUE
+from openepa.quality.exports import QUEUE, QUEUE_FIELDS
 from openepa.quality.forms import ReviewForm, review_initial
 from openepa.quality.models import IqaSample
 
@@ -55,7 +55,7 @@ def queue_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """The whole IQA queue, in the page's order, as CSV or XLSX."""
     if not roles_of(request.user).has(Role.IQA):
         raise Http404("No such page")
-    rows = queries.queue_for(request.user).iterator(CHUNK)
+    rows = queries.queue_for(request.user).values(*QUEUE_FIELDS).iterator(CHUNK)
     return export_response(fmt, "iqa-queue", QUEUE, rows, title="IQA queue")
 
 
