@@ -23,6 +23,7 @@ import pstats
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from benchmarks.pages import Page
@@ -192,7 +193,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     for page in chosen:
         for _ in range(options.repeat):
-            got = in_child(lambda page=page: measure(signed_in[page.role], page))
+            got = in_child(partial(measure, signed_in[page.role], page))
             if "error" in got:
                 print(f"| {page.name} | failed: {got['error']} |", flush=True)
                 continue

@@ -4,7 +4,7 @@ plain values (`ALLOCATED_FIELDS`, `IN_CALENDAR_FIELDS`; openepa.core.exports).""
 from __future__ import annotations
 
 from openepa.bookings.models import Booking
-from openepa.core.exports import Choices, Column, Row, person
+from openepa.core.exports import Choices, Column, Row, given_and_family, person
 
 ALLOCATED_FIELDS = (
     "pk",
@@ -26,10 +26,7 @@ _status = Choices(Booking, "status")
 
 ALLOCATED: tuple[Column[Row], ...] = (
     Column("ULN", lambda b: b["enrolment__apprentice__uln"]),
-    Column(
-        "Apprentice",
-        lambda b: f"{b['enrolment__apprentice__given_name']} {b['enrolment__apprentice__family_name']}",
-    ),
+    Column("Apprentice", lambda b: given_and_family(b, "enrolment__apprentice__")),
     Column("Method", lambda b: _method(b["method"])),
     Column("Attempt", lambda b: b["attempt_number"]),
     Column("Starts", lambda b: b["starts_at"]),

@@ -5,7 +5,7 @@ values (`OPEN_CASES_FIELDS`, openepa.core.exports)."""
 from __future__ import annotations
 
 from openepa.cases.models import Case
-from openepa.core.exports import Choices, Column, Row, person
+from openepa.core.exports import Choices, Column, Row, given_and_family, person
 
 OPEN_CASES_FIELDS = (
     "pk",
@@ -24,10 +24,7 @@ _state = Choices(Case, "state")
 
 OPEN_CASES: tuple[Column[Row], ...] = (
     Column("ULN", lambda c: c["enrolment__apprentice__uln"]),
-    Column(
-        "Apprentice",
-        lambda c: f"{c['enrolment__apprentice__given_name']} {c['enrolment__apprentice__family_name']}",
-    ),
+    Column("Apprentice", lambda c: given_and_family(c, "enrolment__apprentice__")),
     Column("Kind", lambda c: _kind(c["kind"])),
     Column("Raised on", lambda c: c["raised_on"]),
     Column("State", lambda c: _state(c["state"])),

@@ -18,10 +18,10 @@ reading alike)."""
 from __future__ import annotations
 
 import csv
-from itertools import chain
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
 from typing import Any, Final
 
 from django.db import connection, transaction
@@ -29,6 +29,7 @@ from django.db.models import Model
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
+
 from openepa.core import xlsx
 from openepa.domain import csvsafe
 
@@ -78,6 +79,12 @@ class Choices:
             choices = getattr(field, "flatchoices", ())
             self._words = {key: str(label) for key, label in choices}
         return self._words.get(value, value)
+
+
+def given_and_family(row: Row, prefix: str) -> str:
+    """An apprentice's name as `Apprentice.name` shows it, from the given and family names
+    a row read through `prefix` ("enrolment__apprentice__")."""
+    return f"{row[prefix + 'given_name']} {row[prefix + 'family_name']}"
 
 
 def person(full_name: str | None, email: str | None) -> str:
@@ -181,6 +188,8 @@ def _xlsx[R](
     columns: Sequence[Column[R]], rows: Iterable[R], *, title: str
 ) -> StreamingHttpResponse:
     plain = _plain_cells()
-    heading = [csvsafe.spreadsheet_safe(c.heading) for c in columns]
-    table = chain([heading], ([plain(c.cell(row)) for c in columns] for row in rows))
+    heading: list[Cell] = [csvsafe.spreadsheet_safe(c.heading) for c in columns]
+    table: Iterable[list[Cell]] = chain(
+        [heading], ([plain(c.cell(row)) for c in columns] for row in rows)
+    )
     return StreamingHttpResponse(xlsx.stream(title, table), content_type=XLSX_TYPE)

@@ -134,7 +134,10 @@ def cell(ref: str, value: Value) -> str:
 
 
 def _row(number: int, letters: Sequence[str], values: Sequence[Value]) -> str:
-    cells = "".join(cell(f"{letter}{number}", value) for letter, value in zip(letters, values))
+    # A row is never wider than its letters (they are made for the widest row yet).
+    cells = "".join(
+        cell(f"{letter}{number}", value) for letter, value in zip(letters, values, strict=False)
+    )
     return f'<row r="{number}">{cells}</row>'
 
 
@@ -150,6 +153,9 @@ class _Blocks:
         return len(data)
 
     def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
     def take(self) -> bytes:

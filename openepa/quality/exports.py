@@ -4,7 +4,7 @@ values (`QUEUE_FIELDS`, openepa.core.exports)."""
 from __future__ import annotations
 
 from openepa.assessments.models import Attempt
-from openepa.core.exports import Choices, Column, Row, person
+from openepa.core.exports import Choices, Column, Row, given_and_family, person
 from openepa.quality.models import IqaSample
 
 QUEUE_FIELDS = (
@@ -31,16 +31,9 @@ _reason = Choices(IqaSample, "reason")
 _state = Choices(IqaSample, "state")
 
 
-def _apprentice(s: Row) -> str:
-    return (
-        f"{s['attempt__enrolment__apprentice__given_name']} "
-        f"{s['attempt__enrolment__apprentice__family_name']}"
-    )
-
-
 QUEUE: tuple[Column[Row], ...] = (
     Column("ULN", lambda s: s["attempt__enrolment__apprentice__uln"]),
-    Column("Apprentice", _apprentice),
+    Column("Apprentice", lambda s: given_and_family(s, "attempt__enrolment__apprentice__")),
     Column("Method", lambda s: _method(s["attempt__method"])),
     Column("Attempt", lambda s: s["attempt__number"]),
     Column("Assessed on", lambda s: s["attempt__assessed_on"]),

@@ -3,7 +3,7 @@ and the dates as dates. Read as plain values (`AWAITING_FIELDS`, openepa.core.ex
 
 from __future__ import annotations
 
-from openepa.core.exports import Choices, Column, Row
+from openepa.core.exports import Choices, Column, Row, given_and_family
 from openepa.results.models import OverallResult
 
 AWAITING_FIELDS = (
@@ -24,10 +24,7 @@ _grade = Choices(OverallResult, "grade")
 
 AWAITING: tuple[Column[Row], ...] = (
     Column("ULN", lambda r: r["enrolment__apprentice__uln"]),
-    Column(
-        "Apprentice",
-        lambda r: f"{r['enrolment__apprentice__given_name']} {r['enrolment__apprentice__family_name']}",
-    ),
+    Column("Apprentice", lambda r: given_and_family(r, "enrolment__apprentice__")),
     Column("Employer", lambda r: r["enrolment__employer__name"]),
     Column("Provider", lambda r: r["enrolment__provider__name"]),
     Column("Grade", lambda r: _grade(r["grade"])),

@@ -25,7 +25,7 @@ from openepa.accounts.models import User
 from openepa.assessors.models import ProfileEvent
 from openepa.assessors.queries import profile_events_for_audit
 from openepa.core import keyset
-from openepa.core.exports import CHUNK, Column, Row, person
+from openepa.core.exports import CHUNK, Column, Row, given_and_family, person
 from openepa.domain.journey import LABELS, State
 from openepa.enrolments.audit import PROFILE_KIND, AuditFilters, journey_events_for_audit
 from openepa.enrolments.models import JourneyEvent
@@ -113,13 +113,13 @@ PROFILE_FIELDS = (
 
 
 def _journey_rows(events: QuerySet[JourneyEvent]) -> QuerySet[JourneyEvent, Row]:
-    return events.annotate(data_kind=KT("data__kind"), data_method=KT("data__method")).values(
-        *JOURNEY_FIELDS
-    )
+    annotated = events.annotate(data_kind=KT("data__kind"), data_method=KT("data__method"))
+    rows: QuerySet[JourneyEvent, Row] = annotated.values(*JOURNEY_FIELDS)
+    return rows
 
 
 def _journey_entry(event: Row) -> Entry:
-    name = f"{event['enrolment__apprentice__given_name']} {event['enrolment__apprentice__family_name']}"
+    name = given_and_family(event, "enrolment__apprentice__")
     who = person(event["actor__full_name"], event["actor__email"])
     if event["actor_id"] is None:
         who = "OpenEPA"
