@@ -10,7 +10,8 @@ Each download runs in a child process forked from one that has set Django up and
 set before the request, after the whole body was read, and the peak (VmHWM). The body is
 read as a WSGI server reads it (the streamed chunks, or the file's blocks). Rows are the
 CSV's lines less the heading (an XLSX holds the same rows). Queries are those the request
-and its body ran. The pages' throughput under load is `benchmarks/pages.py`'s job."""
+and its body ran. CPU s is the web process's own processor time, which a busy shared
+machine stretches less than the wall-clock seconds (the database's time is not in it). The pages' throughput under load is `benchmarks/pages.py`'s job."""
 
 from __future__ import annotations
 
@@ -98,15 +99,16 @@ def measure(client: Any, page: Page) -> dict[str, Any]:
 
     before = _memory()["VmRSS"]
     with CaptureQueriesContext(connection) as seen:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         status, size, lines = _fetch(client, page.path)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     after = _memory()
     rows = max(0, lines - 1) if ".csv" in page.path else None
     return {
         "name": page.name,
         "status": status,
         "seconds": seconds,
+        "cpu": cpu,
         "bytes": size,
         "rows": rows,
         "queries": len(seen),
@@ -189,8 +191,10 @@ def main() -> None:
         return
     chosen = [p for p in pages if not options.only or any(w in p.name for w in options.only)]
     warm_up(signed_in, pages)
-    print("| download | s | rows | rows/s | bytes | queries | RSS before | after | peak |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| download | s | CPU s | rows | rows/s | rows/CPU s | bytes | queries | RSS before | after | peak |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for page in chosen:
         for _ in range(options.repeat):
             got = in_child(partial(measure, signed_in[page.role], page))
@@ -201,9 +205,11 @@ def main() -> None:
                 print("\n".join(f"    {sql};" for sql in got["sql"]))
             rows = got["rows"]
             rate = f"{rows / got['seconds']:,.0f}" if rows else "–"
+            per_cpu = f"{rows / got['cpu']:,.0f}" if rows and got["cpu"] else "–"
             print(
-                f"| {got['name']} | {got['seconds']:.3f} | {rows if rows is not None else '–'} "
-                f"| {rate} | {got['bytes']:,} | {got['queries']} | {got['rss_before_mb']:.0f} MB "
+                f"| {got['name']} | {got['seconds']:.3f} | {got['cpu']:.3f} "
+                f"| {rows if rows is not None else '–'} | {rate} | {per_cpu} "
+                f"| {got['bytes']:,} | {got['queries']} | {got['rss_before_mb']:.0f} MB "
                 f"| {got['rss_after_mb']:.0f} MB | {got['peak_mb']:.0f} MB |",
                 flush=True,
             )

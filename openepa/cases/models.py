@@ -14,7 +14,7 @@ from django.db import models
 
 from openepa.assessments.models import Amendment, Attempt
 from openepa.bookings.models import Booking
-from openepa.domain.cases import CASE_STATE_LABELS, CaseKind, CaseState
+from openepa.domain.cases import CASE_STATE_LABELS, OPEN_CASE_STATES, CaseKind, CaseState
 from openepa.enrolments.models import Enrolment
 from openepa.organisations.models import Organisation
 from openepa.results.models import OverallResult
@@ -161,6 +161,15 @@ class Case(models.Model):
                 condition=~models.Q(kind="enquiry") | models.Q(result__isnull=False),
                 name="enquiry_is_about_a_result",
             ),
+        ]
+        indexes = [
+            # The open cases' queue and download, oldest first: only the open ones, which
+            # stay few while the closed ones pile up year after year.
+            models.Index(
+                fields=["raised_at", "id"],
+                condition=models.Q(state__in=sorted(s.value for s in OPEN_CASE_STATES)),
+                name="cases_open_by_age",
+            )
         ]
 
     def __str__(self) -> str:

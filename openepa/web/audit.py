@@ -16,6 +16,7 @@ import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KT
@@ -37,6 +38,7 @@ PAGE = 50
 JOURNEY, PROFILE = 1, 0
 
 
+@cache  # a few dozen kinds, read for every row of a download
 def kind_words(code: str) -> str:
     """A kind as words ("accept_gateway" → "Accept gateway"; a profile's step
     "profile:update_profile" → "Assessor profile: update profile"): no code reaches a
