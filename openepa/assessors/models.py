@@ -189,6 +189,8 @@ class ProfileEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # The audit log reads them newest first, a page at a time, beside the journey events.
+        indexes = [models.Index(fields=["at", "id"], name="profileevent_at_id")]
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor}"

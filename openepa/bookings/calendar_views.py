@@ -34,7 +34,7 @@ from openepa.bookings.calendar import (
     calendar_scope,
     standing_in,
 )
-from openepa.bookings.exports import IN_CALENDAR
+from openepa.bookings.exports import IN_CALENDAR, IN_CALENDAR_FIELDS
 from openepa.bookings.feeds import (
     FEED_AHEAD,
     FEED_PAST,
@@ -115,7 +115,7 @@ def calendar_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase
     """The calendar's bookings as filtered (the same view, day and assessor or region), every
     one of the period in time order, as CSV or XLSX: the admins' list of bookings."""
     scope, span, period = _shown(request)
-    rows = standing_in(scope, period).iterator(CHUNK)
+    rows = standing_in(scope, period).values(*IN_CALENDAR_FIELDS).iterator(CHUNK)
     name = f"bookings-{span.value}-{period.first.isoformat()}"
     return export_response(fmt, name, IN_CALENDAR, rows, title="Bookings")
 

@@ -1,27 +1,48 @@
-"""The assessor's bookings, downloaded (issue 17 §4): the page's rows, one cell each."""
+"""The assessor's bookings, downloaded (issue 17 §4): the page's rows, one cell each. Read as
+plain values (`ALLOCATED_FIELDS`, `IN_CALENDAR_FIELDS`; openepa.core.exports)."""
 
 from __future__ import annotations
 
 from openepa.bookings.models import Booking
-from openepa.core.exports import Column
+from openepa.core.exports import Choices, Column, Row, given_and_family, person
 
-ALLOCATED: tuple[Column[Booking], ...] = (
-    Column("ULN", lambda b: b.enrolment.apprentice.uln),
-    Column("Apprentice", lambda b: b.enrolment.apprentice.name),
-    Column("Method", lambda b: b.get_method_display()),
-    Column("Attempt", lambda b: b.attempt_number),
-    Column("Starts", lambda b: b.starts_at),
-    Column("Minutes", lambda b: b.duration_minutes),
-    Column("Where", lambda b: "Remote" if b.remote else b.venue),
-    Column("Employer", lambda b: b.enrolment.employer.name),
-    Column("No conflict confirmed", lambda b: b.no_conflict_confirmed_at),
-    Column("Booking number", lambda b: b.pk),
+ALLOCATED_FIELDS = (
+    "pk",
+    "enrolment__apprentice__uln",
+    "enrolment__apprentice__given_name",
+    "enrolment__apprentice__family_name",
+    "method",
+    "attempt_number",
+    "starts_at",
+    "duration_minutes",
+    "remote",
+    "venue",
+    "enrolment__employer__name",
+    "no_conflict_confirmed_at",
 )
 
+_method = Choices(Booking, "method")
+_status = Choices(Booking, "status")
+
+ALLOCATED: tuple[Column[Row], ...] = (
+    Column("ULN", lambda b: b["enrolment__apprentice__uln"]),
+    Column("Apprentice", lambda b: given_and_family(b, "enrolment__apprentice__")),
+    Column("Method", lambda b: _method(b["method"])),
+    Column("Attempt", lambda b: b["attempt_number"]),
+    Column("Starts", lambda b: b["starts_at"]),
+    Column("Minutes", lambda b: b["duration_minutes"]),
+    Column("Where", lambda b: "Remote" if b["remote"] else b["venue"]),
+    Column("Employer", lambda b: b["enrolment__employer__name"]),
+    Column("No conflict confirmed", lambda b: b["no_conflict_confirmed_at"]),
+    Column("Booking number", lambda b: b["pk"]),
+)
+
+IN_CALENDAR_FIELDS = (*ALLOCATED_FIELDS, "assessor__full_name", "assessor__email", "status")
+
 #: A calendar's bookings (admins see every assessor's): the assessor and whether it is done.
-IN_CALENDAR: tuple[Column[Booking], ...] = (
+IN_CALENDAR: tuple[Column[Row], ...] = (
     *ALLOCATED[:-2],
-    Column("Assessor", lambda b: str(b.assessor)),
-    Column("Status", lambda b: b.get_status_display()),
+    Column("Assessor", lambda b: person(b["assessor__full_name"], b["assessor__email"])),
+    Column("Status", lambda b: _status(b["status"])),
     ALLOCATED[-1],
 )

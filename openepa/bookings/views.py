@@ -28,7 +28,7 @@ from openepa.bookings.actions import (
     do_withdraw_conflict,
 )
 from openepa.bookings.diary import preview
-from openepa.bookings.exports import ALLOCATED
+from openepa.bookings.exports import ALLOCATED, ALLOCATED_FIELDS
 from openepa.bookings.forms import (
     BookingForm,
     CancelForm,
@@ -290,7 +290,7 @@ def mine_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """The assessor's bookings, in the page's order, as CSV or XLSX."""
     if not roles_of(request.user).has(Role.ASSESSOR):
         raise Http404("Not an assessor")
-    rows = allocated_to(request.user).iterator(CHUNK)
+    rows = allocated_to(request.user).values(*ALLOCATED_FIELDS).iterator(CHUNK)
     return export_response(fmt, "my-bookings", ALLOCATED, rows, title="My bookings")
 
 

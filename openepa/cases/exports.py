@@ -1,17 +1,33 @@
 """The open enquiries and appeals, downloaded (issue 17 §4). The grounds are left out: they
-may describe personal circumstances, which the queue does not show either."""
+may describe personal circumstances, which the queue does not show either. Read as plain
+values (`OPEN_CASES_FIELDS`, openepa.core.exports)."""
 
 from __future__ import annotations
 
 from openepa.cases.models import Case
-from openepa.core.exports import Column
+from openepa.core.exports import Choices, Column, Row, given_and_family, person
 
-OPEN_CASES: tuple[Column[Case], ...] = (
-    Column("ULN", lambda c: c.enrolment.apprentice.uln),
-    Column("Apprentice", lambda c: c.enrolment.apprentice.name),
-    Column("Kind", lambda c: c.get_kind_display()),
-    Column("Raised on", lambda c: c.raised_on),
-    Column("State", lambda c: c.get_state_display()),
-    Column("Reviewer", lambda c: str(c.reviewer) if c.reviewer else ""),
-    Column("Case number", lambda c: c.pk),
+OPEN_CASES_FIELDS = (
+    "pk",
+    "enrolment__apprentice__uln",
+    "enrolment__apprentice__given_name",
+    "enrolment__apprentice__family_name",
+    "kind",
+    "raised_on",
+    "state",
+    "reviewer__full_name",
+    "reviewer__email",
+)
+
+_kind = Choices(Case, "kind")
+_state = Choices(Case, "state")
+
+OPEN_CASES: tuple[Column[Row], ...] = (
+    Column("ULN", lambda c: c["enrolment__apprentice__uln"]),
+    Column("Apprentice", lambda c: given_and_family(c, "enrolment__apprentice__")),
+    Column("Kind", lambda c: _kind(c["kind"])),
+    Column("Raised on", lambda c: c["raised_on"]),
+    Column("State", lambda c: _state(c["state"])),
+    Column("Reviewer", lambda c: person(c["reviewer__full_name"], c["reviewer__email"])),
+    Column("Case number", lambda c: c["pk"]),
 )

@@ -157,7 +157,8 @@ class Case(models.Model):
             # The header search reads the newest cases first and stops at its few: along this
             # index (either way), not by sorting every case of the EPAO joined to its enrolment.
             models.Index(fields=["raised_at", "id"], name="case_raised_at_id"),
-            # The open enquiries and appeals, oldest first (the admin's home page and queue).
+            # The open enquiries and appeals, oldest first (the admin's home page, the queue
+            # and its download): only the open ones, which stay few while closed ones pile up.
             models.Index(
                 fields=["raised_at", "id"],
                 condition=models.Q(state__in=sorted(s.value for s in OPEN_CASE_STATES)),

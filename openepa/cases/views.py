@@ -26,7 +26,7 @@ from openepa.cases.access import (
     is_party,
     may_see_details,
 )
-from openepa.cases.exports import OPEN_CASES
+from openepa.cases.exports import OPEN_CASES, OPEN_CASES_FIELDS
 from openepa.cases.forms import (
     AdjustmentDecisionForm,
     AdjustmentRequestForm,
@@ -71,7 +71,7 @@ def cases_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """The open enquiries and appeals, in the queue's order, as CSV or XLSX."""
     if not roles_of(request.user).has(Role.EPAO_ADMIN):
         raise Http404("No such page")
-    rows = queries.open_cases_for(request.user).iterator(CHUNK)
+    rows = queries.open_cases_for(request.user).values(*OPEN_CASES_FIELDS).iterator(CHUNK)
     return export_response(fmt, "open-cases", OPEN_CASES, rows, title="Enquiries and appeals")
 
 

@@ -98,17 +98,30 @@ def event_sentence(event: Any, apprentice_name: str) -> str:
     """The event as a sentence, with no code in it; an action not listed above is still
     told plainly ("Something was recorded by …")."""
     data = event.data or {}
-    case = CASE_WORDS.get(str(data.get("kind", "")), "An enquiry or appeal")
+    return sentence(
+        event.action,
+        apprentice_name,
+        by=actor_name(event.actor),
+        kind=data.get("kind"),
+        method=data.get("method"),
+    )
+
+
+def sentence(action: str, apprentice_name: str, *, by: str, kind: object, method: object) -> str:
+    """The sentence of an event told by its parts: its action, the apprentice's name, who
+    acted (a name, or "OpenEPA"), and the case's kind and the method its data names (for a
+    list that reads those without loading each event)."""
+    case = CASE_WORDS.get(str(kind or ""), "An enquiry or appeal")
     words = {
         "name": apprentice_name,
         "who": _possessive(apprentice_name),
-        "by": actor_name(event.actor),
-        "method": METHOD_WORDS.get(str(data.get("method", "")), "assessment"),
+        "by": by,
+        "method": METHOD_WORDS.get(str(method or ""), "assessment"),
         "case": case,
         "case_lower": case[:1].lower() + case[1:],
     }
-    sentence = SENTENCES.get(event.action, "A step of {who} EPA was recorded by {by}")
-    text = sentence.format(**words)
+    template = SENTENCES.get(action, "A step of {who} EPA was recorded by {by}")
+    text = template.format(**words)
     return text[:1].upper() + text[1:] + "."
 
 

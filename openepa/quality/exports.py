@@ -1,21 +1,50 @@
-"""The IQA queue, downloaded (issue 17 §4): the page's columns, one cell each."""
+"""The IQA queue, downloaded (issue 17 §4): the page's columns, one cell each. Read as plain
+values (`QUEUE_FIELDS`, openepa.core.exports)."""
 
 from __future__ import annotations
 
-from openepa.core.exports import Column
+from openepa.assessments.models import Attempt
+from openepa.core.exports import Choices, Column, Row, given_and_family, person
 from openepa.quality.models import IqaSample
 
-QUEUE: tuple[Column[IqaSample], ...] = (
-    Column("ULN", lambda s: s.attempt.enrolment.apprentice.uln),
-    Column("Apprentice", lambda s: s.attempt.enrolment.apprentice.name),
-    Column("Method", lambda s: s.attempt.get_method_display()),
-    Column("Attempt", lambda s: s.attempt.number),
-    Column("Assessed on", lambda s: s.attempt.assessed_on),
-    Column("Grade", lambda s: s.grade),
-    Column("Assessor", lambda s: str(s.attempt.assessor)),
-    Column("Why sampled", lambda s: f"{s.get_reason_display()}: {s.explanation}"),
-    Column("Waiting since", lambda s: s.sampled_at),
-    Column("Status", lambda s: s.get_state_display()),
-    Column("Reviewer", lambda s: str(s.reviewer) if s.reviewer else ""),
-    Column("Sample number", lambda s: s.pk),
+QUEUE_FIELDS = (
+    "pk",
+    "attempt__enrolment__apprentice__uln",
+    "attempt__enrolment__apprentice__given_name",
+    "attempt__enrolment__apprentice__family_name",
+    "attempt__method",
+    "attempt__number",
+    "attempt__assessed_on",
+    "grade",
+    "attempt__assessor__full_name",
+    "attempt__assessor__email",
+    "reason",
+    "explanation",
+    "sampled_at",
+    "state",
+    "reviewer__full_name",
+    "reviewer__email",
+)
+
+_method = Choices(Attempt, "method")
+_reason = Choices(IqaSample, "reason")
+_state = Choices(IqaSample, "state")
+
+
+QUEUE: tuple[Column[Row], ...] = (
+    Column("ULN", lambda s: s["attempt__enrolment__apprentice__uln"]),
+    Column("Apprentice", lambda s: given_and_family(s, "attempt__enrolment__apprentice__")),
+    Column("Method", lambda s: _method(s["attempt__method"])),
+    Column("Attempt", lambda s: s["attempt__number"]),
+    Column("Assessed on", lambda s: s["attempt__assessed_on"]),
+    Column("Grade", lambda s: s["grade"]),
+    Column(
+        "Assessor",
+        lambda s: person(s["attempt__assessor__full_name"], s["attempt__assessor__email"]),
+    ),
+    Column("Why sampled", lambda s: f"{_reason(s['reason'])}: {s['explanation']}"),
+    Column("Waiting since", lambda s: s["sampled_at"]),
+    Column("Status", lambda s: _state(s["state"])),
+    Column("Reviewer", lambda s: person(s["reviewer__full_name"], s["reviewer__email"])),
+    Column("Sample number", lambda s: s["pk"]),
 )

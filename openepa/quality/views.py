@@ -31,7 +31,7 @@ from openepa.quality.consistency import (
     csv_lines,
     every_row,
 )
-from openepa.quality.exports import QUEUE
+from openepa.quality.exports import QUEUE, QUEUE_FIELDS
 from openepa.quality.forms import ReviewForm, review_initial
 from openepa.quality.models import IqaSample
 
@@ -61,7 +61,7 @@ def queue_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """The whole IQA queue, in the page's order, as CSV or XLSX."""
     if not roles_of(request.user).has(Role.IQA):
         raise Http404("No such page")
-    rows = queries.queue_for(request.user).iterator(CHUNK)
+    rows = queries.queue_for(request.user).values(*QUEUE_FIELDS).iterator(CHUNK)
     return export_response(fmt, "iqa-queue", QUEUE, rows, title="IQA queue")
 
 

@@ -1,20 +1,36 @@
 """The results awaiting release, downloaded (issue 17 §4): the page's columns, with the ULN
-and the dates as dates."""
+and the dates as dates. Read as plain values (`AWAITING_FIELDS`, openepa.core.exports)."""
 
 from __future__ import annotations
 
-from openepa.core.exports import Column
+from openepa.core.exports import Choices, Column, Row, given_and_family
 from openepa.results.models import OverallResult
 
-AWAITING: tuple[Column[OverallResult], ...] = (
-    Column("ULN", lambda r: r.enrolment.apprentice.uln),
-    Column("Apprentice", lambda r: r.enrolment.apprentice.name),
-    Column("Employer", lambda r: r.enrolment.employer.name),
-    Column("Provider", lambda r: r.enrolment.provider.name),
-    Column("Grade", lambda r: r.get_grade_display()),
-    Column("Last assessment", lambda r: r.last_component_on),
-    Column("Due", lambda r: r.due_on),
-    Column("Overdue", lambda r: "Yes" if getattr(r, "overdue", False) else "No"),
-    Column("Policy", lambda r: r.enrolment.policy.name),
-    Column("Result number", lambda r: r.pk),
+AWAITING_FIELDS = (
+    "pk",
+    "enrolment__apprentice__uln",
+    "enrolment__apprentice__given_name",
+    "enrolment__apprentice__family_name",
+    "enrolment__employer__name",
+    "enrolment__provider__name",
+    "grade",
+    "last_component_on",
+    "due_on",
+    "overdue",
+    "enrolment__policy__name",
+)
+
+_grade = Choices(OverallResult, "grade")
+
+AWAITING: tuple[Column[Row], ...] = (
+    Column("ULN", lambda r: r["enrolment__apprentice__uln"]),
+    Column("Apprentice", lambda r: given_and_family(r, "enrolment__apprentice__")),
+    Column("Employer", lambda r: r["enrolment__employer__name"]),
+    Column("Provider", lambda r: r["enrolment__provider__name"]),
+    Column("Grade", lambda r: _grade(r["grade"])),
+    Column("Last assessment", lambda r: r["last_component_on"]),
+    Column("Due", lambda r: r["due_on"]),
+    Column("Overdue", lambda r: "Yes" if r["overdue"] else "No"),
+    Column("Policy", lambda r: r["enrolment__policy__name"]),
+    Column("Result number", lambda r: r["pk"]),
 )

@@ -33,7 +33,7 @@ from openepa.results.display import (
     plan_lines,
     results_deadline_text,
 )
-from openepa.results.exports import AWAITING
+from openepa.results.exports import AWAITING, AWAITING_FIELDS
 from openepa.results.forms import OfqualReturnForm, OverrideForm, ReleaseForm, RestartForm
 from openepa.results.models import OverallResult
 from openepa.results.ofqual import Period, check_return
@@ -73,7 +73,7 @@ def result_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """Every result awaiting release, in the list's order, as CSV or XLSX."""
     if not roles_of(request.user).has(Role.EPAO_ADMIN):
         raise Http404("No such page")
-    rows = queries.awaiting_release_for(request.user).iterator(CHUNK)
+    rows = queries.awaiting_release_for(request.user).values(*AWAITING_FIELDS).iterator(CHUNK)
     return export_response(fmt, "results-awaiting-release", AWAITING, rows, title="Results")
 
 

@@ -4,8 +4,14 @@ it, and every email it sent, newest first, in one list read a page at a time.
 
 The records live in four tables (JourneyEvent, ProfileEvent, AccountEvent, OutboxMessage),
 each read newest first by its own index; a page takes at most PAGE + 1 rows of each from
-the cursor on and merges them, so page 4,000 costs what page 1 costs. The order is (at, source, id) descending and
-the cursor is the last row's (at, source, id): every row is on exactly one page."""
+the cursor on and merges them, so page 4,000 costs what page 1 costs. The order is (at,
+source, id) descending and the cursor is the last row's (at, source, id): every row is on
+exactly one page.
+
+The journey and profile events, the bulk of the log, are read as plain values
+(`JOURNEY_FIELDS`, `PROFILE_FIELDS`): the fields an entry shows and, of an event's data,
+only the two keys its sentence names (read by the database), rather than four model
+instances and a decoded JSON document a row."""
 
 from __future__ import annotations
 
@@ -13,16 +19,17 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KT
 from django.urls import reverse
 
 from openepa.accounts.models import AccountEvent, Role, User
-from openepa.assessors.models import ProfileEvent
 from openepa.assessors.queries import profile_events_for_audit
 from openepa.core import keyset
-from openepa.core.exports import CHUNK, Column
+from openepa.core.exports import CHUNK, Column, Row, given_and_family, person
 from openepa.domain.journey import LABELS, State
 from openepa.enrolments.audit import (
     ACCOUNT_KIND,
@@ -33,7 +40,7 @@ from openepa.enrolments.audit import (
     journey_events_for_audit,
 )
 from openepa.enrolments.models import JourneyEvent
-from openepa.enrolments.sentences import actor_name, event_sentence
+from openepa.enrolments.sentences import actor_name, sentence
 from openepa.notifications.models import OutboxMessage
 from openepa.notifications.queries import emails_for_audit
 
@@ -50,6 +57,7 @@ RECORDS = {
 }
 
 
+@cache  # a few dozen kinds, read for every row of a download
 def kind_words(code: str) -> str:
     """A kind as words ("accept_gateway" → "Accept gateway"; a profile's step
     "profile:update_profile" → "Assessor profile: update profile"): no code reaches a
@@ -104,41 +112,80 @@ def _state(value: str) -> str:
         return value
 
 
-def _journey_entry(event: JourneyEvent) -> Entry:
-    apprentice = event.enrolment.apprentice
+#: What an entry reads of a journey event (and of its data, the case's kind and the method).
+JOURNEY_FIELDS = (
+    "pk",
+    "at",
+    "action",
+    "from_state",
+    "to_state",
+    "reason",
+    "enrolment_id",
+    "enrolment__apprentice__given_name",
+    "enrolment__apprentice__family_name",
+    "enrolment__apprentice__uln",
+    "actor_id",
+    "actor__full_name",
+    "actor__email",
+    "data_kind",
+    "data_method",
+)
+PROFILE_FIELDS = (
+    "pk",
+    "at",
+    "action",
+    "actor__full_name",
+    "actor__email",
+    "profile__user__full_name",
+)
+
+
+def _journey_rows(events: QuerySet[JourneyEvent]) -> QuerySet[JourneyEvent, Row]:
+    annotated = events.annotate(data_kind=KT("data__kind"), data_method=KT("data__method"))
+    rows: QuerySet[JourneyEvent, Row] = annotated.values(*JOURNEY_FIELDS)
+    return rows
+
+
+def _journey_entry(event: Row) -> Entry:
+    name = given_and_family(event, "enrolment__apprentice__")
+    who = person(event["actor__full_name"], event["actor__email"])
+    if event["actor_id"] is None:
+        who = "OpenEPA"
     change = ""
-    if event.from_state != event.to_state and event.to_state:
-        change = f"{_state(event.from_state)} to {_state(event.to_state)}"
+    if event["from_state"] != event["to_state"] and event["to_state"]:
+        change = f"{_state(event['from_state'])} to {_state(event['to_state'])}"
     return Entry(
-        at=event.at,
+        at=event["at"],
         source=JOURNEY,
-        pk=event.pk,
-        who=actor_name(event.actor) if event.actor else "OpenEPA",
-        email=event.actor.email if event.actor else "",
-        apprentice=apprentice.name,
-        uln=apprentice.uln,
-        enrolment_id=event.enrolment_id,
-        kind=event.action,
-        what=event_sentence(event, apprentice.name),
+        pk=event["pk"],
+        who=who,
+        email=event["actor__email"] or "",
+        apprentice=name,
+        uln=event["enrolment__apprentice__uln"],
+        enrolment_id=event["enrolment_id"],
+        kind=event["action"],
+        what=sentence(
+            event["action"], name, by=who, kind=event["data_kind"], method=event["data_method"]
+        ),
         change=change,
-        reason=event.reason,
+        reason=event["reason"],
     )
 
 
-def _profile_entry(event: ProfileEvent) -> Entry:
-    whose = event.profile.user
-    words = event.action.replace("_", " ")
+def _profile_entry(event: Row) -> Entry:
+    words = event["action"].replace("_", " ")
+    who = person(event["actor__full_name"], event["actor__email"])
     return Entry(
-        at=event.at,
+        at=event["at"],
         source=PROFILE,
-        pk=event.pk,
-        who=actor_name(event.actor),
-        email=event.actor.email,
+        pk=event["pk"],
+        who=who,
+        email=event["actor__email"],
         apprentice="",
         uln="",
         enrolment_id=None,
-        kind=f"{PROFILE_KIND}{event.action}",
-        what=f"{actor_name(event.actor)}: {words} ({whose.full_name}'s assessor profile).",
+        kind=f"{PROFILE_KIND}{event['action']}",
+        what=f"{who}: {words} ({event['profile__user__full_name']}'s assessor profile).",
         change="",
         reason="",
     )
@@ -225,16 +272,19 @@ class LogPage:
 
 
 @dataclass(frozen=True)
-class _Source[M: Model]:
+class _Source[T]:
     number: int
-    rows: QuerySet[M]
-    entry: Callable[[M], Entry]
+    # Plain values for the journey and profile events, model instances for the rest.
+    rows: QuerySet[Any, T]
+    entry: Callable[[T], Entry]
 
 
 def _sources(user: User, filters: AuditFilters) -> tuple[_Source[Any], ...]:
+    journey = _journey_rows(journey_events_for_audit(user, filters))
+    profile = profile_events_for_audit(user, filters).values(*PROFILE_FIELDS)
     return (
-        _Source(JOURNEY, journey_events_for_audit(user, filters), _journey_entry),
-        _Source(PROFILE, profile_events_for_audit(user, filters), _profile_entry),
+        _Source(JOURNEY, journey, _journey_entry),
+        _Source(PROFILE, profile, _profile_entry),
         _Source(ACCOUNT, account_events_for_audit(user, filters), _account_entry),
         _Source(EMAIL, emails_for_audit(user, filters), _email_entry),
     )
