@@ -210,7 +210,7 @@ def consistency_report(epao: Organisation, people: Sequence[User] | None = None)
     )
 
 
-#: Assessors read at a time by the download (three queries a batch).
+#: Assessors read at a time by the download (one query of their counts a batch).
 BATCH = 500
 
 
