@@ -61,10 +61,10 @@ class OverallResult(models.Model):
             ),
             # Which enrolments have a result overdue (the pipeline's flag and filter): read
             # from this index alone, not from the 2,600 table pages the overdue results sit
-            # on at 100,000 apprentices (PostgreSQL; the INCLUDE is left out elsewhere).
+            # on at 100,000 apprentices. The enrolment is a key column rather than INCLUDEd,
+            # which SQLite cannot do.
             models.Index(
-                fields=["due_on"],
-                include=["enrolment"],
+                fields=["due_on", "enrolment"],
                 condition=models.Q(released_at__isnull=True, superseded_at__isnull=True),
                 name="results_overdue_enrolments",
             ),
