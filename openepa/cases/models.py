@@ -163,7 +163,7 @@ class Case(models.Model):
                 fields=["raised_at", "id"],
                 condition=models.Q(state__in=sorted(s.value for s in OPEN_CASE_STATES)),
                 name="cases_open_by_age",
-            )
+            ),
         ]
         constraints = [
             models.CheckConstraint(
