@@ -23,9 +23,6 @@ ON_THE_HOST = {
     "certificates/management/commands/export_certificates.py",
     # Writes the Ofqual return into the file its operator names (--output), for a scheduled job.
     "results/management/commands/ofqual_return.py",
-    # Spools an XLSX download being built to an unnamed temporary file that the response
-    # deletes once sent: nothing is kept, so nothing belongs in the shared storage.
-    "core/exports.py",
 }
 
 #: pathlib's writing methods (names no other common type has).
