@@ -55,6 +55,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if worker and not os.environ["OPENEPA_UPLOAD_ROOT"].endswith(os.sep + worker):
         os.environ["OPENEPA_UPLOAD_ROOT"] = os.path.join(os.environ["OPENEPA_UPLOAD_ROOT"], worker)
         os.makedirs(os.environ["OPENEPA_UPLOAD_ROOT"], exist_ok=True)
+    # Screenshots of an earlier run go before any worker starts: a worker clearing them
+    # itself raced the other worker, deleting what it had just written or had deleted.
+    if worker is None:
+        _clear_screenshots()
     # The migrated SQLite test database, made once for the run (tests/template_db.py).
     if TEMPLATE_DIR_VARIABLE not in os.environ:
         os.environ[TEMPLATE_DIR_VARIABLE] = tempfile.mkdtemp(prefix="openepa-test-db-")
@@ -65,6 +69,14 @@ def pytest_configure(config: pytest.Config) -> None:
         traveller = time_machine.travel(moved_clock(value), tick=True)
         traveller.start()
         config.stash[_clock] = traveller
+
+
+def _clear_screenshots() -> None:
+    from tests.browser.visitor import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink(missing_ok=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
