@@ -80,16 +80,6 @@ def test_scale_keeps_the_ordinary_demo_as_it_was_and_grows_with_it() -> None:
     assert Scale.of(100_000) == Scale(assessors=4000, employers=1429, providers=400)
 
 
-@pytest.mark.sweep
-@pytest.mark.django_db(transaction=True)
-def test_replay_mode_plays_a_demo_beyond_the_old_crash_point() -> None:
-    """At 260 apprentices the old demo ran out of assessors (it stopped at the 248th)."""
-    call_command("load_reference_data", verbosity=0)
-    do_seed_demo(apprentices=260)
-    assert Enrolment.objects.count() == 260
-    assert check_demo(260).problems == []
-
-
 @pytest.fixture(scope="module")
 def fast_demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
     with rolled_back_at_module_end(django_db_blocker), django_db_blocker.unblock():  # type: ignore[attr-defined]
