@@ -94,7 +94,9 @@ def ensure_data_set(server: str, size: int) -> tuple[str, float | None]:
         if not exists:
             admin.execute(f'CREATE DATABASE "{name}"')
     with psycopg.connect(url) as db:
-        table = db.execute("SELECT to_regclass('enrolments_enrolment')").fetchone()
+        # to_regclass gives a row holding NULL, not no row, when the table is missing.
+        found = db.execute("SELECT to_regclass('enrolments_enrolment')").fetchone()
+        table = found is not None and found[0] is not None
         have = db.execute("SELECT count(*) FROM enrolments_enrolment").fetchone() if table else None
     count = have[0] if have else 0
     if count == size:
