@@ -5,14 +5,15 @@ the same domain rule."""
 
 from __future__ import annotations
 
-from typing import Any
+from django.apps.registry import Apps
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from django.db import migrations, models
 
 BATCH = 2000
 
 
-def backfill(apps: Any, schema_editor: Any) -> None:
+def backfill(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     from openepa.domain.grading import Outcome, grade_method
     from openepa.domain.standard import InteractionMode, Method
     from openepa.standards.loader import get_standard

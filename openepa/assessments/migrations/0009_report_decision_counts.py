@@ -9,7 +9,8 @@ that name while they exist: a later migration that rebuilds the enrolments table
 (Django does so for most field changes) drops them first and adds them back after
 (SQLITE_DROP, SQLITE_TRIGGERS). This one runs after every enrolments migration so far."""
 
-from typing import Any
+from django.apps.registry import Apps
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 import django.db.models.deletion
 from django.conf import settings
@@ -137,12 +138,12 @@ POSTGRESQL_DROP = [
 ]
 
 
-def _run(schema_editor: Any, statements: dict[str, list[str]]) -> None:
+def _run(schema_editor: BaseDatabaseSchemaEditor, statements: dict[str, list[str]]) -> None:
     for statement in statements.get(schema_editor.connection.vendor, []):
         schema_editor.execute(statement)
 
 
-def count_and_keep_counting(apps: Any, schema_editor: Any) -> None:
+def count_and_keep_counting(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Count the decisions there are, then add the triggers that keep the counts."""
     Attempt = apps.get_model("assessments", "Attempt")
     DecisionCount = apps.get_model("assessments", "DecisionCount")
@@ -160,7 +161,7 @@ def count_and_keep_counting(apps: Any, schema_editor: Any) -> None:
     _run(schema_editor, {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS})
 
 
-def stop_counting(apps: Any, schema_editor: Any) -> None:
+def stop_counting(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _run(schema_editor, {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP})
 
 

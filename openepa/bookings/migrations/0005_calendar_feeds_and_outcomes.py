@@ -2,12 +2,13 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from typing import Any
+from django.apps.registry import Apps
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from django.db import migrations, models
 
 
-def number_reschedule_chains(apps: Any, schema_editor: Any) -> None:
+def number_reschedule_chains(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Existing rescheduled bookings: the chain's first booking and its depth."""
     Booking = apps.get_model("bookings", "Booking")
     parent = dict(Booking.objects.filter(replaces__isnull=False).values_list("id", "replaces_id"))

@@ -2,13 +2,14 @@
 former single answer becomes English, and maths starts with the same value so that no
 recorded decision changes its meaning."""
 
-from typing import Any
+from django.apps.registry import Apps
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from django.db import migrations, models
 from django.db.models import F
 
 
-def copy_to_maths(apps: Any, schema_editor: Any) -> None:
+def copy_to_maths(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     model = apps.get_model("enrolments", "enrolment")
     model.objects.update(maths_in_training_plan=F("english_in_training_plan"))
 

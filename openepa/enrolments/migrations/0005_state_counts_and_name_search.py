@@ -3,7 +3,8 @@ delete or change of state of an enrolment, on SQLite and PostgreSQL), the indexe
 pipeline's keyset pages and filters read, and, on PostgreSQL only, trigram indexes for the
 name search (pg_trgm). SQLite searches the same way without them."""
 
-from typing import Any
+from django.apps.registry import Apps
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from django.db.models import Count
 
@@ -107,12 +108,12 @@ POSTGRESQL_DROP = [
 ]
 
 
-def _run(schema_editor: Any, statements: dict[str, list[str]]) -> None:
+def _run(schema_editor: BaseDatabaseSchemaEditor, statements: dict[str, list[str]]) -> None:
     for statement in statements.get(schema_editor.connection.vendor, []):
         schema_editor.execute(statement)
 
 
-def count_and_keep_counting(apps: Any, schema_editor: Any) -> None:
+def count_and_keep_counting(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Count the enrolments there are, then add the triggers that keep the counts."""
     Enrolment = apps.get_model("enrolments", "Enrolment")
     StateCount = apps.get_model("enrolments", "StateCount")
@@ -123,7 +124,7 @@ def count_and_keep_counting(apps: Any, schema_editor: Any) -> None:
     _run(schema_editor, {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS})
 
 
-def stop_counting(apps: Any, schema_editor: Any) -> None:
+def stop_counting(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _run(schema_editor, {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP})
 
 
