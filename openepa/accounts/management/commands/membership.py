@@ -8,7 +8,7 @@ the command line made it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -16,6 +16,14 @@ from openepa.accounts.actions import do_add_membership, do_remove_membership
 from openepa.accounts.models import Role, User
 from openepa.core.refusals import ActionRefused
 from openepa.organisations.models import Organisation
+
+
+class Options(TypedDict):
+    change: str
+    email: str
+    organisation: str
+    role: str
+    by: str
 
 
 class Command(BaseCommand):
@@ -28,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--by", default="", help="the address of who asked for it")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: Unpack[Options]) -> None:
         organisation = Organisation.objects.filter(name=options["organisation"]).first()
         if organisation is None:
             raise CommandError(f"No organisation is called {options['organisation']!r}.")

@@ -2,7 +2,7 @@
 batch to a file. Running it again exports nothing already exported."""
 
 from pathlib import Path
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -18,6 +18,13 @@ def batch_file(batch: ExportBatch, out: Path, format: str) -> Path:
     body = batch.payload if format == ExportFormat.JSON else records.as_csv(batch.payload)
     path.write_text(body, encoding="utf-8", newline="")
     return path
+
+
+class Options(TypedDict):
+    epao: int
+    actor: str
+    format: str
+    out: Path
 
 
 class Command(BaseCommand):
@@ -37,7 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=ExportFormat.values, default=ExportFormat.JSON)
         parser.add_argument("--out", type=Path, required=True, help="folder for the files")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: Unpack[Options]) -> None:
         out: Path = options["out"]
         if not out.is_dir():
             raise CommandError(f"--out {out}: no such folder")

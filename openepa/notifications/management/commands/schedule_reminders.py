@@ -1,9 +1,13 @@
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from openepa.notifications.tasks import next_scan_at, schedule_daily_reminders
+
+
+class Options(TypedDict):
+    now: bool
 
 
 class Command(BaseCommand):
@@ -17,7 +21,7 @@ class Command(BaseCommand):
             "--now", action="store_true", help="run the first scan now, not at the next hour"
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: Unpack[Options]) -> None:
         now = timezone.now()
         at = now if options["now"] else next_scan_at(now)
         if schedule_daily_reminders(at=at):

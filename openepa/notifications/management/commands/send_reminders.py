@@ -1,10 +1,14 @@
 from datetime import date
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from openepa.notifications.tasks import send_reminders
+
+
+class Options(TypedDict):
+    date: date | None
 
 
 class Command(BaseCommand):
@@ -19,7 +23,7 @@ class Command(BaseCommand):
             "--date", type=date.fromisoformat, help="scan as if today were this date (YYYY-MM-DD)"
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: Unpack[Options]) -> None:
         today = options["date"] or timezone.localdate()
         count = send_reminders(today)
         self.stdout.write(f"{count} reminder(s) queued for {today.isoformat()}.")

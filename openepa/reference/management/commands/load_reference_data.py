@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,10 +6,14 @@ from openepa.datafiles import DataFileError
 from openepa.reference.actions import do_load_reference_data
 
 
+class Options(TypedDict):
+    verbosity: int
+
+
 class Command(BaseCommand):
     help = "Validate the standard and EPAO policy data files and load them into the database."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: Unpack[Options]) -> None:
         try:
             report = do_load_reference_data()
         except DataFileError as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -20,6 +20,15 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as error:
         raise CommandError(f"{text!r} is not a date written YYYY-MM-DD") from error
+
+
+class Options(TypedDict):
+    kind: str
+    start: str
+    end: str
+    reporting_date: str
+    output: Path | None
+    epao: str | None
 
 
 class Command(BaseCommand):
@@ -43,7 +52,7 @@ class Command(BaseCommand):
             help="the EPAO's register number (EPAxxxx); needed only when there is more than one",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: Unpack[Options]) -> None:
         period = Period(
             start=_day(options["start"]),
             end=_day(options["end"]),

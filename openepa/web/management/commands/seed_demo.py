@@ -1,9 +1,16 @@
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from openepa.demo import DEFAULT_APPRENTICES, DEMO_PASSWORD, DemoLogin, do_seed_demo
 from openepa.demo.people import demo_logins
+
+
+class Options(TypedDict):
+    apprentices: int
+    seed: int
+    sign_ins: bool
+    address: str
 
 
 class Command(BaseCommand):
@@ -23,7 +30,7 @@ class Command(BaseCommand):
             "--address", default="", help="the app's address, e.g. http://127.0.0.1:8000/"
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: Unpack[Options]) -> None:
         if options["sign_ins"]:
             self._sign_ins(demo_logins(), options["address"])
             return
