@@ -3,8 +3,6 @@ EPAO admin's recently submitted sheets. Each list is one query whatever its leng
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,12 +13,13 @@ from openepa.assessments.queries import bookings_to_mark, draft_sheets_for, rece
 from openepa.bookings.models import METHOD_CHOICES
 from openepa.core.charts import Chart
 from openepa.core.figures import Figure
+from openepa.core.sections import Section
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[Section]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    found: list[dict[str, Any]] = []
+    found: list[Section] = []
     if roles.has(Role.ASSESSOR):
         found += [
             _section(
@@ -55,7 +54,7 @@ def sections(user: User) -> list[dict[str, Any]]:
     return found
 
 
-def _section(title: str, template: str, empty: str, **context: Any) -> dict[str, Any]:
+def _section(title: str, template: str, empty: str, **context: object) -> Section:
     return {
         "title": title,
         "template": template,

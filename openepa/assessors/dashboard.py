@@ -4,13 +4,13 @@ lapses within LAPSING_DAYS days, or who have no profile (seed 003 §9: at least 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.assessors.queries import admin_epaos, lapsing
+from openepa.core.sections import More, Section
 
 #: How far ahead the admin is warned of a lapsing standardisation.
 LAPSING_DAYS = 30
@@ -18,7 +18,7 @@ LAPSING_DAYS = 30
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[Section]:
     epaos = admin_epaos(user)
     if not epaos:
         return []
@@ -26,7 +26,7 @@ def sections(user: User) -> list[dict[str, Any]]:
     soon = today + timedelta(days=LAPSING_DAYS)
     # The first ROWS (and one more, to know there are more), picked by the database.
     rows = lapsing(epaos, today, soon, limit=ROWS + 1)
-    more = {"href": reverse("assessors:list")} if len(rows) > ROWS else None
+    more: More | None = {"href": reverse("assessors:list")} if len(rows) > ROWS else None
     return [
         {
             "title": f"Assessors: standardisation lapsed or lapsing within {LAPSING_DAYS} days",

@@ -3,8 +3,6 @@ meeting or bookings; the assessor's upcoming allocated bookings, unconfirmed fir
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Q
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -22,6 +20,7 @@ from openepa.bookings.queries import (
 from openepa.bookings.reallocation import queue
 from openepa.bookings.reallocation import upcoming as upcoming_bookings
 from openepa.core.figures import Figure
+from openepa.core.sections import More, Section
 from openepa.domain.journey import State
 from openepa.enrolments.queries import kept_counts
 
@@ -31,11 +30,11 @@ ROWS = 10
 
 def _enrolments(
     user: User, title: str, state: State, link: str, action: str, empty: str
-) -> dict[str, Any]:
+) -> Section:
     """The first ROWS of the admin's enrolments in `state`, and a link to the pipeline
     filtered by that state when there are more."""
     rows = list(enrolments_in_state(user, state)[: ROWS + 1])
-    more = None
+    more: More | None = None
     if len(rows) > ROWS:
         more = {"href": reverse("enrolments:pipeline") + f"?state={state.value}"}
     return {
@@ -47,10 +46,10 @@ def _enrolments(
     }
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[Section]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    out: list[dict[str, Any]] = []
+    out: list[Section] = []
     if roles.has(Role.EPAO_ADMIN):
         out.append(
             _enrolments(

@@ -5,7 +5,6 @@ cases of the employer's, provider's or apprentice's own enrolments. No details i
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -20,15 +19,16 @@ from openepa.cases.queries import (
     party_open_items,
 )
 from openepa.core.figures import Figure
+from openepa.core.sections import Section
 
 #: A home page lists the first few of each; the queue has them all.
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[Section]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    out: list[dict[str, Any]] = []
+    out: list[Section] = []
     if roles.has(Role.EPAO_ADMIN):
         context = {
             "adjustments": list(open_adjustments_for(user)[:ROWS]),

@@ -3,8 +3,6 @@ exported as certificate requests or EPA records, for the EPAO's admins."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 
 from openepa.accounts.models import Role, User
@@ -13,9 +11,10 @@ from openepa.certificates.models import ExportKind
 from openepa.certificates.queries import more_than_cap, ready_counts_for
 from openepa.core.figures import Figure
 from openepa.core.paging import CAP
+from openepa.core.sections import Section
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[Section]:
     if not roles_of(user).has(Role.EPAO_ADMIN):
         return []
     counts = ready_counts_for(user)

@@ -3,24 +3,23 @@ of what needs its attention)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.core.charts import Chart
 from openepa.core.figures import Figure
+from openepa.core.sections import Section
 from openepa.enrolments import queries
 
 #: Enough to act on from the home page; the rest is one link away.
 SHOWN = 10
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[Section]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    found: list[dict[str, Any]] = []
+    found: list[Section] = []
     if roles.has(Role.EPAO_ADMIN):
         found.append(
             {

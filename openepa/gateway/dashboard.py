@@ -3,14 +3,13 @@ employers see who can submit or resubmit in the enrolments context's section.)""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.core.figures import Figure
+from openepa.core.sections import More, Section
 from openepa.domain.dates import long_date
 from openepa.domain.journey import State
 from openepa.enrolments.queries import kept_count
@@ -22,13 +21,13 @@ TEMPLATE = "gateway/dashboard_enrolments.html"
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[Section]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    out: list[dict[str, Any]] = []
+    out: list[Section] = []
     if roles.has(Role.EPAO_ADMIN):
         rows = list(awaiting_review(user)[: ROWS + 1])
-        more = None
+        more: More | None = None
         if len(rows) > ROWS:
             href = reverse("enrolments:pipeline") + f"?state={State.GATEWAY_SUBMITTED.value}"
             more = {"href": href}

@@ -3,16 +3,15 @@ admins, so a message nobody received does not go unnoticed."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from openepa.accounts.models import User
+from openepa.core.sections import Section
 from openepa.notifications.access import may_see_outbox
 from openepa.notifications.queries import needing_attention_for
 
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[Section]:
     if not may_see_outbox(user):
         return []
     rows = list(needing_attention_for(user)[: ROWS + 1])

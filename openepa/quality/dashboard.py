@@ -4,8 +4,6 @@ result back (the policy's ``release_requires_iqa``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.utils import timezone
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.core.figures import Figure
+from openepa.core.sections import Section
 from openepa.domain.dates import long_date
 from openepa.enrolments.domain_data import policy_of
 from openepa.quality.models import IqaSample
@@ -22,10 +21,10 @@ from openepa.quality.queries import open_samples_for_admin, queue_for
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[Section]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
-    found: list[dict[str, Any]] = []
+    found: list[Section] = []
     if roles.has(Role.IQA):
         queue = queue_for(user)
         rows = list(queue[:ROWS])
@@ -62,7 +61,7 @@ def sections(user: User) -> list[dict[str, Any]]:
     return found
 
 
-def _admin_row(sample: Any) -> dict[str, Any]:
+def _admin_row(sample: IqaSample) -> dict[str, object]:
     policy = policy_of(sample.attempt.enrolment)
     return {"sample": sample, "holds": policy.release_requires_iqa, "policy": policy.name}
 

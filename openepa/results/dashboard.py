@@ -4,8 +4,6 @@ and resits or retakes due with their deadlines (seed 000 §4, seed 004)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +11,7 @@ from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.core.charts import Chart
 from openepa.core.figures import Figure
+from openepa.core.sections import More, Section
 from openepa.domain.dates import long_date
 from openepa.domain.journey import State
 from openepa.enrolments.domain_data import standard_of
@@ -28,11 +27,11 @@ from openepa.results.queries import (
 ROWS = 10
 
 
-def sections(user: User) -> list[dict[str, Any]]:
+def sections(user: User) -> list[Section]:
     """Dashboard sections this context contributes to the user's home page."""
     roles = roles_of(user)
     party = roles.has(Role.EMPLOYER) or roles.has(Role.PROVIDER) or roles.is_apprentice
-    out: list[dict[str, Any]] = []
+    out: list[Section] = []
     if roles.has(Role.EPAO_ADMIN):
         # Only what the table shows (the apprentice, the policy): fewer joins to plan.
         awaiting = awaiting_release_for(user).select_related(None)
@@ -64,7 +63,7 @@ def sections(user: User) -> list[dict[str, Any]]:
         # The plans are computed for the rows shown (and one more) only.
         due = resits_due_for(user, limit=ROWS + 1)
         if due:
-            more = None
+            more: More | None = None
             if len(due) > ROWS and roles.has(Role.EPAO_ADMIN):
                 href = reverse("enrolments:pipeline") + f"?state={State.RESIT_DUE.value}"
                 more = {"href": href}

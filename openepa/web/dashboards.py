@@ -17,7 +17,6 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,6 +31,7 @@ from openepa.cases import dashboard as cases
 from openepa.certificates import dashboard as certificates
 from openepa.core.charts import Chart
 from openepa.core.figures import Figure
+from openepa.core.sections import Section
 from openepa.enrolments import dashboard as enrolments
 from openepa.gateway import dashboard as gateway
 from openepa.notifications import dashboard as notifications
@@ -52,10 +52,10 @@ CONTRIBUTORS = (
 )
 
 
-def sections_for(user: User) -> list[dict[str, Any]]:
-    """Each section: {"title": str, "template": str, "context": dict, "empty": str} and,
-    when it shows only the first rows of a longer list, "more": {"href": str} (and "total": int when known)
-    (the page shows a link to the whole list). A section never lists more than a page."""
+def sections_for(user: User) -> list[Section]:
+    """Each section (`Section`) names its template and the context passed to it; when it
+    shows only the first rows of a longer list, its "more" is the link to the whole list. A
+    section never lists more than a page."""
     return [section for module in CONTRIBUTORS for section in module.sections(user)]
 
 

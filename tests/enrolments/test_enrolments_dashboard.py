@@ -60,7 +60,9 @@ def test_a_long_list_is_cut_with_a_link_to_the_rest(world):
     for n in range(SHOWN + 2):
         add_apprentice(world, given="Many", family=f"Apprentice{n:02d}")
     (section,) = sections(world.provider_user)
-    assert len(section["context"]["enrolments"]) == SHOWN
+    enrolments = section["context"]["enrolments"]
+    assert isinstance(enrolments, list)
+    assert len(enrolments) == SHOWN
     assert section["context"]["more"] == 3
 
 
