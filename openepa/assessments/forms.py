@@ -3,14 +3,15 @@ they are built from its lines; the rules stay in actions and the domain."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django import forms
+from django.forms import BoundField
 
 from openepa.assessments.actions import AMENDABLE, JudgementInput
 from openepa.assessments.layout import Line, note_field, outcome_field
-from openepa.assessments.models import OUTCOME_CHOICES
-from openepa.core.forms import AccessibleForm, VersionField
+from openepa.assessments.models import OUTCOME_CHOICES, Attempt, Judgement
+from openepa.core.forms import AccessibleForm, FormData, FormFiles, FormOptions, VersionField
 
 OWN = [("met", "Met"), ("not_met", "Not met"), ("not_evidenced", "Not evidenced")]
 CARRY = ("carried_over", "Carry over to the discussion")
@@ -45,8 +46,14 @@ class SheetForm(AccessibleForm):
     )
     version = VersionField()
 
-    def __init__(self, lines: list[Line], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        lines: list[Line],
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         self.lines = lines
         for line in lines:
             code = line.criterion.code
@@ -67,7 +74,7 @@ class SheetForm(AccessibleForm):
                     label="The situation arose and the apprentice attempted it", required=False
                 )
 
-    def bound(self, line: Line) -> dict[str, Any]:
+    def bound(self, line: Line) -> dict[str, BoundField | None]:
         """The bound fields of one criterion, for the template."""
         slug = _slug(line.criterion.code)
         return {
@@ -100,9 +107,9 @@ class SheetForm(AccessibleForm):
         }
 
 
-def sheet_initial(attempt: Any, rows: dict[str, Any]) -> dict[str, Any]:
+def sheet_initial(attempt: Attempt, rows: dict[str, Judgement]) -> dict[str, object]:
     """The saved sheet as form values."""
-    initial: dict[str, Any] = {
+    initial: dict[str, object] = {
         "actual_start": attempt.actual_start,
         "actual_end": attempt.actual_end,
         "feedback": attempt.feedback,
@@ -125,8 +132,14 @@ class AmendForm(AccessibleForm):
     )
     version = VersionField()
 
-    def __init__(self, lines: list[Line], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        lines: list[Line],
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         self.lines = lines
         choices = [("", "Leave as it is"), *[(v, label) for v, label in OWN if v in AMENDABLE]]
         for line in lines:

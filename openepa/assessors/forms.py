@@ -3,15 +3,23 @@ openepa.domain.allocation."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
 from django import forms
+from django.db.models import QuerySet
 
 from openepa.accounts.models import Membership
 from openepa.assessors.actions import DiaryDetails, EventDetails, ProfileDetails
 from openepa.assessors.availability import capacity_of, pattern_of
 from openepa.assessors.models import QUALIFICATION_CHOICES, REGION_CHOICES, AssessorProfile
-from openepa.core.forms import AccessibleForm, DateField, VersionField
+from openepa.core.forms import (
+    AccessibleForm,
+    DateField,
+    FormData,
+    FormFiles,
+    FormOptions,
+    VersionField,
+)
 from openepa.domain.diary import WEEKDAYS, Capacity, DayHours
 
 
@@ -94,8 +102,15 @@ class NewProfileForm(ProfileForm):
         label="Assessor", queryset=Membership.objects.none(), empty_label=None
     )
 
-    def __init__(self, *args: Any, memberships: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        memberships: QuerySet[Membership],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         field = self.fields["membership"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = memberships
@@ -151,8 +166,13 @@ class DiaryForm(AccessibleForm):
     week_assessments = forms.IntegerField(label="Assessments a week, at most", min_value=0)
     week_minutes = forms.IntegerField(label="Minutes of assessment a week, at most", min_value=0)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         for day, name in enumerate(WEEKDAYS):
             self.fields[f"works_{day}"] = forms.BooleanField(
                 label=f"Works on {name}s", required=False
@@ -162,7 +182,7 @@ class DiaryForm(AccessibleForm):
             self.fields[f"break_start_{day}"] = _time_field(f"{name}: break starts (optional)")
             self.fields[f"break_end_{day}"] = _time_field(f"{name}: break ends")
 
-    def weekdays(self) -> list[dict[str, Any]]:
+    def weekdays(self) -> list[dict[str, object]]:
         return [
             {
                 "name": name,
@@ -175,9 +195,9 @@ class DiaryForm(AccessibleForm):
         ]
 
     @staticmethod
-    def initial_from(profile: AssessorProfile) -> dict[str, Any]:
+    def initial_from(profile: AssessorProfile) -> dict[str, object]:
         c = capacity_of(profile)
-        out: dict[str, Any] = {
+        out: dict[str, object] = {
             "version": profile.version,
             "regions": profile.regions,
             "remote_capable": profile.remote_capable,
@@ -196,7 +216,7 @@ class DiaryForm(AccessibleForm):
             }
         return out
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         for day, name in enumerate(WEEKDAYS):
             if data.get(f"works_{day}") and (
@@ -239,8 +259,16 @@ class EventForm(AccessibleForm):
     )
     epao = forms.TypedChoiceField(label="EPAO", coerce=int)
 
-    def __init__(self, *args: Any, profiles: Any, epaos: list[tuple[int, str]], **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        profiles: QuerySet[AssessorProfile],
+        epaos: list[tuple[int, str]],
+        **kwargs: Unpack[FormOptions],
+    ):
+        super().__init__(data, files, **kwargs)
         invited = self.fields["invited"]
         assert isinstance(invited, forms.ModelMultipleChoiceField)
         invited.queryset = profiles
@@ -269,8 +297,15 @@ class AttendanceForm(AccessibleForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, profiles: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        profiles: QuerySet[AssessorProfile],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         field = self.fields["attended"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = profiles

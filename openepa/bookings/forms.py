@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
 from django import forms
 from django.db.models import Q
@@ -19,7 +19,15 @@ from openepa.bookings.models import (
 )
 from openepa.bookings.queries import assessors_of
 from openepa.bookings.rules import METHOD_WORDS, Proposal
-from openepa.core.forms import AccessibleForm, DateField, DateTimeField, VersionField
+from openepa.core.forms import (
+    AccessibleForm,
+    DateField,
+    DateTimeField,
+    FormData,
+    FormFiles,
+    FormOptions,
+    VersionField,
+)
 from openepa.domain.dates import long_date
 from openepa.organisations.models import Organisation
 
@@ -71,8 +79,13 @@ class PlanningForm(AccessibleForm):
     )
     notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         for code, label in REMOTE_LABELS.items():
             self.fields[code] = forms.BooleanField(label=label, required=False)
         # Issue 16 §5: a preferred date and start time per method, both optional.
@@ -145,8 +158,15 @@ class _WhenWhereWho(AccessibleForm):
     venue = forms.CharField(label="Venue", required=False, max_length=200)
     assessor = AssessorChoice(label="Assessor", queryset=None)
 
-    def __init__(self, *args: Any, epao_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        epao_id: int,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         field = self.fields["assessor"]
         assert isinstance(field, AssessorChoice)
         field.queryset = assessors_of(epao_id)
@@ -273,8 +293,15 @@ class ConflictForm(AccessibleForm):
     )
     description = forms.CharField(label="The relationship", widget=forms.Textarea, required=False)
 
-    def __init__(self, *args: Any, epao_ids: frozenset[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        epao_ids: frozenset[int],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         # Only the employers and providers the assessor's EPAOs work with.

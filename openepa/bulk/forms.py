@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django import forms
 
-from openepa.core.forms import AccessibleForm
+from openepa.core.forms import AccessibleForm, FormData, FormFiles, FormOptions
 
 
 class ChooseForm(AccessibleForm):
@@ -18,13 +18,18 @@ class ChooseForm(AccessibleForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         posted = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
         # Any whole number may be posted: the action keeps only the admin's own rows.
         self.fields["ids"].choices = [(v, v) for v in posted if str(v).isdigit()]  # type: ignore[attr-defined]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if data.get("scope") != "all" and not data.get("ids"):
             self.add_error("ids", "Tick at least one row, or choose every row matching.")

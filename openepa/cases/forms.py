@@ -3,15 +3,16 @@ refused there with a message naming the rule, not by a generic form error."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.bookings.models import Booking
 from openepa.cases.models import KIND_CHOICES
-from openepa.core.forms import AccessibleForm, VersionField
+from openepa.core.forms import AccessibleForm, FormData, FormFiles, FormOptions, VersionField
 
 DECISIONS = [("approve", "Approve"), ("reject", "Reject")]
 CASE_DECISIONS = [("upheld", "Upheld"), ("not_upheld", "Not upheld")]
@@ -90,8 +91,15 @@ class ConsiderationRequestForm(AccessibleForm):
         "Only the apprentice, your organisation and the EPAO's admins see this.",
     )
 
-    def __init__(self, *args: Any, bookings: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        bookings: QuerySet[Booking],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         field = self.fields["booking"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = bookings
@@ -109,8 +117,15 @@ class CaseForm(AccessibleForm):
         rows=6,
     )
 
-    def __init__(self, *args: Any, subjects: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        subjects: list[tuple[str, str]],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         field = self.fields["subject"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = subjects
@@ -131,8 +146,15 @@ class ReviewForm(AccessibleForm):
     )
     version = VersionField()
 
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        staff: QuerySet[User],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         for name in ("reviewer", "panel"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)

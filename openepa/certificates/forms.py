@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from django import forms
 
@@ -29,7 +29,7 @@ class PostalContactForm(AccessibleForm):
         max_length=10, required=False, help_text="A UK postcode, for example SW1A 1AA."
     )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         # Every field the service would refuse, at once, in its words.
         data = super().clean() or {}
         if not self.errors:
@@ -38,8 +38,8 @@ class PostalContactForm(AccessibleForm):
         return data
 
 
-def details_from(data: dict[str, Any]) -> PostalDetails:
-    return PostalDetails(**{k: data.get(k) or "" for k in PostalDetails.__dataclass_fields__})
+def details_from(data: Mapping[str, object]) -> PostalDetails:
+    return PostalDetails(**{k: str(data.get(k) or "") for k in PostalDetails.__dataclass_fields__})
 
 
 class SendForm(AccessibleForm):

@@ -9,15 +9,46 @@ the mixin gives each widget its GOV.UK class and ties hints and errors to it."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import Any, TypedDict, Unpack
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import BaseValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+#: What a form is bound to: the request's POST or GET (a plain dict in tests).
+type FormData = Mapping[str, object]
+#: The files posted with it.
+type FormFiles = MultiValueDict[str, UploadedFile[bytes]]
+
+
+class FormOptions(TypedDict, total=False):
+    """Django's own arguments to a form that the app's forms pass on unchanged, beside the
+    data and files (a form with arguments of its own takes them by keyword)."""
+
+    initial: MutableMapping[str, object]
+    prefix: str | None
+    auto_id: bool | str
+
+
+class FieldOptions(TypedDict, total=False):
+    """Django's own arguments to a form field that the app's fields pass on unchanged."""
+
+    required: bool
+    label: str | None
+    help_text: str
+    initial: object
+    widget: forms.Widget | type[forms.Widget]
+    disabled: bool
+    validators: Iterable[BaseValidator]
+
 
 #: The kinds of field the field template knows how to lay out.
 GROUPED = {"radios", "checkboxes", "date", "datetime"}
@@ -334,8 +365,8 @@ class DateField(forms.Field):
 
     widget = DateInput
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, **kwargs: Unpack[FieldOptions]) -> None:
+        super().__init__(**kwargs)
         self.invalid_parts: tuple[str, ...] = ()
         self.error_messages["required"] = f"Enter {_what(self)} as day, month and year"
 
@@ -369,8 +400,8 @@ class DateTimeField(DateField):
 
     widget = DateTimeInput
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, **kwargs: Unpack[FieldOptions]) -> None:
+        super().__init__(**kwargs)
         self.error_messages["required"] = (
             f"Enter {_what(self)} as day, month, year, hour and minute"
         )

@@ -3,16 +3,25 @@ openepa.enrolments.actions (and openepa.domain), so refusals come back from the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.core.forms import AccessibleForm, DateField, VersionField
+from openepa.core.forms import (
+    AccessibleForm,
+    DateField,
+    FormData,
+    FormFiles,
+    FormOptions,
+    VersionField,
+)
 from openepa.core.keyset import AFTER, BEFORE
 from openepa.domain.journey import LABELS, State
 from openepa.domain.uln import validate_uln
@@ -100,8 +109,15 @@ class RegistrationForm(AccessibleForm):
     english_in_training_plan = english_plan_field()
     maths_in_training_plan = maths_plan_field()
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        user: User,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         roles = roles_of(user)
         organisations = Organisation.objects.order_by("name")
         # A provider registers their own apprentices; an EPAO admin registers for any
@@ -125,7 +141,7 @@ class RegistrationForm(AccessibleForm):
         else:
             self.only_standard = None
 
-    def _set_choices(self, name: str, queryset: Any) -> None:
+    def _set_choices(self, name: str, queryset: QuerySet[Organisation]) -> None:
         field = self.fields[name]
         field.queryset = queryset  # type: ignore[attr-defined]
         if len(queryset) == 1:
@@ -188,8 +204,15 @@ class BulkUploadForm(AccessibleForm):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        user: User,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         roles = roles_of(user)
         epaos = Organisation.objects.filter(kind=Organisation.Kind.EPAO).order_by("name")
         if not roles.has(Role.PROVIDER):  # as on the registration page
@@ -204,15 +227,16 @@ class BulkUploadForm(AccessibleForm):
             self.fields["standard"].required = False
             self.fields["standard"].initial = self.only_standard.pk
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
         limit = settings.OPENEPA_BULK_MAX_BYTES
-        if upload.size > limit:
+        size = upload.size or 0  # a posted file always has its size and name
+        if size > limit:
             raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}; one upload takes at most "
+                f"The file is {filesizeformat(size)}; one upload takes at most "
                 f"{filesizeformat(limit)}. Split it into smaller files."
             )
-        if not upload.name.lower().endswith((".csv", ".txt")):
+        if not (upload.name or "").lower().endswith((".csv", ".txt")):
             raise forms.ValidationError(
                 "Choose a .csv file. In your spreadsheet choose Save as → “CSV UTF-8 "
                 "(comma delimited)”."
@@ -273,8 +297,15 @@ class PipelineFilterForm(AccessibleForm):
     )
     overdue = forms.BooleanField(label="Only results overdue", required=False)
 
-    def __init__(self, *args: Any, epao_ids: frozenset[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        epao_ids: frozenset[int],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         # Only the admin's own EPAOs' partners and assessors are matched, so no other
         # EPAO's are named.
         self.epao_ids = epao_ids
@@ -321,7 +352,7 @@ class PipelineFilterForm(AccessibleForm):
                 data[name] = named.found[0][1]
             self.data = data
 
-    def name_matches(self, query: QueryDict) -> list[dict[str, Any]]:
+    def name_matches(self, query: QueryDict) -> list[dict[str, object]]:
         """For each name filter that names several (or nobody), what the page says: each
         one named with a link to the list narrowed to them alone (the rest of `query`, the
         page's own, kept; from the first page)."""

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from django import forms
 from django.conf import settings
 
-from openepa.core.forms import AccessibleForm, VersionField
+from openepa.core.forms import (
+    AccessibleForm,
+    FieldOptions,
+    FormData,
+    FormFiles,
+    FormOptions,
+    VersionField,
+)
 from openepa.domain.standard import Criterion
 from openepa.domain.uploads import ACCEPTED_WORDS, KINDS
 
@@ -21,14 +28,14 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files from one <input type="file" multiple>."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[FieldOptions]) -> None:
         kwargs.setdefault(
             "widget",
             MultipleFileInput(
                 attrs={"accept": ",".join(e for k in KINDS for e in k.extensions), "multiple": True}
             ),
         )
-        super().__init__(*args, **kwargs)
+        super().__init__(**kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         single = super().clean
@@ -70,8 +77,15 @@ class TagForm(AccessibleForm):
     )
     version = VersionField()
 
-    def __init__(self, *args: Any, criteria: Sequence[Criterion], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        criteria: Sequence[Criterion],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         field = self.fields["criteria"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(c.code, f"{c.code} {c.text}") for c in criteria]

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Unpack
 
 from django import forms
 from django.conf import settings
 
-from openepa.core.forms import AccessibleForm, DateField, VersionField
+from openepa.core.forms import (
+    AccessibleForm,
+    DateField,
+    FormData,
+    FormFiles,
+    FormOptions,
+    VersionField,
+)
 from openepa.domain.eligibility import EVIDENCE
 from openepa.domain.policy import Policy
 from openepa.domain.uploads import ACCEPTED_WORDS, KINDS
@@ -71,10 +78,17 @@ class GatewaySubmissionForm(AccessibleForm):
     )
     notes = forms.CharField(label="Notes for the EPAO", widget=forms.Textarea, required=False)
 
-    def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        policy: Policy,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
         """Only what the EPAO's own policy asks for: its evidence, a Level 2 attempt, the
         BSL alternative and the showcase format appear only where its policy has them."""
-        super().__init__(*args, **kwargs)
+        super().__init__(data, files, **kwargs)
         gateway = policy.gateway
         asked = {*gateway.required_evidence, "adjustment_request_form"}
         evidence = self.fields["evidence"]
@@ -134,8 +148,15 @@ class GatewayDetailsForm(GatewaySubmissionForm):
     """The details task: the gateway form without the evidence codes, which come from the
     other tasks now (their documents and sign-offs)."""
 
-    def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:
-        super().__init__(*args, policy=policy, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        policy: Policy,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, policy=policy, **kwargs)
         del self.fields["evidence"]
         del self.fields["version"]
         self.fields[

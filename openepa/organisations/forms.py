@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django import forms
 
-from openepa.core.forms import AccessibleForm
+from openepa.core.forms import AccessibleForm, FormData, FormFiles, FormOptions
 from openepa.organisations.details import Details, problems
 
 
@@ -28,8 +28,15 @@ class DetailsForm(AccessibleForm):
         help_text="End-point assessment organisations only, for example EPA0001.",
     )  # fmt: skip
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        kind: str,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         self.kind = kind
         if kind != "epao":
             del self.fields["register_id"]

@@ -3,13 +3,21 @@ independent checker."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django import forms
 
 from openepa.bookings.forms import AssessorChoice
 from openepa.bookings.queries import assessors_of
-from openepa.core.forms import AccessibleForm, DateField, DateTimeField, VersionField
+from openepa.core.forms import (
+    AccessibleForm,
+    DateField,
+    DateTimeField,
+    FormData,
+    FormFiles,
+    FormOptions,
+    VersionField,
+)
 
 
 class HorizonForm(AccessibleForm):
@@ -26,8 +34,15 @@ class ReplanForm(AccessibleForm):
     assessor = AssessorChoice(label="Assessor who cannot work", queryset=None)
     day = DateField(label="Day they cannot work")
 
-    def __init__(self, *args: Any, epao_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        epao_id: int,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         field = self.fields["assessor"]
         assert isinstance(field, AssessorChoice)
         field.queryset = assessors_of(epao_id)
@@ -40,8 +55,15 @@ class LineForm(AccessibleForm):
         label="Start date and time", help_text="On a 5-minute boundary, UK time."
     )
 
-    def __init__(self, *args: Any, epao_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        epao_id: int,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         field = self.fields["assessor"]
         assert isinstance(field, AssessorChoice)
         field.queryset = assessors_of(epao_id)

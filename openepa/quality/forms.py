@@ -4,14 +4,14 @@ follow the sheet's criteria; the rules stay in openepa.quality.actions."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django import forms
 
 from openepa.assessments.actions import AMENDABLE
 from openepa.assessments.forms import OWN
 from openepa.assessments.layout import Line
-from openepa.core.forms import AccessibleForm, VersionField
+from openepa.core.forms import AccessibleForm, FormData, FormFiles, FormOptions, VersionField
 from openepa.quality.actions import ReviewInput, agree_field, comment_field, new_outcome_field
 from openepa.quality.models import IqaSample
 
@@ -37,8 +37,14 @@ class ReviewForm(AccessibleForm):
     version = VersionField()
     sheet_version = VersionField()
 
-    def __init__(self, lines: list[Line], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        lines: list[Line],
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         self.lines = lines
         new_choices = [("", "Leave as it is"), *[(v, label) for v, label in OWN if v in AMENDABLE]]
         for line in lines:

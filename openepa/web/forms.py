@@ -3,8 +3,7 @@ link an auditor can keep."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -32,7 +31,7 @@ KIND_CHOICES = [
 ]
 
 
-def _start_of(day: Any) -> datetime:
+def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -53,7 +52,7 @@ class AuditFilterForm(AccessibleForm):
     since = DateField(label="From", help_text="For example, 27 3 2027", required=False)
     until = DateField(label="To", help_text="Up to and including this day", required=False)
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
