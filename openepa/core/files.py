@@ -7,7 +7,6 @@ hosts."""
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -17,9 +16,6 @@ class UploadFolder(FileSystemStorage):
     """A folder at OPENEPA_UPLOAD_ROOT, outside the static files and the web root: no file
     in it is served by a web server directly, only by the access-checked views. The folder
     is read from the setting at each use, so a test that moves it moves the files."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
 
     @property
     def base_location(self) -> str:
