@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -83,7 +83,7 @@ def use_setup_token(user: User, token: str) -> TOTPDevice:
     return device
 
 
-def unlocked_device(user: User, session: Any) -> TOTPDevice | None:
+def unlocked_device(user: User, session: SessionBase) -> TOTPDevice | None:
     """The device this browser opened a set-up link for, if it is still to be confirmed."""
     device_id = session.get(SETUP_SESSION_KEY)
     if device_id is None:

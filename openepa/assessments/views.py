@@ -3,8 +3,7 @@ submitted, and the EPAO admin's amendment form. Thin: access, form, action, rend
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +29,7 @@ from openepa.assessments.actions import (
 from openepa.assessments.forms import LABELS, AmendForm, ConfirmForm, SheetForm, sheet_initial
 from openepa.assessments.layout import Line, groups, outcome_field
 from openepa.assessments.models import Attempt
-from openepa.assessments.preview import sheet_preview
+from openepa.assessments.preview import GradeLine, sheet_preview
 from openepa.assessments.queries import CARRIED, LoadedSheet, load_sheet
 from openepa.assessments.sections import SUBMITTED_SHEET_PAGE
 from openepa.bookings.sections import BOOKING_PAGE
@@ -208,7 +207,9 @@ def _read_only(request: AuthenticatedRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "assessments/sheet_read_only.html", context)
 
 
-def _sections(loaded: LoadedSheet, extra: Callable[[Line], dict[str, Any]]) -> list[dict[str, Any]]:
+def _sections(
+    loaded: LoadedSheet, extra: Callable[[Line], Mapping[str, object]]
+) -> list[dict[str, object]]:
     """Criteria grouped by module, each with its wording for the apprentice's modes."""
     return [
         {
@@ -289,7 +290,7 @@ def amend(request: AuthenticatedRequest, attempt_id: int) -> HttpResponse:
     return render(request, "assessments/amend.html", context)
 
 
-def _header(request: AuthenticatedRequest, loaded: LoadedSheet) -> dict[str, Any]:
+def _header(request: AuthenticatedRequest, loaded: LoadedSheet) -> dict[str, object]:
     attempt = loaded.attempt
     return {
         "attempt": attempt,
@@ -302,7 +303,7 @@ def _header(request: AuthenticatedRequest, loaded: LoadedSheet) -> dict[str, Any
     }
 
 
-def _preview(loaded: LoadedSheet, outcomes: dict[str, str]) -> list[Any]:
+def _preview(loaded: LoadedSheet, outcomes: dict[str, str]) -> list[GradeLine]:
     return sheet_preview(
         loaded.standard,
         Method(loaded.attempt.method),

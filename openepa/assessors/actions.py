@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,7 +38,7 @@ def _require_admin(actor: User, epao_id: int) -> None:
         raise ActionRefused("Only the EPAO's admins can do this.")
 
 
-def _log(profile: AssessorProfile, actor: User, action: ProfileStep, **data: Any) -> None:
+def _log(profile: AssessorProfile, actor: User, action: ProfileStep, **data: object) -> None:
     ProfileEvent.objects.create(profile=profile, actor=actor, action=action, data=data)
 
 

@@ -5,8 +5,6 @@ quality context's page (openepa.quality.views.consistency)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -100,7 +98,7 @@ def new_profile(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "assessors/edit.html", {"form": form, "profile": None})
 
 
-def _profile_context(profile: AssessorProfile, request: AuthenticatedRequest) -> dict[str, Any]:
+def _profile_context(profile: AssessorProfile, request: AuthenticatedRequest) -> dict[str, object]:
     today = timezone.localdate()
     facts = facts_of(profile, attended_dates([profile.pk]).get(profile.pk, ()))
     last = last_standardised(facts, today)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -263,7 +262,7 @@ def _create(
     return booking, problem
 
 
-def _event_data(booking: Booking, warning: str | None = None, **extra: Any) -> dict[str, object]:
+def _event_data(booking: Booking, warning: str | None = None, **extra: object) -> dict[str, object]:
     data = {
         "booking": booking.pk,
         "method": booking.method,

@@ -3,12 +3,10 @@ book; the allocated assessor sees and confirms their own bookings and declares c
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -92,7 +90,7 @@ def planning(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     return render(request, "bookings/planning.html", {"enrolment": enrolment, "form": form})
 
 
-def _prefill_duration(request: AuthenticatedRequest, enrolment: Enrolment) -> Any:
+def _prefill_duration(request: AuthenticatedRequest, enrolment: Enrolment) -> QueryDict | None:
     """The posted form, with the policy's duration for the chosen method when the
     duration was left empty (the form works without JavaScript: "Check the assessor's
     diary" re-renders it filled in)."""

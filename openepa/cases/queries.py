@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -21,10 +20,11 @@ from openepa.cases.models import Case, Decision, ReasonableAdjustment, SpecialCo
 from openepa.domain.cases import OPEN_CASE_STATES, ConsiderationWindow, special_consideration_timing
 from openepa.domain.search import Terms
 from openepa.enrolments.domain_data import policy_of
-from openepa.enrolments.models import Enrolment
+from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.enrolments.queries import apprentice_matches
 from openepa.enrolments.sentences import event_sentence
 from openepa.gateway.models import GatewaySubmission
+from openepa.results.models import OverallResult
 
 _ENROLMENT = ("enrolment__apprentice", "enrolment__employer", "enrolment__provider")
 #: Special-category fields: never loaded for a list.
@@ -135,7 +135,7 @@ def consideration_windows(
 
 @dataclass(frozen=True)
 class Subjects:
-    results: list[Any]
+    results: list[OverallResult]
     adjustments: list[ReasonableAdjustment]
     considerations: list[SpecialConsideration]
 
@@ -216,7 +216,9 @@ def _party_enrolments(user: User, via: str = "") -> Q | None:
     return combined
 
 
-def party_open_items(user: User, *, limit: int | None = None) -> dict[str, list[Any]]:
+def party_open_items(
+    user: User, *, limit: int | None = None
+) -> dict[str, list[ReasonableAdjustment] | list[SpecialConsideration] | list[Case]]:
     """The open requests and cases of the employer's, provider's or apprentice's own
     enrolments, for their home page (no details): the oldest `limit` of each kind."""
     theirs = _party_enrolments(user, via="enrolment__")
@@ -244,7 +246,7 @@ def party_open_items(user: User, *, limit: int | None = None) -> dict[str, list[
     }
 
 
-def case_history(case: Case) -> list[tuple[Any, str]]:
+def case_history(case: Case) -> list[tuple[JourneyEvent, str]]:
     """The enrolment's events about this case, oldest first, each with its sentence."""
     events = (
         case.enrolment.events.filter(action__startswith="case_", data__case_id=case.pk)
@@ -255,7 +257,7 @@ def case_history(case: Case) -> list[tuple[Any, str]]:
     return [(e, event_sentence(e, name)) for e in events]
 
 
-def epao_staff(enrolment: Enrolment) -> QuerySet[Any]:
+def epao_staff(enrolment: Enrolment) -> QuerySet[User]:
     """Who may review or sit on a panel: the EPAO's admins, assessors and IQAs."""
     ids = Membership.objects.filter(
         organisation_id=enrolment.epao_id,

@@ -4,8 +4,6 @@ only for those who may see them (openepa.cases.access.may_see_details)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -40,6 +38,7 @@ from openepa.cases.forms import (
 from openepa.cases.models import Case, Decision, ReasonableAdjustment, SpecialConsideration
 from openepa.core.actions_ui import post_action
 from openepa.core.exports import CHUNK, export_response
+from openepa.core.forms import AccessibleForm
 from openepa.domain.cases import CaseKind, CaseState, case_window
 from openepa.enrolments.access import access_enrolment
 from openepa.enrolments.domain_data import policy_of
@@ -357,11 +356,11 @@ def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     return _case_page(request, access_case(request.user, case_id))
 
 
-def _case_page(request: AuthenticatedRequest, case: Case, **forms: Any) -> HttpResponse:
+def _case_page(request: AuthenticatedRequest, case: Case, **forms: AccessibleForm) -> HttpResponse:
     admin = is_epao_admin(request.user, case.enrolment.epao_id)
-    version = {"version": case.version}
+    version: dict[str, object] = {"version": case.version}
     state = case.case_state
-    context: dict[str, Any] = {
+    context: dict[str, object] = {
         "case": case,
         "enrolment": case.enrolment,
         "details": may_see_details(request.user, case.enrolment, case.raiser_organisation_id),

@@ -7,17 +7,16 @@ row however long, keyset pagination (openepa.core.keyset)."""
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 #: The most rows a capped list counts or pages through.
 CAP = 1000
 
 
-class CappedPaginator(Paginator[Any]):
-    def __init__(self, object_list: Any, per_page: int, *, cap: int = CAP) -> None:
+class CappedPaginator[T](Paginator[T]):
+    def __init__(self, object_list: QuerySet[Model, T], per_page: int, *, cap: int = CAP) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
 

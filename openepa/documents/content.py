@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.utils import timezone
 
@@ -70,7 +69,7 @@ def methods(result: OverallResult) -> list[MethodLine]:
     judgements = _development(result)
     lines: list[MethodLine] = []
     for method in standard.methods:
-        snap: dict[str, Any] | None = result.methods.get(method.code.value)
+        snap: queries.MethodSnapshot | None = result.methods.get(method.code.value)
         if snap is None:
             continue
         missed: dict[str, list[Development]] = {Level.PASS.value: [], Level.DISTINCTION.value: []}
@@ -102,7 +101,7 @@ def methods(result: OverallResult) -> list[MethodLine]:
     return lines
 
 
-def context(result: OverallResult, prefix: str) -> dict[str, Any]:
+def context(result: OverallResult, prefix: str) -> dict[str, object]:
     """Everything the document templates print, from stored data only."""
     enrolment = result.enrolment
     policy = policy_of(enrolment)
@@ -129,7 +128,7 @@ def context(result: OverallResult, prefix: str) -> dict[str, Any]:
     }
 
 
-def next_step(result: OverallResult) -> dict[str, Any] | None:
+def next_step(result: OverallResult) -> dict[str, object] | None:
     """The resit or retake after a released Fail, as the result page words it (seed 000 §4,
     seed 002, seed 004); None for any other result. Only the deadlines, which are fixed
     by the fail notification and the first attempt, are printed, not whether they passed."""

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -170,7 +169,7 @@ def with_overdue(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     return queryset.annotate(overdue=Exists(_overdue_results(timezone.localdate())))
 
 
-def _overdue_results(today: date) -> QuerySet[Any]:
+def _overdue_results(today: date) -> QuerySet[Model]:
     """The enrolment's results computed but not released by their due date (seed 004: 10
     working days), correlated with the enrolment row, so the database checks only the rows
     it lists (by the result's enrolment index) rather than every enrolment's results. The

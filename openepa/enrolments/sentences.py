@@ -4,10 +4,11 @@ the timeline, a case's history and any other list of events use it."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
 from openepa.accounts.models import User
 from openepa.domain.journey import Event
+from openepa.enrolments.models import JourneyEvent
 
 #: The parties never see that a decision was sampled for internal quality assurance: it is
 #: the EPAO's internal business (DESIGN.md, "What people see").
@@ -88,13 +89,13 @@ def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
-def actor_name(actor: User) -> str:
+def actor_name(actor: User | None) -> str:
     if actor is None:
         return "OpenEPA"
     return str(getattr(actor, "full_name", "") or actor.email)
 
 
-def event_sentence(event: Any, apprentice_name: str) -> str:
+def event_sentence(event: JourneyEvent, apprentice_name: str) -> str:
     """The event as a sentence, with no code in it; an action not listed above is still
     told plainly ("Something was recorded by …")."""
     data = event.data or {}
@@ -125,6 +126,6 @@ def sentence(action: str, apprentice_name: str, *, by: str, kind: object, method
     return text[:1].upper() + text[1:] + "."
 
 
-def visible_events(events: Any, *, internal: bool) -> list[Any]:
+def visible_events(events: Iterable[JourneyEvent], *, internal: bool) -> list[JourneyEvent]:
     """The events a person may read: without the IQA sampling unless they are EPAO staff."""
     return [e for e in events if internal or e.action not in IQA_ACTIONS]

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import make_msgid
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -34,7 +33,7 @@ from openepa.results.models import OverallResult
 from openepa.results.queries import fail_notified_on, plan_for
 
 
-def link(name: str, **kwargs: Any) -> str:
+def link(name: str, **kwargs: str | int) -> str:
     """An absolute address for an email (OPENEPA_BASE_URL + the page's path)."""
     return f"{settings.OPENEPA_BASE_URL}{reverse(name, kwargs=kwargs)}"
 

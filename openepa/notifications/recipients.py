@@ -4,8 +4,8 @@ login is written to at the address recorded at registration."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from openepa.accounts.models import Membership, Role
 from openepa.bookings.models import Booking
@@ -36,9 +36,9 @@ def _apprentice(enrolment: Enrolment) -> list[Recipient]:
     return [Recipient(email, apprentice.name, Audience.APPRENTICE)] if email else []
 
 
-def _booking(data: dict[str, Any], key: str) -> Booking | None:
+def _booking(data: Mapping[str, object], key: str) -> Booking | None:
     booking_id = data.get(key)
-    if booking_id is None:
+    if not isinstance(booking_id, int):  # the events write the booking's id, or nothing
         return None
     return Booking.objects.select_related("assessor").filter(pk=booking_id).first()
 
@@ -49,7 +49,7 @@ def _assessor(booking: Booking | None) -> list[Recipient]:
     return [Recipient(booking.assessor.email, str(booking.assessor), Audience.ASSESSOR)]
 
 
-def _previous_assessor(data: dict[str, Any]) -> list[Recipient]:
+def _previous_assessor(data: Mapping[str, object]) -> list[Recipient]:
     new, old = _booking(data, "booking"), _booking(data, "replaces")
     if new is None or old is None or old.assessor_id == new.assessor_id:
         return []
@@ -57,7 +57,7 @@ def _previous_assessor(data: dict[str, Any]) -> list[Recipient]:
 
 
 def resolve(
-    audiences: tuple[Audience, ...], enrolment: Enrolment, data: dict[str, Any]
+    audiences: tuple[Audience, ...], enrolment: Enrolment, data: Mapping[str, object]
 ) -> list[Recipient]:
     """Each address once, in the order of the audiences (someone who is both the employer
     and the provider contact gets one email)."""

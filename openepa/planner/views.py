@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from itertools import groupby
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -98,7 +98,9 @@ def replan(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "planner/replan.html", {"form": form})
 
 
-def _page(request: AuthenticatedRequest, rows: Any, param: str) -> Any:
+def _page(
+    request: AuthenticatedRequest, rows: QuerySet[ProposalLine], param: str
+) -> Page[ProposalLine]:
     return Paginator(rows, PAGE).get_page(request.GET.get(param))
 
 
@@ -143,7 +145,7 @@ def proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
 @login_required
 def line(request: AuthenticatedRequest, proposal_id: int, line_id: int) -> HttpResponse:
     found = access_line(request.user, proposal_id, line_id)
-    initial = {
+    initial: dict[str, object] = {
         "version": found.proposal.version,
         "assessor": found.assessor_id,
         "starts_at": timezone.localtime(found.starts_at) if found.starts_at else None,

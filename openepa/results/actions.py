@@ -5,7 +5,7 @@ and appends a JourneyEvent."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -91,14 +91,32 @@ def do_compute_result(*, enrolment_id: int, actor: User) -> OverallResult:
     return result
 
 
-def _result_values(enrolment: Enrolment, graded: GradedEpa) -> dict[str, Any]:
+class ResultValues(TypedDict):
+    """The fields of an OverallResult computed from the graded attempts."""
+
+    grade: str
+    capped: bool
+    methods: dict[str, dict[str, object]]
+    reasons: list[str]
+    last_component_on: date
+    due_on: date | None
+    first_component_on: date
+    attempt_ids: list[int]
+    iqa_signed_off_at: datetime | None
+    iqa_signed_off_by_id: int | None
+
+
+def _result_values(enrolment: Enrolment, graded: GradedEpa) -> ResultValues:
     """The OverallResult fields for the enrolment's graded attempts; refused while a method
     has no grade."""
     epa = graded.result
     if epa.overall == OverallGrade.INCOMPLETE:
         raise ActionRefused(f"Not every method has a grade yet: {'; '.join(epa.reasons)}.")
     last = max(row.assessed_on for row in graded.attempts)
-    values: dict[str, Any] = {
+    attempt_ids = sorted(row.pk for row in graded.attempts)
+    # Every sampled decision may already be signed off when the last sheet comes in.
+    signed_off_at, signed_off_by_id = sign_off_of(attempt_ids) or (None, None)
+    return {
         "grade": epa.overall.value,
         "capped": epa.capped,
         "methods": {
@@ -109,12 +127,10 @@ def _result_values(enrolment: Enrolment, graded: GradedEpa) -> dict[str, Any]:
         "last_component_on": last,
         "due_on": results_due(last, policy_of(enrolment)),
         "first_component_on": min(row.assessed_on for row in graded.attempts),
-        "attempt_ids": sorted(row.pk for row in graded.attempts),
+        "attempt_ids": attempt_ids,
+        "iqa_signed_off_at": signed_off_at,
+        "iqa_signed_off_by_id": signed_off_by_id,
     }
-    # Every sampled decision may already be signed off when the last sheet comes in.
-    signed_off = sign_off_of(values["attempt_ids"])
-    values["iqa_signed_off_at"], values["iqa_signed_off_by_id"] = signed_off or (None, None)
-    return values
 
 
 def sign_off_results(attempt: Attempt, actor: User, now: datetime) -> None:
@@ -200,7 +216,7 @@ def do_release_results(
     return result
 
 
-def _plan_data(result: OverallResult, plan: ResitPlan | None) -> dict[str, Any]:
+def _plan_data(result: OverallResult, plan: ResitPlan | None) -> dict[str, object]:
     if plan is None:
         return {"result_id": result.pk}
     return {

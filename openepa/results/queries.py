@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NotRequired, TypedDict
 
 from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -75,6 +76,23 @@ def graded_epa(enrolment: Enrolment) -> GradedEpa:
 def epa_result_for(enrolment: Enrolment) -> EpaResult:
     """The EPA grade from the enrolment's counted attempts (openepa.assessments.grading)."""
     return graded_epa(enrolment).result
+
+
+class MethodSnapshot(TypedDict):
+    """One method's entry in OverallResult.methods, as `method_snapshot` writes it and the
+    result page and documents read it."""
+
+    grade: str | None
+    attempt: int
+    kind: str
+    pass_met: int
+    pass_required: int
+    distinction_met: int
+    distinction_required: int
+    reasons: NotRequired[list[str]]
+    attempt_id: NotRequired[int]
+    assessed_on: str
+    feedback: NotRequired[str]
 
 
 def method_snapshot(result: MethodResult, row: AttemptRow) -> dict[str, object]:

@@ -5,7 +5,6 @@ next step after a Fail (seed 000 §4, seed 002, seed 004). Views only read throu
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBase
@@ -157,7 +156,7 @@ def _page(
     admin = may_administer(request.user, result)
     methods = []
     for method in standard.methods:
-        snap: dict[str, Any] | None = result.methods.get(method.code.value)
+        snap: queries.MethodSnapshot | None = result.methods.get(method.code.value)
         if snap is not None:
             methods.append(
                 {
@@ -187,7 +186,7 @@ def _page(
         "policy": policy,
         "methods": methods,
         "feedback": [
-            (m["name"], m["feedback"]) for m in methods if (m.get("feedback") or "").strip()
+            (m["name"], m["feedback"]) for m in methods if str(m.get("feedback") or "").strip()
         ],
         "cap_statement": grade_cap_statement(policy),
         # Whoever sees this page may download the result's documents (openepa.documents).
