@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from openepa.domain.standard import Criterion, Module
@@ -125,10 +125,3 @@ class KeywordIndex:
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         chosen = scored if top is None else scored[:top]
         return [Suggestion(self.codes[p], round(s, 4)) for s, p in chosen]
-
-
-def rank_criteria(
-    evidence: str, documents: Sequence[tuple[str, str]], *, top: int | None = None
-) -> list[Suggestion]:
-    """One-off ranking of `documents` ((code, text) pairs) against `evidence`."""
-    return KeywordIndex.build(documents).rank(evidence, top=top)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Unpack
 
 from django import forms
@@ -16,29 +15,19 @@ from openepa.core.forms import (
     FormOptions,
     VersionField,
 )
-from openepa.domain.eligibility import EVIDENCE
 from openepa.domain.policy import Policy
 from openepa.domain.uploads import ACCEPTED_WORDS, KINDS
-from openepa.gateway.actions import GatewayDetails, GatewayEvidence
+from openepa.gateway.actions import GatewayDetails
 from openepa.gateway.models import FORMAT_CHOICES, LEVEL_CHOICES
 
-# The showcase format has its own field, which stands for the choice record (see
-# gateway.queries.gateway_case), so it is not offered again as a tick box.
-EVIDENCE_CHOICES = [(code, words[:1].upper() + words[1:]) for code, words in EVIDENCE.items()]
-EVIDENCE_CHOICES = [c for c in EVIDENCE_CHOICES if c[0] != "showcase_format_choice"]
 
+class GatewayDetailsForm(AccessibleForm):
+    """The details task: the gateway meeting, English and maths, and what the policy asks
+    besides; the evidence comes from the other tasks (their documents and sign-offs)."""
 
-class GatewaySubmissionForm(AccessibleForm):
-    version = VersionField()
     gateway_date = DateField(
         label="Date of the gateway meeting",
         help_text="The meeting where the employer and provider agreed the apprentice is ready.",
-    )
-    evidence = forms.MultipleChoiceField(
-        label="Evidence supplied",
-        choices=EVIDENCE_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
     )
     english = forms.ChoiceField(label="English: highest level achieved", choices=LEVEL_CHOICES)
     maths = forms.ChoiceField(label="Maths: highest level achieved", choices=LEVEL_CHOICES)
@@ -69,7 +58,7 @@ class GatewaySubmissionForm(AccessibleForm):
     adjustment_requested = forms.BooleanField(
         label="A reasonable adjustment is requested",
         required=False,
-        help_text="If ticked, include the reasonable adjustment request form in the evidence.",
+        help_text="If ticked, the reasonable adjustment request form becomes a task of its own.",
     )
     showcase_format = forms.ChoiceField(
         label="Showcase format",
@@ -86,14 +75,10 @@ class GatewaySubmissionForm(AccessibleForm):
         policy: Policy,
         **kwargs: Unpack[FormOptions],
     ) -> None:
-        """Only what the EPAO's own policy asks for: its evidence, a Level 2 attempt, the
-        BSL alternative and the showcase format appear only where its policy has them."""
+        """Only what the EPAO's own policy asks for: a Level 2 attempt, the BSL alternative
+        and the showcase format appear only where its policy has them."""
         super().__init__(data, files, **kwargs)
         gateway = policy.gateway
-        asked = {*gateway.required_evidence, "adjustment_request_form"}
-        evidence = self.fields["evidence"]
-        assert isinstance(evidence, forms.MultipleChoiceField)
-        evidence.choices = [c for c in EVIDENCE_CHOICES if c[0] in asked]
         if not gateway.english_maths.level_2_attempt_required:
             del self.fields["english_level_2_attempted"]
             del self.fields["maths_level_2_attempted"]
@@ -123,11 +108,6 @@ class GatewaySubmissionForm(AccessibleForm):
             maths_in_training_plan=data["maths_in_training_plan"],
         )
 
-    def evidence_record(self) -> GatewayEvidence:
-        return GatewayEvidence(
-            **dataclasses.asdict(self.details()), evidence=tuple(self.cleaned_data["evidence"])
-        )
-
 
 class AcceptForm(AccessibleForm):
     version = VersionField()
@@ -142,26 +122,6 @@ class RejectForm(AccessibleForm):
         required=False,  # the action refuses an empty reason with its own message
         help_text="Shown to the provider and employer; prefilled with the unmet requirements.",
     )
-
-
-class GatewayDetailsForm(GatewaySubmissionForm):
-    """The details task: the gateway form without the evidence codes, which come from the
-    other tasks now (their documents and sign-offs)."""
-
-    def __init__(
-        self,
-        data: FormData | None = None,
-        files: FormFiles | None = None,
-        *,
-        policy: Policy,
-        **kwargs: Unpack[FormOptions],
-    ) -> None:
-        super().__init__(data, files, policy=policy, **kwargs)
-        del self.fields["evidence"]
-        del self.fields["version"]
-        self.fields[
-            "adjustment_requested"
-        ].help_text = "If ticked, the reasonable adjustment request form becomes a task of its own."
 
 
 class DocumentForm(AccessibleForm):

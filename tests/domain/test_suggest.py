@@ -8,7 +8,7 @@ import math
 import pytest
 
 from openepa.domain.standard import Method
-from openepa.domain.suggest import KeywordIndex, criterion_document, rank_criteria, stem, terms
+from openepa.domain.suggest import KeywordIndex, criterion_document, stem, terms
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ DOCS = [
     ],
 )
 def test_rank_orders_by_score_and_leaves_out_unrelated(evidence, expected_order):
-    assert [s.code for s in rank_criteria(evidence, DOCS)] == expected_order
+    assert [s.code for s in KeywordIndex.build(DOCS).rank(evidence)] == expected_order
 
 
 def test_bm25_score_matches_the_formula_by_hand():
@@ -83,9 +83,12 @@ def test_bm25_score_matches_the_formula_by_hand():
 
 def test_ties_keep_the_given_order_and_top_cuts_the_list():
     docs = [("X", "greeting customers"), ("Y", "greeting customers"), ("Z", "greeting")]
-    ranked = rank_criteria("customers greeting", docs)
+    ranked = KeywordIndex.build(docs).rank("customers greeting")
     assert [s.code for s in ranked] == ["X", "Y", "Z"]
-    assert [s.code for s in rank_criteria("customers greeting", docs, top=2)] == ["X", "Y"]
+    assert [s.code for s in KeywordIndex.build(docs).rank("customers greeting", top=2)] == [
+        "X",
+        "Y",
+    ]
 
 
 def test_a_criterion_document_holds_its_wording_outcome_amplification_and_prompts(st0072):
@@ -115,4 +118,4 @@ def test_the_standard_s_own_words_rank_the_right_showcase_criterion_first(
         for c in st0072.criteria
         if c.method == Method.SHOWCASE
     ]
-    assert rank_criteria(evidence, docs, top=3)[0].code == criterion
+    assert KeywordIndex.build(docs).rank(evidence, top=3)[0].code == criterion

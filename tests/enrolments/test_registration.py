@@ -69,7 +69,7 @@ def test_the_form_names_the_only_standard_and_limits_the_choices(signed_in, worl
     assert world.other_provider.name not in html
     assert world.epao.name in html
     assert world.other_epao.name in html
-    # Every employer is offered (later issues may restrict this).
+    # Every employer is offered: the employer is whoever employs the apprentice.
     assert world.employer.name in html
     assert world.other_employer.name in html
 
