@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -240,7 +239,7 @@ def s3_storage(
     region: str = "",
     prefix: str = "",
     addressing_style: str = "",
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """The default storage in an S3-compatible bucket (django-storages' S3 backend)."""
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -261,7 +260,7 @@ def s3_storage(
     }
 
 
-_files: dict[str, Any] = {"BACKEND": "openepa.core.files.UploadFolder"}
+_files: dict[str, object] = {"BACKEND": "openepa.core.files.UploadFolder"}
 if OPENEPA_S3_BUCKET:
     _files = s3_storage(
         OPENEPA_S3_BUCKET,
@@ -270,7 +269,7 @@ if OPENEPA_S3_BUCKET:
         prefix=env_str("OPENEPA_S3_PREFIX", ""),
         addressing_style=env_str("OPENEPA_S3_ADDRESSING_STYLE", ""),
     )
-STORAGES: dict[str, dict[str, Any]] = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": _files,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -286,7 +285,7 @@ _default_mail_backend = (
     else "openepa.notifications.console.OneLineBackend"
 )
 _mail_backend = env_str("EMAIL_BACKEND", _default_mail_backend)
-MAILERS: dict[str, dict[str, Any]] = {"default": {"BACKEND": _mail_backend}}
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": _mail_backend}}
 if _mail_backend.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": env_str("EMAIL_HOST", "localhost"),

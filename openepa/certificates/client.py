@@ -19,10 +19,11 @@ import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+
+from openepa.domain.jsontypes import Json
 
 #: Azure API Management's header for the EPAO's subscription key.
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
@@ -39,7 +40,8 @@ class NotConfigured(Exception):
 @dataclass(frozen=True)
 class Answer:
     status: int
-    data: Any
+    #: The answer's JSON as read: checked by whoever reads it (`isinstance`).
+    data: object
 
     @property
     def refused_whole(self) -> bool:
@@ -56,7 +58,7 @@ def configured() -> bool:
     return bool(settings.OPENEPA_ASSESSMENT_SERVICE_URL)
 
 
-def call(method: str, path: str, body: Any = None) -> Answer:
+def call(method: str, path: str, body: Json = None) -> Answer:
     """One call to the service. Raises Unavailable when it should be tried again."""
     base = settings.OPENEPA_ASSESSMENT_SERVICE_URL
     if not base:
@@ -84,7 +86,7 @@ def call(method: str, path: str, body: Any = None) -> Answer:
         raise Unavailable(f"No answer from the assessment service ({reason})") from error
 
 
-def _json(raw: bytes) -> Any:
+def _json(raw: bytes) -> object:
     if not raw:
         return None
     try:

@@ -12,10 +12,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
@@ -37,7 +36,7 @@ class KeysetPage[M: Model]:
     #: Ordinal of the first row shown, when known (the first page starts at 1).
     first: int | None = field(default=None)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[M]:
         return iter(self.rows)
 
     def __len__(self) -> int:
@@ -48,13 +47,13 @@ class KeysetPage[M: Model]:
         return self.has_next or self.has_previous
 
 
-def encode(values: Sequence[Any]) -> str:
+def encode(values: Sequence[object]) -> str:
     plain = [v.isoformat() if isinstance(v, date | datetime) else v for v in values]
     raw = json.dumps(plain, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode(cursor: str | None, length: int) -> list[Any] | None:
+def decode(cursor: str | None, length: int) -> list[str | int] | None:
     """The key values in a cursor; None for a missing or damaged one (a hand-edited link
     then shows the first page rather than an error)."""
     if not cursor:
@@ -71,7 +70,7 @@ def decode(cursor: str | None, length: int) -> list[Any] | None:
     return values
 
 
-def _beyond(keys: Sequence[str], values: Sequence[Any], *, forward: bool) -> Q:
+def _beyond(keys: Sequence[str], values: Sequence[object], *, forward: bool) -> Q:
     """Rows strictly after (or before) `values` in the order of `keys`: the row comparison
     (k1, k2, …) > (v1, v2, …) spelt out, led by k1 >= v1 so that the database reads the
     index from the cursor on."""
@@ -84,8 +83,8 @@ def _beyond(keys: Sequence[str], values: Sequence[Any], *, forward: bool) -> Q:
     return Q(**{f"{keys[0]}__{op_eq}": values[0]}) & beyond
 
 
-def _key_of(row: Model, key: str) -> Any:
-    value: Any = row
+def _key_of(row: Model, key: str) -> object:
+    value: object = row
     for part in key.split("__"):
         value = getattr(value, part)
     return value

@@ -7,12 +7,8 @@ of the time a 100,000-row download takes."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from openepa.core.exports import Column
+from openepa.core.exports import Column, Row
 from openepa.domain.journey import LABELS, State
-
-Row = dict[str, Any]
 
 PIPELINE_FIELDS = (
     "pk",

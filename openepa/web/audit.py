@@ -16,13 +16,13 @@ instances and a decoded JSON document a row."""
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.urls import reverse
 
@@ -251,7 +251,7 @@ def _email_entry(message: OutboxMessage) -> Entry:
     )
 
 
-def _older_than(cursor: list[object] | None, source: int) -> Q:
+def _older_than(cursor: Sequence[object] | None, source: int) -> Q:
     """The rows of `source` after the cursor in the log's order (older)."""
     if cursor is None:
         return Q()
@@ -275,7 +275,7 @@ class LogPage:
 class _Source[T]:
     number: int
     # Plain values for the journey and profile events, model instances for the rest.
-    rows: QuerySet[Any, T]
+    rows: QuerySet[Model, T]
     entry: Callable[[T], Entry]
 
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 from urllib.parse import urlencode
 
 from django import template
 from django.core.paginator import Page
-from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.template.base import FilterExpression, NodeList, Parser, Template, Token
 from django.template.context import Context
 from django.utils import timezone
 from django.utils.html import format_html
@@ -101,7 +100,7 @@ class ComponentNode(template.Node):
         # The component's compiled template, per engine: looked up once, not per render
         # (the node itself lives in the cached loader's compiled page, and is rebuilt with
         # it when the templates change).
-        self._compiled: dict[int, Any] = {}
+        self._compiled: dict[int, Template] = {}
 
     def render(self, context: Context) -> SafeString:
         values = {key: value.resolve(context) for key, value in self.kwargs.items()}
@@ -170,7 +169,7 @@ for _name in ("tag", "button", "task", "error_summary", "back_link"):
 
 @register.inclusion_tag("components/pagination.html", takes_context=True)
 def pagination(
-    context: Context, page: Page[Any], param: str = "page", label: str = "Pages"
+    context: Context, page: Page[object], param: str = "page", label: str = "Pages"
 ) -> dict[str, object]:
     """GOV.UK pagination for a Django `Page`: previous, numbered pages (with ellipses),
     next, keeping the rest of the query string. `param` names the page's parameter when a
@@ -225,16 +224,14 @@ TAG_COLOURS = {
 
 
 @register.filter
-def tag_colour(value: Any) -> str:
+def tag_colour(value: object) -> str:
     """`{% tag text=x colour=x|tag_colour %}`: red for overdue or fail, green for a pass or
     a thing done, yellow for waiting, blue otherwise."""
     return TAG_COLOURS.get(str(value).lower().replace(" ", "_"), "blue")
 
 
-def _local(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return timezone.localtime(value) if timezone.is_aware(value) else value
-    return value
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
 @register.filter
@@ -243,8 +240,7 @@ def long_date(value: date | datetime | None) -> str:
     OpenEPA: "3 March 2027"."""
     if not value:
         return ""
-    value = _local(value)
-    return _long_date(value.date() if isinstance(value, datetime) else value)
+    return _long_date(_local(value).date() if isinstance(value, datetime) else value)
 
 
 @register.filter
