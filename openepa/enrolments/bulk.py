@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -26,6 +26,7 @@ from openepa.domain.bulk_registration import (
     mark_duplicate_ulns,
     read_header,
 )
+from openepa.domain.jsontypes import Json
 from openepa.domain.registration import Problem, identity_problem
 from openepa.domain.steps import EnrolmentStep
 from openepa.domain.uln import validate_uln
@@ -213,7 +214,7 @@ class _Recorded:
     pk: int
     given_name: str
     family_name: str
-    date_of_birth: Any
+    date_of_birth: date
     on_standard: bool
 
 
@@ -335,7 +336,7 @@ def create_enrolments(
     return len(enrolments)
 
 
-def report_rows(rows: Sequence[Row]) -> list[list[Any]]:
+def report_rows(rows: Sequence[Row]) -> list[list[Json]]:
     """The per-row report as stored: [row number, ULN, name, [[column, message], ...]]."""
     return [
         [r.number, r.values.get("uln", ""), r.name, [[p.field, p.message] for p in r.problems]]

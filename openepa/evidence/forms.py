@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Unpack
+from typing import Unpack
 
 from django import forms
 from django.conf import settings
@@ -37,7 +37,7 @@ class MultipleFileField(forms.FileField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> Any:
+    def clean(self, data: object, initial: object = None) -> object:
         single = super().clean
         if isinstance(data, list | tuple):
             if len(data) > MAX_FILES_AT_ONCE:

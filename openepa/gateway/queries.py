@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from django.db.models import Case, Q, QuerySet, When
 
@@ -93,7 +93,31 @@ def eligibility_for(submission: GatewaySubmission) -> Eligibility:
     return current_eligibility(submission)
 
 
-def eligibility_record(result: Eligibility) -> dict[str, Any]:
+class RequirementRecord(TypedDict):
+    code: str
+    met: bool
+    reason: str
+    source: str
+
+
+class EligibilityRecord(TypedDict):
+    """An Eligibility as stored with the gateway decision (GatewaySubmission
+    .recorded_eligibility)."""
+
+    eligible: bool
+    requirements: list[RequirementRecord]
+    days_on_programme: int
+    months_on_programme: int
+    age_at_start: int
+    english_maths_required: bool
+    # Records made before these were kept lack them.
+    english_maths_rule: NotRequired[str]
+    english_maths_why: NotRequired[str]
+    english_required: NotRequired[bool]
+    maths_required: NotRequired[bool]
+
+
+def eligibility_record(result: Eligibility) -> EligibilityRecord:
     """An Eligibility as JSON, stored with the gateway decision."""
     return {
         "eligible": result.eligible,
@@ -112,7 +136,7 @@ def eligibility_record(result: Eligibility) -> dict[str, Any]:
     }
 
 
-def eligibility_from_record(raw: dict[str, Any]) -> Eligibility:
+def eligibility_from_record(raw: EligibilityRecord) -> Eligibility:
     return Eligibility(
         eligible=raw["eligible"],
         requirements=tuple(Requirement(**r) for r in raw["requirements"]),

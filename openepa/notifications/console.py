@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
@@ -20,7 +20,7 @@ def line_for(email: EmailMessage) -> str:
 
 
 class OneLineBackend(BaseEmailBackend):
-    def __init__(self, *args: Any, stream: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, stream: TextIO | None = None, **kwargs: Any) -> None:
         self.stream = stream or sys.stdout
         self._lock = threading.RLock()
         super().__init__(*args, **kwargs)

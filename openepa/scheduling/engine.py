@@ -5,12 +5,15 @@ independent checker before anyone sees it (issue 16 §5, issue 19)."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from openepa.scheduling.check import Violation, check_plan
 from openepa.scheduling.greedy import greedy, unplaced_reason
 from openepa.scheduling.instance import Instance
 from openepa.scheduling.plan import Assignment, Plan, Unplaced, max_load, sort_plan, travel_minutes
+
+if TYPE_CHECKING:
+    from openepa.scheduling.cpsat import PartResult
 
 
 class PlanRejected(Exception):
@@ -39,7 +42,7 @@ def schedule(
     engine: str = "cp-sat",
     seconds: float | None = None,
     workers: int = 2,
-    parts: list[Any] | None = None,
+    parts: list[PartResult] | None = None,
 ) -> Plan:
     """`seconds` bounds the whole run, model building included (the instance's
     `time_limit_s` by default); `parts`, when given, receives the optimiser's report per
