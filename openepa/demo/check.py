@@ -28,6 +28,7 @@ from openepa.bookings.models import Booking
 from openepa.certificates.models import ExportedRecord
 from openepa.domain.journey import Event, State, next_state
 from openepa.domain.jsontypes import Json
+from openepa.domain.steps import EnrolmentStep
 from openepa.domain.uln import validate_uln
 from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.quality.models import IqaSample
@@ -124,7 +125,7 @@ def timeline_problems(
         problems.append(f"an event dated {times[-1]}, after now")
     state: State | None = None
     for event in timeline:
-        if event.action == "register":
+        if event.action == EnrolmentStep.REGISTER:
             state = State(event.to_state)
             continue
         if state is None:

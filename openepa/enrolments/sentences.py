@@ -8,11 +8,22 @@ from collections.abc import Iterable
 
 from openepa.accounts.models import User
 from openepa.domain.journey import Event
+from openepa.domain.steps import (
+    BookingStep,
+    CaseStep,
+    CertificateStep,
+    EnrolmentStep,
+    EvidenceStep,
+    GatewayStep,
+    MarkingStep,
+    QualityStep,
+    ResultStep,
+)
 from openepa.enrolments.models import JourneyEvent
 
 #: The parties never see that a decision was sampled for internal quality assurance: it is
 #: the EPAO's internal business (DESIGN.md, "What people see").
-IQA_ACTIONS = frozenset({"iqa_sampled", "iqa_signed_off"})
+IQA_ACTIONS = frozenset({QualityStep.SAMPLED.value, QualityStep.SIGNED_OFF.value})
 
 METHOD_WORDS = {
     "showcase": "apprentice showcase",
@@ -23,64 +34,64 @@ METHOD_WORDS = {
 #: "{who}" is the apprentice's name with "'s", "{by}" the person who acted, "{method}" the
 #: assessment method the event is about.
 SENTENCES: dict[str, str] = {
-    "register": "{name} was registered on the standard by {by}",
+    EnrolmentStep.REGISTER.value: "{name} was registered on the standard by {by}",
     Event.SUBMIT_GATEWAY.value: "{who} gateway evidence was submitted by {by}",
     Event.ACCEPT_GATEWAY.value: "{who} gateway was accepted by {by}",
     Event.REJECT_GATEWAY.value: "{who} gateway was rejected by {by}",
-    "gateway_details_saved": "{by} recorded {who} gateway meeting, English and maths",
-    "gateway_document_uploaded": "{by} added a document to {who} gateway",
-    "gateway_document_withdrawn": "{by} withdrew a document from {who} gateway before submitting",
-    "gateway_signed_off": "{by} signed off {who} gateway",
-    "gateway_requirement_reviewed": "{by} reviewed a requirement of {who} gateway",
+    GatewayStep.SAVE_DETAILS.value: "{by} recorded {who} gateway meeting, English and maths",
+    GatewayStep.UPLOAD_DOCUMENT.value: "{by} added a document to {who} gateway",
+    GatewayStep.WITHDRAW_DOCUMENT.value: "{by} withdrew a document from {who} gateway before submitting",
+    GatewayStep.SIGN_OFF.value: "{by} signed off {who} gateway",
+    GatewayStep.REVIEW_REQUIREMENT.value: "{by} reviewed a requirement of {who} gateway",
     Event.RECORD_PLANNING.value: "{who} planning meeting was recorded by {by}",
     Event.BOOK_ASSESSMENT.value: "{who} {method} was booked by {by}",
-    "reschedule_booking": "{who} {method} was rescheduled by {by}",
-    "cancel_booking": "{who} {method} booking was cancelled by {by}",
-    "confirm_no_conflict": "{by} confirmed having no conflict of interest with {name}",
-    "record_missed_assessment": "{by} recorded that {who} {method} did not go ahead",
-    "decide_missed_assessment": "{by} decided {who} missed {method} does not count; to rebook",
-    "count_missed_assessment": (
+    BookingStep.RESCHEDULE.value: "{who} {method} was rescheduled by {by}",
+    BookingStep.CANCEL.value: "{who} {method} booking was cancelled by {by}",
+    BookingStep.CONFIRM_NO_CONFLICT.value: "{by} confirmed having no conflict of interest with {name}",
+    BookingStep.RECORD_MISSED.value: "{by} recorded that {who} {method} did not go ahead",
+    BookingStep.DECIDE_MISSED.value: "{by} decided {who} missed {method} does not count; to rebook",
+    BookingStep.COUNT_MISSED.value: (
         "{by} decided {who} missed {method} counts as an attempt: the {method} is failed"
     ),
-    "decline_allocation": "{by} declined the {method} allocation",
-    "open_marking_sheet": "{by} opened the {method} marking sheet",
-    "submit_marking_sheet": "{by} submitted the {method} marking sheet",
-    "amend_marking_sheet": "{by} amended the {method} marking sheet",
+    BookingStep.DECLINE_ALLOCATION.value: "{by} declined the {method} allocation",
+    MarkingStep.OPEN_SHEET.value: "{by} opened the {method} marking sheet",
+    MarkingStep.SUBMIT_SHEET.value: "{by} submitted the {method} marking sheet",
+    MarkingStep.AMEND_SHEET.value: "{by} amended the {method} marking sheet",
     Event.COMPLETE_ASSESSMENT.value: "{who} last assessment was completed",
-    "compute_result": "{who} overall grade was worked out from the marking sheets",
+    ResultStep.COMPUTE.value: "{who} overall grade was worked out from the marking sheets",
     Event.RELEASE_RESULTS.value: "{who} results were released by {by}",
     Event.OFFER_RESIT.value: "A resit or retake was offered to {name}",
-    "resit_window_override": "{by} allowed {name} a resit or retake after the window",
+    ResultStep.OVERRIDE_RESIT_WINDOW.value: "{by} allowed {name} a resit or retake after the window",
     Event.COMPLETE.value: "{name} completed the end-point assessment",
     Event.RESTART_EPA.value: "{who} EPA was restarted after the resit window closed",
     Event.REISSUE_RESULTS.value: "{who} results were re-issued after an upheld enquiry or appeal",
     Event.WITHDRAW.value: "{name} was withdrawn by {by}",
-    "iqa_sampled": "{who} {method} decision was sampled for internal quality assurance",
-    "iqa_signed_off": "{by} signed off the internal quality assurance of {who} {method}",
-    "upload_evidence": "{by} added a piece of showcase evidence",
-    "remove_evidence": "{by} removed a piece of showcase evidence",
-    "tag_evidence": "{by} chose the criteria a piece of showcase evidence shows",
-    "adjustment_requested": "A reasonable adjustment for {name} was requested by {by}",
-    "adjustment_decided": "{who} reasonable adjustment request was decided by {by}",
-    "special_consideration_requested": "Special consideration for {name} was requested by {by}",
-    "special_consideration_decided": "{who} special consideration request was decided by {by}",
-    "case_raised": "{case} was raised by {by}",
-    "case_review_started": "{by} started the review of {case_lower}",
-    "case_decided": "{case} was decided by {by}",
-    "case_amendment": "A marking sheet was amended through {case_lower} by {by}",
-    "case_closed": "{case} was closed by {by}",
-    "certificate_requested": "{who} apprenticeship certificate was requested by {by}",
-    "epa_record_exported": "{who} end-point assessment record was exported by {by}",
-    "record_training_plan": "{by} recorded whether English and maths are in {who} training plan",
-    "record_employer_attempts": (
+    QualityStep.SAMPLED.value: "{who} {method} decision was sampled for internal quality assurance",
+    QualityStep.SIGNED_OFF.value: "{by} signed off the internal quality assurance of {who} {method}",
+    EvidenceStep.UPLOAD.value: "{by} added a piece of showcase evidence",
+    EvidenceStep.REMOVE.value: "{by} removed a piece of showcase evidence",
+    EvidenceStep.TAG.value: "{by} chose the criteria a piece of showcase evidence shows",
+    CaseStep.ADJUSTMENT_REQUESTED.value: "A reasonable adjustment for {name} was requested by {by}",
+    CaseStep.ADJUSTMENT_DECIDED.value: "{who} reasonable adjustment request was decided by {by}",
+    CaseStep.CONSIDERATION_REQUESTED.value: "Special consideration for {name} was requested by {by}",
+    CaseStep.CONSIDERATION_DECIDED.value: "{who} special consideration request was decided by {by}",
+    CaseStep.CASE_RAISED.value: "{case} was raised by {by}",
+    CaseStep.CASE_REVIEW_STARTED.value: "{by} started the review of {case_lower}",
+    CaseStep.CASE_DECIDED.value: "{case} was decided by {by}",
+    CaseStep.CASE_AMENDMENT.value: "A marking sheet was amended through {case_lower} by {by}",
+    CaseStep.CASE_CLOSED.value: "{case} was closed by {by}",
+    CertificateStep.CERTIFICATE_REQUESTED.value: "{who} apprenticeship certificate was requested by {by}",
+    CertificateStep.EPA_RECORD_EXPORTED.value: "{who} end-point assessment record was exported by {by}",
+    EnrolmentStep.RECORD_TRAINING_PLAN.value: "{by} recorded whether English and maths are in {who} training plan",
+    EnrolmentStep.RECORD_EMPLOYER_ATTEMPTS.value: (
         "{by} recorded the attempts the employer funds for {name} and any further learning"
     ),
-    "epa_record_queued": "{who} end-point assessment record was queued for the assessment service by {by}",
-    "service_record_accepted": "{who} record was accepted by the assessment service",
-    "service_record_rejected": "{who} record was rejected by the assessment service",
-    "service_record_resent": "{who} record was queued again for the assessment service by {by}",
-    "certificate_submitted": "{who} certificate was submitted to the assessment service",
-    "postal_contact_changed": "{who} certificate address was changed by {by}",
+    CertificateStep.EPA_RECORD_QUEUED.value: "{who} end-point assessment record was queued for the assessment service by {by}",
+    CertificateStep.SERVICE_RECORD_ACCEPTED.value: "{who} record was accepted by the assessment service",
+    CertificateStep.SERVICE_RECORD_REJECTED.value: "{who} record was rejected by the assessment service",
+    CertificateStep.SERVICE_RECORD_RESENT.value: "{who} record was queued again for the assessment service by {by}",
+    CertificateStep.CERTIFICATE_SUBMITTED.value: "{who} certificate was submitted to the assessment service",
+    CertificateStep.POSTAL_CONTACT_CHANGED.value: "{who} certificate address was changed by {by}",
 }
 CASE_WORDS = {"enquiry": "An enquiry about results", "appeal": "An appeal"}
 
