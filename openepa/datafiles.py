@@ -22,7 +22,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -49,7 +49,7 @@ class DataFileError(ValueError):
         super().__init__("\n".join(lines))
 
 
-def json_path(parts: Iterator[Any] | list[Any]) -> str:
+def json_path(parts: Iterable[str | int]) -> str:
     out = "$"
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
@@ -91,7 +91,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
     return error.message if len(error.message) < 200 else error.message[:200] + "…"
 
 
-def _short(value: Any) -> str:
+def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
 

@@ -91,8 +91,8 @@ ERROR_CLASSES = {
 }
 
 
-def _add_class(attrs: dict[str, Any], name: str) -> None:
-    classes = attrs.get("class", "").split()
+def _add_class(attrs: dict[str, str | bool], name: str) -> None:
+    classes = str(attrs.get("class", "")).split()
     if name not in classes:
         attrs["class"] = " ".join([*classes, name])
 
@@ -136,8 +136,8 @@ class AccessibleBoundField(BoundField):
         return str(self.auto_id)
 
     def build_widget_attrs(
-        self, attrs: dict[str, Any], widget: forms.Widget | None = None
-    ) -> dict[str, Any]:
+        self, attrs: dict[str, str | bool], widget: forms.Widget | None = None
+    ) -> dict[str, str | bool]:
         """The widget's GOV.UK class, its error class and description, whenever it renders
         (so fields a form adds after its own __init__ get them too)."""
         attrs = super().build_widget_attrs(attrs, widget)
@@ -218,7 +218,7 @@ class DateInput(forms.MultiWidget):
     part_labels: tuple[str, ...] = ("Day", "Month", "Year")
     part_widths: tuple[int, ...] = (2, 2, 4)
 
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+    def __init__(self, attrs: dict[str, object] | None = None) -> None:
         parts: dict[str, forms.Widget | type[forms.Widget]] = {
             name: forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
             for name in self.part_names
@@ -226,17 +226,17 @@ class DateInput(forms.MultiWidget):
         super().__init__(parts, attrs)
         self.invalid_parts: tuple[str, ...] = ()
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+    def value_from_datadict(self, data: FormData, files: FormFiles, name: str) -> Any:
         """The parts as posted. A script may post the whole date (ISO 8601, "2027-03-03" or
         "2027-03-03T14:30") under the field's own name instead; the field checks either."""
         if name in data and not any(f"{name}_{part}" in data for part in self.part_names):
             return data[name]
         return super().value_from_datadict(data, files, name)
 
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+    def value_omitted_from_data(self, data: FormData, files: FormFiles, name: str) -> bool:
         return name not in data and super().value_omitted_from_data(data, files, name)
 
-    def decompress(self, value: Any) -> list[Any]:
+    def decompress(self, value: object) -> list[object]:
         if isinstance(value, str) and value:
             try:
                 value = dt.datetime.fromisoformat(value)
@@ -251,7 +251,9 @@ class DateInput(forms.MultiWidget):
             return [value.day, value.month, value.year]
         return [None] * len(self.part_names)
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+    def get_context(
+        self, name: str, value: object, attrs: dict[str, object] | None
+    ) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         for sub, part, label, width in zip(
             context["widget"]["subwidgets"],
@@ -292,7 +294,7 @@ def _what_capital(field: forms.Field) -> str:
     return "The" + _what(field)[3:]
 
 
-def _parse_date(field: Any, parts: dict[str, str]) -> dt.date | None:
+def _parse_date(field: DateField, parts: dict[str, str]) -> dt.date | None:
     """A date from its day, month and year, or a ValidationError naming the field and the
     rule, as the GOV.UK date input pattern words them."""
     date_parts = {k: parts.get(k, "") for k in ("day", "month", "year")}
@@ -336,13 +338,13 @@ class DateField(forms.Field):
         self.invalid_parts: tuple[str, ...] = ()
         self.error_messages["required"] = f"Enter {_what(self)} as day, month and year"
 
-    def _parts(self, value: Any) -> dict[str, str] | None:
+    def _parts(self, value: object) -> dict[str, str] | None:
         if isinstance(value, (list, tuple)):
             names = self.widget.part_names
             return {n: str(v or "").strip() for n, v in zip(names, value, strict=False)}
         return None
 
-    def to_python(self, value: Any) -> dt.date | None:
+    def to_python(self, value: object) -> dt.date | None:
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
@@ -372,7 +374,7 @@ class DateTimeField(DateField):
             f"Enter {_what(self)} as day, month, year, hour and minute"
         )
 
-    def to_python(self, value: Any) -> dt.datetime | None:
+    def to_python(self, value: object) -> dt.datetime | None:
         if isinstance(value, dt.datetime):
             return value
         parts = self._parts(value)
