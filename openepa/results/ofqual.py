@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -41,6 +41,7 @@ from openepa.domain.ofqual_returns import (
 from openepa.domain.standard import Method, Standard
 from openepa.enrolments.models import Enrolment
 from openepa.results.models import OverallResult
+from openepa.results.queries import MethodSnapshot
 from openepa.standards.loader import get_standard
 
 FORMAT_FILE = Path(__file__).parent / "data" / "ofqual_returns.yaml"
@@ -94,7 +95,20 @@ _ENROLMENT_FIELDS = (
 )
 
 
-def _facts(values: tuple[Any, ...]) -> tuple[Standard, dict[str, Any]]:
+class _Known(TypedDict):
+    """The EpaFacts read from the enrolment (`_ENROLMENT_FIELDS`) and its standard."""
+
+    epao_name: str
+    epao_register_id: str
+    standard_title: str
+    standard_reference: str
+    plan_version: str | None
+    qualification_number: str | None
+    uln: str | None
+    apprentice_number: int
+
+
+def _facts(values: tuple[int, str | None, str, str, str]) -> tuple[Standard, _Known]:
     apprentice_id, uln, epao_name, register_id, reference = values
     standard = _standard(reference)
     return standard, {
@@ -134,7 +148,9 @@ def enrolments_assessed(epao_ids: Collection[int] | None, period: Period) -> Que
     return found.order_by("id")
 
 
-def _components(standard: Standard, methods: dict[str, Any]) -> tuple[ComponentGrade, ...]:
+def _components(
+    standard: Standard, methods: dict[str, MethodSnapshot]
+) -> tuple[ComponentGrade, ...]:
     """The result's graded methods in the standard's order of methods."""
     order = {m.code.value: m.order for m in standard.methods}
     return tuple(
