@@ -13,7 +13,7 @@ were not the cost; what every row dragged along was:
   replica` would skip the checks without proving anything, so it is not used.)
 - **The kept counts.** Triggers move StateCount on every enrolment written, DecisionCount,
   GradeCount and AssessorYear on every marking sheet, DueCount and TurnaroundCount on every
-  result (one upsert of the same few rows per copied row, twelve for AssessorYear).
+  result, OpenCaseCount on every case and OpenSampleCount on every IQA sample (one upsert of the same few rows per copied row, twelve for AssessorYear).
   They are disabled for the copy and the copies' counts are added once, grouped, by the
   same transaction; the triggers are enabled again before the commit, so every later write
   is counted as before.
@@ -43,6 +43,10 @@ DECISION_COUNT_TRIGGER = "assessments_decision_count"
 GRADE_COUNT_TRIGGER = "assessments_grade_count"
 #: The trigger of migration results 0006 that keeps DueCount and TurnaroundCount.
 RESULT_COUNTS_TRIGGER = "results_counts"
+#: The triggers of migrations cases 0004 and quality 0004 that keep OpenCaseCount and
+#: OpenSampleCount.
+OPEN_CASE_TRIGGER = "cases_open_count"
+OPEN_SAMPLE_TRIGGER = "quality_open_sample_count"
 #: Memory for the index builds and foreign-key checks after the copy (this transaction only).
 MAINTENANCE_MEMORY = "256MB"
 
@@ -159,6 +163,33 @@ KEPT_COUNTS = (
         GROUP BY 1, 2, 3
         ON CONFLICT (epao_id, month, days)
         DO UPDATE SET n = results_turnaroundcount.n + EXCLUDED.n
+        """,
+    ),
+    # The admin home's open enquiries and appeals by day raised, open IQA samples by day.
+    KeptCount(
+        "cases.Case",
+        OPEN_CASE_TRIGGER,
+        """
+        INSERT INTO cases_opencasecount (epao_id, raised_on, n)
+        SELECT e.epao_id, c.raised_on, COUNT(*)
+        FROM cases_case c JOIN enrolments_enrolment e ON e.id = c.enrolment_id
+        WHERE c.id > %s AND c.state IN ('received', 'under_review', 'upheld')
+        GROUP BY 1, 2
+        ON CONFLICT (epao_id, raised_on) DO UPDATE SET n = cases_opencasecount.n + EXCLUDED.n
+        """,
+    ),
+    KeptCount(
+        "quality.IqaSample",
+        OPEN_SAMPLE_TRIGGER,
+        f"""
+        INSERT INTO quality_opensamplecount (epao_id, sampled_on, n)
+        SELECT e.epao_id, (s.sampled_at AT TIME ZONE '{settings.TIME_ZONE}')::date, COUNT(*)
+        FROM quality_iqasample s JOIN assessments_attempt a ON a.id = s.attempt_id
+        JOIN enrolments_enrolment e ON e.id = a.enrolment_id
+        WHERE s.id > %s AND s.state IN ('queued', 'in_review')
+        GROUP BY 1, 2
+        ON CONFLICT (epao_id, sampled_on)
+        DO UPDATE SET n = quality_opensamplecount.n + EXCLUDED.n
         """,
     ),
 )

@@ -210,3 +210,86 @@ def test_the_result_counts_follow_every_write_of_a_result_and_the_gateway_date(w
     OverallResult.objects.filter(pk=no_date.pk).delete()
     check()
     assert kept_results()[0] == {}
+
+
+def test_the_open_case_and_sample_counts_follow_every_write(world):
+    """Open enquiries and appeals by day raised (OpenCaseCount), open IQA samples by local
+    day sampled (OpenSampleCount)."""
+    from openepa.cases.models import Case, OpenCaseCount
+    from openepa.quality.models import IqaSample, OpenSampleCount
+
+    def recounted() -> tuple[dict[Any, int], dict[Any, int]]:
+        cases = {
+            (e, d): n
+            for e, d, n in Case.objects.filter(state__in=("received", "under_review", "upheld"))
+            .order_by()
+            .values_list("enrolment__epao_id", "raised_on")
+            .annotate(n=Count("pk"))
+        }
+        samples: dict[Any, int] = defaultdict(int)
+        for epao, at in IqaSample.objects.filter(state__in=("queued", "in_review")).values_list(
+            "attempt__enrolment__epao_id", "sampled_at"
+        ):
+            samples[epao, at.astimezone(LONDON).date()] += 1
+        return cases, dict(samples)
+
+    def kept() -> tuple[dict[Any, int], dict[Any, int]]:
+        cases = {
+            (e, d): n
+            for e, d, n in OpenCaseCount.objects.exclude(n=0).values_list(
+                "epao_id", "raised_on", "n"
+            )
+        }
+        samples = {
+            (e, d): n
+            for e, d, n in OpenSampleCount.objects.exclude(n=0).values_list(
+                "epao_id", "sampled_on", "n"
+            )
+        }
+        return cases, samples
+
+    def check() -> None:
+        assert kept() == recounted()
+
+    result = _result(world.enrolment, released_at=datetime(2026, 10, 5, 12, tzinfo=LONDON))
+    case = Case.objects.create(
+        enrolment=world.enrolment,
+        kind="enquiry",
+        result=result,
+        raised_by=world.admin,
+        raised_on=date(2026, 10, 6),
+        grounds="A question",
+    )
+    check()
+    assert sum(kept()[0].values()) == 1
+    Case.objects.filter(pk=case.pk).update(raised_on=date(2026, 10, 7))
+    check()
+    Case.objects.filter(pk=case.pk).update(state="under_review")
+    check()
+    Case.objects.filter(pk=case.pk).update(state="closed")
+    check()
+    assert kept()[0] == {}
+    Case.objects.filter(pk=case.pk).update(state="received")
+    other = another_enrolment(world, 1)
+    Case.objects.filter(pk=case.pk).update(enrolment=other)
+    check()
+    Case.objects.filter(pk=case.pk).delete()
+    check()
+
+    sheet = submit(world.enrolment, "showcase", on=date(2026, 10, 1), assessor=world.assessor)
+    sample = IqaSample.objects.create(attempt=sheet, reason="rate", explanation="Drawn", draw=1)
+    # Sampled just after midnight in London: the day before in UTC, counted on London's day.
+    IqaSample.objects.filter(pk=sample.pk).update(
+        sampled_at=datetime(2026, 10, 2, 0, 30, tzinfo=LONDON)
+    )
+    check()
+    assert kept()[1] == {(world.epao.pk, date(2026, 10, 2)): 1}
+    IqaSample.objects.filter(pk=sample.pk).update(state="in_review")
+    check()
+    IqaSample.objects.filter(pk=sample.pk).update(state="signed_off")
+    check()
+    assert kept()[1] == {}
+    IqaSample.objects.filter(pk=sample.pk).update(state="queued")
+    check()
+    sample.delete()
+    check()
