@@ -52,8 +52,11 @@ def grades_by_assessor(user: User, today: date) -> tuple[list[tuple[str, dict[st
     window = AssessorYear.objects.filter(
         epao_id__in=epaos, year_to=first_of_month(today, back=0), n__gt=0
     ).order_by()
-    assessors = window.values("assessor_id").distinct().count()
-    if len(epaos) == 1:
+    # One row per assessor and EPAO: counted from the index alone for one EPAO; an assessor
+    # of several of the admin's EPAOs is counted once.
+    one = len(epaos) == 1
+    assessors = window.count() if one else window.values("assessor_id").distinct().count()
+    if one:
         # One row per assessor: the index gives the busiest first.
         top = [
             (a, name, email, {"fail": f, "pass": p, "distinction": d})

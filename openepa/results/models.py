@@ -69,6 +69,13 @@ class OverallResult(models.Model):
                 condition=models.Q(released_at__isnull=True, superseded_at__isnull=True),
                 name="results_overdue_enrolments",
             ),
+            # Each enrolment's latest released result (what a certificate is requested for):
+            # one probe per enrolment instead of reading and sorting its releases.
+            models.Index(
+                fields=["enrolment", "-released_at", "-id"],
+                condition=models.Q(released_at__isnull=False),
+                name="results_latest_released",
+            ),
         ]
 
     def __str__(self) -> str:
