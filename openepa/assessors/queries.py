@@ -223,10 +223,10 @@ def lapsing(epao_ids: frozenset[int], on: date, soon: date, *, limit: int) -> li
     # standardisation (LastStandardised): one index range of the few never standardised or
     # lapsing, and any whose latest is after `on` (an event ahead, whose attendance is
     # recorded already: their latest by `on` is looked up as before).
-    candidates = list(
+    candidates = (
         LastStandardised.objects.filter(epao_id__in=epao_ids)
         .filter(Q(held_on__isnull=True) | Q(held_on__lte=covering) | Q(held_on__gt=on))
-        .values_list("user_id", flat=True)
+        .values("user_id")
     )
     rows = list(
         Membership.objects.filter(organisation_id__in=epao_ids, role=Role.ASSESSOR)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
@@ -21,7 +22,6 @@ from openepa.bookings.queries import (
 from openepa.bookings.reallocation import queue
 from openepa.bookings.reallocation import upcoming as upcoming_bookings
 from openepa.core.figures import Figure
-from openepa.core.paging import CAP
 from openepa.domain.journey import State
 from openepa.enrolments.queries import kept_counts
 
@@ -146,24 +146,27 @@ def _apprentice_figures(user: User) -> list[Figure]:
 def unanswered_allocations(user: User) -> Figure | None:
     """The admin's upcoming bookings back in the re-allocation queue (an allocation declined,
     or not answered within the policy's working days, a lapsed standardisation, a declared
-    conflict), with how many allocations still await their assessor's answer: two counts,
-    each read from a partial index of those few bookings (not every upcoming one) and
-    capped at CAP + 1 rows, so neither grows with the EPAO ("more than" past the cap)."""
+    conflict), with how many allocations still await their assessor's answer: one query
+    reading the two partial indexes of those few bookings, not every upcoming booking."""
     epao_ids = roles_of(user).orgs(Role.EPAO_ADMIN)
     if not epao_ids:
         return None
-    mine = upcoming_bookings().filter(enrolment__epao_id__in=epao_ids).order_by()
-    flagged = mine.exclude(reallocation_reason="").values("pk")[: CAP + 1].count()
-    awaiting = mine.filter(response=Booking.Response.AWAITING).values("pk")[: CAP + 1].count()
+    flagged_q = ~Q(reallocation_reason="")
+    awaiting_q = Q(response=Booking.Response.AWAITING)
+    counted = (
+        upcoming_bookings()
+        .filter(enrolment__epao_id__in=epao_ids)
+        .filter(flagged_q | awaiting_q)
+        .order_by()
+        .aggregate(
+            flagged=Count("pk", filter=flagged_q),
+            awaiting=Count("pk", filter=awaiting_q),
+        )
+    )
     return Figure(
         "bookings to re-allocate",
-        min(flagged, CAP),
+        counted["flagged"],
         reverse("bookings:reallocate"),
-        detail=f"{_more_than(awaiting)}{min(awaiting, CAP)} allocation{pluralize(awaiting)} "
-        "awaiting the assessor's answer",
-        warning=f"More than {CAP} to re-allocate" if flagged > CAP else "",
+        detail=f"{counted['awaiting']} allocation{pluralize(counted['awaiting'])} awaiting the "
+        "assessor's answer",
     )
-
-
-def _more_than(n: int) -> str:
-    return "more than " if n > CAP else ""
