@@ -16,7 +16,9 @@ import pytest
 from django.db.models import Count
 
 from openepa.assessments.models import CHARTED, AssessorYear, Attempt, GradeCount
+from openepa.cases.models import Case, OpenCaseCount
 from openepa.enrolments.models import Enrolment
+from openepa.quality.models import IqaSample, OpenSampleCount
 from openepa.results.models import DueCount, OverallResult, TurnaroundCount
 from tests.results.builders import another_enrolment, submit
 
@@ -212,44 +214,46 @@ def test_the_result_counts_follow_every_write_of_a_result_and_the_gateway_date(w
     assert kept_results()[0] == {}
 
 
+def recounted_open() -> tuple[dict[Any, int], dict[Any, int]]:
+    """Open cases by EPAO and day raised, open IQA samples by EPAO and London day sampled."""
+    cases = {
+        (e, d): n
+        for e, d, n in Case.objects.filter(state__in=("received", "under_review", "upheld"))
+        .order_by()
+        .values_list("enrolment__epao_id", "raised_on")
+        .annotate(n=Count("pk"))
+    }
+    samples: dict[Any, int] = defaultdict(int)
+    for epao, at in IqaSample.objects.filter(state__in=("queued", "in_review")).values_list(
+        "attempt__enrolment__epao_id", "sampled_at"
+    ):
+        samples[epao, at.astimezone(LONDON).date()] += 1
+    return cases, dict(samples)
+
+
+def kept_open() -> tuple[dict[Any, int], dict[Any, int]]:
+    cases = {
+        (e, d): n
+        for e, d, n in OpenCaseCount.objects.exclude(n=0).values_list("epao_id", "raised_on", "n")
+    }
+    samples = {
+        (e, d): n
+        for e, d, n in OpenSampleCount.objects.exclude(n=0).values_list(
+            "epao_id", "sampled_on", "n"
+        )
+    }
+    return cases, samples
+
+
 def test_the_open_case_and_sample_counts_follow_every_write(world):
     """Open enquiries and appeals by day raised (OpenCaseCount), open IQA samples by local
     day sampled (OpenSampleCount)."""
-    from openepa.cases.models import Case, OpenCaseCount
-    from openepa.quality.models import IqaSample, OpenSampleCount
-
-    def recounted() -> tuple[dict[Any, int], dict[Any, int]]:
-        cases = {
-            (e, d): n
-            for e, d, n in Case.objects.filter(state__in=("received", "under_review", "upheld"))
-            .order_by()
-            .values_list("enrolment__epao_id", "raised_on")
-            .annotate(n=Count("pk"))
-        }
-        samples: dict[Any, int] = defaultdict(int)
-        for epao, at in IqaSample.objects.filter(state__in=("queued", "in_review")).values_list(
-            "attempt__enrolment__epao_id", "sampled_at"
-        ):
-            samples[epao, at.astimezone(LONDON).date()] += 1
-        return cases, dict(samples)
-
-    def kept() -> tuple[dict[Any, int], dict[Any, int]]:
-        cases = {
-            (e, d): n
-            for e, d, n in OpenCaseCount.objects.exclude(n=0).values_list(
-                "epao_id", "raised_on", "n"
-            )
-        }
-        samples = {
-            (e, d): n
-            for e, d, n in OpenSampleCount.objects.exclude(n=0).values_list(
-                "epao_id", "sampled_on", "n"
-            )
-        }
-        return cases, samples
 
     def check() -> None:
-        assert kept() == recounted()
+        assert kept_open() == recounted_open()
+
+    def kept() -> tuple[dict[Any, int], dict[Any, int]]:
+        return kept_open()
 
     result = _result(world.enrolment, released_at=datetime(2026, 10, 5, 12, tzinfo=LONDON))
     case = Case.objects.create(
