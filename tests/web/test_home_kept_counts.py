@@ -143,6 +143,8 @@ def recounted_results() -> tuple[dict[Any, int], dict[Any, int]]:
         superseded_at__isnull=True,
         enrolment__gateway_accepted_on__isnull=False,
     ).values_list("enrolment__epao_id", "released_at", "enrolment__gateway_accepted_on"):
+        assert released_at is not None  # as filtered
+        assert gateway is not None
         day = released_at.astimezone(LONDON).date()
         turnaround[epao, day.replace(day=1), (day - gateway).days] += 1
     return due, dict(turnaround)
