@@ -121,6 +121,78 @@ class DecisionCount(models.Model):
         return f"{self.n} {self.method} {self.grade or 'ungraded'} by {self.assessor_id}"
 
 
+#: Which sheets the admin home's grade charts count: submitted, graded (a blank grade is
+#: carried-over criteria awaiting the discussion), not a discussion follow-up. The
+#: condition GradeCount's and AssessorYear's triggers test.
+CHARTED_GRADES = ("fail", "pass", "distinction")
+CHARTED = models.Q(status="submitted", method_grade__in=CHARTED_GRADES) & ~models.Q(
+    kind="follow_up"
+)
+
+#: How many months the admin home's grade charts cover, the current one included.
+YEAR_MONTHS = 12
+
+
+class GradeCount(models.Model):
+    """How many graded sheets (CHARTED) an EPAO's assessors submitted per month of
+    assessment, method and grade, so the admin home's chart of grades by method over the
+    last twelve months reads at most 12 × 3 × 3 small rows whatever the EPAO's size.
+
+    Kept by the database itself (triggers added by migration 0010 on SQLite and
+    PostgreSQL), as DecisionCount is: every insert, delete or change of a sheet moves its
+    count in the same transaction, whatever wrote it. Read only."""
+
+    epao = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    #: The first day of the month the sheet's assessment took place in.
+    month = models.DateField()
+    method = models.CharField(max_length=20, choices=METHOD_CHOICES)
+    grade = models.CharField(max_length=12)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["epao", "month", "method", "grade"], name="one_grade_count"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} {self.method} {self.grade} in {self.month:%B %Y}"
+
+
+class AssessorYear(models.Model):
+    """An assessor's graded sheets (CHARTED) for an EPAO over the twelve months ending with
+    `year_to`, by grade: a sheet assessed in month m counts in the twelve rows m, m + 1, …,
+    m + 11. So the busiest assessors of the last twelve months are the first rows of one
+    index (epao, year_to, -n), read a few at a time however many assessors mark.
+
+    Kept by the database itself (triggers added by migration 0010), as GradeCount is."""
+
+    epao = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    #: The first day of the window's last month.
+    year_to = models.DateField()
+    n = models.IntegerField(default=0)
+    fail = models.IntegerField(default=0)
+    passed = models.IntegerField(default=0)
+    distinction = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["epao", "assessor", "year_to"], name="one_assessor_year"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["epao", "year_to", "-n", "assessor"], name="assessor_year_busiest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} by {self.assessor_id} in the year to {self.year_to:%B %Y}"
+
+
 class Judgement(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="judgements")
     criterion_code = models.CharField(max_length=10)

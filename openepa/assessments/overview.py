@@ -1,68 +1,80 @@
 """The admin home's grade charts (issue 17 §1): the grades assessors gave by method and by
-assessor over the last twelve months, counted by the database from each submitted sheet's
-stored grade (the consistency report's source, openepa.quality.consistency). Follow-up
-discussions carry no grade of their own and are left out, as there."""
+assessor over the last twelve months (this month and the eleven before it), read from the
+counts the database keeps of every graded sheet (GradeCount, AssessorYear: triggers move
+them with each sheet written), so a request reads a few small rows whatever the EPAO's
+size. Follow-up discussions carry no grade of their own and are left out, as in the
+consistency report."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Sum
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.assessments.models import Attempt
-from openepa.domain.grading import AttemptKind
+from openepa.assessments.models import CHARTED_GRADES, YEAR_MONTHS, AssessorYear, GradeCount
+from openepa.domain.dates import first_of_month
 
 #: The grades a sheet is given, in order.
-GRADES = ("fail", "pass", "distinction")
+GRADES = CHARTED_GRADES
 #: The chart by assessor shows the busiest few; the consistency report has every one.
 TOP_ASSESSORS = 8
-DAYS = 365
-
-
-def _decisions(user: User, today: date) -> QuerySet[Attempt]:
-    return (
-        Attempt.objects.filter(
-            enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN),
-            status=Attempt.Status.SUBMITTED,
-            assessed_on__gt=today - timedelta(days=DAYS),
-            method_grade__in=GRADES,
-        )
-        .exclude(kind=AttemptKind.FOLLOW_UP.value)
-        .order_by()
-    )
 
 
 def grades_by_method(user: User, today: date) -> dict[str, dict[str, int]]:
-    """method → grade → decisions: one query of at most 3 × 3 rows."""
+    """method → grade → decisions over the last twelve months: one query of at most
+    12 × 3 × 3 rows per EPAO, summed by the database into at most 3 × 3."""
     found: dict[str, dict[str, int]] = defaultdict(dict)
-    rows = _decisions(user, today).values_list("method", "method_grade").annotate(n=Count("pk"))
+    rows = (
+        GradeCount.objects.filter(
+            epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN),
+            month__gte=first_of_month(today, back=YEAR_MONTHS - 1),
+            month__lte=first_of_month(today, back=0),
+        )
+        .order_by()
+        .values_list("method", "grade")
+        .annotate(n=Sum("n"))
+    )
     for method, grade, n in rows:
-        found[method][grade] = n
+        if n:
+            found[method][grade] = n
     return found
 
 
 def grades_by_assessor(user: User, today: date) -> tuple[list[tuple[str, dict[str, int]]], int]:
-    """The TOP_ASSESSORS assessors with the most decisions, each with their grades, and how
-    many assessors made decisions in all: three queries, each of a bounded size."""
-    decisions = _decisions(user, today)
-    top = list(
-        decisions.values_list("assessor_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "assessor_id")
-        .values_list("assessor_id", flat=True)[:TOP_ASSESSORS]
-    )
-    assessors = decisions.values("assessor_id").distinct().count()
-    rows = (
-        decisions.filter(assessor_id__in=top)
-        .values_list("assessor_id", "assessor__full_name", "assessor__email", "method_grade")
-        .annotate(n=Count("pk"))
-    )
-    names: dict[int, str] = {}
-    grades: dict[int, dict[str, int]] = defaultdict(dict)
-    for assessor_id, name, email, grade, n in rows:
-        names[assessor_id] = name or email
-        grades[assessor_id][grade] = n
-    return [(names[a], grades[a]) for a in top if a in names], assessors
+    """The TOP_ASSESSORS assessors with the most decisions over the last twelve months,
+    each with their grades, and how many assessors made decisions in all: two queries on
+    the twelve months' window row of each assessor (AssessorYear), the first reading the
+    busiest few from its index."""
+    epaos = roles_of(user).orgs(Role.EPAO_ADMIN)
+    window = AssessorYear.objects.filter(
+        epao_id__in=epaos, year_to=first_of_month(today, back=0), n__gt=0
+    ).order_by()
+    # One row per assessor and EPAO: counted from the index alone for one EPAO; an assessor
+    # of several of the admin's EPAOs is counted once.
+    one = len(epaos) == 1
+    assessors = window.count() if one else window.values("assessor_id").distinct().count()
+    if one:
+        # One row per assessor: the index gives the busiest first.
+        top = [
+            (a, name, email, {"fail": f, "pass": p, "distinction": d})
+            for a, name, email, f, p, d in window.order_by("-n", "assessor_id").values_list(
+                "assessor_id", "assessor__full_name", "assessor__email",
+                "fail", "passed", "distinction",
+            )[:TOP_ASSESSORS]
+        ]  # fmt: skip
+    else:
+        # An assessor of several of the admin's EPAOs has a row in each: summed.
+        top = [
+            (a, name, email, {"fail": f, "pass": p, "distinction": d})
+            for a, name, email, f, p, d, _ in window.values_list(
+                "assessor_id", "assessor__full_name", "assessor__email"
+            )
+            .annotate(f=Sum("fail"), p=Sum("passed"), d=Sum("distinction"), total=Sum("n"))
+            .order_by("-total", "assessor_id")[:TOP_ASSESSORS]
+        ]
+    return [
+        (name or email, {g: n for g, n in grades.items() if n}) for _, name, email, grades in top
+    ], assessors

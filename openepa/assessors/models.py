@@ -194,3 +194,25 @@ class ProfileEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor}"
+
+
+class LastStandardised(models.Model):
+    """The latest standardisation each assessor profile attended (None: never), so the
+    admin home finds the assessors whose standardisation lapses (seed 003 §9) among the
+    few rows of one index range instead of looking up every assessor's attendances.
+
+    Kept by the database itself (triggers added by migration 0004 on SQLite and
+    PostgreSQL): every profile has its row from its creation, and every attendance written
+    or removed, or event moved to another day, sets it again in the same transaction. A
+    table of its own, so that saving a profile never writes back a stale date. Read only."""
+
+    profile = models.OneToOneField(AssessorProfile, on_delete=models.CASCADE, related_name="+")
+    epao = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    held_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["epao", "held_on"], name="last_standardised_by_epao")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}: {self.held_on or 'never'}"

@@ -16,6 +16,7 @@ from openepa.assessors.models import (
     AssessorProfile,
     Attendance,
     Availability,
+    LastStandardised,
     ProfileEvent,
     StandardisationEvent,
 )
@@ -217,6 +218,16 @@ def lapsing(epao_ids: frozenset[int], on: date, soon: date, *, limit: int) -> li
         .order_by("-event__held_on")
         .values("event__held_on")[:1]
     )
+    covering = _latest_covering(soon)
+    # The candidates, from the date the database keeps of each profile's latest attended
+    # standardisation (LastStandardised): one index range of the few never standardised or
+    # lapsing, and any whose latest is after `on` (an event ahead, whose attendance is
+    # recorded already: their latest by `on` is looked up as before).
+    candidates = (
+        LastStandardised.objects.filter(epao_id__in=epao_ids)
+        .filter(Q(held_on__isnull=True) | Q(held_on__lte=covering) | Q(held_on__gt=on))
+        .values("user_id")
+    )
     rows = list(
         Membership.objects.filter(organisation_id__in=epao_ids, role=Role.ASSESSOR)
         .annotate(
@@ -226,7 +237,9 @@ def lapsing(epao_ids: frozenset[int], on: date, soon: date, *, limit: int) -> li
             # the database looks it up once per assessor, not once for each test of it.
             last_or_never=Coalesce("last", Value(date.min)),
         )
-        .filter(Q(has_profile=False) | Q(last_or_never__lte=_latest_covering(soon)))
+        # The latest attended date is looked up only for the candidates (an AND is
+        # evaluated in order), not for every assessor of the EPAO.
+        .filter(Q(has_profile=False) | (Q(user_id__in=candidates) & Q(last_or_never__lte=covering)))
         .select_related("user", "organisation")
         .order_by("user__full_name", "user__email", "organisation__name")[:limit]
     )

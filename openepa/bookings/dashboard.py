@@ -145,16 +145,21 @@ def _apprentice_figures(user: User) -> list[Figure]:
 def unanswered_allocations(user: User) -> Figure | None:
     """The admin's upcoming bookings back in the re-allocation queue (an allocation declined,
     or not answered within the policy's working days, a lapsed standardisation, a declared
-    conflict), with how many allocations still await their assessor's answer: one query."""
+    conflict), with how many allocations still await their assessor's answer: one query
+    reading the two partial indexes of those few bookings, not every upcoming booking."""
     epao_ids = roles_of(user).orgs(Role.EPAO_ADMIN)
     if not epao_ids:
         return None
+    flagged_q = ~Q(reallocation_reason="")
+    awaiting_q = Q(response=Booking.Response.AWAITING)
     counted = (
         upcoming_bookings()
         .filter(enrolment__epao_id__in=epao_ids)
+        .filter(flagged_q | awaiting_q)
+        .order_by()
         .aggregate(
-            flagged=Count("pk", filter=~Q(reallocation_reason="")),
-            awaiting=Count("pk", filter=Q(response=Booking.Response.AWAITING)),
+            flagged=Count("pk", filter=flagged_q),
+            awaiting=Count("pk", filter=awaiting_q),
         )
     )
     return Figure(

@@ -181,6 +181,13 @@ class Booking(models.Model):
                 condition=models.Q(status="active") & ~models.Q(outcome=""),
                 name="bookings_missed_to_decide",
             ),
+            # The admin home's count of allocations awaiting the assessor's answer: the
+            # few upcoming ones, not every active booking.
+            models.Index(
+                fields=["starts_at", "id"],
+                condition=models.Q(status="active", response="awaiting"),
+                name="bookings_awaiting_answer",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,8 +11,9 @@ were not the cost; what every row dragged along was:
   checks every existing row in one set-based join, so every row is still proven to point
   at a row that exists, before the transaction commits. (`session_replication_role =
   replica` would skip the checks without proving anything, so it is not used.)
-- **The kept counts.** Triggers move StateCount on every enrolment written and
-  DecisionCount on every marking sheet (one upsert of the same few rows per copied row).
+- **The kept counts.** Triggers move StateCount on every enrolment written, DecisionCount,
+  GradeCount and AssessorYear on every marking sheet, DueCount and TurnaroundCount on every
+  result, OpenCaseCount on every case and OpenSampleCount on every IQA sample (one upsert of the same few rows per copied row, twelve for AssessorYear).
   They are disabled for the copy and the copies' counts are added once, grouped, by the
   same transaction; the triggers are enabled again before the commit, so every later write
   is counted as before.
@@ -30,6 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, models
 from django.db.backends.utils import CursorWrapper
 
@@ -37,6 +39,14 @@ from django.db.backends.utils import CursorWrapper
 STATE_COUNT_TRIGGER = "enrolment_state_count"
 #: The trigger of migration assessments 0009 that keeps DecisionCount.
 DECISION_COUNT_TRIGGER = "assessments_decision_count"
+#: The trigger of migration assessments 0010 that keeps GradeCount and AssessorYear.
+GRADE_COUNT_TRIGGER = "assessments_grade_count"
+#: The trigger of migration results 0006 that keeps DueCount and TurnaroundCount.
+RESULT_COUNTS_TRIGGER = "results_counts"
+#: The triggers of migrations cases 0004 and quality 0004 that keep OpenCaseCount and
+#: OpenSampleCount.
+OPEN_CASE_TRIGGER = "cases_open_count"
+OPEN_SAMPLE_TRIGGER = "quality_open_sample_count"
 #: Memory for the index builds and foreign-key checks after the copy (this transaction only).
 MAINTENANCE_MEMORY = "256MB"
 
@@ -81,6 +91,105 @@ KEPT_COUNTS = (
         GROUP BY e.epao_id, a.assessor_id, a.method, a.method_grade
         ON CONFLICT (epao_id, assessor_id, method, grade)
         DO UPDATE SET n = assessments_decisioncount.n + EXCLUDED.n
+        """,
+    ),
+    # The admin home's grade charts: by month, method and grade; each assessor's twelve
+    # months (a sheet of month m counts in the windows ending m, m + 1, … m + 11).
+    KeptCount(
+        "assessments.Attempt",
+        GRADE_COUNT_TRIGGER,
+        """
+        INSERT INTO assessments_gradecount (epao_id, month, method, grade, n)
+        SELECT e.epao_id, date_trunc('month', a.assessed_on)::date, a.method, a.method_grade,
+            COUNT(*)
+        FROM assessments_attempt a JOIN enrolments_enrolment e ON e.id = a.enrolment_id
+        WHERE a.id > %s AND a.status = 'submitted' AND a.kind <> 'follow_up'
+          AND a.method_grade IN ('fail', 'pass', 'distinction')
+        GROUP BY 1, 2, 3, 4
+        ON CONFLICT (epao_id, month, method, grade)
+        DO UPDATE SET n = assessments_gradecount.n + EXCLUDED.n
+        """,
+    ),
+    KeptCount(
+        "assessments.Attempt",
+        GRADE_COUNT_TRIGGER,
+        """
+        INSERT INTO assessments_assessoryear
+            (epao_id, assessor_id, year_to, n, fail, passed, distinction)
+        SELECT e.epao_id, a.assessor_id,
+            (date_trunc('month', a.assessed_on) + make_interval(months => w.i))::date,
+            COUNT(*), COUNT(*) FILTER (WHERE a.method_grade = 'fail'),
+            COUNT(*) FILTER (WHERE a.method_grade = 'pass'),
+            COUNT(*) FILTER (WHERE a.method_grade = 'distinction')
+        FROM assessments_attempt a JOIN enrolments_enrolment e ON e.id = a.enrolment_id
+        CROSS JOIN generate_series(0, 11) AS w(i)
+        WHERE a.id > %s AND a.status = 'submitted' AND a.kind <> 'follow_up'
+          AND a.method_grade IN ('fail', 'pass', 'distinction')
+        GROUP BY 1, 2, 3
+        ON CONFLICT (epao_id, assessor_id, year_to) DO UPDATE SET
+            n = assessments_assessoryear.n + EXCLUDED.n,
+            fail = assessments_assessoryear.fail + EXCLUDED.fail,
+            passed = assessments_assessoryear.passed + EXCLUDED.passed,
+            distinction = assessments_assessoryear.distinction + EXCLUDED.distinction
+        """,
+    ),
+    # The admin home's results due by date, and time from gateway to result by month.
+    KeptCount(
+        "results.OverallResult",
+        RESULT_COUNTS_TRIGGER,
+        """
+        INSERT INTO results_duecount (epao_id, due_on, n)
+        SELECT e.epao_id, r.due_on, COUNT(*)
+        FROM results_overallresult r JOIN enrolments_enrolment e ON e.id = r.enrolment_id
+        WHERE r.id > %s AND r.released_at IS NULL AND r.superseded_at IS NULL
+          AND r.due_on IS NOT NULL
+        GROUP BY 1, 2
+        ON CONFLICT (epao_id, due_on) DO UPDATE SET n = results_duecount.n + EXCLUDED.n
+        """,
+    ),
+    KeptCount(
+        "results.OverallResult",
+        RESULT_COUNTS_TRIGGER,
+        f"""
+        INSERT INTO results_turnaroundcount (epao_id, month, days, n)
+        SELECT epao_id, date_trunc('month', day)::date, day - gateway, COUNT(*)
+        FROM (
+            SELECT e.epao_id, e.gateway_accepted_on AS gateway,
+                (r.released_at AT TIME ZONE '{settings.TIME_ZONE}')::date AS day
+            FROM results_overallresult r JOIN enrolments_enrolment e ON e.id = r.enrolment_id
+            WHERE r.id > %s AND r.released_at IS NOT NULL AND r.superseded_at IS NULL
+              AND e.gateway_accepted_on IS NOT NULL
+        ) AS released
+        GROUP BY 1, 2, 3
+        ON CONFLICT (epao_id, month, days)
+        DO UPDATE SET n = results_turnaroundcount.n + EXCLUDED.n
+        """,
+    ),
+    # The admin home's open enquiries and appeals by day raised, open IQA samples by day.
+    KeptCount(
+        "cases.Case",
+        OPEN_CASE_TRIGGER,
+        """
+        INSERT INTO cases_opencasecount (epao_id, raised_on, n)
+        SELECT e.epao_id, c.raised_on, COUNT(*)
+        FROM cases_case c JOIN enrolments_enrolment e ON e.id = c.enrolment_id
+        WHERE c.id > %s AND c.state IN ('received', 'under_review', 'upheld')
+        GROUP BY 1, 2
+        ON CONFLICT (epao_id, raised_on) DO UPDATE SET n = cases_opencasecount.n + EXCLUDED.n
+        """,
+    ),
+    KeptCount(
+        "quality.IqaSample",
+        OPEN_SAMPLE_TRIGGER,
+        f"""
+        INSERT INTO quality_opensamplecount (epao_id, sampled_on, n)
+        SELECT e.epao_id, (s.sampled_at AT TIME ZONE '{settings.TIME_ZONE}')::date, COUNT(*)
+        FROM quality_iqasample s JOIN assessments_attempt a ON a.id = s.attempt_id
+        JOIN enrolments_enrolment e ON e.id = a.enrolment_id
+        WHERE s.id > %s AND s.state IN ('queued', 'in_review')
+        GROUP BY 1, 2
+        ON CONFLICT (epao_id, sampled_on)
+        DO UPDATE SET n = quality_opensamplecount.n + EXCLUDED.n
         """,
     ),
 )

@@ -42,6 +42,13 @@ def _bank_holidays(year: int) -> frozenset[date]:
     return frozenset(calendar.keys())
 
 
+def first_of_month(today: date, *, back: int) -> date:
+    """The first day of the month `back` months before today's (the admin home's charts
+    cover "the last twelve months": this month and the eleven before it)."""
+    index = today.year * 12 + today.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def is_working_day(day: date) -> bool:
     """Monday to Friday and not an England and Wales bank holiday (DESIGN.md §3; seed 004
     "working days")."""

@@ -9,6 +9,7 @@ from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.core.charts import Chart
 from openepa.core.figures import Figure
+from openepa.core.paging import CAP
 from openepa.core.sections import Section
 from openepa.enrolments import queries
 
@@ -33,17 +34,20 @@ def sections(user: User) -> list[Section]:
             }
         )
     if roles.has(Role.EMPLOYER) or roles.has(Role.PROVIDER):
-        waiting = list(queries.needing_action(user)[: SHOWN + 1])
+        waiting = list(queries.needing_action(user)[:SHOWN])
+        waiting_count = queries.needing_action(user).order_by()[: CAP + 1].count()
         empty = "None of your apprentices is waiting for you."
         found.append(
             {
                 "title": "Apprentices waiting for you",
                 "template": "enrolments/section_needing_action.html",
                 "context": {
-                    "enrolments": waiting[:SHOWN],
-                    "more": queries.needing_action(user).count() - SHOWN
-                    if len(waiting) > SHOWN
-                    else 0,
+                    "enrolments": waiting,
+                    # Always counted (at most CAP + 1 rows), so the page's queries are the
+                    # same however many wait: "and N more", or "more than N" past the cap.
+                    "more": max(min(waiting_count, CAP) - SHOWN, 0),
+                    "more_than": waiting_count > CAP,
+                    "more_href": reverse("enrolments:list") + "?stage=gateway",
                     "empty": empty,
                     "may_register": roles.has(Role.PROVIDER) or roles.has(Role.EPAO_ADMIN),
                 },

@@ -93,3 +93,25 @@ class IqaCriterionReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion_code}: {'agree' if self.agree else 'disagree'}"
+
+
+class OpenSampleCount(models.Model):
+    """How many of an EPAO's IQA samples are open (queued or in review), by the day (local
+    time) each was sampled, so the admin home's figure (how many, and the oldest day) reads
+    one small row per day instead of counting every open sample.
+
+    Kept by the database itself (triggers added by migration 0004 on SQLite and
+    PostgreSQL): every insert, delete or change of state of a sample moves its count in
+    the same transaction. Read only."""
+
+    epao = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    sampled_on = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["epao", "sampled_on"], name="one_open_sample_count")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} open, sampled {self.sampled_on}"

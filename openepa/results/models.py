@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from openepa.enrolments.models import Enrolment
+from openepa.organisations.models import Organisation
 
 GRADE_CHOICES = [("fail", "Fail"), ("pass", "Pass"), ("distinction", "Distinction")]
 
@@ -68,7 +69,59 @@ class OverallResult(models.Model):
                 condition=models.Q(released_at__isnull=True, superseded_at__isnull=True),
                 name="results_overdue_enrolments",
             ),
+            # Each enrolment's latest released result (what a certificate is requested for):
+            # one probe per enrolment instead of reading and sorting its releases.
+            models.Index(
+                fields=["enrolment", "-released_at", "-id"],
+                condition=models.Q(released_at__isnull=False),
+                name="results_latest_released",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_grade_display()} for {self.enrolment}"
+
+
+class DueCount(models.Model):
+    """How many of an EPAO's results wait for release (not released, not superseded) with
+    each due date, so the admin home's figure and chart of results due read a few small
+    rows (one per date) instead of counting every waiting result.
+
+    Kept by the database itself (triggers added by migration 0006 on SQLite and
+    PostgreSQL), as the counts by state are: every insert, delete or change of a result
+    that makes it wait or not, or moves its due date, moves its count in the same
+    transaction, whatever wrote it. Read only."""
+
+    epao = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["epao", "due_on"], name="one_due_count")]
+
+    def __str__(self) -> str:
+        return f"{self.n} due {self.due_on}"
+
+
+class TurnaroundCount(models.Model):
+    """How many of an EPAO's released results (not superseded, of an enrolment accepted at
+    gateway) were released in each month (local time) how many calendar days after the
+    gateway's acceptance, so the admin home's chart of time from gateway to result reads
+    the distinct (month, days) pairs of twelve months instead of every release.
+
+    Kept by the database itself (triggers added by migration 0006 on the results and on
+    the enrolment's gateway date). Read only."""
+
+    epao = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    #: The first day of the month of release.
+    month = models.DateField()
+    days = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["epao", "month", "days"], name="one_turnaround_count")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} released in {self.month:%B %Y} after {self.days} days"

@@ -9,25 +9,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import (
-    Case,
-    Count,
-    DateField,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models import Case, DateField, F, Q, QuerySet, Sum, Value, When
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.core.charts import percentile
 from openepa.domain.dates import add_working_days, is_working_day
-from openepa.results.models import OverallResult
+from openepa.domain.dates import first_of_month as first_of_month  # used by the results' tests
+from openepa.results.models import DueCount, OverallResult, TurnaroundCount
 
 #: The chart of results due looks this many working days ahead (today included).
 DUE_DAYS = 10
@@ -35,13 +24,10 @@ DUE_DAYS = 10
 MONTHS = 12
 
 
-def _unreleased(user: User) -> QuerySet[OverallResult]:
-    """The admin's EPAOs' results waiting for release (the partial index's rows)."""
-    return OverallResult.objects.filter(
-        enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN),
-        released_at__isnull=True,
-        superseded_at__isnull=True,
-    )
+def _due_counts(user: User) -> QuerySet[DueCount]:
+    """The admin's EPAOs' results waiting for release, counted by due date (kept by the
+    database with every write of a result: one row per date)."""
+    return DueCount.objects.filter(epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN)).order_by()
 
 
 @dataclass(frozen=True)
@@ -57,10 +43,10 @@ def week_end(today: date) -> date:
 
 def due_summary(user: User, today: date) -> DueSummary:
     """Unreleased results past their due date, and due from today to the end of the week:
-    one query."""
-    found = _unreleased(user).aggregate(
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
-        this_week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=week_end(today))),
+    one query over the kept counts."""
+    found = _due_counts(user).aggregate(
+        overdue=Sum("n", filter=Q(due_on__lt=today), default=0),
+        this_week=Sum("n", filter=Q(due_on__gte=today, due_on__lte=week_end(today)), default=0),
     )
     return DueSummary(found["overdue"], found["this_week"])
 
@@ -73,13 +59,13 @@ def working_days_from(today: date, n: int) -> list[date]:
 
 def due_by_working_day(user: User, today: date) -> tuple[int, list[tuple[date, int]]]:
     """How many results are overdue, and how many fall due on each of the next DUE_DAYS
-    working days: one grouped query of at most DUE_DAYS + 1 rows (every overdue date
-    counted as one)."""
+    working days: one grouped query over the kept counts of at most DUE_DAYS + 1 rows
+    (every overdue date summed as one)."""
     days = working_days_from(today, DUE_DAYS)
     # Every overdue date is folded into one (yesterday), so the rows stay DUE_DAYS + 1.
     folded = today - timedelta(days=1)
     rows = (
-        _unreleased(user)
+        _due_counts(user)
         .filter(due_on__lte=days[-1])
         .annotate(
             day=Case(
@@ -89,19 +75,13 @@ def due_by_working_day(user: User, today: date) -> tuple[int, list[tuple[date, i
             )
         )
         .values_list("day")
-        .annotate(n=Count("pk"))
+        .annotate(total=Sum("n"))
         .order_by()
     )
     found = dict(rows)
     overdue = found.pop(folded, 0)
     by_day = found
     return overdue, [(d, by_day.get(d, 0)) for d in days]
-
-
-def first_of_month(today: date, *, back: int) -> date:
-    """The first day of the month `back` months before today's."""
-    index = today.year * 12 + today.month - 1 - back
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -114,32 +94,21 @@ class Turnaround:
 
 def turnaround_by_month(user: User, today: date) -> list[Turnaround]:
     """Days from the gateway's acceptance to the result's release, by month of release over
-    the last MONTHS months: the database counts each (month, days) pair, so what returns is
-    at most MONTHS × the distinct numbers of days, never a row per result."""
+    the last MONTHS months, from the counts the database keeps of each (month, days) pair
+    (TurnaroundCount): at most MONTHS × the distinct numbers of days, never a row per
+    result."""
     first = first_of_month(today, back=MONTHS - 1)
-    released = OverallResult.objects.filter(
-        enrolment__epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN),
-        released_at__date__gte=first,
-        superseded_at__isnull=True,
-        enrolment__gateway_accepted_on__isnull=False,
-    )
     rows = (
-        released.annotate(
-            month=TruncMonth("released_at", output_field=DateField()),
-            took=ExpressionWrapper(
-                Cast("released_at", DateField()) - F("enrolment__gateway_accepted_on"),
-                output_field=DurationField(),
-            ),
+        TurnaroundCount.objects.filter(
+            epao_id__in=roles_of(user).orgs(Role.EPAO_ADMIN), month__gte=first, n__gt=0
         )
-        .values("month", "took")
-        .annotate(n=Count("pk"))
         .order_by()
+        .values_list("month", "days")
+        .annotate(total=Sum("n"))
     )
     by_month: dict[date, dict[int, int]] = defaultdict(dict)
-    for row in rows:
-        days = row["took"].days if isinstance(row["took"], timedelta) else int(row["took"])
-        month = row["month"]
-        by_month[month][days] = by_month[month].get(days, 0) + row["n"]
+    for month, days, n in rows:
+        by_month[month][days] = by_month[month].get(days, 0) + n
     return [
         Turnaround(m, sum(c.values()), percentile(c, 0.5), percentile(c, 0.9))
         for m, c in sorted(by_month.items())

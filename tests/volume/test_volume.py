@@ -243,6 +243,26 @@ def test_the_copies_are_counted_by_state_and_later_transitions_still_move_the_co
         transaction.set_rollback(True)
 
 
+@pytest.mark.django_db
+@pytestmark_fast
+def test_the_copies_are_in_the_admin_homes_kept_counts() -> None:
+    """The bulk load adds the copies' grades, results due and released, open cases and
+    open IQA samples to the counts the triggers keep, as the triggers would have."""
+    from tests.web.test_home_kept_counts import (
+        kept_grades,
+        kept_open,
+        kept_results,
+        recounted_grades,
+        recounted_open,
+        recounted_results,
+    )
+
+    assert kept_grades() == recounted_grades()
+    assert kept_results() == recounted_results()
+    assert kept_open() == recounted_open()
+    assert sum(kept_grades()[0].values()) > 0
+
+
 def _catalogue(tables: list[str]) -> dict[str, list[tuple[str, ...]]]:
     """The copied tables' foreign keys, indexes and triggers as PostgreSQL holds them."""
     queries = {
