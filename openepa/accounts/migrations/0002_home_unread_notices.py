@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='unread_notices',
+            model_name="user",
+            name="unread_notices",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
     ]

@@ -6,27 +6,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_home_unread_notices'),
-        ('organisations', '0002_addresses_and_references'),
+        ("accounts", "0002_home_unread_notices"),
+        ("organisations", "0002_addresses_and_references"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccountEvent',
+            name="AccountEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('action', models.CharField(choices=[('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('two_factor_passed', 'Two-factor code accepted'), ('two_factor_failed', 'Two-factor code refused'), ('two_factor_set_up', 'Two-factor sign-in set up'), ('membership_added', 'Role given'), ('membership_removed', 'Role taken away')], max_length=30)),
-                ('role', models.CharField(blank=True, choices=[('epao_admin', 'EPAO admin'), ('assessor', 'Independent end-point assessor'), ('iqa', 'Internal quality assurer'), ('employer', 'Employer'), ('provider', 'Training provider')], max_length=20)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='account_events', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("sign_in", "Signed in"),
+                            ("sign_in_failed", "Sign-in failed"),
+                            ("two_factor_passed", "Two-factor code accepted"),
+                            ("two_factor_failed", "Two-factor code refused"),
+                            ("two_factor_set_up", "Two-factor sign-in set up"),
+                            ("membership_added", "Role given"),
+                            ("membership_removed", "Role taken away"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("epao_admin", "EPAO admin"),
+                            ("assessor", "Independent end-point assessor"),
+                            ("iqa", "Internal quality assurer"),
+                            ("employer", "Employer"),
+                            ("provider", "Training provider"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="account_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['-at', '-id'], name='account_events_newest')],
+                "indexes": [models.Index(fields=["-at", "-id"], name="account_events_newest")],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,43 +14,116 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Judgement',
+            name="Judgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('criterion_code', models.CharField(max_length=10)),
-                ('outcome', models.CharField(blank=True, choices=[('met', 'Met'), ('not_met', 'Not met'), ('not_evidenced', 'Not evidenced'), ('carried_over', 'Carried over to the discussion')], max_length=20)),
-                ('attempted', models.BooleanField(default=False)),
-                ('note', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("criterion_code", models.CharField(max_length=10)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("met", "Met"),
+                            ("not_met", "Not met"),
+                            ("not_evidenced", "Not evidenced"),
+                            ("carried_over", "Carried over to the discussion"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("attempted", models.BooleanField(default=False)),
+                ("note", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Amendment',
+            name="Amendment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amended_at', models.DateTimeField(auto_now_add=True)),
-                ('reason', models.TextField()),
-                ('changes', models.JSONField(default=dict)),
-                ('amended_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amended_at", models.DateTimeField(auto_now_add=True)),
+                ("reason", models.TextField()),
+                ("changes", models.JSONField(default=dict)),
+                (
+                    "amended_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Attempt',
+            name="Attempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('showcase', 'Apprentice showcase'), ('observation', 'Practical observation'), ('discussion', 'Professional discussion')], max_length=20)),
-                ('number', models.PositiveSmallIntegerField()),
-                ('kind', models.CharField(choices=[('first', 'First attempt'), ('resit', 'Resit'), ('retake', 'Retake')], max_length=10)),
-                ('status', models.CharField(choices=[('draft', 'Being marked'), ('submitted', 'Submitted')], default='draft', max_length=10)),
-                ('assessed_on', models.DateField()),
-                ('actual_start', models.TimeField(blank=True, null=True)),
-                ('actual_end', models.TimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('feedback', models.TextField(blank=True, help_text='Areas for development, shown with the result')),
-                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("showcase", "Apprentice showcase"),
+                            ("observation", "Practical observation"),
+                            ("discussion", "Professional discussion"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("first", "First attempt"),
+                            ("resit", "Resit"),
+                            ("retake", "Retake"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Being marked"), ("submitted", "Submitted")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("assessed_on", models.DateField()),
+                ("actual_start", models.TimeField(blank=True, null=True)),
+                ("actual_end", models.TimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "feedback",
+                    models.TextField(
+                        blank=True, help_text="Areas for development, shown with the result"
+                    ),
+                ),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessed_on', 'id'],
+                "ordering": ["assessed_on", "id"],
             },
         ),
     ]

@@ -5,18 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0001_initial'),
-        ('bookings', '0001_initial'),
+        ("assessments", "0001_initial"),
+        ("bookings", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attempt',
-            name='booking',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='attempt', to='bookings.booking'),
+            model_name="attempt",
+            name="booking",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="attempt",
+                to="bookings.booking",
+            ),
         ),
     ]

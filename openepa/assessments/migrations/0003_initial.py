@@ -5,36 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0002_initial'),
-        ('enrolments', '0001_initial'),
+        ("assessments", "0002_initial"),
+        ("enrolments", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attempt',
-            name='enrolment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attempts', to='enrolments.enrolment'),
+            model_name="attempt",
+            name="enrolment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="attempts",
+                to="enrolments.enrolment",
+            ),
         ),
         migrations.AddField(
-            model_name='amendment',
-            name='attempt',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='amendments', to='assessments.attempt'),
+            model_name="amendment",
+            name="attempt",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="amendments",
+                to="assessments.attempt",
+            ),
         ),
         migrations.AddField(
-            model_name='judgement',
-            name='attempt',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='judgements', to='assessments.attempt'),
+            model_name="judgement",
+            name="attempt",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="judgements",
+                to="assessments.attempt",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attempt',
-            constraint=models.UniqueConstraint(fields=('enrolment', 'method', 'number'), name='unique_attempt_number'),
+            model_name="attempt",
+            constraint=models.UniqueConstraint(
+                fields=("enrolment", "method", "number"), name="unique_attempt_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='judgement',
-            constraint=models.UniqueConstraint(fields=('attempt', 'criterion_code'), name='one_judgement_per_criterion'),
+            model_name="judgement",
+            constraint=models.UniqueConstraint(
+                fields=("attempt", "criterion_code"), name="one_judgement_per_criterion"
+            ),
         ),
     ]

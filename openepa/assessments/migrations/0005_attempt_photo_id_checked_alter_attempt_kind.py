@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0004_attempt_updated_by'),
+        ("assessments", "0004_attempt_updated_by"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attempt',
-            name='photo_id_checked',
+            model_name="attempt",
+            name="photo_id_checked",
             field=models.BooleanField(default=False),
         ),
         migrations.AlterField(
-            model_name='attempt',
-            name='kind',
-            field=models.CharField(choices=[('first', 'First attempt'), ('resit', 'Resit'), ('retake', 'Retake'), ('follow_up', 'Discussion follow-up (carried-over criteria only)')], max_length=10),
+            model_name="attempt",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("first", "First attempt"),
+                    ("resit", "Resit"),
+                    ("retake", "Retake"),
+                    ("follow_up", "Discussion follow-up (carried-over criteria only)"),
+                ],
+                max_length=10,
+            ),
         ),
     ]

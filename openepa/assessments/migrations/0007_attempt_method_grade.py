@@ -6,9 +6,8 @@ the same domain rule."""
 from __future__ import annotations
 
 from django.apps.registry import Apps
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 BATCH = 2000
 
@@ -23,9 +22,7 @@ def backfill(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     submitted = Attempt.objects.filter(status="submitted").order_by("pk")
     last = 0
     while True:
-        batch = list(
-            submitted.filter(pk__gt=last).select_related("enrolment__standard")[:BATCH]
-        )
+        batch = list(submitted.filter(pk__gt=last).select_related("enrolment__standard")[:BATCH])
         if not batch:
             return
         last = batch[-1].pk

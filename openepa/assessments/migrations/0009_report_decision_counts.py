@@ -9,12 +9,11 @@ that name while they exist: a later migration that rebuilds the enrolments table
 (Django does so for most field changes) drops them first and adds them back after
 (SQLITE_DROP, SQLITE_TRIGGERS). This one runs after every enrolments migration so far."""
 
-from django.apps.registry import Apps
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-
 import django.db.models.deletion
+from django.apps.registry import Apps
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import Count
 
 #: A sheet is a decision when submitted, not a discussion follow-up and not a missed

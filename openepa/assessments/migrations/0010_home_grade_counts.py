@@ -10,11 +10,13 @@ migration that rebuilds that table on SQLite must drop them first and add them b
 (SQLITE_DROP, SQLITE_TRIGGERS), as 0009 says of its own."""
 
 from collections import defaultdict
-from typing import Any
+from datetime import date
 
 import django.db.models.deletion
+from django.apps.registry import Apps
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 #: A sheet is charted when submitted, graded and not a discussion follow-up
 #: (openepa.assessments.models.CHARTED).
@@ -183,12 +185,12 @@ POSTGRESQL_DROP = [
 ]
 
 
-def _run(schema_editor: Any, statements: dict[str, list[str]]) -> None:
+def _run(schema_editor: BaseDatabaseSchemaEditor, statements: dict[str, list[str]]) -> None:
     for statement in statements.get(schema_editor.connection.vendor, []):
         schema_editor.execute(statement)
 
 
-def count_and_keep_counting(apps: Any, schema_editor: Any) -> None:
+def count_and_keep_counting(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Count the graded sheets there are (one grouped query; the twelve windows summed
     here), then add the triggers that keep the counts."""
     from django.db.models import Count
@@ -198,17 +200,15 @@ def count_and_keep_counting(apps: Any, schema_editor: Any) -> None:
     GradeCount = apps.get_model("assessments", "GradeCount")
     AssessorYear = apps.get_model("assessments", "AssessorYear")
     rows = (
-        Attempt.objects.filter(
-            status="submitted", method_grade__in=("fail", "pass", "distinction")
-        )
+        Attempt.objects.filter(status="submitted", method_grade__in=("fail", "pass", "distinction"))
         .exclude(kind="follow_up")
         .annotate(month=TruncMonth("assessed_on"))
         .order_by()
         .values_list("enrolment__epao_id", "assessor_id", "month", "method", "method_grade")
         .annotate(n=Count("pk"))
     )
-    by_method: dict[tuple[Any, ...], int] = defaultdict(int)
-    years: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_method: dict[tuple[int, date, str, str], int] = defaultdict(int)
+    years: dict[tuple[int, int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for epao, assessor, month, method, grade, n in rows:
         by_method[epao, month, method, grade] += n
         for i in range(12):
@@ -217,7 +217,10 @@ def count_and_keep_counting(apps: Any, schema_editor: Any) -> None:
             year["n"] += n
             year["passed" if grade == "pass" else grade] += n
     GradeCount.objects.bulk_create(
-        (GradeCount(epao_id=e, month=m, method=k, grade=g, n=n) for (e, m, k, g), n in by_method.items()),
+        (
+            GradeCount(epao_id=e, month=m, method=k, grade=g, n=n)
+            for (e, m, k, g), n in by_method.items()
+        ),
         batch_size=5000,
     )
     AssessorYear.objects.bulk_create(
@@ -227,49 +230,101 @@ def count_and_keep_counting(apps: Any, schema_editor: Any) -> None:
     _run(schema_editor, {"sqlite": _sqlite_triggers(), "postgresql": POSTGRESQL_TRIGGERS})
 
 
-def stop_counting(apps: Any, schema_editor: Any) -> None:
+def stop_counting(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _run(schema_editor, {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP})
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0009_report_decision_counts'),
-        ('enrolments', '0009_merge_exports'),
-        ('organisations', '0002_addresses_and_references'),
+        ("assessments", "0009_report_decision_counts"),
+        ("enrolments", "0009_merge_exports"),
+        ("organisations", "0002_addresses_and_references"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessorYear',
+            name="AssessorYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year_to', models.DateField()),
-                ('n', models.IntegerField(default=0)),
-                ('fail', models.IntegerField(default=0)),
-                ('passed', models.IntegerField(default=0)),
-                ('distinction', models.IntegerField(default=0)),
-                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year_to", models.DateField()),
+                ("n", models.IntegerField(default=0)),
+                ("fail", models.IntegerField(default=0)),
+                ("passed", models.IntegerField(default=0)),
+                ("distinction", models.IntegerField(default=0)),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['epao', 'year_to', '-n', 'assessor'], name='assessor_year_busiest')],
-                'constraints': [models.UniqueConstraint(fields=('epao', 'assessor', 'year_to'), name='one_assessor_year')],
+                "indexes": [
+                    models.Index(
+                        fields=["epao", "year_to", "-n", "assessor"], name="assessor_year_busiest"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("epao", "assessor", "year_to"), name="one_assessor_year"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='GradeCount',
+            name="GradeCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('method', models.CharField(choices=[('showcase', 'Apprentice showcase'), ('observation', 'Practical observation'), ('discussion', 'Professional discussion')], max_length=20)),
-                ('grade', models.CharField(max_length=12)),
-                ('n', models.IntegerField(default=0)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("showcase", "Apprentice showcase"),
+                            ("observation", "Practical observation"),
+                            ("discussion", "Professional discussion"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("grade", models.CharField(max_length=12)),
+                ("n", models.IntegerField(default=0)),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('epao', 'month', 'method', 'grade'), name='one_grade_count')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("epao", "month", "method", "grade"), name="one_grade_count"
+                    )
+                ],
             },
         ),
         migrations.RunPython(count_and_keep_counting, stop_counting),

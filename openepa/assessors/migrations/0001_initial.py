@@ -6,107 +6,236 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessorProfile',
+            name="AssessorProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('competence_years', models.PositiveSmallIntegerField(default=0)),
-                ('competence_notes', models.TextField(blank=True)),
-                ('qualification', models.CharField(choices=[('held', 'Held'), ('working_towards', 'Working towards'), ('expertise', 'Significant expertise in consistent judgements instead'), ('none', 'None')], default='none', max_length=20)),
-                ('qualification_name', models.CharField(blank=True, max_length=200)),
-                ('qualification_achieved_on', models.DateField(blank=True, null=True)),
-                ('qualification_expected_on', models.DateField(blank=True, null=True)),
-                ('regions', models.JSONField(blank=True, default=list)),
-                ('remote_capable', models.BooleanField(default=False)),
-                ('notes', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessor_profiles', to='organisations.organisation')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessor_profiles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("competence_years", models.PositiveSmallIntegerField(default=0)),
+                ("competence_notes", models.TextField(blank=True)),
+                (
+                    "qualification",
+                    models.CharField(
+                        choices=[
+                            ("held", "Held"),
+                            ("working_towards", "Working towards"),
+                            ("expertise", "Significant expertise in consistent judgements instead"),
+                            ("none", "None"),
+                        ],
+                        default="none",
+                        max_length=20,
+                    ),
+                ),
+                ("qualification_name", models.CharField(blank=True, max_length=200)),
+                ("qualification_achieved_on", models.DateField(blank=True, null=True)),
+                ("qualification_expected_on", models.DateField(blank=True, null=True)),
+                ("regions", models.JSONField(blank=True, default=list)),
+                ("remote_capable", models.BooleanField(default=False)),
+                ("notes", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessor_profiles",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessor_profiles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__full_name', 'user__email'],
+                "ordering": ["user__full_name", "user__email"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attended', models.BooleanField(default=False)),
-                ('recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessors.assessorprofile')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attended", models.BooleanField(default=False)),
+                ("recorded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assessors.assessorprofile",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Availability',
+            name="Availability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('available', models.BooleanField(default=False)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='availability', to='assessors.assessorprofile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                ("available", models.BooleanField(default=False)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="availability",
+                        to="assessors.assessorprofile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_on', 'id'],
+                "ordering": ["starts_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProfileEvent',
+            name="ProfileEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('action', models.CharField(max_length=50)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='assessors.assessorprofile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("action", models.CharField(max_length=50)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="assessors.assessorprofile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StandardisationEvent',
+            name="StandardisationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField()),
-                ('title', models.CharField(max_length=200)),
-                ('materials', models.TextField(blank=True, help_text='What was covered and the materials used')),
-                ('materials_link', models.URLField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('attendees', models.ManyToManyField(related_name='standardisation_events', through='assessors.Attendance', to='assessors.assessorprofile')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='standardisation_events', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField()),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "materials",
+                    models.TextField(
+                        blank=True, help_text="What was covered and the materials used"
+                    ),
+                ),
+                ("materials_link", models.URLField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "attendees",
+                    models.ManyToManyField(
+                        related_name="standardisation_events",
+                        through="assessors.Attendance",
+                        to="assessors.assessorprofile",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="standardisation_events",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='assessors.standardisationevent'),
+            model_name="attendance",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attendance",
+                to="assessors.standardisationevent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessorprofile',
-            constraint=models.UniqueConstraint(fields=('user', 'epao'), name='one_profile_per_epao'),
+            model_name="assessorprofile",
+            constraint=models.UniqueConstraint(
+                fields=("user", "epao"), name="one_profile_per_epao"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='availability',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='availability_ends_after_start'),
+            model_name="availability",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="availability_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('event', 'profile'), name='attend_once'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(fields=("event", "profile"), name="attend_once"),
         ),
     ]

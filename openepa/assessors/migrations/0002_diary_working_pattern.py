@@ -4,45 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessors', '0001_initial'),
+        ("assessors", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessorprofile',
-            name='day_assessments',
+            model_name="assessorprofile",
+            name="day_assessments",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='assessorprofile',
-            name='day_minutes',
+            model_name="assessorprofile",
+            name="day_minutes",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='assessorprofile',
-            name='week_assessments',
+            model_name="assessorprofile",
+            name="week_assessments",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='assessorprofile',
-            name='week_minutes',
+            model_name="assessorprofile",
+            name="week_minutes",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='assessorprofile',
-            name='working_pattern',
+            model_name="assessorprofile",
+            name="working_pattern",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='availability',
-            name='from_time',
+            model_name="availability",
+            name="from_time",
             field=models.TimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='availability',
-            name='to_time',
+            model_name="availability",
+            name="to_time",
             field=models.TimeField(blank=True, null=True),
         ),
     ]

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessors', '0002_diary_working_pattern'),
+        ("assessors", "0002_diary_working_pattern"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='profileevent',
-            index=models.Index(fields=['at', 'id'], name='profileevent_at_id'),
+            model_name="profileevent",
+            index=models.Index(fields=["at", "id"], name="profileevent_at_id"),
         ),
     ]

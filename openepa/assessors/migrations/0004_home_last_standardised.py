@@ -4,11 +4,11 @@ on SQLite and PostgreSQL. The admin home's list of assessors whose standardisati
 then reads one index range instead of every assessor's attendances. Every profile there is
 gets its row first (its latest attended event), then the triggers are added."""
 
-from typing import Any
-
 import django.db.models.deletion
+from django.apps.registry import Apps
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 #: The latest attended event of a profile (`{profile}`: the profile's id expression).
 _LATEST = """(
@@ -134,12 +134,12 @@ POSTGRESQL_DROP = [
 ]
 
 
-def _run(schema_editor: Any, statements: dict[str, list[str]]) -> None:
+def _run(schema_editor: BaseDatabaseSchemaEditor, statements: dict[str, list[str]]) -> None:
     for statement in statements.get(schema_editor.connection.vendor, []):
         schema_editor.execute(statement)
 
 
-def keep(apps: Any, schema_editor: Any) -> None:
+def keep(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Every profile's latest attended standardisation (one grouped query), then the
     triggers that keep it."""
     from django.db.models import Max
@@ -163,30 +163,57 @@ def keep(apps: Any, schema_editor: Any) -> None:
     _run(schema_editor, {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS})
 
 
-def unkeep(apps: Any, schema_editor: Any) -> None:
+def unkeep(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _run(schema_editor, {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP})
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessors', '0003_exports_audit_index'),
-        ('organisations', '0002_addresses_and_references'),
+        ("assessors", "0003_exports_audit_index"),
+        ("organisations", "0002_addresses_and_references"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LastStandardised',
+            name="LastStandardised",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(blank=True, null=True)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
-                ('profile', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessors.assessorprofile')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(blank=True, null=True)),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="assessors.assessorprofile",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['epao', 'held_on'], name='last_standardised_by_epao')],
+                "indexes": [
+                    models.Index(fields=["epao", "held_on"], name="last_standardised_by_epao")
+                ],
             },
         ),
         migrations.RunPython(keep, unkeep),

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,60 +14,142 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ConflictDeclaration',
+            name="ConflictDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField()),
-                ('declared_at', models.DateTimeField(auto_now_add=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField()),
+                ("declared_at", models.DateTimeField(auto_now_add=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='PlanningMeeting',
+            name="PlanningMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('arrangements', models.TextField(help_text='Access, facilities and resources agreed')),
-                ('method_requirements_explained', models.BooleanField(default=False)),
-                ('feedback_certification_appeals_explained', models.BooleanField(default=False)),
-                ('remote_observation_checked', models.BooleanField(default=False, help_text='Camera, microphone, screen sharing and a private room (seed 002)')),
-                ('notes', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "arrangements",
+                    models.TextField(help_text="Access, facilities and resources agreed"),
+                ),
+                ("method_requirements_explained", models.BooleanField(default=False)),
+                ("feedback_certification_appeals_explained", models.BooleanField(default=False)),
+                (
+                    "remote_observation_checked",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Camera, microphone, screen sharing and a private room (seed 002)",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AssessorSlot',
+            name="AssessorSlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('showcase', 'Apprentice showcase'), ('observation', 'Practical observation'), ('discussion', 'Professional discussion')], max_length=20)),
-                ('attempt_number', models.PositiveSmallIntegerField(default=1)),
-                ('kind', models.CharField(choices=[('first', 'First attempt'), ('resit', 'Resit'), ('retake', 'Retake')], default='first', max_length=10)),
-                ('starts_at', models.DateTimeField()),
-                ('duration_minutes', models.PositiveSmallIntegerField()),
-                ('remote', models.BooleanField(default=False)),
-                ('venue', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(choices=[('active', 'Booked'), ('cancelled', 'Cancelled'), ('completed', 'Completed')], default='active', max_length=10)),
-                ('no_conflict_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('retake_checklist_confirmed', models.BooleanField(default=False)),
-                ('further_learning_summary', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cancelled_reason', models.TextField(blank=True)),
-                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessor_bookings', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("showcase", "Apprentice showcase"),
+                            ("observation", "Practical observation"),
+                            ("discussion", "Professional discussion"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("attempt_number", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("first", "First attempt"),
+                            ("resit", "Resit"),
+                            ("retake", "Retake"),
+                        ],
+                        default="first",
+                        max_length=10,
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("duration_minutes", models.PositiveSmallIntegerField()),
+                ("remote", models.BooleanField(default=False)),
+                ("venue", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Booked"),
+                            ("cancelled", "Cancelled"),
+                            ("completed", "Completed"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("no_conflict_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("retake_checklist_confirmed", models.BooleanField(default=False)),
+                ("further_learning_summary", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("cancelled_reason", models.TextField(blank=True)),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessor_bookings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'id'],
+                "ordering": ["starts_at", "id"],
             },
         ),
     ]

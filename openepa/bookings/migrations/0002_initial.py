@@ -6,67 +6,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('bookings', '0001_initial'),
-        ('enrolments', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("bookings", "0001_initial"),
+        ("enrolments", "0001_initial"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booking',
-            name='enrolment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='enrolments.enrolment'),
+            model_name="booking",
+            name="enrolment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="bookings",
+                to="enrolments.enrolment",
+            ),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='replaces',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='bookings.booking'),
+            model_name="booking",
+            name="replaces",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="replaced_by",
+                to="bookings.booking",
+            ),
         ),
         migrations.AddField(
-            model_name='assessorslot',
-            name='booking',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='bookings.booking'),
+            model_name="assessorslot",
+            name="booking",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="slots",
+                to="bookings.booking",
+            ),
         ),
         migrations.AddField(
-            model_name='conflictdeclaration',
-            name='apprentice',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enrolments.apprentice'),
+            model_name="conflictdeclaration",
+            name="apprentice",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="enrolments.apprentice",
+            ),
         ),
         migrations.AddField(
-            model_name='conflictdeclaration',
-            name='assessor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conflicts', to=settings.AUTH_USER_MODEL),
+            model_name="conflictdeclaration",
+            name="assessor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="conflicts",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='conflictdeclaration',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation'),
+            model_name="conflictdeclaration",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='planningmeeting',
-            name='enrolment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='planning_meetings', to='enrolments.enrolment'),
+            model_name="planningmeeting",
+            name="enrolment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="planning_meetings",
+                to="enrolments.enrolment",
+            ),
         ),
         migrations.AddField(
-            model_name='planningmeeting',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="planningmeeting",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['assessor', 'status', 'starts_at'], name='bookings_bo_assesso_a03392_idx'),
+            model_name="booking",
+            index=models.Index(
+                fields=["assessor", "status", "starts_at"], name="bookings_bo_assesso_a03392_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessorslot',
-            constraint=models.UniqueConstraint(fields=('assessor', 'starts_at'), name='assessor_not_double_booked'),
+            model_name="assessorslot",
+            constraint=models.UniqueConstraint(
+                fields=("assessor", "starts_at"), name="assessor_not_double_booked"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conflictdeclaration',
-            constraint=models.CheckConstraint(condition=models.Q(('apprentice__isnull', False), ('organisation__isnull', False), _connector='OR'), name='conflict_names_someone'),
+            model_name="conflictdeclaration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("apprentice__isnull", False), ("organisation__isnull", False), _connector="OR"
+                ),
+                name="conflict_names_someone",
+            ),
         ),
     ]

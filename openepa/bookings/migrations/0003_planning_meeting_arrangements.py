@@ -4,65 +4,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0002_initial'),
+        ("bookings", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='planningmeeting',
-            name='facilities',
-            field=models.TextField(blank=True, help_text='Facilities agreed'),
+            model_name="planningmeeting",
+            name="facilities",
+            field=models.TextField(blank=True, help_text="Facilities agreed"),
         ),
         migrations.AddField(
-            model_name='planningmeeting',
-            name='observation_setting',
-            field=models.CharField(choices=[('workplace', 'In person at the workplace'), ('remote_desk', 'Remote, desk-based'), ('remote_non_desk', 'Remote, not desk-based')], default='workplace', max_length=20),
+            model_name="planningmeeting",
+            name="observation_setting",
+            field=models.CharField(
+                choices=[
+                    ("workplace", "In person at the workplace"),
+                    ("remote_desk", "Remote, desk-based"),
+                    ("remote_non_desk", "Remote, not desk-based"),
+                ],
+                default="workplace",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='planningmeeting',
-            name='remote_camera',
+            model_name="planningmeeting",
+            name="remote_camera",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='planningmeeting',
-            name='remote_camera_person',
+            model_name="planningmeeting",
+            name="remote_camera_person",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='planningmeeting',
-            name='remote_microphone',
+            model_name="planningmeeting",
+            name="remote_microphone",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='planningmeeting',
-            name='remote_private_room',
+            model_name="planningmeeting",
+            name="remote_private_room",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='planningmeeting',
-            name='remote_reliable_internet',
+            model_name="planningmeeting",
+            name="remote_reliable_internet",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='planningmeeting',
-            name='remote_screen_sharing',
+            model_name="planningmeeting",
+            name="remote_screen_sharing",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='planningmeeting',
-            name='remote_two_way_interaction',
+            model_name="planningmeeting",
+            name="remote_two_way_interaction",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='planningmeeting',
-            name='resources',
-            field=models.TextField(blank=True, help_text='Resources agreed'),
+            model_name="planningmeeting",
+            name="resources",
+            field=models.TextField(blank=True, help_text="Resources agreed"),
         ),
         migrations.AlterField(
-            model_name='planningmeeting',
-            name='arrangements',
-            field=models.TextField(help_text='Access arrangements agreed'),
+            model_name="planningmeeting",
+            name="arrangements",
+            field=models.TextField(help_text="Access arrangements agreed"),
         ),
     ]

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0003_planning_meeting_arrangements'),
+        ("bookings", "0003_planning_meeting_arrangements"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='booking',
-            name='kind',
-            field=models.CharField(choices=[('first', 'First attempt'), ('resit', 'Resit'), ('retake', 'Retake'), ('follow_up', 'Discussion follow-up (carried-over criteria only)')], default='first', max_length=10),
+            model_name="booking",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("first", "First attempt"),
+                    ("resit", "Resit"),
+                    ("retake", "Retake"),
+                    ("follow_up", "Discussion follow-up (carried-over criteria only)"),
+                ],
+                default="first",
+                max_length=10,
+            ),
         ),
     ]

@@ -12,36 +12,43 @@ def confirmed_are_accepted(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0004_alter_booking_kind'),
+        ("bookings", "0004_alter_booking_kind"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booking',
-            name='decline_reason',
+            model_name="booking",
+            name="decline_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='flagged_at',
+            model_name="booking",
+            name="flagged_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='reallocation_reason',
+            model_name="booking",
+            name="reallocation_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='responded_at',
+            model_name="booking",
+            name="responded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='response',
-            field=models.CharField(choices=[('awaiting', "Awaiting the assessor's answer"), ('accepted', 'Accepted'), ('declined', 'Declined')], default='awaiting', max_length=10),
+            model_name="booking",
+            name="response",
+            field=models.CharField(
+                choices=[
+                    ("awaiting", "Awaiting the assessor's answer"),
+                    ("accepted", "Accepted"),
+                    ("declined", "Declined"),
+                ],
+                default="awaiting",
+                max_length=10,
+            ),
         ),
         migrations.RunPython(confirmed_are_accepted, migrations.RunPython.noop),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0005_calendar_feeds_and_outcomes'),
-        ('bookings', '0005_diary_allocation_response'),
+        ("bookings", "0005_calendar_feeds_and_outcomes"),
+        ("bookings", "0005_diary_allocation_response"),
     ]
 
-    operations = [
-    ]
+    operations = []

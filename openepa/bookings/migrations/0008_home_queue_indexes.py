@@ -5,20 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0007_preferred_slots'),
-        ('enrolments', '0007_home_resit_due_index'),
+        ("bookings", "0007_preferred_slots"),
+        ("enrolments", "0007_home_resit_due_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(condition=models.Q(('status', 'active'), models.Q(('reallocation_reason', ''), _negated=True)), fields=['starts_at', 'id'], name='bookings_to_reallocate'),
+            model_name="booking",
+            index=models.Index(
+                condition=models.Q(
+                    ("status", "active"), models.Q(("reallocation_reason", ""), _negated=True)
+                ),
+                fields=["starts_at", "id"],
+                name="bookings_to_reallocate",
+            ),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(condition=models.Q(('status', 'active'), models.Q(('outcome', ''), _negated=True)), fields=['outcome_recorded_at', 'id'], name='bookings_missed_to_decide'),
+            model_name="booking",
+            index=models.Index(
+                condition=models.Q(("status", "active"), models.Q(("outcome", ""), _negated=True)),
+                fields=["outcome_recorded_at", "id"],
+                name="bookings_missed_to_decide",
+            ),
         ),
     ]

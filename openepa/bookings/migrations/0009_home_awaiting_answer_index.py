@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0008_home_queue_indexes'),
-        ('enrolments', '0009_merge_exports'),
+        ("bookings", "0008_home_queue_indexes"),
+        ("enrolments", "0009_merge_exports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(condition=models.Q(('response', 'awaiting'), ('status', 'active')), fields=['starts_at', 'id'], name='bookings_awaiting_answer'),
+            model_name="booking",
+            index=models.Index(
+                condition=models.Q(("response", "awaiting"), ("status", "active")),
+                fields=["starts_at", "id"],
+                name="bookings_awaiting_answer",
+            ),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,42 +14,85 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='BulkRun',
+            name="BulkRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('release_results', 'Release results'), ('request_certificates', 'Request certificates'), ('accept_gateway', 'Accept gateway submissions')], max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('epao_ids', models.JSONField(default=list)),
-                ('row_count', models.PositiveIntegerField(default=0)),
-                ('in_worker', models.BooleanField(default=False)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bulk_runs', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("release_results", "Release results"),
+                            ("request_certificates", "Request certificates"),
+                            ("accept_gateway", "Accept gateway submissions"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("epao_ids", models.JSONField(default=list)),
+                ("row_count", models.PositiveIntegerField(default=0)),
+                ("in_worker", models.BooleanField(default=False)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bulk_runs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BulkRow',
+            name="BulkRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('target_id', models.BigIntegerField()),
-                ('label', models.CharField(max_length=300)),
-                ('epao_id', models.BigIntegerField()),
-                ('outcome', models.CharField(choices=[('waiting', 'Waiting'), ('done', 'Done'), ('refused', 'Refused')], default='waiting', max_length=16)),
-                ('message', models.TextField(blank=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='bulk.bulkrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("target_id", models.BigIntegerField()),
+                ("label", models.CharField(max_length=300)),
+                ("epao_id", models.BigIntegerField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("waiting", "Waiting"), ("done", "Done"), ("refused", "Refused")],
+                        default="waiting",
+                        max_length=16,
+                    ),
+                ),
+                ("message", models.TextField(blank=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="bulk.bulkrun",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='bulkrun',
-            index=models.Index(fields=['created_by', '-created_at'], name='bulk_run_by_user'),
+            model_name="bulkrun",
+            index=models.Index(fields=["created_by", "-created_at"], name="bulk_run_by_user"),
         ),
         migrations.AddIndex(
-            model_name='bulkrow',
-            index=models.Index(fields=['run', 'position'], name='bulk_row_in_order'),
+            model_name="bulkrow",
+            index=models.Index(fields=["run", "position"], name="bulk_row_in_order"),
         ),
         migrations.AddConstraint(
-            model_name='bulkrow',
-            constraint=models.UniqueConstraint(fields=('run', 'target_id'), name='bulk_row_once_per_run'),
+            model_name="bulkrow",
+            constraint=models.UniqueConstraint(
+                fields=("run", "target_id"), name="bulk_row_once_per_run"
+            ),
         ),
     ]

@@ -6,97 +6,340 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0005_attempt_photo_id_checked_alter_attempt_kind'),
-        ('bookings', '0004_alter_booking_kind'),
-        ('enrolments', '0001_initial'),
-        ('organisations', '0001_initial'),
-        ('results', '0002_release_iqa_and_attempts'),
+        ("assessments", "0005_attempt_photo_id_checked_alter_attempt_kind"),
+        ("bookings", "0004_alter_booking_kind"),
+        ("enrolments", "0001_initial"),
+        ("organisations", "0001_initial"),
+        ("results", "0002_release_iqa_and_attempts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReasonableAdjustment',
+            name="ReasonableAdjustment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('requested_on', models.DateField()),
-                ('state', models.CharField(choices=[('requested', 'Awaiting a decision'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='requested', max_length=10)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('needs', models.TextField()),
-                ('arrangement', models.TextField()),
-                ('late', models.BooleanField(default=False)),
-                ('late_reason', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='adjustments', to='enrolments.enrolment')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requester_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("requested_on", models.DateField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Awaiting a decision"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                ("decision_reason", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("needs", models.TextField()),
+                ("arrangement", models.TextField()),
+                ("late", models.BooleanField(default=False)),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="adjustments",
+                        to="enrolments.enrolment",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requester_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_at', 'id'],
-                'abstract': False,
+                "ordering": ["requested_at", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SpecialConsideration',
+            name="SpecialConsideration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('requested_on', models.DateField()),
-                ('state', models.CharField(choices=[('requested', 'Awaiting a decision'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='requested', max_length=10)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('rescheduling_tried', models.BooleanField()),
-                ('why_not_rescheduled', models.TextField(blank=True)),
-                ('circumstances', models.TextField()),
-                ('outcome', models.TextField(blank=True)),
-                ('attempt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessments.attempt')),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='bookings.booking')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='special_considerations', to='enrolments.enrolment')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requester_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("requested_on", models.DateField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Awaiting a decision"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                ("decision_reason", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("rescheduling_tried", models.BooleanField()),
+                ("why_not_rescheduled", models.TextField(blank=True)),
+                ("circumstances", models.TextField()),
+                ("outcome", models.TextField(blank=True)),
+                (
+                    "attempt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assessments.attempt",
+                    ),
+                ),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="bookings.booking",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="special_considerations",
+                        to="enrolments.enrolment",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requester_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_at', 'id'],
-                'abstract': False,
+                "ordering": ["requested_at", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('enquiry', 'Enquiry about results'), ('appeal', 'Appeal')], max_length=10)),
-                ('raised_at', models.DateTimeField(auto_now_add=True)),
-                ('raised_on', models.DateField()),
-                ('grounds', models.TextField()),
-                ('state', models.CharField(choices=[('received', 'Received'), ('under_review', 'Under review'), ('upheld', 'Upheld'), ('not_upheld', 'Not upheld'), ('closed', 'Closed')], default='received', max_length=20)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('closing_note', models.TextField(blank=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('amendments', models.ManyToManyField(blank=True, related_name='+', to='assessments.amendment')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='enrolments.enrolment')),
-                ('panel', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('raiser_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('result', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='results.overallresult')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('adjustment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.reasonableadjustment')),
-                ('consideration', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.specialconsideration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("enquiry", "Enquiry about results"), ("appeal", "Appeal")],
+                        max_length=10,
+                    ),
+                ),
+                ("raised_at", models.DateTimeField(auto_now_add=True)),
+                ("raised_on", models.DateField()),
+                ("grounds", models.TextField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("under_review", "Under review"),
+                            ("upheld", "Upheld"),
+                            ("not_upheld", "Not upheld"),
+                            ("closed", "Closed"),
+                        ],
+                        default="received",
+                        max_length=20,
+                    ),
+                ),
+                ("decision_reason", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("closing_note", models.TextField(blank=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "amendments",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="assessments.amendment"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="enrolments.enrolment",
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "raiser_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="results.overallresult",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "adjustment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="cases.reasonableadjustment",
+                    ),
+                ),
+                (
+                    "consideration",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="cases.specialconsideration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['raised_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('adjustment__isnull', True), ('consideration__isnull', True), ('result__isnull', False)), models.Q(('adjustment__isnull', False), ('consideration__isnull', True), ('result__isnull', True)), models.Q(('adjustment__isnull', True), ('consideration__isnull', False), ('result__isnull', True)), _connector='OR'), name='case_has_one_subject'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'enquiry'), _negated=True), ('result__isnull', False), _connector='OR'), name='enquiry_is_about_a_result')],
+                "ordering": ["raised_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("adjustment__isnull", True),
+                                ("consideration__isnull", True),
+                                ("result__isnull", False),
+                            ),
+                            models.Q(
+                                ("adjustment__isnull", False),
+                                ("consideration__isnull", True),
+                                ("result__isnull", True),
+                            ),
+                            models.Q(
+                                ("adjustment__isnull", True),
+                                ("consideration__isnull", False),
+                                ("result__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="case_has_one_subject",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "enquiry"), _negated=True),
+                            ("result__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="enquiry_is_about_a_result",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,23 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0008_missed_attempt_reason'),
-        ('cases', '0001_initial'),
-        ('enrolments', '0007_home_resit_due_index'),
-        ('organisations', '0002_addresses_and_references'),
-        ('results', '0003_result_list_indexes'),
+        ("assessments", "0008_missed_attempt_reason"),
+        ("cases", "0001_initial"),
+        ("enrolments", "0007_home_resit_due_index"),
+        ("organisations", "0002_addresses_and_references"),
+        ("results", "0003_result_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('state__in', ['received', 'under_review', 'upheld'])), fields=['raised_at', 'id'], name='cases_open_by_age'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("state__in", ["received", "under_review", "upheld"])),
+                fields=["raised_at", "id"],
+                name="cases_open_by_age",
+            ),
         ),
         migrations.AddIndex(
-            model_name='reasonableadjustment',
-            index=models.Index(condition=models.Q(('state', 'requested')), fields=['-late', 'requested_at', 'id'], name='adjustments_to_decide'),
+            model_name="reasonableadjustment",
+            index=models.Index(
+                condition=models.Q(("state", "requested")),
+                fields=["-late", "requested_at", "id"],
+                name="adjustments_to_decide",
+            ),
         ),
     ]

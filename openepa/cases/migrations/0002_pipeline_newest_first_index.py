@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0008_missed_attempt_reason'),
-        ('cases', '0001_initial'),
-        ('enrolments', '0007_pipeline_search_counts_index'),
-        ('organisations', '0002_addresses_and_references'),
-        ('results', '0003_result_list_indexes'),
+        ("assessments", "0008_missed_attempt_reason"),
+        ("cases", "0001_initial"),
+        ("enrolments", "0007_pipeline_search_counts_index"),
+        ("organisations", "0002_addresses_and_references"),
+        ("results", "0003_result_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['raised_at', 'id'], name='case_raised_at_id'),
+            model_name="case",
+            index=models.Index(fields=["raised_at", "id"], name="case_raised_at_id"),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_home_open_indexes'),
-        ('cases', '0002_pipeline_newest_first_index'),
+        ("cases", "0002_home_open_indexes"),
+        ("cases", "0002_pipeline_newest_first_index"),
     ]
 
-    operations = [
-    ]
+    operations = []

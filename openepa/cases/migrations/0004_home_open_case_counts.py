@@ -3,14 +3,13 @@ database: triggers on the cases move the counts with every insert, delete or cha
 SQLite and PostgreSQL, as the counts by state are. The admin home's figure (open cases by
 age) then reads a row per day instead of counting every open case."""
 
-from typing import Any
-
 import django.db.models.deletion
-from django.conf import settings
+from django.apps.registry import Apps
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
-def SPEC() -> dict[str, str]:  # noqa: N802
+def SPEC() -> dict[str, str]:
     """Open cases (received, under review, upheld: openepa.domain.cases.OPEN_CASE_STATES)
     by EPAO and the day raised."""
     return {
@@ -28,7 +27,7 @@ def SPEC() -> dict[str, str]:  # noqa: N802
     }
 
 
-def backfill(apps: Any) -> None:
+def backfill(apps: Apps) -> None:
     from django.db.models import Count
 
     Case = apps.get_model("cases", "Case")
@@ -139,12 +138,12 @@ def postgresql_drop(spec: dict[str, str]) -> list[str]:
     ]
 
 
-def _run(schema_editor: Any, statements: dict[str, list[str]]) -> None:
+def _run(schema_editor: BaseDatabaseSchemaEditor, statements: dict[str, list[str]]) -> None:
     for statement in statements.get(schema_editor.connection.vendor, []):
         schema_editor.execute(statement)
 
 
-def _counted(apps: Any, schema_editor: Any) -> None:
+def _counted(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Count the rows there are, then add the triggers that keep the counts."""
     spec = SPEC()
     backfill(apps)
@@ -154,30 +153,45 @@ def _counted(apps: Any, schema_editor: Any) -> None:
     )
 
 
-def _uncounted(apps: Any, schema_editor: Any) -> None:
+def _uncounted(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     spec = SPEC()
     _run(schema_editor, {"sqlite": sqlite_drop(spec), "postgresql": postgresql_drop(spec)})
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0009_merge_exports'),
-        ('cases', '0003_merge_pipeline_home'),
-        ('organisations', '0002_addresses_and_references'),
+        ("enrolments", "0009_merge_exports"),
+        ("cases", "0003_merge_pipeline_home"),
+        ("organisations", "0002_addresses_and_references"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OpenCaseCount',
+            name="OpenCaseCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('raised_on', models.DateField()),
-                ('n', models.IntegerField(default=0)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("raised_on", models.DateField()),
+                ("n", models.IntegerField(default=0)),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('epao', 'raised_on'), name='one_open_case_count')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("epao", "raised_on"), name="one_open_case_count"
+                    )
+                ],
             },
         ),
         migrations.RunPython(_counted, _uncounted),

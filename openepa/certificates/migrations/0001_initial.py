@@ -6,44 +6,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
-        ('results', '0002_release_iqa_and_attempts'),
+        ("organisations", "0001_initial"),
+        ("results", "0002_release_iqa_and_attempts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportBatch',
+            name="ExportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('kind', models.CharField(choices=[('certificate', 'Certificate requests'), ('epa', 'EPA records')], max_length=20)),
-                ('format', models.CharField(choices=[('json', 'JSON'), ('csv', 'CSV')], max_length=10)),
-                ('record_count', models.PositiveSmallIntegerField()),
-                ('payload', models.TextField()),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='export_batches', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("certificate", "Certificate requests"), ("epa", "EPA records")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(choices=[("json", "JSON"), ("csv", "CSV")], max_length=10),
+                ),
+                ("record_count", models.PositiveSmallIntegerField()),
+                ("payload", models.TextField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="export_batches",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ExportedRecord',
+            name="ExportedRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('certificate', 'Certificate requests'), ('epa', 'EPA records')], max_length=20)),
-                ('request_id', models.CharField(max_length=50)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='certificates.exportbatch')),
-                ('result', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exports', to='results.overallresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("certificate", "Certificate requests"), ("epa", "EPA records")],
+                        max_length=20,
+                    ),
+                ),
+                ("request_id", models.CharField(max_length=50)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="certificates.exportbatch",
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exports",
+                        to="results.overallresult",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['batch', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('result', 'kind'), name='export_result_once')],
+                "ordering": ["batch", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("result", "kind"), name="export_result_once")
+                ],
             },
         ),
     ]

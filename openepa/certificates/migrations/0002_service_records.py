@@ -6,77 +6,192 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0001_initial'),
-        ('enrolments', '0002_bulk_upload'),
-        ('organisations', '0002_addresses_and_references'),
-        ('results', '0002_release_iqa_and_attempts'),
+        ("certificates", "0001_initial"),
+        ("enrolments", "0002_bulk_upload"),
+        ("organisations", "0002_addresses_and_references"),
+        ("results", "0002_release_iqa_and_attempts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PostalContact',
+            name="PostalContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_name', models.CharField(max_length=200)),
-                ('department', models.CharField(blank=True, max_length=200)),
-                ('organisation', models.CharField(blank=True, max_length=200)),
-                ('address_line1', models.CharField(max_length=200, verbose_name='address line 1')),
-                ('address_line2', models.CharField(blank=True, max_length=200, verbose_name='address line 2')),
-                ('address_line3', models.CharField(blank=True, max_length=200, verbose_name='address line 3')),
-                ('city', models.CharField(max_length=100, verbose_name='city or town')),
-                ('postcode', models.CharField(max_length=10)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('enrolment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='postal_contact', to='enrolments.enrolment')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("contact_name", models.CharField(max_length=200)),
+                ("department", models.CharField(blank=True, max_length=200)),
+                ("organisation", models.CharField(blank=True, max_length=200)),
+                ("address_line1", models.CharField(max_length=200, verbose_name="address line 1")),
+                (
+                    "address_line2",
+                    models.CharField(blank=True, max_length=200, verbose_name="address line 2"),
+                ),
+                (
+                    "address_line3",
+                    models.CharField(blank=True, max_length=200, verbose_name="address line 3"),
+                ),
+                ("city", models.CharField(max_length=100, verbose_name="city or town")),
+                ("postcode", models.CharField(max_length=10)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "enrolment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="postal_contact",
+                        to="enrolments.enrolment",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ServiceCheck',
+            name="ServiceCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_at', models.DateTimeField()),
-                ('held', models.JSONField(default=dict)),
-                ('sent', models.JSONField(default=dict)),
-                ('differences', models.JSONField(default=list)),
-                ('differs', models.BooleanField(default=False)),
-                ('enrolment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='service_check', to='enrolments.enrolment')),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("checked_at", models.DateTimeField()),
+                ("held", models.JSONField(default=dict)),
+                ("sent", models.JSONField(default=dict)),
+                ("differences", models.JSONField(default=list)),
+                ("differs", models.BooleanField(default=False)),
+                (
+                    "enrolment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="service_check",
+                        to="enrolments.enrolment",
+                    ),
+                ),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-differs', 'enrolment_id'],
-                'indexes': [models.Index(fields=['epao', 'differs'], name='certificate_epao_id_ded591_idx')],
+                "ordering": ["-differs", "enrolment_id"],
+                "indexes": [
+                    models.Index(fields=["epao", "differs"], name="certificate_epao_id_ded591_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ServiceRecord',
+            name="ServiceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('epa_create', 'EPA record'), ('epa_update', 'EPA record update'), ('certificate', 'Certificate request'), ('submit', 'Certificate submit')], max_length=20)),
-                ('subject', models.CharField(max_length=40)),
-                ('sequence', models.PositiveIntegerField()),
-                ('request_id', models.CharField(max_length=50, unique=True)),
-                ('body', models.JSONField()),
-                ('state', models.CharField(choices=[('to_send', 'To send'), ('sent', 'Sent, waiting for the answer'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('submitted', 'Submitted')], default='to_send', max_length=20)),
-                ('reference', models.CharField(blank=True, max_length=50)),
-                ('messages', models.JSONField(default=list)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_records', to='enrolments.enrolment')),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('result', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='results.overallresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("epa_create", "EPA record"),
+                            ("epa_update", "EPA record update"),
+                            ("certificate", "Certificate request"),
+                            ("submit", "Certificate submit"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=40)),
+                ("sequence", models.PositiveIntegerField()),
+                ("request_id", models.CharField(max_length=50, unique=True)),
+                ("body", models.JSONField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("to_send", "To send"),
+                            ("sent", "Sent, waiting for the answer"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                            ("submitted", "Submitted"),
+                        ],
+                        default="to_send",
+                        max_length=20,
+                    ),
+                ),
+                ("reference", models.CharField(blank=True, max_length=50)),
+                ("messages", models.JSONField(default=list)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_records",
+                        to="enrolments.enrolment",
+                    ),
+                ),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="results.overallresult",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['epao', 'state'], name='certificate_epao_id_51e213_idx')],
-                'constraints': [models.UniqueConstraint(fields=('enrolment', 'kind', 'subject'), name='service_record_once'), models.UniqueConstraint(fields=('enrolment', 'sequence'), name='service_record_sequence')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["epao", "state"], name="certificate_epao_id_51e213_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("enrolment", "kind", "subject"), name="service_record_once"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("enrolment", "sequence"), name="service_record_sequence"
+                    ),
+                ],
             },
         ),
     ]

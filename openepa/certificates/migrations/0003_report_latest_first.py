@@ -8,22 +8,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0002_service_records'),
-        ('enrolments', '0006_search_audit_log_index'),
-        ('organisations', '0002_addresses_and_references'),
-        ('results', '0004_report_unreleased_cover'),
+        ("certificates", "0002_service_records"),
+        ("enrolments", "0006_search_audit_log_index"),
+        ("organisations", "0002_addresses_and_references"),
+        ("results", "0004_report_unreleased_cover"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='exportbatch',
-            index=models.Index(fields=['epao', '-created_at', '-id'], name='export_batches_latest'),
+            model_name="exportbatch",
+            index=models.Index(fields=["epao", "-created_at", "-id"], name="export_batches_latest"),
         ),
         migrations.AddIndex(
-            model_name='servicerecord',
-            index=models.Index(fields=['epao', '-created_at', '-id'], name='service_records_latest'),
+            model_name="servicerecord",
+            index=models.Index(
+                fields=["epao", "-created_at", "-id"], name="service_records_latest"
+            ),
         ),
     ]

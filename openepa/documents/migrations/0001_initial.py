@@ -5,27 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('results', '0002_release_iqa_and_attempts'),
+        ("results", "0002_release_iqa_and_attempts"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StoredDocument',
+            name="StoredDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20)),
-                ('version', models.CharField(max_length=64)),
-                ('name', models.CharField(max_length=255)),
-                ('size', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('result', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stored_documents', to='results.overallresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20)),
+                ("version", models.CharField(max_length=64)),
+                ("name", models.CharField(max_length=255)),
+                ("size", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stored_documents",
+                        to="results.overallresult",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('result', 'kind', 'version'), name='one_stored_document_per_version')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("result", "kind", "version"), name="one_stored_document_per_version"
+                    )
+                ],
             },
         ),
     ]

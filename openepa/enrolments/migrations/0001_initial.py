@@ -6,83 +6,207 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
-        ('reference', '0001_initial'),
+        ("organisations", "0001_initial"),
+        ("reference", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Apprentice',
+            name="Apprentice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uln', models.CharField(max_length=10, unique=True, verbose_name='ULN')),
-                ('given_name', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='apprentice', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uln", models.CharField(max_length=10, unique=True, verbose_name="ULN")),
+                ("given_name", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField()),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="apprentice",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('planned_end_date', models.DateField()),
-                ('face_to_face', models.BooleanField(default=False, verbose_name='face-to-face customer interaction')),
-                ('non_facing', models.BooleanField(default=False, verbose_name='non-facing customer interaction')),
-                ('ehcp', models.BooleanField(default=False, verbose_name='education, health and care plan or legacy statement')),
-                ('bsl', models.BooleanField(default=False, verbose_name="British Sign Language is the apprentice's primary language")),
-                ('state', models.CharField(choices=[('registered', 'Registered'), ('gateway_submitted', 'Gateway submitted'), ('gateway_rejected', 'Gateway rejected'), ('gateway_accepted', 'Gateway accepted'), ('planning', 'Planning'), ('in_assessment', 'In assessment'), ('awaiting_results', 'Awaiting results'), ('results_issued', 'Results issued'), ('resit_due', 'Resit or retake due'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn')], default='registered', max_length=30)),
-                ('gateway_accepted_on', models.DateField(blank=True, null=True)),
-                ('first_activity_on', models.DateField(blank=True, null=True)),
-                ('fail_notified_on', models.DateField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('apprentice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='enrolments.apprentice')),
-                ('employer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employer_enrolments', to='organisations.organisation')),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='epao_enrolments', to='organisations.organisation')),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='reference.policy')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='provider_enrolments', to='organisations.organisation')),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='reference.standardversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("planned_end_date", models.DateField()),
+                (
+                    "face_to_face",
+                    models.BooleanField(
+                        default=False, verbose_name="face-to-face customer interaction"
+                    ),
+                ),
+                (
+                    "non_facing",
+                    models.BooleanField(
+                        default=False, verbose_name="non-facing customer interaction"
+                    ),
+                ),
+                (
+                    "ehcp",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="education, health and care plan or legacy statement",
+                    ),
+                ),
+                (
+                    "bsl",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="British Sign Language is the apprentice's primary language",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("gateway_submitted", "Gateway submitted"),
+                            ("gateway_rejected", "Gateway rejected"),
+                            ("gateway_accepted", "Gateway accepted"),
+                            ("planning", "Planning"),
+                            ("in_assessment", "In assessment"),
+                            ("awaiting_results", "Awaiting results"),
+                            ("results_issued", "Results issued"),
+                            ("resit_due", "Resit or retake due"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="registered",
+                        max_length=30,
+                    ),
+                ),
+                ("gateway_accepted_on", models.DateField(blank=True, null=True)),
+                ("first_activity_on", models.DateField(blank=True, null=True)),
+                ("fail_notified_on", models.DateField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "apprentice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrolments",
+                        to="enrolments.apprentice",
+                    ),
+                ),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employer_enrolments",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="epao_enrolments",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="reference.policy"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="provider_enrolments",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="reference.standardversion"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='JourneyEvent',
+            name="JourneyEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('action', models.CharField(max_length=50)),
-                ('from_state', models.CharField(blank=True, max_length=30)),
-                ('to_state', models.CharField(blank=True, max_length=30)),
-                ('reason', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='enrolments.enrolment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("action", models.CharField(max_length=50)),
+                ("from_state", models.CharField(blank=True, max_length=30)),
+                ("to_state", models.CharField(blank=True, max_length=30)),
+                ("reason", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="enrolments.enrolment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='apprentice',
-            index=models.Index(fields=['family_name', 'given_name'], name='enrolments__family__980dcd_idx'),
+            model_name="apprentice",
+            index=models.Index(
+                fields=["family_name", "given_name"], name="enrolments__family__980dcd_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrolment',
-            index=models.Index(fields=['epao', 'state'], name='enrolments__epao_id_e98ceb_idx'),
+            model_name="enrolment",
+            index=models.Index(fields=["epao", "state"], name="enrolments__epao_id_e98ceb_idx"),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(fields=('apprentice', 'standard'), name='one_enrolment_per_standard'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(
+                fields=("apprentice", "standard"), name="one_enrolment_per_standard"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.CheckConstraint(condition=models.Q(('face_to_face', True), ('non_facing', True), _connector='OR'), name='enrolment_has_interaction_mode'),
+            model_name="enrolment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("face_to_face", True), ("non_facing", True), _connector="OR"),
+                name="enrolment_has_interaction_mode",
+            ),
         ),
     ]

@@ -6,29 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0001_initial'),
-        ('organisations', '0001_initial'),
-        ('reference', '0001_initial'),
+        ("enrolments", "0001_initial"),
+        ("organisations", "0001_initial"),
+        ("reference", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BulkUpload',
+            name="BulkUpload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('filename', models.CharField(max_length=255)),
-                ('mode', models.CharField(choices=[('all_or_nothing', 'Register every row, or nobody if any row has an error'), ('valid_only', 'Register the valid rows and leave out the rows with errors'), ('check_only', 'Only check the file: register nobody')], max_length=20)),
-                ('row_count', models.PositiveIntegerField()),
-                ('error_row_count', models.PositiveIntegerField()),
-                ('registered_count', models.PositiveIntegerField()),
-                ('rows', models.JSONField(default=list)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.standardversion')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                ("filename", models.CharField(max_length=255)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            (
+                                "all_or_nothing",
+                                "Register every row, or nobody if any row has an error",
+                            ),
+                            (
+                                "valid_only",
+                                "Register the valid rows and leave out the rows with errors",
+                            ),
+                            ("check_only", "Only check the file: register nobody"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("row_count", models.PositiveIntegerField()),
+                ("error_row_count", models.PositiveIntegerField()),
+                ("registered_count", models.PositiveIntegerField()),
+                ("rows", models.JSONField(default=list)),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.standardversion",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

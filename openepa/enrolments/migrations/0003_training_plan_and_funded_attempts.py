@@ -6,51 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0002_bulk_upload'),
+        ("enrolments", "0002_bulk_upload"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enrolment',
-            name='attempts_recorded_at',
+            model_name="enrolment",
+            name="attempts_recorded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='attempts_recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="enrolment",
+            name="attempts_recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='english_maths_in_training_plan',
+            model_name="enrolment",
+            name="english_maths_in_training_plan",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='funded_attempts',
+            model_name="enrolment",
+            name="funded_attempts",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='further_learning_before_resit',
+            model_name="enrolment",
+            name="further_learning_before_resit",
             field=models.BooleanField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='original_start_date',
+            model_name="enrolment",
+            name="original_start_date",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='training_plan_recorded_at',
+            model_name="enrolment",
+            name="training_plan_recorded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='training_plan_recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="enrolment",
+            name="training_plan_recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -3,15 +3,12 @@ delete or change of state of an enrolment, on SQLite and PostgreSQL), the indexe
 pipeline's keyset pages and filters read, and, on PostgreSQL only, trigram indexes for the
 name search (pg_trgm). SQLite searches the same way without them."""
 
-from django.apps.registry import Apps
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-
-from django.db.models import Count
-
 import django.db.models.deletion
+from django.apps.registry import Apps
 from django.conf import settings
 from django.db import migrations, models
-
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.models import Count
 
 #: The counts move with every enrolment written, in the writing transaction.
 SQLITE_TRIGGERS = [
@@ -129,47 +126,81 @@ def stop_counting(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0004_english_and_maths_in_training_plan_apart'),
-        ('organisations', '0002_addresses_and_references'),
-        ('reference', '0001_initial'),
+        ("enrolments", "0004_english_and_maths_in_training_plan_apart"),
+        ("organisations", "0002_addresses_and_references"),
+        ("reference", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StateCount',
+            name="StateCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('registered', 'Registered'), ('gateway_submitted', 'Gateway submitted'), ('gateway_rejected', 'Gateway rejected'), ('gateway_accepted', 'Gateway accepted'), ('planning', 'Planning'), ('in_assessment', 'In assessment'), ('awaiting_results', 'Awaiting results'), ('results_issued', 'Results issued'), ('resit_due', 'Resit or retake due'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn')], max_length=30)),
-                ('n', models.IntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("gateway_submitted", "Gateway submitted"),
+                            ("gateway_rejected", "Gateway rejected"),
+                            ("gateway_accepted", "Gateway accepted"),
+                            ("planning", "Planning"),
+                            ("in_assessment", "In assessment"),
+                            ("awaiting_results", "Awaiting results"),
+                            ("results_issued", "Results issued"),
+                            ("resit_due", "Resit or retake due"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("n", models.IntegerField(default=0)),
             ],
         ),
         migrations.RemoveIndex(
-            model_name='apprentice',
-            name='enrolments__family__980dcd_idx',
+            model_name="apprentice",
+            name="enrolments__family__980dcd_idx",
         ),
         migrations.AddIndex(
-            model_name='apprentice',
-            index=models.Index(fields=['family_name', 'given_name', 'id'], name='enrolments__family__f63c50_idx'),
+            model_name="apprentice",
+            index=models.Index(
+                fields=["family_name", "given_name", "id"], name="enrolments__family__f63c50_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrolment',
-            index=models.Index(fields=['epao', 'employer', 'state'], name='enrolments__epao_id_b37e3b_idx'),
+            model_name="enrolment",
+            index=models.Index(
+                fields=["epao", "employer", "state"], name="enrolments__epao_id_b37e3b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrolment',
-            index=models.Index(fields=['epao', 'provider', 'state'], name='enrolments__epao_id_c9e679_idx'),
+            model_name="enrolment",
+            index=models.Index(
+                fields=["epao", "provider", "state"], name="enrolments__epao_id_c9e679_idx"
+            ),
         ),
         migrations.AddField(
-            model_name='statecount',
-            name='epao',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation'),
+            model_name="statecount",
+            name="epao",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="organisations.organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statecount',
-            constraint=models.UniqueConstraint(fields=('epao', 'state'), name='one_count_per_epao_state'),
+            model_name="statecount",
+            constraint=models.UniqueConstraint(
+                fields=("epao", "state"), name="one_count_per_epao_state"
+            ),
         ),
         migrations.RunPython(count_and_keep_counting, stop_counting),
     ]

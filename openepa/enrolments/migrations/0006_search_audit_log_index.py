@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0005_state_counts_and_name_search'),
+        ("enrolments", "0005_state_counts_and_name_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='journeyevent',
-            index=models.Index(fields=['at', 'id'], name='journeyevent_at_id'),
+            model_name="journeyevent",
+            index=models.Index(fields=["at", "id"], name="journeyevent_at_id"),
         ),
     ]

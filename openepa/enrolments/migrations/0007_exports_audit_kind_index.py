@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0006_search_audit_log_index'),
+        ("enrolments", "0006_search_audit_log_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='journeyevent',
-            index=models.Index(fields=['action', 'at', 'id'], name='journeyevent_action_at_id'),
+            model_name="journeyevent",
+            index=models.Index(fields=["action", "at", "id"], name="journeyevent_action_at_id"),
         ),
     ]

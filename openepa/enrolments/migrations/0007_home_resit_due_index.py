@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0006_search_audit_log_index'),
-        ('organisations', '0002_addresses_and_references'),
-        ('reference', '0001_initial'),
+        ("enrolments", "0006_search_audit_log_index"),
+        ("organisations", "0002_addresses_and_references"),
+        ("reference", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='enrolment',
-            index=models.Index(condition=models.Q(('state', 'resit_due')), fields=['fail_notified_on', 'id'], name='enrolments_resit_due'),
+            model_name="enrolment",
+            index=models.Index(
+                condition=models.Q(("state", "resit_due")),
+                fields=["fail_notified_on", "id"],
+                name="enrolments_resit_due",
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0007_home_resit_due_index'),
-        ('enrolments', '0007_pipeline_search_counts_index'),
+        ("enrolments", "0007_home_resit_due_index"),
+        ("enrolments", "0007_pipeline_search_counts_index"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0007_exports_audit_kind_index'),
-        ('enrolments', '0008_merge_pipeline_home'),
+        ("enrolments", "0007_exports_audit_kind_index"),
+        ("enrolments", "0008_merge_pipeline_home"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -6,35 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0001_evidence'),
+        ("evidence", "0001_evidence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidencefile',
-            name='suggested',
+            model_name="evidencefile",
+            name="suggested",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='evidencefile',
-            name='version',
+            model_name="evidencefile",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.CreateModel(
-            name='EvidenceTag',
+            name="EvidenceTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('criterion_code', models.CharField(max_length=20)),
-                ('tagged_at', models.DateTimeField(auto_now_add=True)),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='evidence.evidencefile')),
-                ('tagged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("criterion_code", models.CharField(max_length=20)),
+                ("tagged_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tags",
+                        to="evidence.evidencefile",
+                    ),
+                ),
+                (
+                    "tagged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['evidence_id', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('evidence', 'criterion_code'), name='evidence_tag_once_per_criterion')],
+                "ordering": ["evidence_id", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("evidence", "criterion_code"),
+                        name="evidence_tag_once_per_criterion",
+                    )
+                ],
             },
         ),
     ]

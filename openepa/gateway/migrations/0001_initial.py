@@ -6,39 +6,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enrolments', '0001_initial'),
+        ("enrolments", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GatewaySubmission',
+            name="GatewaySubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('gateway_date', models.DateField(help_text='Date of the gateway meeting')),
-                ('english', models.CharField(choices=[('none', 'None recorded'), ('entry_3', 'Entry Level 3'), ('level_1', 'Level 1'), ('level_2', 'Level 2')], max_length=10)),
-                ('maths', models.CharField(choices=[('none', 'None recorded'), ('entry_3', 'Entry Level 3'), ('level_1', 'Level 1'), ('level_2', 'Level 2')], max_length=10)),
-                ('english_level_2_attempted', models.BooleanField(default=False)),
-                ('maths_level_2_attempted', models.BooleanField(default=False)),
-                ('bsl_qualification', models.BooleanField(default=False)),
-                ('adjustment_requested', models.BooleanField(default=False)),
-                ('showcase_format', models.CharField(blank=True, choices=[('report', 'Written report'), ('presentation', 'Presentation')], max_length=20)),
-                ('evidence', models.JSONField(default=list)),
-                ('notes', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='submitted', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reasons', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='gateway_submissions', to='enrolments.enrolment')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                ("gateway_date", models.DateField(help_text="Date of the gateway meeting")),
+                (
+                    "english",
+                    models.CharField(
+                        choices=[
+                            ("none", "None recorded"),
+                            ("entry_3", "Entry Level 3"),
+                            ("level_1", "Level 1"),
+                            ("level_2", "Level 2"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "maths",
+                    models.CharField(
+                        choices=[
+                            ("none", "None recorded"),
+                            ("entry_3", "Entry Level 3"),
+                            ("level_1", "Level 1"),
+                            ("level_2", "Level 2"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("english_level_2_attempted", models.BooleanField(default=False)),
+                ("maths_level_2_attempted", models.BooleanField(default=False)),
+                ("bsl_qualification", models.BooleanField(default=False)),
+                ("adjustment_requested", models.BooleanField(default=False)),
+                (
+                    "showcase_format",
+                    models.CharField(
+                        blank=True,
+                        choices=[("report", "Written report"), ("presentation", "Presentation")],
+                        max_length=20,
+                    ),
+                ),
+                ("evidence", models.JSONField(default=list)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="submitted",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reasons", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="gateway_submissions",
+                        to="enrolments.enrolment",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at', '-id'],
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gateway', '0001_initial'),
+        ("gateway", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='gatewaysubmission',
-            name='english_maths_in_training_plan',
+            model_name="gatewaysubmission",
+            name="english_maths_in_training_plan",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='gatewaysubmission',
-            name='recorded_eligibility',
+            model_name="gatewaysubmission",
+            name="recorded_eligibility",
             field=models.JSONField(blank=True, null=True),
         ),
     ]

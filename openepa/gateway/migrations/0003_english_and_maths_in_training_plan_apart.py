@@ -3,9 +3,8 @@ former single answer becomes English, and maths starts with the same value so th
 recorded decision changes its meaning."""
 
 from django.apps.registry import Apps
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import F
 
 

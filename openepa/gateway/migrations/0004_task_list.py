@@ -6,59 +6,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0004_english_and_maths_in_training_plan_apart'),
-        ('gateway', '0003_english_and_maths_in_training_plan_apart'),
+        ("enrolments", "0004_english_and_maths_in_training_plan_apart"),
+        ("gateway", "0003_english_and_maths_in_training_plan_apart"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='gatewaysubmission',
-            name='task_items',
+            model_name="gatewaysubmission",
+            name="task_items",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.CreateModel(
-            name='RequirementReview',
+            name="RequirementReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task', models.CharField(max_length=40)),
-                ('outcome', models.CharField(choices=[('accepted', 'Accepted'), ('returned', 'Returned to redo')], max_length=10)),
-                ('reason', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='gateway.gatewaysubmission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("task", models.CharField(max_length=40)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("accepted", "Accepted"), ("returned", "Returned to redo")],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="gateway.gatewaysubmission",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decided_at', 'id'],
+                "ordering": ["decided_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GatewayItem',
+            name="GatewayItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task', models.CharField(max_length=40)),
-                ('kind', models.CharField(choices=[('details', 'Details'), ('document', 'Document'), ('sign_off', 'Sign-off')], max_length=10)),
-                ('number', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('original_name', models.CharField(blank=True, max_length=255)),
-                ('stored_name', models.CharField(blank=True, max_length=100, null=True, unique=True)),
-                ('content_type', models.CharField(blank=True, max_length=120)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('details', models.JSONField(blank=True, null=True)),
-                ('declaration', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='gateway_items', to='enrolments.enrolment')),
-                ('submission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='first_items', to='gateway.gatewaysubmission')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("task", models.CharField(max_length=40)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("details", "Details"),
+                            ("document", "Document"),
+                            ("sign_off", "Sign-off"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("title", models.CharField(blank=True, max_length=200)),
+                ("original_name", models.CharField(blank=True, max_length=255)),
+                (
+                    "stored_name",
+                    models.CharField(blank=True, max_length=100, null=True, unique=True),
+                ),
+                ("content_type", models.CharField(blank=True, max_length=120)),
+                ("size", models.PositiveIntegerField(default=0)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("details", models.JSONField(blank=True, null=True)),
+                ("declaration", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="gateway_items",
+                        to="enrolments.enrolment",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="first_items",
+                        to="gateway.gatewaysubmission",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('enrolment', 'task', 'number'), name='gateway_item_number_unique')],
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("enrolment", "task", "number"), name="gateway_item_number_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gateway', '0004_task_list'),
+        ("gateway", "0004_task_list"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='gatewayitem',
-            name='stored_name',
+            model_name="gatewayitem",
+            name="stored_name",
             field=models.CharField(blank=True, max_length=100, null=True),
         ),
     ]

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0005_state_counts_and_name_search'),
-        ('gateway', '0005_gateway_documents_may_share_a_file'),
+        ("enrolments", "0005_state_counts_and_name_search"),
+        ("gateway", "0005_gateway_documents_may_share_a_file"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='gatewaysubmission',
-            index=models.Index(condition=models.Q(('status', 'submitted')), fields=['submitted_at'], name='gateway_submitted_waiting'),
+            model_name="gatewaysubmission",
+            index=models.Index(
+                condition=models.Q(("status", "submitted")),
+                fields=["submitted_at"],
+                name="gateway_submitted_waiting",
+            ),
         ),
     ]

@@ -4,16 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
-        ('notifications', '0002_outbox_claims_and_account_emails'),
+        ("documents", "0001_initial"),
+        ("notifications", "0002_outbox_claims_and_account_emails"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboxmessage',
-            name='documents',
-            field=models.ManyToManyField(blank=True, related_name='+', to='documents.storeddocument'),
+            model_name="outboxmessage",
+            name="documents",
+            field=models.ManyToManyField(
+                blank=True, related_name="+", to="documents.storeddocument"
+            ),
         ),
     ]

@@ -5,18 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
-        ('enrolments', '0006_search_audit_log_index'),
-        ('notifications', '0004_home_in_app_notices'),
-        ('organisations', '0002_addresses_and_references'),
+        ("documents", "0001_initial"),
+        ("enrolments", "0006_search_audit_log_index"),
+        ("notifications", "0004_home_in_app_notices"),
+        ("organisations", "0002_addresses_and_references"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='outboxmessage',
-            index=models.Index(condition=models.Q(('state', 'sent')), fields=['-sent_at', '-id'], name='outbox_sent_newest'),
+            model_name="outboxmessage",
+            index=models.Index(
+                condition=models.Q(("state", "sent")),
+                fields=["-sent_at", "-id"],
+                name="outbox_sent_newest",
+            ),
         ),
     ]

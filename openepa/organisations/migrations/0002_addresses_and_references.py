@@ -4,55 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='address_line1',
-            field=models.CharField(blank=True, max_length=200, verbose_name='address line 1'),
+            model_name="organisation",
+            name="address_line1",
+            field=models.CharField(blank=True, max_length=200, verbose_name="address line 1"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='address_line2',
-            field=models.CharField(blank=True, max_length=200, verbose_name='address line 2'),
+            model_name="organisation",
+            name="address_line2",
+            field=models.CharField(blank=True, max_length=200, verbose_name="address line 2"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='address_line3',
-            field=models.CharField(blank=True, max_length=200, verbose_name='address line 3'),
+            model_name="organisation",
+            name="address_line3",
+            field=models.CharField(blank=True, max_length=200, verbose_name="address line 3"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='city',
-            field=models.CharField(blank=True, max_length=100, verbose_name='city or town'),
+            model_name="organisation",
+            name="city",
+            field=models.CharField(blank=True, max_length=100, verbose_name="city or town"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='contact_name',
+            model_name="organisation",
+            name="contact_name",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='department',
+            model_name="organisation",
+            name="department",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='postcode',
+            model_name="organisation",
+            name="postcode",
             field=models.CharField(blank=True, max_length=10),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='register_id',
-            field=models.CharField(blank=True, max_length=7, verbose_name='EPAO register number'),
+            model_name="organisation",
+            name="register_id",
+            field=models.CharField(blank=True, max_length=7, verbose_name="EPAO register number"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='ukprn',
-            field=models.CharField(blank=True, max_length=8, verbose_name='UKPRN'),
+            model_name="organisation",
+            name="ukprn",
+            field=models.CharField(blank=True, max_length=8, verbose_name="UKPRN"),
         ),
     ]

@@ -6,67 +6,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('bookings', '0004_alter_booking_kind'),
-        ('enrolments', '0005_state_counts_and_name_search'),
-        ('organisations', '0002_addresses_and_references'),
+        ("bookings", "0004_alter_booking_kind"),
+        ("enrolments", "0005_state_counts_and_name_search"),
+        ("organisations", "0002_addresses_and_references"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('plan', 'Plan'), ('replan', 'Re-plan')], default='plan', max_length=10)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Working'), ('ready', 'Ready to review'), ('failed', 'Failed'), ('applying', 'Booking the lines'), ('applied', 'Applied')], default='queued', max_length=10)),
-                ('first_day', models.DateField()),
-                ('last_day', models.DateField()),
-                ('time_limit_s', models.PositiveSmallIntegerField(default=20)),
-                ('cancelled_day', models.DateField(blank=True, null=True)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('applied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('cancelled_assessor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("plan", "Plan"), ("replan", "Re-plan")],
+                        default="plan",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Working"),
+                            ("ready", "Ready to review"),
+                            ("failed", "Failed"),
+                            ("applying", "Booking the lines"),
+                            ("applied", "Applied"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("first_day", models.DateField()),
+                ("last_day", models.DateField()),
+                ("time_limit_s", models.PositiveSmallIntegerField(default=20)),
+                ("cancelled_day", models.DateField(blank=True, null=True)),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "applied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cancelled_assessor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProposalLine',
+            name="ProposalLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=40)),
-                ('method', models.CharField(choices=[('showcase', 'Apprentice showcase'), ('observation', 'Practical observation'), ('discussion', 'Professional discussion')], max_length=20)),
-                ('starts_at', models.DateTimeField(blank=True, null=True)),
-                ('duration_minutes', models.PositiveSmallIntegerField()),
-                ('remote', models.BooleanField(default=False)),
-                ('venue', models.CharField(blank=True, max_length=300)),
-                ('region', models.CharField(blank=True, max_length=30)),
-                ('why_assessor', models.TextField(blank=True)),
-                ('why_day', models.TextField(blank=True)),
-                ('reason', models.TextField(blank=True)),
-                ('displaced', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('unplaced', 'Not placed'), ('dropped', 'Dropped'), ('booked', 'Booked'), ('refused', 'Refused'), ('kept', 'Not moved')], default='proposed', max_length=10)),
-                ('outcome', models.TextField(blank=True)),
-                ('assessor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('booking', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='bookings.booking')),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enrolments.enrolment')),
-                ('moves', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='bookings.booking')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='planner.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=40)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("showcase", "Apprentice showcase"),
+                            ("observation", "Practical observation"),
+                            ("discussion", "Professional discussion"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(blank=True, null=True)),
+                ("duration_minutes", models.PositiveSmallIntegerField()),
+                ("remote", models.BooleanField(default=False)),
+                ("venue", models.CharField(blank=True, max_length=300)),
+                ("region", models.CharField(blank=True, max_length=30)),
+                ("why_assessor", models.TextField(blank=True)),
+                ("why_day", models.TextField(blank=True)),
+                ("reason", models.TextField(blank=True)),
+                ("displaced", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("unplaced", "Not placed"),
+                            ("dropped", "Dropped"),
+                            ("booked", "Booked"),
+                            ("refused", "Refused"),
+                            ("kept", "Not moved"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("outcome", models.TextField(blank=True)),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="bookings.booking",
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="enrolments.enrolment",
+                    ),
+                ),
+                (
+                    "moves",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="bookings.booking",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="planner.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'id'],
-                'indexes': [models.Index(fields=['proposal', 'status', 'starts_at'], name='planner_pro_proposa_6e28ab_idx')],
+                "ordering": ["starts_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["proposal", "status", "starts_at"],
+                        name="planner_pro_proposa_6e28ab_idx",
+                    )
+                ],
             },
         ),
     ]

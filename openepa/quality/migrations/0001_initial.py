@@ -6,56 +6,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0005_attempt_photo_id_checked_alter_attempt_kind'),
-        ('organisations', '0001_initial'),
+        ("assessments", "0005_attempt_photo_id_checked_alter_attempt_kind"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IqaSample',
+            name="IqaSample",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('new_assessor', "One of a new assessor's first decisions"), ('always', 'Every decision of this grade is sampled'), ('rate', 'Chosen by the sampling percentage')], max_length=20)),
-                ('explanation', models.CharField(max_length=200)),
-                ('draw', models.PositiveIntegerField()),
-                ('grade', models.CharField(blank=True, max_length=20)),
-                ('sampled_at', models.DateTimeField(auto_now_add=True)),
-                ('state', models.CharField(choices=[('queued', 'Waiting for review'), ('in_review', 'In review'), ('signed_off', 'Signed off')], default='queued', max_length=20)),
-                ('outcome', models.CharField(blank=True, choices=[('grade_stands', 'Grade stands'), ('amended', 'Amended')], max_length=20)),
-                ('comments', models.TextField(blank=True)),
-                ('signed_off_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('attempt', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='iqa_sample', to='assessments.attempt')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("new_assessor", "One of a new assessor's first decisions"),
+                            ("always", "Every decision of this grade is sampled"),
+                            ("rate", "Chosen by the sampling percentage"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("explanation", models.CharField(max_length=200)),
+                ("draw", models.PositiveIntegerField()),
+                ("grade", models.CharField(blank=True, max_length=20)),
+                ("sampled_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting for review"),
+                            ("in_review", "In review"),
+                            ("signed_off", "Signed off"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[("grade_stands", "Grade stands"), ("amended", "Amended")],
+                        max_length=20,
+                    ),
+                ),
+                ("comments", models.TextField(blank=True)),
+                ("signed_off_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "attempt",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="iqa_sample",
+                        to="assessments.attempt",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sampled_at', 'id'],
+                "ordering": ["sampled_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SamplingSalt',
+            name="SamplingSalt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('salt', models.CharField(max_length=64)),
-                ('epao', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("salt", models.CharField(max_length=64)),
+                (
+                    "epao",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='IqaCriterionReview',
+            name="IqaCriterionReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('criterion_code', models.CharField(max_length=10)),
-                ('agree', models.BooleanField()),
-                ('comment', models.TextField(blank=True)),
-                ('sample', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='quality.iqasample')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("criterion_code", models.CharField(max_length=10)),
+                ("agree", models.BooleanField()),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "sample",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="quality.iqasample",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('sample', 'criterion_code'), name='one_iqa_review_per_criterion')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("sample", "criterion_code"), name="one_iqa_review_per_criterion"
+                    )
+                ],
             },
         ),
     ]

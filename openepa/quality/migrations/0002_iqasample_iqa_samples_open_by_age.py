@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0007_attempt_method_grade'),
-        ('quality', '0001_initial'),
+        ("assessments", "0007_attempt_method_grade"),
+        ("quality", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='iqasample',
-            index=models.Index(condition=models.Q(('state__in', ['queued', 'in_review'])), fields=['sampled_at', 'id'], name='iqa_samples_open_by_age'),
+            model_name="iqasample",
+            index=models.Index(
+                condition=models.Q(("state__in", ["queued", "in_review"])),
+                fields=["sampled_at", "id"],
+                name="iqa_samples_open_by_age",
+            ),
         ),
     ]

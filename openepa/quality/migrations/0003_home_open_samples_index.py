@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0008_missed_attempt_reason'),
-        ('quality', '0002_iqasample_iqa_samples_open_by_age'),
+        ("assessments", "0008_missed_attempt_reason"),
+        ("quality", "0002_iqasample_iqa_samples_open_by_age"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='iqasample',
-            name='iqa_samples_open_by_age',
+            model_name="iqasample",
+            name="iqa_samples_open_by_age",
         ),
         migrations.AddIndex(
-            model_name='iqasample',
-            index=models.Index(condition=models.Q(('state__in', ['queued', 'in_review'])), fields=['sampled_at', 'id', 'attempt'], name='iqa_open_samples_by_age'),
+            model_name="iqasample",
+            index=models.Index(
+                condition=models.Q(("state__in", ["queued", "in_review"])),
+                fields=["sampled_at", "id", "attempt"],
+                name="iqa_open_samples_by_age",
+            ),
         ),
     ]

@@ -4,14 +4,14 @@ SQLite and PostgreSQL. The admin home's figure (how many wait, and the oldest da
 reads a row per day instead of counting every open sample. On SQLite the triggers read
 assessments_attempt and enrolments_enrolment (see assessments 0009 on rebuilding them)."""
 
-from typing import Any
-
 import django.db.models.deletion
+from django.apps.registry import Apps
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
-def SPEC() -> dict[str, str]:  # noqa: N802
+def SPEC() -> dict[str, str]:
     """Open IQA samples (queued, in review) by EPAO and the local day sampled
     (settings.TIME_ZONE when this migration ran; on SQLite through Django's own function)."""
     zone = settings.TIME_ZONE
@@ -30,7 +30,7 @@ def SPEC() -> dict[str, str]:  # noqa: N802
     }
 
 
-def backfill(apps: Any) -> None:
+def backfill(apps: Apps) -> None:
     from django.db.models import Count, DateField
     from django.db.models.functions import TruncDate
 
@@ -143,12 +143,12 @@ def postgresql_drop(spec: dict[str, str]) -> list[str]:
     ]
 
 
-def _run(schema_editor: Any, statements: dict[str, list[str]]) -> None:
+def _run(schema_editor: BaseDatabaseSchemaEditor, statements: dict[str, list[str]]) -> None:
     for statement in statements.get(schema_editor.connection.vendor, []):
         schema_editor.execute(statement)
 
 
-def _counted(apps: Any, schema_editor: Any) -> None:
+def _counted(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Count the rows there are, then add the triggers that keep the counts."""
     spec = SPEC()
     backfill(apps)
@@ -158,31 +158,46 @@ def _counted(apps: Any, schema_editor: Any) -> None:
     )
 
 
-def _uncounted(apps: Any, schema_editor: Any) -> None:
+def _uncounted(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     spec = SPEC()
     _run(schema_editor, {"sqlite": sqlite_drop(spec), "postgresql": postgresql_drop(spec)})
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0009_merge_exports'),
-        ('assessments', '0010_home_grade_counts'),
-        ('organisations', '0002_addresses_and_references'),
-        ('quality', '0003_home_open_samples_index'),
+        ("enrolments", "0009_merge_exports"),
+        ("assessments", "0010_home_grade_counts"),
+        ("organisations", "0002_addresses_and_references"),
+        ("quality", "0003_home_open_samples_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OpenSampleCount',
+            name="OpenSampleCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sampled_on', models.DateField()),
-                ('n', models.IntegerField(default=0)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sampled_on", models.DateField()),
+                ("n", models.IntegerField(default=0)),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('epao', 'sampled_on'), name='one_open_sample_count')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("epao", "sampled_on"), name="one_open_sample_count"
+                    )
+                ],
             },
         ),
         migrations.RunPython(_counted, _uncounted),

@@ -6,32 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enrolments', '0001_initial'),
+        ("enrolments", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OverallResult',
+            name="OverallResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(choices=[('fail', 'Fail'), ('pass', 'Pass'), ('distinction', 'Distinction')], max_length=20)),
-                ('capped', models.BooleanField(default=False)),
-                ('methods', models.JSONField()),
-                ('reasons', models.JSONField(default=list)),
-                ('last_component_on', models.DateField()),
-                ('due_on', models.DateField(blank=True, null=True)),
-                ('computed_at', models.DateTimeField(auto_now_add=True)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='enrolments.enrolment')),
-                ('released_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("fail", "Fail"),
+                            ("pass", "Pass"),
+                            ("distinction", "Distinction"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("capped", models.BooleanField(default=False)),
+                ("methods", models.JSONField()),
+                ("reasons", models.JSONField(default=list)),
+                ("last_component_on", models.DateField()),
+                ("due_on", models.DateField(blank=True, null=True)),
+                ("computed_at", models.DateTimeField(auto_now_add=True)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="enrolments.enrolment",
+                    ),
+                ),
+                (
+                    "released_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-computed_at', '-id'],
+                "ordering": ["-computed_at", "-id"],
             },
         ),
     ]

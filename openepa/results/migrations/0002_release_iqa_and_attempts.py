@@ -6,36 +6,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('results', '0001_initial'),
+        ("results", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='overallresult',
-            name='attempt_ids',
+            model_name="overallresult",
+            name="attempt_ids",
             field=models.JSONField(default=list),
         ),
         migrations.AddField(
-            model_name='overallresult',
-            name='first_component_on',
+            model_name="overallresult",
+            name="first_component_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='overallresult',
-            name='iqa_signed_off_at',
+            model_name="overallresult",
+            name="iqa_signed_off_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='overallresult',
-            name='iqa_signed_off_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="overallresult",
+            name="iqa_signed_off_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='overallresult',
-            name='superseded_at',
+            model_name="overallresult",
+            name="superseded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

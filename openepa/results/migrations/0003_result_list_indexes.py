@@ -5,20 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0005_state_counts_and_name_search'),
-        ('results', '0002_release_iqa_and_attempts'),
+        ("enrolments", "0005_state_counts_and_name_search"),
+        ("results", "0002_release_iqa_and_attempts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='overallresult',
-            index=models.Index(condition=models.Q(('released_at__isnull', True), ('superseded_at__isnull', True)), fields=['due_on', 'computed_at', 'id'], name='results_unreleased_by_due'),
+            model_name="overallresult",
+            index=models.Index(
+                condition=models.Q(("released_at__isnull", True), ("superseded_at__isnull", True)),
+                fields=["due_on", "computed_at", "id"],
+                name="results_unreleased_by_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='overallresult',
-            index=models.Index(condition=models.Q(('released_at__isnull', False), ('superseded_at__isnull', True)), fields=['-released_at', '-id'], name='results_released_latest'),
+            model_name="overallresult",
+            index=models.Index(
+                condition=models.Q(("released_at__isnull", False), ("superseded_at__isnull", True)),
+                fields=["-released_at", "-id"],
+                name="results_released_latest",
+            ),
         ),
     ]

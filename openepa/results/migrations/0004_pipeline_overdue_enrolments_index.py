@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0007_pipeline_search_counts_index'),
-        ('results', '0003_result_list_indexes'),
+        ("enrolments", "0007_pipeline_search_counts_index"),
+        ("results", "0003_result_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='overallresult',
-            index=models.Index(condition=models.Q(('released_at__isnull', True), ('superseded_at__isnull', True)), fields=['due_on', 'enrolment'], name='results_overdue_enrolments'),
+            model_name="overallresult",
+            index=models.Index(
+                condition=models.Q(("released_at__isnull", True), ("superseded_at__isnull", True)),
+                fields=["due_on", "enrolment"],
+                name="results_overdue_enrolments",
+            ),
         ),
     ]

@@ -8,20 +8,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0006_search_audit_log_index'),
-        ('results', '0003_result_list_indexes'),
+        ("enrolments", "0006_search_audit_log_index"),
+        ("results", "0003_result_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='overallresult',
-            name='results_unreleased_by_due',
+            model_name="overallresult",
+            name="results_unreleased_by_due",
         ),
         migrations.AddIndex(
-            model_name='overallresult',
-            index=models.Index(condition=models.Q(('released_at__isnull', True), ('superseded_at__isnull', True)), fields=['due_on', 'computed_at', 'id'], include=('enrolment_id',), name='results_unreleased_due_cover'),
+            model_name="overallresult",
+            index=models.Index(
+                condition=models.Q(("released_at__isnull", True), ("superseded_at__isnull", True)),
+                fields=["due_on", "computed_at", "id"],
+                include=("enrolment_id",),
+                name="results_unreleased_due_cover",
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('results', '0004_pipeline_overdue_enrolments_index'),
-        ('results', '0004_report_unreleased_cover'),
+        ("results", "0004_pipeline_overdue_enrolments_index"),
+        ("results", "0004_report_unreleased_cover"),
     ]
 
-    operations = [
-    ]
+    operations = []

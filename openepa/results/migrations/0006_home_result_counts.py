@@ -13,11 +13,13 @@ that table on SQLite must drop them first and add them back after (SQLITE_DROP,
 sqlite_triggers), as assessments 0009 says of its own."""
 
 from collections import defaultdict
-from typing import Any
+from datetime import date
 
 import django.db.models.deletion
+from django.apps.registry import Apps
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 #: A result waits for release (and is counted by due date) when neither released nor
 #: superseded and it has a due date.
@@ -258,12 +260,12 @@ POSTGRESQL_DROP = [
 ]
 
 
-def _run(schema_editor: Any, statements: dict[str, list[str]]) -> None:
+def _run(schema_editor: BaseDatabaseSchemaEditor, statements: dict[str, list[str]]) -> None:
     for statement in statements.get(schema_editor.connection.vendor, []):
         schema_editor.execute(statement)
 
 
-def count_and_keep_counting(apps: Any, schema_editor: Any) -> None:
+def count_and_keep_counting(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Count the results there are (two grouped queries), then add the triggers."""
     from django.db.models import Count, DateField, F
     from django.db.models.functions import TruncDate
@@ -294,7 +296,7 @@ def count_and_keep_counting(apps: Any, schema_editor: Any) -> None:
         .values_list("enrolment__epao_id", "day", F("enrolment__gateway_accepted_on"))
         .annotate(n=Count("pk"))
     )
-    turnaround: dict[tuple[Any, ...], int] = defaultdict(int)
+    turnaround: dict[tuple[int, date, int], int] = defaultdict(int)
     for epao, day, gateway, n in released:
         turnaround[epao, day.replace(day=1), (day - gateway).days] += n
     TurnaroundCount.objects.bulk_create(
@@ -308,42 +310,71 @@ def count_and_keep_counting(apps: Any, schema_editor: Any) -> None:
     )
 
 
-def stop_counting(apps: Any, schema_editor: Any) -> None:
+def stop_counting(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _run(schema_editor, {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP})
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_addresses_and_references'),
-        ('results', '0005_merge_report_pipeline'),
-        ('enrolments', '0009_merge_exports'),
+        ("organisations", "0002_addresses_and_references"),
+        ("results", "0005_merge_report_pipeline"),
+        ("enrolments", "0009_merge_exports"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DueCount',
+            name="DueCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField()),
-                ('n', models.IntegerField(default=0)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                ("n", models.IntegerField(default=0)),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('epao', 'due_on'), name='one_due_count')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("epao", "due_on"), name="one_due_count")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TurnaroundCount',
+            name="TurnaroundCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('days', models.IntegerField()),
-                ('n', models.IntegerField(default=0)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("days", models.IntegerField()),
+                ("n", models.IntegerField(default=0)),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('epao', 'month', 'days'), name='one_turnaround_count')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("epao", "month", "days"), name="one_turnaround_count"
+                    )
+                ],
             },
         ),
         migrations.RunPython(count_and_keep_counting, stop_counting),

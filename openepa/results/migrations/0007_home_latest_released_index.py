@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolments', '0009_merge_exports'),
-        ('results', '0006_home_result_counts'),
+        ("enrolments", "0009_merge_exports"),
+        ("results", "0006_home_result_counts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='overallresult',
-            index=models.Index(condition=models.Q(('released_at__isnull', False)), fields=['enrolment', '-released_at', '-id'], name='results_latest_released'),
+            model_name="overallresult",
+            index=models.Index(
+                condition=models.Q(("released_at__isnull", False)),
+                fields=["enrolment", "-released_at", "-id"],
+                name="results_latest_released",
+            ),
         ),
     ]
