@@ -80,8 +80,9 @@ class Paragraph(_ReportLabParagraph):
     _wrapped: tuple[float, tuple[float, float]] | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if self._wrapped is not None and self._wrapped[0] == availWidth:
-            return self._wrapped[1]  # the lines, width and height set by that wrap stand
+        # The lines, width and height that wrap set stand, unless split dropped the lines.
+        if self._wrapped is not None and self._wrapped[0] == availWidth and hasattr(self, "blPara"):
+            return self._wrapped[1]
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, size)
         return size
