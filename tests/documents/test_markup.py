@@ -9,6 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph as ReportLabParagraph
 
 from openepa.documents.fonts import HELVETICA, family
@@ -109,7 +110,9 @@ def test_laying_out_once_and_keeping_font_subsets_change_no_byte(settings, monke
     assert fonts != HELVETICA  # the test image has DejaVu Sans
     monkeypatch.setattr("openepa.documents.markup.Paragraph", ReportLabParagraph)
     for name in {fonts.regular, fonts.bold}:
-        face = pdfmetrics.getFont(name).face
+        font = pdfmetrics.getFont(name)
+        assert isinstance(font, TTFont)
+        face = font.face
         monkeypatch.setattr(face, "makeSubset", type(face).makeSubset.__get__(face))
     reportlab = to_pdf(markup)
     assert len(PdfReader(io.BytesIO(reportlab)).pages) >= 3
