@@ -187,7 +187,7 @@ def old_path_worker() -> None:
             if k is not FEEDBACK
         ]
 
-    compose.result_documents = lambda result_id: []
+    compose.documents_of = lambda result: []
     mailer.attachments_for = render_per_recipient
     call_command("db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1")
 

@@ -22,6 +22,7 @@ document id, so the same markup always gives the same bytes.
 
 from __future__ import annotations
 
+import functools
 import io
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -40,12 +41,12 @@ from reportlab.platypus import (
     Flowable,
     HRFlowable,
     ListFlowable,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as _ReportLabParagraph
 
 from openepa.documents.fonts import HELVETICA, Family, family
 
@@ -70,7 +71,26 @@ class Document:
     flowables: list[Flowable] = field(default_factory=list)
 
 
+class Paragraph(_ReportLabParagraph):
+    """ReportLab's paragraph, its lines broken once per width. A table wraps each cell's
+    paragraph to size its rows, and again to draw them: 117 line breakings a document
+    where 45 give the same lines (wrap depends on the width alone). The PDF's bytes are
+    unchanged (tests/documents compare them)."""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # The lines, width and height that wrap set stand, unless split dropped the lines.
+        if self._wrapped is not None and self._wrapped[0] == availWidth and hasattr(self, "blPara"):
+            return self._wrapped[1]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
+
+
+@functools.cache
 def styles(fonts: Family) -> StyleSheet1:
+    """The documents' styles, made once per typeface (ReportLab only reads them)."""
     sheet = getSampleStyleSheet()
     for name in ("Normal", "BodyText", "Title", "Heading1", "Heading2", "Heading3"):
         bold = name.startswith(("Heading", "Title"))

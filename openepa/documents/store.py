@@ -16,6 +16,7 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 
 from openepa.documents import render
 from openepa.documents.markup import to_pdf
@@ -50,13 +51,13 @@ def document_for(kind: Kind, result: OverallResult) -> StoredDocument:
         default_storage.delete(name)  # a write cut short by a worker that died
     if not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(pdf))
-    document, _ = StoredDocument.objects.get_or_create(
-        result=result,
-        kind=kind.code,
-        version=version,
-        defaults={"name": name, "size": len(pdf)},
-    )
-    return document
+    try:
+        with transaction.atomic():  # looked for just now: insert, no second look first
+            return StoredDocument.objects.create(
+                result=result, kind=kind.code, version=version, name=name, size=len(pdf)
+            )
+    except IntegrityError:  # another worker stored the same document meanwhile
+        return StoredDocument.objects.get(result=result, kind=kind.code, version=version)
 
 
 def read(document: StoredDocument) -> bytes:

@@ -25,7 +25,13 @@ from openepa.enrolments.models import Enrolment, JourneyEvent
 from openepa.notifications.ics import booking_calendar
 from openepa.notifications.kinds import Calendar, Notice, notices_for
 from openepa.notifications.models import OutboxMessage
-from openepa.notifications.notices import add_notice, event_target, user_for
+from openepa.notifications.notices import (
+    add_new_notices,
+    add_notice,
+    event_target,
+    user_for,
+    users_for,
+)
 from openepa.notifications.recipients import Recipient, resolve
 from openepa.results.catalogue import FEEDBACK, kinds_for
 from openepa.results.display import KIND_LABELS, plan_lines
@@ -108,6 +114,8 @@ class Draft:
     previous: Booking | None = None
     #: The result whose documents a results email carries.
     result_id: int | None = None
+    #: That result, loaded with what its documents need (openepa.documents.render.load).
+    result: OverallResult | None = None
 
 
 #: The notices that carry the result's documents (seed 000 §3): the statement of results
@@ -119,7 +127,11 @@ ATTACHING = frozenset({"results_issued", "results_reissued"})
 def result_documents(result_id: int) -> list[StoredDocument]:
     """The documents a results email attaches, each rendered once and stored
     (openepa.documents.store): every recipient's message names the same files."""
-    result = documents.load(result_id)
+    return documents_of(documents.load(result_id))
+
+
+def documents_of(result: OverallResult) -> list[StoredDocument]:
+    """result_documents of a result loaded as openepa.documents.render.load loads it."""
     return [store.document_for(kind, result) for kind in kinds_for(result) if kind is not FEEDBACK]
 
 
@@ -133,8 +145,10 @@ def event_draft(event: JourneyEvent) -> Draft:
         if "replaces" in data:
             previous = Booking.objects.select_related("assessor").get(pk=data["replaces"])
             context["previous"] = booking_context(previous)
+    result = None
     if "result_id" in data:
-        result = OverallResult.objects.select_related("enrolment").get(pk=data["result_id"])
+        # The event's enrolment was read with all the documents need but who released it.
+        result = OverallResult.objects.select_related("released_by").get(pk=data["result_id"])
         result.enrolment = event.enrolment
         context["result"] = result_context(result)
     return Draft(
@@ -144,6 +158,7 @@ def event_draft(event: JourneyEvent) -> Draft:
         booking=booking,
         previous=previous,
         result_id=int(data["result_id"]) if "result_id" in data else None,
+        result=result,
     )
 
 
@@ -239,10 +254,15 @@ def write_all(
     ]
     OutboxMessage.objects.bulk_create(new)
     recipients = {key: recipient for key, _, recipient in planned}
-    for message in new:  # the same message in the app, for a recipient with an account
-        add_notice(
-            message, user=user_for(message.recipient), url=_target(recipients[message.key], draft)
-        )
+    # The same message in the app, for each recipient with an account (all read at once).
+    users = users_for([message.recipient for message in new]) if new else {}
+    add_new_notices(
+        [
+            (message, users[message.recipient], _target(recipients[message.key], draft))
+            for message in new
+            if message.recipient in users
+        ]
+    )
     link = OutboxMessage.documents.through
     link.objects.bulk_create(
         link(outboxmessage_id=message.pk, storeddocument_id=document.pk)
@@ -278,11 +298,11 @@ def messages_for_event(event_id: int) -> list[int]:
     notices = notices_for(event.action)
     if not notices:
         return []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the task's transaction: no savepoint
         draft = event_draft(event)
         # Rendered (or found stored) once for the event, named by every recipient's email.
         attaching = draft.result_id is not None and any(n.kind in ATTACHING for n in notices)
-        attached = result_documents(draft.result_id) if attaching and draft.result_id else []
+        attached = documents_of(draft.result) if attaching and draft.result is not None else []
         planned = [
             (f"event:{event.pk}:{notice.kind}:{recipient.email.lower()}", notice, recipient)
             for notice in notices

@@ -7,8 +7,10 @@ the email is written."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db.models import F, Value
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Upper
 from django.urls import reverse
 
 from openepa.accounts.models import User
@@ -21,6 +23,21 @@ def user_for(email: str) -> User | None:
     """The active user whose address this is; None for someone without an account (an
     apprentice with no login is emailed at the address recorded at registration)."""
     return User.objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
+
+
+def users_for(emails: list[str]) -> dict[str, User]:
+    """user_for of each address, in one query: by the address as given, those with an
+    account only."""
+    wanted = {email.upper(): email for email in emails}
+    found: dict[str, User] = {}
+    users = (
+        User.objects.annotate(address=Upper("email"))
+        .filter(address__in=list(wanted), is_active=True)
+        .order_by("-pk")  # the first (lowest pk) of two accounts with one address wins
+    )
+    for user in users:
+        found[wanted[user.email.upper()]] = user
+    return found
 
 
 def event_target(
@@ -62,6 +79,17 @@ def add_notice(message: OutboxMessage, *, user: User | None, url: str) -> InAppN
     if created:
         User.objects.filter(pk=user.pk).update(unread_notices=F("unread_notices") + 1)
     return notice
+
+
+def add_new_notices(notices: list[tuple[OutboxMessage, User, str]]) -> None:
+    """add_notice for messages written just now, so without a notice yet: (message, user,
+    url) each, in one insert and one count update per user."""
+    InAppNotice.objects.bulk_create(
+        InAppNotice(user=user, message=message, kind=message.kind, title=message.subject, url=url)
+        for message, user, url in notices
+    )
+    for user_id, count in Counter(user.pk for _, user, _ in notices).items():
+        User.objects.filter(pk=user_id).update(unread_notices=F("unread_notices") + count)
 
 
 def marked_read(user: User, count: int) -> None:

@@ -8,7 +8,8 @@ caused it commits, and can run twice with one effect:
   with the same backoff when it fails.
 - send_messages(message_ids): sends a batch of messages (an event's, or up to BATCH of a
   reminder scan's) in one task run over one mailer connection, each claimed, sent and
-  recorded on its own as send_message does, each stored document read once for the batch.
+  recorded on its own as send_message does, each stored document read once and encoded
+  (its MIME part, base64) once for the batch.
   A task costs the queue four queries and two commits of its own, and a results email's
   documents are the same for its three recipients: one task per event, not per message.
 - send_message(message_id): sends one message unless it was sent already (a retry, an
@@ -164,11 +165,14 @@ def record_failure(message: OutboxMessage, exc: Exception) -> str:
 
 
 def send_claimed(
-    message: OutboxMessage, backend: BaseEmailBackend | None, read: mailer.Reader
+    message: OutboxMessage,
+    backend: BaseEmailBackend | None,
+    read: mailer.Reader,
+    parts: mailer.Parts | None = None,
 ) -> str:
     """Send a claimed message and record the outcome (sent, or retrying/failed)."""
     try:
-        attached = mailer.send(message, backend=backend, read=read)
+        attached = mailer.send(message, backend=backend, read=read, parts=parts)
     except Exception as exc:  # any mailer failure is recorded and retried
         return record_failure(message, exc)
     record_sent(message, attached)
@@ -232,12 +236,13 @@ def send_messages(message_ids: list[int]) -> dict[str, int]:
     mailer.load_documents(waiting)
     outcomes: dict[str, int] = {}
     read = batch_reader()
+    parts: mailer.Parts = {}  # each attachment encoded once for the batch's messages
     with open_mailer() as backend:
         for message in waiting:
             if not claim_loaded(message):
                 outcome = "not waiting"
             else:
-                outcome = send_claimed(message, backend, read)
+                outcome = send_claimed(message, backend, read, parts)
             if outcome != OutboxMessage.State.SENT:
                 close(backend)  # a failed connection is not reused; the next send reopens
             outcomes[outcome] = outcomes.get(outcome, 0) + 1

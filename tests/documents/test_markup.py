@@ -8,6 +8,9 @@ import re
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph as ReportLabParagraph
 
 from openepa.documents.fonts import HELVETICA, family
 from openepa.documents.markup import MarkupError, parse, to_pdf
@@ -86,6 +89,34 @@ def test_the_same_markup_gives_the_same_bytes():
         "<h1>Statement</h1><p>Grade: Pass</p>", '<title>T</title><meta name="footer" content="F"/>'
     )
     assert to_pdf(markup) == to_pdf(markup)
+
+
+def test_laying_out_once_and_keeping_font_subsets_change_no_byte(settings, monkeypatch):
+    """The paragraphs' lines broken once per width and each font subset made once
+    (openepa.documents.markup.Paragraph, fonts.keep_subsets) give the bytes ReportLab gives
+    without them, on pages that split paragraphs and tables, in DejaVu Sans and Helvetica."""
+    cells = "".join(
+        f"<tr><td>Criterion {n}</td><td>{'A long explanation of the judgement. ' * (n % 7 + 1)}"
+        "</td></tr>"
+        for n in range(60)
+    )
+    letter = "".join(f"<p>{'Łukasz wrote a long paragraph. ' * 40} {n}</p>" for n in range(6))
+    markup = page(
+        f"<h1>Feedback</h1><table widths='1,3'>{cells}</table>{letter}<ul><li>Last</li></ul>",
+        '<title>Long</title><meta name="footer" content="REF-9"/>',
+    )
+    ours = [to_pdf(markup), to_pdf(markup)]  # the second with the subsets kept by the first
+    fonts = family(settings.OPENEPA_PDF_FONT_DIR)
+    assert fonts != HELVETICA  # the test image has DejaVu Sans
+    monkeypatch.setattr("openepa.documents.markup.Paragraph", ReportLabParagraph)
+    for name in {fonts.regular, fonts.bold}:
+        font = pdfmetrics.getFont(name)
+        assert isinstance(font, TTFont)
+        face = font.face
+        monkeypatch.setattr(face, "makeSubset", type(face).makeSubset.__get__(face))
+    reportlab = to_pdf(markup)
+    assert len(PdfReader(io.BytesIO(reportlab)).pages) >= 3
+    assert ours == [reportlab, reportlab]
 
 
 @pytest.mark.parametrize(

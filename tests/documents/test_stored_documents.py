@@ -5,9 +5,13 @@ were sent (issue 15 §4). Renders are counted at the one place a PDF is made."""
 
 from __future__ import annotations
 
+import email.message
+import email.policy
+
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives
 
 from openepa.assessments.actions import do_amend_sheet
 from openepa.assessments.models import Attempt
@@ -228,3 +232,35 @@ def test_the_three_results_emails_are_one_batch_reading_each_document_once(
     assert len(reads) == 2
     assert [len(email.attachments) for email in mail.outbox] == [2, 2, 2]
     assert len({email.attachments[0][1] for email in mail.outbox}) == 1
+
+
+def test_the_three_results_emails_share_each_attachment_encoded_once(
+    assessed, settings, monkeypatch
+):
+    """A batch turns each PDF into its MIME part (base64) once, for the three emails, and
+    every email is written out byte for byte as Django writes it from the same files."""
+    world, journey = assessed
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    journey.release(world.admin)
+    ids = compose.messages_for_event(JourneyEvent.objects.get(action="release_results").pk)
+    encoded: list[str] = []
+    real = email.message.EmailMessage.set_content
+
+    def counted(part: email.message.EmailMessage, *args: object, **kwargs: object) -> None:
+        if args and isinstance(args[0], bytes):
+            encoded.append(str(kwargs.get("filename")))
+        real(part, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(email.message.EmailMessage, "set_content", counted)
+    assert send_messages.call(ids) == {"sent": 3}
+    assert len(encoded) == 2  # the statement and the fail letter, once each
+    monkeypatch.setattr(email.message.EmailMessage, "set_content", real)
+    for sent in mail.outbox:
+        shared = sent.message(policy=email.policy.SMTP)
+        django = EmailMultiAlternatives.message(sent, policy=email.policy.SMTP)
+        leaves = [
+            [p.as_bytes() for p in m.walk() if not p.is_multipart()] for m in (shared, django)
+        ]
+        assert leaves[0] == leaves[1]
+        assert len(leaves[0]) == 4  # text, HTML, two PDFs
+        assert {name for name, _, _ in sent.attachments} == set(encoded)
