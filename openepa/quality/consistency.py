@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 
 from openepa.accounts.models import Membership, Role, User
 from openepa.assessments.models import DecisionCount
@@ -125,11 +125,17 @@ class Report:
 def assessors(epao_id: int) -> QuerySet[User]:
     """The report's assessors, by name: the EPAO's assessors and anyone else who made a
     decision for it (an assessor who has since left keeps their row)."""
-    members = Membership.objects.filter(organisation_id=epao_id, role=Role.ASSESSOR)
-    decided = DecisionCount.objects.filter(epao_id=epao_id, n__gt=0)
-    return User.objects.filter(
-        Q(pk__in=members.values("user_id")) | Q(pk__in=decided.values("assessor_id"))
-    ).order_by("full_name", "email", "pk")
+    # Checked person by person along the users' name index (user_by_name), each by the
+    # membership's and the counts' own indexes: a page of 20 reads about 20 people, where
+    # `IN (subquery)` hashed every decision count of the EPAO and sorted every user for each
+    # page and for the count.
+    members = Membership.objects.filter(
+        organisation_id=epao_id, role=Role.ASSESSOR, user_id=OuterRef("pk")
+    )
+    decided = DecisionCount.objects.filter(epao_id=epao_id, n__gt=0, assessor_id=OuterRef("pk"))
+    return User.objects.filter(Exists(members) | Exists(decided)).order_by(
+        "full_name", "email", "pk"
+    )
 
 
 def _tally(counts: Iterable[tuple[str, int]]) -> Tally:
