@@ -91,6 +91,28 @@ def test_filters(client, world, log, params, expected):
     assert walk(client, params) == expected
 
 
+def test_a_person_is_looked_up_once_by_name_or_email_and_every_one_named_is_listed(
+    client, world, log
+):
+    """The person's words are matched against people's names and email addresses first; the
+    log then lists every record of each person named, of no one else, with each word
+    narrowing who is named; words naming nobody list nothing, in as few queries."""
+    client.force_login(world.admin)
+    both = walk(client, {"person": "example"})  # in both people's email addresses
+    assert "Ada Lovelace was registered on the standard by Pat Provider." in both
+    assert "Grace Hopper was withdrawn by Amina Admin." in both
+    by_email = walk(client, {"person": "coastal.example"})
+    assert by_email == walk(client, {"person": "pat provider"})
+    assert "Ada Lovelace was registered on the standard by Pat Provider." in by_email
+    assert not any("by Amina Admin" in s for s in by_email)
+    assert walk(client, {"person": "amina coastal"}) == []
+    with CaptureQueriesContext(connection) as named:
+        client.get(AUDIT, {"person": "amina"})
+    with CaptureQueriesContext(connection) as nobody:
+        assert records(client.get(AUDIT, {"person": "nobody-here"}).content.decode()) == []
+    assert len(nobody) <= len(named)
+
+
 def test_filter_by_uln_enrolment_number_and_profile_kind(client, world, log):
     client.force_login(world.admin)
     by_uln = walk(client, {"apprentice": log.apprentice.uln})
