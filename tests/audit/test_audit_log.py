@@ -17,6 +17,7 @@ from openepa.assessors.models import ProfileEvent
 from openepa.enrolments.actions import do_withdraw_enrolment
 from openepa.enrolments.models import JourneyEvent
 from openepa.web.audit import PAGE
+from openepa.web.forms import KIND_CHOICES
 from tests.enrolments.helpers import add_apprentice
 from tests.exports.helpers import column, csv_rows, xlsx_rows
 from tests.plain_words import leaks
@@ -225,3 +226,18 @@ def test_the_download_speaks_plainly(client, world, log):
     assert "Withdraw" in column(rows, "Kind")
     assert "Assessor profile: create profile" in column(rows, "Kind")
     assert leaks("\n".join(",".join(row) for row in rows)) == []
+
+
+def test_the_kind_filter_offers_every_kind_in_words_with_the_chosen_one_selected(client, world):
+    """The kinds' select is written in Python (LongSelect): the same select, each kind in
+    words, the one filtered on selected, every value escaped."""
+    client.force_login(world.admin)
+    html = client.get(AUDIT, {"kind": "withdraw"}).content.decode()
+    select = re.search(r'<select name="kind"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None
+    assert 'class="govuk-select' in select.group(0)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select.group(1))
+    assert [(value, unescape(label)) for value, _, label in options] == [
+        (value, label) for value, label in KIND_CHOICES
+    ]
+    assert [value for value, chosen, _ in options if chosen] == ["withdraw"]
