@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from openepa.accounts.models import AccountEvent
 from openepa.assessors.models import ProfileEvent
 from openepa.enrolments.actions import do_withdraw_enrolment
 from openepa.enrolments.models import JourneyEvent
@@ -241,3 +242,27 @@ def test_the_kind_filter_offers_every_kind_in_words_with_the_chosen_one_selected
         (value, label) for value, label in KIND_CHOICES
     ]
     assert [value for value, chosen, _ in options if chosen] == ["withdraw"]
+
+
+def test_each_row_shows_when_who_the_apprentice_and_the_change_escaped(client, world, log):
+    """A journey event's row links to the enrolment with the ULN, shows the change of state
+    and the reason (escaped); a sign-in's row has no apprentice and shows the address."""
+    AccountEvent.objects.create(
+        at=timezone.now(),
+        action=AccountEvent.Action.SIGN_IN,
+        actor=world.admin,
+        user=world.admin,
+        ip_address="203.0.113.9",
+    )
+    client.force_login(world.admin)
+    html = client.get(AUDIT).content.decode()
+    rows = re.findall(r'<tr class="govuk-table__row"><th scope="row".*?</tr>', html, re.S)
+    withdrawal = next(r for r in rows if "Grace Hopper was withdrawn" in r)
+    assert f'<a class="govuk-link" href="/enrolments/{log.pk}/">Grace Hopper</a>' in withdrawal
+    assert f'<span class="govuk-body-s">ULN {log.apprentice.uln}</span>' in withdrawal
+    assert "By Amina Admin (admin@northern.example)" in withdrawal
+    assert "=cmd|&#x27; /C calc&#x27;!A0" in withdrawal
+    assert "=cmd|' /C calc'" not in withdrawal
+    sign_in = next(r for r in rows if "signed in" in r)
+    assert 'data-label="Apprentice">—</td>' in sign_in
+    assert '<span class="govuk-body-s">From 203.0.113.9</span>' in sign_in
