@@ -166,8 +166,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # jit_above_cost: for a page's aggregate over about 100,000 rows that compiling took 70 to
     # 150 ms of the request and saved less than it cost. Pages read a page of rows or one
     # count at a time, so JIT is off for the app's connections (analysts' own sessions keep it).
+    # Parallel query is off for them too: a search's count or sort over a couple of thousand
+    # matches was planned with a worker process, and starting it (and merging its rows) took
+    # 20 to 50 ms of a request whose work was 10 ms; the web workers already keep every core
+    # busy, so a page gains nothing from a second process. Without that worker, the planner
+    # priced the search's two thousand index lookups (one enrolment per matching apprentice)
+    # above reading all 100,000 enrolments, at the spinning-disk price of a random page
+    # (random_page_cost 4); on SSDs, or a database its server holds in memory, a random read
+    # costs about what a sequential one does, hence 1.1 (the usual setting for SSDs).
+    _settings = "-c jit=off -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+    _options["options"] = f"{_options.get('options', '')} {_settings}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The covering indexes' INCLUDE columns (index-only counts) are PostgreSQL's, the production
 # database; SQLite builds the same indexes on their key columns alone, which is still correct,

@@ -31,7 +31,7 @@ from openepa.domain.allocation import (
     standardised_until,
 )
 from openepa.domain.dates import add_months
-from openepa.enrolments.audit import PROFILE_KIND, AuditFilters, person_matches, when
+from openepa.enrolments.audit import PROFILE_KIND, AuditFilters, by_people, when
 
 
 def admin_epaos(user: User) -> frozenset[int]:
@@ -310,7 +310,7 @@ def profile_events_for_audit(user: User, filters: AuditFilters) -> QuerySet[Prof
     if not epao_ids or not filters.apprentice.empty or (kind and not kind.startswith(PROFILE_KIND)):
         return ProfileEvent.objects.none()
     events = ProfileEvent.objects.filter(
-        when(filters), person_matches(filters.person), profile__epao_id__in=epao_ids
+        when(filters), by_people(filters), profile__epao_id__in=epao_ids
     )
     if kind:
         events = events.filter(action=kind.removeprefix(PROFILE_KIND))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -35,11 +36,32 @@ class AuditFilters:
     since: datetime | None = None
     until: datetime | None = None
 
+    @cached_property
+    def people(self) -> tuple[int, ...]:
+        """The users the person's words name, looked up once for every source of the log
+        (one query of the users' table, whatever the size of the log)."""
+        named = User.objects.filter(person_matches(self.person, ""))
+        return tuple(named.order_by("pk").values_list("pk", flat=True))
+
 
 def person_matches(words: tuple[str, ...], prefix: str = "actor__") -> Q:
     q = Q()
     for word in words:
         q &= Q(**{f"{prefix}full_name__icontains": word}) | Q(**{f"{prefix}email__icontains": word})
+    return q
+
+
+def by_people(filters: AuditFilters, *fields: str) -> Q:
+    """The records whose `fields` (the actor's by default) hold one of the people the
+    filters name; every record without a person filter. The ids are resolved first
+    (`AuditFilters.people`), so each source reads its newest rows for those ids by its own
+    indexes: joined to the users and filtered row by row, the log read every assessor's
+    profile event, or thousands of journey events, to find a page of one person's."""
+    if not filters.person:
+        return Q()
+    q = Q()
+    for name in fields or ("actor_id",):
+        q |= Q(**{f"{name}__in": filters.people})
     return q
 
 
@@ -59,7 +81,7 @@ def journey_events_for_audit(user: User, filters: AuditFilters) -> QuerySet[Jour
     if not epao_ids or ":" in filters.kind:  # another record's kind
         return JourneyEvent.objects.none()
     events = JourneyEvent.objects.filter(
-        when(filters), person_matches(filters.person), enrolment__epao_id__in=epao_ids
+        when(filters), by_people(filters), enrolment__epao_id__in=epao_ids
     )
     if filters.kind:
         events = events.filter(action=filters.kind)
@@ -87,11 +109,9 @@ def account_events_for_audit(user: User, filters: AuditFilters) -> QuerySet[Acco
     events = AccountEvent.objects.filter(
         Q(organisation_id__in=epao_ids) | (Q(organisation__isnull=True) & staff), when(filters)
     )
-    if filters.person:
-        # The people named first (a few), then their events by the user and actor indexes:
-        # a join filtered row by row read every sign-in before finding a rare person's.
-        named = User.objects.filter(person_matches(filters.person, "")).values("pk")
-        events = events.filter(Q(user_id__in=named) | Q(actor_id__in=named))
+    # The people named first (a few), then their events by the user and actor indexes:
+    # a join filtered row by row read every sign-in before finding a rare person's.
+    events = events.filter(by_people(filters, "user_id", "actor_id"))
     if kind:
         events = events.filter(action=kind.removeprefix(ACCOUNT_KIND))
     return events.select_related("actor", "user", "organisation").order_by("-at", "-id")

@@ -383,7 +383,10 @@ def records_matching(user: User, terms: Terms) -> QuerySet[Enrolment]:
         wanted = Q(pk=terms.number)
     if wanted is None:
         return Enrolment.objects.none()
-    found = for_lists(enrolments_for(user, roles=RECORD_ROLES, apprentice=False)).filter(wanted)
+    # Only what a hit shows (the apprentice, the employer): every match is joined before
+    # the sort by name, so a join the row does not show is paid for each of them.
+    mine = enrolments_for(user, roles=RECORD_ROLES, apprentice=False)
+    found = mine.select_related(None).select_related("apprentice", "employer").filter(wanted)
     if terms.words and any(len(word) >= TRIGRAM for word in terms.words):
         # A word the trigram indexes serve finds few enough to sort (by_name_of_matches).
         return by_name_of_matches(found).order_by(*BY_NAME_OF_MATCHES)

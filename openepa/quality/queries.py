@@ -116,16 +116,17 @@ def iqa_agreement(
         samples = samples.filter(attempt__enrolment__epao_id=epao_id)
     # Counted assessor by assessor (a subquery each reads that assessor's sheets by index)
     # rather than one join over every signed-off sample of the EPAO.
+    # Those with none reviewed are left out here, not by the query: filtering on `reviewed`
+    # there made the database count each assessor's samples a third time.
     rows = (
         User.objects.filter(pk__in=list(assessor_ids))
         .annotate(
             reviewed=_count(samples),
             agreed=_count(samples.exclude(Exists(disagreed))),
         )
-        .filter(reviewed__gt=0)
         .values_list("pk", "agreed", "reviewed")
     )
-    return {assessor: (agreed, reviewed) for assessor, agreed, reviewed in rows}
+    return {assessor: (agreed, reviewed) for assessor, agreed, reviewed in rows if reviewed}
 
 
 def epao_iqa_agreement(epao_id: int) -> dict[int, tuple[int, int]]:

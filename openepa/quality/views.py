@@ -30,6 +30,7 @@ from openepa.quality.consistency import (
     consistency_report,
     csv_lines,
     every_row,
+    table_rows,
 )
 from openepa.quality.exports import QUEUE, QUEUE_FIELDS
 from openepa.quality.forms import ReviewForm, review_initial
@@ -180,11 +181,13 @@ def consistency(request: AuthenticatedRequest) -> HttpResponse:
     chosen = request.GET.get("epao", "")
     epao = next((o for o in epaos if str(o.pk) == chosen), epaos[0])
     page = Paginator(assessors(epao.pk), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    report = consistency_report(epao, list(page.object_list))
     return render(
         request,
         "quality/consistency.html",
         {
-            "report": consistency_report(epao, list(page.object_list)),
+            "report": report,
+            "rows": table_rows(report),
             "page": page,
             "epaos": epaos,
             "points": OUTLIER_POINTS,

@@ -13,10 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from openepa.accounts.models import AccountEvent
 from openepa.assessors.models import ProfileEvent
 from openepa.enrolments.actions import do_withdraw_enrolment
 from openepa.enrolments.models import JourneyEvent
 from openepa.web.audit import PAGE
+from openepa.web.forms import KIND_CHOICES
 from tests.enrolments.helpers import add_apprentice
 from tests.exports.helpers import column, csv_rows, xlsx_rows
 from tests.plain_words import leaks
@@ -89,6 +91,28 @@ def test_the_admin_sees_their_epaos_journey_and_profile_events_only(client, worl
 def test_filters(client, world, log, params, expected):
     client.force_login(world.admin)
     assert walk(client, params) == expected
+
+
+def test_a_person_is_looked_up_once_by_name_or_email_and_every_one_named_is_listed(
+    client, world, log
+):
+    """The person's words are matched against people's names and email addresses first; the
+    log then lists every record of each person named, of no one else, with each word
+    narrowing who is named; words naming nobody list nothing, in as few queries."""
+    client.force_login(world.admin)
+    both = walk(client, {"person": "example"})  # in both people's email addresses
+    assert "Ada Lovelace was registered on the standard by Pat Provider." in both
+    assert "Grace Hopper was withdrawn by Amina Admin." in both
+    by_email = walk(client, {"person": "coastal.example"})
+    assert by_email == walk(client, {"person": "pat provider"})
+    assert "Ada Lovelace was registered on the standard by Pat Provider." in by_email
+    assert not any("by Amina Admin" in s for s in by_email)
+    assert walk(client, {"person": "amina coastal"}) == []
+    with CaptureQueriesContext(connection) as named:
+        client.get(AUDIT, {"person": "amina"})
+    with CaptureQueriesContext(connection) as nobody:
+        assert records(client.get(AUDIT, {"person": "nobody-here"}).content.decode()) == []
+    assert len(nobody) <= len(named)
 
 
 def test_filter_by_uln_enrolment_number_and_profile_kind(client, world, log):
@@ -203,3 +227,42 @@ def test_the_download_speaks_plainly(client, world, log):
     assert "Withdraw" in column(rows, "Kind")
     assert "Assessor profile: create profile" in column(rows, "Kind")
     assert leaks("\n".join(",".join(row) for row in rows)) == []
+
+
+def test_the_kind_filter_offers_every_kind_in_words_with_the_chosen_one_selected(client, world):
+    """The kinds' select is written in Python (LongSelect): the same select, each kind in
+    words, the one filtered on selected, every value escaped."""
+    client.force_login(world.admin)
+    html = client.get(AUDIT, {"kind": "withdraw"}).content.decode()
+    select = re.search(r'<select name="kind"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None
+    assert 'class="govuk-select' in select.group(0)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select.group(1))
+    assert [(value, unescape(label)) for value, _, label in options] == [
+        (value, label) for value, label in KIND_CHOICES
+    ]
+    assert [value for value, chosen, _ in options if chosen] == ["withdraw"]
+
+
+def test_each_row_shows_when_who_the_apprentice_and_the_change_escaped(client, world, log):
+    """A journey event's row links to the enrolment with the ULN, shows the change of state
+    and the reason (escaped); a sign-in's row has no apprentice and shows the address."""
+    AccountEvent.objects.create(
+        at=timezone.now(),
+        action=AccountEvent.Action.SIGN_IN,
+        actor=world.admin,
+        user=world.admin,
+        ip_address="203.0.113.9",
+    )
+    client.force_login(world.admin)
+    html = client.get(AUDIT).content.decode()
+    rows = re.findall(r'<tr class="govuk-table__row"><th scope="row".*?</tr>', html, re.S)
+    withdrawal = next(r for r in rows if "Grace Hopper was withdrawn" in r)
+    assert f'<a class="govuk-link" href="/enrolments/{log.pk}/">Grace Hopper</a>' in withdrawal
+    assert f'<span class="govuk-body-s">ULN {log.apprentice.uln}</span>' in withdrawal
+    assert "By Amina Admin (admin@northern.example)" in withdrawal
+    assert "=cmd|&#x27; /C calc&#x27;!A0" in withdrawal
+    assert "=cmd|' /C calc'" not in withdrawal
+    sign_in = next(r for r in rows if "signed in" in r)
+    assert 'data-label="Apprentice">—</td>' in sign_in
+    assert '<span class="govuk-body-s">From 203.0.113.9</span>' in sign_in

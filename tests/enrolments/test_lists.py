@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from openepa.core.keyset import encode
-from openepa.domain.journey import State
+from openepa.domain.journey import LABELS, State
 from openepa.enrolments.actions import do_withdraw_enrolment
 from openepa.enrolments.models import Enrolment
 from openepa.enrolments.queries import counts_by_state, pipeline_for
@@ -150,6 +150,21 @@ def test_filter_by_state_with_counts_as_tabs(signed_in, world, others):
     html = client.get(PIPELINE, {"employer": world.employer.pk}).content.decode()
     assert count_shown(html, "withdrawn") == 0
     assert count_shown(html, "registered") == 1
+
+
+def test_the_state_filter_offers_every_state_with_the_chosen_one_selected(signed_in, world):
+    """The state select is written in Python (LongSelect): "Any state", then every state in
+    journey order by its label, the filtered one selected."""
+    html = signed_in(world.admin).get(PIPELINE, {"state": "withdrawn"}).content.decode()
+    select = re.search(r'<select name="state"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None
+    assert 'class="govuk-select' in select.group(0)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select.group(1))
+    assert [(value, unescape(label)) for value, _, label in options] == [
+        ("", "Any state"),
+        *((state.value, LABELS[state]) for state in State),
+    ]
+    assert [value for value, chosen, _ in options if chosen] == ["withdrawn"]
 
 
 def test_filter_by_employer_and_provider(signed_in, world, others):
