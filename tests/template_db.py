@@ -49,7 +49,7 @@ def fingerprint(root: Path, *also: str) -> str:
     return digest.hexdigest()[:24]
 
 
-def _kept_template() -> Path | None:
+def kept_template() -> Path | None:
     """Where this code's migrated database is kept between runs; None when turned off."""
     if os.environ.get("OPENEPA_TEST_DB_CACHE") == "off":
         return None
@@ -114,7 +114,7 @@ def migrate_from_template(original: Callable[..., Any]) -> Callable[..., Any]:
         with _locked(Path(directory)):
             connection.ensure_connection()
             live = connection.connection
-            kept = None if template.exists() else _kept_template()
+            kept = None if template.exists() else kept_template()
             if kept is not None and kept.exists():
                 shutil.copyfile(kept, template.with_suffix(".partial"))
                 template.with_suffix(".partial").rename(template)
