@@ -11,7 +11,9 @@ its end. The migrated database is also kept between runs in var/test-db/, under 
 fingerprint of everything that makes it (the app's code and data files, the pinned
 dependencies, Python, SQLite, and today's date, which the rows are dated from): a run whose
 fingerprint matches copies it instead of migrating, so a template never outlives the code
-that made it. OPENEPA_TEST_DB_CACHE=off migrates every run afresh."""
+that made it. The costly builds some tests share (the demos, tests/seeded_demo.py) are kept
+beside it under the same fingerprint, and go when it goes. OPENEPA_TEST_DB_CACHE=off
+migrates and builds every run afresh."""
 
 from __future__ import annotations
 

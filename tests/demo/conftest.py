@@ -4,7 +4,8 @@ It takes most of a minute to play, so it is built once for this folder (a packag
 fixture) and rolled back when its tests are done, leaving the database as it was for every
 other test. Tests that need the whole demo go in this folder and ask for ``full_demo``:
 `make test` runs with ``--dist loadgroup``, and tests/conftest.py sends every test of this
-folder to one xdist worker in one go (ONE_WORKER), so the demo is built once per run."""
+folder to one xdist worker in one go (ONE_WORKER), so the demo is built once per run, and
+on SQLite once per code and day (kept between runs: tests/seeded_demo.py)."""
 
 from __future__ import annotations
 
