@@ -19,6 +19,8 @@ loads the standards and policies again), so the copy is what seeding would have 
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import inspect
 import os
 import pickle
 import shutil
@@ -126,12 +128,18 @@ def _keep(kept: Path, uploads: Path, before: set[str], made: object, name: str) 
     _forget_older_builds()
 
 
-def lasting(name: str) -> Path | None:
+def lasting(name: str, *made_by: Path) -> Path | None:
     """Where a build named `name` is kept between runs, beside the migrated template of the
     same fingerprint (tests/template_db.py: the app's code and data files, the pinned
-    dependencies, today's date): None when that cache is off."""
+    dependencies, today's date), and of this file and the `made_by` files (the tests' code
+    that builds it): None when that cache is off."""
     template = template_db.kept_template()
-    return None if template is None else template.with_name(f"{template.stem}-{name}")
+    if template is None:
+        return None
+    code = hashlib.sha256()
+    for file in (Path(__file__), *made_by):
+        code.update(file.read_bytes())
+    return template.with_name(f"{template.stem}-{name}-{code.hexdigest()[:12]}")
 
 
 def _forget_older_builds() -> None:
@@ -162,7 +170,7 @@ def build_kept_for_the_package[T](
             yield build()
         return
     directory = Path(os.environ[TEMPLATE_DIR_VARIABLE])
-    kept = lasting(name) or directory / name
+    kept = lasting(name, Path(inspect.getfile(build))) or directory / name
     uploads = Path(settings.OPENEPA_UPLOAD_ROOT)
     with django_db_blocker.unblock():
         connection.ensure_connection()
