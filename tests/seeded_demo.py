@@ -177,7 +177,7 @@ def build_kept_for_the_package[T](
         saved = sqlite3.connect(":memory:")
         connection.connection.backup(saved)
     try:
-        with django_db_blocker.unblock(), _locked(directory):
+        with django_db_blocker.unblock(), _locked(directory, name):
             if kept.is_dir():
                 _copy_in(kept)
                 with open(kept / "built.pickle", "rb") as read:
@@ -222,10 +222,11 @@ def _files(root: Path) -> set[str]:
 
 
 @contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    """One seeding at a time across the run's workers (a lock of its own: the template's
-    lock is for creating test databases)."""
-    with open(directory / "small-demo.lock", "w") as lock:
+def _locked(directory: Path, name: str = "small-demo") -> Iterator[None]:
+    """One seeding of a build at a time across the run's workers (a lock of its own: the
+    template's lock is for creating test databases, and a worker building the full demo must
+    not keep the other waiting for the small one)."""
+    with open(directory / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
