@@ -19,23 +19,26 @@ loads the standards and policies again), so the copy is what seeding would have 
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import inspect
 import os
 import pickle
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from openepa.demo import do_seed_demo
 from openepa.demo.people import DemoLogin
 from openepa.demo.stories import SCENARIOS
+from tests import template_db
 from tests.module_db import rolled_back_at_module_end
 from tests.template_db import TEMPLATE_DIR_VARIABLE
 
@@ -60,7 +63,7 @@ def seed_small_demo(today: date | None = None) -> list[DemoLogin]:
     # Dated from the day it is seeded (the test clock's day): a run that goes past midnight
     # seeds again rather than copy yesterday's.
     day = today or timezone.localdate()
-    kept = Path(directory) / f"small-demo-{day.isoformat()}"
+    kept = lasting(f"small-demo-{day.isoformat()}") or Path(directory) / f"small-demo-{day}"
     with _locked(Path(directory)):
         if not kept.is_dir():
             return _seed_and_keep(kept, today)
@@ -99,20 +102,99 @@ def _seed_and_keep(kept: Path, today: date | None) -> list[DemoLogin]:
     uploads = Path(settings.OPENEPA_UPLOAD_ROOT)
     before = _files(uploads)
     logins = do_seed_demo(apprentices=len(SCENARIOS), today=today)
-    partial = kept.with_name(kept.name + ".partial")
+    _keep(kept, uploads, before, logins, "logins.pickle")
+    return logins
+
+
+def _keep(kept: Path, uploads: Path, before: set[str], made: object, name: str) -> None:
+    """Save the database, the files stored in `uploads` since `before`, and `made` (pickled
+    as `name`) to `kept`, whole or not at all."""
+    partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
+    partial.mkdir(parents=True)
     connection.ensure_connection()
     with sqlite3.connect(partial / "db.sqlite3") as copy:
         connection.connection.backup(copy)
     copy.close()
-    for name in sorted(_files(uploads) - before):
-        (partial / "files" / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(uploads / name, partial / "files" / name)
-    with open(partial / "logins.pickle", "wb") as saved:
-        pickle.dump(logins, saved)
-    partial.rename(kept)
-    return logins
+    for stored in sorted(_files(uploads) - before):
+        (partial / "files" / stored).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(uploads / stored, partial / "files" / stored)
+    with open(partial / name, "wb") as saved:
+        pickle.dump(made, saved)
+    try:
+        partial.rename(kept)
+    except OSError:  # another run on this checkout kept the same build first
+        shutil.rmtree(partial, ignore_errors=True)
+    _forget_older_builds()
+
+
+def lasting(name: str, *made_by: Path) -> Path | None:
+    """Where a build named `name` is kept between runs, beside the migrated template of the
+    same fingerprint (tests/template_db.py: the app's code and data files, the pinned
+    dependencies, today's date), and of this file and the `made_by` files (the tests' code
+    that builds it): None when that cache is off."""
+    template = template_db.kept_template()
+    if template is None:
+        return None
+    code = hashlib.sha256()
+    for file in (Path(__file__), *made_by):
+        code.update(file.read_bytes())
+    return template.with_name(f"{template.stem}-{name}-{code.hexdigest()[:12]}")
+
+
+def _forget_older_builds() -> None:
+    """Builds whose migrated template is no longer kept (tests/template_db.py keeps the
+    newest few) go with it."""
+    templates = {t.stem for t in template_db.KEPT.glob("*.sqlite3")}
+    for build in template_db.KEPT.glob("*-*"):
+        if build.is_dir() and build.name.split("-", 1)[0] not in templates:
+            shutil.rmtree(build, ignore_errors=True)
+
+
+@contextmanager
+def build_kept_for_the_package[T](
+    django_db_blocker: Any, name: str, build: Callable[[], T]
+) -> Iterator[T]:
+    """For a package- or module-scoped fixture: what `build()` writes, for the tests in it
+    (each in a savepoint of its own), gone at the fixture's end; what `build` returned.
+
+    On an in-memory SQLite test database, `build` runs once per checkout, code and day: its
+    rows, the files it stored and what it returned are kept between runs (`lasting`) or for
+    the run, and copied in after. It runs in a transaction whose on-commit work is dropped
+    before it commits, as a rollback would drop it. Elsewhere it runs in a transaction
+    rolled back at the end (tests/module_db.py)."""
+    with django_db_blocker.unblock():
+        copies = _copies()
+    if not copies:
+        with rolled_back_at_module_end(django_db_blocker), django_db_blocker.unblock():
+            yield build()
+        return
+    directory = Path(os.environ[TEMPLATE_DIR_VARIABLE])
+    kept = lasting(name, Path(inspect.getfile(build))) or directory / name
+    uploads = Path(settings.OPENEPA_UPLOAD_ROOT)
+    with django_db_blocker.unblock():
+        connection.ensure_connection()
+        saved = sqlite3.connect(":memory:")
+        connection.connection.backup(saved)
+    try:
+        with django_db_blocker.unblock(), _locked(directory, name):
+            if kept.is_dir():
+                _copy_in(kept)
+                with open(kept / "built.pickle", "rb") as read:
+                    made: T = pickle.load(read)
+            else:
+                before = _files(uploads)
+                with transaction.atomic():
+                    made = build()
+                    # What the commit would set off (tasks, emails) is not part of the rows.
+                    connection.run_on_commit.clear()
+                _keep(kept, uploads, before, made, "built.pickle")
+        yield made
+    finally:
+        with django_db_blocker.unblock():
+            saved.backup(connection.connection)
+            saved.close()
+            _forget_content_types()
 
 
 def _copy_in(kept: Path) -> None:
@@ -140,10 +222,11 @@ def _files(root: Path) -> set[str]:
 
 
 @contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    """One seeding at a time across the run's workers (a lock of its own: the template's
-    lock is for creating test databases)."""
-    with open(directory / "small-demo.lock", "w") as lock:
+def _locked(directory: Path, name: str = "small-demo") -> Iterator[None]:
+    """One seeding of a build at a time across the run's workers (a lock of its own: the
+    template's lock is for creating test databases, and a worker building the full demo must
+    not keep the other waiting for the small one)."""
+    with open(directory / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield

@@ -11,7 +11,9 @@ its end. The migrated database is also kept between runs in var/test-db/, under 
 fingerprint of everything that makes it (the app's code and data files, the pinned
 dependencies, Python, SQLite, and today's date, which the rows are dated from): a run whose
 fingerprint matches copies it instead of migrating, so a template never outlives the code
-that made it. OPENEPA_TEST_DB_CACHE=off migrates every run afresh."""
+that made it. The costly builds some tests share (the demos, tests/seeded_demo.py) are kept
+beside it under the same fingerprint, and go when it goes. OPENEPA_TEST_DB_CACHE=off
+migrates and builds every run afresh."""
 
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def fingerprint(root: Path, *also: str) -> str:
     return digest.hexdigest()[:24]
 
 
-def _kept_template() -> Path | None:
+def kept_template() -> Path | None:
     """Where this code's migrated database is kept between runs; None when turned off."""
     if os.environ.get("OPENEPA_TEST_DB_CACHE") == "off":
         return None
@@ -114,7 +116,7 @@ def migrate_from_template(original: Callable[..., Any]) -> Callable[..., Any]:
         with _locked(Path(directory)):
             connection.ensure_connection()
             live = connection.connection
-            kept = None if template.exists() else _kept_template()
+            kept = None if template.exists() else kept_template()
             if kept is not None and kept.exists():
                 shutil.copyfile(kept, template.with_suffix(".partial"))
                 template.with_suffix(".partial").rename(template)

@@ -36,7 +36,7 @@ from openepa.enrolments.models import Apprentice, Enrolment, JourneyEvent, State
 from openepa.organisations.models import Organisation
 from openepa.reference.models import StandardVersion
 from openepa.results.models import OverallResult
-from tests.module_db import rolled_back_at_module_end
+from tests.seeded_demo import build_kept_for_the_package
 
 FAST_APPRENTICES = 300
 #: Fewer templates than the command's 250 keep the test quick; the first 16 of them are
@@ -80,11 +80,15 @@ def test_scale_keeps_the_ordinary_demo_as_it_was_and_grows_with_it() -> None:
     assert Scale.of(100_000) == Scale(assessors=4000, employers=1429, providers=400)
 
 
+def _seed_fast_demo() -> None:
+    call_command("load_reference_data", verbosity=0)
+    do_seed_demo(apprentices=FAST_APPRENTICES, fast=True, templates=FAST_TEMPLATES)
+
+
 @pytest.fixture(scope="module")
 def fast_demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
-    with rolled_back_at_module_end(django_db_blocker), django_db_blocker.unblock():  # type: ignore[attr-defined]
-        call_command("load_reference_data", verbosity=0)
-        do_seed_demo(apprentices=FAST_APPRENTICES, fast=True, templates=FAST_TEMPLATES)
+    """Seeded once for the module; on SQLite kept and copied in after (tests/seeded_demo.py)."""
+    with build_kept_for_the_package(django_db_blocker, "fast-demo", _seed_fast_demo):
         yield
 
 
