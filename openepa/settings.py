@@ -176,7 +176,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # costs about what a sequential one does, hence 1.1 (the usual setting for SSDs).
     _settings = "-c jit=off -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} {_settings}".strip()
+    # The URL's own options (`?options=-c%20random_page_cost%3D4`) come last, so they win.
+    _options["options"] = f"{_settings} {_options.get('options', '')}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The covering indexes' INCLUDE columns (index-only counts) are PostgreSQL's, the production
 # database; SQLite builds the same indexes on their key columns alone, which is still correct,
