@@ -5,7 +5,7 @@ read a page at a time (keyset) and downloadable as filtered."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from html import unescape
 
 import pytest
@@ -131,8 +131,11 @@ def test_filter_by_uln_enrolment_number_and_profile_kind(client, world, log):
 def test_filter_by_date_range(client, world, log):
     client.force_login(world.admin)
     today = timezone.localdate()
-    JourneyEvent.objects.filter(action="withdraw").update(at=timezone.now() - timedelta(days=40))
     old = today - timedelta(days=40)
+    # Noon of that local day: "now less 40 days" lands on the next day in the last hour
+    # before midnight when the clocks changed in between (GMT now, BST then).
+    noon = timezone.make_aware(datetime.combine(old, time(12)))
+    JourneyEvent.objects.filter(action="withdraw").update(at=noon)
 
     def day(prefix, d):
         return {f"{prefix}_day": d.day, f"{prefix}_month": d.month, f"{prefix}_year": d.year}
