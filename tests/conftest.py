@@ -209,6 +209,16 @@ def _files_in_the_runs_folder() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _kept_counts_emptied_last() -> Iterator[None]:
+    """SQLite's flush empties the tables triggers write after the rest (tests/sqlite_flush.py)."""
+    from tests.sqlite_flush import counts_emptied_last
+
+    undo = counts_emptied_last()
+    yield
+    undo()
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> Iterator[None]:
     # Argon2 is deliberately slow; tests create many users (module-wide worlds included).
     from django.test import override_settings
