@@ -15,6 +15,7 @@ import pytest
 from openepa.certificates.models import (
     ExportBatch,
     ExportedRecord,
+    ExportKind,
     ReadyResult,
     ServiceRecord,
 )
@@ -158,5 +159,5 @@ def test_what_waits_is_kept_after_every_write(world):
     elsewhere = world.other_epao
     Enrolment.objects.filter(pk=enrolment.pk).update(epao=elsewhere)
     check(1)
-    assert ready_counts(elsewhere.pk)["epa"] == 1
-    assert ready_counts(world.epao.pk)["epa"] == 0
+    assert ready_counts(elsewhere.pk)[ExportKind.EPA] == 1
+    assert ready_counts(world.epao.pk)[ExportKind.EPA] == 0

@@ -145,18 +145,21 @@ ENROLMENT_TRIGGER = "certificates_ready_enrolment"
 
 
 def postgresql_triggers() -> list[str]:
-    """One function recomputes an enrolment's row. Its writers already hold the enrolment's
+    """One function recomputes an enrolment's row (PL/pgSQL, whose plans are kept for the
+    session: as a SQL function it was planned again at every call, ~0.8 ms a row). Its writers already hold the enrolment's
     row lock (actions lock the enrolment), and the insert is an upsert all the same, so
     two transactions recomputing the same enrolment never fail on its key."""
     return [
         f"""
         CREATE OR REPLACE FUNCTION certificates_ready_refresh(e bigint) RETURNS void AS $$
+        BEGIN
             DELETE FROM certificates_readyresult WHERE enrolment_id = e;
             INSERT INTO {_COLUMNS} {_READY.format(where="en.id = e")}
             ON CONFLICT (enrolment_id) DO UPDATE SET
                 epao_id = EXCLUDED.epao_id, result_id = EXCLUDED.result_id,
                 grade = EXCLUDED.grade;
-        $$ LANGUAGE sql
+        END;
+        $$ LANGUAGE plpgsql
         """,
         """
         CREATE OR REPLACE FUNCTION certificates_ready_result() RETURNS trigger AS $$
