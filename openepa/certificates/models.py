@@ -197,3 +197,38 @@ class ServiceCheck(models.Model):
 
     def __str__(self) -> str:
         return f"Check of {self.enrolment_id}: {'differs' if self.differs else 'agrees'}"
+
+
+class ReadyResult(models.Model):
+    """The result of each enrolment that is ready to export or send (the rule of
+    `queries.ready_results`: the enrolment's latest released result, not superseded, not yet
+    exported nor sent, the enrolment not withdrawn), kept by the database: triggers on the
+    results, the exported and service records and the enrolment's state recompute an
+    enrolment's row whenever one of them changes (migration certificates 0004). The counts
+    of what waits then read this small index instead of walking every released result and
+    probing its exports. Nothing in the app writes it."""
+
+    enrolment = models.OneToOneField(
+        Enrolment,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    epao = models.ForeignKey(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    result = models.ForeignKey(
+        OverallResult, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    #: The result's grade: what decides whether it is a certificate request (kind_for).
+    grade = models.CharField(max_length=20)
+
+    class Meta:
+        indexes = [
+            # The counts by grade of an EPAO's first CAP + 1 waiting: read from the index.
+            models.Index(fields=["epao", "grade"], name="certificates_ready_by_epao")
+        ]
+
+    def __str__(self) -> str:
+        return f"result {self.result_id} ready"

@@ -13,7 +13,8 @@ were not the cost; what every row dragged along was:
   replica` would skip the checks without proving anything, so it is not used.)
 - **The kept counts.** Triggers move StateCount on every enrolment written, DecisionCount,
   GradeCount and AssessorYear on every marking sheet, DueCount and TurnaroundCount on every
-  result, OpenCaseCount on every case and OpenSampleCount on every IQA sample (one upsert of the same few rows per copied row, twelve for AssessorYear).
+  result, OpenCaseCount on every case and OpenSampleCount on every IQA sample (one upsert of the same few rows per copied row, twelve for AssessorYear), ReadyResult on every
+  result, export and service record.
   They are disabled for the copy and the copies' counts are added once, grouped, by the
   same transaction; the triggers are enabled again before the commit, so every later write
   is counted as before.
@@ -47,6 +48,11 @@ RESULT_COUNTS_TRIGGER = "results_counts"
 #: OpenSampleCount.
 OPEN_CASE_TRIGGER = "cases_open_count"
 OPEN_SAMPLE_TRIGGER = "quality_open_sample_count"
+#: The triggers of migration certificates 0004 that keep ReadyResult (what waits to be
+#: exported or sent), on the results and on the exported and service records.
+READY_RESULT_TRIGGER = "certificates_ready_result"
+READY_EXPORTED_TRIGGER = "certificates_ready_exported"
+READY_SERVICE_TRIGGER = "certificates_ready_service"
 #: Memory for the index builds and foreign-key checks after the copy (this transaction only).
 MAINTENANCE_MEMORY = "256MB"
 
@@ -61,7 +67,8 @@ class Dropped:
 @dataclass(frozen=True)
 class KeptCount:
     """A count a trigger keeps over one copied table, and the statement that adds what the
-    trigger would have added for the rows copied (ids above the one given)."""
+    trigger would have added for the rows copied (ids above the one given); none when
+    another table's statement adds it."""
 
     model: str
     trigger: str
@@ -192,6 +199,30 @@ KEPT_COUNTS = (
         DO UPDATE SET n = quality_opensamplecount.n + EXCLUDED.n
         """,
     ),
+    # What waits to be exported: the copied enrolments' rows, written once every copied
+    # result, export and service record is in (set-based: the indexes are set aside).
+    KeptCount(
+        "results.OverallResult",
+        READY_RESULT_TRIGGER,
+        """
+        INSERT INTO certificates_readyresult (enrolment_id, epao_id, result_id, grade)
+        SELECT en.id, en.epao_id, r.id, r.grade
+        FROM (
+            SELECT DISTINCT ON (enrolment_id) id, enrolment_id, grade, superseded_at
+            FROM results_overallresult
+            WHERE released_at IS NOT NULL AND id > %s
+            ORDER BY enrolment_id, released_at DESC, id DESC
+        ) AS r
+        JOIN enrolments_enrolment AS en ON en.id = r.enrolment_id
+        WHERE en.state <> 'withdrawn' AND r.superseded_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM certificates_exportedrecord AS x WHERE x.result_id = r.id)
+          AND NOT EXISTS (SELECT 1 FROM certificates_servicerecord AS s WHERE s.result_id = r.id)
+        ON CONFLICT (enrolment_id) DO UPDATE SET
+            epao_id = EXCLUDED.epao_id, result_id = EXCLUDED.result_id, grade = EXCLUDED.grade
+        """,
+    ),
+    KeptCount("certificates.ExportedRecord", READY_EXPORTED_TRIGGER, ""),
+    KeptCount("certificates.ServiceRecord", READY_SERVICE_TRIGGER, ""),
 )
 
 
@@ -224,7 +255,8 @@ def bulk_load(tables: Sequence[type[models.Model]], say: Callable[[str], None]) 
     yield
     with connection.cursor() as cursor:
         for kept, table, top in paused:
-            cursor.execute(kept.add, [top])
+            if kept.add:
+                cursor.execute(kept.add, [top])
             cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER {kept.trigger}')
         if paused:
             say(f"bulk load: kept counts added ({', '.join(k.model for k, _, _ in paused)})")

@@ -267,6 +267,15 @@ def test_the_copies_are_in_the_admin_homes_kept_counts() -> None:
     assert sum(kept_grades()[0].values()) > 0
 
 
+def test_the_copies_results_waiting_for_export_are_kept() -> None:
+    """The bulk load adds the copies' results waiting to be exported or sent
+    (ReadyResult) as its triggers would have."""
+    from tests.certificates.test_ready_kept import kept, recounted
+
+    assert kept() == recounted()
+    assert kept()
+
+
 def _catalogue(tables: list[str]) -> dict[str, list[tuple[str, ...]]]:
     """The copied tables' foreign keys, indexes and triggers as PostgreSQL holds them."""
     queries = {
