@@ -27,6 +27,11 @@ from openepa.gateway.models import GatewaySubmission
 from openepa.results.models import OverallResult
 
 _ENROLMENT = ("enrolment__apprentice", "enrolment__employer", "enrolment__provider")
+#: What the admin's lists (home and queue, cases/_tables.html) show of the enrolment: the
+#: apprentice only. Joining the employer and provider too added 28 unread columns to each
+#: query, and compiling and loading columns is most of a short list's CPU
+#: (benchmarks/page_profile.py).
+_APPRENTICE = ("enrolment__apprentice",)
 #: Special-category fields: never loaded for a list.
 _PRIVATE_ADJUSTMENT = ("needs", "late_reason", "decision_reason")
 _PRIVATE_CONSIDERATION = ("circumstances", "why_not_rescheduled", "decision_reason")
@@ -166,7 +171,7 @@ def open_adjustments_for(user: User) -> QuerySet[ReasonableAdjustment]:
             enrolment__epao_id__in=_admin_epaos(user), state=Decision.REQUESTED
         )
         .defer(*_PRIVATE_ADJUSTMENT)
-        .select_related(*_ENROLMENT, "requester_organisation")
+        .select_related(*_APPRENTICE, "requester_organisation")
         .order_by("-late", "requested_at", "id")
     )
 
@@ -178,7 +183,7 @@ def open_considerations_for(user: User) -> QuerySet[SpecialConsideration]:
             enrolment__epao_id__in=_admin_epaos(user), state=Decision.REQUESTED
         )
         .defer(*_PRIVATE_CONSIDERATION)
-        .select_related(*_ENROLMENT, "booking")
+        .select_related(*_APPRENTICE, "booking")
         .order_by("booking__starts_at", "id")
     )
 
@@ -191,7 +196,7 @@ def open_cases_for(user: User) -> QuerySet[Case]:
             state__in=[s.value for s in OPEN_CASE_STATES],
         )
         .defer(*_PRIVATE_CASE)
-        .select_related(*_ENROLMENT, "reviewer")
+        .select_related(*_APPRENTICE, "reviewer")
         .order_by("raised_at", "id")
     )
 

@@ -1,7 +1,7 @@
 """Charts drawn on the server as SVG (issue 17 §1): horizontal bars, one group per
 category and one bar per series, every bar labelled with its number in text, so no
 meaning rests on colour and the chart reads at 320 px (a viewBox scaled to the width).
-Each chart carries its numbers as a table too (`components/chart.html`). No JavaScript.
+Each chart carries its numbers as a table too (`{% chart %}` in openepa/core/templatetags/govuk.py). No JavaScript.
 
 The geometry is computed here, in plain Python; the template only draws it."""
 
