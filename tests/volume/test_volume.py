@@ -267,6 +267,8 @@ def test_the_copies_are_in_the_admin_homes_kept_counts() -> None:
     assert sum(kept_grades()[0].values()) > 0
 
 
+@pytest.mark.django_db
+@pytestmark_fast
 def test_the_copies_results_waiting_for_export_are_kept() -> None:
     """The bulk load adds the copies' results waiting to be exported or sent
     (ReadyResult) as its triggers would have."""
