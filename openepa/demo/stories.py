@@ -219,7 +219,10 @@ def plan_story(index: int, scenario: Scenario, today: date, rng: random.Random) 
     """Place the scenario's last step `lag` working days before today."""
     taken = _taken(scenario)
     last = taken[-1]
-    target = add_working_days(today, -rng.randint(*scenario.lag)) if scenario.lag[1] else today
+    lag = rng.randint(*scenario.lag) if scenario.lag[1] else 0
+    # A lag of 0 is today itself: add_working_days(today, 0) is the next working day, which
+    # on a Saturday or Sunday is still to come, and no step may happen after today.
+    target = add_working_days(today, -lag) if lag else today
     if last == Step.WITHDRAW:
         gateway_day = add_working_days(target, -OFFSETS[Step.ACCEPT_GATEWAY] - 3)
     else:
