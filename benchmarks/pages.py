@@ -14,7 +14,8 @@ page is fetched once (status, bytes, queries), then driven by wrk for `--seconds
 16 connections, each connection sending its next request when the last one is answered.
 The table gives requests/s, p50 and p95 latency, bytes, queries and the ratio of the page's
 throughput to the bare view's at the same connections, measured in the same run; then each
-gunicorn worker's resident memory after the run.
+gunicorn worker's resident memory after the run; last, the figures against the goals
+(benchmarks/page_goals.py).
 
 wrk is Debian's (`apt-get install wrk`). The demo's sign-ins are used: each role signs in
 once (a session in the database, two-factor verified with a TOTP device made for the
@@ -41,6 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from benchmarks.page_goals import Load, SizeRun, goal_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -357,7 +360,7 @@ def drive(
 # The run ----------------------------------------------------------------------------------
 
 
-def run_size(server: str, size: int, args: argparse.Namespace) -> str:
+def run_size(server: str, size: int, args: argparse.Namespace) -> tuple[str, SizeRun]:
     url, built = ensure_data_set(server, size)
     secret = secrets.token_urlsafe(50)
     prepared = run_prepare(url, secret)
@@ -447,7 +450,13 @@ def run_size(server: str, size: int, args: argparse.Namespace) -> str:
         note += "\nInterrupted: the pages not run are marked."
     if built is not None:
         note += f"\nData set built in {built:.0f} s."
-    return "\n".join(rows) + "\n" + note
+    measured = SizeRun(prepared["apprentices"], peak_worker_mb=peak)
+    for name, (_status, size_bytes, queries) in first.items():
+        measured.bytes[name] = size_bytes
+        measured.queries[name] = str(queries)
+    for (name, c), (rps, p50, p95, _errors) in results.items():
+        measured.loads[name, c] = Load(rps, p50, p95)
+    return "\n".join(rows) + "\n" + note, measured
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -478,9 +487,14 @@ def main(argv: list[str] | None = None) -> int:
     server = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
     # SIGTERM (e.g. `timeout`) prints what was measured so far, as Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    runs: list[SizeRun] = []
     for size in args.sizes:
         print(f"\n### {size:,} apprentices\n", flush=True)
-        print(run_size(server, size, args), flush=True)
+        table, measured = run_size(server, size, args)
+        runs.append(measured)
+        print(table, flush=True)
+    print("\n### Against the goals (issues 15 and 17)\n")
+    print("\n".join(goal_lines(runs)), flush=True)
     return 0
 
 
