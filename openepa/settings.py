@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "openepa.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the session and the user: notes when the user last changed something, for the
+    # home page's kept lists (openepa.web.changes).
+    "openepa.web.changes.RememberChangesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it answers a throttled sign-in before the view runs.
