@@ -19,6 +19,7 @@ from django.utils import timezone
 from openepa.accounts.models import Membership, Role
 from openepa.bookings.models import Booking
 from openepa.enrolments.models import Enrolment, JourneyEvent
+from openepa.notifications.models import OutboxMessage
 from openepa.quality.models import IqaSample
 from tests.gateway.through_pages import base, prepare, review_all, version
 from tests.personas import person
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.django_db
 
 AWAITING = "Gateway submissions awaiting review"
 PLANNING = "Gateway accepted: planning meeting needed"
+NOT_DELIVERED = "Emails not delivered"
 #: The tables the admin's lists and figures read; a kept page reads none of them.
 COUNTED_FROM = (
     "quality_iqasample",
@@ -197,3 +199,26 @@ def test_no_admin_sees_another_epaos_kept_part(world, settings):
         html = signed_in(persona).get("/").content.decode()
         assert "IQA samples awaiting sign-off" not in html
         assert "as of" not in html
+
+
+def test_a_change_that_is_no_journey_event_shows_at_once_too(world, settings):
+    """Sending a failed email again changes no apprentice's journey (no JourneyEvent): the
+    admin's session notes the change, so their next home page is counted again; a
+    colleague's, read before the minute passes, is not."""
+    settings.OPENEPA_HOME_FIGURES_SECONDS = 60
+    failed = OutboxMessage.objects.create(
+        kind="gateway_rejected", key="test:failed", recipient="erin@harbour.example",
+        subject="Gateway not accepted", text_body="Reasons", html_body="<p>Reasons</p>",
+        enrolment=world.enrolment, epao_id=world.epao.pk, state="failed", attempts=5,
+    )  # fmt: skip
+    admin = signed_in(world.admin)
+    link = f"/notifications/outbox/{failed.pk}/"
+    assert link in section(admin.get("/").content.decode(), NOT_DELIVERED)
+    # Reading pages changes nothing: still kept.
+    admin.get(link)
+    OutboxMessage.objects.filter(pk=failed.pk).update(attempts=6)
+    assert ">6</td>" not in section(admin.get("/").content.decode(), NOT_DELIVERED)
+    assert admin.post(f"{link}retry/").status_code == 302
+    assert not JourneyEvent.objects.filter(actor=world.admin).exists()
+    assert link in section(_colleague_of(world).get("/").content.decode(), NOT_DELIVERED)
+    assert NOT_DELIVERED not in admin.get("/").content.decode()  # counted again: none left
