@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "openepa.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the session and the user: notes when the user last changed something, for the
+    # home page's kept lists (openepa.web.changes).
+    "openepa.web.changes.RememberChangesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it answers a throttled sign-in before the view runs.
@@ -329,9 +332,9 @@ OPENEPA_TASK_TIMEOUT_SECONDS = env_int("OPENEPA_TASK_TIMEOUT_SECONDS", 600, mini
 OPENEPA_RESIT_REMINDER_WORKING_DAYS = [
     int(n) for n in env_list("OPENEPA_RESIT_REMINDER_WORKING_DAYS", ["10", "3"])
 ]
-# The EPAO admin's home-page figures and charts (openepa.web.dashboards) are counted at most
-# once per this many seconds in each process and the page says when; 0 counts them on every
-# request. Each process keeps its own copy (CACHES below: hosts share only the database), so
+# The EPAO admin's part of the home page, its figures, charts and lists (openepa.web.dashboards),
+# is counted at most once per this many seconds in each process, and again for an admin who
+# has changed something since; the page says when; 0 counts it on every request. Each process keeps its own copy (CACHES below: hosts share only the database), so
 # keep it short.
 OPENEPA_HOME_FIGURES_SECONDS = env_int("OPENEPA_HOME_FIGURES_SECONDS", 60)
 # The process's own memory: nothing is kept that must be the same on every host.

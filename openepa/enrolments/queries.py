@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import (
     BooleanField,
@@ -135,6 +135,18 @@ def pipeline_for(user: User) -> QuerySet[Enrolment]:
     """Every enrolment of the EPAOs the user administers."""
     epao_ids = roles_of(user).orgs(Role.EPAO_ADMIN)
     return for_lists(Enrolment.objects.filter(epao_id__in=epao_ids)).order_by(*BY_NAME)
+
+
+def last_acted_at(user: User) -> datetime | None:
+    """When the user last changed an apprentice's journey, themselves or through the work a
+    worker does for them (a bulk upload, a planner's proposal applied): the newest of their
+    journey events, one row read from the index of events by actor and moment."""
+    return (
+        JourneyEvent.objects.filter(actor=user)
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )
 
 
 def kept_counts(epao_ids: Collection[int]) -> list[tuple[State, int]]:

@@ -4,12 +4,17 @@ few numbers at the top, each a link to its list: `dashboard.figures(user)`) and 
 (`dashboard.charts(user)`); this module only gathers them in a fixed order. Each part
 checks the user's roles itself, so one list serves every role (issue 17 §1).
 
-The EPAO admin's figures and charts count the whole EPAO (at 100,000 apprentices, about a
-second of aggregate queries), and are the same for every admin of the same EPAOs: they are
-kept in Django's cache for OPENEPA_HOME_FIGURES_SECONDS, keyed by those EPAOs, and the page
-says when they were counted. The cache is each process's own memory (settings.CACHES: the
-hosts share nothing but the database), so the time must stay short; the lists below the
-figures are always read live."""
+The EPAO admin's part of the page (the figures, the charts and the lists under "What needs
+you") covers the whole EPAO: at 100,000 apprentices some 40 ms of queries and 60 ms of
+drawing for every request. It is the same for every admin of the same EPAOs, so it is
+counted as an admin of them and nothing else, drawn once, and the HTML kept in Django's
+cache for OPENEPA_HOME_FIGURES_SECONDS, keyed by those EPAOs (`Kept`); the page says when it
+was counted. It is counted again before then for an admin who has changed something since
+(`_changed_since`): their own change shows at once, a colleague's within the time. The
+cache is each process's own memory (settings.CACHES: the hosts share nothing but the
+database), so the time must stay short; 0 counts everything for every request. The user's
+own figures and sections, those of their other roles (an admin who also assesses), are
+always counted for the request and come first."""
 
 from __future__ import annotations
 
@@ -20,7 +25,9 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import Roles, roles_of
@@ -33,6 +40,7 @@ from openepa.core.charts import Chart
 from openepa.core.figures import Figure
 from openepa.core.sections import Section
 from openepa.enrolments import dashboard as enrolments
+from openepa.enrolments.queries import last_acted_at
 from openepa.gateway import dashboard as gateway
 from openepa.notifications import dashboard as notifications
 from openepa.quality import dashboard as quality
@@ -81,46 +89,105 @@ CHARTS: tuple[Callable[[User], list[Chart]], ...] = (
 
 
 @dataclass(frozen=True)
-class Glance:
-    """The top of a home page: the figures (the user's own, then their EPAOs'), the
-    admin's charts, and when the EPAOs' figures and charts were counted (None when the
-    user is no EPAO's admin: their own figures are always counted for the request)."""
+class Shown:
+    """A section as the page shows it: its title (for the page's contents) and its card's
+    body, drawn."""
 
-    figures: list[Figure]
-    charts: list[Chart]
+    title: str
+    html: SafeString
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The EPAO admin's part of the page, drawn, and when it was counted (the moment the
+    counting began: whatever was committed before it is in)."""
+
+    counted_at: datetime
+    figures: SafeString
+    charts: SafeString
+    sections: tuple[Shown, ...]
+
+
+@dataclass(frozen=True)
+class Home:
+    """A home page's parts, drawn: the figures (the user's own, then their EPAOs'), the
+    admin's charts, the sections (the user's own, then their EPAOs'), and when the EPAOs'
+    part was counted (None when the user is no EPAO's admin: their own part is always
+    counted for the request)."""
+
+    figures: SafeString
+    charts: SafeString
+    sections: list[Shown]
     counted_at: datetime | None
 
 
-def glance_for(user: User) -> Glance:
+def home_for(user: User, changed_at: datetime | None = None) -> Home:
+    """The user's home page; `changed_at` is when they last changed something, if known
+    (openepa.web.changes): an EPAO part kept from before then is counted again."""
     roles = roles_of(user)
     own = _as(user, Roles(_without_admin(roles), roles.apprentice_id))
-    figures = [figure for part in FIGURES for figure in part(own)]
+    figures = _figures([figure for part in FIGURES for figure in part(own)])
+    sections = [_shown(section) for section in sections_for(own)]
     epaos = roles.orgs(Role.EPAO_ADMIN)
     if not epaos:
-        return Glance(figures, [], None)
-    counted_at, epao_figures, charts = _epao_glance(user, epaos)
-    return Glance(figures + epao_figures, charts, counted_at)
-
-
-def _epao_glance(user: User, epaos: frozenset[int]) -> tuple[datetime, list[Figure], list[Chart]]:
-    """The admin's figures and charts for these EPAOs, from the cache when counted within
-    OPENEPA_HOME_FIGURES_SECONDS. Counted as an admin of these EPAOs and nothing else, so
-    what is kept is the same for every admin of them (never an admin's own assessor or IQA
-    figures)."""
-    key = "home-glance:" + ",".join(str(pk) for pk in sorted(epaos))
-    kept: tuple[datetime, list[Figure], list[Chart]] | None = cache.get(key)
-    if kept is not None:
-        return kept
-    admin = _as(user, Roles({Role.EPAO_ADMIN.value: epaos}))
-    counted = (
-        timezone.now(),
-        [figure for part in FIGURES for figure in part(admin)],
-        [chart for part in CHARTS for chart in part(admin)],
+        return Home(figures, SafeString(""), sections, None)
+    kept = _epao_part(user, epaos, changed_at)
+    return Home(
+        figures + kept.figures, kept.charts, sections + list(kept.sections), kept.counted_at
     )
+
+
+def _epao_part(user: User, epaos: frozenset[int], changed_at: datetime | None) -> Kept:
+    """The admin's figures, charts and sections for these EPAOs, drawn, from the cache when
+    counted within OPENEPA_HOME_FIGURES_SECONDS and after the user's latest change. Counted
+    as an admin of these EPAOs and nothing else, so what is kept is the same for every admin
+    of them (never an admin's own assessor or IQA part: no part of it names the user)."""
     seconds = settings.OPENEPA_HOME_FIGURES_SECONDS
+    key = "home-epao-part:" + ",".join(str(pk) for pk in sorted(epaos))
+    if seconds:
+        kept: Kept | None = cache.get(key)
+        if kept is not None and not _changed_since(user, kept.counted_at, changed_at):
+            return kept
+    admin = _as(user, Roles({Role.EPAO_ADMIN.value: epaos}))
+    counted_at = timezone.now()
+    counted = Kept(
+        counted_at,
+        _figures([figure for part in FIGURES for figure in part(admin)]),
+        _charts([chart for part in CHARTS for chart in part(admin)]),
+        tuple(_shown(section) for section in sections_for(admin)),
+    )
     if seconds:
         cache.set(key, counted, seconds)
     return counted
+
+
+def _changed_since(user: User, counted_at: datetime, changed_at: datetime | None) -> bool:
+    """Whether the user changed something at or after `counted_at`: through a page (noted in
+    their session once the change was committed), or through the work a worker did for them
+    (their latest journey event: one indexed row, read only when the session says nothing)."""
+    if changed_at is not None and changed_at >= counted_at:
+        return True
+    acted = last_acted_at(user)
+    return acted is not None and acted >= counted_at
+
+
+# The fragments are drawn by our own templates, which escape what they show: safe as the
+# page they are placed in would be.
+def _figures(figures: list[Figure]) -> SafeString:
+    if not figures:
+        return SafeString("")
+    return mark_safe(render_to_string("web/_figures.html", {"figures": figures}))
+
+
+def _charts(charts: list[Chart]) -> SafeString:
+    if not charts:
+        return SafeString("")
+    return mark_safe(render_to_string("web/_charts.html", {"charts": charts}))
+
+
+def _shown(section: Section) -> Shown:
+    html = render_to_string("web/_section.html", {"section": section})
+    return Shown(section["title"], mark_safe(html))
 
 
 def _without_admin(roles: Roles) -> dict[str, frozenset[int]]:
@@ -136,7 +203,7 @@ def _as(user: User, roles: Roles) -> User:
 
 
 def recounted_every(seconds: int) -> str:
-    """How often the EPAO's figures are counted again, in words ("minute", "5 minutes",
+    """How often the EPAO's part of the home page is counted again, in words ("minute", "5 minutes",
     "30 seconds"); empty when they are counted for every request."""
     if not seconds:
         return ""

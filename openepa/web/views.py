@@ -18,7 +18,8 @@ from openepa.reference.queries import policies, standards_with_counts
 from openepa.standards.loader import all_standards
 from openepa.web.audit import COLUMNS as AUDIT_COLUMNS
 from openepa.web.audit import every_entry, log_page
-from openepa.web.dashboards import glance_for, recounted_every, sections_for
+from openepa.web.changes import changed_at
+from openepa.web.dashboards import home_for, recounted_every
 from openepa.web.forms import AuditFilterForm
 from openepa.web.search import may_search, search
 
@@ -26,17 +27,17 @@ from openepa.web.search import may_search, search
 def home(request: HttpRequest) -> HttpResponse:
     """Signed in: the role's home page of what needs attention. Otherwise: what OpenEPA is."""
     if request.user.is_authenticated:
-        glance = glance_for(request.user)
+        page = home_for(request.user, changed_at(request))
         return render(
             request,
             "web/dashboard.html",
             {
                 "roles": roles_of(request.user).names,
-                "figures": glance.figures,
-                "charts": glance.charts,
-                "counted_at": glance.counted_at,
+                "figures": page.figures,
+                "charts": page.charts,
+                "counted_at": page.counted_at,
                 "recounted_every": recounted_every(settings.OPENEPA_HOME_FIGURES_SECONDS),
-                "sections": sections_for(request.user),
+                "sections": page.sections,
             },
         )
     loaded_policies = all_policies()
