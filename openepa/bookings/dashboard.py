@@ -3,7 +3,7 @@ meeting or bookings; the assessor's upcoming allocated bookings, unconfirmed fir
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
@@ -44,6 +44,33 @@ def _enrolments(
         "context": {"rows": rows[:ROWS], "link": link, "action": action, "empty": empty},
         "empty": empty,
     }
+
+
+#: What the home page's table of the assessor's bookings (bookings/_allocated_table.html)
+#: shows: the booking, the apprentice's and the employer's names. The list's other five
+#: joins (provider, EPAO, policy, standard, the assessor, the booking replaced) and their
+#: columns were read for nothing, and loading columns is most of a short list's CPU
+#: (benchmarks/page_profile.py).
+_ALLOCATED_SHOWN = (
+    "method",
+    "kind",
+    "starts_at",
+    "duration_minutes",
+    "remote",
+    "venue",
+    "response",
+    "enrolment__apprentice__given_name",
+    "enrolment__apprentice__family_name",
+    "enrolment__employer__name",
+)
+
+
+def _as_shown(rows: QuerySet[Booking]) -> QuerySet[Booking]:
+    return (
+        rows.select_related(None)
+        .select_related("enrolment__apprentice", "enrolment__employer")
+        .only(*_ALLOCATED_SHOWN)
+    )
 
 
 def sections(user: User) -> list[Section]:
@@ -98,7 +125,7 @@ def sections(user: User) -> list[Section]:
                 "title": "Your upcoming assessments",
                 "template": "bookings/dashboard_allocated.html",
                 # The first few; "All my bookings" (bookings:mine) lists them all.
-                "context": {"rows": list(allocated_to(user, upcoming_only=True)[:ROWS])},
+                "context": {"rows": list(_as_shown(allocated_to(user, upcoming_only=True))[:ROWS])},
                 "empty": "No assessments are allocated to you.",
             }
         )

@@ -221,31 +221,64 @@ def _party_enrolments(user: User, via: str = "") -> Q | None:
     return combined
 
 
+#: What the parties' home-page lists (cases/_tables.html) show of each row, and nothing
+#: else: the apprentice's name, the dates, the state, who asked, the assessment, the
+#: reviewer. Loading the whole request, its enrolment, employer and provider (some 60
+#: columns a row, none shown) was most of these lists' CPU (benchmarks/page_profile.py);
+#: `only` also leaves the special-category fields unread, as `defer` did.
+_APPRENTICE_NAME = ("enrolment__apprentice__given_name", "enrolment__apprentice__family_name")
+_PARTY_ADJUSTMENT = (
+    *_APPRENTICE_NAME,
+    "requested_on",
+    "late",
+    "state",
+    "requester_organisation__name",
+)
+_PARTY_CONSIDERATION = (
+    *_APPRENTICE_NAME,
+    "requested_on",
+    "state",
+    "booking__method",
+    "booking__starts_at",
+)
+_PARTY_CASE = (
+    *_APPRENTICE_NAME,
+    "kind",
+    "result_id",
+    "adjustment_id",
+    "raised_on",
+    "state",
+    "reviewer__full_name",
+    "reviewer__email",
+)
+
+
 def party_open_items(
     user: User, *, limit: int | None = None
 ) -> dict[str, list[ReasonableAdjustment] | list[SpecialConsideration] | list[Case]]:
     """The open requests and cases of the employer's, provider's or apprentice's own
-    enrolments, for their home page (no details): the oldest `limit` of each kind."""
+    enrolments, for their home page (no details): the oldest `limit` of each kind, with
+    only the columns the home page shows (_PARTY_ADJUSTMENT and the like)."""
     theirs = _party_enrolments(user, via="enrolment__")
     if theirs is None:
         return {"adjustments": [], "considerations": [], "cases": []}
     return {
         "adjustments": list(
             ReasonableAdjustment.objects.filter(theirs, state=Decision.REQUESTED)
-            .defer(*_PRIVATE_ADJUSTMENT)
-            .select_related(*_ENROLMENT, "requester_organisation")
+            .select_related(*_APPRENTICE, "requester_organisation")
+            .only(*_PARTY_ADJUSTMENT)
             .order_by("requested_at", "id")[:limit]
         ),
         "considerations": list(
             SpecialConsideration.objects.filter(theirs, state=Decision.REQUESTED)
-            .defer(*_PRIVATE_CONSIDERATION)
-            .select_related(*_ENROLMENT, "booking")
+            .select_related(*_APPRENTICE, "booking")
+            .only(*_PARTY_CONSIDERATION)
             .order_by("requested_at", "id")[:limit]
         ),
         "cases": list(
             Case.objects.filter(theirs, state__in=[s.value for s in OPEN_CASE_STATES])
-            .defer(*_PRIVATE_CASE)
-            .select_related(*_ENROLMENT)
+            .select_related(*_APPRENTICE, "reviewer")
+            .only(*_PARTY_CASE)
             .order_by("raised_at", "id")[:limit]
         ),
     }

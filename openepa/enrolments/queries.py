@@ -345,6 +345,14 @@ def needing_action(user: User) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(q, state__in=NEEDS_EMPLOYER_OR_PROVIDER)
         .select_related("apprentice", "employer")
+        # Only what the home page's list shows (the names and the state): the enrolment's
+        # other columns and the employer's were loaded for nothing.
+        .only(
+            "state",
+            "apprentice__given_name",
+            "apprentice__family_name",
+            "employer__name",
+        )
         .order_by("created_at", "pk")
     )
 

@@ -255,6 +255,14 @@ def released_results_for(user: User) -> QuerySet[OverallResult]:
             superseded_at__isnull=True,
         )
         .select_related("enrolment__apprentice")
+        # What the home page shows, and no more: a result's other columns are JSON (its
+        # methods, reasons, attempts) decoded for nothing.
+        .only(
+            "grade",
+            "released_at",
+            "enrolment__apprentice__given_name",
+            "enrolment__apprentice__family_name",
+        )
         .order_by("-released_at", "-id")
     )
 
@@ -278,19 +286,43 @@ def resits_due(user: User) -> QuerySet[Enrolment]:
     )
 
 
+#: What a resit's plan (plan_for) and the home page's row read of the enrolment: the
+#: apprentice's name, the standard's methods, the policy's windows, the day the Fail was
+#: told. The enrolment's other columns and its EPAO, employer and provider were loaded for
+#: nothing, and loading columns is most of a short list's CPU (benchmarks/page_profile.py).
+_RESIT_ENROLMENT = (
+    "fail_notified_on",
+    "apprentice__given_name",
+    "apprentice__family_name",
+    "standard__reference",
+    "policy__code",
+)
+#: ... and of its released results (snapshot_result, fail_notified_on, plan_for).
+_RESIT_RESULT = (
+    "enrolment_id",
+    "grade",
+    "capped",
+    "methods",
+    "reasons",
+    "released_at",
+    "first_component_on",
+)
+
+
 def resits_due_for(user: User, *, on: date | None = None, limit: int = 10) -> list[ResitDue]:
     """The first `limit` enrolments of `resits_due` with the next step's deadline (earliest
     deadline first, none last): the plans are computed for the rows shown only, in a fixed
     number of queries whatever the number waiting."""
     enrolments = (
         resits_due(user)
-        .select_related("apprentice", "policy", "standard", "epao", "employer", "provider")
+        .select_related("apprentice", "policy", "standard")
+        .only(*_RESIT_ENROLMENT)
         .prefetch_related(
             Prefetch(
                 "results",
-                queryset=OverallResult.objects.filter(released_at__isnull=False).order_by(
-                    "-released_at", "-id"
-                ),
+                queryset=OverallResult.objects.filter(released_at__isnull=False)
+                .only(*_RESIT_RESULT)
+                .order_by("-released_at", "-id"),
                 to_attr="released_results",
             )
         )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from openepa.accounts.models import User
@@ -19,10 +21,11 @@ from tests.results.builders import another_enrolment
 pytestmark = pytest.mark.django_db
 
 
-def _rows(world, n: int) -> None:
-    """n enrolments, each with an open adjustment, special consideration and enquiry."""
+def _rows(world, n: int, *, start: int = 0) -> None:
+    """n enrolments, each with an open adjustment, special consideration and enquiry (the
+    first is the world's enrolment when `start` is 0)."""
     today = timezone.localdate()
-    for i in range(n):
+    for i in range(start, start + n):
         enrolment = world.enrolment if i == 0 else another_enrolment(world, i)
         ReasonableAdjustment.objects.create(
             enrolment=enrolment,
@@ -150,3 +153,38 @@ def test_the_enrolment_page_query_count_does_not_grow(world, n, django_assert_ma
     assert html.count("/cases/adjustments/") == n
     assert NEEDS not in html
     assert CIRCUMSTANCES not in html
+
+
+def _home(user: User) -> tuple[int, str]:
+    """The user's home page and the number of queries it took, as a first request."""
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client_for(user).get("/"))
+    return len(queries.captured_queries), html
+
+
+def test_the_partys_home_shows_its_open_items_in_queries_that_do_not_grow(world):
+    """The employer's, provider's and apprentice's list of open requests and cases reads
+    only the columns it shows (cases.queries._PARTY_CASE and the like): the reviewer, who
+    asked, the assessment and its day, each row's link; no special-category detail, and no
+    query per row (the case's reviewer was once read row by row)."""
+    _rows(world, 1)
+    Case.objects.update(reviewer=world.admin)
+    parties = (world.employer_user, world.provider_user, world.apprentice_user)
+    one = {}
+    for user in parties:
+        one[user.pk], html = _home(user)
+        assert f"reviewer {world.admin}" in html
+        assert f'href="/cases/{Case.objects.get().pk}/"' in html
+        assert f'href="/cases/adjustments/{ReasonableAdjustment.objects.get().pk}/"' in html
+        consideration = SpecialConsideration.objects.get()
+        assert f'href="/cases/special-considerations/{consideration.pk}/"' in html
+        assert f"{consideration.booking.get_method_display()}, 1 December 2026" in html
+        assert f"{world.provider}</td>" in html  # who asked for the adjustment
+        for secret in (NEEDS, CIRCUMSTANCES, GROUNDS, "Diagnosed late"):
+            assert secret not in html
+    _rows(world, 8, start=1)
+    Case.objects.update(reviewer=world.admin)
+    for user in parties:
+        queries, html = _home(user)
+        assert html.count(f"reviewer {world.admin}") == (1 if user == world.apprentice_user else 9)
+        assert queries == one[user.pk]

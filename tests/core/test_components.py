@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.core.paginator import Paginator
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 
 def render(source: str, **context: object) -> str:
@@ -132,3 +134,23 @@ def test_check_your_answers_and_a_summary_card():
     )
     assert '<h2 class="govuk-summary-card__title">Practical observation</h2>' in card
     assert '<dl class="govuk-summary-list">' in card
+
+
+def test_a_row_link_is_the_url_reverse_gives_under_any_script_prefix():
+    """`id_url` reverses a view's URL once and puts each row's id in it: the same link as
+    `{% url %}`, also when OpenEPA is served under a path (SCRIPT_NAME)."""
+    source = (
+        '{{ pk|id_url:"cases:case" }} {% url "cases:case" pk %} {{ pk|id_url:"bookings:detail" }}'
+    )
+    try:
+        for prefix in ("/", "/epa/"):
+            set_script_prefix(prefix)
+            for pk in (1, 7, 918273645, 20260101):
+                case, by_tag, booking = render(source, pk=pk).split()
+                assert case == by_tag == reverse("cases:case", args=[pk])
+                assert case == f"{prefix}cases/{pk}/"
+                assert booking == reverse("bookings:detail", args=[pk])
+        with pytest.raises(NoReverseMatch):  # as {% url %}: the queue's URL takes no id
+            render('{{ 1|id_url:"cases:queue" }}')
+    finally:
+        set_script_prefix("/")
