@@ -100,7 +100,8 @@ def test_a_long_list_is_prepared_in_the_background_with_the_rows_it_would_have_s
     admin = signed_in(world.admin)
     page = admin.get(f"{PIPELINE}.{fmt}", filters)
     html = page.content.decode()
-    assert page.status_code == 200 and "Content-Disposition" not in page
+    assert page.status_code == 200
+    assert "Content-Disposition" not in page
     assert (
         "This download holds more than 3 rows, so it is prepared in the background. "
         "You will get a notice when it is ready." in html
@@ -177,7 +178,8 @@ def test_only_the_requester_reaches_the_download(
             not in client.get("/notifications/downloads/").content.decode()
         )
     anonymous = Client().get(f"/notifications/downloads/{download.pk}/file")
-    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+    assert anonymous.status_code == 302
+    assert "/login" in anonymous["Location"]
 
 
 def test_someone_who_may_not_see_the_list_cannot_ask_for_it(world, crowd, settings):
@@ -231,7 +233,8 @@ def test_a_requester_who_lost_the_role_gets_a_failed_download_not_the_rows(
     Membership.objects.filter(user=world.admin, role=Role.EPAO_ADMIN).delete()
     assert run_worker(download, settings) == "failed"
     download.refresh_from_db()
-    assert download.name == "" and download.rows is None
+    assert download.name == ""
+    assert download.rows is None
     page = admin.get(f"/notifications/downloads/{download.pk}/").content.decode()
     assert "This download could not be prepared. You may no longer see this list" in page
     notice = InAppNotice.objects.get(user=world.admin)
