@@ -279,3 +279,23 @@ def test_the_whole_audit_log_is_prepared_with_the_entries_it_would_have_streamed
     rows = csv_rows(admin.get(f"/notifications/downloads/{download.pk}/file"))
     assert rows == csv_rows(streamed(world.admin, settings, "/audit/log.csv", {}))
     assert PreparedDownload.objects.get().rows == len(rows) - 1 > 5
+
+
+def test_with_an_object_store_the_file_is_written_to_the_bucket_and_deleted_from_it(
+    world, crowd, settings, object_store, django_capture_on_commit_callbacks
+):
+    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 3
+    admin = signed_in(world.admin)
+    download = ask(
+        admin, admin.get(f"{PIPELINE}.csv").content.decode(), django_capture_on_commit_callbacks
+    )
+    run_worker(download, settings)
+    download.refresh_from_db()
+    assert object_store.keys() == [download.name]
+    rows = csv_rows(admin.get(f"/notifications/downloads/{download.pk}/file"))
+    assert rows == csv_rows(streamed(world.admin, settings, f"{PIPELINE}.csv", {}))
+    PreparedDownload.objects.filter(pk=download.pk).update(
+        ready_at=timezone.now() - timedelta(days=settings.OPENEPA_DOWNLOAD_KEEP_DAYS, minutes=1)
+    )
+    send_reminders(timezone.localdate())
+    assert object_store.keys() == []
