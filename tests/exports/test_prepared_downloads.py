@@ -11,7 +11,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from openepa.accounts.models import Membership, Role
@@ -299,3 +301,19 @@ def test_with_an_object_store_the_file_is_written_to_the_bucket_and_deleted_from
     )
     send_reminders(timezone.localdate())
     assert object_store.keys() == []
+
+
+def test_the_list_of_downloads_is_bounded_and_its_queries_do_not_grow(world):
+    admin = signed_in(world.admin)
+    counts = []
+    for wanted in (1, 50):
+        while PreparedDownload.objects.count() < wanted:
+            PreparedDownload.objects.create(
+                user=world.admin, source="pipeline", fmt="csv", title="Pipeline",
+                filename="pipeline.csv",
+            )  # fmt: skip
+        with CaptureQueriesContext(connection) as seen:
+            html = admin.get("/notifications/downloads/").content.decode()
+        counts.append(len(seen))
+    assert counts[0] == counts[1]
+    assert html.count('href="/notifications/downloads/') == 25  # the newest 25 of 50
