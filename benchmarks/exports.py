@@ -11,7 +11,16 @@ set before the request, after the whole body was read, and the peak (VmHWM). The
 read as a WSGI server reads it (the streamed chunks, or the file's blocks). Rows are the
 CSV's lines less the heading (an XLSX holds the same rows). Queries are those the request
 and its body ran. CPU s is the web process's own processor time, which a busy shared
-machine stretches less than the wall-clock seconds (the database's time is not in it). The pages' throughput under load is `benchmarks/pages.py`'s job."""
+machine stretches less than the wall-clock seconds (the database's time is not in it). The pages' throughput under load is `benchmarks/pages.py`'s job.
+
+The web requests stream whatever their length (OPENEPA_DOWNLOAD_NOW_ROWS is set out of
+reach here unless given), so the figures are the stream's. `--prepared` times instead the
+worker's code path for a long list (openepa.notifications.prepared.prepare: the rows rebuilt
+as the requester, the file written to the default storage, the notice), each in a child;
+the record, its notice and its file are deleted afterwards, so the database copy is left as
+it was (but for the ids used).
+
+    ... --prepared [--only "pipeline CSV, all"]"""
 
 from __future__ import annotations
 
@@ -31,6 +40,15 @@ from benchmarks.pages import Page
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openepa.settings")
 os.environ.setdefault("DEBUG", "false")
+# The stream is what the requests below measure, however many rows (see --prepared).
+os.environ.setdefault("OPENEPA_DOWNLOAD_NOW_ROWS", str(10**9))
+
+#: The long lists timed in the worker's code path: (name, role, source, query, format).
+PREPARED = (
+    ("pipeline CSV, all", "admin", "pipeline", "", "csv"),
+    ("pipeline XLSX, all", "admin", "pipeline", "", "xlsx"),
+    ("audit log CSV, one kind", "admin", "audit-log", "kind=release_results", "csv"),
+)
 
 
 def downloads() -> list[Page]:
@@ -119,6 +137,54 @@ def measure(client: Any, page: Page) -> dict[str, Any]:
     }
 
 
+def measure_prepared(role: str, source: str, query: str, fmt: str, name: str) -> dict[str, Any]:
+    """One prepared download written by the worker's code path, then deleted."""
+    from django.core.files.storage import default_storage
+    from django.db import connection
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+
+    from openepa.accounts.models import User
+    from openepa.demo.people import demo_email
+    from openepa.notifications import prepared
+    from openepa.notifications.models import InAppNotice, PreparedDownload
+
+    user = User.objects.get(email=demo_email(role))
+    download = PreparedDownload.objects.create(
+        user=user, source=source, query=query, fmt=fmt, title=name, filename=f"bench.{fmt}"
+    )
+    before = _memory()["VmRSS"]
+    try:
+        with CaptureQueriesContext(connection) as seen:
+            started, cpu = time.perf_counter(), time.process_time()
+            state = prepared.prepare(download.pk)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        after = _memory()
+        download.refresh_from_db()
+        return {
+            "name": f"{name} (prepared: {state})",
+            "seconds": seconds,
+            "cpu": cpu,
+            "bytes": download.size or 0,
+            "rows": download.rows,
+            "queries": len(seen),
+            "rss_before_mb": before / 1024,
+            "rss_after_mb": after["VmRSS"] / 1024,
+            "peak_mb": after["VmHWM"] / 1024,
+            "sql": [q["sql"] for q in seen.captured_queries],
+        }
+    finally:
+        if download.name:
+            default_storage.delete(download.name)
+        notice_id = PreparedDownload.objects.get(pk=download.pk).notice_id
+        PreparedDownload.objects.filter(pk=download.pk).delete()
+        if notice_id is not None:
+            InAppNotice.objects.filter(pk=notice_id).delete()
+            User.objects.filter(pk=user.pk, unread_notices__gt=0).update(
+                unread_notices=F("unread_notices") - 1
+            )
+
+
 def in_child(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """`work()` in a forked child, its answer read back as JSON."""
     from django.db import connections
@@ -170,6 +236,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each download")
     parser.add_argument("--profile", default="", help="the name of one download to profile")
     parser.add_argument("--sql", action="store_true", help="print each download's queries")
+    parser.add_argument(
+        "--prepared", action="store_true", help="time the worker preparing the long lists"
+    )
     options = parser.parse_args()
     import django
 
@@ -178,6 +247,24 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     signed_in = clients()
+    if options.prepared:
+        print("| download | s | CPU s | rows | bytes | queries | RSS before | after | peak |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for name, role, source, query, fmt in PREPARED:
+            if options.only and not any(w in name for w in options.only):
+                continue
+            for _ in range(options.repeat):
+                got = in_child(partial(measure_prepared, role, source, query, fmt, name))
+                if "error" in got:
+                    print(f"| {name} | failed: {got['error']} |", flush=True)
+                    continue
+                print(
+                    f"| {got['name']} | {got['seconds']:.3f} | {got['cpu']:.3f} | {got['rows']} "
+                    f"| {got['bytes']:,} | {got['queries']} | {got['rss_before_mb']:.0f} MB "
+                    f"| {got['rss_after_mb']:.0f} MB | {got['peak_mb']:.0f} MB |",
+                    flush=True,
+                )
+        return
     pages = downloads()
     if options.profile:
         page = next(p for p in pages if p.name == options.profile)

@@ -339,6 +339,12 @@ OPENEPA_RESIT_REMINDER_WORKING_DAYS = [
 OPENEPA_HOME_FIGURES_SECONDS = env_int("OPENEPA_HOME_FIGURES_SECONDS", 60)
 # The process's own memory: nothing is kept that must be the same on every host.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A staff list's download holding more rows than this is not streamed by the web worker:
+# the page offers to prepare it in the background, and the worker writes the file to the
+# default storage (STORAGES above), keeps it this many days and sends a notice when it is
+# ready (openepa.core.downloads, openepa.notifications.prepared; docs/DEPLOY.md).
+OPENEPA_DOWNLOAD_NOW_ROWS = env_int("OPENEPA_DOWNLOAD_NOW_ROWS", 5000, minimum=1)
+OPENEPA_DOWNLOAD_KEEP_DAYS = env_int("OPENEPA_DOWNLOAD_KEEP_DAYS", 7, minimum=1)
 # The hour (local time) at which the worker runs the daily reminder scan.
 OPENEPA_REMINDER_HOUR = env_int("OPENEPA_REMINDER_HOUR", 7)
 # The typeface of the PDF documents: DejaVu Sans from Debian's fonts-dejavu-core covers

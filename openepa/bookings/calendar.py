@@ -9,6 +9,7 @@ a missing one."""
 from __future__ import annotations
 
 import calendar as months
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -151,3 +152,21 @@ def by_day(period: Period, bookings: list[Booking]) -> list[tuple[date, list[Boo
     for booking in bookings:
         days.setdefault(timezone.localtime(booking.starts_at).date(), []).append(booking)
     return [(day, rows) for day, rows in days.items() if rows or period.span != Span.MONTH]
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return timezone.localdate()
+
+
+def shown(user: User, params: Mapping[str, str]) -> tuple[Scope, Span, Period]:
+    """Whose bookings, which view and which period the query string asks for (404 for a
+    role with no calendar): the calendar page's and its download's."""
+    scope = calendar_scope(
+        user, assessor=params.get("assessor", ""), region=params.get("region", "")
+    )
+    view = params.get("view", "")
+    span = Span(view) if view in Span.__members__.values() else Span.WEEK
+    return scope, span, Period.around(span, _day(params.get("date", "")))

@@ -3,7 +3,6 @@ pages. Thin: scope or access, form, action, render."""
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from openepa.accounts.downloads import SOURCES
 from openepa.accounts.models import Role
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
@@ -31,10 +31,8 @@ from openepa.bookings.calendar import (
     Span,
     bookings_in,
     by_day,
-    calendar_scope,
-    standing_in,
+    shown,
 )
-from openepa.bookings.exports import IN_CALENDAR, IN_CALENDAR_FIELDS
 from openepa.bookings.feeds import (
     FEED_AHEAD,
     FEED_PAST,
@@ -47,27 +45,14 @@ from openepa.bookings.feeds import (
 from openepa.bookings.forms import DecideMissedForm, MissedForm
 from openepa.bookings.models import Booking, CalendarFeed
 from openepa.core.actions_ui import run_action
-from openepa.core.exports import CHUNK, export_response
 from openepa.core.refusals import ActionRefused
 from openepa.gateway.queries import rules_for
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return timezone.localdate()
 
 
 def _shown(request: AuthenticatedRequest) -> tuple[Scope, Span, Period]:
     """Whose bookings, which view and which period the query string asks for (404 for a
     role with no calendar)."""
-    get = request.GET
-    scope = calendar_scope(
-        request.user, assessor=get.get("assessor", ""), region=get.get("region", "")
-    )
-    span = Span(get["view"]) if get.get("view") in Span.__members__.values() else Span.WEEK
-    return scope, span, Period.around(span, _day(get.get("date", "")))
+    return shown(request.user, request.GET)
 
 
 @login_required
@@ -114,10 +99,7 @@ def calendar(request: AuthenticatedRequest) -> HttpResponse:
 def calendar_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """The calendar's bookings as filtered (the same view, day and assessor or region), every
     one of the period in time order, as CSV or XLSX: the admins' list of bookings."""
-    scope, span, period = _shown(request)
-    rows = standing_in(scope, period).values(*IN_CALENDAR_FIELDS).iterator(CHUNK)
-    name = f"bookings-{span.value}-{period.first.isoformat()}"
-    return export_response(fmt, name, IN_CALENDAR, rows, title="Bookings")
+    return SOURCES.download(request, request.user, "bookings", fmt)
 
 
 @login_required

@@ -3,8 +3,16 @@ plain values (`ALLOCATED_FIELDS`, `IN_CALENDAR_FIELDS`; openepa.core.exports).""
 
 from __future__ import annotations
 
+from django.http import Http404, QueryDict
+
+from openepa.accounts.downloads import SOURCES
+from openepa.accounts.models import Role, User
+from openepa.accounts.roles import roles_of
+from openepa.bookings.calendar import shown, standing_in
 from openepa.bookings.models import Booking
-from openepa.core.exports import Choices, Column, Row, given_and_family, person
+from openepa.bookings.queries import allocated_to
+from openepa.core.downloads import Listing
+from openepa.core.exports import CHUNK, Choices, Column, Row, given_and_family, person
 
 ALLOCATED_FIELDS = (
     "pk",
@@ -46,3 +54,33 @@ IN_CALENDAR: tuple[Column[Row], ...] = (
     Column("Status", lambda b: _status(b["status"])),
     ALLOCATED[-1],
 )
+
+
+@SOURCES.register("my-bookings")
+def my_bookings(user: User, params: QueryDict) -> Listing:
+    """The assessor's bookings, in the page's order."""
+    if not roles_of(user).has(Role.ASSESSOR):
+        raise Http404("Not an assessor")
+    rows = allocated_to(user)
+    return Listing(
+        filename="my-bookings",
+        title="My bookings",
+        columns=ALLOCATED,
+        rows=rows.values(*ALLOCATED_FIELDS).iterator(CHUNK),
+        counted=(rows,),
+    )
+
+
+@SOURCES.register("bookings")
+def calendar_bookings(user: User, params: QueryDict) -> Listing:
+    """The calendar's bookings as filtered (the same view, day and assessor or region),
+    every one of the period in time order: the admins' list of bookings."""
+    scope, span, period = shown(user, params)
+    rows = standing_in(scope, period)
+    return Listing(
+        filename=f"bookings-{span.value}-{period.first.isoformat()}",
+        title="Bookings",
+        columns=IN_CALENDAR,
+        rows=rows.values(*IN_CALENDAR_FIELDS).iterator(CHUNK),
+        counted=(rows,),
+    )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openepa.accounts.downloads import SOURCES
 from openepa.accounts.models import Role
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
@@ -26,7 +27,6 @@ from openepa.bookings.actions import (
     do_withdraw_conflict,
 )
 from openepa.bookings.diary import preview
-from openepa.bookings.exports import ALLOCATED, ALLOCATED_FIELDS
 from openepa.bookings.forms import (
     BookingForm,
     CancelForm,
@@ -47,7 +47,6 @@ from openepa.bookings.reallocation import queue
 from openepa.bookings.rules import policy_minutes, window_warning
 from openepa.bookings.sections import BOOKING_PAGE
 from openepa.core.actions_ui import run_action
-from openepa.core.exports import CHUNK, export_response
 from openepa.core.refusals import ActionRefused
 from openepa.enrolments.access import access_enrolment
 from openepa.enrolments.models import Enrolment
@@ -286,10 +285,7 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def mine_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """The assessor's bookings, in the page's order, as CSV or XLSX."""
-    if not roles_of(request.user).has(Role.ASSESSOR):
-        raise Http404("Not an assessor")
-    rows = allocated_to(request.user).values(*ALLOCATED_FIELDS).iterator(CHUNK)
-    return export_response(fmt, "my-bookings", ALLOCATED, rows, title="My bookings")
+    return SOURCES.download(request, request.user, "my-bookings", fmt)
 
 
 @login_required

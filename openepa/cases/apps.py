@@ -19,3 +19,6 @@ class CasesConfig(AppConfig):
         from openepa.gateway.hooks import add_document_reader
 
         add_document_reader(reviews_the_enrolment)
+
+        # Its lists' download sources, for the worker too (which loads no URLs).
+        from openepa.cases import exports  # noqa: F401

@@ -4,8 +4,15 @@ values (`OPEN_CASES_FIELDS`, openepa.core.exports)."""
 
 from __future__ import annotations
 
+from django.http import Http404, QueryDict
+
+from openepa.accounts.downloads import SOURCES
+from openepa.accounts.models import Role, User
+from openepa.accounts.roles import roles_of
 from openepa.cases.models import Case
-from openepa.core.exports import Choices, Column, Row, given_and_family, person
+from openepa.cases.queries import open_cases_for
+from openepa.core.downloads import Listing
+from openepa.core.exports import CHUNK, Choices, Column, Row, given_and_family, person
 
 OPEN_CASES_FIELDS = (
     "pk",
@@ -31,3 +38,18 @@ OPEN_CASES: tuple[Column[Row], ...] = (
     Column("Reviewer", lambda c: person(c["reviewer__full_name"], c["reviewer__email"])),
     Column("Case number", lambda c: c["pk"]),
 )
+
+
+@SOURCES.register("open-cases")
+def open_cases(user: User, params: QueryDict) -> Listing:
+    """The open enquiries and appeals, in the queue's order."""
+    if not roles_of(user).has(Role.EPAO_ADMIN):
+        raise Http404("No such page")
+    rows = open_cases_for(user)
+    return Listing(
+        filename="open-cases",
+        title="Enquiries and appeals",
+        columns=OPEN_CASES,
+        rows=rows.values(*OPEN_CASES_FIELDS).iterator(CHUNK),
+        counted=(rows,),
+    )

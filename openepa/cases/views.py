@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openepa.accounts.downloads import SOURCES
 from openepa.accounts.models import Role
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import is_epao_admin, roles_of
@@ -24,7 +25,6 @@ from openepa.cases.access import (
     is_party,
     may_see_details,
 )
-from openepa.cases.exports import OPEN_CASES, OPEN_CASES_FIELDS
 from openepa.cases.forms import (
     AdjustmentDecisionForm,
     AdjustmentRequestForm,
@@ -37,7 +37,6 @@ from openepa.cases.forms import (
 )
 from openepa.cases.models import Case, Decision, ReasonableAdjustment, SpecialConsideration
 from openepa.core.actions_ui import post_action
-from openepa.core.exports import CHUNK, export_response
 from openepa.core.forms import AccessibleForm
 from openepa.domain.cases import CaseKind, CaseState, case_window
 from openepa.enrolments.access import access_enrolment
@@ -68,10 +67,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def cases_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """The open enquiries and appeals, in the queue's order, as CSV or XLSX."""
-    if not roles_of(request.user).has(Role.EPAO_ADMIN):
-        raise Http404("No such page")
-    rows = queries.open_cases_for(request.user).values(*OPEN_CASES_FIELDS).iterator(CHUNK)
-    return export_response(fmt, "open-cases", OPEN_CASES, rows, title="Enquiries and appeals")
+    return SOURCES.download(request, request.user, "open-cases", fmt)
 
 
 @login_required

@@ -160,9 +160,23 @@ def _read_in_one_transaction[R](rows: Iterable[R]) -> Iterator[R]:
         yield from rows
 
 
-def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
+def attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def pieces[R](
+    fmt: str, columns: Sequence[Column[R]], rows: Iterable[R], *, title: str
+) -> Iterator[str | bytes]:
+    """The file's pieces in `fmt`: CSV lines as text, the XLSX as bytes."""
+    rows = _read_in_one_transaction(rows)
+    if fmt == XLSX:
+        return _xlsx_blocks(columns, rows, title=title)
+    return _csv_lines(columns, rows)
+
+
+def content_type(fmt: str) -> str:
+    return XLSX_TYPE if fmt == XLSX else "text/csv; charset=utf-8"
 
 
 def export_response[R](
@@ -171,21 +185,19 @@ def export_response[R](
     """The download of `rows` in `fmt` ("csv" or "xlsx"), named `filename` plus the
     extension. `rows` should be a `QuerySet.values(...).iterator(CHUNK)` so nothing holds
     every row; it is read when the response is sent (CSV) or written (XLSX)."""
-    rows = _read_in_one_transaction(rows)
-    if fmt == XLSX:
-        return _attachment(_xlsx(columns, rows, title=title), f"{filename}.xlsx")
+    fmt = XLSX if fmt == XLSX else CSV
     response = StreamingHttpResponse(
-        _csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
+        pieces(fmt, columns, rows, title=title), content_type=content_type(fmt)
     )
-    return _attachment(response, f"{filename}.csv")
+    return attachment(response, f"{filename}.{fmt}")
 
 
-def _xlsx[R](
+def _xlsx_blocks[R](
     columns: Sequence[Column[R]], rows: Iterable[R], *, title: str
-) -> StreamingHttpResponse:
+) -> Iterator[bytes]:
     plain = _plain_cells()
     heading: list[Cell] = [csvsafe.spreadsheet_safe(c.heading) for c in columns]
     table: Iterable[list[Cell]] = chain(
         [heading], ([plain(c.cell(row)) for c in columns] for row in rows)
     )
-    return StreamingHttpResponse(xlsx.stream(title, table), content_type=XLSX_TYPE)
+    return xlsx.stream(title, table)

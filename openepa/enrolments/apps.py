@@ -6,3 +6,7 @@ class EnrolmentsConfig(AppConfig):
 
     name = "openepa.enrolments"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Its lists' download sources, for the worker too (which loads no URLs).
+        from openepa.enrolments import exports  # noqa: F401

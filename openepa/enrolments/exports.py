@@ -7,8 +7,18 @@ of the time a 100,000-row download takes."""
 
 from __future__ import annotations
 
-from openepa.core.exports import Column, Row
+from django.db.models import QuerySet
+from django.http import Http404, QueryDict
+
+from openepa.accounts.downloads import SOURCES
+from openepa.accounts.models import Role, User
+from openepa.accounts.roles import roles_of
+from openepa.core.downloads import Listing
+from openepa.core.exports import CHUNK, Column, Row
 from openepa.domain.journey import LABELS, State
+from openepa.enrolments import queries
+from openepa.enrolments.forms import PipelineFilterForm
+from openepa.enrolments.models import Enrolment
 
 PIPELINE_FIELDS = (
     "pk",
@@ -38,3 +48,30 @@ PIPELINE: tuple[Column[Row], ...] = (
     Column("Registered", lambda e: e["created_at"]),
     Column("Enrolment number", lambda e: e["pk"]),
 )
+
+
+def pipeline_selection(
+    user: User, params: QueryDict
+) -> tuple[PipelineFilterForm, queries.Filters, QuerySet[Enrolment]]:
+    """The pipeline's filter form, its filters and the rows they select, in the page's
+    order: what the page lists and what its downloads hold."""
+    epao_ids = roles_of(user).orgs(Role.EPAO_ADMIN)
+    if not epao_ids:
+        raise Http404("No pipeline")
+    form = PipelineFilterForm(params, epao_ids=epao_ids)
+    filters = form.filters()
+    rows = queries.with_overdue(queries.apply_filters(queries.pipeline_for(user), filters))
+    return form, filters, rows.order_by(*queries.BY_NAME)
+
+
+@SOURCES.register("pipeline")
+def pipeline_download(user: User, params: QueryDict) -> Listing:
+    """The pipeline as filtered, every row (not only the page)."""
+    _form, _filters, rows = pipeline_selection(user, params)
+    return Listing(
+        filename="pipeline",
+        title="Pipeline",
+        columns=PIPELINE,
+        rows=rows.values(*PIPELINE_FIELDS).iterator(CHUNK),
+        counted=(rows,),
+    )

@@ -11,11 +11,11 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
+from openepa.accounts.downloads import SOURCES
 from openepa.accounts.models import Role, User
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import run_action
-from openepa.core.exports import CHUNK, export_response
 from openepa.core.keyset import AFTER, BEFORE, keyset_page
 from openepa.domain import csvsafe
 from openepa.domain.bulk_registration import (
@@ -36,7 +36,7 @@ from openepa.enrolments.actions import (
     do_register_enrolment,
     do_withdraw_enrolment,
 )
-from openepa.enrolments.exports import PIPELINE, PIPELINE_FIELDS
+from openepa.enrolments.exports import pipeline_selection
 from openepa.enrolments.forms import (
     BulkUploadForm,
     EmployerAttemptsForm,
@@ -98,14 +98,8 @@ def _pipeline(
     request: AuthenticatedRequest,
 ) -> tuple[PipelineFilterForm, queries.Filters, QuerySet[Enrolment]]:
     """The pipeline's filter form, its filters and the rows they select, in the page's
-    order: what the page lists and what its downloads hold."""
-    epao_ids = roles_of(request.user).orgs(Role.EPAO_ADMIN)
-    if not epao_ids:
-        raise Http404("No pipeline")
-    form = PipelineFilterForm(request.GET, epao_ids=epao_ids)
-    filters = form.filters()
-    rows = queries.with_overdue(queries.apply_filters(queries.pipeline_for(request.user), filters))
-    return form, filters, rows.order_by(*queries.BY_NAME)
+    order: what the page lists and what its downloads hold (the same selection)."""
+    return pipeline_selection(request.user, request.GET)
 
 
 @login_required
@@ -134,10 +128,9 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def pipeline_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
-    """The pipeline as filtered, every row (not only the page), as CSV or XLSX."""
-    _form, _filters, rows = _pipeline(request)
-    values = rows.values(*PIPELINE_FIELDS).iterator(CHUNK)
-    return export_response(fmt, "pipeline", PIPELINE, values, title="Pipeline")
+    """The pipeline as filtered, every row (not only the page), as CSV or XLSX; prepared
+    in the background when it is long (openepa.core.downloads)."""
+    return SOURCES.download(request, request.user, "pipeline", fmt)
 
 
 def _only_registrars(user: User) -> None:

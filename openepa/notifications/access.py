@@ -7,7 +7,7 @@ from django.http import Http404
 
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
-from openepa.notifications.models import InAppNotice, OutboxMessage
+from openepa.notifications.models import InAppNotice, OutboxMessage, PreparedDownload
 from openepa.notifications.queries import administered_by
 
 
@@ -32,3 +32,12 @@ def access_notice(user: User, notice_id: int) -> InAppNotice:
     if notice is None:
         raise Http404("No such notice")
     return notice
+
+
+def access_download(user: User, download_id: int) -> PreparedDownload:
+    """The user's own prepared download; anyone else's (an admin of the same EPAO too) is
+    the 404 a missing id gets: it holds what its requester may see, not what they may."""
+    download = PreparedDownload.objects.filter(user_id=user.pk, pk=download_id).first()
+    if download is None:
+        raise Http404("No such download")
+    return download

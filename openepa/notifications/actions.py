@@ -1,16 +1,25 @@
-"""Writes of the outbox: an admin asks for a failed message to be sent again now."""
+"""Writes of the outbox (an admin asks for a failed message to be sent again now), of the
+notices (marked read) and of prepared downloads (a user asks for one)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 
+from openepa.accounts.downloads import SOURCES
 from openepa.accounts.models import User
+from openepa.core.exports import FORMATS
 from openepa.core.refusals import ActionRefused
-from openepa.notifications.models import InAppNotice, OutboxMessage
+from openepa.notifications.models import InAppNotice, OutboxMessage, PreparedDownload
 from openepa.notifications.notices import marked_read
 from openepa.notifications.queries import administered_by
-from openepa.notifications.tasks import queue_sends
+from openepa.notifications.tasks import prepare_download, queue_sends
+
+#: The longest query string (a list's filters) a prepared download records.
+QUERY_MAX = 2000
 
 
 def do_retry_message(*, actor: User, message_id: int) -> OutboxMessage:
@@ -60,3 +69,32 @@ def do_mark_all_notices_read(*, actor: User, up_to_id: int) -> int:
         User.objects.filter(pk=actor.pk).update(unread_notices=left)
         actor.unread_notices = left
     return done
+
+
+def do_prepare_download(*, actor: User, source: str, fmt: str, query: str) -> PreparedDownload:
+    """Record a download of the list `source` as filtered by `query`, for the worker to
+    prepare as the actor, queued once the record commits. The actor must see the list now
+    (the source's own check: Http404 otherwise, as for the list). Asking again for the same
+    list while it waits gives the one already waiting, not a second file."""
+    if source not in SOURCES or fmt not in FORMATS:
+        raise ActionRefused("There is no such list to download.")
+    if len(query) > QUERY_MAX:
+        raise ActionRefused("The list's filters are too long to record; narrow them.")
+    listing = SOURCES.build(source, actor, QueryDict(query))
+    waiting = (PreparedDownload.State.QUEUED, PreparedDownload.State.PREPARING)
+    with transaction.atomic():
+        found = PreparedDownload.objects.filter(
+            user_id=actor.pk, source=source, fmt=fmt, query=query, state__in=waiting
+        ).first()
+        if found is not None:
+            return found
+        download = PreparedDownload.objects.create(
+            user=actor,
+            source=source,
+            fmt=fmt,
+            query=query,
+            title=listing.title,
+            filename=listing.file_name(fmt),
+        )
+        transaction.on_commit(partial(prepare_download.enqueue, download.pk))
+    return download

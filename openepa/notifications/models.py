@@ -105,10 +105,15 @@ class InAppNotice(models.Model):
     """An email shown in the app to its recipient, when the recipient is a user (issue 17
     §6): written with its OutboxMessage, in the same transaction, so every email a user is
     sent is also on their notices page, whether or not they read their email. The title is
-    the email's subject; `url` is the path of the page the email is about."""
+    the email's subject; `url` is the path of the page the email is about. A download
+    prepared in the background is announced by a notice of its own, with no email."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    message = models.OneToOneField(OutboxMessage, on_delete=models.CASCADE, related_name="notice")
+    #: None for a notice that is no email: a download prepared for the user (or that could
+    #: not be), which is theirs alone and waits in the app (PreparedDownload).
+    message = models.OneToOneField(
+        OutboxMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="notice"
+    )
     kind = models.CharField(max_length=50)
     title = models.CharField(max_length=255)
     url = models.CharField(max_length=400)
@@ -130,3 +135,58 @@ class InAppNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (to user {self.user_id})"
+
+
+class PreparedDownload(models.Model):
+    """A staff list's download too long to stream (openepa.core.downloads), prepared by the
+    worker for the user who asked: the list's source name and query string are recorded,
+    and the worker rebuilds the rows from them as that user when it runs, so the file holds
+    what that user may see then. The file is in the default storage (the object store when
+    configured) under `name`, kept OPENEPA_DOWNLOAD_KEEP_DAYS days, then deleted by the
+    daily work (state "expired": the row stays, so its page can say so)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to be prepared"
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+        EXPIRED = "expired", "Deleted after its time"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: The registered source (openepa.accounts.downloads.SOURCES) and its GET parameters.
+    source = models.CharField(max_length=60)
+    query = models.TextField(blank=True)
+    fmt = models.CharField(max_length=4)
+    #: The list's title and the file's name, as the source gave them when it was asked for.
+    title = models.CharField(max_length=100)
+    filename = models.CharField(max_length=200)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    #: The file's name in the default storage ("" until it is written and after it expires).
+    name = models.CharField(max_length=400, blank=True)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    #: The notice that told the user it was ready (or that it failed): one, however often
+    #: the task runs.
+    notice = models.OneToOneField(
+        InAppNotice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The user's own downloads, newest first.
+            models.Index(fields=["user", "-created_at", "-id"], name="downloads_by_user"),
+            # The daily work's expiry reads the ready files by age.
+            models.Index(
+                fields=["ready_at"],
+                condition=models.Q(state="ready"),
+                name="downloads_ready_by_age",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.fmt}, {self.state}) for user {self.user_id}"

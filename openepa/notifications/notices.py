@@ -81,6 +81,14 @@ def add_notice(message: OutboxMessage, *, user: User | None, url: str) -> InAppN
     return notice
 
 
+def add_own_notice(user_id: int, *, kind: str, title: str, url: str) -> InAppNotice:
+    """A notice that is no email: something the app did for the user alone (a download
+    prepared in the background), counted as unread like any other."""
+    notice = InAppNotice.objects.create(user_id=user_id, kind=kind, title=title, url=url)
+    User.objects.filter(pk=user_id).update(unread_notices=F("unread_notices") + 1)
+    return notice
+
+
 def add_new_notices(notices: list[tuple[OutboxMessage, User, str]]) -> None:
     """add_notice for messages written just now, so without a notice yet: (message, user,
     url) each, in one insert and one count update per user."""

@@ -8,7 +8,7 @@ from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.enrolments.audit import EMAIL_KIND, AuditFilters, when
 from openepa.enrolments.queries import apprentice_matches
-from openepa.notifications.models import InAppNotice, OutboxMessage
+from openepa.notifications.models import InAppNotice, OutboxMessage, PreparedDownload
 
 #: Messages an admin should look at: not sent, and the worker has given up, will retry, or
 #: stopped while sending (outcome unknown).
@@ -94,3 +94,15 @@ AUDIT_EMAIL_FIELDS = (
     "enrolment__apprentice__family_name",
     "enrolment__apprentice__uln",
 )
+
+
+#: How many of their recent downloads a user's list of downloads shows.
+RECENT_DOWNLOADS = 25
+
+
+def recent_downloads(user: User) -> QuerySet[PreparedDownload]:
+    """The user's own prepared downloads, newest first, RECENT_DOWNLOADS at most (index
+    downloads_by_user)."""
+    return PreparedDownload.objects.filter(user_id=user.pk).order_by("-created_at", "-id")[
+        :RECENT_DOWNLOADS
+    ]

@@ -35,6 +35,7 @@ from openepa.notifications.models import OutboxMessage
 from openepa.notifications.tasks import (
     next_scan_at,
     notify_for_event,
+    prepare_download,
     schedule_daily_reminders,
     send_message,
     send_messages,
@@ -52,8 +53,9 @@ LOST_IN_SENDING = (
 LOST_TASK = "The worker running this task stopped before it finished."
 
 #: Tasks queued again when their worker died: writing an event's emails is idempotent (one
-#: row per key). send_message is covered by the outbox rows, the schedules by themselves.
-REQUEUED = (notify_for_event,)
+#: row per key), and so is preparing a download (a ready one is left alone, a half-written
+#: one written anew). send_message is covered by the outbox rows, the schedules by themselves.
+REQUEUED = (notify_for_event, prepare_download)
 
 
 def timeout() -> timedelta:

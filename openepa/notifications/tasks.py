@@ -17,8 +17,10 @@ caused it commits, and can run twice with one effect:
   recorded on the message (attempts, last error) and the task queues itself again after
   1, 5, 25, ... minutes (OPENEPA_EMAIL_RETRY_MINUTES × 5ⁿ) until OPENEPA_EMAIL_MAX_ATTEMPTS;
   django-tasks-db has no retries of its own.
-- daily_reminders(): the reminder scan (resit deadlines, overdue results), then queues
-  itself for the next day.
+- daily_reminders(): the reminder scan (resit deadlines, overdue results), the deletion
+  of prepared downloads past their time, then queues itself for the next day.
+- prepare_download(download_id): writes a long list's download to the default storage
+  and tells its requester (openepa.notifications.prepared); a ready one is left alone.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from django_tasks_db.models import DBTaskResult
 from openepa.bookings import reallocation
 from openepa.documents import store
 from openepa.documents.models import StoredDocument
-from openepa.notifications import compose, mailer, reminders
+from openepa.notifications import compose, mailer, prepared, reminders
 from openepa.notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -264,7 +266,15 @@ def send_reminders(today: date) -> int:
     # Allocations unanswered too long, or whose assessor's standardisation lapses, go
     # back to the admins' queue (openepa.bookings.reallocation).
     reallocation.sweep(today)
+    # Prepared downloads past OPENEPA_DOWNLOAD_KEEP_DAYS: their files are deleted.
+    prepared.expire(timezone.now())
     return len(ids)
+
+
+@task()
+def prepare_download(download_id: int) -> str:
+    """Write a prepared download's file and send its notice (once: see prepared.prepare)."""
+    return prepared.prepare(download_id)
 
 
 @task()

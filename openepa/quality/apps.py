@@ -18,3 +18,6 @@ class QualityConfig(AppConfig):
         hooks.on_submitted(sample_decision)
         hooks.allow_amending(may_amend_as_iqa)
         SUBMITTED_SHEET_PAGE.add(review_section)
+
+        # Its lists' download sources, for the worker too (which loads no URLs).
+        from openepa.quality import exports  # noqa: F401

@@ -3,9 +3,16 @@ values (`QUEUE_FIELDS`, openepa.core.exports)."""
 
 from __future__ import annotations
 
+from django.http import Http404, QueryDict
+
+from openepa.accounts.downloads import SOURCES
+from openepa.accounts.models import Role, User
+from openepa.accounts.roles import roles_of
 from openepa.assessments.models import Attempt
-from openepa.core.exports import Choices, Column, Row, given_and_family, person
+from openepa.core.downloads import Listing
+from openepa.core.exports import CHUNK, Choices, Column, Row, given_and_family, person
 from openepa.quality.models import IqaSample
+from openepa.quality.queries import queue_for
 
 QUEUE_FIELDS = (
     "pk",
@@ -48,3 +55,18 @@ QUEUE: tuple[Column[Row], ...] = (
     Column("Reviewer", lambda s: person(s["reviewer__full_name"], s["reviewer__email"])),
     Column("Sample number", lambda s: s["pk"]),
 )
+
+
+@SOURCES.register("iqa-queue")
+def iqa_queue(user: User, params: QueryDict) -> Listing:
+    """The whole IQA queue, in the page's order."""
+    if not roles_of(user).has(Role.IQA):
+        raise Http404("No such page")
+    rows = queue_for(user)
+    return Listing(
+        filename="iqa-queue",
+        title="IQA queue",
+        columns=QUEUE,
+        rows=rows.values(*QUEUE_FIELDS).iterator(CHUNK),
+        counted=(rows,),
+    )

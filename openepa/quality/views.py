@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
+from openepa.accounts.downloads import SOURCES
 from openepa.accounts.models import Role
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import is_epao_iqa, roles_of
@@ -17,7 +18,7 @@ from openepa.assessments.preview import sheet_preview
 from openepa.assessments.queries import LoadedSheet, load_sheet
 from openepa.assessors.queries import quality_epaos
 from openepa.core.actions_ui import post_action
-from openepa.core.exports import CHUNK, export_response
+from openepa.core.exports import export_response
 from openepa.domain.consistency import OUTLIER_MIN_DECISIONS, OUTLIER_POINTS
 from openepa.domain.standard import Method
 from openepa.enrolments.sections import DECISION_CHECK_PAGE
@@ -32,7 +33,6 @@ from openepa.quality.consistency import (
     every_row,
     table_rows,
 )
-from openepa.quality.exports import QUEUE, QUEUE_FIELDS
 from openepa.quality.forms import ReviewForm, review_initial
 from openepa.quality.models import IqaSample
 
@@ -60,10 +60,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def queue_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """The whole IQA queue, in the page's order, as CSV or XLSX."""
-    if not roles_of(request.user).has(Role.IQA):
-        raise Http404("No such page")
-    rows = queries.queue_for(request.user).values(*QUEUE_FIELDS).iterator(CHUNK)
-    return export_response(fmt, "iqa-queue", QUEUE, rows, title="IQA queue")
+    return SOURCES.download(request, request.user, "iqa-queue", fmt)
 
 
 @login_required

@@ -18,3 +18,6 @@ class ResultsConfig(AppConfig):
         marking.on_graded(compute_after_grading)
         quality.on_signed_off(sign_off_results)
         list_result_documents(documents_of)
+
+        # Its lists' download sources, for the worker too (which loads no URLs).
+        from openepa.results import exports  # noqa: F401

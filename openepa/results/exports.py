@@ -3,8 +3,15 @@ and the dates as dates. Read as plain values (`AWAITING_FIELDS`, openepa.core.ex
 
 from __future__ import annotations
 
-from openepa.core.exports import Choices, Column, Row, given_and_family
+from django.http import Http404, QueryDict
+
+from openepa.accounts.downloads import SOURCES
+from openepa.accounts.models import Role, User
+from openepa.accounts.roles import roles_of
+from openepa.core.downloads import Listing
+from openepa.core.exports import CHUNK, Choices, Column, Row, given_and_family
 from openepa.results.models import OverallResult
+from openepa.results.queries import awaiting_release_for
 
 AWAITING_FIELDS = (
     "pk",
@@ -34,3 +41,18 @@ AWAITING: tuple[Column[Row], ...] = (
     Column("Policy", lambda r: r["enrolment__policy__name"]),
     Column("Result number", lambda r: r["pk"]),
 )
+
+
+@SOURCES.register("results-awaiting-release")
+def awaiting_release(user: User, params: QueryDict) -> Listing:
+    """Every result awaiting release, in the list's order."""
+    if not roles_of(user).has(Role.EPAO_ADMIN):
+        raise Http404("No such page")
+    rows = awaiting_release_for(user)
+    return Listing(
+        filename="results-awaiting-release",
+        title="Results",
+        columns=AWAITING,
+        rows=rows.values(*AWAITING_FIELDS).iterator(CHUNK),
+        counted=(rows,),
+    )

@@ -11,11 +11,11 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openepa.accounts.downloads import SOURCES
 from openepa.accounts.models import Role
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import post_action
-from openepa.core.exports import CHUNK, export_response
 from openepa.core.paging import CappedPaginator
 from openepa.domain.journey import State
 from openepa.domain.ofqual_returns import ReturnKind
@@ -32,7 +32,6 @@ from openepa.results.display import (
     plan_lines,
     results_deadline_text,
 )
-from openepa.results.exports import AWAITING, AWAITING_FIELDS
 from openepa.results.forms import OfqualReturnForm, OverrideForm, ReleaseForm, RestartForm
 from openepa.results.models import OverallResult
 from openepa.results.ofqual import Period, check_return
@@ -70,10 +69,7 @@ def result_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def result_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """Every result awaiting release, in the list's order, as CSV or XLSX."""
-    if not roles_of(request.user).has(Role.EPAO_ADMIN):
-        raise Http404("No such page")
-    rows = queries.awaiting_release_for(request.user).values(*AWAITING_FIELDS).iterator(CHUNK)
-    return export_response(fmt, "results-awaiting-release", AWAITING, rows, title="Results")
+    return SOURCES.download(request, request.user, "results-awaiting-release", fmt)
 
 
 @login_required

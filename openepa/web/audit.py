@@ -352,10 +352,20 @@ def log_page(user: User, filters: AuditFilters, after: str | None) -> LogPage:
 
 def every_entry(user: User, filters: AuditFilters) -> Iterator[Entry]:
     """Every entry under the filters, newest first, streamed from every table at once."""
+    return merged_sources(user, filters)[0]
+
+
+def merged_sources(
+    user: User, filters: AuditFilters
+) -> tuple[Iterator[Entry], tuple[QuerySet[Model, object], ...]]:
+    """every_entry, and the query of each table it reads (to count the entries up to a
+    limit before reading any: openepa.core.downloads)."""
+    sources = _sources(user, filters)
     streams: list[Iterable[Entry]] = [
-        map(source.entry, source.rows.iterator(CHUNK)) for source in _sources(user, filters)
+        map(source.entry, source.rows.iterator(CHUNK)) for source in sources
     ]
-    return heapq.merge(*streams, key=lambda e: e.key, reverse=True)
+    merged = heapq.merge(*streams, key=lambda e: e.key, reverse=True)
+    return merged, tuple(source.rows for source in sources)
 
 
 COLUMNS: tuple[Column[Entry], ...] = (

@@ -6,18 +6,17 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 
+from openepa.accounts.downloads import SOURCES
 from openepa.accounts.models import Role
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core import keyset
-from openepa.core.exports import export_response
 from openepa.domain.search import MIN_WORD, parse
 from openepa.organisations.queries import epaos
 from openepa.policies.loader import all_policies
 from openepa.reference.queries import policies, standards_with_counts
 from openepa.standards.loader import all_standards
-from openepa.web.audit import COLUMNS as AUDIT_COLUMNS
-from openepa.web.audit import every_entry, log_page
+from openepa.web.audit import log_page
 from openepa.web.changes import changed_at
 from openepa.web.dashboards import home_for, recounted_every
 from openepa.web.forms import AuditFilterForm
@@ -90,6 +89,4 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def audit_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """The audit log as filtered, every entry, as CSV or XLSX."""
-    _admin_only(request)
-    entries = every_entry(request.user, AuditFilterForm(request.GET).filters())
-    return export_response(fmt, "audit-log", AUDIT_COLUMNS, entries, title="Audit log")
+    return SOURCES.download(request, request.user, "audit-log", fmt)

@@ -35,7 +35,7 @@ from openepa.enrolments.models import BulkUpload, Enrolment, JourneyEvent
 from openepa.evidence.models import EvidenceFile, EvidenceTag
 from openepa.evidence.storage import storage as evidence_storage
 from openepa.gateway.models import GatewayItem, GatewaySubmission, RequirementReview
-from openepa.notifications.models import InAppNotice, OutboxMessage
+from openepa.notifications.models import InAppNotice, OutboxMessage, PreparedDownload
 from openepa.planner.models import Proposal, ProposalLine
 from openepa.quality.models import IqaCriterionReview, IqaSample
 from openepa.results.models import OverallResult
@@ -154,6 +154,9 @@ ALLOWED: dict[str, set[str]] = {
     # A notice in the app is its recipient's only (the employer below).
     "notifications:open": {"employer"},
     "notifications:read": {"employer"},
+    # A prepared download is its requester's only (the admin below), not their colleagues'.
+    "notifications:download": {"admin"},
+    "notifications:download_file": {"admin"},
 }
 
 
@@ -346,6 +349,11 @@ def _objects(world) -> dict[str, int | str]:
         user=world.employer_user, message=message, kind=message.kind, title=message.subject,
         url=f"/enrolments/{enrolment.pk}/",
     )  # fmt: skip
+    # A download prepared in the background, asked for by the admin (still waiting: its
+    # file's address sends the requester to its page).
+    download = PreparedDownload.objects.create(
+        user=world.admin, source="pipeline", fmt="csv", title="Pipeline", filename="pipeline.csv"
+    )
     bulk_upload = BulkUpload.objects.create(
         uploaded_by=world.provider_user,
         epao=world.epao,
@@ -423,6 +431,7 @@ def _objects(world) -> dict[str, int | str]:
         "batch_id": batch.pk,
         "message_id": message.pk,
         "notice_id": notice.pk,
+        "download_id": download.pk,
         "declaration_id": declaration.pk,
         "profile_id": profile.pk,
         "availability_id": availability.pk,
@@ -483,6 +492,7 @@ def snapshot() -> tuple[Any, ...]:
         ExportBatch.objects.count(),
         sorted(OutboxMessage.objects.values_list("pk", "state", "attempts")),
         sorted(InAppNotice.objects.values_list("pk", "read_at")),
+        sorted(PreparedDownload.objects.values_list("pk", "state")),
         sorted(IqaSample.objects.values_list("pk", "state", "version")),
         IqaCriterionReview.objects.count(),
         sorted(AssessorProfile.objects.values_list("pk", "version")),
