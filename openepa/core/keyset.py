@@ -90,6 +90,13 @@ def _key_of(row: Model, key: str) -> object:
     return value
 
 
+def _read[M: Model](cut: QuerySet[M], rows: QuerySet[M] | None, order: Sequence[str]) -> list[M]:
+    """The rows of `cut` (ordered and sliced), or those of `rows` with its primary keys."""
+    if rows is None:
+        return list(cut)
+    return list(rows.filter(pk__in=cut.values("pk")).order_by(*order))
+
+
 def keyset_page[M: Model](
     queryset: QuerySet[M],
     keys: Sequence[str],
@@ -98,39 +105,45 @@ def keyset_page[M: Model](
     before: str | None = None,
     size: int = 25,
     total: int | None = None,
+    rows: QuerySet[M] | None = None,
 ) -> KeysetPage[M]:
     """The `size` rows after the `after` cursor (or before the `before` one; the first page
-    without either), in the order of `keys`. At most `size + 1` rows are read."""
+    without either), in the order of `keys`. At most `size + 1` rows are read.
+
+    With `rows`, the page is found in `queryset` by its primary keys alone and its rows are
+    then read from `rows` (which must annotate the same `keys`), in one query: the database
+    sorts and cuts the bare matches, and joins what a row shows (and works out its
+    annotations) for the page's rows only, not for every match before the sort."""
     start = decode(after, len(keys))
     end = None if start is not None else decode(before, len(keys))
     if end is not None:
         descending = [f"-{k}" for k in keys]
         behind = queryset.filter(_beyond(keys, end, forward=False)).order_by(*descending)
-        found = list(behind[: size + 1])
+        found = _read(behind[: size + 1], rows, descending)
         if len(found) <= size:  # back at the start: the first page, as first shown
-            return keyset_page(queryset, keys, size=size, total=total)
-        rows = list(reversed(found[:size]))
+            return keyset_page(queryset, keys, size=size, total=total, rows=rows)
+        shown = list(reversed(found[:size]))
         return KeysetPage(
-            rows=rows,
+            rows=shown,
             has_next=True,
             has_previous=True,
-            next_cursor=encode([_key_of(rows[-1], k) for k in keys]),
-            previous_cursor=encode([_key_of(rows[0], k) for k in keys]),
+            next_cursor=encode([_key_of(shown[-1], k) for k in keys]),
+            previous_cursor=encode([_key_of(shown[0], k) for k in keys]),
             total=total,
         )
     ordered = queryset.order_by(*keys)
     if start is not None:
         ordered = ordered.filter(_beyond(keys, start, forward=True))
-    found = list(ordered[: size + 1])
-    rows = found[:size]
+    found = _read(ordered[: size + 1], rows, keys)
+    shown = found[:size]
     has_next = len(found) > size
     return KeysetPage(
-        rows=rows,
+        rows=shown,
         has_next=has_next,
         has_previous=start is not None,
-        next_cursor=encode([_key_of(rows[-1], k) for k in keys]) if has_next else "",
-        previous_cursor=encode([_key_of(rows[0], k) for k in keys])
-        if start is not None and rows
+        next_cursor=encode([_key_of(shown[-1], k) for k in keys]) if has_next else "",
+        previous_cursor=encode([_key_of(shown[0], k) for k in keys])
+        if start is not None and shown
         else "",
         total=total,
         first=1 if start is None else None,

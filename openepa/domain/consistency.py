@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from openepa.domain.standard import Grade
 
@@ -31,12 +32,18 @@ class Tally:
     decisions: int
     counts: tuple[tuple[Grade, int], ...]
 
-    @property
+    # Worked out once a tally: a page of the report asks each tally for its rates about
+    # ten times (its cells, the outlier rule), and summed the counts afresh each time.
+    @cached_property
     def graded(self) -> int:
         return sum(n for _, n in self.counts)
 
+    @cached_property
+    def _by_grade(self) -> dict[Grade, int]:
+        return dict(self.counts)
+
     def count(self, grade: Grade) -> int:
-        return dict(self.counts).get(grade, 0)
+        return self._by_grade.get(grade, 0)
 
     def rate(self, grade: Grade) -> float | None:
         """Percentage of graded decisions with this grade; None with none graded."""

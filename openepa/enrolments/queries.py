@@ -123,6 +123,18 @@ def for_lists(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     return queryset.select_related(None).select_related("apprentice", "employer", "provider")
 
 
+#: What a list's row shows (enrolments/_table.html): reading only these, a page's 26 rows
+#: are some 300 values rather than 1,800.
+LIST_ROW_FIELDS = (
+    "state",
+    "apprentice__given_name",
+    "apprentice__family_name",
+    "apprentice__uln",
+    "employer__name",
+    "provider__name",
+)
+
+
 def my_apprentices(user: User) -> QuerySet[Enrolment]:
     """The "My apprentices" list: the enrolments whose page the user may open, ordered by
     BY_NAME_OF_MATCHES: an employer's or provider's own are few beside the EPAO's, found

@@ -57,10 +57,12 @@ def _paged(
     queryset: QuerySet[Enrolment],
     total: int | None = None,
     keys: tuple[str, ...] = queries.BY_NAME,
+    rows: QuerySet[Enrolment] | None = None,
 ) -> dict[str, object]:
     """The page asked for: PER_PAGE rows by name, read from the cursor in the link (keyset
     pagination, so a deep page costs what the first costs); a damaged cursor shows the
-    first page."""
+    first page. With `rows`, the page's rows are read from it by the keys found in
+    `queryset` (see `keyset_page`)."""
     page = keyset_page(
         queryset,
         keys,
@@ -68,6 +70,7 @@ def _paged(
         before=request.GET.get(BEFORE),
         size=PER_PAGE,
         total=total,
+        rows=rows,
     )
     return {"page": page}
 
@@ -111,15 +114,24 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
     counts = queries.pipeline_counts(request.user, queries.pipeline_for(request.user), filters)
     total = sum(n for state, n in counts if not filters.state or state.value == filters.state)
     keys = queries.BY_NAME
+    shown = None
     if filters.search and total <= queries.SORT_MATCHES_UP_TO:
         rows, keys = queries.by_name_of_matches(rows), queries.BY_NAME_OF_MATCHES
+        # Every match is sorted to find the page: by its keys alone, the employer, the
+        # provider and the overdue check joined for the page's rows only (a third of the
+        # query's time at 100,000 apprentices went on joining the 2,000 matches of "Patel").
+        shown = queries.by_name_of_matches(
+            queries.with_overdue(queries.pipeline_for(request.user))
+        ).only(*queries.LIST_ROW_FIELDS)
+    else:
+        rows = rows.only(*queries.LIST_ROW_FIELDS)
     return render(
         request,
         "enrolments/pipeline.html",
         {
             "form": form,
             "filters": filters,
-            **_paged(request, rows, total, keys),
+            **_paged(request, rows, total, keys, shown),
             "counts": counts,
             "name_matches": form.name_matches(request.GET),
         },

@@ -176,3 +176,22 @@ def test_the_report_pages_through_the_assessors_by_name(client, world):
     assert seen == sorted(seen)
     report = consistency_report(world.epao)
     assert [str(row.assessor) for row in report.rows] == seen
+
+
+def test_an_assessors_name_is_shown_escaped_in_the_table(client, marked):
+    """The table's body is written without the template engine: the name a person typed
+    is escaped there, the figures beside it as the template showed them."""
+    marked.assessor.full_name = 'Ian <b>"Bold"</b> & Co'
+    marked.assessor.save(update_fields=["full_name"])
+    client.force_login(marked.admin)
+    html = client.get("/assessors/consistency/").content.decode()
+    assert (
+        'data-label="Assessor">Ian &lt;b&gt;&quot;Bold&quot;&lt;/b&gt; &amp; Co'
+        ' <strong class="govuk-tag govuk-tag--red">Outlier</strong></th>'
+    ) in html
+    assert "<b>" not in html
+    assert '<td class="govuk-table__cell" data-label="Decisions">5</td>' in html
+    assert (
+        '<td class="govuk-table__cell" data-label="Distinction">100% (45%) '
+        '<strong class="govuk-tag govuk-tag--red">Outlier</strong></td>'
+    ) in html

@@ -341,6 +341,47 @@ def test_keyset_pages_cover_every_row_exactly_once_both_ways(signed_in, world):
     assert rows_in(broken.content.decode()) == pages[0]
 
 
+def test_a_searched_pipeline_pages_every_match_once_both_ways_with_what_rows_show(
+    signed_in, world, others
+):
+    # A search's page is found among the matches by their keys alone and its rows read
+    # afterwards with their employer, provider and overdue check: the pages must be what
+    # sorting every match gives, names that tie included, and each row complete.
+    today = timezone.localdate()
+    late = []
+    for n in range(30):
+        enrolment = add_apprentice(world, given="Bulk", family=f"Searchable{n:02d}")
+        if n % 7 == 0:
+            result(enrolment, due_on=today - timedelta(days=1))
+            late.append(str(enrolment.pk))
+    for _ in range(22):
+        add_apprentice(world, given="Same", family="Searchable")
+    add_apprentice(world, given="Not", family="Found")
+    client = signed_in(world.admin)
+    url: str | None = PIPELINE + "?q=searchable"
+    pages: list[list[str]] = []
+    while url is not None:
+        html = client.get(url).content.decode()
+        pages.append(rows_in(html))
+        assert html.count(">Harbour Bank<") == len(pages[-1])  # every row's employer
+        assert html.count("Results overdue</strong>") == len(set(late) & set(pages[-1]))
+        if len(pages) == 1:
+            assert "52 in all." in html
+        url = link(html, "next")
+        url = url and PIPELINE + url
+    assert [len(p) for p in pages] == [25, 25, 2]
+    shown = [row for page in pages for row in page]
+    matching = Enrolment.objects.filter(
+        epao=world.epao, apprentice__family_name__startswith="Searchable"
+    ).order_by("apprentice__family_name", "apprentice__given_name", "pk")
+    assert shown == [str(pk) for pk in matching.values_list("pk", flat=True)]
+    back = []
+    while url := link(html, "prev"):
+        html = client.get(PIPELINE + url).content.decode()
+        back.append(rows_in(html))
+    assert back == pages[-2::-1]
+
+
 def test_my_apprentices_pages_by_keyset(signed_in, world):
     for n in range(55):
         add_apprentice(world, given="Bulk", family=f"Apprentice{n:02d}")

@@ -255,6 +255,31 @@ def test_agreement_per_assessor_counts_decisions(client, world, monkeypatch):
     }
 
 
+def test_the_report_counts_agreement_per_decision_of_its_own_epao(client, world, monkeypatch):
+    """The report's page counts the IQA agreement of its page of assessors in one grouped
+    query: a decision with one criterion disagreed is reviewed but not agreed, and another
+    EPAO's report counts none of them."""
+    first = sampled(world, monkeypatch)
+    post(client, world.iqa, first)
+    second = IqaSample.objects.create(
+        attempt=_second_attempt(world), reason="rate", explanation="draw 1", draw=1
+    )
+    post(
+        client,
+        world.iqa,
+        second,
+        disagree={"K2.2": "Thin."},
+        outcome="grade_stands",
+        comments="Stands.",
+    )
+    ids = [world.assessor.pk, world.second_assessor.pk]
+    assert iqa_agreement(ids, epao_id=world.epao.pk) == {world.assessor.pk: (1, 2)}
+    assert iqa_agreement(ids, epao_id=world.other_epao.pk) == {}
+    client.force_login(world.admin)
+    html = text(client.get("/assessors/consistency/"))
+    assert "50% (1 of 2)" in html
+
+
 def _second_attempt(world):
     enrolment = register(
         world.provider_user,
