@@ -23,6 +23,9 @@ ON_THE_HOST = {
     "certificates/management/commands/export_certificates.py",
     # Writes the Ofqual return into the file its operator names (--output), for a scheduled job.
     "results/management/commands/ofqual_return.py",
+    # A prepared download is spooled (in memory, then the host's temporary folder past a
+    # size) only to hand it to the storage whole: the file kept is default_storage's.
+    "notifications/prepared.py",
 }
 
 #: pathlib's writing methods (names no other common type has).
