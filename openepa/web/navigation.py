@@ -5,8 +5,8 @@ than breaking every page.
 
 An EPAO admin reaches more lists than fit in one row at a laptop's 1280 px, so the lists an
 admin opens now and then (registering one apprentice, bulk work, standardisation, the outbox,
-the audit log, the Ofqual returns) are grouped under "More": a disclosure (<details>) that
-opens without any script. Other roles' few links all stay in the row."""
+the audit log, the Ofqual returns, the prepared downloads) are grouped under "More": a
+disclosure (<details>) that opens without any script. Other roles' few links all stay in the row."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ LINKS: tuple[tuple[str, str, tuple[Role | str, ...]], ...] = (
     ("Standardisation", "assessors:events", (Role.EPAO_ADMIN, Role.IQA)),
     ("Audit log", "web:audit", (Role.EPAO_ADMIN,)),
     ("Ofqual returns", "results:ofqual_returns", (Role.EPAO_ADMIN,)),
+    # Long lists are prepared in the background (openepa.core.downloads); other roles reach
+    # theirs from the notice that says one is ready.
+    ("Downloads", "notifications:downloads", (Role.EPAO_ADMIN,)),
 )
 
 #: The links an EPAO admin finds under "More" rather than in the row.
@@ -48,6 +51,7 @@ MORE_FOR_ADMINS = frozenset(
         "notifications:outbox",
         "web:audit",
         "results:ofqual_returns",
+        "notifications:downloads",
     }
 )
 

@@ -57,6 +57,7 @@ def test_the_admin_finds_the_occasional_lists_under_more(
         "Register an apprentice",
         "Standardisation",
         "Ofqual returns",
+        "Downloads",
     ):
         expect(nav.get_by_role("link", name=name)).to_be_visible()
     sweep = Sweep("admin")
