@@ -53,15 +53,27 @@ class Listing:
         #: How many rows the file held, once it is written.
         self.rows_read = 0
 
-        def counting() -> Iterator[R]:
-            for row in rows:
-                self.rows_read += 1
-                yield row
-
         def write(fmt: str) -> Iterator[str | bytes]:
-            return pieces(fmt, columns, counting(), title=title)
+            return pieces(fmt, columns, self._counting(rows), title=title)
 
         self._write = write
+
+    def _counting[R](self, rows: Iterable[R]) -> Iterator[R]:
+        """The rows, counted as they are read; the source closed as soon as the file stops,
+        finished or not. A download the client leaves halfway must close the rows' server-side
+        cursor there and then: left to the cycle collector (this Listing and its closures
+        refer to each other), the cursor would be closed at whatever moment the collector ran,
+        possibly inside a later query of the same connection, whose lock it then waits for
+        for ever (seen under load: both web workers hung until the server killed them)."""
+        source = iter(rows)
+        try:
+            for row in source:
+                self.rows_read += 1
+                yield row
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
 
     def pieces(self, fmt: str) -> Iterator[str | bytes]:
         """The file in `fmt`, a piece at a time (CSV text, XLSX bytes)."""

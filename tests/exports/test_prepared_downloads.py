@@ -317,3 +317,41 @@ def test_the_list_of_downloads_is_bounded_and_its_queries_do_not_grow(world):
         counts.append(len(seen))
     assert counts[0] == counts[1]
     assert html.count('href="/notifications/downloads/') == 25  # the newest 25 of 50
+
+
+def test_a_download_left_halfway_closes_its_rows_at_once_not_when_the_collector_runs():
+    """A client that leaves a streamed download closes the response; the rows' source (a
+    server-side cursor, on PostgreSQL) must be closed then, not by the cycle collector at a
+    later moment inside another query of the same connection, which hung both web workers
+    under load. The collector is off here, so only an explicit close can pass."""
+    import gc
+
+    from openepa.core.downloads import Listing
+    from openepa.core.exports import Column
+
+    closed: list[bool] = []
+
+    def source():
+        try:
+            for n in range(100_000):
+                yield {"n": n}
+        finally:
+            closed.append(True)
+
+    listing = Listing(
+        filename="numbers",
+        title="Numbers",
+        columns=[Column("Number", lambda row: row["n"])],
+        rows=source(),
+        counted=(),
+    )
+    gc.disable()
+    try:
+        response = listing.response("csv")
+        first = next(iter(response))
+        assert first.startswith("\ufeffNumber".encode())
+        response.close()
+        assert closed == [True]
+    finally:
+        gc.enable()
+    assert listing.rows_read >= 1
