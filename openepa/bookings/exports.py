@@ -12,7 +12,7 @@ from openepa.bookings.calendar import shown, standing_in
 from openepa.bookings.models import Booking
 from openepa.bookings.queries import allocated_to
 from openepa.core.downloads import Listing
-from openepa.core.exports import CHUNK, Choices, Column, Row, given_and_family, person
+from openepa.core.exports import Choices, Column, Row, given_and_family, person
 
 ALLOCATED_FIELDS = (
     "pk",
@@ -62,12 +62,12 @@ def my_bookings(user: User, params: QueryDict) -> Listing:
     if not roles_of(user).has(Role.ASSESSOR):
         raise Http404("Not an assessor")
     rows = allocated_to(user)
-    return Listing(
+    return Listing.of_query(
+        rows,
+        ALLOCATED_FIELDS,
         filename="my-bookings",
         title="My bookings",
         columns=ALLOCATED,
-        rows=rows.values(*ALLOCATED_FIELDS).iterator(CHUNK),
-        counted=(rows,),
     )
 
 
@@ -77,10 +77,10 @@ def calendar_bookings(user: User, params: QueryDict) -> Listing:
     every one of the period in time order: the admins' list of bookings."""
     scope, span, period = shown(user, params)
     rows = standing_in(scope, period)
-    return Listing(
+    return Listing.of_query(
+        rows,
+        IN_CALENDAR_FIELDS,
         filename=f"bookings-{span.value}-{period.first.isoformat()}",
         title="Bookings",
         columns=IN_CALENDAR,
-        rows=rows.values(*IN_CALENDAR_FIELDS).iterator(CHUNK),
-        counted=(rows,),
     )

@@ -12,7 +12,7 @@ from openepa.accounts.roles import roles_of
 from openepa.cases.models import Case
 from openepa.cases.queries import open_cases_for
 from openepa.core.downloads import Listing
-from openepa.core.exports import CHUNK, Choices, Column, Row, given_and_family, person
+from openepa.core.exports import Choices, Column, Row, given_and_family, person
 
 OPEN_CASES_FIELDS = (
     "pk",
@@ -46,10 +46,10 @@ def open_cases(user: User, params: QueryDict) -> Listing:
     if not roles_of(user).has(Role.EPAO_ADMIN):
         raise Http404("No such page")
     rows = open_cases_for(user)
-    return Listing(
+    return Listing.of_query(
+        rows,
+        OPEN_CASES_FIELDS,
         filename="open-cases",
         title="Enquiries and appeals",
         columns=OPEN_CASES,
-        rows=rows.values(*OPEN_CASES_FIELDS).iterator(CHUNK),
-        counted=(rows,),
     )

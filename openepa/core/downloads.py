@@ -26,7 +26,16 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponseBase, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 
-from openepa.core.exports import CSV, XLSX, Column, attachment, content_type, pieces
+from openepa.core.exports import (
+    CHUNK,
+    CSV,
+    XLSX,
+    Column,
+    Row,
+    attachment,
+    content_type,
+    pieces,
+)
 
 #: Each format's name as the page says it.
 FORMAT_WORDS = {CSV: "CSV", XLSX: "XLSX"}
@@ -57,6 +66,26 @@ class Listing:
             return pieces(fmt, columns, self._counting(rows), title=title)
 
         self._write = write
+
+    @staticmethod
+    def of_query(
+        rows: QuerySet[Model, object],
+        fields: Sequence[str],
+        *,
+        filename: str,
+        title: str,
+        columns: Sequence[Column[Row]],
+    ) -> Listing:
+        """A list read from one query: its `fields` as plain values, a chunk at a time (the
+        form every list but the audit log's takes), and the same query counted."""
+        values: Iterator[Row] = rows.values(*fields).iterator(CHUNK)
+        return Listing(
+            filename=filename,
+            title=title,
+            columns=columns,
+            rows=values,
+            counted=(rows,),
+        )
 
     def _counting[R](self, rows: Iterable[R]) -> Iterator[R]:
         """The rows, counted as they are read; the source closed as soon as the file stops,

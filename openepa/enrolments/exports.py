@@ -14,7 +14,7 @@ from openepa.accounts.downloads import SOURCES
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.core.downloads import Listing
-from openepa.core.exports import CHUNK, Column, Row
+from openepa.core.exports import Column, Row
 from openepa.domain.journey import LABELS, State
 from openepa.enrolments import queries
 from openepa.enrolments.forms import PipelineFilterForm
@@ -68,10 +68,10 @@ def pipeline_selection(
 def pipeline_download(user: User, params: QueryDict) -> Listing:
     """The pipeline as filtered, every row (not only the page)."""
     _form, _filters, rows = pipeline_selection(user, params)
-    return Listing(
+    return Listing.of_query(
+        rows,
+        PIPELINE_FIELDS,
         filename="pipeline",
         title="Pipeline",
         columns=PIPELINE,
-        rows=rows.values(*PIPELINE_FIELDS).iterator(CHUNK),
-        counted=(rows,),
     )

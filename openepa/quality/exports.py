@@ -10,7 +10,7 @@ from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.assessments.models import Attempt
 from openepa.core.downloads import Listing
-from openepa.core.exports import CHUNK, Choices, Column, Row, given_and_family, person
+from openepa.core.exports import Choices, Column, Row, given_and_family, person
 from openepa.quality.models import IqaSample
 from openepa.quality.queries import queue_for
 
@@ -63,10 +63,10 @@ def iqa_queue(user: User, params: QueryDict) -> Listing:
     if not roles_of(user).has(Role.IQA):
         raise Http404("No such page")
     rows = queue_for(user)
-    return Listing(
+    return Listing.of_query(
+        rows,
+        QUEUE_FIELDS,
         filename="iqa-queue",
         title="IQA queue",
         columns=QUEUE,
-        rows=rows.values(*QUEUE_FIELDS).iterator(CHUNK),
-        counted=(rows,),
     )

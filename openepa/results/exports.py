@@ -9,7 +9,7 @@ from openepa.accounts.downloads import SOURCES
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.core.downloads import Listing
-from openepa.core.exports import CHUNK, Choices, Column, Row, given_and_family
+from openepa.core.exports import Choices, Column, Row, given_and_family
 from openepa.results.models import OverallResult
 from openepa.results.queries import awaiting_release_for
 
@@ -49,10 +49,10 @@ def awaiting_release(user: User, params: QueryDict) -> Listing:
     if not roles_of(user).has(Role.EPAO_ADMIN):
         raise Http404("No such page")
     rows = awaiting_release_for(user)
-    return Listing(
+    return Listing.of_query(
+        rows,
+        AWAITING_FIELDS,
         filename="results-awaiting-release",
         title="Results",
         columns=AWAITING,
-        rows=rows.values(*AWAITING_FIELDS).iterator(CHUNK),
-        counted=(rows,),
     )
