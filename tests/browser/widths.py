@@ -26,7 +26,9 @@ HEIGHT = 900
 PER_ROUTE = 1
 #: URL names that are not pages: files, and answers for machines.
 NOT_PAGES = {"web:healthz", "accounts:logout"}
-NOT_PAGE_SUFFIXES = (".csv", ".json", ".pdf", "/download")
+#: (A list's download has no `download` attribute: past a size its link answers a page
+#: offering to prepare the file, openepa.core.downloads; a prepared file is at ".../file".)
+NOT_PAGE_SUFFIXES = (".csv", ".xlsx", ".json", ".pdf", "/download", "/file")
 
 #: Links a person can follow in the page: same origin, not a download, not a fragment.
 LINKS_JS = """() => [...document.querySelectorAll('a[href]')]

@@ -222,3 +222,22 @@ def test_a_change_that_is_no_journey_event_shows_at_once_too(world, settings):
     assert not JourneyEvent.objects.filter(actor=world.admin).exists()
     assert link in section(_colleague_of(world).get("/").content.decode(), NOT_DELIVERED)
     assert NOT_DELIVERED not in admin.get("/").content.decode()  # counted again: none left
+
+
+def test_a_post_that_changes_nothing_is_not_noted(world, settings):
+    """Only a writing request answered with a redirect (an action done) notes a change: a
+    form shown again with its errors, like the marking sheet's grade preview, changed
+    nothing, so the admin's kept part stands."""
+    settings.OPENEPA_HOME_FIGURES_SECONDS = 60
+    failed = OutboxMessage.objects.create(
+        kind="gateway_rejected", key="test:unchanged", recipient="erin@harbour.example",
+        subject="Gateway not accepted", text_body="Reasons", html_body="<p>Reasons</p>",
+        enrolment=world.enrolment, epao_id=world.epao.pk, state="failed", attempts=5,
+    )  # fmt: skip
+    admin = signed_in(world.admin)
+    assert ">5</td>" in section(admin.get("/").content.decode(), NOT_DELIVERED)
+    OutboxMessage.objects.filter(pk=failed.pk).update(attempts=6)
+    enrolments = Enrolment.objects.count()
+    assert admin.post("/enrolments/register", {}).status_code == 200  # the form again
+    assert Enrolment.objects.count() == enrolments
+    assert ">6</td>" not in section(admin.get("/").content.decode(), NOT_DELIVERED)
