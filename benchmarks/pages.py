@@ -234,6 +234,7 @@ def search_and_export_pages(middle: Any, employer: Any) -> list[Page]:
         Page("export: audit log CSV, one kind", "admin", "/audit/log.csv?kind=release_results"),
         Page("export: audit log XLSX, one apprentice", "admin",
              f"/audit/log.xlsx?apprentice={middle.apprentice.uln}"),
+        Page("your downloads", "admin", "/notifications/downloads/"),
     ]  # fmt: skip
 
 
