@@ -78,6 +78,15 @@ def ask(client: Client, page, django_capture_on_commit_callbacks) -> PreparedDow
     return download
 
 
+def pipeline_asked(world, settings, django_capture_on_commit_callbacks):
+    """The admin, signed in, asks for the whole pipeline as CSV with the limit below it; the
+    download is recorded and its task queued, not run."""
+    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 3
+    admin = signed_in(world.admin)
+    page = admin.get(f"{PIPELINE}.csv").content.decode()
+    return admin, ask(admin, page, django_capture_on_commit_callbacks)
+
+
 def run_worker(download: PreparedDownload, settings) -> str:
     """The worker's task, as the tests run tasks (Django's ImmediateBackend)."""
     settings.TASKS = IMMEDIATE
@@ -141,11 +150,7 @@ def test_a_long_list_is_prepared_in_the_background_with_the_rows_it_would_have_s
 def test_the_requester_gets_a_notice_linking_to_the_download(
     world, crowd, settings, django_capture_on_commit_callbacks
 ):
-    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 3
-    admin = signed_in(world.admin)
-    download = ask(
-        admin, admin.get(f"{PIPELINE}.csv").content.decode(), django_capture_on_commit_callbacks
-    )
+    admin, download = pipeline_asked(world, settings, django_capture_on_commit_callbacks)
     assert not InAppNotice.objects.filter(user=world.admin).exists()  # not before it is ready
     run_worker(download, settings)
     notice = InAppNotice.objects.get(user=world.admin)
@@ -164,11 +169,7 @@ def test_the_requester_gets_a_notice_linking_to_the_download(
 def test_only_the_requester_reaches_the_download(
     world, crowd, settings, django_capture_on_commit_callbacks
 ):
-    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 3
-    admin = signed_in(world.admin)
-    download = ask(
-        admin, admin.get(f"{PIPELINE}.csv").content.decode(), django_capture_on_commit_callbacks
-    )
+    _admin, download = pipeline_asked(world, settings, django_capture_on_commit_callbacks)
     run_worker(download, settings)
     colleague = person("second@northern.example", "Sam Second", world.epao, Role.EPAO_ADMIN)
     for other in (colleague, world.outsider_admin, world.employer_user, world.assessor):
@@ -212,11 +213,7 @@ def test_asking_twice_while_it_waits_gives_the_one_download(
 def test_a_worker_that_died_while_preparing_is_followed_by_a_run_that_writes_it(
     world, crowd, settings, django_capture_on_commit_callbacks
 ):
-    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 3
-    admin = signed_in(world.admin)
-    download = ask(
-        admin, admin.get(f"{PIPELINE}.csv").content.decode(), django_capture_on_commit_callbacks
-    )
+    admin, download = pipeline_asked(world, settings, django_capture_on_commit_callbacks)
     PreparedDownload.objects.filter(pk=download.pk).update(
         state=PreparedDownload.State.PREPARING, started_at=timezone.now()
     )
@@ -227,11 +224,7 @@ def test_a_worker_that_died_while_preparing_is_followed_by_a_run_that_writes_it(
 def test_a_requester_who_lost_the_role_gets_a_failed_download_not_the_rows(
     world, crowd, settings, django_capture_on_commit_callbacks
 ):
-    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 3
-    admin = signed_in(world.admin)
-    download = ask(
-        admin, admin.get(f"{PIPELINE}.csv").content.decode(), django_capture_on_commit_callbacks
-    )
+    admin, download = pipeline_asked(world, settings, django_capture_on_commit_callbacks)
     Membership.objects.filter(user=world.admin, role=Role.EPAO_ADMIN).delete()
     assert run_worker(download, settings) == "failed"
     download.refresh_from_db()
@@ -246,11 +239,7 @@ def test_a_requester_who_lost_the_role_gets_a_failed_download_not_the_rows(
 def test_the_daily_work_deletes_a_download_after_its_days(
     world, crowd, settings, django_capture_on_commit_callbacks
 ):
-    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 3
-    admin = signed_in(world.admin)
-    download = ask(
-        admin, admin.get(f"{PIPELINE}.csv").content.decode(), django_capture_on_commit_callbacks
-    )
+    admin, download = pipeline_asked(world, settings, django_capture_on_commit_callbacks)
     run_worker(download, settings)
     download.refresh_from_db()
     send_reminders(timezone.localdate())  # within its days: kept
@@ -286,11 +275,7 @@ def test_the_whole_audit_log_is_prepared_with_the_entries_it_would_have_streamed
 def test_with_an_object_store_the_file_is_written_to_the_bucket_and_deleted_from_it(
     world, crowd, settings, object_store, django_capture_on_commit_callbacks
 ):
-    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 3
-    admin = signed_in(world.admin)
-    download = ask(
-        admin, admin.get(f"{PIPELINE}.csv").content.decode(), django_capture_on_commit_callbacks
-    )
+    admin, download = pipeline_asked(world, settings, django_capture_on_commit_callbacks)
     run_worker(download, settings)
     download.refresh_from_db()
     assert object_store.keys() == [download.name]
