@@ -236,7 +236,9 @@ def test_the_assessor_sees_the_iqa_review_of_their_decision_once_signed_off(
     assert client.get(review_url(sample)).status_code == 404
 
 
-def test_agreement_per_assessor_counts_decisions(client, world, monkeypatch):
+def _review_one_agreed_one_not(client, world, monkeypatch) -> None:
+    """The IQA signs off two of the first assessor's decisions: one agreed in every
+    criterion, one with a criterion disagreed (its grade still stands)."""
     first = sampled(world, monkeypatch)
     post(client, world.iqa, first)
     second = IqaSample.objects.create(
@@ -250,6 +252,10 @@ def test_agreement_per_assessor_counts_decisions(client, world, monkeypatch):
         outcome="grade_stands",
         comments="Stands.",
     )
+
+
+def test_agreement_per_assessor_counts_decisions(client, world, monkeypatch):
+    _review_one_agreed_one_not(client, world, monkeypatch)
     assert iqa_agreement([world.assessor.pk, world.second_assessor.pk]) == {
         world.assessor.pk: (1, 2)
     }
@@ -259,19 +265,7 @@ def test_the_report_counts_agreement_per_decision_of_its_own_epao(client, world,
     """The report's page counts the IQA agreement of its page of assessors in one grouped
     query: a decision with one criterion disagreed is reviewed but not agreed, and another
     EPAO's report counts none of them."""
-    first = sampled(world, monkeypatch)
-    post(client, world.iqa, first)
-    second = IqaSample.objects.create(
-        attempt=_second_attempt(world), reason="rate", explanation="draw 1", draw=1
-    )
-    post(
-        client,
-        world.iqa,
-        second,
-        disagree={"K2.2": "Thin."},
-        outcome="grade_stands",
-        comments="Stands.",
-    )
+    _review_one_agreed_one_not(client, world, monkeypatch)
     ids = [world.assessor.pk, world.second_assessor.pk]
     assert iqa_agreement(ids, epao_id=world.epao.pk) == {world.assessor.pk: (1, 2)}
     assert iqa_agreement(ids, epao_id=world.other_epao.pk) == {}
