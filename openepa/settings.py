@@ -333,9 +333,10 @@ OPENEPA_RESIT_REMINDER_WORKING_DAYS = [
     int(n) for n in env_list("OPENEPA_RESIT_REMINDER_WORKING_DAYS", ["10", "3"])
 ]
 # The EPAO admin's part of the home page, its figures, charts and lists (openepa.web.dashboards),
-# is counted at most once per this many seconds in each process, and again for an admin who
-# has changed something since; the page says when; 0 counts it on every request. Each process keeps its own copy (CACHES below: hosts share only the database), so
-# keep it short.
+# and the consistency report's EPAO totals and number of assessors, are counted at most once
+# per this many seconds in each process, and again for a user who has changed something
+# since (openepa.core.kept); the pages say when; 0 counts them on every request. Each process
+# keeps its own copy (CACHES below: hosts share only the database), so keep it short.
 OPENEPA_HOME_FIGURES_SECONDS = env_int("OPENEPA_HOME_FIGURES_SECONDS", 60)
 # The process's own memory: nothing is kept that must be the same on every host.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -34,3 +34,17 @@ class CappedPaginator[T](Paginator[T]):
     def capped(self) -> bool:
         """More rows than the cap: the count shown is "more than" it."""
         return self.found > self.cap
+
+
+class CountedPaginator[T](Paginator[T]):
+    """Django's Paginator given the count instead of counting: for a list whose count is
+    kept a short while (openepa.core.kept). A count behind by a row or two for that while
+    leaves a row off the last page, or the last page a row short, until it is counted again."""
+
+    def __init__(self, object_list: QuerySet[Model, T], per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known

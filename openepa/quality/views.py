@@ -3,6 +3,7 @@ assessors' consistency report. Thin: access, form, action, render."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
@@ -19,6 +20,8 @@ from openepa.assessments.queries import LoadedSheet, load_sheet
 from openepa.assessors.queries import quality_epaos
 from openepa.core.actions_ui import post_action
 from openepa.core.exports import export_response
+from openepa.core.kept import changed_after, kept, recounted_every
+from openepa.core.paging import CountedPaginator
 from openepa.domain.consistency import OUTLIER_MIN_DECISIONS, OUTLIER_POINTS
 from openepa.domain.standard import Method
 from openepa.enrolments.sections import DECISION_CHECK_PAGE
@@ -30,6 +33,7 @@ from openepa.quality.consistency import (
     assessors,
     consistency_report,
     csv_lines,
+    epao_totals,
     every_row,
     table_rows,
 )
@@ -177,13 +181,24 @@ def consistency(request: AuthenticatedRequest) -> HttpResponse:
     epaos = _quality_epaos(request)
     chosen = request.GET.get("epao", "")
     epao = next((o for o in epaos if str(o.pk) == chosen), epaos[0])
-    page = Paginator(assessors(epao.pk), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
-    report = consistency_report(epao, list(page.object_list))
+    # The EPAO's totals and its number of assessors are kept a minute (openepa.core.kept):
+    # they cost more than the page's rows at 100,000 apprentices.
+    totals = kept(
+        f"consistency-totals:{epao.pk}",
+        lambda: epao_totals(epao),
+        changed_since=changed_after(request),
+    )
+    page = CountedPaginator(
+        assessors(epao.pk), REPORT_PAGE_SIZE, count=totals.value.assessors
+    ).get_page(request.GET.get("page"))
+    report = consistency_report(epao, list(page.object_list), totals.value)
     return render(
         request,
         "quality/consistency.html",
         {
             "report": report,
+            "counted_at": totals.counted_at,
+            "recounted_every": recounted_every(settings.OPENEPA_HOME_FIGURES_SECONDS),
             "rows": table_rows(report),
             "page": page,
             "epaos": epaos,

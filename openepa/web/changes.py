@@ -9,7 +9,7 @@ types, to show the grade it would give), changed nothing and is not noted: notin
 save the session on every keystroke of a sheet. An action that answers a page instead of a
 redirect still shows within the minute, or at once when it recorded a journey event.
 
-The moment is written after the view has answered, so after its transaction committed: a
+The moment (openepa.core.kept.CHANGED_AT) is written after the view has answered, so after its transaction committed: a
 home page counted from then on sees the change. (A moment taken before the view ran could
 precede a count that started during the change and missed it.) The session is read by every
 signed-in request anyway, so the home page pays nothing to read it; only the requests that
@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from django.http import HttpRequest, HttpResponseBase
 
-#: The session key holding the moment, in seconds since the epoch.
-CHANGED_AT = "openepa_changed_at"
+from openepa.core.kept import CHANGED_AT
+
 #: Requests that change nothing (RFC 9110's safe methods).
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -43,11 +42,3 @@ class RememberChangesMiddleware:
         if acting and 300 <= response.status_code < 400 and request.user.is_authenticated:
             request.session[CHANGED_AT] = time.time()
         return response
-
-
-def changed_at(request: HttpRequest) -> datetime | None:
-    """When the user last changed something in this session, if they have."""
-    seconds = request.session.get(CHANGED_AT)
-    if not isinstance(seconds, int | float):
-        return None
-    return datetime.fromtimestamp(seconds, tz=UTC)

@@ -8,7 +8,7 @@ The EPAO admin's part of the page (the figures, the charts and the lists under "
 you") covers the whole EPAO: at 100,000 apprentices some 40 ms of queries and 60 ms of
 drawing for every request. It is the same for every admin of the same EPAOs, so it is
 counted as an admin of them and nothing else, drawn once, and the HTML kept in Django's
-cache for OPENEPA_HOME_FIGURES_SECONDS, keyed by those EPAOs (`Kept`); the page says when it
+cache for OPENEPA_HOME_FIGURES_SECONDS, keyed by those EPAOs (openepa.core.kept); the page says when it
 was counted. It is counted again before then for an admin who has changed something since
 (`_changed_since`): their own change shows at once, a colleague's within the time. The
 cache is each process's own memory (settings.CACHES: the hosts share nothing but the
@@ -23,10 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from openepa.accounts.models import Role, User
@@ -38,6 +35,7 @@ from openepa.cases import dashboard as cases
 from openepa.certificates import dashboard as certificates
 from openepa.core.charts import Chart
 from openepa.core.figures import Figure
+from openepa.core.kept import Counted, kept
 from openepa.core.sections import Section
 from openepa.enrolments import dashboard as enrolments
 from openepa.enrolments.queries import last_acted_at
@@ -98,11 +96,9 @@ class Shown:
 
 
 @dataclass(frozen=True)
-class Kept:
-    """The EPAO admin's part of the page, drawn, and when it was counted (the moment the
-    counting began: whatever was committed before it is in)."""
+class Drawn:
+    """The EPAO admin's part of the page, drawn (kept with when it was counted)."""
 
-    counted_at: datetime
     figures: SafeString
     charts: SafeString
     sections: tuple[Shown, ...]
@@ -131,34 +127,35 @@ def home_for(user: User, changed_at: datetime | None = None) -> Home:
     epaos = roles.orgs(Role.EPAO_ADMIN)
     if not epaos:
         return Home(figures, SafeString(""), sections, None)
-    kept = _epao_part(user, epaos, changed_at)
+    part = _epao_part(user, epaos, changed_at)
     return Home(
-        figures + kept.figures, kept.charts, sections + list(kept.sections), kept.counted_at
+        figures + part.value.figures,
+        part.value.charts,
+        sections + list(part.value.sections),
+        part.counted_at,
     )
 
 
-def _epao_part(user: User, epaos: frozenset[int], changed_at: datetime | None) -> Kept:
+def _epao_part(user: User, epaos: frozenset[int], changed_at: datetime | None) -> Counted[Drawn]:
     """The admin's figures, charts and sections for these EPAOs, drawn, from the cache when
-    counted within OPENEPA_HOME_FIGURES_SECONDS and after the user's latest change. Counted
-    as an admin of these EPAOs and nothing else, so what is kept is the same for every admin
-    of them (never an admin's own assessor or IQA part: no part of it names the user)."""
-    seconds = settings.OPENEPA_HOME_FIGURES_SECONDS
-    key = "home-epao-part:" + ",".join(str(pk) for pk in sorted(epaos))
-    if seconds:
-        kept: Kept | None = cache.get(key)
-        if kept is not None and not _changed_since(user, kept.counted_at, changed_at):
-            return kept
+    counted within OPENEPA_HOME_FIGURES_SECONDS and after the user's latest change
+    (openepa.core.kept). Counted as an admin of these EPAOs and nothing else, so what is
+    kept is the same for every admin of them (never an admin's own assessor or IQA part: no
+    part of it names the user)."""
     admin = _as(user, Roles({Role.EPAO_ADMIN.value: epaos}))
-    counted_at = timezone.now()
-    counted = Kept(
-        counted_at,
-        _figures([figure for part in FIGURES for figure in part(admin)]),
-        _charts([chart for part in CHARTS for chart in part(admin)]),
-        tuple(_shown(section) for section in sections_for(admin)),
+
+    def draw() -> Drawn:
+        return Drawn(
+            _figures([figure for part in FIGURES for figure in part(admin)]),
+            _charts([chart for part in CHARTS for chart in part(admin)]),
+            tuple(_shown(section) for section in sections_for(admin)),
+        )
+
+    return kept(
+        "home-epao-part:" + ",".join(str(pk) for pk in sorted(epaos)),
+        draw,
+        changed_since=lambda counted_at: _changed_since(user, counted_at, changed_at),
     )
-    if seconds:
-        cache.set(key, counted, seconds)
-    return counted
 
 
 def _changed_since(user: User, counted_at: datetime, changed_at: datetime | None) -> bool:
@@ -200,14 +197,3 @@ def _as(user: User, roles: Roles) -> User:
     seen = copy.copy(user)
     setattr(seen, "_openepa_roles", roles)  # noqa: B010 (roles_of's per-request attribute)
     return seen
-
-
-def recounted_every(seconds: int) -> str:
-    """How often the EPAO's part of the home page is counted again, in words ("minute", "5 minutes",
-    "30 seconds"); empty when they are counted for every request."""
-    if not seconds:
-        return ""
-    if seconds % 60:
-        return f"{seconds} seconds"
-    minutes = seconds // 60
-    return "minute" if minutes == 1 else f"{minutes} minutes"

@@ -11,14 +11,14 @@ from openepa.accounts.models import Role
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core import keyset
+from openepa.core.kept import changed_at, recounted_every
 from openepa.domain.search import MIN_WORD, parse
 from openepa.organisations.queries import epaos
 from openepa.policies.loader import all_policies
 from openepa.reference.queries import policies, standards_with_counts
 from openepa.standards.loader import all_standards
 from openepa.web.audit import log_page
-from openepa.web.changes import changed_at
-from openepa.web.dashboards import home_for, recounted_every
+from openepa.web.dashboards import home_for
 from openepa.web.forms import AuditFilterForm
 from openepa.web.search import may_search, search
 

@@ -273,9 +273,20 @@ def test_search_by_name_case_insensitively(signed_in, world, others, text, expec
     assert names_in(html) == expected
 
 
-def test_search_by_uln(signed_in, world, others):
+@pytest.mark.parametrize(
+    "words",
+    [
+        lambda uln: uln,
+        # The ULN's first digits, alone or beside a name: a word of digits is looked for at
+        # the start of the ULN, any other word in the names only.
+        lambda uln: uln[:7],
+        lambda uln: f"hedy {uln[:7]}",
+    ],
+)
+def test_search_by_uln(signed_in, world, others, words):
     uln = others["hilltop"].apprentice.uln
-    html = signed_in(world.admin).get(PIPELINE, {"q": uln}).content.decode()
+    assert not world.enrolment.apprentice.uln.startswith(uln[:7])
+    html = signed_in(world.admin).get(PIPELINE, {"q": words(uln)}).content.decode()
     assert names_in(html) == {"Hedy Lamarr"}
 
 
