@@ -52,9 +52,7 @@ def _first(rows: Iterable[Any], n: int | None) -> Iterator[Any]:
             close()
 
 
-def write(
-    source: str, user: Any, query: str, fmt: str, n: int | None
-) -> tuple[float, float, int]:
+def write(source: str, user: Any, query: str, fmt: str, n: int | None) -> tuple[float, float, int]:
     """Seconds to build the list and write its first `n` rows in `fmt`, and of them this
     process's CPU seconds (the database's are not in them); the rows written."""
     from django.http import QueryDict
@@ -76,7 +74,7 @@ def write(
 
     started, cpu = time.perf_counter(), time.process_time()
     Listing._counting = capped  # type: ignore[method-assign]
-    Listing.of_query = sliced  # type: ignore[method-assign, assignment]
+    Listing.of_query = sliced  # type: ignore[method-assign]
     try:
         listing = SOURCES.build(source, user, QueryDict(query))
         if n is not None:
