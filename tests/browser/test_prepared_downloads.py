@@ -52,4 +52,5 @@ def test_a_long_list_is_offered_prepared_and_listed(
     admin.goto(live_server.url + "/notifications/downloads/")
     expect(admin.get_by_role("link", name="Pipeline (CSV)")).to_be_visible()
     sweep.check(admin, "/notifications/downloads/", widths=WIDTHS)
+    admin.context.close()
     assert sweep.problems == []
