@@ -7,6 +7,11 @@ page does (docs/DEPLOY.md, "Downloads").
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/openepa_bench_100k \\
         .venv/bin/python -m benchmarks.download_rows --rows 500 1000 2000 5000
     ... --count 1000 5000     # only the capped count each request pays, at these limits
+    ... --requests            # the page benchmark's downloads, one request each, as served
+
+`--requests` fetches each of the page benchmark's downloads (benchmarks/pages.py, "export:
+…") with Django's test client under the configured OPENEPA_DOWNLOAD_NOW_ROWS: the whole
+request, streamed file or the page offering to prepare it.
 
 A list's first N rows stand for a list of N rows: a list read from one query
 (`Listing.of_query`) asks the database for N rows; the audit log and the consistency report
@@ -25,6 +30,7 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.bench_settings")
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("OPENEPA_REQUIRE_2FA", "false")
 
 #: (name, source, role, query string): the page benchmark's downloads.
 LISTS = (
@@ -98,6 +104,35 @@ def count(source: str, user: Any, query: str, limit: int) -> float:
     return time.perf_counter() - started
 
 
+def requests(runs: int, only: list[str]) -> None:
+    """Each of the page benchmark's downloads as one request: median wall and CPU ms."""
+    from django.conf import settings
+
+    from benchmarks.page_profile import clients
+    from benchmarks.pages import prepare_pages
+
+    signed_in = clients()
+    print(f"OPENEPA_DOWNLOAD_NOW_ROWS = {settings.OPENEPA_DOWNLOAD_NOW_ROWS:,}\n")
+    print("| download | answer | bytes | ms | app CPU ms |")
+    print("|---|---|---|---|---|")
+    for page in prepare_pages():
+        if not page.name.startswith("export:"):
+            continue
+        if only and not any(w.lower() in page.name.lower() for w in only):
+            continue
+        client = signed_in[page.role]
+        timings = []
+        for _ in range(runs + 1):  # the first warms the caches
+            started, cpu = time.perf_counter(), time.process_time()
+            response = client.get(page.path)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            timings.append((time.perf_counter() - started, time.process_time() - cpu))
+        ms = statistics.median(t[0] for t in timings[1:]) * 1000
+        cpu_ms = statistics.median(t[1] for t in timings[1:]) * 1000
+        answer = "file" if response.get("Content-Disposition") else "prepare page"
+        print(f"| {page.name} | {answer} | {len(body):,} | {ms:.1f} | {cpu_ms:.1f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, nargs="*", default=[500, 1000, 2000, 5000])
@@ -106,11 +141,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", nargs="*", default=[], help="lists whose name has a word")
     parser.add_argument("--whole", action="store_true", help="and each whole list")
+    parser.add_argument("--requests", action="store_true", help="the benchmark's requests")
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    if args.requests:
+        requests(args.runs, args.only)
+        return
     from openepa.accounts.models import User
     from openepa.demo.people import demo_email
 
