@@ -48,6 +48,7 @@ PREPARED = (
     ("pipeline CSV, all", "admin", "pipeline", "", "csv"),
     ("pipeline XLSX, all", "admin", "pipeline", "", "xlsx"),
     ("audit log CSV, one kind", "admin", "audit-log", "kind=release_results", "csv"),
+    ("consistency CSV", "admin", "assessor-consistency", "", "csv"),
 )
 
 
@@ -75,6 +76,7 @@ def downloads() -> list[Page]:
         Page("open cases XLSX", "admin", "/cases/open-cases.xlsx"),
         Page("assessor's bookings CSV", "assessor", "/bookings/mine/bookings.csv"),
         Page("assessor's bookings XLSX", "assessor", "/bookings/mine/bookings.xlsx"),
+        Page("consistency CSV", "admin", "/assessors/consistency.csv"),
         Page("calendar month CSV", "admin", "/bookings/calendar/bookings.csv?view=month"),
         Page("calendar month XLSX", "admin", "/bookings/calendar/bookings.xlsx?view=month"),
         Page("audit log, first page", "admin", "/audit/"),

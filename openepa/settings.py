@@ -344,7 +344,14 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # the page offers to prepare it in the background, and the worker writes the file to the
 # default storage (STORAGES above), keeps it this many days and sends a notice when it is
 # ready (openepa.core.downloads, openepa.notifications.prepared; docs/DEPLOY.md).
-OPENEPA_DOWNLOAD_NOW_ROWS = env_int("OPENEPA_DOWNLOAD_NOW_ROWS", 5000, minimum=1)
+# 250 so that a streamed download holds a web process no longer than a page does (about
+# 30 ms: at 16 connections on 2 workers a request waits behind some 8 others, and the goal
+# is a p95 of 300 ms). At 100,000 apprentices, on a busy 2-core machine, building, counting
+# and writing a list of N rows took (benchmarks/download_rows.py) 7-22 ms at 250 rows, 12-33
+# ms at 500 and 18-60 ms at 1,000 (pipeline, results, IQA queue, open cases; CSV and XLSX);
+# the IQA queue's 400 rows took 23-40 ms, and streamed at 16 connections their p95 was
+# 201-305 ms. A longer list waits a few seconds for the worker instead.
+OPENEPA_DOWNLOAD_NOW_ROWS = env_int("OPENEPA_DOWNLOAD_NOW_ROWS", 250, minimum=1)
 OPENEPA_DOWNLOAD_KEEP_DAYS = env_int("OPENEPA_DOWNLOAD_KEEP_DAYS", 7, minimum=1)
 # The hour (local time) at which the worker runs the daily reminder scan.
 OPENEPA_REMINDER_HOUR = env_int("OPENEPA_REMINDER_HOUR", 7)

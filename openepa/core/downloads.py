@@ -45,7 +45,9 @@ class Listing:
     """A list's download as its source built it for one user, not yet read.
 
     `counted` are the queries whose rows make the file (one for most lists, one per table
-    for the audit log), for the capped count; `rows` reads them once, in order."""
+    for the audit log), for the capped count; `rows` reads them once, in order. Each counted
+    row makes `lines_each` rows of the file (four for an assessor of the consistency
+    report: overall and each method)."""
 
     def __init__[R](
         self,
@@ -55,10 +57,12 @@ class Listing:
         columns: Sequence[Column[R]],
         rows: Iterable[R],
         counted: Sequence[QuerySet[Model, object]],
+        lines_each: int = 1,
     ) -> None:
         self.filename = filename
         self.title = title
         self.counted = tuple(counted)
+        self.lines_each = lines_each
         #: How many rows the file held, once it is written.
         self.rows_read = 0
 
@@ -121,8 +125,10 @@ class Listing:
         """Whether the file would hold more than `limit` rows: each query counts at most
         what is still needed to pass the limit, without ordering (any limit + 1 rows do)."""
         wanted = limit + 1
+        each = self.lines_each
         for rows in self.counted:
-            wanted -= rows.order_by().values("pk")[:wanted].count()
+            needed = -(-wanted // each)  # the counted rows that make `wanted` lines, rounded up
+            wanted -= each * rows.order_by().values("pk")[:needed].count()
             if wanted <= 0:
                 return True
         return False

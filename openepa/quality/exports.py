@@ -1,5 +1,6 @@
 """The IQA queue, downloaded (issue 17 §4): the page's columns, one cell each. Read as plain
-values (`QUEUE_FIELDS`, openepa.core.exports)."""
+values (`QUEUE_FIELDS`, openepa.core.exports). And the assessors' consistency report's
+download, every assessor of every EPAO the user oversees (openepa.quality.consistency)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from openepa.accounts.downloads import SOURCES
 from openepa.accounts.models import Role, User
 from openepa.accounts.roles import roles_of
 from openepa.assessments.models import Attempt
+from openepa.assessors.queries import quality_epaos
 from openepa.core.downloads import Listing
 from openepa.core.exports import Choices, Column, Row, given_and_family, person
+from openepa.organisations.models import Organisation
+from openepa.quality import consistency
 from openepa.quality.models import IqaSample
 from openepa.quality.queries import queue_for
 
@@ -69,4 +73,24 @@ def iqa_queue(user: User, params: QueryDict) -> Listing:
         filename="iqa-queue",
         title="IQA queue",
         columns=QUEUE,
+    )
+
+
+@SOURCES.register("assessor-consistency")
+def assessor_consistency(user: User, params: QueryDict) -> Listing:
+    """Every assessor of every EPAO the user oversees (its admins and IQAs), EPAOs by name,
+    four lines an assessor; counted by assessor, so at 4,000 assessors the file is prepared
+    in the background rather than holding a web worker for a second."""
+    epao_ids = quality_epaos(user)
+    if not epao_ids:
+        raise Http404("Not an EPAO admin or IQA")
+    epaos = list(Organisation.objects.filter(pk__in=epao_ids).order_by("name"))
+    lines = consistency.csv_lines(row for epao in epaos for row in consistency.every_row(epao))
+    return Listing(
+        filename="assessor-consistency",
+        title="Assessor consistency",
+        columns=consistency.COLUMNS,
+        rows=lines,
+        counted=[consistency.assessors(epao.pk) for epao in epaos],
+        lines_each=1 + len(consistency.METHODS),
     )

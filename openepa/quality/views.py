@@ -19,7 +19,6 @@ from openepa.assessments.preview import sheet_preview
 from openepa.assessments.queries import LoadedSheet, load_sheet
 from openepa.assessors.queries import quality_epaos
 from openepa.core.actions_ui import post_action
-from openepa.core.exports import export_response
 from openepa.core.kept import changed_after, kept, recounted_every
 from openepa.core.paging import CountedPaginator
 from openepa.domain.consistency import OUTLIER_MIN_DECISIONS, OUTLIER_POINTS
@@ -29,12 +28,9 @@ from openepa.organisations.models import Organisation
 from openepa.quality import actions, queries
 from openepa.quality.access import access_sample, independence_problem
 from openepa.quality.consistency import (
-    COLUMNS,
     assessors,
     consistency_report,
-    csv_lines,
     epao_totals,
-    every_row,
     table_rows,
 )
 from openepa.quality.forms import ReviewForm, review_initial
@@ -210,10 +206,6 @@ def consistency(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def consistency_csv(request: AuthenticatedRequest) -> HttpResponseBase:
-    """Every assessor of every EPAO the user oversees, streamed a batch of assessors at a
-    time."""
-    epaos = _quality_epaos(request)
-    rows = csv_lines(row for epao in epaos for row in every_row(epao))
-    return export_response(
-        "csv", "assessor-consistency", COLUMNS, rows, title="Assessor consistency"
-    )
+    """Every assessor of every EPAO the user oversees: streamed when short, otherwise
+    prepared in the background (the download source `assessor-consistency`)."""
+    return SOURCES.download(request, request.user, "assessor-consistency", "csv")

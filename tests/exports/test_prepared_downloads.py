@@ -7,7 +7,7 @@ notice; only they reach its page and file; the daily work deletes it after its d
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -22,6 +22,7 @@ from openepa.notifications.tasks import prepare_download, send_reminders
 from tests.enrolments.helpers import add_apprentice
 from tests.exports.helpers import csv_rows, xlsx_rows
 from tests.personas import person
+from tests.results.builders import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -270,6 +271,63 @@ def test_the_whole_audit_log_is_prepared_with_the_entries_it_would_have_streamed
     rows = csv_rows(admin.get(f"/notifications/downloads/{download.pk}/file"))
     assert rows == csv_rows(streamed(world.admin, settings, "/audit/log.csv", {}))
     assert PreparedDownload.objects.get().rows == len(rows) - 1 > 5
+
+
+CONSISTENCY = "/assessors/consistency.csv"
+
+
+@pytest.fixture
+def decided(world):
+    """Ian's three showcase distinctions and Sue's three discussion passes: the report's
+    two assessors, four lines each (overall and each method), eight lines in all."""
+    for i in range(3):
+        day = date(2026, 10, 1) + timedelta(days=i)
+        submit(world.enrolment, "showcase", on=day, grade="distinction", assessor=world.assessor)
+        submit(world.enrolment, "discussion", on=day, grade="pass", assessor=world.second_assessor)
+    return world
+
+
+def test_the_consistency_report_is_counted_four_lines_an_assessor(decided, settings):
+    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 8  # two assessors, four lines each: streamed
+    response = signed_in(decided.iqa).get(CONSISTENCY)
+    assert len(csv_rows(response)) == 1 + 8
+    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 7
+    page = signed_in(decided.iqa).get(CONSISTENCY)
+    assert "Content-Disposition" not in page
+    assert "This download holds more than 7 rows" in page.content.decode()
+
+
+def test_the_consistency_report_is_prepared_with_the_lines_it_would_have_streamed(
+    decided, settings, django_capture_on_commit_callbacks
+):
+    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 7
+    iqa = signed_in(decided.iqa)
+    page = iqa.get(CONSISTENCY).content.decode()
+    download = ask(iqa, page, django_capture_on_commit_callbacks)
+    assert (download.source, download.fmt) == ("assessor-consistency", "csv")
+    assert run_worker(download, settings) == "ready"
+    file = iqa.get(f"/notifications/downloads/{download.pk}/file")
+    assert file["Content-Disposition"] == 'attachment; filename="assessor-consistency.csv"'
+    rows = csv_rows(file)
+    assert rows == csv_rows(streamed(decided.iqa, settings, CONSISTENCY, {}))
+    assert PreparedDownload.objects.get().rows == len(rows) - 1 == 8
+    overall = {row[1]: row for row in rows[1:] if row[2] == "overall"}
+    assert overall["Ian Assessor"][3] == "3"  # decisions
+    assert overall["Ian Assessor"][6] == "100%"  # distinction rate
+
+
+def test_only_the_epaos_admins_and_iqas_may_have_the_consistency_report(decided, settings):
+    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 1
+    for other in (decided.assessor, decided.employer_user, decided.outsider_employer):
+        client = signed_in(other)
+        assert client.get(CONSISTENCY).status_code == 404
+        asked = client.post(PREPARE, {"source": "assessor-consistency", "fmt": "csv", "query": ""})
+        assert asked.status_code == 404
+    assert not PreparedDownload.objects.exists()
+    # Another EPAO's admin is told of their own EPAO's assessors only.
+    settings.OPENEPA_DOWNLOAD_NOW_ROWS = 10_000
+    theirs = csv_rows(signed_in(decided.outsider_admin).get(CONSISTENCY))
+    assert "Ian Assessor" not in {row[1] for row in theirs}
 
 
 def test_with_an_object_store_the_file_is_written_to_the_bucket_and_deleted_from_it(

@@ -68,3 +68,12 @@ def test_a_query_count_that_grows_with_the_size_is_named() -> None:
         "- query counts the same at 200 and 100,000 (5 pages): missed by admin home (35 / 36)"
         in lines
     )
+
+
+def test_one_page_is_said_in_the_singular() -> None:
+    run = SizeRun(100_000)
+    run.loads["bare Django view", 16] = Load(630.0, 25.0, 28.0)
+    run.loads["admin home", 16] = Load(60.0, 250.0, 280.0)
+    lines = goal_lines([run])
+    assert "- every page ≥ 1/25 of the bare view (1 page): met" in lines
+    assert "- every page p95 ≤ 300 ms (1 page): met" in lines
