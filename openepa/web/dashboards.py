@@ -123,11 +123,18 @@ def home_for(user: User, changed_at: datetime | None = None) -> Home:
     roles = roles_of(user)
     own = _as(user, Roles(_without_admin(roles), roles.apprentice_id))
     figures = _figures([figure for part in FIGURES for figure in part(own)])
-    sections = [_shown(section) for section in sections_for(own)]
     epaos = roles.orgs(Role.EPAO_ADMIN)
     if not epaos:
-        return Home(figures, SafeString(""), sections, None)
+        return Home(figures, SafeString(""), [_shown(s) for s in sections_for(own)], None)
     part = _epao_part(user, epaos, changed_at)
+    # A list of the user's own roles with the title of one of the EPAO's (an employer's
+    # resits due beside the EPAO's) says whose it is: no two sections share a title.
+    taken = {shown.title for shown in part.value.sections}
+    as_roles = " and ".join(name.lower() for name in roles_of(own).names)
+    sections = [
+        _shown({**s, "title": f"{s['title']} (as {as_roles})"} if s["title"] in taken else s)
+        for s in sections_for(own)
+    ]
     return Home(
         figures + part.value.figures,
         part.value.charts,

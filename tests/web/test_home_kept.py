@@ -23,6 +23,7 @@ from openepa.notifications.models import OutboxMessage
 from openepa.quality.models import IqaSample
 from tests.gateway.through_pages import base, prepare, review_all, version
 from tests.personas import person
+from tests.results.test_next_steps import failed_and_released
 from tests.web.test_home_figures import figure, pile, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +242,23 @@ def test_a_post_that_changes_nothing_is_not_noted(world, settings):
     assert admin.post("/enrolments/register", {}).status_code == 200  # the form again
     assert Enrolment.objects.count() == enrolments
     assert ">6</td>" not in section(admin.get("/").content.decode(), NOT_DELIVERED)
+
+
+def test_an_admin_with_other_roles_sees_each_section_title_once(client, world, settings):
+    """An admin who is also the EPAO's IQA and an employer: a list of their own that has the
+    same title as one of the EPAO's (the resits due of their own apprentices beside the
+    EPAO's, their own IQA samples beside the EPAO's) says whose it is, so no two sections of
+    the page share a title."""
+    settings.OPENEPA_HOME_FIGURES_SECONDS = 60
+    pile(world, 4)
+    failed_and_released(client, world)  # a resit due for the employer's apprentice
+    for role, org in ((Role.IQA, world.epao), (Role.EMPLOYER, world.enrolment.employer)):
+        Membership.objects.create(user=world.admin, organisation=org, role=role)
+    html = signed_in(world.admin).get("/").content.decode()
+    titles = re.findall(r'id="section-\d+">([^<]+)</h3>', html)
+    assert AWAITING in titles
+    assert len(titles) == len(set(titles)), titles
+    assert "Resits and retakes due" in titles  # the EPAO's
+    assert (
+        "Resits and retakes due (as internal quality assurer and employer)" in titles
+    )  # the admin's own
