@@ -277,8 +277,8 @@ def test_search_by_name_case_insensitively(signed_in, world, others, text, expec
     "words",
     [
         lambda uln: uln,
-        # The ULN's first digits, alone or beside a name: a word of digits is looked for at
-        # the start of the ULN, any other word in the names only.
+        # The ULN's first digits, alone or beside a name: every word matches the start of
+        # the ULN or a name.
         lambda uln: uln[:7],
         lambda uln: f"hedy {uln[:7]}",
     ],
