@@ -407,6 +407,16 @@ def apprentice_matches(terms: Terms, prefix: str = "apprentice__") -> Q | None:
     return q
 
 
+#: What a header search's hit shows of an enrolment (openepa.web.search).
+RECORD_HIT_FIELDS = (
+    "state",
+    "apprentice__uln",
+    "apprentice__given_name",
+    "apprentice__family_name",
+    "employer__name",
+)
+
+
 def records_matching(user: User, terms: Terms) -> QuerySet[Enrolment]:
     """The enrolments whose page the user may open (RECORD_ROLES, not as an apprentice)
     that the terms name: by apprentice, or by the enrolment's number; by name."""
@@ -418,7 +428,15 @@ def records_matching(user: User, terms: Terms) -> QuerySet[Enrolment]:
     # Only what a hit shows (the apprentice, the employer): every match is joined before
     # the sort by name, so a join the row does not show is paid for each of them.
     mine = enrolments_for(user, roles=RECORD_ROLES, apprentice=False)
-    found = mine.select_related(None).select_related("apprentice", "employer").filter(wanted)
+    found = (
+        mine.select_related(None)
+        .select_related("apprentice", "employer")
+        .filter(wanted)
+        # Only what a hit shows: every match is read for the sort, so every column of the
+        # enrolment, its apprentice and employer was carried through it (2,041 matches of
+        # "Patel" at 100,000 apprentices).
+        .only(*RECORD_HIT_FIELDS)
+    )
     if terms.words and any(len(word) >= TRIGRAM for word in terms.words):
         # A word the trigram indexes serve finds few enough to sort (by_name_of_matches).
         return by_name_of_matches(found).order_by(*BY_NAME_OF_MATCHES)
