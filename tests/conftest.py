@@ -22,6 +22,9 @@ from tests.clock import TODAY_VARIABLE, moved_clock
 from tests.module_db import rolled_back_at_module_end
 from tests.template_db import TEMPLATE_DIR_VARIABLE
 
+#: Fixtures several folders share: the NQual EPA awaiting release (`assessed`).
+pytest_plugins = ["tests.assessed"]
+
 # Hypothesis checks how long it takes to make and to run each example: on a machine shared
 # with other work that fails a property test whose every example passed (an input made
 # "too slowly", an example past its 200 ms deadline). The suite asserts no timings;
