@@ -18,7 +18,6 @@ from openepa.assessments.models import Attempt
 from openepa.documents import markup, store
 from openepa.documents.models import StoredDocument
 from openepa.domain.grading import Outcome
-from openepa.domain.standard import InteractionMode
 from openepa.enrolments.models import JourneyEvent
 from openepa.notifications import compose
 from openepa.notifications.models import OutboxMessage
@@ -29,7 +28,6 @@ from tests.journeys.driver import Journey
 from tests.notifications.helpers import sent_to
 
 pytestmark = pytest.mark.django_db
-F2F = frozenset({InteractionMode.FACE_TO_FACE})
 PARTIES = {"ada@example.org", "erin@harbour.example", "pat@coastal.example"}
 SUBJECT = "Results of Ada Lovelace's end-point assessment"
 
