@@ -5,6 +5,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,9 @@ from tests import template_db
 from tests.clock import TODAY_VARIABLE, moved_clock
 from tests.module_db import rolled_back_at_module_end
 from tests.template_db import TEMPLATE_DIR_VARIABLE
+
+#: Fixtures several folders share: the NQual EPA awaiting release (`assessed`).
+pytest_plugins = ["tests.assessed"]
 
 # Hypothesis checks how long it takes to make and to run each example: on a machine shared
 # with other work that fails a property test whose every example passed (an input made
@@ -90,6 +94,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(config.stash[_FILES_DIR], ignore_errors=True)
         del os.environ["OPENEPA_UPLOAD_ROOT"]
     if _TEMPLATE_DIR in config.stash:
+        from pytest_django.plugin import blocking_manager_key
+
+        # pytest-django keeps the database blocked outside tests, in the controller too.
+        with config.stash[blocking_manager_key].unblock():
+            template_db.drop_postgresql_template(Path(config.stash[_TEMPLATE_DIR]))
         shutil.rmtree(config.stash[_TEMPLATE_DIR], ignore_errors=True)
         del os.environ[TEMPLATE_DIR_VARIABLE]
 

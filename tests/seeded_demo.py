@@ -57,6 +57,8 @@ def _copies() -> bool:
 def seed_small_demo(today: date | None = None) -> list[DemoLogin]:
     """`do_seed_demo(apprentices=len(SCENARIOS), today=today)` into a test database whose
     writes commit (a transactional test); its sign-ins."""
+    if _copies_on_postgresql():
+        return _seed_small_demo_on_postgresql(today)
     if not _copies():
         return do_seed_demo(apprentices=len(SCENARIOS), today=today)
     directory = os.environ[TEMPLATE_DIR_VARIABLE]
@@ -232,3 +234,90 @@ def _locked(directory: Path, name: str = "small-demo") -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _copies_on_postgresql() -> bool:
+    """Whether the small demo may be copied in on PostgreSQL: a database whose writes commit
+    (a transactional test: emptied before it) in a run with a directory of its own."""
+    return (
+        bool(os.environ.get(TEMPLATE_DIR_VARIABLE))
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
+
+
+def _tables() -> list[str]:
+    return sorted(t for t in connection.introspection.table_names() if t != "django_migrations")
+
+
+def _seed_small_demo_on_postgresql(today: date | None) -> list[DemoLogin]:
+    """PostgreSQL: the first test of the run to seed a day's small demo saves every table's
+    rows (COPY … TO, binary) and the files the seeding stored in the run's directory; the
+    next ones, on any worker, empty the tables and COPY the rows back instead of seeding (a
+    few seconds of CPU here and on the server each time). The rows are copied back with the
+    tables' own triggers off (the kept counts come in as they were saved) and the foreign
+    keys checked at the commit (Django makes them deferrable); the sequences then start
+    after the rows copied in."""
+    directory = Path(os.environ[TEMPLATE_DIR_VARIABLE])
+    day = today or timezone.localdate()
+    kept = directory / f"small-demo-{day}-postgresql"
+    with _locked(directory, "small-demo-postgresql"):
+        if not kept.is_dir():
+            uploads = Path(settings.OPENEPA_UPLOAD_ROOT)
+            before = _files(uploads)
+            logins = do_seed_demo(apprentices=len(SCENARIOS), today=today)
+            _save_tables(kept, uploads, before, logins)
+            return logins
+        _restore_tables(kept)
+        with open(kept / "logins.pickle", "rb") as saved:
+            restored: list[DemoLogin] = pickle.load(saved)
+        return restored
+
+
+def _save_tables(kept: Path, uploads: Path, before: set[str], logins: list[DemoLogin]) -> None:
+    partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    (partial / "tables").mkdir(parents=True)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for table in _tables():
+            statement = f"COPY {quote(table)} TO STDOUT (FORMAT BINARY)"
+            with open(partial / "tables" / table, "wb") as out, raw.copy(statement) as copy:
+                for chunk in copy:
+                    out.write(chunk)
+    for stored in sorted(_files(uploads) - before):
+        (partial / "files" / stored).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(uploads / stored, partial / "files" / stored)
+    with open(partial / "logins.pickle", "wb") as saved:
+        pickle.dump(logins, saved)
+    partial.rename(kept)
+
+
+def _restore_tables(kept: Path) -> None:
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    quote = connection.ops.quote_name
+    tables = _tables()
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor
+        cursor.execute(f"TRUNCATE {', '.join(quote(t) for t in tables)}")
+        cursor.execute(
+            "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal"
+        )
+        triggered = [row[0] for row in cursor.fetchall()]
+        for table in triggered:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        for table in tables:
+            with raw.copy(f"COPY {quote(table)} FROM STDIN (FORMAT BINARY)") as copy:
+                copy.write((kept / "tables" / table).read_bytes())
+        # The foreign keys are checked now, so that no check waits on a table altered next.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table in triggered:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(statement)
+    _forget_content_types()
+    if (kept / "files").is_dir():
+        shutil.copytree(kept / "files", Path(settings.OPENEPA_UPLOAD_ROOT), dirs_exist_ok=True)

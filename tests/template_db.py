@@ -1,10 +1,11 @@
-"""One migration per test run on SQLite, however many xdist workers there are.
+"""One migration per test run, however many xdist workers there are.
 
 Each worker's test database lives in its own memory. Migrating it costs each worker a few
 seconds of CPU, the same work every time: so the first worker to create its database
 migrates it (the post_migrate signal loads the standards and policies, tests/conftest.py)
 and copies the result to a file in the run's own directory; the others wait for that file
-and copy it into their memory instead of migrating. PostgreSQL migrates as before.
+and copy it into their memory instead of migrating. On PostgreSQL the first worker's
+migrated database is copied on the server for the others (`_migrate_postgresql_once`).
 
 The directory is made by the run (the controller, before the workers start) and removed at
 its end. The migrated database is also kept between runs in var/test-db/, under a
@@ -105,6 +106,10 @@ def migrate_from_template(original: Callable[..., Any]) -> Callable[..., Any]:
 
         directory = os.environ.get(TEMPLATE_DIR_VARIABLE, "")
         connection = connections[options.get("database") or "default"]
+        if _CREATING and directory and connection.vendor == "postgresql" and _workers() > 1:
+            return _migrate_postgresql_once(
+                connection, Path(directory), original, self, args, options
+            )
         if (
             not _CREATING
             or not directory
@@ -137,6 +142,57 @@ def migrate_from_template(original: Callable[..., Any]) -> Callable[..., Any]:
             return done
 
     return handle
+
+
+def _workers() -> int:
+    return int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+
+
+#: The file naming the run's migrated PostgreSQL database, in the run's directory.
+POSTGRES_TEMPLATE_FILE = "postgresql-template"
+
+
+def _migrate_postgresql_once(
+    connection: Any, directory: Path, original: Callable[..., Any], *call: Any
+) -> Any:
+    """PostgreSQL: each xdist worker's test database was created empty (test_openepa_gw0,
+    _gw1, …). The first worker to get here migrates its own and copies it to a database of
+    the run's (CREATE DATABASE … TEMPLATE, a file copy on the server); the others drop their
+    empty one and make it again from that copy instead of migrating (about 11 s of CPU and
+    as long again on the server each). The controller drops the copy at the run's end
+    (`drop_postgresql_template`)."""
+    command, args, options = call
+    named = directory / POSTGRES_TEMPLATE_FILE
+    name = connection.settings_dict["NAME"]
+    quote = connection.ops.quote_name
+    with _locked(directory):
+        if named.exists():
+            template = named.read_text().strip()
+            connection.close()
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE {quote(name)}")
+                cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+            return None
+        done = original(command, *args, **options)
+        template = f"{name}_template_{directory.name}"[:63]
+        # The copy needs the source without connections: this worker's own is the only one.
+        connection.close()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(template)}")
+            cursor.execute(f"CREATE DATABASE {quote(template)} TEMPLATE {quote(name)}")
+        named.write_text(template)
+        return done
+
+
+def drop_postgresql_template(directory: Path) -> None:
+    """At the run's end, in the controller: drop the copy the first worker made, if any."""
+    named = directory / POSTGRES_TEMPLATE_FILE
+    if not named.exists():
+        return
+    from django.db import connection
+
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(named.read_text())}")
 
 
 _CREATING: list[bool] = []

@@ -8,12 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from openepa.demo.stories import SCENARIOS
 from tests.browser.test_every_width import ROLES, signed_in
 from tests.browser.widths import WIDTHS, Sweep
+from tests.seeded_demo import seed_small_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +25,9 @@ ROW_JS = """() => [...document.querySelectorAll('#main-navigation > .govuk-servi
 
 @pytest.fixture
 def demo(db: Any) -> None:
-    call_command("seed_demo", apprentices=len(SCENARIOS), verbosity=0)
+    # The small demo (one apprentice per story), copied in on SQLite after its first
+    # seeding in the run (tests/seeded_demo.py) instead of played again for each test.
+    seed_small_demo()
 
 
 def test_each_roles_navigation_is_one_row_on_a_laptop(

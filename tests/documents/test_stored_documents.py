@@ -5,36 +5,29 @@ were sent (issue 15 §4). Renders are counted at the one place a PDF is made."""
 
 from __future__ import annotations
 
-import copy
 import email.message
 import email.policy
-from collections.abc import Iterator
 
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
-from django.test import TestCase, override_settings
 
 from openepa.assessments.actions import do_amend_sheet
 from openepa.assessments.models import Attempt
 from openepa.documents import markup, store
 from openepa.documents.models import StoredDocument
 from openepa.domain.grading import Outcome
-from openepa.domain.standard import InteractionMode, Method
 from openepa.enrolments.models import JourneyEvent
 from openepa.notifications import compose
 from openepa.notifications.models import OutboxMessage
 from openepa.notifications.tasks import notify_for_event, send_message, send_messages
 from openepa.results.models import OverallResult
 from tests.documents.journeys import pdf_text
-from tests.journeys.driver import Journey, marks
-from tests.module_db import rolled_back_at_module_end
+from tests.journeys.driver import Journey
 from tests.notifications.helpers import sent_to
-from tests.personas import World, build_world
 
 pytestmark = pytest.mark.django_db
-F2F = frozenset({InteractionMode.FACE_TO_FACE})
 PARTIES = {"ada@example.org", "erin@harbour.example", "pat@coastal.example"}
 SUBJECT = "Results of Ada Lovelace's end-point assessment"
 
@@ -51,37 +44,6 @@ def renders(monkeypatch) -> list[int]:
 
     monkeypatch.setattr("openepa.documents.store.to_pdf", counted)
     return made
-
-
-@pytest.fixture(scope="module")
-def assessed_for_the_module(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """NQual: three sheets, the observation failed on S8.1; the result awaits release.
-    Built once for the module (a world and three marked sheets through the pages cost a few
-    seconds), as `deliver()` would build it: the steps' tasks run at once, with two-factor
-    off as tests/conftest.py turns it off for each test. Rolled back at the module's end."""
-    immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    with rolled_back_at_module_end(django_db_blocker), django_db_blocker.unblock():
-        with override_settings(TASKS=immediate, OPENEPA_REQUIRE_2FA=False):
-            world = build_world(policy="nqual")
-            journey = Journey(world.enrolment)
-            with TestCase.captureOnCommitCallbacks(execute=True):
-                showcase, observation, discussion = journey.to_three_bookings(world)
-                journey.mark(world.assessor, showcase, marks(Method.SHOWCASE, F2F, 10))
-                failed = marks(Method.OBSERVATION, F2F, 5, {"S8.1": Outcome.NOT_MET})
-                journey.mark(
-                    world.assessor, observation, failed, "Open every conversation positively."
-                )
-                journey.mark(world.assessor, discussion, marks(Method.DISCUSSION, F2F, 4))
-        yield world
-
-
-@pytest.fixture
-def assessed(assessed_for_the_module, db, deliver) -> tuple[World, Journey]:
-    """The module's assessed world, `setUpTestData`-style: a deep copy of its objects and a
-    journey of its own (fresh sign-ins), in the test's own savepoint."""
-    world = copy.deepcopy(assessed_for_the_module)
-    mail.outbox.clear()
-    return world, Journey(world.enrolment)
 
 
 def download(journey: Journey, user, result_id: int, name: str) -> bytes:

@@ -13,35 +13,13 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from openepa.domain.dates import add_working_days, is_working_day, working_days_between
-from openepa.domain.grading import Outcome
-from openepa.domain.standard import InteractionMode, Method
 from openepa.notifications.models import OutboxMessage
 from openepa.results.models import OverallResult
 from openepa.results.queries import plan_for
-from tests.journeys.driver import Journey, marks
 from tests.notifications.helpers import html_of, sent_to
-from tests.personas import build_world
 
 pytestmark = pytest.mark.django_db
-F2F = frozenset({InteractionMode.FACE_TO_FACE})
 PARTIES = {"ada@example.org", "erin@harbour.example", "pat@coastal.example"}
-
-
-@pytest.fixture
-def assessed(db, deliver):
-    """NQual: gateway, planning, three bookings, three sheets with a failed observation;
-    the result awaits release."""
-    world = build_world(policy="nqual")
-    journey = Journey(world.enrolment)
-    with deliver():
-        showcase, observation, discussion = journey.to_three_bookings(world)
-        journey.mark(world.assessor, showcase, marks(Method.SHOWCASE, F2F, 10))
-        failed = marks(Method.OBSERVATION, F2F, 5, {"S8.1": Outcome.NOT_MET})
-        journey.mark(world.assessor, observation, failed, "Open every conversation positively.")
-        journey.mark(world.assessor, discussion, marks(Method.DISCUSSION, F2F, 4))
-    assert journey.state() == "awaiting_results"
-    mail.outbox.clear()
-    return world, journey
 
 
 def test_released_results_go_to_the_apprentice_employer_and_provider(assessed, deliver):
