@@ -202,16 +202,21 @@ def test_no_admin_sees_another_epaos_kept_part(world, settings):
         assert "as of" not in html
 
 
+def _failed_email(world) -> OutboxMessage:
+    """An email to the employer that failed five times: listed under NOT_DELIVERED."""
+    return OutboxMessage.objects.create(
+        kind="gateway_rejected", key="test:failed", recipient="erin@harbour.example",
+        subject="Gateway not accepted", text_body="Reasons", html_body="<p>Reasons</p>",
+        enrolment=world.enrolment, epao_id=world.epao.pk, state="failed", attempts=5,
+    )  # fmt: skip
+
+
 def test_a_change_that_is_no_journey_event_shows_at_once_too(world, settings):
     """Sending a failed email again changes no apprentice's journey (no JourneyEvent): the
     admin's session notes the change, so their next home page is counted again; a
     colleague's, read before the minute passes, is not."""
     settings.OPENEPA_HOME_FIGURES_SECONDS = 60
-    failed = OutboxMessage.objects.create(
-        kind="gateway_rejected", key="test:failed", recipient="erin@harbour.example",
-        subject="Gateway not accepted", text_body="Reasons", html_body="<p>Reasons</p>",
-        enrolment=world.enrolment, epao_id=world.epao.pk, state="failed", attempts=5,
-    )  # fmt: skip
+    failed = _failed_email(world)
     admin = signed_in(world.admin)
     link = f"/notifications/outbox/{failed.pk}/"
     assert link in section(admin.get("/").content.decode(), NOT_DELIVERED)
@@ -230,11 +235,7 @@ def test_a_post_that_changes_nothing_is_not_noted(world, settings):
     form shown again with its errors, like the marking sheet's grade preview, changed
     nothing, so the admin's kept part stands."""
     settings.OPENEPA_HOME_FIGURES_SECONDS = 60
-    failed = OutboxMessage.objects.create(
-        kind="gateway_rejected", key="test:unchanged", recipient="erin@harbour.example",
-        subject="Gateway not accepted", text_body="Reasons", html_body="<p>Reasons</p>",
-        enrolment=world.enrolment, epao_id=world.epao.pk, state="failed", attempts=5,
-    )  # fmt: skip
+    failed = _failed_email(world)
     admin = signed_in(world.admin)
     assert ">5</td>" in section(admin.get("/").content.decode(), NOT_DELIVERED)
     OutboxMessage.objects.filter(pk=failed.pk).update(attempts=6)
