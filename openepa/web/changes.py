@@ -9,11 +9,11 @@ types, to show the grade it would give), changed nothing and is not noted: notin
 save the session on every keystroke of a sheet. An action that answers a page instead of a
 redirect still shows within the minute, or at once when it recorded a journey event.
 
-The moment (openepa.core.kept.CHANGED_AT) is written after the view has answered, so after its transaction committed: a
-home page counted from then on sees the change. (A moment taken before the view ran could
-precede a count that started during the change and missed it.) The session is read by every
-signed-in request anyway, so the home page pays nothing to read it; only the requests that
-change something save it once more."""
+The moment (openepa.core.kept.CHANGED_AT) is written after the view has answered, so after
+its transaction committed: a home page counted from then on sees the change. (A moment taken
+before the view ran could precede a count that started during the change and missed it.) The
+session is read by every signed-in request anyway, so the home page pays nothing to read it;
+only the requests that change something save it once more."""
 
 from __future__ import annotations
 
