@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -136,11 +138,26 @@ class Visitor:
         self.page.goto(self.base_url + path)
         self.check(label or path)
 
+    def screenshot(self, path: Path) -> None:
+        """A full-page screenshot, asked for twice if Chromium refuses the first.
+
+        Chromium now and then answers a capture with "Unable to capture screenshot" and takes
+        the same picture when asked again a moment later (seen once in CI, on a page that had
+        just loaded). The picture is evidence, not the check, so one refusal is not a failure;
+        any other error, or a second refusal, still is."""
+        try:
+            self.page.screenshot(path=str(path), full_page=True)
+        except PlaywrightError as refused:
+            if "Unable to capture screenshot" not in str(refused):
+                raise
+            self.page.wait_for_timeout(250)
+            self.page.screenshot(path=str(path), full_page=True)
+
     def check(self, label: str) -> None:
         """Screenshot the page, then check it: axe (WCAG 2.2 A/AA), target sizes, focus."""
         step = self.steps.next()
         slug = re.sub(r"[^a-z0-9]+", "-", f"{step:02d}-{self.name}-{label}".lower()).strip("-")
-        self.page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
+        self.screenshot(SCREENSHOTS / f"{slug}.png")
         result = self.page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
         ran = {
             r["id"]
