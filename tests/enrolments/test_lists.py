@@ -259,6 +259,24 @@ def test_filter_overdue_results(signed_in, world, others):
     assert html.count("Results overdue</strong>") == 1
 
 
+def test_a_row_writes_its_words_escaped_and_its_state_as_a_tag(signed_in, world):
+    """The list's rows are written in Python (enrolment_rows), not by the template engine:
+    what a person typed is escaped there as the engine would."""
+    odd = add_apprentice(world, given="<b>Bo</b>", family="O'Hara & Co")
+    Organisation.objects.filter(pk=world.employer.pk).update(name="Harbour <Bank>")
+    html = signed_in(world.admin).get(PIPELINE, {"q": "hara"}).content.decode()
+    assert (
+        '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header"'
+        f' data-label="Apprentice"><a href="/enrolments/{odd.pk}/">&lt;b&gt;Bo&lt;/b&gt;'
+        " O&#x27;Hara &amp; Co</a></th>"
+    ) in html
+    assert '<td class="govuk-table__cell" data-label="Employer">Harbour &lt;Bank&gt;</td>' in html
+    label = LABELS[State(odd.state)]
+    assert 'data-label="State"><strong class="govuk-tag' in html
+    assert f">{label}</strong></td></tr>" in html
+    assert "<b>" not in html
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
