@@ -324,9 +324,21 @@ def cases_matching(user: User, terms: Terms) -> QuerySet[Case]:
         wanted = Q(pk=terms.number)
     if wanted is None:
         return Case.objects.none()
+    # Only what a hit shows (so no special-category field either): with the employer and
+    # provider joined and every column read, PostgreSQL spent 2 ms planning five tables and
+    # Django as long again building 55 objects for 11 hits (page_profile, "Patel").
     return (
         Case.objects.filter(wanted, enrolment__epao_id__in=_admin_epaos(user))
-        .defer(*_PRIVATE_CASE)
-        .select_related(*_ENROLMENT)
+        .select_related("enrolment__apprentice")
+        .only(*CASE_HIT_FIELDS)
         .order_by("-raised_at", "-id")
     )
+
+
+#: What a header search's hit shows of a case (openepa.web.search).
+CASE_HIT_FIELDS = (
+    "kind",
+    "state",
+    "enrolment__apprentice__given_name",
+    "enrolment__apprentice__family_name",
+)
