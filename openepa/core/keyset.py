@@ -148,3 +148,48 @@ def keyset_page[M: Model](
         total=total,
         first=1 if start is None else None,
     )
+
+
+def listed_page[M: Model](
+    listed: Sequence[Sequence[object]],
+    rows: QuerySet[M],
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = 25,
+) -> KeysetPage[M] | None:
+    """The page `keyset_page` would give, of a list already read whole as its rows' keys in
+    order (`listed`, each the values of the sort keys, the primary key last): the page's
+    rows are then read from `rows` by their primary keys. A short list matched by a search
+    is read so once and counted from the same read, rather than counted, then sorted again
+    for the page. The cursors are `keyset_page`'s, so its links work here and back.
+
+    None when the cursor names a row no longer in the list (changed since the link was
+    made): the caller then reads the page by keyset, which finds where it falls."""
+    if not listed:
+        return KeysetPage(rows=[], has_next=False, has_previous=False, total=0, first=1)
+    start = decode(after, len(listed[0]))
+    end = None if start is not None else decode(before, len(listed[0]))
+    cursor = start if start is not None else end
+    at = 0
+    if cursor is not None:
+        found = next((i for i, keys in enumerate(listed) if keys[-1] == cursor[-1]), None)
+        if found is None:
+            return None
+        at = found + 1 if start is not None else max(found - size, 0)
+        if end is not None and found <= size:  # back at the start: the first page
+            cursor, at = None, 0
+    keys = listed[at : at + size]
+    by_pk = {row.pk: row for row in rows.filter(pk__in=[k[-1] for k in keys])}
+    shown = [by_pk[k[-1]] for k in keys if k[-1] in by_pk]
+    has_next = at + size < len(listed)
+    has_previous = cursor is not None
+    return KeysetPage(
+        rows=shown,
+        has_next=has_next,
+        has_previous=has_previous,
+        next_cursor=encode(keys[-1]) if has_next and keys else "",
+        previous_cursor=encode(keys[0]) if has_previous and keys else "",
+        total=len(listed),
+        first=at + 1,
+    )

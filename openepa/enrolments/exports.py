@@ -50,24 +50,27 @@ PIPELINE: tuple[Column[Row], ...] = (
 )
 
 
-def pipeline_selection(
-    user: User, params: QueryDict
-) -> tuple[PipelineFilterForm, queries.Filters, QuerySet[Enrolment]]:
-    """The pipeline's filter form, its filters and the rows they select, in the page's
-    order: what the page lists and what its downloads hold."""
+def pipeline_filters(user: User, params: QueryDict) -> tuple[PipelineFilterForm, queries.Filters]:
+    """The pipeline's filter form and the filters it holds (404 for a user who administers
+    no EPAO)."""
     epao_ids = roles_of(user).orgs(Role.EPAO_ADMIN)
     if not epao_ids:
         raise Http404("No pipeline")
     form = PipelineFilterForm(params, epao_ids=epao_ids)
-    filters = form.filters()
+    return form, form.filters()
+
+
+def pipeline_rows(user: User, filters: queries.Filters) -> QuerySet[Enrolment]:
+    """The rows the filters select, in the page's order: what the page lists and what its
+    downloads hold."""
     rows = queries.with_overdue(queries.apply_filters(queries.pipeline_for(user), filters))
-    return form, filters, rows.order_by(*queries.BY_NAME)
+    return rows.order_by(*queries.BY_NAME)
 
 
 @SOURCES.register("pipeline")
 def pipeline_download(user: User, params: QueryDict) -> Listing:
     """The pipeline as filtered, every row (not only the page)."""
-    _form, _filters, rows = pipeline_selection(user, params)
+    rows = pipeline_rows(user, pipeline_filters(user, params)[1])
     return Listing.of_query(
         rows,
         PIPELINE_FIELDS,

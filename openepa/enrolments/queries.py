@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -341,8 +341,25 @@ def counts_by_state(queryset: QuerySet[Enrolment]) -> list[tuple[State, int]]:
     # COUNT(*), not of the id: the states are then read from the EPAO-apprentice-state
     # index alone when a search has found the apprentices.
     rows = queryset.order_by().values_list("state").annotate(n=Count("*"))
-    found: dict[str, int] = dict(rows)
+    return in_journey_order(dict(rows))
+
+
+def in_journey_order(found: Mapping[str, int]) -> list[tuple[State, int]]:
+    """(state, count) for every state in journey order, zeros included."""
     return [(state, found.get(state.value, 0)) for state in State]
+
+
+def matches_listed(queryset: QuerySet[Enrolment]) -> list[tuple[str, str, int, str]] | None:
+    """Every row of a searched list as its keys in BY_NAME_OF_MATCHES order and its state
+    ((family name, given name, id, state)), read in one query, when at most
+    SORT_MATCHES_UP_TO match; None when more do (then a page is read along the name index,
+    and the states counted by the database)."""
+    ordered = by_name_of_matches(queryset).order_by(*BY_NAME_OF_MATCHES)
+    fields: list[str] = [*BY_NAME_OF_MATCHES, "state"]  # annotations the stubs cannot see
+    read: list[tuple[str, str, int, str]] = list(
+        ordered.values_list(*fields)[: SORT_MATCHES_UP_TO + 1]
+    )
+    return read if len(read) <= SORT_MATCHES_UP_TO else None
 
 
 def needing_action(user: User) -> QuerySet[Enrolment]:

@@ -3,6 +3,8 @@ through `actions` via `run_action`, so a refusal shows on the field it names."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +18,7 @@ from openepa.accounts.models import Role, User
 from openepa.accounts.requests import AuthenticatedRequest
 from openepa.accounts.roles import roles_of
 from openepa.core.actions_ui import run_action
-from openepa.core.keyset import AFTER, BEFORE, keyset_page
+from openepa.core.keyset import AFTER, BEFORE, KeysetPage, keyset_page, listed_page
 from openepa.domain import csvsafe
 from openepa.domain.bulk_registration import (
     COLUMNS,
@@ -25,7 +27,7 @@ from openepa.domain.bulk_registration import (
     LABELS,
     REQUIRED_COLUMNS,
 )
-from openepa.domain.journey import TERMINAL
+from openepa.domain.journey import TERMINAL, State
 from openepa.enrolments import queries
 from openepa.enrolments.access import access_bulk_upload, access_enrolment
 from openepa.enrolments.actions import (
@@ -36,7 +38,7 @@ from openepa.enrolments.actions import (
     do_register_enrolment,
     do_withdraw_enrolment,
 )
-from openepa.enrolments.exports import pipeline_selection
+from openepa.enrolments.exports import pipeline_filters, pipeline_rows
 from openepa.enrolments.forms import (
     BulkUploadForm,
     EmployerAttemptsForm,
@@ -97,18 +99,15 @@ def enrolment_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _pipeline(
-    request: AuthenticatedRequest,
-) -> tuple[PipelineFilterForm, queries.Filters, QuerySet[Enrolment]]:
-    """The pipeline's filter form, its filters and the rows they select, in the page's
-    order: what the page lists and what its downloads hold (the same selection)."""
-    return pipeline_selection(request.user, request.GET)
-
-
 @login_required
 def pipeline(request: AuthenticatedRequest) -> HttpResponse:
     """The EPAO admin's pipeline: every enrolment of their EPAO, filtered and counted."""
-    form, filters, rows = _pipeline(request)
+    form, filters = pipeline_filters(request.user, request.GET)
+    searched = _searched(request, filters) if filters.search else None
+    if searched is not None:
+        counts, page = searched
+        return _pipeline_page(request, form, filters, counts, {"page": page})
+    rows = pipeline_rows(request.user, filters)  # what the downloads hold too
     # The counts follow every filter but the state, so they read as tabs: kept counts when
     # only the state is chosen, counted over the narrowed list otherwise.
     counts = queries.pipeline_counts(request.user, queries.pipeline_for(request.user), filters)
@@ -125,13 +124,46 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
         ).only(*queries.LIST_ROW_FIELDS)
     else:
         rows = rows.only(*queries.LIST_ROW_FIELDS)
+    return _pipeline_page(request, form, filters, counts, _paged(request, rows, total, keys, shown))
+
+
+def _searched(
+    request: AuthenticatedRequest, filters: queries.Filters
+) -> tuple[list[tuple[State, int]], KeysetPage[Enrolment]] | None:
+    """A searched pipeline's counts by state and its page, from one read of every match
+    (`matches_listed`): the counts were a second pass over the same matches, 9.5 of the
+    page's 23 ms of SQL for the 2,041 of "Patel" at 100,000 apprentices (page_profile).
+    None when more match than are read so, or the cursor's row has left the list."""
+    everything = queries.pipeline_for(request.user)
+    listed = queries.matches_listed(queries.apply_filters(everything, filters, with_state=False))
+    if listed is None:
+        return None
+    counts = queries.in_journey_order(Counter(state for *_, state in listed))
+    in_state = [keys[:3] for keys in listed if not filters.state or keys[3] == filters.state]
+    page = listed_page(
+        in_state,
+        queries.with_overdue(everything).only(*queries.LIST_ROW_FIELDS),
+        after=request.GET.get(AFTER),
+        before=request.GET.get(BEFORE),
+        size=PER_PAGE,
+    )
+    return None if page is None else (counts, page)
+
+
+def _pipeline_page(
+    request: AuthenticatedRequest,
+    form: PipelineFilterForm,
+    filters: queries.Filters,
+    counts: list[tuple[State, int]],
+    paged: dict[str, object],
+) -> HttpResponse:
     return render(
         request,
         "enrolments/pipeline.html",
         {
             "form": form,
             "filters": filters,
-            **_paged(request, rows, total, keys, shown),
+            **paged,
             "counts": counts,
             "name_matches": form.name_matches(request.GET),
         },

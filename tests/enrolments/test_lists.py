@@ -411,6 +411,54 @@ def test_a_searched_pipeline_pages_every_match_once_both_ways_with_what_rows_sho
     assert back == pages[-2::-1]
 
 
+def test_a_searched_pipeline_counts_every_match_and_lists_the_chosen_state(signed_in, world):
+    # The counts and the page come from one read of the matches (views._searched).
+    for n in range(3):
+        add_apprentice(world, given="Tab", family=f"Counted{n}")
+    gone = add_apprentice(world, given="Tab", family="Counted9")
+    do_withdraw_enrolment(actor=world.admin, enrolment_id=gone.pk, reason="Left")
+    client = signed_in(world.admin)
+    html = client.get(PIPELINE, {"q": "counted", "state": "withdrawn"}).content.decode()
+    assert names_in(html) == {"Tab Counted9"}
+    assert count_shown(html, "withdrawn") == 1
+    assert count_shown(html, "registered") == 3
+    assert "1 in all." in html
+    # Each tab keeps the search and drops the state; the chosen one is current.
+    assert '<li><a href="?q=counted">All states</a></li>' in html
+    assert 'href="?q=counted&amp;state=withdrawn" aria-current="true">' in html
+
+
+def test_a_cursor_whose_row_has_left_a_searched_list_still_finds_its_page(signed_in, world):
+    for n in range(30):
+        add_apprentice(world, given="Left", family=f"Paged{n:02d}")
+    client = signed_in(world.admin)
+    first = client.get(PIPELINE, {"q": "paged"}).content.decode()
+    after = link(first, "next")
+    assert after is not None
+    last_shown = rows_in(first)[-1]
+    do_withdraw_enrolment(actor=world.admin, enrolment_id=int(last_shown), reason="Left")
+    # The Next link's row is no longer among the registered ones: the page after it is
+    # found by keyset instead, and is the same five rows.
+    registered = client.get(PIPELINE + after + "&state=registered").content.decode()
+    unfiltered = client.get(PIPELINE + after).content.decode()
+    assert len(rows_in(registered)) == 5
+    assert rows_in(registered) == rows_in(unfiltered)
+
+
+def test_a_search_matching_more_than_are_sorted_pages_along_the_name_index(
+    signed_in, world, monkeypatch
+):
+    monkeypatch.setattr("openepa.enrolments.queries.SORT_MATCHES_UP_TO", 10)
+    for n in range(30):
+        add_apprentice(world, given="Broad", family=f"Match{n:02d}")
+    client = signed_in(world.admin)
+    html = client.get(PIPELINE, {"q": "match"}).content.decode()
+    assert len(rows_in(html)) == 25
+    assert count_shown(html, "registered") == 30
+    html = client.get(PIPELINE + (link(html, "next") or "")).content.decode()
+    assert names_in(html) == {f"Broad Match{n}" for n in range(25, 30)}
+
+
 def test_my_apprentices_pages_by_keyset(signed_in, world):
     for n in range(55):
         add_apprentice(world, given="Bulk", family=f"Apprentice{n:02d}")

@@ -7,8 +7,11 @@ import html
 from collections.abc import Iterable
 
 from django import template
+from django.http import QueryDict
+from django.template.context import Context
 from django.utils.safestring import SafeString, mark_safe
 
+from openepa.core.keyset import AFTER, BEFORE
 from openepa.core.templatetags.govuk import cell_html, id_url, row_html, tag_colour, tag_html
 from openepa.domain.journey import LABELS, State
 from openepa.enrolments.models import Enrolment
@@ -49,3 +52,31 @@ def _row(enrolment: Enrolment) -> str:
         cell_html({"label": "State", "content": state}),
     )
     return row_html({"content": mark_safe("".join(cells))})
+
+
+@register.simple_tag(takes_context=True)
+def state_tabs(context: Context, counts: Iterable[tuple[State, int]], chosen: str) -> SafeString:
+    """The pipeline's counts by state as links that keep every other filter (the list
+    "All states" first), the chosen one marked current. What `{% querystring %}` wrote for
+    each of the 16 links, written once here: it was 2 ms of the page's template."""
+    params = context["request"].GET.copy()
+    for cursor in (AFTER, BEFORE):
+        params.pop(cursor, None)
+    params.pop("state", None)
+    links = [_state_link(params, "", "All states", None, not chosen)]
+    for state, count in counts:
+        params["state"] = state.value
+        links.append(_state_link(params, state.value, state.label, count, chosen == state.value))
+    return mark_safe("".join(links))
+
+
+def _state_link(params: QueryDict, value: str, label: str, count: int | None, current: bool) -> str:
+    query = params.urlencode()
+    href = html.escape(f"?{query}" if query else "?")
+    aria = ' aria-current="true"' if current else ""
+    tag = (
+        f' <strong class="govuk-tag govuk-tag--grey" data-state="{value}">{count}</strong>'
+        if count is not None
+        else ""
+    )
+    return f'<li><a href="{href}"{aria}>{html.escape(label)}{tag}</a></li>'
