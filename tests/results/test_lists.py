@@ -66,6 +66,27 @@ def test_the_list_puts_overdue_results_first(client, world):
     assert html.count('govuk-tag--red">Overdue</strong>') == 1
 
 
+def test_a_row_writes_its_words_escaped_with_a_tick_naming_the_apprentice(client, world):
+    """The rows are written in Python (result_tags.awaiting_rows), not by the template
+    engine: what a person typed is escaped there as the engine would."""
+    use_policy(world.enrolment, "nqual")
+    apprentice = world.enrolment.apprentice
+    apprentice.given_name, apprentice.family_name = "<i>Ada</i>", "O'Neil & Co"
+    apprentice.save()
+    result = computed(world, all_grades("pass"))
+    client.force_login(world.admin)
+    html = client.get("/results/").content.decode()
+    name = "&lt;i&gt;Ada&lt;/i&gt; O&#x27;Neil &amp; Co"
+    assert f'<a class="govuk-link" href="/results/{result.pk}/">{name}</a></th>' in html
+    assert (
+        f'<input class="govuk-checkboxes__input" id="choose-{result.pk}" name="ids"'
+        f' type="checkbox" value="{result.pk}"><label class="govuk-label govuk-checkboxes__label"'
+        f' for="choose-{result.pk}"><span class="govuk-visually-hidden">Choose {name}</span>'
+    ) in html
+    assert f'data-label="Due">{result.due_on.day} ' in html
+    assert "<i>" not in html
+
+
 @pytest.mark.parametrize("name", ["employer", "provider", "apprentice", "assessor", "iqa"])
 def test_the_list_is_for_admins_only(client, world, name):
     client.force_login(world.personas()[name])
