@@ -46,6 +46,25 @@ def test_the_epaos_iqa_sees_the_sample_in_the_queue_and_opens_it(client, world, 
     assert "Sign off" in page
 
 
+def test_a_queue_row_shows_the_decision_and_escapes_what_people_typed(client, world, monkeypatch):
+    """The rows are written in Python (quality_tags.queue_rows), not by the template engine."""
+    apprentice = world.enrolment.apprentice
+    apprentice.given_name, apprentice.family_name = "<b>Ada</b>", "Love & Lace"
+    apprentice.save()
+    sample = sampled(world, monkeypatch)
+    html = get(client, world.iqa, "/iqa/").content.decode()
+    name = "&lt;b&gt;Ada&lt;/b&gt; Love &amp; Lace"
+    assert f'<a class="govuk-link" href="{review_url(sample)}">{name}</a></th>' in html
+    assert f'data-label="Decision">{sample.attempt.get_method_display()}, ' in html
+    assert f'<strong class="govuk-tag govuk-tag--red">{sample.grade.capitalize()}</strong>' in html
+    assert f'data-label="Assessor">{sample.attempt.assessor}</td>' in html
+    assert (
+        f'<span class="govuk-tag govuk-tag--grey">{sample.get_state_display()}</span></td></tr>'
+        in html
+    )
+    assert "<b>" not in html
+
+
 def test_outsiders_get_a_404(client, world, monkeypatch):
     sample = sampled(world, monkeypatch)
     other_iqa = person("ivy@southern.example", "Ivy Other IQA", world.other_epao, Role.IQA)
