@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from openepa.accounts.models import Role
 from openepa.quality.models import IqaCriterionReview, IqaSample
@@ -194,3 +196,33 @@ def test_the_home_page_sections_take_the_same_queries_for_1_and_50_samples(
     html = text(response)
     assert "IQA queue" in html
     assert "IQA samples awaiting sign-off" in html
+
+
+def test_the_iqa_home_counts_the_queue_once_and_afresh_on_each_request(client, world):
+    """The figure and the section show one count (quality.dashboard._queue_counted), read
+    once for the page and again for the next one."""
+    many_samples(world, 2)
+    client.force_login(world.iqa)
+    client.get("/")
+    with CaptureQueriesContext(connection) as read:
+        html = text(client.get("/"))
+    counted = [
+        q["sql"]
+        for q in read.captured_queries
+        if "COUNT(" in q["sql"] and 'FROM "quality_iqasample"' in q["sql"]
+    ]
+    assert len(counted) == 1
+    assert "2 samples waiting;" in html
+    IqaSample.objects.create(
+        attempt=submit(
+            another_enrolment(world, 7), "showcase", on=date(2026, 2, 2), assessor=world.assessor
+        ),
+        reason="rate",
+        explanation="draw 7",
+        draw=7,
+        grade="pass",
+    )
+    html = text(client.get("/"))
+    assert "3 samples waiting;" in html
+    figure = '<span class="app-figures__value">3</span> <span class="app-figures__label">'
+    assert figure + "samples waiting for your review</span>" in html
