@@ -83,6 +83,7 @@ def test_a_row_writes_its_words_escaped_with_a_tick_naming_the_apprentice(client
         f' type="checkbox" value="{result.pk}"><label class="govuk-label govuk-checkboxes__label"'
         f' for="choose-{result.pk}"><span class="govuk-visually-hidden">Choose {name}</span>'
     ) in html
+    assert result.due_on is not None  # the NQual policy sets a deadline
     assert f'data-label="Due">{result.due_on.day} ' in html
     assert "<i>" not in html
 
