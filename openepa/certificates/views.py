@@ -64,6 +64,7 @@ def export_list(request: AuthenticatedRequest, form: AccessibleForm | None = Non
         "certificates/list.html",
         {
             "epaos": epaos,
+            "several_epaos": len(epaos) > 1,
             "page": page,
             "form": form,
             "service": client.configured(),

@@ -5,6 +5,7 @@ messages to the admin; no answer is retried later, a refusal never."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -133,6 +134,15 @@ def test_a_rejected_record_shows_the_services_messages_and_is_sent_again_once_fi
     page = client.get(reverse("certificates:list") + "?state=rejected").content.decode()
     assert "ULN, FamilyName and Standard not found." in page
     assert "Send again" in page
+    # The row's own form carries the page's token and says what it sends again, for whom.
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None
+    assert (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{found.group(1)}">'
+        f'<input type="hidden" name="record" value="{row.pk}">'
+    ) in page
+    kind = row.get_kind_display().lower()
+    assert f'<span class="govuk-visually-hidden"> {kind} for {apprentice.name}</span>' in page
     event = JourneyEvent.objects.get(enrolment=world.enrolment, action="service_record_rejected")
     assert "ULN, FamilyName and Standard not found." in event.reason
 
