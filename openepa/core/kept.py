@@ -63,15 +63,28 @@ def kept[T](
     return counted
 
 
-def changed_after(request: HttpRequest) -> Callable[[datetime], bool]:
-    """`changed_since` for `kept`: whether the session notes a change at or after a moment."""
-    changed = changed_at(request)
-    return lambda counted_at: changed is not None and changed >= counted_at
+def changed_after(
+    changed: datetime | None, acted: Callable[[], datetime | None] | None = None
+) -> Callable[[datetime], bool]:
+    """`changed_since` for `kept`: whether the user changed something at or after a moment,
+    through a page (`changed`, from `changed_at`) or, with `acted`, through the work a worker
+    did for them (when they last did, read only when the session says nothing)."""
+
+    def since(counted_at: datetime) -> bool:
+        if changed is not None and changed >= counted_at:
+            return True
+        last = acted() if acted is not None else None
+        return last is not None and last >= counted_at
+
+    return since
 
 
-def recounted_every(seconds: int) -> str:
-    """How often what is kept is counted again, in words ("minute", "5 minutes",
-    "30 seconds"); empty when they are counted for every request."""
+def recounted_every(seconds: int | None = None) -> str:
+    """How often what is kept is counted again (OPENEPA_HOME_FIGURES_SECONDS unless given),
+    in words ("minute", "5 minutes", "30 seconds"); empty when it is counted for every
+    request."""
+    if seconds is None:
+        seconds = settings.OPENEPA_HOME_FIGURES_SECONDS
     if not seconds:
         return ""
     if seconds % 60:

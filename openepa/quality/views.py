@@ -3,7 +3,6 @@ assessors' consistency report. Thin: access, form, action, render."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
@@ -19,7 +18,7 @@ from openepa.assessments.preview import sheet_preview
 from openepa.assessments.queries import LoadedSheet, load_sheet
 from openepa.assessors.queries import quality_epaos
 from openepa.core.actions_ui import post_action
-from openepa.core.kept import changed_after, kept, recounted_every
+from openepa.core.kept import changed_after, changed_at, kept, recounted_every
 from openepa.core.paging import CountedPaginator
 from openepa.domain.consistency import OUTLIER_MIN_DECISIONS, OUTLIER_POINTS
 from openepa.domain.standard import Method
@@ -182,7 +181,7 @@ def consistency(request: AuthenticatedRequest) -> HttpResponse:
     totals = kept(
         f"consistency-totals:{epao.pk}",
         lambda: epao_totals(epao),
-        changed_since=changed_after(request),
+        changed_since=changed_after(changed_at(request)),
     )
     page = CountedPaginator(
         assessors(epao.pk), REPORT_PAGE_SIZE, count=totals.value.assessors
@@ -194,7 +193,7 @@ def consistency(request: AuthenticatedRequest) -> HttpResponse:
         {
             "report": report,
             "counted_at": totals.counted_at,
-            "recounted_every": recounted_every(settings.OPENEPA_HOME_FIGURES_SECONDS),
+            "recounted_every": recounted_every(),
             "rows": table_rows(report),
             "page": page,
             "epaos": epaos,

@@ -10,7 +10,7 @@ drawing for every request. It is the same for every admin of the same EPAOs, so 
 counted as an admin of them and nothing else, drawn once, and the HTML kept in Django's
 cache for OPENEPA_HOME_FIGURES_SECONDS, keyed by those EPAOs (openepa.core.kept); the page
 says when it was counted. It is counted again before then for an admin who has changed
-something since (`_changed_since`): their own change shows at once, a colleague's within the
+something since (`core.kept.changed_after`): their own change shows at once, a colleague's within the
 time. The cache is each process's own memory (settings.CACHES: the hosts share nothing but
 the database), so the time must stay short; 0 counts everything for every request. The
 user's own figures and sections, those of their other roles (an admin who also assesses),
@@ -35,7 +35,7 @@ from openepa.cases import dashboard as cases
 from openepa.certificates import dashboard as certificates
 from openepa.core.charts import Chart
 from openepa.core.figures import Figure
-from openepa.core.kept import Counted, kept
+from openepa.core.kept import Counted, changed_after, kept
 from openepa.core.sections import Section
 from openepa.enrolments import dashboard as enrolments
 from openepa.enrolments.queries import last_acted_at
@@ -161,18 +161,10 @@ def _epao_part(user: User, epaos: frozenset[int], changed_at: datetime | None) -
     return kept(
         "home-epao-part:" + ",".join(str(pk) for pk in sorted(epaos)),
         draw,
-        changed_since=lambda counted_at: _changed_since(user, counted_at, changed_at),
+        # Their own change shows at once, whether made through a page or by a worker for
+        # them (their latest journey event: one indexed row).
+        changed_since=changed_after(changed_at, acted=lambda: last_acted_at(user)),
     )
-
-
-def _changed_since(user: User, counted_at: datetime, changed_at: datetime | None) -> bool:
-    """Whether the user changed something at or after `counted_at`: through a page (noted in
-    their session once the change was committed), or through the work a worker did for them
-    (their latest journey event: one indexed row, read only when the session says nothing)."""
-    if changed_at is not None and changed_at >= counted_at:
-        return True
-    acted = last_acted_at(user)
-    return acted is not None and acted >= counted_at
 
 
 # The fragments are drawn by our own templates, which escape what they show: safe as the

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -35,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "figures": page.figures,
                 "charts": page.charts,
                 "counted_at": page.counted_at,
-                "recounted_every": recounted_every(settings.OPENEPA_HOME_FIGURES_SECONDS),
+                "recounted_every": recounted_every(),
                 "sections": page.sections,
             },
         )
