@@ -24,15 +24,13 @@ from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.db.models.fields.json import KT
-from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from openepa.accounts.models import AccountEvent, Role, User
 from openepa.assessors.queries import profile_events_for_audit
 from openepa.core import keyset
 from openepa.core.exports import CHUNK, Column, Row, given_and_family, person
-from openepa.core.templatetags.govuk import long_datetime
+from openepa.core.templatetags.govuk import escaped, id_url, long_datetime
 from openepa.domain.journey import LABELS, State
 from openepa.enrolments.audit import (
     ACCOUNT_KIND,
@@ -105,7 +103,7 @@ class Entry:
     def url(self) -> str:
         if self.enrolment_id is None:
             return ""
-        return reverse("enrolments:detail", kwargs={"enrolment_id": self.enrolment_id})
+        return id_url(self.enrolment_id, "enrolments:detail")
 
     @property
     def row(self) -> SafeString:
@@ -113,35 +111,26 @@ class Entry:
         by the template engine: a page has fifty, and through the engine they were most of
         its template time. The markup is the one the template had."""
         url = self.url
-        email = format_html(" ({})", self.email) if self.email else ""
+        email = f" ({escaped(self.email)})" if self.email else ""
         apprentice = (
-            format_html(
-                '<a class="govuk-link" href="{}">{}</a><br><span class="govuk-body-s">ULN {}</span>',
-                url,
-                self.apprentice,
-                self.uln,
-            )
+            f'<a class="govuk-link" href="{url}">{escaped(self.apprentice)}</a><br>'
+            f'<span class="govuk-body-s">ULN {escaped(self.uln)}</span>'
             if url
             else "—"
         )
-        reason = format_html(_SMALL, self.reason) if self.reason else ""
-        address = format_html(_SMALL, f"From {self.ip_address}") if self.ip_address else ""
-        return format_html(
+        reason = _SMALL.format(escaped(self.reason)) if self.reason else ""
+        address = _SMALL.format(escaped(f"From {self.ip_address}")) if self.ip_address else ""
+        return mark_safe(
             '<tr class="govuk-table__row">'
-            '<th scope="row" class="govuk-table__header" data-label="When">{}</th>'
-            '<td class="govuk-table__cell" data-label="What happened">{}<br>'
-            '<span class="govuk-body-s">By {}{}</span></td>'
-            '<td class="govuk-table__cell" data-label="Apprentice">{}</td>'
-            '<td class="govuk-table__cell" data-label="State change and reason">{}{}{}</td>'
-            "</tr>",
-            long_datetime(self.at),
-            self.what,
-            self.who,
-            email,
-            apprentice,
-            self.change or "—",
-            reason,
-            address,
+            '<th scope="row" class="govuk-table__header" data-label="When">'
+            f"{escaped(long_datetime(self.at))}</th>"
+            '<td class="govuk-table__cell" data-label="What happened">'
+            f"{escaped(self.what)}<br>"
+            f'<span class="govuk-body-s">By {escaped(self.who)}{email}</span></td>'
+            f'<td class="govuk-table__cell" data-label="Apprentice">{apprentice}</td>'
+            '<td class="govuk-table__cell" data-label="State change and reason">'
+            f"{escaped(self.change or '—')}{reason}{address}</td>"
+            "</tr>"
         )
 
 

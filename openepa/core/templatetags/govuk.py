@@ -52,7 +52,7 @@ PREPARE: dict[str, Callable[[dict[str, object]], dict[str, object]]] = {
 }
 
 
-def _escaped(value: object) -> str:
+def escaped(value: object) -> str:
     """What `conditional_escape` gives (markup already safe kept, anything else escaped),
     without the lazy-string wrapper around Django's `escape`: the row writers below call it
     some 250 times a page, and through `format_html` it was nine tenths of their time."""
@@ -70,23 +70,23 @@ def tag_html(values: dict[str, object]) -> SafeString:
         css += f" govuk-tag--{colour}"
     if classes:
         css += f" {classes}"
-    text = _escaped(values.get("text", ""))
-    return mark_safe(f'<strong class="{_escaped(css)}">{text}</strong>')
+    text = escaped(values.get("text", ""))
+    return mark_safe(f'<strong class="{escaped(css)}">{text}</strong>')
 
 
 def row_html(values: dict[str, object]) -> SafeString:
     """content (the cells), classes."""
     classes = values.get("classes")
     css = f"govuk-table__row {classes}" if classes else "govuk-table__row"
-    content = _escaped(values.get("content", ""))
-    return mark_safe(f'<tr class="{_escaped(css)}">{content}</tr>')
+    content = escaped(values.get("content", ""))
+    return mark_safe(f'<tr class="{escaped(css)}">{content}</tr>')
 
 
 def cell_html(values: dict[str, object]) -> SafeString:
     """label (the column heading, shown before the value on a phone), content; header=True
     for the row's heading cell; numeric=True."""
-    label = _escaped(values.get("label", ""))
-    content = _escaped(values.get("content", ""))
+    label = escaped(values.get("label", ""))
+    content = escaped(values.get("content", ""))
     if values.get("header"):
         return mark_safe(
             f'<th scope="row" class="govuk-table__header" data-label="{label}">{content}</th>'
@@ -100,7 +100,7 @@ def cell_html(values: dict[str, object]) -> SafeString:
 def tick_html(pk: int, name: object) -> SafeString:
     """A row's small checkbox for choosing it in a bulk action (`ids`), labelled for a
     screen reader by whom it chooses."""
-    who = _escaped(name)
+    who = escaped(name)
     return mark_safe(
         '<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
         '<div class="govuk-checkboxes__item">'
