@@ -10,11 +10,11 @@ drawing for every request. It is the same for every admin of the same EPAOs, so 
 counted as an admin of them and nothing else, drawn once, and the HTML kept in Django's
 cache for OPENEPA_HOME_FIGURES_SECONDS, keyed by those EPAOs (openepa.core.kept); the page
 says when it was counted. It is counted again before then for an admin who has changed
-something since (`core.kept.changed_after`): their own change shows at once, a colleague's within the
-time. The cache is each process's own memory (settings.CACHES: the hosts share nothing but
-the database), so the time must stay short; 0 counts everything for every request. The
-user's own figures and sections, those of their other roles (an admin who also assesses),
-are always counted for the request and come first."""
+something since (`core.kept.changed_after`): their own change shows at once, a colleague's
+within the time. The cache is each process's own memory (settings.CACHES: the hosts share
+nothing but the database), so the time must stay short; 0 counts everything for every
+request. The user's own figures and sections, those of their other roles (an admin who
+also assesses), are always counted for the request and come first."""
 
 from __future__ import annotations
 
