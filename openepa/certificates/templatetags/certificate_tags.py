@@ -5,7 +5,6 @@ link reversed and a form's token written for each row, a page of each was 20 of 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 from django import template
@@ -13,36 +12,36 @@ from django.template.context import Context
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from openepa.certificates.models import ExportBatch, ServiceRecord
-from openepa.core.templatetags.govuk import id_url, long_datetime
+from openepa.certificates.models import ExportBatch, RecordState, ServiceRecord
+from openepa.core.templatetags.govuk import escaped, id_url, long_datetime
 
 register = template.Library()
 
 #: A record the service refused, or one sent without an answer yet, may be sent again.
-SENDABLE_AGAIN = frozenset({"rejected", "sent"})
+SENDABLE_AGAIN = frozenset({RecordState.REJECTED, RecordState.SENT})
 
 
 @register.simple_tag(takes_context=True)
 def record_rows(context: Context, records: Iterable[ServiceRecord]) -> SafeString:
     """Each record's row: the apprentice (a link to the record) and ULN, the record and when
     it was queued, its state, the service's answer, and "Send again" where it may be."""
-    token = html.escape(str(context.get("csrf_token", "")))
+    token = escaped(context.get("csrf_token", ""))
     again = reverse("certificates:send_again")
     return mark_safe("".join(_record_row(record, token, again) for record in records))
 
 
 def _record_row(record: ServiceRecord, token: str, again: str) -> str:
     apprentice = record.enrolment.apprentice
-    name, kind = html.escape(apprentice.name), html.escape(record.get_kind_display())
+    name, kind = escaped(apprentice.name), escaped(record.get_kind_display())
     tries = (
         f' <span class="govuk-hint">{record.attempts} tries</span>' if record.attempts > 1 else ""
     )
-    answer = f"Reference {html.escape(record.reference)}" if record.reference else ""
+    answer = f"Reference {escaped(record.reference)}" if record.reference else ""
     if record.messages:
-        items = "".join(f"<li>{html.escape(str(m))}</li>" for m in record.messages)
+        items = "".join(f"<li>{escaped(m)}</li>" for m in record.messages)
         answer += f'<ul class="govuk-list govuk-list--bullet">{items}</ul>'
     if record.last_error:
-        answer += f'<span class="govuk-hint">{html.escape(record.last_error)}</span>'
+        answer += f'<span class="govuk-hint">{escaped(record.last_error)}</span>'
     action = ""
     if record.state in SENDABLE_AGAIN:
         action = (
@@ -57,11 +56,11 @@ def _record_row(record: ServiceRecord, token: str, again: str) -> str:
         '<tr class="govuk-table__row">'
         '<th scope="row" class="govuk-table__header" data-label="Apprentice">'
         f'<a class="govuk-link" href="{id_url(record.enrolment_id, "enrolments:detail")}">'
-        f'{name}</a> <span class="govuk-hint">ULN {html.escape(apprentice.uln)}</span></th>'
+        f'{name}</a> <span class="govuk-hint">ULN {escaped(apprentice.uln)}</span></th>'
         f'<td class="govuk-table__cell" data-label="Record">{kind} <span class="govuk-hint">'
-        f"{html.escape(record.request_id)}, queued {long_datetime(record.created_at)}</span></td>"
+        f"{escaped(record.request_id)}, queued {long_datetime(record.created_at)}</span></td>"
         '<td class="govuk-table__cell" data-label="State">'
-        f"<strong>{html.escape(record.get_state_display())}</strong>{tries}</td>"
+        f"<strong>{escaped(record.get_state_display())}</strong>{tries}</td>"
         f'<td class="govuk-table__cell" data-label="The service\'s answer">{answer}</td>'
         f'<td class="govuk-table__cell">{action}</td>'
         "</tr>"
@@ -76,15 +75,13 @@ def batch_rows(batches: Iterable[ExportBatch], several_epaos: bool) -> SafeStrin
 
 
 def _batch_row(batch: ExportBatch, several_epaos: bool) -> str:
-    epao = (
-        f' <span class="govuk-hint">{html.escape(batch.epao.name)}</span>' if several_epaos else ""
-    )
+    epao = f' <span class="govuk-hint">{escaped(batch.epao.name)}</span>' if several_epaos else ""
     of = f'<span class="govuk-visually-hidden"> of batch {batch.pk}</span>'
-    by = html.escape(str(batch.created_by))
+    by = escaped(batch.created_by)
     return (
         '<tr class="govuk-table__row">'
         f'<th scope="row" class="govuk-table__header" data-label="Batch">{batch.pk}{epao}</th>'
-        f'<td class="govuk-table__cell" data-label="Kind">{html.escape(batch.get_kind_display())}'
+        f'<td class="govuk-table__cell" data-label="Kind">{escaped(batch.get_kind_display())}'
         "</td>"
         f'<td class="govuk-table__cell" data-label="Records">{batch.record_count}</td>'
         '<td class="govuk-table__cell" data-label="Exported">'

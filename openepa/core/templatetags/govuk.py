@@ -318,11 +318,6 @@ def long_datetime(value: datetime | None) -> str:
     return f"{_long_date(value.date())} at {value:%H:%M}"
 
 
-def _escape(value: object) -> str:
-    """What conditional_escape does to a plain string, without its SafeString wrapping."""
-    return value if isinstance(value, SafeString) else html.escape(str(value))
-
-
 def _tenths(value: float) -> str:
     """A bar's width as the `floatformat:1` filter wrote it: one decimal place, halves up."""
     return str(Decimal(repr(value)).quantize(_TENTH, ROUND_HALF_UP))
@@ -370,14 +365,14 @@ def chart(chart: Chart) -> SafeString:
         for group in chart.groups:
             parts.append(
                 f'<text x="0" y="{group.y:d}" font-size="15" font-weight="bold">'
-                f"{_escape(group.label)}</text>"
+                f"{escaped(group.label)}</text>"
             )
             for bar in group.bars:
                 width = _tenths(bar.width)
                 parts.append(
                     f'<rect x="0" y="{bar.y:d}" width="{width}" height="16"'
-                    f' fill="{_escape(bar.fill)}"/>'
-                    f'<text x="{width}" dx="6" y="{bar.y:d}" dy="13">{_escape(bar.text)}</text>'
+                    f' fill="{escaped(bar.fill)}"/>'
+                    f'<text x="{width}" dx="6" y="{bar.y:d}" dy="13">{escaped(bar.text)}</text>'
                 )
         category_name = conditional_escape(chart.category_name)
         parts.append(
@@ -409,11 +404,11 @@ def chart(chart: Chart) -> SafeString:
         for category, numbers in chart.rows:
             parts.append(
                 '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header"'
-                f' data-label="{category_name}">{_escape(category)}</th>'
+                f' data-label="{category_name}">{escaped(category)}</th>'
             )
             parts.extend(
                 '<td class="govuk-table__cell govuk-table__cell--numeric"'
-                f' data-label="{_escape(name)}">{_escape(n)}</td>'
+                f' data-label="{escaped(name)}">{escaped(n)}</td>'
                 for name, n in numbers
             )
             parts.append("</tr>\n")

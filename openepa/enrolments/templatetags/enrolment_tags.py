@@ -3,7 +3,6 @@ the apprentice lists, written here rather than by the template engine."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 from django import template
@@ -12,7 +11,14 @@ from django.template.context import Context
 from django.utils.safestring import SafeString, mark_safe
 
 from openepa.core.keyset import AFTER, BEFORE
-from openepa.core.templatetags.govuk import cell_html, id_url, row_html, tag_colour, tag_html
+from openepa.core.templatetags.govuk import (
+    cell_html,
+    escaped,
+    id_url,
+    row_html,
+    tag_colour,
+    tag_html,
+)
 from openepa.domain.journey import LABELS, State
 from openepa.enrolments.models import Enrolment
 
@@ -42,7 +48,7 @@ def _row(enrolment: Enrolment) -> str:
     state = tag_html({"text": state_label(enrolment.state), "colour": tag_colour(enrolment.state)})
     if getattr(enrolment, "overdue", False):
         state = mark_safe(f"{state} {tag_html({'text': 'Results overdue', 'colour': 'red'})}")
-    name = html.escape(apprentice.name)
+    name = escaped(apprentice.name)
     link = mark_safe(f'<a href="{id_url(enrolment.pk, "enrolments:detail")}">{name}</a>')
     cells = (
         cell_html({"label": "Apprentice", "header": True, "content": link}),
@@ -72,11 +78,11 @@ def state_tabs(context: Context, counts: Iterable[tuple[State, int]], chosen: st
 
 def _state_link(params: QueryDict, value: str, label: str, count: int | None, current: bool) -> str:
     query = params.urlencode()
-    href = html.escape(f"?{query}" if query else "?")
+    href = escaped(f"?{query}" if query else "?")
     aria = ' aria-current="true"' if current else ""
     tag = (
         f' <strong class="govuk-tag govuk-tag--grey" data-state="{value}">{count}</strong>'
         if count is not None
         else ""
     )
-    return f'<li><a href="{href}"{aria}>{html.escape(label)}{tag}</a></li>'
+    return f'<li><a href="{href}"{aria}>{escaped(label)}{tag}</a></li>'

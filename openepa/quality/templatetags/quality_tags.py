@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
-from openepa.core.templatetags.govuk import id_url, long_date, tag_colour, tag_html
+from openepa.core.templatetags.govuk import escaped, id_url, long_date, tag_colour, tag_html
 from openepa.quality.models import IqaSample
 
 register = template.Library()
@@ -29,28 +28,26 @@ def _row(sample: IqaSample) -> str:
     decision = attempt.get_method_display()
     if attempt.number > 1:
         decision += f", attempt {attempt.number}"
-    decision = f"{html.escape(decision)}, {html.escape(long_date(attempt.assessed_on))}"
+    decision = f"{escaped(decision)}, {escaped(long_date(attempt.assessed_on))}"
     if sample.grade:
         decision += (
             f" {tag_html({'text': capfirst(sample.grade), 'colour': tag_colour(sample.grade)})}"
         )
     why = f"{sample.get_reason_display()}: {sample.explanation}"
-    status = (
-        f'<span class="govuk-tag govuk-tag--grey">{html.escape(sample.get_state_display())}</span>'
-    )
+    status = f'<span class="govuk-tag govuk-tag--grey">{escaped(sample.get_state_display())}</span>'
     if sample.reviewer:
-        status += f" by {html.escape(str(sample.reviewer))}"
+        status += f" by {escaped(sample.reviewer)}"
     return (
         '<tr class="govuk-table__row">'
         '<th scope="row" class="govuk-table__header" data-label="Apprentice">'
         f'<a class="govuk-link" href="{id_url(sample.pk, "quality:review")}">'
-        f"{html.escape(str(attempt.enrolment.apprentice))}</a></th>"
+        f"{escaped(attempt.enrolment.apprentice)}</a></th>"
         f'<td class="govuk-table__cell" data-label="Decision">{decision}</td>'
         '<td class="govuk-table__cell" data-label="Assessor">'
-        f"{html.escape(str(attempt.assessor))}</td>"
-        f'<td class="govuk-table__cell" data-label="Why sampled">{html.escape(why)}</td>'
+        f"{escaped(attempt.assessor)}</td>"
+        f'<td class="govuk-table__cell" data-label="Why sampled">{escaped(why)}</td>'
         '<td class="govuk-table__cell" data-label="Waiting since">'
-        f"{html.escape(long_date(sample.sampled_at))}</td>"
+        f"{escaped(long_date(sample.sampled_at))}</td>"
         f'<td class="govuk-table__cell" data-label="Status">{status}</td>'
         "</tr>"
     )

@@ -3,18 +3,25 @@ template engine."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from openepa.core.templatetags.govuk import id_url, long_date, tag_colour, tag_html, tick_html
+from openepa.core.templatetags.govuk import (
+    escaped,
+    id_url,
+    long_date,
+    tag_colour,
+    tag_html,
+    tick_html,
+)
 from openepa.results.models import OverallResult
 
 register = template.Library()
 
-OVERDUE = '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+#: The tag a result past its due date carries.
+OVERDUE = tag_html({"text": "Overdue", "colour": "red"})
 
 
 @register.simple_tag
@@ -29,10 +36,10 @@ def awaiting_rows(rows: Iterable[OverallResult], choose: bool = False) -> SafeSt
 
 def _row(row: OverallResult, choose: bool) -> str:
     apprentice = row.enrolment.apprentice
-    name = html.escape(str(apprentice))
+    name = escaped(apprentice)
     tick = f'<td class="govuk-table__cell" data-label="Choose">{tick_html(row.pk, apprentice)}</td>'
     grade = tag_html({"text": row.get_grade_display(), "colour": tag_colour(row.grade)})
-    due = html.escape(long_date(row.due_on)) if row.due_on else "no deadline"
+    due = escaped(long_date(row.due_on)) if row.due_on else "no deadline"
     if getattr(row, "overdue", False):
         due += f" {OVERDUE}"
     return (
@@ -42,9 +49,9 @@ def _row(row: OverallResult, choose: bool) -> str:
         f'<a class="govuk-link" href="{id_url(row.pk, "results:detail")}">{name}</a></th>'
         f'<td class="govuk-table__cell" data-label="Grade">{grade}</td>'
         '<td class="govuk-table__cell" data-label="Last assessment">'
-        f"{html.escape(long_date(row.last_component_on))}</td>"
+        f"{escaped(long_date(row.last_component_on))}</td>"
         f'<td class="govuk-table__cell" data-label="Due">{due}</td>'
         '<td class="govuk-table__cell" data-label="Policy">'
-        f"{html.escape(row.enrolment.policy.name)}</td>"
+        f"{escaped(row.enrolment.policy.name)}</td>"
         "</tr>"
     )
