@@ -99,6 +99,7 @@ def check_enrolments(ids: Sequence[int], now: datetime | None = None) -> Report:
         found = [
             *timeline_problems(enrolment, events[enrolment.pk], now),
             *uln_problems(enrolment),
+            *name_copy_problems(enrolment),
             *event_row_problems(enrolment, events[enrolment.pk]),
             *booking_problems(enrolment),
             *export_problems(enrolment),
@@ -148,6 +149,16 @@ def timeline_problems(
 def uln_problems(enrolment: Enrolment) -> list[str]:
     reason = validate_uln(enrolment.apprentice.uln)
     return [f"ULN {enrolment.apprentice.uln}: {reason}"] if reason else []
+
+
+def name_copy_problems(enrolment: Enrolment) -> list[str]:
+    """The names the searches read (the enrolment's copies, migration enrolments 0011) are
+    its apprentice's: a copied enrolment gets them from the database, not from its template."""
+    apprentice = enrolment.apprentice
+    copied = (enrolment.given_name_copy, enrolment.family_name_copy)
+    if copied == (apprentice.given_name, apprentice.family_name):
+        return []
+    return [f"names copied for searching {copied} are not the apprentice's ({apprentice})"]
 
 
 def event_row_problems(enrolment: Enrolment, timeline: Iterable[JourneyEvent]) -> list[str]:

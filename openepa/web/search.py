@@ -130,7 +130,7 @@ def search(user: User, terms: Terms) -> Results:
         groups.append(
             _group(
                 "Apprentices",
-                records_matching(user, terms),
+                records_matching(user, terms, first=SHOWN + 1),
                 _record_hit,
                 more_url=_list_url(list_name, terms),
                 more_text="See every matching apprentice",

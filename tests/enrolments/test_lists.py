@@ -284,6 +284,10 @@ def test_a_row_writes_its_words_escaped_and_its_state_as_a_tag(signed_in, world)
         ("HEDY", {"Hedy Lamarr"}),
         ("ada love", {"Ada Lovelace"}),
         ("ada lamarr", set()),
+        # Two letters, too short for the trigram indexes, alone or beside a longer word.
+        ("ov", {"Ada Lovelace"}),
+        ("LA", {"Ada Lovelace", "Hedy Lamarr"}),
+        ("la hedy", {"Hedy Lamarr"}),
     ],
 )
 def test_search_by_name_case_insensitively(signed_in, world, others, text, expected):
