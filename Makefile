@@ -32,7 +32,7 @@ db: setup
 run: db
 	HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
-# The suite, browser tests included, without its sweeps; `make test SWEEPS=with` runs them
+# The suite with a sample of its browser tests, without its sweeps; `make test SWEEPS=with` runs them
 # too, in the same run (CI: one start-up, one demo, the two workers kept busy to the end).
 # --dist loadgroup keeps the tests that share one demo (tests/demo, ONE_WORKER in
 # tests/conftest.py) on one worker, so the demo is built once.
@@ -40,10 +40,11 @@ test: setup
 	scripts/ensure-browser-tools
 	$(BIN)/pytest -n auto --dist loadgroup $(if $(filter with,$(SWEEPS)),-m "sweep or not sweep")
 
-# The sweeps that walk everything (tests marked `sweep`): every page of every role with axe,
-# every page at 320, 390, 820 and 1366 px, the whole journey role by role in the browser,
-# every page, PDF and CSV of the demo read for plain words. Slow by nature, so outside
-# `make test`, which runs a sample of each; CI runs both.
+# The sweeps (tests marked `sweep`): every page of every role with axe, every page at 320,
+# 390, 820 and 1366 px, the whole journey role by role and each task (gateway, scheduling,
+# marking evidence, bulk release, calendars, notices, returns, search) walked through in the
+# browser, every page, PDF and CSV of the demo read for plain words. Slow by nature, so
+# outside `make test`, which keeps a sample of the browser tests; CI runs both.
 test-sweeps: setup
 	scripts/ensure-browser-tools
 	$(BIN)/pytest -n auto --dist loadgroup -m sweep

@@ -112,10 +112,11 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Sweeps (tests marked `sweep`: every page of every role with axe, the whole journey in
-    the browser, every page, PDF and CSV read for plain words) are slow by nature: a run
-    leaves them out unless its -m expression names them (`make test-sweeps` runs
-    `pytest -m sweep`). `make test` runs a smoke sample of each, unmarked."""
+    """Sweeps (tests marked `sweep`: every page of every role with axe, each task walked
+    through in the browser, every page, PDF and CSV read for plain words) are slow by
+    nature: a run leaves them out unless its -m expression names them (`make test-sweeps`
+    runs `pytest -m sweep`; CI runs them). `make test` runs a smoke sample, unmarked: a
+    sample of the pages with axe and at two widths, signing in by keyboard."""
     if "sweep" in (config.option.markexpr or ""):
         return
     kept: list[pytest.Item] = []

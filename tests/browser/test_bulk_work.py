@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from tests.browser.test_context_pages import signed_in
 from tests.seeded_demo import seed_small_demo
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

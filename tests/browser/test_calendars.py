@@ -15,7 +15,7 @@ from tests.bookings.helpers import to_planning
 from tests.browser.test_role_journeys import sign_in
 from tests.personas import World, build_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 NARROW = {"width": 320, "height": 700}

@@ -14,7 +14,7 @@ from openepa.bookings.models import Booking
 from openepa.enrolments.models import Enrolment
 from tests.browser.test_context_pages import demo, signed_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
 
 __all__ = ["demo"]
 

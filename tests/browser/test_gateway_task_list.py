@@ -24,7 +24,7 @@ from openepa.gateway.models import GatewaySubmission, RequirementReview
 from tests.browser.test_role_journeys import GATEWAY_PDF, follow, review_each_requirement, sign_in
 from tests.personas import World
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
 
 REASON = "The record is not signed by the employer."
 

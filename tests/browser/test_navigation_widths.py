@@ -14,7 +14,7 @@ from tests.browser.test_every_width import ROLES, signed_in
 from tests.browser.widths import WIDTHS, Sweep
 from tests.seeded_demo import seed_small_demo
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
 
 LAPTOPS = (1280, 1366)
 

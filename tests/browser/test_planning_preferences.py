@@ -19,7 +19,7 @@ from tests.browser.forms import fill_date
 from tests.browser.test_role_journeys import sign_in
 from tests.personas import World, build_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from tests.browser.test_every_width import signed_in
 from tests.browser.widths import Sweep
 from tests.seeded_demo import seed_small_demo
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (320, 1366)
 

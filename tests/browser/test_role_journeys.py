@@ -15,8 +15,8 @@ least 24 px, a visible focus on every focusable element, and a screenshot
 alone, through a refused submission whose error summary leads back to the blank criterion;
 the registration's error summary is checked the same way.
 
-The whole journey is a sweep (`make test-sweeps`); `make test` runs its first step, the
-provider's, on its own.
+The journey is a sweep (`make test-sweeps`, and CI), as are the other journeys through the
+browser; `make test` keeps a sample of the browser tests (README, "For developers").
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from tests.browser.visitor import TABLET, Visitor
 from tests.journeys.driver import marks, working_day_after
 from tests.personas import World, build_world, next_uln, person
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
 
 LONDON = ZoneInfo("Europe/London")
 #: A small PDF for the gateway's documents.
@@ -84,16 +84,10 @@ def world(db: Any) -> World:
     return build_world()  # Highfield's policy
 
 
-def test_the_provider_registers_an_apprentice_and_submits_gateway(visit: Any, world: World) -> None:
-    """The journey's first step on its own: `make test`'s sample of the sweep below."""
+def test_epa_journey_role_by_role(visit: Any, world: World) -> None:
     enrolment = provider_registers_and_submits_gateway(visit, world)
     enrolment.refresh_from_db()
     assert enrolment.state == State.GATEWAY_SUBMITTED
-
-
-@pytest.mark.sweep
-def test_epa_journey_role_by_role(visit: Any, world: World) -> None:
-    enrolment = provider_registers_and_submits_gateway(visit, world)
     admin_accepts_gateway_plans_and_books(visit, world, enrolment)
     # The sheets are submitted once the assessments have taken place: the clock moves on
     # to the afternoon of the discussion, the last of them.

@@ -13,7 +13,7 @@ from openepa.enrolments.models import Enrolment
 from tests.browser.test_context_pages import demo as demo  # the demo EPAO fixture, reused
 from tests.browser.test_context_pages import signed_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
 
 
 def test_search_from_the_header_and_read_the_audit_log(visit: Any, demo: Enrolment) -> None:

@@ -17,7 +17,7 @@ from tests.browser.test_role_journeys import follow, sign_in
 from tests.evidence.files import docx, pdf
 from tests.personas import World, build_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

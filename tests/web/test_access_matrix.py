@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
@@ -556,8 +558,21 @@ def test_get_answers_each_persona_as_the_allow_list_says(sessions, world, object
     )
 
 
+#: The SQL statements that change a table.
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def writes_in(queries: list[dict[str, str]]) -> list[str]:
+    """The statements among `queries` that change a table (their first 120 characters)."""
+    statements = (q["sql"].strip() for q in queries)
+    return [sql[:120] for sql in statements if (sql.split(None, 1) or [""])[0] in WRITES]
+
+
 @pytest.mark.parametrize("url", URLS, ids=lambda u: u.name)
 def test_a_post_from_anyone_not_allowed_is_a_404_and_changes_nothing(sessions, world, objects, url):
+    """Each refused POST runs no statement that writes, to any table (the session's and the
+    sign-in log's included); and the rows a POST to these pages could write (`snapshot`) are
+    the same after all of them as before."""
     address = url_for(url, objects)
     before = snapshot()
     problems = []
@@ -565,7 +580,10 @@ def test_a_post_from_anyone_not_allowed_is_a_404_and_changes_nothing(sessions, w
     for persona, user in world.personas().items():
         if persona in url.allowed:
             continue
-        response = clients[persona].post(address, {"reason": "Not mine to decide", "version": 1})
+        with CaptureQueriesContext(connection) as ran:
+            response = clients[persona].post(
+                address, {"reason": "Not mine to decide", "version": 1}
+            )
         if user is None:
             ok, wanted = is_login_redirect(response), f"302 to {LOGIN}"
         else:
@@ -573,10 +591,24 @@ def test_a_post_from_anyone_not_allowed_is_a_404_and_changes_nothing(sessions, w
             ok, wanted = response.status_code in (404, 405), "404"
         if not ok:
             problems.append(f"{persona}: got {response.status_code}, expected {wanted}")
-        if snapshot() != before:
-            problems.append(f"{persona}: the POST changed data")
-            before = snapshot()
+        if written := writes_in(ran.captured_queries):
+            problems.append(f"{persona}: the POST wrote: {written}")
+    if snapshot() != before:
+        problems.append("the POSTs changed data")
     assert not problems, f"POST {address} ({url.name}):\n  " + "\n  ".join(problems)
+
+
+def test_a_write_in_a_post_is_named():
+    ran = [
+        {"sql": 'SELECT "x" FROM "enrolments_enrolment"'},
+        {"sql": '  UPDATE "enrolments_enrolment" SET "state" = 1'},
+        {"sql": 'INSERT INTO "enrolments_journeyevent" VALUES (1)'},
+    ]
+    assert writes_in(ran) == [
+        'UPDATE "enrolments_enrolment" SET "state" = 1',
+        'INSERT INTO "enrolments_journeyevent" VALUES (1)',
+    ]
+    assert writes_in([{"sql": 'SELECT "updated" FROM "t"'}]) == []
 
 
 def test_a_parameter_with_no_object_is_reported_by_name(objects):
