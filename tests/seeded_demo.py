@@ -7,7 +7,10 @@ every story through the real actions, a few seconds of CPU each time, the same w
 time. So, on an in-memory SQLite test database (`make test`'s), the first test to seed a
 given demo keeps a copy of the database and of the files the seeding stored in the run's
 directory (tests/template_db.py); the next ones, on any xdist worker, copy them in instead.
-PostgreSQL, and a database holding a test's uncommitted rows, seed every time.
+On PostgreSQL the rows of every table are saved instead (COPY … TO) and copied back into
+emptied tables (`_restore_tables`): for the browser tests' small demo once per run, and for
+a module's or a package's build (the small demo of a module, the full demo, the fast demo)
+kept between runs as on SQLite (`_kept_on_postgresql`).
 A module's demo (`small_demo_for_the_module`) is rolled back at the module's end: on SQLite
 the database is saved before the copy comes in and put back after.
 
@@ -80,7 +83,17 @@ def small_demo_for_the_module(django_db_blocker: Any, today: date) -> Iterator[l
     """For a module-scoped fixture: the small demo of `today` for the module's tests (each
     in a savepoint of its own), gone at the module's end; its sign-ins."""
     with django_db_blocker.unblock():
-        copies = _copies()
+        copies, on_postgresql = _copies(), _copies_on_postgresql()
+    if on_postgresql:
+        name = f"small-demo-{today.isoformat()}"
+        kept_as = lasting(f"{name}-postgresql")
+
+        def seed() -> list[DemoLogin]:
+            return do_seed_demo(apprentices=len(SCENARIOS), today=today)
+
+        with _kept_on_postgresql(django_db_blocker, name, kept_as, seed) as logins:
+            yield logins
+        return
     if not copies:
         with rolled_back_at_module_end(django_db_blocker), django_db_blocker.unblock():
             yield do_seed_demo(apprentices=len(SCENARIOS), today=today)
@@ -146,11 +159,25 @@ def lasting(name: str, *made_by: Path) -> Path | None:
 
 def _forget_older_builds() -> None:
     """Builds whose migrated template is no longer kept (tests/template_db.py keeps the
-    newest few) go with it."""
-    templates = {t.stem for t in template_db.KEPT.glob("*.sqlite3")}
-    for build in template_db.KEPT.glob("*-*"):
-        if build.is_dir() and build.name.split("-", 1)[0] not in templates:
+    newest few) go with it. A PostgreSQL run keeps no SQLite template: its builds
+    (`…-postgresql-…`) stay for the newest few fingerprints it built for."""
+    builds = [b for b in template_db.KEPT.glob("*-*") if b.is_dir() and ".partial" not in b.name]
+    live = {t.stem for t in template_db.KEPT.glob("*.sqlite3")}
+    newest_first = sorted(
+        (b for b in builds if "-postgresql-" in b.name),
+        key=lambda b: b.stat().st_mtime,
+        reverse=True,
+    )
+    built_for = list(dict.fromkeys(_fingerprint(b) for b in newest_first))
+    live.update(built_for[: template_db.KEEP])
+    for build in builds:
+        if _fingerprint(build) not in live:
             shutil.rmtree(build, ignore_errors=True)
+
+
+def _fingerprint(build: Path) -> str:
+    """The fingerprint a kept build was made under (the start of its name)."""
+    return build.name.split("-", 1)[0]
 
 
 @contextmanager
@@ -166,7 +193,12 @@ def build_kept_for_the_package[T](
     before it commits, as a rollback would drop it. Elsewhere it runs in a transaction
     rolled back at the end (tests/module_db.py)."""
     with django_db_blocker.unblock():
-        copies = _copies()
+        copies, on_postgresql = _copies(), _copies_on_postgresql()
+    if on_postgresql:
+        kept_as = lasting(f"{name}-postgresql", Path(inspect.getfile(build)))
+        with _kept_on_postgresql(django_db_blocker, name, kept_as, build) as restored:
+            yield restored
+        return
     if not copies:
         with rolled_back_at_module_end(django_db_blocker), django_db_blocker.unblock():
             yield build()
@@ -274,7 +306,41 @@ def _seed_small_demo_on_postgresql(today: date | None) -> list[DemoLogin]:
         return restored
 
 
-def _save_tables(kept: Path, uploads: Path, before: set[str], logins: list[DemoLogin]) -> None:
+@contextmanager
+def _kept_on_postgresql[T](
+    django_db_blocker: Any, name: str, kept_as: Path | None, build: Callable[[], T]
+) -> Iterator[T]:
+    """PostgreSQL, for a package- or module-scoped fixture: what `build()` writes, for the
+    tests in it (each in a savepoint of its own), in a transaction rolled back at the
+    fixture's end. The first build of a run (or, with `kept_as`, of a code and day) saves
+    every table's rows and the files it stored; the next ones empty the tables inside that
+    transaction and COPY the rows back instead of building (`_restore_tables`)."""
+    directory = Path(os.environ[TEMPLATE_DIR_VARIABLE])
+    # (Not the browser tests' small demo: that one is saved with its sign-ins' pickle.)
+    kept = kept_as or directory / f"{name}-postgresql-rows"
+    uploads = Path(settings.OPENEPA_UPLOAD_ROOT)
+    try:
+        with rolled_back_at_module_end(django_db_blocker):
+            with django_db_blocker.unblock(), _locked(directory, f"{name}-postgresql"):
+                if kept.is_dir():
+                    _restore_tables(kept)
+                    with open(kept / "built.pickle", "rb") as read:
+                        made: T = pickle.load(read)
+                else:
+                    before = _files(uploads)
+                    made = build()
+                    _save_tables(kept, uploads, before, made, "built.pickle")
+            yield made
+    finally:
+        # The rollback put back the content types the tables held before.
+        _forget_content_types()
+
+
+def _save_tables(
+    kept: Path, uploads: Path, before: set[str], made: object, name: str = "logins.pickle"
+) -> None:
+    """Save every table's rows (COPY … TO, binary), the files stored in `uploads` since
+    `before`, and `made` (pickled as `name`) to `kept`, whole or not at all."""
     partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     (partial / "tables").mkdir(parents=True)
@@ -289,9 +355,14 @@ def _save_tables(kept: Path, uploads: Path, before: set[str], logins: list[DemoL
     for stored in sorted(_files(uploads) - before):
         (partial / "files" / stored).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(uploads / stored, partial / "files" / stored)
-    with open(partial / "logins.pickle", "wb") as saved:
-        pickle.dump(logins, saved)
-    partial.rename(kept)
+    with open(partial / name, "wb") as saved:
+        pickle.dump(made, saved)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        partial.rename(kept)
+    except OSError:  # another run on this checkout kept the same build first
+        shutil.rmtree(partial, ignore_errors=True)
+    _forget_older_builds()
 
 
 def _restore_tables(kept: Path) -> None:
@@ -316,6 +387,9 @@ def _restore_tables(kept: Path) -> None:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table in triggered:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        # Back to Django's (every foreign key is DEFERRABLE INITIALLY DEFERRED), for the
+        # tests that run inside a transaction this one is part of.
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
             cursor.execute(statement)
     _forget_content_types()
