@@ -190,8 +190,9 @@ def build_kept_for_the_package[T](
     On an in-memory SQLite test database, `build` runs once per checkout, code and day: its
     rows, the files it stored and what it returned are kept between runs (`lasting`) or for
     the run, and copied in after. It runs in a transaction whose on-commit work is dropped
-    before it commits, as a rollback would drop it. Elsewhere it runs in a transaction
-    rolled back at the end (tests/module_db.py)."""
+    before it commits, as a rollback would drop it. On PostgreSQL it is kept too, as the rows
+    of every table (`_kept_on_postgresql`). Elsewhere it runs in a transaction rolled back
+    at the end (tests/module_db.py)."""
     with django_db_blocker.unblock():
         copies, on_postgresql = _copies(), _copies_on_postgresql()
     if on_postgresql:
