@@ -180,6 +180,26 @@ def _fingerprint(build: Path) -> str:
     return build.name.split("-", 1)[0]
 
 
+def _copied_in_or_built[T](
+    kept: Path,
+    copy_in: Callable[[Path], None],
+    build: Callable[[], T],
+    keep: Callable[[Path, Path, set[str], object, str], None],
+) -> T:
+    """What `build()` returned, read back from `kept` after `copy_in(kept)` brought its rows
+    and files in; or, when nothing is kept there yet, built and then kept there (`keep`)."""
+    if kept.is_dir():
+        copy_in(kept)
+        with open(kept / "built.pickle", "rb") as read:
+            restored: T = pickle.load(read)
+        return restored
+    uploads = Path(settings.OPENEPA_UPLOAD_ROOT)
+    before = _files(uploads)
+    made = build()
+    keep(kept, uploads, before, made, "built.pickle")
+    return made
+
+
 @contextmanager
 def build_kept_for_the_package[T](
     django_db_blocker: Any, name: str, build: Callable[[], T]
@@ -206,24 +226,21 @@ def build_kept_for_the_package[T](
         return
     directory = Path(os.environ[TEMPLATE_DIR_VARIABLE])
     kept = lasting(name, Path(inspect.getfile(build))) or directory / name
-    uploads = Path(settings.OPENEPA_UPLOAD_ROOT)
     with django_db_blocker.unblock():
         connection.ensure_connection()
         saved = sqlite3.connect(":memory:")
         connection.connection.backup(saved)
+
+    def committed() -> T:
+        with transaction.atomic():
+            made = build()
+            # What the commit would set off (tasks, emails) is not part of the rows.
+            connection.run_on_commit.clear()
+        return made
+
     try:
         with django_db_blocker.unblock(), _locked(directory, name):
-            if kept.is_dir():
-                _copy_in(kept)
-                with open(kept / "built.pickle", "rb") as read:
-                    made: T = pickle.load(read)
-            else:
-                before = _files(uploads)
-                with transaction.atomic():
-                    made = build()
-                    # What the commit would set off (tasks, emails) is not part of the rows.
-                    connection.run_on_commit.clear()
-                _keep(kept, uploads, before, made, "built.pickle")
+            made = _copied_in_or_built(kept, _copy_in, committed, _keep)
         yield made
     finally:
         with django_db_blocker.unblock():
@@ -319,18 +336,10 @@ def _kept_on_postgresql[T](
     directory = Path(os.environ[TEMPLATE_DIR_VARIABLE])
     # (Not the browser tests' small demo: that one is saved with its sign-ins' pickle.)
     kept = kept_as or directory / f"{name}-postgresql-rows"
-    uploads = Path(settings.OPENEPA_UPLOAD_ROOT)
     try:
         with rolled_back_at_module_end(django_db_blocker):
             with django_db_blocker.unblock(), _locked(directory, f"{name}-postgresql"):
-                if kept.is_dir():
-                    _restore_tables(kept)
-                    with open(kept / "built.pickle", "rb") as read:
-                        made: T = pickle.load(read)
-                else:
-                    before = _files(uploads)
-                    made = build()
-                    _save_tables(kept, uploads, before, made, "built.pickle")
+                made = _copied_in_or_built(kept, _restore_tables, build, _save_tables)
             yield made
     finally:
         # The rollback put back the content types the tables held before.
