@@ -25,7 +25,7 @@ import shutil
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +152,10 @@ def _workers() -> int:
 POSTGRES_TEMPLATE_FILE = "postgresql-template"
 
 
+#: Migrated PostgreSQL databases kept on the server between runs, one per fingerprint.
+POSTGRES_KEPT_PREFIX = "openepa_test_kept_"
+
+
 def _migrate_postgresql_once(
     connection: Any, directory: Path, original: Callable[..., Any], *call: Any
 ) -> Any:
@@ -159,35 +163,85 @@ def _migrate_postgresql_once(
     _gw1, …). The first worker to get here migrates its own and copies it to a database of
     the run's (CREATE DATABASE … TEMPLATE, a file copy on the server); the others drop their
     empty one and make it again from that copy instead of migrating (about 11 s of CPU and
-    as long again on the server each). The controller drops the copy at the run's end
-    (`drop_postgresql_template`)."""
+    as long again on the server each). That copy is kept on the server between runs, named
+    by the fingerprint SQLite's template is kept under (`kept_template`): a later run of the
+    same code and day copies it and migrates nothing. With that cache off the copy is the
+    run's own, and the controller drops it at the run's end (`drop_postgresql_template`)."""
     command, args, options = call
     named = directory / POSTGRES_TEMPLATE_FILE
     name = connection.settings_dict["NAME"]
-    quote = connection.ops.quote_name
+    fingerprint = kept_template()
+    kept = f"{POSTGRES_KEPT_PREFIX}{fingerprint.stem}" if fingerprint else None
     with _locked(directory):
+        if not named.exists() and kept is not None and _exists(connection, kept):
+            named.write_text(kept)
         if named.exists():
-            template = named.read_text().strip()
-            connection.close()
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f"DROP DATABASE {quote(name)}")
-                cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+            _make_again_from(connection, name, named.read_text().strip())
             return None
         done = original(command, *args, **options)
-        template = f"{name}_template_{directory.name}"[:63]
         # The copy needs the source without connections: this worker's own is the only one.
         connection.close()
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {quote(template)}")
-            cursor.execute(f"CREATE DATABASE {quote(template)} TEMPLATE {quote(name)}")
-        named.write_text(template)
+        named.write_text(_copy_of(connection, name, kept or f"{name}_template_{directory.name}"))
         return done
 
 
+def _exists(connection: Any, database: str) -> bool:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+        return cursor.fetchone() is not None
+
+
+def _make_again_from(connection: Any, name: str, template: str) -> None:
+    """Drop this worker's test database and make it again as a copy of `template`."""
+    quote = connection.ops.quote_name
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE {quote(name)}")
+        cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+
+
+def _copy_of(connection: Any, name: str, template: str) -> str:
+    """Copy the database `name` to `template` (cut to PostgreSQL's 63 characters); the
+    copy's name. A kept copy that another run made first is used as it is; kept copies
+    beyond the newest KEEP are dropped, unless a run is copying one at that moment."""
+    from django.db import DatabaseError
+
+    template = template[:63]
+    lasting = template.startswith(POSTGRES_KEPT_PREFIX)
+    quote = connection.ops.quote_name
+    with connection._nodb_cursor() as cursor:
+        if not lasting:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(template)}")
+        try:
+            cursor.execute(f"CREATE DATABASE {quote(template)} TEMPLATE {quote(name)}")
+        except DatabaseError:
+            if not lasting:
+                raise
+            return template  # another run on this server kept it first
+        if lasting:
+            _drop_older_kept(cursor, quote)
+    return template
+
+
+def _drop_older_kept(cursor: Any, quote: Callable[[str], str]) -> None:
+    """Kept copies beyond the newest KEEP (newest by OID, which grows with each database
+    made) are dropped; one a run is copying now stays, for a later run to drop."""
+    from django.db import DatabaseError
+
+    cursor.execute(
+        "SELECT datname FROM pg_database WHERE starts_with(datname, %s) ORDER BY oid DESC",
+        [POSTGRES_KEPT_PREFIX],
+    )
+    for (older,) in cursor.fetchall()[KEEP:]:
+        with suppress(DatabaseError):
+            cursor.execute(f"DROP DATABASE {quote(older)}")
+
+
 def drop_postgresql_template(directory: Path) -> None:
-    """At the run's end, in the controller: drop the copy the first worker made, if any."""
+    """At the run's end, in the controller: drop the copy the first worker made, if any,
+    unless it is kept between runs (`_migrate_postgresql_once`)."""
     named = directory / POSTGRES_TEMPLATE_FILE
-    if not named.exists():
+    if not named.exists() or named.read_text().startswith(POSTGRES_KEPT_PREFIX):
         return
     from django.db import connection
 
