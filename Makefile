@@ -32,8 +32,9 @@ db: setup
 run: db
 	HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
-# The suite with a sample of its browser tests, without its sweeps; `make test SWEEPS=with` runs them
-# too, in the same run (CI: one start-up, one demo, the two workers kept busy to the end).
+# The suite with a sample of its browser tests, without its sweeps; `make test SWEEPS=with`
+# runs them too, in the same run (CI: one start-up, one demo, the two workers kept busy to
+# the end).
 # --dist loadgroup keeps the tests that share one demo (tests/demo, ONE_WORKER in
 # tests/conftest.py) on one worker, so the demo is built once.
 test: setup

@@ -215,7 +215,7 @@ def _copy_of(connection: Any, name: str, template: str) -> str:
         try:
             cursor.execute(f"CREATE DATABASE {quote(template)} TEMPLATE {quote(name)}")
         except DatabaseError:
-            if not lasting:
+            if not lasting or not _exists(connection, template):
                 raise
             return template  # another run on this server kept it first
         if lasting:
