@@ -63,19 +63,14 @@ def seed_small_demo(today: date | None = None) -> list[DemoLogin]:
     if _copies_on_postgresql():
         return _seed_small_demo_on_postgresql(today)
     if not _copies():
-        return do_seed_demo(apprentices=len(SCENARIOS), today=today)
+        return _seeded(today)
     directory = os.environ[TEMPLATE_DIR_VARIABLE]
     # Dated from the day it is seeded (the test clock's day): a run that goes past midnight
     # seeds again rather than copy yesterday's.
     day = today or timezone.localdate()
     kept = lasting(f"small-demo-{day.isoformat()}") or Path(directory) / f"small-demo-{day}"
     with _locked(Path(directory)):
-        if not kept.is_dir():
-            return _seed_and_keep(kept, today)
-        _copy_in(kept)
-        with open(kept / "logins.pickle", "rb") as saved:
-            logins: list[DemoLogin] = pickle.load(saved)
-        return logins
+        return _copied_in_or_built(kept, _copy_in, lambda: _seeded(today), _keep)
 
 
 @contextmanager
@@ -87,16 +82,14 @@ def small_demo_for_the_module(django_db_blocker: Any, today: date) -> Iterator[l
     if on_postgresql:
         name = f"small-demo-{today.isoformat()}"
         kept_as = lasting(f"{name}-postgresql")
-
-        def seed() -> list[DemoLogin]:
-            return do_seed_demo(apprentices=len(SCENARIOS), today=today)
-
-        with _kept_on_postgresql(django_db_blocker, name, kept_as, seed) as logins:
+        with _kept_on_postgresql(
+            django_db_blocker, name, kept_as, lambda: _seeded(today)
+        ) as logins:
             yield logins
         return
     if not copies:
         with rolled_back_at_module_end(django_db_blocker), django_db_blocker.unblock():
-            yield do_seed_demo(apprentices=len(SCENARIOS), today=today)
+            yield _seeded(today)
         return
     with django_db_blocker.unblock():
         connection.ensure_connection()
@@ -113,28 +106,59 @@ def small_demo_for_the_module(django_db_blocker: Any, today: date) -> Iterator[l
             _forget_content_types()
 
 
-def _seed_and_keep(kept: Path, today: date | None) -> list[DemoLogin]:
-    uploads = Path(settings.OPENEPA_UPLOAD_ROOT)
-    before = _files(uploads)
-    logins = do_seed_demo(apprentices=len(SCENARIOS), today=today)
-    _keep(kept, uploads, before, logins, "logins.pickle")
-    return logins
+def _seeded(today: date | None) -> list[DemoLogin]:
+    """The small demo seeded through the real actions; its sign-ins."""
+    return do_seed_demo(apprentices=len(SCENARIOS), today=today)
 
 
-def _keep(kept: Path, uploads: Path, before: set[str], made: object, name: str) -> None:
-    """Save the database, the files stored in `uploads` since `before`, and `made` (pickled
-    as `name`) to `kept`, whole or not at all."""
+#: What a kept build's `build()` returned, pickled beside its rows and files.
+BUILT = "built.pickle"
+
+
+def _keep(kept: Path, uploads: Path, before: set[str], made: object) -> None:
+    """SQLite: save the database, the files stored in `uploads` since `before`, and `made`
+    to `kept` (`_kept`)."""
+
+    def save_rows(partial: Path) -> None:
+        connection.ensure_connection()
+        with sqlite3.connect(partial / "db.sqlite3") as copy:
+            connection.connection.backup(copy)
+        copy.close()
+
+    _kept(kept, save_rows, uploads, before, made)
+
+
+def _save_tables(kept: Path, uploads: Path, before: set[str], made: object) -> None:
+    """PostgreSQL: save every table's rows (COPY … TO, binary), the files stored in
+    `uploads` since `before`, and `made` to `kept` (`_kept`)."""
+
+    def save_rows(partial: Path) -> None:
+        (partial / "tables").mkdir()
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            for table in _tables():
+                statement = f"COPY {quote(table)} TO STDOUT (FORMAT BINARY)"
+                with open(partial / "tables" / table, "wb") as out, raw.copy(statement) as copy:
+                    for chunk in copy:
+                        out.write(chunk)
+
+    _kept(kept, save_rows, uploads, before, made)
+
+
+def _kept(
+    kept: Path, save_rows: Callable[[Path], None], uploads: Path, before: set[str], made: object
+) -> None:
+    """The rows (`save_rows` into a folder), the files stored in `uploads` since `before`
+    and `made` (pickled as BUILT) saved to `kept`, whole or not at all."""
     partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    connection.ensure_connection()
-    with sqlite3.connect(partial / "db.sqlite3") as copy:
-        connection.connection.backup(copy)
-    copy.close()
+    save_rows(partial)
     for stored in sorted(_files(uploads) - before):
         (partial / "files" / stored).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(uploads / stored, partial / "files" / stored)
-    with open(partial / name, "wb") as saved:
+    with open(partial / BUILT, "wb") as saved:
         pickle.dump(made, saved)
     try:
         partial.rename(kept)
@@ -184,19 +208,19 @@ def _copied_in_or_built[T](
     kept: Path,
     copy_in: Callable[[Path], None],
     build: Callable[[], T],
-    keep: Callable[[Path, Path, set[str], object, str], None],
+    keep: Callable[[Path, Path, set[str], object], None],
 ) -> T:
     """What `build()` returned, read back from `kept` after `copy_in(kept)` brought its rows
     and files in; or, when nothing is kept there yet, built and then kept there (`keep`)."""
     if kept.is_dir():
         copy_in(kept)
-        with open(kept / "built.pickle", "rb") as read:
+        with open(kept / BUILT, "rb") as read:
             restored: T = pickle.load(read)
         return restored
     uploads = Path(settings.OPENEPA_UPLOAD_ROOT)
     before = _files(uploads)
     made = build()
-    keep(kept, uploads, before, made, "built.pickle")
+    keep(kept, uploads, before, made)
     return made
 
 
@@ -312,16 +336,7 @@ def _seed_small_demo_on_postgresql(today: date | None) -> list[DemoLogin]:
     day = today or timezone.localdate()
     kept = directory / f"small-demo-{day}-postgresql"
     with _locked(directory, "small-demo-postgresql"):
-        if not kept.is_dir():
-            uploads = Path(settings.OPENEPA_UPLOAD_ROOT)
-            before = _files(uploads)
-            logins = do_seed_demo(apprentices=len(SCENARIOS), today=today)
-            _save_tables(kept, uploads, before, logins)
-            return logins
-        _restore_tables(kept)
-        with open(kept / "logins.pickle", "rb") as saved:
-            restored: list[DemoLogin] = pickle.load(saved)
-        return restored
+        return _copied_in_or_built(kept, _restore_tables, lambda: _seeded(today), _save_tables)
 
 
 @contextmanager
@@ -334,7 +349,7 @@ def _kept_on_postgresql[T](
     every table's rows and the files it stored; the next ones empty the tables inside that
     transaction and COPY the rows back instead of building (`_restore_tables`)."""
     directory = Path(os.environ[TEMPLATE_DIR_VARIABLE])
-    # (Not the browser tests' small demo: that one is saved with its sign-ins' pickle.)
+    # A folder of its own: the browser tests' small demo is made under another lock.
     kept = kept_as or directory / f"{name}-postgresql-rows"
     try:
         with rolled_back_at_module_end(django_db_blocker):
@@ -344,35 +359,6 @@ def _kept_on_postgresql[T](
     finally:
         # The rollback put back the content types the tables held before.
         _forget_content_types()
-
-
-def _save_tables(
-    kept: Path, uploads: Path, before: set[str], made: object, name: str = "logins.pickle"
-) -> None:
-    """Save every table's rows (COPY … TO, binary), the files stored in `uploads` since
-    `before`, and `made` (pickled as `name`) to `kept`, whole or not at all."""
-    partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    (partial / "tables").mkdir(parents=True)
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        for table in _tables():
-            statement = f"COPY {quote(table)} TO STDOUT (FORMAT BINARY)"
-            with open(partial / "tables" / table, "wb") as out, raw.copy(statement) as copy:
-                for chunk in copy:
-                    out.write(chunk)
-    for stored in sorted(_files(uploads) - before):
-        (partial / "files" / stored).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(uploads / stored, partial / "files" / stored)
-    with open(partial / name, "wb") as saved:
-        pickle.dump(made, saved)
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        partial.rename(kept)
-    except OSError:  # another run on this checkout kept the same build first
-        shutil.rmtree(partial, ignore_errors=True)
-    _forget_older_builds()
 
 
 def _restore_tables(kept: Path) -> None:
